@@ -1,0 +1,29 @@
+package io.declutter.config;
+
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Parses the short durations DBAs write: {@code 500ms}, {@code 5s}, {@code 10min}, {@code 6h}. */
+public final class Durations {
+
+    private static final Pattern FORM = Pattern.compile("(\\d+)\\s*(ms|s|min|h)");
+
+    private Durations() {
+    }
+
+    public static Duration parse(String setting, String text) {
+        Matcher m = FORM.matcher(text.strip());
+        if (!m.matches()) {
+            throw new ConfigException(setting + ": '" + text + "' is not a duration; write a number with ms, s, min or h"
+                    + " (e.g. 5s, 10min, 6h)");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "min" -> Duration.ofMinutes(n);
+            default -> Duration.ofHours(n);
+        };
+    }
+}

@@ -1,0 +1,65 @@
+package io.declutter.graph;
+
+import io.declutter.model.TableName;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+
+/**
+ * Names of backup tables: {@code bk_<job>_<table>}, with the schema added when two closure tables share a
+ * name, and shortened deterministically (prefix + hash of the full name) when longer than the database allows.
+ */
+public final class BackupNames {
+
+    private static final int HASH_CHARS = 8;
+
+    private BackupNames() {
+    }
+
+    public static Map<TableName, String> assign(String job, Collection<TableName> tables, int maxBytes) {
+        Map<String, Long> sameName = new HashMap<>();
+        tables.forEach(t -> sameName.merge(t.name(), 1L, Long::sum));
+        Map<TableName, String> names = new HashMap<>();
+        for (TableName t : tables) {
+            String base = sameName.get(t.name()) > 1 ? t.schema() + "_" + t.name() : t.name();
+            names.put(t, fit("bk_" + job + "_" + base, maxBytes));
+        }
+        return names;
+    }
+
+    /** Returns the name unchanged when it fits, else a prefix of it plus {@code _} and a hash of the whole. */
+    public static String fit(String name, int maxBytes) {
+        if (bytes(name) <= maxBytes) {
+            return name;
+        }
+        String suffix = "_" + sha256(name).substring(0, HASH_CHARS);
+        StringBuilder prefix = new StringBuilder();
+        int budget = maxBytes - suffix.length();
+        for (int i = 0; i < name.length(); ) {
+            int cp = name.codePointAt(i);
+            if (bytes(prefix + Character.toString(cp)) > budget) {
+                break;
+            }
+            prefix.appendCodePoint(cp);
+            i += Character.charCount(cp);
+        }
+        return prefix + suffix;
+    }
+
+    private static int bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    private static String sha256(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java runtime", e);
+        }
+    }
+}

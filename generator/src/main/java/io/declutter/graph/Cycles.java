@@ -1,0 +1,98 @@
+package io.declutter.graph;
+
+import io.declutter.model.Finding;
+import io.declutter.model.Finding.Kind;
+import io.declutter.model.Finding.Severity;
+import io.declutter.model.ForeignKey;
+import io.declutter.model.TableName;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+/**
+ * The cycles of the closure (strongly connected components with more than one table, or a self-reference)
+ * and how each is broken. A self-reference through nullable columns is broken by setting those columns to
+ * null on the remaining rows before each batch of parents is deleted; any other cycle is refused with a
+ * finding that names it and says how to resolve it.
+ */
+public final class Cycles {
+
+    private final Map<TableName, Integer> groupOf = new HashMap<>();
+    private final Set<ForeignKey> breaking = new HashSet<>();
+    private final List<Finding> findings = new ArrayList<>();
+
+    private Cycles() {
+    }
+
+    public static Cycles of(List<ForeignKey> edges, Collection<TableName> tables, Predicate<ForeignKey> nullable) {
+        Map<TableName, Set<TableName>> successors = new TreeMap<>();
+        tables.forEach(t -> successors.put(t, new TreeSet<>()));
+        edges.forEach(fk -> successors.get(fk.parent()).add(fk.child()));
+        Cycles cycles = new Cycles();
+        int group = 0;
+        for (SortedSet<TableName> component : StronglyConnectedComponents.of(successors)) {
+            List<ForeignKey> inside = edges.stream()
+                    .filter(fk -> component.contains(fk.parent()) && component.contains(fk.child())).toList();
+            if (inside.isEmpty()) {
+                continue;
+            }
+            group++;
+            for (TableName t : component) {
+                cycles.groupOf.put(t, group);
+            }
+            cycles.resolve(component, inside, nullable);
+        }
+        return cycles;
+    }
+
+    private void resolve(SortedSet<TableName> component, List<ForeignKey> inside, Predicate<ForeignKey> nullable) {
+        if (component.size() > 1) {
+            String names = component.stream().map(TableName::display).collect(Collectors.joining(", "));
+            String fks = inside.stream().map(ForeignKey::name).sorted().collect(Collectors.joining(", "));
+            findings.add(new Finding(Severity.ERROR, Kind.CYCLE, names, "the tables " + names + " reference each"
+                    + " other in a cycle (foreign keys " + fks + "), so no delete order exists. This version breaks"
+                    + " only self-references. Resolve it by excluding one of these tables from the job (its"
+                    + " rows must then be removed or re-pointed beforehand)."));
+            return;
+        }
+        for (ForeignKey fk : inside) {
+            if (nullable.test(fk)) {
+                breaking.add(fk);
+            } else {
+                findings.add(new Finding(Severity.ERROR, Kind.CYCLE, fk.name(), "the self-reference " + fk.display()
+                        + " is NOT NULL, so the rows of the tree cannot be detached before their parents are"
+                        + " deleted. Make " + String.join(", ", fk.childColumns()) + " nullable, or exclude "
+                        + fk.child() + " from the job."));
+            }
+        }
+    }
+
+    /** Cycle group of a table, 0 when the table is in no cycle. */
+    public int group(TableName table) {
+        return groupOf.getOrDefault(table, 0);
+    }
+
+    /** Cycle group of an edge: that of its tables when both lie in the same cycle, else 0. */
+    public int edgeGroup(ForeignKey fk) {
+        int g = group(fk.parent());
+        return g != 0 && g == group(fk.child()) ? g : 0;
+    }
+
+    public Set<ForeignKey> breaking() {
+        return Set.copyOf(breaking);
+    }
+
+    public List<Finding> findings() {
+        return List.copyOf(findings);
+    }
+}

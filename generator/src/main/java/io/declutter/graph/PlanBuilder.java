@@ -1,0 +1,191 @@
+package io.declutter.graph;
+
+import io.declutter.model.Catalog;
+import io.declutter.model.Edge;
+import io.declutter.model.Finding;
+import io.declutter.model.Finding.Kind;
+import io.declutter.model.Finding.Severity;
+import io.declutter.model.ForeignKey;
+import io.declutter.model.InvalidJobException;
+import io.declutter.model.Job;
+import io.declutter.model.PurgePlan;
+import io.declutter.model.PurgeTable;
+import io.declutter.model.Strategy;
+import io.declutter.model.Table;
+import io.declutter.model.TableName;
+import io.declutter.model.UniqueKey;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Builds the purge plan of a job: the closure of the FK graph from the root table (breadth first, in a
+ * deterministic order), its cycles, the height of every table, the control rows and the pre-flight findings.
+ */
+public final class PlanBuilder {
+
+    private final Catalog catalog;
+    private final Job job;
+    private final int maxIdentifierBytes;
+
+    private final Map<TableName, Integer> depth = new LinkedHashMap<>();
+    private final Map<TableName, Integer> primaryEdge = new HashMap<>();
+    private final List<EdgeDraft> drafts = new ArrayList<>();
+    private final List<Finding> findings = new ArrayList<>();
+
+    private record EdgeDraft(int id, ForeignKey fk, Strategy strategy) {
+    }
+
+    public PlanBuilder(Catalog catalog, Job job, int maxIdentifierBytes) {
+        this.catalog = catalog;
+        this.job = job;
+        this.maxIdentifierBytes = maxIdentifierBytes;
+    }
+
+    public PurgePlan build() {
+        requireKnownTables();
+        walkClosure();
+        Cycles cycles = Cycles.of(closureEdges(), depth.keySet(), this::nullable);
+        findings.addAll(cycles.findings());
+        Map<TableName, Integer> height = Heights.of(depth.keySet(), closureEdges(), cycles.breaking());
+        Map<TableName, String> backupNames = BackupNames.assign(job.name(), depth.keySet(), maxIdentifierBytes);
+
+        List<Edge> edges = new ArrayList<>();
+        edges.add(new Edge(1, Optional.empty(), Optional.empty(), job.root(), job.root(), Strategy.DELETE,
+                0, height.get(job.root()), cycles.group(job.root()), false, true));
+        for (EdgeDraft d : drafts) {
+            TableName child = d.fk().child();
+            boolean followed = d.strategy() == Strategy.DELETE;
+            edges.add(new Edge(d.id(), Optional.of(primaryEdge.get(d.fk().parent())), Optional.of(d.fk()),
+                    d.fk().parent(), child, d.strategy(), depth.get(d.fk().parent()) + 1,
+                    followed ? height.get(child) : 0,
+                    followed ? cycles.edgeGroup(d.fk()) : 0,
+                    followed && cycles.breaking().contains(d.fk()),
+                    followed && primaryEdge.get(child) == d.id()));
+        }
+
+        List<PurgeTable> tables = depth.keySet().stream()
+                .map(t -> purgeTable(catalog.table(t).orElseThrow(), height.get(t), cycles.group(t), backupNames.get(t)))
+                .sorted(Comparator.comparingInt(PurgeTable::height).thenComparing(PurgeTable::name))
+                .toList();
+        addTableFindings(tables);
+        return new PurgePlan(job, edges, tables, findings.stream()
+                .sorted(Comparator.comparing(Finding::severity).reversed()
+                        .thenComparing(Finding::kind).thenComparing(Finding::subject))
+                .toList());
+    }
+
+    private void requireKnownTables() {
+        if (catalog.table(job.root()).isEmpty()) {
+            throw new InvalidJobException("job " + job.name() + ": root table " + job.root() + " does not exist"
+                    + hint(job.root()) + ". Check 'root.table' in the job file (write it as schema.table).");
+        }
+        for (TableName excluded : job.excludedTables()) {
+            if (catalog.table(excluded).isEmpty()) {
+                throw new InvalidJobException("job " + job.name() + ": excluded table " + excluded + " does not exist"
+                        + hint(excluded) + ". Fix or remove it in 'exclude' of the job file.");
+            }
+        }
+    }
+
+    private String hint(TableName missing) {
+        List<String> sameName = catalog.tablesNamed(missing.name()).stream().map(t -> t.name().display()).toList();
+        return sameName.isEmpty() ? "" : " (tables with that name: " + String.join(", ", sameName) + ")";
+    }
+
+    /** Breadth first from the root; edge ids follow the visiting order, children sorted by name and constraint. */
+    private void walkClosure() {
+        Deque<TableName> queue = new ArrayDeque<>();
+        depth.put(job.root(), 0);
+        primaryEdge.put(job.root(), 1);
+        queue.add(job.root());
+        while (!queue.isEmpty()) {
+            TableName parent = queue.poll();
+            for (ForeignKey fk : catalog.referencing(parent)) {
+                int id = drafts.size() + 2;
+                if (job.excludedTables().contains(fk.child())) {
+                    drafts.add(new EdgeDraft(id, fk, Strategy.SKIP));
+                    reportEdgeIntoExcluded(fk);
+                    continue;
+                }
+                drafts.add(new EdgeDraft(id, fk, Strategy.DELETE));
+                if (!depth.containsKey(fk.child())) {
+                    depth.put(fk.child(), depth.get(parent) + 1);
+                    primaryEdge.put(fk.child(), id);
+                    queue.add(fk.child());
+                }
+            }
+        }
+    }
+
+    private void reportEdgeIntoExcluded(ForeignKey fk) {
+        switch (fk.onDelete()) {
+            case CASCADE -> findings.add(new Finding(Severity.WARNING, Kind.CASCADE_OUTSIDE, fk.name(),
+                    fk.display() + " is ON DELETE CASCADE: deleting " + fk.parent() + " rows will make the database"
+                            + " delete rows of the excluded table " + fk.child() + " without a backup."
+                            + " Remove " + fk.child() + " from 'exclude' to back them up."));
+            case SET_NULL, SET_DEFAULT -> findings.add(new Finding(Severity.INFO, Kind.BLOCKING_EDGE, fk.name(),
+                    fk.display() + " is ON DELETE " + fk.onDelete().sql() + ": the database will change rows of the"
+                            + " excluded table " + fk.child() + " and rollback will not restore them."));
+            default -> findings.add(new Finding(Severity.WARNING, Kind.BLOCKING_EDGE, fk.name(),
+                    fk.display() + " comes from the excluded table " + fk.child() + ": any of its rows that reference"
+                            + " purged " + fk.parent() + " rows will make the delete fail. Delete or re-point those rows"
+                            + " first, or remove " + fk.child() + " from 'exclude'."));
+        }
+    }
+
+    private List<ForeignKey> closureEdges() {
+        return drafts.stream().filter(d -> d.strategy() == Strategy.DELETE).map(EdgeDraft::fk).toList();
+    }
+
+    private boolean nullable(ForeignKey fk) {
+        Table child = catalog.table(fk.child()).orElseThrow();
+        return fk.childColumns().stream().allMatch(c -> child.column(c).map(col -> col.nullable()).orElse(false));
+    }
+
+    private PurgeTable purgeTable(Table table, int height, int group, String backupName) {
+        UniqueKey key = table.primaryKey().or(() -> notNullUniqueKey(table)).orElseGet(() -> {
+            findings.add(new Finding(Severity.ERROR, Kind.NO_KEY, table.name().display(), "table " + table.name()
+                    + " has no primary key and no unique key on NOT NULL columns, so its rows cannot be matched"
+                    + " between the table and its backup. Add a primary key, or exclude the table from the job."));
+            return new UniqueKey("(none)", table.columns().stream().map(c -> c.name()).toList(), false);
+        });
+        return new PurgeTable(table, key, height, group, backupName, primaryEdge.get(table.name()));
+    }
+
+    private static Optional<UniqueKey> notNullUniqueKey(Table table) {
+        return table.keys().stream()
+                .filter(k -> k.columns().stream().allMatch(c -> table.column(c).map(col -> !col.nullable()).orElse(false)))
+                .min(Comparator.comparing(UniqueKey::name));
+    }
+
+    private void addTableFindings(List<PurgeTable> tables) {
+        for (ForeignKey fk : closureEdges()) {
+            Table child = catalog.table(fk.child()).orElseThrow();
+            if (!child.hasIndexLeadingWith(fk.childColumns())) {
+                findings.add(new Finding(Severity.WARNING, Kind.UNINDEXED_FK, fk.name(), fk.display()
+                        + " has no index on " + fk.child() + "(" + String.join(", ", fk.childColumns()) + "):"
+                        + " each cache step and each parent delete batch scans the whole table. Create the index"
+                        + " (plan --index-ddl prints the statement)."));
+            }
+        }
+        for (PurgeTable t : tables) {
+            if (!t.table().triggers().isEmpty()) {
+                findings.add(new Finding(Severity.WARNING, Kind.TRIGGER, t.name().display(), "table " + t.name()
+                        + " has triggers that fire on every purged row: " + String.join(", ", t.table().triggers())
+                        + ". Check that they tolerate a bulk delete (or disable them for the window)."));
+            }
+            if (t.table().partitioned()) {
+                findings.add(new Finding(Severity.INFO, Kind.PARTITIONED, t.name().display(), "table " + t.name()
+                        + " is partitioned: it is purged through its parent table."));
+            }
+        }
+    }
+}

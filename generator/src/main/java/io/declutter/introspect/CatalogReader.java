@@ -1,0 +1,136 @@
+package io.declutter.introspect;
+
+import io.declutter.dialect.CatalogQuery;
+import io.declutter.dialect.Dialect;
+import io.declutter.model.Catalog;
+import io.declutter.model.Column;
+import io.declutter.model.ForeignKey;
+import io.declutter.model.Identity;
+import io.declutter.model.OnDelete;
+import io.declutter.model.Table;
+import io.declutter.model.TableName;
+import io.declutter.model.UniqueKey;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Reads the whole user catalog in six set-based queries (tables, columns, keys, foreign keys, indexes,
+ * triggers), whatever the number of tables, and assembles the model. The SQL belongs to the dialect;
+ * this class only knows the column aliases every dialect returns.
+ */
+public final class CatalogReader {
+
+    private final Dialect dialect;
+
+    public CatalogReader(Dialect dialect) {
+        this.dialect = dialect;
+    }
+
+    public Catalog read(Connection connection) throws SQLException {
+        Map<TableName, Long> estimates = new LinkedHashMap<>();
+        Map<TableName, Boolean> partitioned = new LinkedHashMap<>();
+        query(connection, CatalogQuery.TABLES, rs -> {
+            TableName t = table(rs, "schema_name", "table_name");
+            estimates.put(t, rs.getLong("row_estimate"));
+            partitioned.put(t, rs.getBoolean("partitioned"));
+        });
+        Map<TableName, List<Column>> columns = new LinkedHashMap<>();
+        query(connection, CatalogQuery.COLUMNS, rs -> columns.computeIfAbsent(table(rs, "schema_name", "table_name"),
+                k -> new ArrayList<>()).add(new Column(rs.getString("column_name"), rs.getInt("position"),
+                rs.getString("data_type"), rs.getBoolean("nullable"), Identity.valueOf(rs.getString("identity_kind")),
+                rs.getBoolean("generated"))));
+        Map<TableName, Map<String, KeyDraft>> keys = new LinkedHashMap<>();
+        query(connection, CatalogQuery.KEYS, rs -> {
+            boolean primary = rs.getBoolean("is_primary");
+            keys.computeIfAbsent(table(rs, "schema_name", "table_name"), k -> new LinkedHashMap<>())
+                    .computeIfAbsent(rs.getString("key_name"), k -> new KeyDraft(primary))
+                    .columns.add(rs.getString("column_name"));
+        });
+        Map<TableName, Map<String, List<String>>> indexes = new LinkedHashMap<>();
+        query(connection, CatalogQuery.INDEXES, rs -> indexes.computeIfAbsent(table(rs, "schema_name", "table_name"),
+                        k -> new LinkedHashMap<>())
+                .computeIfAbsent(rs.getString("index_name"), k -> new ArrayList<>()).add(rs.getString("column_name")));
+        Map<TableName, List<String>> triggers = new LinkedHashMap<>();
+        query(connection, CatalogQuery.TRIGGERS, rs -> triggers.computeIfAbsent(table(rs, "schema_name", "table_name"),
+                k -> new ArrayList<>()).add(rs.getString("trigger_name")));
+
+        List<Table> tables = new ArrayList<>();
+        for (TableName t : estimates.keySet()) {
+            if (!columns.containsKey(t)) {
+                continue; // a table without columns cannot hold rows to purge
+            }
+            List<UniqueKey> tableKeys = keys.getOrDefault(t, Map.of()).entrySet().stream()
+                    .map(e -> new UniqueKey(e.getKey(), e.getValue().columns, e.getValue().primary)).toList();
+            tables.add(new Table(t, columns.get(t), tableKeys,
+                    List.copyOf(indexes.getOrDefault(t, Map.of()).values()),
+                    triggers.getOrDefault(t, List.of()), partitioned.get(t), estimates.get(t)));
+        }
+        return new Catalog(tables, foreignKeys(connection));
+    }
+
+    private List<ForeignKey> foreignKeys(Connection connection) throws SQLException {
+        Map<String, FkDraft> drafts = new LinkedHashMap<>();
+        query(connection, CatalogQuery.FOREIGN_KEYS, rs -> {
+            TableName child = table(rs, "child_schema", "child_table");
+            FkDraft d = drafts.computeIfAbsent(child.display() + "\u0000" + rs.getString("constraint_name"),
+                    k -> new FkDraft(rs, child));
+            d.childColumns.add(rs.getString("child_column"));
+            d.parentColumns.add(rs.getString("parent_column"));
+        });
+        return drafts.values().stream().map(d -> d.build.apply(d)).toList();
+    }
+
+    private void query(Connection connection, CatalogQuery q, RowHandler handler) throws SQLException {
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(dialect.catalogSql(q))) {
+            while (rs.next()) {
+                handler.accept(rs);
+            }
+        }
+    }
+
+    private static TableName table(ResultSet rs, String schemaColumn, String tableColumn) throws SQLException {
+        return new TableName(rs.getString(schemaColumn), rs.getString(tableColumn));
+    }
+
+    @FunctionalInterface
+    private interface RowHandler {
+        void accept(ResultSet rs) throws SQLException;
+    }
+
+    private static final class KeyDraft {
+        final boolean primary;
+        final List<String> columns = new ArrayList<>();
+
+        KeyDraft(boolean primary) {
+            this.primary = primary;
+        }
+    }
+
+    private static final class FkDraft {
+        final List<String> childColumns = new ArrayList<>();
+        final List<String> parentColumns = new ArrayList<>();
+        final Function<FkDraft, ForeignKey> build;
+
+        FkDraft(ResultSet rs, TableName child) {
+            try {
+                String name = rs.getString("constraint_name");
+                TableName parent = table(rs, "parent_schema", "parent_table");
+                OnDelete onDelete = OnDelete.valueOf(rs.getString("on_delete"));
+                boolean deferrable = rs.getBoolean("deferrable");
+                boolean deferred = rs.getBoolean("initially_deferred");
+                build = d -> new ForeignKey(name, child, d.childColumns, parent, d.parentColumns, onDelete,
+                        deferrable, deferred);
+            } catch (SQLException e) {
+                throw new IllegalStateException("unexpected catalog row", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package io.declutter.model;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * A named purge definition (SPEC §3).
+ *
+ * @param rootPredicate SQL condition on the root table selecting the rows to purge; empty when keys are passed at run time
+ * @param excludedTables tables the purge never enters; foreign keys from them into the closure are reported as blocking
+ */
+public record Job(
+        String name,
+        TableName root,
+        Optional<String> rootPredicate,
+        int batchSize,
+        boolean backup,
+        List<TableName> excludedTables,
+        Duration lockTimeout,
+        Duration statementTimeout) {
+
+    /** Job names become parts of procedure and table names, so they must be plain lower-case identifiers. */
+    public static final Pattern VALID_NAME = Pattern.compile("[a-z][a-z0-9_]{0,29}");
+
+    public Job {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(root, "root");
+        Objects.requireNonNull(rootPredicate, "rootPredicate");
+        Objects.requireNonNull(lockTimeout, "lockTimeout");
+        Objects.requireNonNull(statementTimeout, "statementTimeout");
+        excludedTables = excludedTables.stream().sorted().toList();
+        if (!VALID_NAME.matcher(name).matches()) {
+            throw new InvalidJobException("job name '" + name + "' is not a valid job name: use 1 to 30 characters,"
+                    + " lower-case letters, digits and underscores, starting with a letter (e.g. tenant_purge)");
+        }
+        if (batchSize < 1) {
+            throw new InvalidJobException("job " + name + ": batch size must be at least 1, got " + batchSize);
+        }
+        if (rootPredicate.isPresent() && rootPredicate.get().isBlank()) {
+            throw new InvalidJobException("job " + name + ": root predicate is empty; give a condition"
+                    + " such as \"status = 'closed'\" or use keys passed at run time");
+        }
+        if (excludedTables.contains(root)) {
+            throw new InvalidJobException("job " + name + ": the root table " + root + " cannot be excluded");
+        }
+    }
+
+    /** Whether the root rows come from keys given to each run rather than from a predicate. */
+    public boolean keysAtRunTime() {
+        return rootPredicate.isEmpty();
+    }
+}

@@ -1,0 +1,35 @@
+package io.declutter.model;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything generation needs for one job: the control rows (edges) and the closure tables.
+ *
+ * @param edges   control rows, by id (id order is breadth-first from the root)
+ * @param tables  closure tables in delete order: leaves first (ascending height), root last
+ */
+public record PurgePlan(Job job, List<Edge> edges, List<PurgeTable> tables, List<Finding> findings) {
+
+    public PurgePlan {
+        Objects.requireNonNull(job, "job");
+        edges = edges.stream().sorted(Comparator.comparingInt(Edge::id)).toList();
+        tables = List.copyOf(tables);
+        findings = List.copyOf(findings);
+    }
+
+    public Optional<PurgeTable> table(TableName name) {
+        return tables.stream().filter(t -> t.name().equals(name)).findFirst();
+    }
+
+    public List<Finding> errors() {
+        return findings.stream().filter(f -> f.severity() == Finding.Severity.ERROR).toList();
+    }
+
+    /** Edges whose rows are cached and deleted (not skipped). */
+    public List<Edge> followedEdges() {
+        return edges.stream().filter(e -> e.strategy() == Strategy.DELETE).toList();
+    }
+}

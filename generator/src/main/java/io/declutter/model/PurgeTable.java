@@ -1,0 +1,28 @@
+package io.declutter.model;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A table of the purge closure with what the procedures need to know about it.
+ *
+ * @param key          the key rows are matched on in backups, deletes and rollback (the primary key)
+ * @param backupTable  unqualified name of its backup table in the framework schema
+ * @param primaryEdge  id of the control row that carries this table's delete and restore progress
+ */
+public record PurgeTable(Table table, UniqueKey key, int height, int cycleGroup, String backupTable, int primaryEdge) {
+
+    public PurgeTable {
+        Objects.requireNonNull(table, "table");
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(backupTable, "backupTable");
+    }
+
+    public TableName name() {
+        return table.name();
+    }
+
+    public List<Column> columns() {
+        return table.columns();
+    }
+}

@@ -1,0 +1,60 @@
+package io.declutter.render;
+
+import io.declutter.dialect.Dialect;
+import io.declutter.model.InvalidJobException;
+import io.declutter.model.PurgePlan;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Renders everything a job deploys: one SQL file per database object, a Liquibase changelog with one
+ * changeset per file, and {@code install.sql} (all objects in deploy order, for {@code psql -f}).
+ * Output depends only on the plan, never on the clock or the data, so it is byte-for-byte reproducible.
+ */
+public final class Generator {
+
+    private final Dialect dialect;
+    private final TemplateRenderer renderer = new TemplateRenderer();
+
+    public Generator(Dialect dialect) {
+        this.dialect = dialect;
+    }
+
+    public List<GeneratedFile> generate(PurgePlan plan) {
+        if (!plan.errors().isEmpty()) {
+            throw new InvalidJobException("job " + plan.job().name() + " cannot be generated: "
+                    + plan.errors().stream().map(f -> f.message()).collect(Collectors.joining("; ")));
+        }
+        JobView job = new JobViewBuilder(dialect, plan).build();
+        String folder = dialect.name();
+        List<GeneratedFile> objects = new ArrayList<>();
+        for (String object : PostgresObjects.FRAMEWORK) {
+            Map<String, Object> model = Map.of("schema", job.schema());
+            objects.add(new GeneratedFile("framework/" + object + ".sql",
+                    renderer.render(folder + "/framework", object, model), "framework-" + object));
+        }
+        for (TableView t : job.restoreOrder()) {
+            Map<String, Object> model = new HashMap<>();
+            model.put("job", job);
+            model.put("t", t);
+            // File names stay portable whatever the table is called; the edge id keeps them unique.
+            String file = "backup_" + t.primaryEdge() + "_" + t.display().replaceAll("[^A-Za-z0-9_]", "_");
+            objects.add(new GeneratedFile(job.name() + "/" + file + ".sql",
+                    renderer.render(folder + "/job", "backup_table", model), job.name() + "-" + file));
+        }
+        for (String object : PostgresObjects.JOB) {
+            objects.add(new GeneratedFile(job.name() + "/" + object + ".sql",
+                    renderer.render(folder + "/job", object, Map.of("job", job)), job.name() + "-" + object));
+        }
+        List<GeneratedFile> files = new ArrayList<>(objects);
+        files.add(new GeneratedFile("changelog.xml",
+                renderer.render(folder, "changelog", Map.of("job", job, "files", objects)), null));
+        files.add(new GeneratedFile("install.sql",
+                renderer.render(folder, "install", Map.of("job", job, "files", objects)), null));
+        return files;
+    }
+}

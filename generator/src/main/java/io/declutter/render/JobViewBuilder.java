@@ -1,0 +1,161 @@
+package io.declutter.render;
+
+import io.declutter.dialect.Dialect;
+import io.declutter.graph.BackupNames;
+import io.declutter.model.Column;
+import io.declutter.model.Edge;
+import io.declutter.model.ForeignKey;
+import io.declutter.model.Identity;
+import io.declutter.model.PurgePlan;
+import io.declutter.model.PurgeTable;
+import io.declutter.model.Strategy;
+import io.declutter.model.TableName;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/** Turns a purge plan into the view the templates print: names quoted, fragments built, order fixed. */
+public final class JobViewBuilder {
+
+    private final Dialect dialect;
+    private final PurgePlan plan;
+    private final Map<TableName, TableView> views = new HashMap<>();
+
+    public JobViewBuilder(Dialect dialect, PurgePlan plan) {
+        this.dialect = dialect;
+        this.plan = plan;
+    }
+
+    public JobView build() {
+        plan.tables().forEach(t -> views.put(t.name(), tableView(t)));
+        List<TableView> tables = plan.tables().stream().map(t -> views.get(t.name())).toList();
+        TableView root = views.get(plan.job().root());
+        String schemas = plan.tables().stream().map(t -> t.name().schema())
+                .collect(Collectors.toCollection(TreeSet::new)).stream().collect(Collectors.joining(", "));
+        return new JobView(plan.job().name(), Sql.literal(plan.job().name()), dialect.quote(dialect.frameworkSchema()),
+                plan.job().root().display(), plan.job().rootPredicate().orElse(""), schemas, plan.job().backup(),
+                plan.job().batchSize(), plan.job().lockTimeout().toMillis(), plan.job().statementTimeout().toMillis(),
+                root, rootFilter(root), tables, cacheUnits(), edgeViews());
+    }
+
+    private String rootFilter(TableView root) {
+        if (plan.job().rootPredicate().isPresent()) {
+            return "(" + plan.job().rootPredicate().get() + ")";
+        }
+        PurgeTable rootTable = plan.table(plan.job().root()).orElseThrow();
+        List<String> casts = new ArrayList<>();
+        List<String> keyColumns = rootTable.key().columns();
+        for (int i = 0; i < keyColumns.size(); i++) {
+            Column col = rootTable.table().column(keyColumns.get(i)).orElseThrow();
+            casts.add("k.key_values[" + (i + 1) + "]::" + col.type());
+        }
+        return "(" + root.keyList("c") + ") IN (SELECT " + String.join(", ", casts) + " FROM "
+                + dialect.qualify(dialect.frameworkSchema(), "run_key") + " AS k WHERE k.run_id = p_run)";
+    }
+
+    private TableView tableView(PurgeTable t) {
+        Set<String> kept = new LinkedHashSet<>(t.key().columns());
+        if (!plan.job().backup()) {
+            // Without a backup the cache holds only what deletes and child lookups need.
+            plan.followedEdges().stream().filter(e -> !e.root() && e.parent().equals(t.name()))
+                    .forEach(e -> kept.addAll(e.foreignKey().orElseThrow().parentColumns()));
+            plan.followedEdges().stream().filter(Edge::breaksCycle).filter(e -> e.child().equals(t.name()))
+                    .forEach(e -> kept.addAll(e.foreignKey().orElseThrow().childColumns()));
+        }
+        List<ColumnView> columns = t.columns().stream()
+                .filter(c -> plan.job().backup() || kept.contains(c.name()))
+                .map(c -> new ColumnView(dialect.quote(c.name()), c.type(), c.writable()))
+                .toList();
+        String backupName = t.backupTable();
+        return new TableView(t.name().display(), dialect.qualify(t.name().schema(), t.name().name()),
+                dialect.qualify(dialect.frameworkSchema(), backupName), backupName,
+                dialect.quote(BackupNames.fit(backupName + "_seq", dialect.maxIdentifierBytes())),
+                t.height(), t.primaryEdge(), t.cycleGroup(), columns, quoted(t.key().columns()),
+                t.table().columns().stream().anyMatch(c -> c.identity() == Identity.ALWAYS), detaches(t));
+    }
+
+    /** Cycle-breaking edges whose parent is this table: its deletes must detach the rows pointing at it. */
+    private List<DetachView> detaches(PurgeTable parent) {
+        return plan.followedEdges().stream()
+                .filter(e -> e.breaksCycle() && e.parent().equals(parent.name()))
+                .map(e -> {
+                    ForeignKey fk = e.foreignKey().orElseThrow();
+                    List<String> childCols = quoted(fk.childColumns());
+                    List<String> parentCols = quoted(fk.parentColumns());
+                    return new DetachView(e.id(), fk.name(),
+                            childCols.stream().map(c -> c + " = NULL").collect(Collectors.joining(", ")),
+                            Sql.match("c", childCols, "b", parentCols),
+                            childCols.stream().map(c -> c + " = b." + c).collect(Collectors.joining(", ")),
+                            childCols.stream().map(c -> "t." + c + " IS NULL").collect(Collectors.joining(" AND ")),
+                            childCols.stream().map(c -> "b." + c + " IS NOT NULL").collect(Collectors.joining(" AND ")));
+                })
+                .toList();
+    }
+
+    /**
+     * Cache order: by descending height of the child table (a table's rows are complete before its children
+     * are looked up), root first; edges inside a cycle group are gathered into one repeated unit.
+     */
+    private List<CacheUnitView> cacheUnits() {
+        List<Edge> ordered = plan.followedEdges().stream()
+                .sorted(Comparator.comparingInt((Edge e) -> e.root() ? 0 : 1)
+                        .thenComparing(Comparator.comparingInt(Edge::height).reversed())
+                        .thenComparingInt(e -> e.cycleGroup() > 0 ? 1 : 0)
+                        .thenComparingInt(Edge::id))
+                .toList();
+        List<CacheUnitView> units = new ArrayList<>();
+        for (Edge e : ordered) {
+            CacheStepView step = cacheStep(e);
+            CacheUnitView last = units.isEmpty() ? null : units.get(units.size() - 1);
+            if (e.cycleGroup() > 0 && last != null && last.fixpoint() && last.cycleGroup() == e.cycleGroup()) {
+                List<CacheStepView> steps = new ArrayList<>(last.steps());
+                steps.add(step);
+                units.set(units.size() - 1, new CacheUnitView(steps, true, e.cycleGroup()));
+            } else {
+                units.add(new CacheUnitView(List.of(step), e.cycleGroup() > 0, e.cycleGroup()));
+            }
+        }
+        return units;
+    }
+
+    private CacheStepView cacheStep(Edge e) {
+        TableView child = views.get(e.child());
+        if (e.root()) {
+            return new CacheStepView(e.id(), "root rows of " + e.child().display(), child, null, "");
+        }
+        ForeignKey fk = e.foreignKey().orElseThrow();
+        return new CacheStepView(e.id(), fk.display() + " [" + fk.name() + "]", child, views.get(e.parent()),
+                Sql.match("p", quoted(fk.parentColumns()), "c", quoted(fk.childColumns())));
+    }
+
+    private List<EdgeView> edgeViews() {
+        return plan.edges().stream().map(e -> {
+            String backup = e.strategy() == Strategy.DELETE
+                    ? Sql.literal(plan.table(e.child()).orElseThrow().backupTable()) : "NULL";
+            return new EdgeView(e.id(), e.parentEdgeId().map(String::valueOf).orElse("NULL"),
+                    e.foreignKey().map(fk -> Sql.literal(fk.name())).orElse("NULL"),
+                    Sql.literal(e.parent().display()), Sql.literal(e.child().display()),
+                    e.foreignKey().map(fk -> textArray(fk.parentColumns())).orElse("NULL"),
+                    e.foreignKey().map(fk -> textArray(fk.childColumns())).orElse("NULL"),
+                    e.foreignKey().map(fk -> Sql.literal(fk.onDelete().sql())).orElse("NULL"),
+                    Sql.literal(e.strategy().name().toLowerCase(java.util.Locale.ROOT)),
+                    e.depth(), e.height(), e.cycleGroup(), e.breaksCycle(), e.primary(), backup,
+                    Sql.literal(e.strategy() == Strategy.DELETE ? "pending" : "skipped"));
+        }).toList();
+    }
+
+    private String textArray(List<String> values) {
+        return "ARRAY[" + values.stream().map(Sql::literal).collect(Collectors.joining(", ")) + "]::text[]";
+    }
+
+    private List<String> quoted(List<String> names) {
+        return names.stream().map(dialect::quote).toList();
+    }
+}

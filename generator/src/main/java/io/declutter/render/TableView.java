@@ -1,0 +1,53 @@
+package io.declutter.render;
+
+import java.util.List;
+
+/**
+ * A closure table as templates need it; every name is already quoted for the dialect.
+ *
+ * @param display        {@code schema.table} for comments and log rows (unquoted)
+ * @param table          qualified, quoted table name
+ * @param backup         qualified, quoted backup table name
+ * @param backupColumns  columns copied into the backup: all of them with backup on, else the keys only
+ * @param key            quoted key columns rows are matched on
+ * @param detaches       nullable self-references set to null on the remaining rows before each batch is deleted
+ */
+public record TableView(
+        String display,
+        String table,
+        String backup,
+        String backupName,
+        String backupIndex,
+        int height,
+        int primaryEdge,
+        int cycleGroup,
+        List<ColumnView> backupColumns,
+        List<String> key,
+        boolean overridingSystemValue,
+        List<DetachView> detaches) {
+
+    public TableView {
+        backupColumns = List.copyOf(backupColumns);
+        key = List.copyOf(key);
+        detaches = List.copyOf(detaches);
+    }
+
+    /** Comma list of the backup columns, optionally prefixed with an alias. */
+    public String columnList(String alias) {
+        return Sql.list(backupColumns.stream().map(ColumnView::name).toList(), alias);
+    }
+
+    /** Comma list of the columns rollback writes back. */
+    public String writableList(String alias) {
+        return Sql.list(backupColumns.stream().filter(ColumnView::writable).map(ColumnView::name).toList(), alias);
+    }
+
+    public String keyList(String alias) {
+        return Sql.list(key, alias);
+    }
+
+    /** {@code l.k1 = r.k1 AND ...} on the key. */
+    public String keyMatch(String left, String right) {
+        return Sql.match(left, key, right, key);
+    }
+}

@@ -1,0 +1,26 @@
+package io.declutter.runner;
+
+/** Exit codes of every declutter command (also listed in --help and the README). */
+public final class ExitCodes {
+    /** Done: the command did all it was asked. */
+    public static final int OK = 0;
+    /** A run failed or a check did not hold (verify, demo); details are printed and in declutter.log. */
+    public static final int FAILED = 1;
+    /** Bad input: usage, job file, unknown table, bad predicate, unresolvable cycle, unknown run. Nothing was changed. */
+    public static final int BAD_INPUT = 2;
+    /** The database cannot be reached or refused the login. Nothing was changed. */
+    public static final int NO_DATABASE = 3;
+    /** Stopped before the end (window over, stop file, pause request): run again to resume. */
+    public static final int STOPPED = 4;
+
+    public static final String HELP = """
+            Exit codes:
+              0  done
+              1  a run failed or a check did not hold (see the output and declutter.log)
+              2  bad input (usage, job file, unknown table, bad predicate, cycle, unknown run); nothing changed
+              3  database unreachable or login refused; nothing changed
+              4  stopped before the end (window over, stop file, pause request); run again to resume""";
+
+    private ExitCodes() {
+    }
+}

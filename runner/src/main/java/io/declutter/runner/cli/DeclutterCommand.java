@@ -1,0 +1,70 @@
+package io.declutter.runner.cli;
+
+import io.declutter.config.ConfigException;
+import io.declutter.model.InvalidJobException;
+import io.declutter.runner.ExitCodes;
+import io.declutter.runner.UserError;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.sql.SQLException;
+
+@Command(name = "declutter",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = {
+            "Purges connected data (closed tenants, rows past retention) from a live database: plans the",
+            "foreign-key closure of a root table, generates set-based stored procedures that back up and",
+            "delete it in batches inside a window, and runs, monitors, verifies and rolls them back."},
+        subcommands = {PlanCommand.class, GenerateCommand.class, DeployCommand.class, RunCommand.class,
+                StatusCommand.class, StopCommand.class, RollbackCommand.class, VerifyCommand.class,
+                DemoCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", ExitCodes.HELP})
+public final class DeclutterCommand implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeclutterCommand.class);
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static int execute(String... args) {
+        return commandLine().execute(args);
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new DeclutterCommand());
+        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println("declutter: " + message(e));
+            commandLine.getErr().flush();
+            if (exitCode(e) == ExitCodes.FAILED && !(e instanceof UserError)) {
+                LOG.debug("failure", e);
+            }
+            return exitCode(e);
+        });
+        return cl;
+    }
+
+    private static int exitCode(Exception e) {
+        if (e instanceof UserError u) {
+            return u.exitCode();
+        }
+        if (e instanceof ConfigException || e instanceof InvalidJobException) {
+            return ExitCodes.BAD_INPUT;
+        }
+        return ExitCodes.FAILED;
+    }
+
+    private static String message(Exception e) {
+        if (e instanceof SQLException s) {
+            return "database error: " + s.getMessage();
+        }
+        return e.getMessage() == null ? e.toString() : e.getMessage();
+    }
+}

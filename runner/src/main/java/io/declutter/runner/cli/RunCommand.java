@@ -1,0 +1,133 @@
+package io.declutter.runner.cli;
+
+import io.declutter.config.Durations;
+import io.declutter.config.Window;
+import io.declutter.model.Job;
+import io.declutter.runner.ExitCodes;
+import io.declutter.runner.UserError;
+import io.declutter.runner.purge.JobProcedures;
+import io.declutter.runner.purge.ProgressBar;
+import io.declutter.runner.purge.PurgeLoop;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Runs the job's purge (or resumes its unfinished run): caches and backs up the closure,",
+            "then deletes it in batches, leaves first, one transaction per batch, until done or the window",
+            "ends. Shows progress. Afterwards VACUUM (ANALYZE) runs on the purged tables."})
+final class RunCommand extends JobCommand {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
+    @Option(names = "--batch-size", paramLabel = "ROWS", description = "rows per delete batch (default: the job's batchSize)")
+    Integer batchSize;
+
+    @Option(names = "--max-duration", paramLabel = "DURATION", description = "stop after this long, e.g. 45min, 6h")
+    String maxDuration;
+
+    @Option(names = "--ignore-window", description = "run now even outside the job's window (its end still applies)")
+    boolean ignoreWindow;
+
+    @Option(names = "--stop-file", paramLabel = "FILE", description = "stop cleanly (resumable) when this file appears")
+    Path stopFile;
+
+    @Option(names = "--keys", split = ",", paramLabel = "KEY", description = "root keys for jobs with 'keys: runtime' (composite: parts joined by ':')")
+    List<String> keys;
+
+    @Option(names = "--keys-file", paramLabel = "FILE", description = "root keys, one per line (composite: parts joined by ':')")
+    Path keysFile;
+
+    @Option(names = "--no-vacuum", description = "skip VACUUM (ANALYZE) of the purged tables after a complete run")
+    boolean noVacuum;
+
+    @Override
+    int call(Context ctx) throws Exception {
+        Job job = ctx.jobFile().job();
+        JobProcedures procs = new JobProcedures(ctx.connection(), job.name(), ctx.dialect().frameworkSchema());
+        procs.requireDeployed();
+        Window window = ctx.jobFile().window();
+        ZonedDateTime now = ZonedDateTime.now();
+        if (!ignoreWindow && !window.contains(now)) {
+            ctx.out().println("Outside the window of job " + job.name() + " (" + window.start().orElseThrow() + " to "
+                    + window.end().orElseThrow() + "); nothing done. Use --ignore-window to run now.");
+            return ExitCodes.STOPPED;
+        }
+        Optional<Instant> deadline = window.deadline(now).map(ZonedDateTime::toInstant);
+        if (maxDuration != null) {
+            Instant byDuration = now.toInstant().plus(Durations.parse("--max-duration", maxDuration));
+            deadline = Optional.of(deadline.filter(d -> d.isBefore(byDuration)).orElse(byDuration));
+        }
+        List<List<String>> rootKeys = rootKeys(job, procs);
+        int batch = batchSize != null ? batchSize : job.batchSize();
+        if (batch < 1) {
+            throw new UserError(ExitCodes.BAD_INPUT, "--batch-size must be at least 1");
+        }
+
+        long run = procs.beginRun(deadline, batch);
+        if (!rootKeys.isEmpty()) {
+            procs.addKeys(run, rootKeys);
+        }
+        ctx.out().println("Job " + job.name() + ", run " + run + (deadline.map(d -> ", deadline " + d).orElse(""))
+                + ", batch size " + batch);
+        ctx.out().flush();
+        long[] totals = procs.totals(run);
+        ProgressBar bar = new ProgressBar(ctx.err(), System.console() != null, totals[1]);
+        PurgeLoop.Outcome outcome = new PurgeLoop(procs, batch, deadline, Optional.ofNullable(stopFile), bar).drive(run);
+        ctx.out().println(outcome.message());
+        if (outcome.exitCode() == ExitCodes.OK && !noVacuum) {
+            vacuum(ctx, procs.tables());
+        }
+        return outcome.exitCode();
+    }
+
+    private List<List<String>> rootKeys(Job job, JobProcedures procs) throws Exception {
+        List<String> given = new ArrayList<>();
+        if (keys != null) {
+            given.addAll(keys);
+        }
+        if (keysFile != null) {
+            Files.readAllLines(keysFile).stream().map(String::strip).filter(l -> !l.isEmpty()).forEach(given::add);
+        }
+        if (!job.keysAtRunTime()) {
+            if (!given.isEmpty()) {
+                throw new UserError(ExitCodes.BAD_INPUT, "job " + job.name() + " selects its root rows with 'root.where';"
+                        + " --keys and --keys-file are for jobs with 'root.keys: runtime'");
+            }
+            return List.of();
+        }
+        Optional<Long> open = procs.openRun();
+        if (open.isPresent() && procs.cacheStarted(open.get())) {
+            if (!given.isEmpty()) {
+                LOG.warn("run {} is resumed with the keys it started with; the keys given now are ignored", open.get());
+            }
+            return List.of();
+        }
+        if (given.isEmpty()) {
+            throw new UserError(ExitCodes.BAD_INPUT, "job " + job.name() + " takes its root keys at run time:"
+                    + " pass --keys or --keys-file");
+        }
+        return given.stream().map(k -> Arrays.asList(k.split(":", -1))).toList();
+    }
+
+    private void vacuum(Context ctx, List<String> tables) throws Exception {
+        try (Statement st = ctx.connection().createStatement()) {
+            for (String t : tables) {
+                int dot = t.indexOf('.');
+                st.execute("VACUUM (ANALYZE) " + ctx.dialect().qualify(t.substring(0, dot), t.substring(dot + 1)));
+            }
+        }
+        ctx.out().println("VACUUM (ANALYZE) done on " + tables.size() + " tables");
+    }
+}

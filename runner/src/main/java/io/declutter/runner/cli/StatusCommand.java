@@ -1,0 +1,29 @@
+package io.declutter.runner.cli;
+
+import io.declutter.runner.ExitCodes;
+import io.declutter.runner.purge.JobProcedures;
+import io.declutter.runner.purge.StatusReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = {"Shows a run's progress per table: cached, deleted, restored, remaining, rate, ETA and",
+            "errors (default: the job's latest run). Works the same for runs started by cron or pg_cron."})
+final class StatusCommand extends JobCommand {
+
+    @Mixin
+    RunOption runOption;
+
+    @Option(names = "--json", description = "print JSON for scripts")
+    boolean json;
+
+    @Override
+    int call(Context ctx) throws Exception {
+        JobProcedures procs = new JobProcedures(ctx.connection(), ctx.jobFile().job().name(), ctx.dialect().frameworkSchema());
+        procs.requireDeployed();
+        StatusReport.RunStatus status = StatusReport.read(ctx.connection(), procs, runOption.resolve(procs, true));
+        ctx.out().println(json ? StatusReport.json(status) : StatusReport.text(status));
+        return ExitCodes.OK;
+    }
+}

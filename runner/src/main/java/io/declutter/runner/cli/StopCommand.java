@@ -1,0 +1,27 @@
+package io.declutter.runner.cli;
+
+import io.declutter.runner.ExitCodes;
+import io.declutter.runner.purge.JobProcedures;
+import picocli.CommandLine.Command;
+
+import java.util.Optional;
+
+@Command(name = "stop", mixinStandardHelpOptions = true,
+        description = {"Asks the job's unfinished run to stop after its current batch (sets the pause flag that",
+            "the runner and the in-database delete procedure check). The next 'run' resumes it."})
+final class StopCommand extends JobCommand {
+
+    @Override
+    int call(Context ctx) throws Exception {
+        JobProcedures procs = new JobProcedures(ctx.connection(), ctx.jobFile().job().name(), ctx.dialect().frameworkSchema());
+        procs.requireDeployed();
+        Optional<Long> open = procs.openRun();
+        if (open.isEmpty()) {
+            ctx.out().println("Job " + procs.job() + " has no unfinished run; nothing to stop.");
+            return ExitCodes.OK;
+        }
+        procs.requestPause(open.get());
+        ctx.out().println("Run " + open.get() + " of job " + procs.job() + " will stop after its current batch.");
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,25 @@
+package io.declutter.runner.cli;
+
+import io.declutter.runner.ExitCodes;
+import io.declutter.runner.purge.JobProcedures;
+import io.declutter.runner.purge.Verification;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+@Command(name = "verify", mixinStandardHelpOptions = true,
+        description = {"Counts per table the rows a run backed up, how many are still present or gone, and",
+            "orphans pointing at purged rows; exits 1 when the counts contradict the run's status."})
+final class VerifyCommand extends JobCommand {
+
+    @Mixin
+    RunOption runOption;
+
+    @Override
+    int call(Context ctx) throws Exception {
+        JobProcedures procs = new JobProcedures(ctx.connection(), ctx.jobFile().job().name(), ctx.dialect().frameworkSchema());
+        procs.requireDeployed();
+        Verification.Result result = Verification.verify(ctx.connection(), procs, runOption.resolve(procs, true));
+        ctx.out().print(Verification.text(result));
+        return result.ok() ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+}

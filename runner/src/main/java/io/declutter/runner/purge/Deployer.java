@@ -1,0 +1,50 @@
+package io.declutter.runner.purge;
+
+import io.declutter.render.GeneratedFile;
+import liquibase.Scope;
+import liquibase.command.CommandScope;
+import liquibase.command.core.UpdateCommandStep;
+import liquibase.command.core.helpers.DbUrlConnectionArgumentsCommandStep;
+import liquibase.database.Database;
+import liquibase.database.DatabaseFactory;
+import liquibase.database.jvm.JdbcConnection;
+import liquibase.resource.DirectoryResourceAccessor;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.util.List;
+import java.util.Map;
+
+/** Writes generated files and deploys them with Liquibase (one changeset per object). */
+public final class Deployer {
+
+    private Deployer() {
+    }
+
+    /** Writes the files under {@code dir}, replacing what was there; returns the paths written. */
+    public static List<Path> write(List<GeneratedFile> files, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        for (GeneratedFile f : files) {
+            Path target = dir.resolve(f.path());
+            Files.createDirectories(target.getParent());
+            Files.writeString(target, f.content(), StandardCharsets.UTF_8);
+        }
+        return files.stream().map(f -> dir.resolve(f.path())).toList();
+    }
+
+    /** Applies {@code changelog.xml} in {@code dir} to the database behind {@code connection}. */
+    public static void liquibaseUpdate(Connection connection, Path dir) throws Exception {
+        Database database = DatabaseFactory.getInstance()
+                .findCorrectDatabaseImplementation(new JdbcConnection(connection));
+        try (DirectoryResourceAccessor accessor = new DirectoryResourceAccessor(dir)) {
+            Scope.child(Map.of(Scope.Attr.resourceAccessor.name(), accessor), () ->
+                    new CommandScope(UpdateCommandStep.COMMAND_NAME)
+                            .addArgumentValue(DbUrlConnectionArgumentsCommandStep.DATABASE_ARG, database)
+                            .addArgumentValue(UpdateCommandStep.CHANGELOG_FILE_ARG, "changelog.xml")
+                            .execute());
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package io.declutter.runner.purge;
+
+import io.declutter.dialect.Dialect;
+import io.declutter.model.Catalog;
+import io.declutter.model.Edge;
+import io.declutter.model.Finding;
+import io.declutter.model.Finding.Kind;
+import io.declutter.model.ForeignKey;
+import io.declutter.model.PurgePlan;
+import io.declutter.model.Strategy;
+import io.declutter.model.Table;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** The plan as a DBA reads it: the control table, the DAG as a tree, and the pre-flight findings. */
+public final class PlanReport {
+
+    private PlanReport() {
+    }
+
+    public static String text(PurgePlan plan, Catalog catalog, Dialect dialect) {
+        StringBuilder out = new StringBuilder();
+        out.append("Job ").append(plan.job().name()).append(": purge ").append(plan.job().root())
+                .append(plan.job().rootPredicate().map(p -> " WHERE " + p).orElse(" (keys given per run)"))
+                .append(" and every row that references them.\n")
+                .append(plan.tables().size()).append(" tables, ").append(plan.followedEdges().size() - 1)
+                .append(" foreign-key edges; batch size ").append(plan.job().batchSize())
+                .append(", backup ").append(plan.job().backup() ? "on" : "off").append(".\n\n");
+        out.append("Control table (cached root to leaves by descending height, deleted leaves to root):\n");
+        out.append(TextTable.render(List.of("edge", "parent", "child table", "via", "on delete", "strategy",
+                "depth", "height", "cycle", "est. rows"), rows(plan, catalog)));
+        out.append("\nDelete order: ");
+        out.append(String.join(", ", plan.tables().stream().map(t -> t.name().display()).toList())).append("\n");
+        out.append("\nClosure (each table under the table it is first reached from; * = reached again):\n");
+        tree(plan, plan.edges().get(0), "", out, new java.util.HashSet<>());
+        out.append("\nPre-flight checks:\n");
+        if (plan.findings().isEmpty()) {
+            out.append("  none: no unindexed foreign keys, blocking edges, triggers or cycles.\n");
+        }
+        for (Finding f : plan.findings()) {
+            out.append("  ").append(f.severity()).append("  ").append(f.kind().label()).append(" ")
+                    .append(f.subject()).append(": ").append(f.message()).append("\n");
+        }
+        List<String> ddl = indexDdl(plan, catalog, dialect);
+        if (!ddl.isEmpty()) {
+            out.append("\nIndexes that would make the purge fast (run them outside a transaction):\n");
+            ddl.forEach(s -> out.append("  ").append(s).append("\n"));
+        }
+        return out.toString();
+    }
+
+    private static List<List<String>> rows(PurgePlan plan, Catalog catalog) {
+        List<List<String>> rows = new ArrayList<>();
+        for (Edge e : plan.edges()) {
+            long estimate = catalog.table(e.child()).map(Table::rowEstimate).orElse(0L);
+            rows.add(List.of(String.valueOf(e.id()), e.root() ? "-" : e.parentEdgeId().map(String::valueOf).orElse("-")
+                            + " " + e.parent().display(), e.child().display(),
+                    e.foreignKey().map(fk -> fk.name() + " (" + String.join(", ", fk.childColumns()) + ")").orElse("root"),
+                    e.foreignKey().map(fk -> fk.onDelete().sql()).orElse("-"),
+                    e.strategy().name().toLowerCase(java.util.Locale.ROOT) + (e.breaksCycle() ? " (detach)" : ""),
+                    String.valueOf(e.depth()), String.valueOf(e.height()),
+                    e.cycleGroup() == 0 ? "-" : String.valueOf(e.cycleGroup()), String.valueOf(estimate)));
+        }
+        return rows;
+    }
+
+    private static void tree(PurgePlan plan, Edge edge, String indent, StringBuilder out, java.util.Set<Integer> seen) {
+        boolean again = !edge.primary();
+        out.append(indent).append(edge.root() ? "" : "<- ").append(edge.child().display())
+                .append(edge.foreignKey().map(fk -> " (" + String.join(", ", fk.childColumns()) + ")").orElse(""))
+                .append(edge.strategy() == Strategy.SKIP ? " [excluded]" : "").append(again ? " *" : "").append("\n");
+        if (again || edge.strategy() == Strategy.SKIP || !seen.add(edge.id())) {
+            return;
+        }
+        for (Edge child : plan.edges()) {
+            if (!child.root() && child.parent().equals(edge.child()) && child.id() != edge.id()) {
+                tree(plan, child, indent + "   ", out, seen);
+            }
+        }
+    }
+
+    /** {@code CREATE INDEX CONCURRENTLY} for each followed foreign key without a supporting index. */
+    public static List<String> indexDdl(PurgePlan plan, Catalog catalog, Dialect dialect) {
+        Map<String, String> ddl = new TreeMap<>();
+        for (Finding f : plan.findings()) {
+            if (f.kind() != Kind.UNINDEXED_FK) {
+                continue;
+            }
+            catalog.foreignKeys().stream().filter(fk -> fk.name().equals(f.subject())).findFirst().ifPresent(fk ->
+                    ddl.put(fk.name(), createIndex(fk, dialect)));
+        }
+        return List.copyOf(ddl.values());
+    }
+
+    private static String createIndex(ForeignKey fk, Dialect dialect) {
+        String name = io.declutter.graph.BackupNames.fit(fk.child().name() + "_" + String.join("_", fk.childColumns())
+                + "_idx", dialect.maxIdentifierBytes());
+        return "CREATE INDEX CONCURRENTLY IF NOT EXISTS " + dialect.quote(name) + " ON "
+                + dialect.qualify(fk.child().schema(), fk.child().name()) + " ("
+                + dialect.columnList(fk.childColumns(), "") + ");";
+    }
+}

@@ -1,0 +1,115 @@
+package io.declutter.runner.purge;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Per-table progress of a run (cached, deleted, restored, remaining, rate) and the run's ETA, read from the
+ * control and log tables only, so a run started from cron or pg_cron reports the same way.
+ */
+public final class StatusReport {
+
+    /** One closure table. {@code ratePerSecond} is over the time its delete batches took. */
+    public record TableStatus(String table, int height, String status, long cached, long deleted, long restored,
+                              long remaining, double ratePerSecond, String lastError) {
+    }
+
+    public record RunStatus(String job, long run, String status, Instant started, Instant ended, Instant deadline,
+                            boolean pauseRequested, String lastError, long cached, long deleted, long restored,
+                            long remaining, double ratePerSecond, Long etaSeconds, List<TableStatus> tables) {
+    }
+
+    private StatusReport() {
+    }
+
+    public static RunStatus read(Connection connection, JobProcedures procs, long run) throws SQLException {
+        JobProcedures.RunInfo info = procs.runInfo(run);
+        String s = procs.schema();
+        // Totals per table come from the log, which keeps every run's history (the control table only the latest).
+        String sql = """
+                SELECT c.child_table, c.height,
+                       CASE WHEN c.run_id = ? THEN c.status ELSE '-' END,
+                       COALESCE(sum(l.rows) FILTER (WHERE l.action = 'cache'), 0),
+                       COALESCE(sum(l.rows) FILTER (WHERE l.action = 'delete'), 0),
+                       COALESCE(sum(l.rows) FILTER (WHERE l.action = 'restore'), 0),
+                       EXTRACT(EPOCH FROM sum(l.ended_at - l.started_at) FILTER (WHERE l.action = 'delete')),
+                       CASE WHEN c.run_id = ? THEN c.last_error END
+                  FROM %1$s.control AS c
+                  LEFT JOIN %1$s.control AS e ON e.job = c.job AND e.child_table = c.child_table AND e.strategy = 'delete'
+                  LEFT JOIN %1$s.log AS l ON l.run_id = ? AND l.edge_id = e.edge_id
+                 WHERE c.job = ? AND c.is_primary
+                 GROUP BY c.child_table, c.height, c.run_id, c.status, c.last_error
+                 ORDER BY c.height, c.child_table
+                """.formatted(s);
+        List<TableStatus> tables = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            ps.setLong(1, run);
+            ps.setLong(2, run);
+            ps.setLong(3, run);
+            ps.setString(4, procs.job());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long cached = rs.getLong(4);
+                    long deleted = rs.getLong(5);
+                    double seconds = rs.getDouble(7);
+                    tables.add(new TableStatus(rs.getString(1), rs.getInt(2), rs.getString(3), cached, deleted,
+                            rs.getLong(6), Math.max(0, cached - deleted), seconds > 0 ? deleted / seconds : 0,
+                            rs.getString(8)));
+                }
+            }
+        }
+        long cached = tables.stream().mapToLong(TableStatus::cached).sum();
+        long deleted = tables.stream().mapToLong(TableStatus::deleted).sum();
+        long restored = tables.stream().mapToLong(TableStatus::restored).sum();
+        long remaining = "running".equals(info.status()) || "failed".equals(info.status()) ? cached - deleted : 0;
+        Instant end = info.ended() != null ? info.ended() : Instant.now();
+        double seconds = Math.max(0.001, Duration.between(info.started(), end).toMillis() / 1000.0);
+        double rate = deleted / seconds;
+        Long eta = remaining > 0 && rate > 0 ? (long) (remaining / rate) : remaining == 0 ? 0L : null;
+        return new RunStatus(procs.job(), run, info.status(), info.started(), info.ended(), info.deadline(),
+                info.pauseRequested(), info.lastError(), cached, deleted, restored, Math.max(0, remaining), rate, eta,
+                tables);
+    }
+
+    public static String text(RunStatus r) {
+        StringBuilder out = new StringBuilder();
+        out.append("Job ").append(r.job()).append(", run ").append(r.run()).append(": ").append(r.status())
+                .append(r.pauseRequested() ? " (pause requested)" : "").append("\n")
+                .append("  started ").append(r.started()).append(r.ended() != null ? ", ended " + r.ended() : "")
+                .append(r.deadline() != null ? ", deadline " + r.deadline() : "").append("\n")
+                .append(String.format("  %,d rows cached, %,d deleted, %,d restored, %,d remaining; %,.0f rows/s",
+                        r.cached(), r.deleted(), r.restored(), r.remaining(), r.ratePerSecond()))
+                .append(r.etaSeconds() == null ? ", ETA unknown" : r.remaining() > 0
+                        ? ", ETA " + ProgressBar.format(Duration.ofSeconds(r.etaSeconds())) : "").append("\n");
+        if (r.lastError() != null) {
+            out.append("  last error: ").append(r.lastError()).append("\n");
+        }
+        List<List<String>> rows = new ArrayList<>();
+        for (TableStatus t : r.tables()) {
+            rows.add(List.of(t.table(), String.valueOf(t.height()), t.status(), String.format("%,d", t.cached()),
+                    String.format("%,d", t.deleted()), String.format("%,d", t.restored()),
+                    String.format("%,d", t.remaining()), String.format("%,.0f", t.ratePerSecond()),
+                    t.lastError() == null ? "" : t.lastError()));
+        }
+        out.append("\n").append(TextTable.render(List.of("table", "height", "status", "cached", "deleted", "restored",
+                "remaining", "rows/s", "last error"), rows));
+        return out.toString();
+    }
+
+    public static String json(RunStatus r) throws com.fasterxml.jackson.core.JsonProcessingException {
+        return new ObjectMapper().registerModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .enable(SerializationFeature.INDENT_OUTPUT)
+                .writeValueAsString(r);
+    }
+}

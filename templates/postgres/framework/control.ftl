@@ -1,0 +1,32 @@
+<#import "../lib.ftl" as lib>
+<@lib.header object="table ${schema}.control" purpose="the control table: one row per foreign-key edge of each job's purge closure, with the progress of the job's current run"/>
+CREATE TABLE IF NOT EXISTS ${schema}.control (
+    job             text        NOT NULL,
+    edge_id         integer     NOT NULL,             -- 1 is the root table itself
+    constraint_name text,                             -- NULL for the root
+    parent_edge_id  integer,                          -- primary edge of the parent table
+    parent_table    text        NOT NULL,
+    child_table     text        NOT NULL,
+    parent_columns  text[],
+    child_columns   text[],
+    on_delete       text,
+    strategy        text        NOT NULL CHECK (strategy IN ('delete', 'skip')),
+    depth           integer     NOT NULL,
+    height          integer     NOT NULL,             -- 0 = leaf; deleted in ascending, cached in descending height
+    cycle_group     integer     NOT NULL DEFAULT 0,   -- 0 = in no cycle
+    breaks_cycle    boolean     NOT NULL DEFAULT false,
+    is_primary      boolean     NOT NULL DEFAULT false, -- carries the child table's delete and restore progress
+    backup_table    text,
+    -- progress of the job's current run
+    run_id          bigint,
+    status          text        NOT NULL DEFAULT 'pending'
+                                CHECK (status IN ('pending', 'cached', 'deleting', 'deleted', 'skipped')),
+    rows_cached     bigint      NOT NULL DEFAULT 0,
+    rows_deleted    bigint      NOT NULL DEFAULT 0,
+    rows_restored   bigint      NOT NULL DEFAULT 0,
+    watermark       bigint      NOT NULL DEFAULT 0,   -- last backup sequence number deleted
+    last_error      text,
+    started_at      timestamptz,
+    finished_at     timestamptz,
+    PRIMARY KEY (job, edge_id)
+);

@@ -1,0 +1,19 @@
+<#import "../lib.ftl" as lib>
+<@lib.header object="table ${schema}.run" purpose="one row per purge run: its job, state, window deadline and pause flag"/>
+CREATE TABLE IF NOT EXISTS ${schema}.run (
+    run_id          bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    job             text        NOT NULL,
+    -- running -> done, or failed (resumable) -> running ...; any state -> rolling back -> rolled back
+    status          text        NOT NULL DEFAULT 'running'
+                                CHECK (status IN ('running', 'failed', 'done', 'rolling back', 'rolled back')),
+    started_at      timestamptz NOT NULL DEFAULT clock_timestamp(),
+    ended_at        timestamptz,
+    deadline        timestamptz,
+    batch_size      integer,
+    pause_requested boolean     NOT NULL DEFAULT false,
+    last_error      text
+);
+
+-- At most one unfinished run per job: a new run of the job resumes it instead.
+CREATE UNIQUE INDEX IF NOT EXISTS run_one_open_per_job
+    ON ${schema}.run (job) WHERE status IN ('running', 'failed');

@@ -1,0 +1,7 @@
+<#import "../lib.ftl" as lib>
+<@lib.header object="table ${schema}.run_key" purpose="root keys given to a run at start (jobs with 'keys: runtime'), one text array per root row"/>
+CREATE TABLE IF NOT EXISTS ${schema}.run_key (
+    run_id     bigint NOT NULL REFERENCES ${schema}.run (run_id),
+    key_values text[] NOT NULL,
+    PRIMARY KEY (run_id, key_values)
+);

@@ -1,0 +1,66 @@
+<#import "../lib.ftl" as lib>
+<@lib.header object="procedure ${job.proc('rollback')}" purpose="puts back every row a run purged, root to leaves, after a complete or a partial purge"/>
+--
+-- CALL it outside a transaction block (it commits per table). Rows still present are skipped, so it can be
+<#if job.backup>
+-- called again after an interruption. Identity values are restored as they were; generated columns are
+-- recomputed by the database. The run ends as 'rolled back' and is never resumed.
+CREATE OR REPLACE PROCEDURE ${job.proc('rollback')}(p_run bigint)
+LANGUAGE plpgsql
+AS $proc$
+DECLARE
+    v_rows    bigint;
+    v_started timestamptz;
+BEGIN
+    -- FOR UPDATE waits for a purge unit in progress; the step procedure then refuses to continue.
+    PERFORM 1 FROM ${job.schema}.run WHERE run_id = p_run AND job = ${job.nameLiteral} FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'declutter: run % of job % does not exist', p_run, ${job.nameLiteral}
+            USING HINT = 'See the runs with: SELECT * FROM ${job.schema}.run WHERE job = ''${job.name}''';
+    END IF;
+    UPDATE ${job.schema}.run SET status = 'rolling back', pause_requested = false WHERE run_id = p_run;
+    INSERT INTO ${job.schema}.log (run_id, action, started_at, message)
+    VALUES (p_run, 'begin', clock_timestamp(), 'rollback');
+    COMMIT;
+<#list job.restoreOrder() as t>
+
+    -- ${t.display} (height ${t.height})
+    v_started := clock_timestamp();
+    PERFORM set_config('lock_timeout', '${job.lockTimeoutMs}ms', true);
+    INSERT INTO ${t.table} (${t.writableList("")})<#if t.overridingSystemValue> OVERRIDING SYSTEM VALUE</#if>
+    SELECT ${t.writableList("b")}
+      FROM ${t.backup} AS b
+     WHERE b.declutter_run = p_run
+       AND NOT EXISTS (SELECT 1 FROM ${t.table} AS t WHERE ${t.keyMatch("t", "b")});
+    GET DIAGNOSTICS v_rows = ROW_COUNT;
+    PERFORM ${job.schema}.note_restore(p_run, ${t.primaryEdge}, '${t.display?replace("'", "''")}', v_rows, v_started);
+    COMMIT;
+</#list>
+<#list job.tables as t>
+<#list t.detaches as d>
+
+    -- Re-attach ${t.display} rows detached through ${d.constraint} by a partial purge.
+    UPDATE ${t.table} AS t
+       SET ${d.restoreSet}
+      FROM ${t.backup} AS b
+     WHERE b.declutter_run = p_run AND ${t.keyMatch("t", "b")}
+       AND ${d.childIsNull} AND ${d.backupHasRef};
+    COMMIT;
+</#list>
+</#list>
+
+    PERFORM ${job.schema}.finish_run(p_run, 'rolled back');
+    COMMIT;
+END
+$proc$;
+<#else>
+-- This job runs without a backup (backup: false), so its runs cannot be rolled back; the procedure says so.
+CREATE OR REPLACE PROCEDURE ${job.proc('rollback')}(p_run bigint)
+LANGUAGE plpgsql
+AS $proc$
+BEGIN
+    RAISE EXCEPTION 'declutter: job % runs without a backup, so run % cannot be rolled back', ${job.nameLiteral}, p_run
+        USING HINT = 'Set backup: true in the job file, regenerate and redeploy for future runs.';
+END
+$proc$;
+</#if>

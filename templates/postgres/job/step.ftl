@@ -1,0 +1,172 @@
+<#import "../lib.ftl" as lib>
+<#macro insertBackup s indent>
+${indent}INSERT INTO ${s.child.backup} (declutter_run, ${s.child.columnList("")})
+${indent}SELECT p_run, ${s.child.columnList("c")}
+${indent}  FROM ${s.child.table} AS c
+<#if s.parent??>
+${indent} WHERE EXISTS (SELECT 1 FROM ${s.parent.backup} AS p
+${indent}                WHERE p.declutter_run = p_run AND ${s.parentMatch})
+<#else>
+${indent} WHERE ${job.rootFilter}
+</#if>
+${indent}ON CONFLICT DO NOTHING;
+</#macro>
+<@lib.header object="procedure ${job.proc('step')}" purpose="one bounded unit of work of a run: the next cache step (root to leaves), else the next delete batch (leaves to root). The runner calls it in a loop; ${job.proc('cache')} and ${job.proc('delete')} do too."/>
+--
+-- Every unit is one set-based statement per edge or per batch and ends in the control table, so a run
+-- interrupted anywhere resumes where it stopped. Errors do not escape: a lock or statement timeout is
+-- reported as phase 'retry', anything else marks the run failed (phase 'failed', resumable).
+--
+-- Phases returned: cache, delete, retry, failed, done.
+CREATE OR REPLACE PROCEDURE ${job.proc('step')}(
+    p_run             bigint,
+    p_max_rows        integer,
+    p_cache_only      boolean DEFAULT false,
+    INOUT p_phase     text    DEFAULT NULL,
+    INOUT p_rows      bigint  DEFAULT NULL,
+    INOUT p_remaining bigint  DEFAULT NULL)
+LANGUAGE plpgsql
+AS $proc$
+DECLARE
+    v_status  text;
+    v_wm      bigint;
+    v_upper   bigint;
+    v_rows    bigint;
+    v_round   bigint;
+    v_edge    integer;
+    v_table   text;
+    v_action  text := 'start';
+    v_started timestamptz := clock_timestamp();
+    v_message text;
+BEGIN
+    -- FOR SHARE: a rollback of this run waits for the current unit and then stops the next one.
+    SELECT status INTO v_status FROM ${job.schema}.run WHERE run_id = p_run AND job = ${job.nameLiteral} FOR SHARE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'declutter: run % of job % does not exist', p_run, ${job.nameLiteral}
+            USING HINT = 'See the runs with: SELECT * FROM ${job.schema}.run WHERE job = ''${job.name}''';
+    END IF;
+    IF v_status NOT IN ('running', 'failed') THEN
+        RAISE EXCEPTION 'declutter: run % of job % is %, it has no work left', p_run, ${job.nameLiteral}, v_status;
+    END IF;
+    IF p_max_rows IS NULL OR p_max_rows < 1 THEN
+        RAISE EXCEPTION 'declutter: batch size must be at least 1, got %', p_max_rows;
+    END IF;
+
+    -- No statement of a purge may wait long for a lock or run unbounded (SET LOCAL: this unit only).
+    PERFORM set_config('lock_timeout', '${job.lockTimeoutMs}ms', true);
+    PERFORM set_config('statement_timeout', '${job.statementTimeoutMs}ms', true);
+    p_rows := 0;
+
+    BEGIN
+        -- ==== Cache: root to leaves (descending height); rows reached by several paths are stored once ====
+<#list job.cacheUnits as u>
+
+<#if u.fixpoint>
+        -- Cycle group ${u.cycleGroup} (${u.first().child.display}): repeat until a round finds no new rows.
+<#list u.steps as s>
+        --   edge ${s.edgeId}: ${s.description}
+</#list>
+        IF (SELECT status = 'pending' FROM ${job.schema}.control WHERE run_id = p_run AND edge_id = ${u.first().edgeId}) THEN
+            v_action := 'cache';
+            LOOP
+                v_round := 0;
+<#list u.steps as s>
+                v_edge := ${s.edgeId};
+                v_table := '${s.child.display?replace("'", "''")}';
+<@insertBackup s=s indent="                "/>
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                PERFORM ${job.schema}.note_cache(p_run, ${s.edgeId}, v_table, v_rows, v_started, false);
+                v_round := v_round + v_rows;
+                p_rows := p_rows + v_rows;
+</#list>
+                EXIT WHEN v_round = 0;
+            END LOOP;
+            UPDATE ${job.schema}.control SET status = 'cached', finished_at = clock_timestamp()
+             WHERE run_id = p_run AND edge_id IN (<#list u.steps as s>${s.edgeId}<#sep>, </#sep></#list>);
+            p_phase := 'cache';
+            p_remaining := ${job.schema}.remaining(p_run);
+            RETURN;
+        END IF;
+<#else>
+<#assign s = u.first()>
+        -- Edge ${s.edgeId}: ${s.description}
+        IF (SELECT status = 'pending' FROM ${job.schema}.control WHERE run_id = p_run AND edge_id = ${s.edgeId}) THEN
+            v_edge := ${s.edgeId};
+            v_table := '${s.child.display?replace("'", "''")}';
+            v_action := 'cache';
+<@insertBackup s=s indent="            "/>
+            GET DIAGNOSTICS v_rows = ROW_COUNT;
+            PERFORM ${job.schema}.note_cache(p_run, ${s.edgeId}, v_table, v_rows, v_started, true);
+            p_phase := 'cache';
+            p_rows := v_rows;
+            p_remaining := ${job.schema}.remaining(p_run);
+            RETURN;
+        END IF;
+</#if>
+</#list>
+
+        IF p_cache_only THEN
+            p_phase := 'cached';
+            p_remaining := ${job.schema}.remaining(p_run);
+            RETURN;
+        END IF;
+
+        -- ==== Delete: leaves to root (ascending height), one batch of backup keys per call ====
+<#list job.tables as t>
+
+        -- ${t.display} (height ${t.height}): progress on edge ${t.primaryEdge}
+        SELECT watermark INTO v_wm FROM ${job.schema}.control
+         WHERE run_id = p_run AND edge_id = ${t.primaryEdge} AND status <> 'deleted';
+        IF FOUND THEN
+            v_edge := ${t.primaryEdge};
+            v_table := '${t.display?replace("'", "''")}';
+            v_action := 'delete';
+            -- The batch: the next p_max_rows backup rows after the watermark.
+            SELECT max(s.declutter_seq) INTO v_upper
+              FROM (SELECT b.declutter_seq FROM ${t.backup} AS b
+                     WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm
+                     ORDER BY b.declutter_seq
+                     LIMIT p_max_rows) AS s;
+<#list t.detaches as d>
+            -- Detach (edge ${d.edgeId}, ${d.constraint}): purged rows not in this batch that point at it.
+            UPDATE ${t.table} AS c
+               SET ${d.setNull}
+              FROM ${t.backup} AS b
+             WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm AND b.declutter_seq <= v_upper
+               AND ${d.refMatch}
+               AND EXISTS (SELECT 1 FROM ${t.backup} AS k
+                            WHERE k.declutter_run = p_run AND ${t.keyMatch("k", "c")} AND k.declutter_seq > v_upper);
+</#list>
+            DELETE FROM ${t.table} AS t
+             USING ${t.backup} AS b
+             WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm AND b.declutter_seq <= v_upper
+               AND ${t.keyMatch("t", "b")};
+            GET DIAGNOSTICS v_rows = ROW_COUNT;
+            PERFORM ${job.schema}.note_delete(p_run, ${t.primaryEdge}, v_table, v_upper, v_rows, v_started);
+            p_phase := 'delete';
+            p_rows := v_rows;
+            p_remaining := ${job.schema}.remaining(p_run);
+            RETURN;
+        END IF;
+</#list>
+
+        -- ==== Everything is deleted ====
+        PERFORM ${job.schema}.finish_run(p_run, 'done');
+        p_phase := 'done';
+        p_remaining := 0;
+    EXCEPTION
+        WHEN lock_not_available OR query_canceled THEN
+            GET STACKED DIAGNOSTICS v_message = MESSAGE_TEXT;
+            PERFORM ${job.schema}.note_error(p_run, v_edge, v_table, v_action, v_message, true, v_started);
+            p_phase := 'retry';
+            p_rows := 0;
+            p_remaining := ${job.schema}.remaining(p_run);
+        WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_message = MESSAGE_TEXT;
+            PERFORM ${job.schema}.note_error(p_run, v_edge, v_table, v_action, v_message, false, v_started);
+            p_phase := 'failed';
+            p_rows := 0;
+            p_remaining := ${job.schema}.remaining(p_run);
+    END;
+END
+$proc$;

@@ -9,6 +9,7 @@ import liquibase.database.Database;
 import liquibase.database.DatabaseFactory;
 import liquibase.database.jvm.JdbcConnection;
 import liquibase.resource.DirectoryResourceAccessor;
+import liquibase.ui.LoggerUIService;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -37,10 +38,13 @@ public final class Deployer {
 
     /** Applies {@code changelog.xml} in {@code dir} to the database behind {@code connection}. */
     public static void liquibaseUpdate(Connection connection, Path dir) throws Exception {
+        JulBridge.install();
         Database database = DatabaseFactory.getInstance()
                 .findCorrectDatabaseImplementation(new JdbcConnection(connection));
         try (DirectoryResourceAccessor accessor = new DirectoryResourceAccessor(dir)) {
-            Scope.child(Map.of(Scope.Attr.resourceAccessor.name(), accessor), () ->
+            // Liquibase's console output goes to its logger (and so to SLF4J) instead of stdout.
+            Scope.child(Map.of(Scope.Attr.resourceAccessor.name(), accessor,
+                    Scope.Attr.ui.name(), new LoggerUIService()), () ->
                     new CommandScope(UpdateCommandStep.COMMAND_NAME)
                             .addArgumentValue(DbUrlConnectionArgumentsCommandStep.DATABASE_ARG, database)
                             .addArgumentValue(UpdateCommandStep.CHANGELOG_FILE_ARG, "changelog.xml")

@@ -55,9 +55,10 @@ public final class PurgeLoop {
                     return stopped(run, phase, "a pause was requested (declutter stop)");
                 }
                 JobProcedures.Step step = procs.step(run, batchSize);
+                boolean phaseChanged = !step.phase().equals(phase);
                 phase = step.phase();
                 long[] totals = procs.totals(run);
-                progress.update(phase, totals[0], totals[1], !"delete".equals(phase));
+                progress.update(phase, totals[0], totals[1], phaseChanged);
                 switch (phase) {
                     case "done":
                         return new Outcome(run, phase, ExitCodes.OK, "run " + run + " is done: "

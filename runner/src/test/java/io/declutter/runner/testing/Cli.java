@@ -1,0 +1,31 @@
+package io.declutter.runner.testing;
+
+import io.declutter.runner.cli.DeclutterCommand;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+/** Runs the declutter CLI in-process and captures what it prints. */
+public final class Cli {
+
+    /** Exit code and output of one command. */
+    public record Result(int exitCode, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + exitCode + "\n--- stdout\n" + out + "\n--- stderr\n" + err;
+        }
+    }
+
+    private Cli() {
+    }
+
+    public static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = DeclutterCommand.commandLine()
+                .setOut(new PrintWriter(out, true))
+                .setErr(new PrintWriter(err, true))
+                .execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+}

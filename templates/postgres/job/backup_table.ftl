@@ -1,5 +1,5 @@
 <#import "../lib.ftl" as lib>
-<@lib.header object="backup table ${t.backup}" purpose="<#if job.backup>full copy<#else>keys</#if> of the ${t.display} rows each run purges, with the run id and a sequence number that orders the delete batches"/>
+<@lib.header object="backup table ${t.backup}" purpose="${job.backup?then('full copy', 'keys')} of the ${t.display} rows each run purges, with the run id and a sequence number that orders the delete batches"/>
 CREATE TABLE IF NOT EXISTS ${t.backup} (
     declutter_run bigint NOT NULL,
     declutter_seq bigint GENERATED ALWAYS AS IDENTITY,
@@ -12,8 +12,8 @@ CREATE TABLE IF NOT EXISTS ${t.backup} (
 -- Keeps a backup table created by an earlier deploy in step with columns added to ${t.display} since.
 ALTER TABLE ${t.backup}
 <#list t.backupColumns as c>
-    ADD COLUMN IF NOT EXISTS ${c.name} ${c.type}<#sep>,</#sep>
-</#list>;
+    ADD COLUMN IF NOT EXISTS ${c.name} ${c.type}${c?is_last?then(';', ',')}
+</#list>
 
 -- Delete batches walk the backup of a run in sequence order.
 CREATE INDEX IF NOT EXISTS ${t.backupIndex} ON ${t.backup} (declutter_run, declutter_seq);

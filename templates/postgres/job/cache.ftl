@@ -17,7 +17,7 @@ BEGIN
         COMMIT;
         EXIT WHEN v_phase <> 'cache';
     END LOOP;
-    IF v_phase IN ('failed', 'retry') THEN
+    IF v_phase IN ('failed', 'retry', 'busy') THEN
         RAISE EXCEPTION 'declutter: caching run % stopped (%): %', p_run, v_phase,
             (SELECT last_error FROM ${job.schema}.run WHERE run_id = p_run);
     END IF;

@@ -22,7 +22,7 @@ BEGIN
         v_phase := NULL;
         CALL ${job.proc('step')}(p_run, p_batch_size, false, v_phase, v_rows, v_remaining);
         COMMIT;
-        EXIT WHEN v_phase IN ('done', 'failed');
+        EXIT WHEN v_phase IN ('done', 'failed', 'busy');
         IF v_phase = 'retry' THEN
             v_retries := v_retries + 1;
             PERFORM pg_sleep(LEAST(60, 2 ^ LEAST(v_retries, 6)));
@@ -30,6 +30,9 @@ BEGIN
             v_retries := 0;
         END IF;
     END LOOP;
+    IF v_phase = 'busy' THEN
+        RAISE NOTICE 'declutter: another session is working on job %; run % left to it', ${job.nameLiteral}, p_run;
+    END IF;
     IF v_phase = 'failed' THEN
         RAISE EXCEPTION 'declutter: run % failed: %', p_run,
             (SELECT last_error FROM ${job.schema}.run WHERE run_id = p_run)

@@ -17,7 +17,8 @@ ${indent}ON CONFLICT DO NOTHING;
 -- interrupted anywhere resumes where it stopped. Errors do not escape: a lock or statement timeout is
 -- reported as phase 'retry', anything else marks the run failed (phase 'failed', resumable).
 --
--- Phases returned: cache, delete, retry, failed, done.
+-- Phases returned: cache, cached (with p_cache_only), delete, retry, busy (another session works on the
+-- job), failed, done.
 CREATE OR REPLACE PROCEDURE ${job.proc('step')}(
     p_run             bigint,
     p_max_rows        integer,
@@ -50,6 +51,14 @@ BEGIN
     END IF;
     IF p_max_rows IS NULL OR p_max_rows < 1 THEN
         RAISE EXCEPTION 'declutter: batch size must be at least 1, got %', p_max_rows;
+    END IF;
+
+    -- One session at a time works on a job (the runner holds the same lock for its whole run).
+    IF NOT pg_try_advisory_xact_lock(hashtext('declutter'), hashtext(${job.nameLiteral})) THEN
+        p_phase := 'busy';
+        p_rows := 0;
+        p_remaining := ${job.schema}.remaining(p_run);
+        RETURN;
     END IF;
 
     -- No statement of a purge may wait long for a lock or run unbounded (SET LOCAL: this unit only).

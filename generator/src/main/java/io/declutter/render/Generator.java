@@ -42,7 +42,7 @@ public final class Generator {
             model.put("job", job);
             model.put("t", t);
             // File names stay portable whatever the table is called; the edge id keeps them unique.
-            String file = "backup_" + t.primaryEdge() + "_" + t.display().replaceAll("[^A-Za-z0-9_]", "_");
+            String file = String.format("backup_%03d_", t.primaryEdge()) + t.display().replaceAll("[^A-Za-z0-9_]", "_");
             objects.add(new GeneratedFile(job.name() + "/" + file + ".sql",
                     renderer.render(folder + "/job", "backup_table", model), job.name() + "-" + file));
         }

@@ -75,6 +75,7 @@ final class RunCommand extends JobCommand {
             throw new UserError(ExitCodes.BAD_INPUT, "--batch-size must be at least 1");
         }
 
+        procs.lockJob();
         long run = procs.beginRun(deadline, batch);
         if (!rootKeys.isEmpty()) {
             procs.addKeys(run, rootKeys);

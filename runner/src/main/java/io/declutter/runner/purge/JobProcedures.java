@@ -59,6 +59,24 @@ public final class JobProcedures {
         }
     }
 
+    /**
+     * Takes the job's session-level advisory lock (the step procedure takes the same one per unit), so that
+     * two runners, or a runner and the in-database delete procedure, never work on one job at once.
+     */
+    public void lockJob() throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT pg_try_advisory_lock(hashtext('declutter'), hashtext(?))")) {
+            ps.setString(1, job);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (!rs.getBoolean(1)) {
+                    throw new UserError(ExitCodes.STOPPED, "another session is working on job " + job
+                            + " (a runner, or " + schema + "." + job + "_delete); nothing done");
+                }
+            }
+        }
+    }
+
     /** Starts a run or resumes the job's unfinished one. */
     public long beginRun(Optional<Instant> deadline, int batchSize) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement("SELECT " + schema + ".begin_run(?, ?, ?)")) {

@@ -66,8 +66,9 @@ public final class PurgeLoop {
                     case "failed":
                         return new Outcome(run, phase, ExitCodes.FAILED, "run " + run + " failed: "
                                 + procs.runInfo(run).lastError() + ". Fix the cause and run again to resume.");
-                    case "retry":
-                        LOG.warn("run {}: lock or statement timeout, retrying in {} ms", run, backoff);
+                    case "retry", "busy":
+                        LOG.warn("run {}: {}, retrying in {} ms", run, "busy".equals(phase)
+                                ? "another session is working on the job" : "lock or statement timeout", backoff);
                         Thread.sleep(backoff);
                         backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
                         break;

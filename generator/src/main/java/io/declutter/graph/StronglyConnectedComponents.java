@@ -50,8 +50,8 @@ public final class StronglyConnectedComponents<N extends Comparable<N>> {
         counter++;
         stack.push(node);
         onStack.add(node);
-        Collection<N> next0 = successors.get(node);
-        for (N next : next0 == null ? new TreeSet<N>() : new TreeSet<>(next0)) {
+        Collection<N> targets = successors.get(node);
+        for (N next : targets == null ? new TreeSet<N>() : new TreeSet<>(targets)) {
             if (!index.containsKey(next)) {
                 visit(next);
                 lowLink.put(node, Math.min(lowLink.get(node), lowLink.get(next)));

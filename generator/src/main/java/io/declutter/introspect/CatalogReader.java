@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * Reads the whole user catalog in six set-based queries (tables, columns, keys, foreign keys, indexes,
@@ -80,12 +79,16 @@ public final class CatalogReader {
         Map<String, FkDraft> drafts = new LinkedHashMap<>();
         query(connection, CatalogQuery.FOREIGN_KEYS, rs -> {
             TableName child = table(rs, "child_schema", "child_table");
-            FkDraft d = drafts.computeIfAbsent(child.display() + "\u0000" + rs.getString("constraint_name"),
-                    k -> new FkDraft(rs, child));
+            String key = child.display() + "\u0000" + rs.getString("constraint_name");
+            FkDraft d = drafts.get(key);
+            if (d == null) {
+                d = new FkDraft(rs, child);
+                drafts.put(key, d);
+            }
             d.childColumns.add(rs.getString("child_column"));
             d.parentColumns.add(rs.getString("parent_column"));
         });
-        return drafts.values().stream().map(d -> d.build.apply(d)).toList();
+        return drafts.values().stream().map(FkDraft::build).toList();
     }
 
     private void query(Connection connection, CatalogQuery q, RowHandler handler) throws SQLException {
@@ -115,22 +118,26 @@ public final class CatalogReader {
     }
 
     private static final class FkDraft {
+        final String name;
+        final TableName child;
+        final TableName parent;
+        final OnDelete onDelete;
+        final boolean deferrable;
+        final boolean initiallyDeferred;
         final List<String> childColumns = new ArrayList<>();
         final List<String> parentColumns = new ArrayList<>();
-        final Function<FkDraft, ForeignKey> build;
 
-        FkDraft(ResultSet rs, TableName child) {
-            try {
-                String name = rs.getString("constraint_name");
-                TableName parent = table(rs, "parent_schema", "parent_table");
-                OnDelete onDelete = OnDelete.valueOf(rs.getString("on_delete"));
-                boolean deferrable = rs.getBoolean("deferrable");
-                boolean deferred = rs.getBoolean("initially_deferred");
-                build = d -> new ForeignKey(name, child, d.childColumns, parent, d.parentColumns, onDelete,
-                        deferrable, deferred);
-            } catch (SQLException e) {
-                throw new IllegalStateException("unexpected catalog row", e);
-            }
+        FkDraft(ResultSet rs, TableName child) throws SQLException {
+            this.name = rs.getString("constraint_name");
+            this.child = child;
+            this.parent = table(rs, "parent_schema", "parent_table");
+            this.onDelete = OnDelete.valueOf(rs.getString("on_delete"));
+            this.deferrable = rs.getBoolean("deferrable");
+            this.initiallyDeferred = rs.getBoolean("initially_deferred");
+        }
+
+        ForeignKey build() {
+            return new ForeignKey(name, child, childColumns, parent, parentColumns, onDelete, deferrable, initiallyDeferred);
         }
     }
 }

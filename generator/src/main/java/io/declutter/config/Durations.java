@@ -18,12 +18,16 @@ public final class Durations {
             throw new ConfigException(setting + ": '" + text + "' is not a duration; write a number with ms, s, min or h"
                     + " (e.g. 5s, 10min, 6h)");
         }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            case "min" -> Duration.ofMinutes(n);
-            default -> Duration.ofHours(n);
-        };
+        try {
+            long n = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "min" -> Duration.ofMinutes(n);
+                default -> Duration.ofHours(n);
+            };
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new ConfigException(setting + ": '" + text + "' is too long a duration", e);
+        }
     }
 }

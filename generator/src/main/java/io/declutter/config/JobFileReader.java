@@ -1,9 +1,14 @@
 package io.declutter.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.declutter.model.InvalidJobException;
 import io.declutter.model.Job;
@@ -17,12 +22,17 @@ import java.time.LocalTime;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
-/** Reads a job file (YAML). Unknown keys are errors, so a misspelt setting is never silently ignored. */
+/**
+ * Reads a job file (YAML). Unknown and repeated keys are errors, so a misspelt or doubled setting is never
+ * silently ignored. A setting left empty ({@code lock:}) is taken as not given.
+ */
 public final class JobFileReader {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     static final int DEFAULT_BATCH_SIZE = 5000;
 
@@ -41,9 +51,13 @@ public final class JobFileReader {
 
     public static JobFile parse(String source, String yaml) {
         Raw raw;
-        try {
-            raw = YAML.readValue(yaml, Raw.class);
-        } catch (JsonMappingException e) {
+        try (JsonParser parser = YAML.createParser(yaml)) {
+            // An empty file (or one of comments only) has no token at all: report it as missing 'job'.
+            raw = parser.nextToken() == null ? null : YAML.readValue(parser, Raw.class);
+        } catch (UnrecognizedPropertyException e) {
+            throw new ConfigException(source + ": unknown setting '" + path(e) + "' at " + location(e)
+                    + didYouMean(e) + "; the settings allowed there are " + known(e), e);
+        } catch (JsonProcessingException e) {
             throw new ConfigException(source + ": " + e.getOriginalMessage() + " at " + location(e), e);
         } catch (IOException e) {
             throw new ConfigException(source + ": not a valid job file: " + e.getMessage(), e);
@@ -73,10 +87,10 @@ public final class JobFileReader {
 
     /** {@code schema.table}; a name without a dot is taken to be in {@code public}. Double quotes are not needed. */
     public static TableName tableName(String text) {
-        String t = text.strip();
+        String t = text == null ? "" : text.strip();
         int dot = t.indexOf('.');
         if (t.isEmpty() || dot == 0 || dot == t.length() - 1) {
-            throw new ConfigException("'" + text + "' is not a table name; write schema.table");
+            throw new ConfigException("'" + (text == null ? "" : text) + "' is not a table name; write schema.table");
         }
         return dot < 0 ? new TableName("public", t) : new TableName(t.substring(0, dot), t.substring(dot + 1));
     }
@@ -108,8 +122,25 @@ public final class JobFileReader {
                 Optional.ofNullable(d.passwordEnv), Optional.ofNullable(d.passwordFile).map(Path::of));
     }
 
-    private static String location(JsonMappingException e) {
+    private static String location(JsonProcessingException e) {
         return e.getLocation() == null ? "?" : "line " + e.getLocation().getLineNr();
+    }
+
+    /** Dotted path of the offending key, e.g. {@code timeouts.locks}. */
+    private static String path(JsonMappingException e) {
+        return e.getPath().stream()
+                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining("."));
+    }
+
+    private static String known(UnrecognizedPropertyException e) {
+        return e.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", "));
+    }
+
+    private static String didYouMean(UnrecognizedPropertyException e) {
+        return e.getKnownPropertyIds().stream().map(String::valueOf)
+                .filter(k -> k.equalsIgnoreCase(e.getPropertyName())).findFirst()
+                .map(k -> " (did you mean '" + k + "'?)").orElse("");
     }
 
     /** The file as written; mapped to the model above so the model stays free of Jackson. */
@@ -119,7 +150,7 @@ public final class JobFileReader {
         @JsonProperty public Integer batchSize;
         @JsonProperty public Boolean backup;
         @JsonProperty public List<String> exclude;
-        @JsonProperty public RawTimeouts timeouts = new RawTimeouts();
+        @JsonProperty @JsonSetter(nulls = Nulls.SKIP) public RawTimeouts timeouts = new RawTimeouts();
         @JsonProperty public RawWindow window;
         @JsonProperty public RawDatabase database;
     }
@@ -131,8 +162,8 @@ public final class JobFileReader {
     }
 
     static final class RawTimeouts {
-        @JsonProperty public String lock = "5s";
-        @JsonProperty public String statement = "10min";
+        @JsonProperty @JsonSetter(nulls = Nulls.SKIP) public String lock = "5s";
+        @JsonProperty @JsonSetter(nulls = Nulls.SKIP) public String statement = "10min";
     }
 
     static final class RawWindow {

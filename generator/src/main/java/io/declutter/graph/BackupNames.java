@@ -29,6 +29,17 @@ public final class BackupNames {
             String base = sameName.get(t.name()) > 1 ? t.schema() + "_" + t.name() : t.name();
             names.put(t, fit("bk_" + job + "_" + base, maxBytes));
         }
+        // Joining with '_' can still give two tables one name (app.users and audit.users become
+        // bk_<job>_app_users and bk_<job>_audit_users, and a table app_users becomes bk_<job>_app_users):
+        // each table of such a clash gets its qualified name plus a hash that tells the tables apart.
+        Map<String, Long> uses = new HashMap<>();
+        names.values().forEach(n -> uses.merge(n, 1L, Long::sum));
+        for (TableName t : tables) {
+            if (uses.get(names.get(t)) > 1) {
+                names.put(t, withHash("bk_" + job + "_" + t.schema() + "_" + t.name(),
+                        t.schema() + '\0' + t.name(), maxBytes));
+            }
+        }
         return names;
     }
 
@@ -37,7 +48,12 @@ public final class BackupNames {
         if (bytes(name) <= maxBytes) {
             return name;
         }
-        String suffix = "_" + sha256(name).substring(0, HASH_CHARS);
+        return withHash(name, name, maxBytes);
+    }
+
+    /** As much of {@code name} as fits (whole code points) before {@code _} and a hash of {@code key}. */
+    private static String withHash(String name, String key, int maxBytes) {
+        String suffix = "_" + sha256(key).substring(0, HASH_CHARS);
         StringBuilder prefix = new StringBuilder();
         int budget = maxBytes - suffix.length();
         for (int i = 0; i < name.length(); ) {

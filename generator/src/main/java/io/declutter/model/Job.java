@@ -39,6 +39,10 @@ public record Job(
         if (batchSize < 1) {
             throw new InvalidJobException("job " + name + ": batch size must be at least 1, got " + batchSize);
         }
+        if (lockTimeout.isZero() || lockTimeout.isNegative() || statementTimeout.isZero() || statementTimeout.isNegative()) {
+            // PostgreSQL reads 0 as "no timeout"; a purge statement must never wait or run without a bound.
+            throw new InvalidJobException("job " + name + ": lock and statement timeouts must be greater than 0");
+        }
         if (rootPredicate.isPresent() && rootPredicate.get().isBlank()) {
             throw new InvalidJobException("job " + name + ": root predicate is empty; give a condition"
                     + " such as \"status = 'closed'\" or use keys passed at run time");

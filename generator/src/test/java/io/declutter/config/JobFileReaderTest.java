@@ -1,0 +1,430 @@
+package io.declutter.config;
+
+import io.declutter.model.Job;
+import io.declutter.model.TableName;
+import org.assertj.core.api.AbstractThrowableAssert;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Job files: every field, the defaults, and a clear {@link ConfigException} for each mistake. */
+class JobFileReaderTest {
+
+    private static final String MINIMAL = """
+            job: tenant_purge
+            root:
+              table: app.tenants
+              keys: runtime
+            """;
+
+    private static JobFile parse(String yaml) {
+        return JobFileReader.parse("job.yaml", yaml);
+    }
+
+    private static AbstractThrowableAssert<?, ? extends Throwable> assertRejected(String yaml) {
+        return assertThatThrownBy(() -> parse(yaml)).isInstanceOf(ConfigException.class);
+    }
+
+    @Test
+    void fullFileSetsEveryField() {
+        JobFile file = parse("""
+                job: tenant_purge
+                root:
+                  table: app.tenants
+                  where: "status = 'closed' AND closed_at < now() - interval '90 days'"
+                batchSize: 1000
+                backup: false
+                exclude:
+                  - billing.invoices
+                  - app.audit_log
+                timeouts:
+                  lock: 2s
+                  statement: 30min
+                window:
+                  start: "22:00"
+                  end: "05:00"
+                  maxDuration: 6h
+                database:
+                  url: jdbc:postgresql://db.example.com:5432/app
+                  user: declutter
+                  passwordEnv: DECLUTTER_PASSWORD
+                """);
+
+        assertThat(file.job()).isEqualTo(new Job("tenant_purge", new TableName("app", "tenants"),
+                Optional.of("status = 'closed' AND closed_at < now() - interval '90 days'"), 1000, false,
+                List.of(new TableName("app", "audit_log"), new TableName("billing", "invoices")),
+                Duration.ofSeconds(2), Duration.ofMinutes(30)));
+        assertThat(file.job().keysAtRunTime()).isFalse();
+        assertThat(file.window()).isEqualTo(new Window(Optional.of(LocalTime.of(22, 0)), Optional.of(LocalTime.of(5, 0)),
+                Optional.of(Duration.ofHours(6))));
+        assertThat(file.database()).isEqualTo(new DatabaseSettings(
+                Optional.of("jdbc:postgresql://db.example.com:5432/app"), Optional.of("declutter"),
+                Optional.of("DECLUTTER_PASSWORD"), Optional.empty()));
+    }
+
+    @Test
+    void minimalFileTakesTheDefaults() {
+        JobFile file = parse(MINIMAL);
+
+        Job job = file.job();
+        assertThat(job.name()).isEqualTo("tenant_purge");
+        assertThat(job.root()).isEqualTo(new TableName("app", "tenants"));
+        assertThat(job.rootPredicate()).isEmpty();
+        assertThat(job.keysAtRunTime()).isTrue();
+        assertThat(job.batchSize()).isEqualTo(5000);
+        assertThat(job.backup()).isTrue();
+        assertThat(job.excludedTables()).isEmpty();
+        assertThat(job.lockTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(job.statementTimeout()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(file.window()).isEqualTo(Window.ALWAYS);
+        assertThat(file.database()).isEqualTo(DatabaseSettings.NONE);
+    }
+
+    @Test
+    void timeoutNotGivenKeepsItsDefault() {
+        JobFile file = parse(MINIMAL + """
+                timeouts:
+                  lock: 500ms
+                """);
+
+        assertThat(file.job().lockTimeout()).isEqualTo(Duration.ofMillis(500));
+        assertThat(file.job().statementTimeout()).isEqualTo(Duration.ofMinutes(10));
+    }
+
+    @Test
+    void tableWithoutSchemaIsInPublic() {
+        JobFile file = parse("""
+                job: p
+                root:
+                  table: tenants
+                  keys: runtime
+                exclude: [audit_log]
+                """);
+
+        assertThat(file.job().root()).isEqualTo(new TableName("public", "tenants"));
+        assertThat(file.job().excludedTables()).containsExactly(new TableName("public", "audit_log"));
+    }
+
+    @Test
+    void mixedCaseTableNamesAreKeptAsWritten() {
+        assertThat(JobFileReader.tableName("Sales.Order Lines")).isEqualTo(new TableName("Sales", "Order Lines"));
+        assertThat(JobFileReader.tableName("  app.tenants ")).isEqualTo(new TableName("app", "tenants"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", ".tenants", "app.", " "})
+    void malformedTableNameIsRejected(String text) {
+        assertThatThrownBy(() -> JobFileReader.tableName(text))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("is not a table name; write schema.table");
+    }
+
+    @Test
+    void passwordFileIsReadAsAPath() {
+        JobFile file = parse(MINIMAL + """
+                database:
+                  passwordFile: /etc/declutter/password
+                """);
+
+        assertThat(file.database().passwordFile()).contains(Path.of("/etc/declutter/password"));
+        assertThat(file.database().passwordEnv()).isEmpty();
+    }
+
+    @Test
+    void readNamesTheMissingFile(@TempDir Path dir) {
+        Path missing = dir.resolve("nope.yaml");
+
+        assertThatThrownBy(() -> JobFileReader.read(missing))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("job file " + missing + " does not exist");
+    }
+
+    @Test
+    void readParsesAFileAndNamesItInErrors(@TempDir Path dir) throws IOException {
+        Path good = Files.writeString(dir.resolve("good.yaml"), MINIMAL);
+        Path bad = Files.writeString(dir.resolve("bad.yaml"), "root:\n  table: app.tenants\n  keys: runtime\n");
+
+        assertThat(JobFileReader.read(good).job().name()).isEqualTo("tenant_purge");
+        assertThatThrownBy(() -> JobFileReader.read(bad))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith(bad + ": ");
+    }
+
+    // --- mistakes --------------------------------------------------------------------------------------------
+
+    @Test
+    void missingJobNameIsRejected() {
+        assertRejected("""
+                root:
+                  table: app.tenants
+                  keys: runtime
+                """).hasMessage("job.yaml: 'job' (the job name) is required");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "# nothing here\n", "~\n"})
+    void emptyFileIsRejectedAsMissingTheJobName(String yaml) {
+        assertRejected(yaml).hasMessage("job.yaml: 'job' (the job name) is required");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Tenant-Purge", "1abc", "tenant purge", "a_job_name_that_is_much_too_long"})
+    void invalidJobNameIsRejected(String name) {
+        assertRejected(MINIMAL.replace("tenant_purge", "\"" + name + "\""))
+                .hasMessageStartingWith("job.yaml: ")
+                .hasMessageContaining("job name '" + name + "' is not a valid job name")
+                .hasMessageContaining("lower-case letters, digits and underscores");
+    }
+
+    @Test
+    void jobNameOfThirtyCharactersIsAccepted() {
+        String name = "a".repeat(30);
+
+        assertThat(parse(MINIMAL.replace("tenant_purge", name)).job().name()).isEqualTo(name);
+    }
+
+    @Test
+    void missingRootIsRejected() {
+        assertRejected("job: p\n").hasMessageContaining("'root.table' is required");
+    }
+
+    @Test
+    void missingRootTableIsRejected() {
+        assertRejected("""
+                job: p
+                root:
+                  keys: runtime
+                """).hasMessage("job.yaml: 'root.table' is required (the table whose rows are purged, as schema.table)");
+    }
+
+    @Test
+    void bothWhereAndKeysAreRejected() {
+        assertRejected("""
+                job: p
+                root:
+                  table: app.tenants
+                  where: "status = 'closed'"
+                  keys: runtime
+                """).hasMessageContaining("give exactly one of 'root.where'")
+                .hasMessageContaining("'root.keys: runtime'");
+    }
+
+    @Test
+    void neitherWhereNorKeysIsRejected() {
+        assertRejected("""
+                job: p
+                root:
+                  table: app.tenants
+                """).hasMessageContaining("give exactly one of 'root.where' (a condition on app.tenants)");
+    }
+
+    @Test
+    void keysOtherThanRuntimeAreRejected() {
+        assertRejected("""
+                job: p
+                root:
+                  table: app.tenants
+                  keys: static
+                """).hasMessageContaining("give exactly one of");
+    }
+
+    @Test
+    void blankWhereIsRejected() {
+        assertRejected("""
+                job: p
+                root:
+                  table: app.tenants
+                  where: "  "
+                """).hasMessageContaining("root predicate is empty");
+    }
+
+    @Test
+    void misspeltSettingIsRejectedNamingItAndTheSettingMeant() {
+        assertRejected(MINIMAL + "batchsize: 100\n")
+                .hasMessage("job.yaml: unknown setting 'batchsize' at line 5 (did you mean 'batchSize'?);"
+                        + " the settings allowed there are backup, batchSize, database, exclude, job, root,"
+                        + " timeouts, window");
+    }
+
+    @Test
+    void misspeltNestedSettingIsRejectedWithItsPath() {
+        assertRejected(MINIMAL + """
+                timeouts:
+                  locks: 5s
+                """).hasMessage("job.yaml: unknown setting 'timeouts.locks' at line 6;"
+                + " the settings allowed there are lock, statement");
+    }
+
+    @Test
+    void settingGivenTwiceIsRejected() {
+        assertRejected(MINIMAL + "batchSize: 100\nbatchSize: 200\n")
+                .hasMessageStartingWith("job.yaml: ")
+                .hasMessageContaining("batchSize")
+                .hasMessageContaining("line 6");
+    }
+
+    @Test
+    void nestedSettingGivenTwiceIsRejected() {
+        assertRejected("""
+                job: p
+                root:
+                  table: app.tenants
+                  where: "status = 'closed'"
+                  where: "true"
+                """).hasMessageContaining("where");
+    }
+
+    @Test
+    void batchSizeBelowOneIsRejected() {
+        assertRejected(MINIMAL + "batchSize: 0\n").hasMessageContaining("batch size must be at least 1, got 0");
+    }
+
+    @Test
+    void batchSizeThatIsNotANumberIsRejected() {
+        assertRejected(MINIMAL + "batchSize: lots\n").hasMessageStartingWith("job.yaml: ").hasMessageContaining("lots");
+    }
+
+    @Test
+    void badDurationIsRejectedNamingTheSetting() {
+        assertRejected(MINIMAL + """
+                timeouts:
+                  lock: 5 seconds
+                """).hasMessage("timeouts.lock: '5 seconds' is not a duration; write a number with ms, s, min or h"
+                + " (e.g. 5s, 10min, 6h)");
+    }
+
+    @Test
+    void badStatementTimeoutIsRejectedNamingTheSetting() {
+        assertRejected(MINIMAL + """
+                timeouts:
+                  statement: forever
+                """).hasMessageStartingWith("timeouts.statement: 'forever'");
+    }
+
+    @Test
+    void badWindowTimeIsRejected() {
+        assertRejected(MINIMAL + """
+                window:
+                  start: "10pm"
+                  end: "05:00"
+                """).hasMessage("window.start: '10pm' is not a time of day; write HH:MM (e.g. 22:00)");
+    }
+
+    @Test
+    void windowHourOutOfRangeIsRejected() {
+        assertRejected(MINIMAL + """
+                window:
+                  start: "22:00"
+                  end: "25:00"
+                """).hasMessageStartingWith("window.end: '25:00' is not a time of day");
+    }
+
+    @Test
+    void windowStartWithoutEndIsRejected() {
+        assertRejected(MINIMAL + """
+                window:
+                  start: "22:00"
+                """).hasMessageContaining("give both 'start' and 'end'");
+    }
+
+    @Test
+    void badMaxDurationIsRejected() {
+        assertRejected(MINIMAL + """
+                window:
+                  maxDuration: 6 hours
+                """).hasMessageStartingWith("window.maxDuration: '6 hours' is not a duration");
+    }
+
+    @Test
+    void windowWithOnlyMaxDurationIsAccepted() {
+        assertThat(parse(MINIMAL + "window:\n  maxDuration: 90min\n").window())
+                .isEqualTo(new Window(Optional.empty(), Optional.empty(), Optional.of(Duration.ofMinutes(90))));
+    }
+
+    @Test
+    void unquotedWindowTimesAreRead() {
+        // YAML 1.1 reads 22:00 as the base-60 number 1320; the file still means ten in the evening.
+        JobFile file = parse(MINIMAL + """
+                window:
+                  start: 22:00
+                  end: 05:30
+                """);
+
+        assertThat(file.window().start()).contains(LocalTime.of(22, 0));
+        assertThat(file.window().end()).contains(LocalTime.of(5, 30));
+    }
+
+    @Test
+    void passwordEnvAndPasswordFileTogetherAreRejected() {
+        assertRejected(MINIMAL + """
+                database:
+                  passwordEnv: DECLUTTER_PASSWORD
+                  passwordFile: /etc/declutter/password
+                """).hasMessage("database: give 'passwordEnv' or 'passwordFile', not both");
+    }
+
+    @Test
+    void excludingTheRootIsRejected() {
+        assertRejected(MINIMAL + "exclude: [app.tenants]\n").hasMessageContaining("root table app.tenants cannot be excluded");
+    }
+
+    @Test
+    void emptyTimeoutsSectionKeepsTheDefaults() {
+        JobFile file = parse(MINIMAL + "timeouts:\n");
+
+        assertThat(file.job().lockTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(file.job().statementTimeout()).isEqualTo(Duration.ofMinutes(10));
+    }
+
+    @Test
+    void emptyTimeoutKeepsItsDefault() {
+        JobFile file = parse(MINIMAL + """
+                timeouts:
+                  lock:
+                  statement: 1h
+                """);
+
+        assertThat(file.job().lockTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(file.job().statementTimeout()).isEqualTo(Duration.ofHours(1));
+    }
+
+    @Test
+    void emptySectionsAndSettingsAreTakenAsNotGiven() {
+        JobFile file = parse(MINIMAL + """
+                batchSize:
+                backup:
+                exclude:
+                window:
+                database:
+                """);
+
+        assertThat(file.job().batchSize()).isEqualTo(5000);
+        assertThat(file.job().backup()).isTrue();
+        assertThat(file.job().excludedTables()).isEmpty();
+        assertThat(file.window()).isEqualTo(Window.ALWAYS);
+        assertThat(file.database()).isEqualTo(DatabaseSettings.NONE);
+    }
+
+    @Test
+    void emptyExcludeEntryIsRejected() {
+        assertRejected(MINIMAL + "exclude:\n  - app.audit_log\n  -\n")
+                .hasMessageContaining("is not a table name; write schema.table");
+    }
+
+    @Test
+    void notYamlIsRejected() {
+        assertRejected("job: [unclosed\n").hasMessageStartingWith("job.yaml: ");
+    }
+}

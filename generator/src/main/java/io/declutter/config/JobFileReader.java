@@ -8,6 +8,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.declutter.model.InvalidJobException;
@@ -57,6 +59,12 @@ public final class JobFileReader {
         } catch (UnrecognizedPropertyException e) {
             throw new ConfigException(source + ": unknown setting '" + path(e) + "' at " + location(e)
                     + didYouMean(e) + "; the settings allowed there are " + known(e), e);
+        } catch (InvalidFormatException e) {
+            throw new ConfigException(source + ": setting '" + path(e) + "' at " + location(e) + ": '" + e.getValue()
+                    + "' is not a valid " + e.getTargetType().getSimpleName().toLowerCase(java.util.Locale.ROOT), e);
+        } catch (MismatchedInputException e) {
+            throw new ConfigException(source + ": setting '" + path(e) + "' at " + location(e) + " has the wrong form"
+                    + " (a section where a value belongs, or the reverse); see the job file example in the README", e);
         } catch (JsonProcessingException e) {
             throw new ConfigException(source + ": " + e.getOriginalMessage() + " at " + location(e), e);
         } catch (IOException e) {

@@ -427,4 +427,11 @@ class JobFileReaderTest {
     void notYamlIsRejected() {
         assertRejected("job: [unclosed\n").hasMessageStartingWith("job.yaml: ");
     }
+
+    @Test
+    void aValueWhereASectionBelongsNamesTheSetting() {
+        assertThatThrownBy(() -> JobFileReader.parse("j.yaml", "job: purge\nroot: app.tenants\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("setting 'root'").hasMessageContaining("wrong form");
+    }
 }

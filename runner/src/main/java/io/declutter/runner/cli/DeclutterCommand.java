@@ -34,8 +34,18 @@ public final class DeclutterCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /**
+     * Runs a command and flushes what it printed: {@code System.exit} follows, and the writers only flush on
+     * their own at a {@code println}, so a report written with {@code print} would otherwise be lost.
+     */
     public static int execute(String... args) {
-        return commandLine().execute(args);
+        CommandLine cl = commandLine();
+        try {
+            return cl.execute(args);
+        } finally {
+            cl.getOut().flush();
+            cl.getErr().flush();
+        }
     }
 
     public static CommandLine commandLine() {

@@ -20,6 +20,7 @@ final class VerifyCommand extends JobCommand {
         procs.requireDeployed();
         Verification.Result result = Verification.verify(ctx.connection(), procs, runOption.resolve(procs, true));
         ctx.out().print(Verification.text(result));
+        ctx.out().flush();
         return result.ok() ? ExitCodes.OK : ExitCodes.FAILED;
     }
 }

@@ -28,7 +28,7 @@ BEGIN
     v_started := clock_timestamp();
     PERFORM set_config('lock_timeout', '${job.lockTimeoutMs}ms', true);
     INSERT INTO ${t.table} (${t.writableList("")})<#if t.overridingSystemValue> OVERRIDING SYSTEM VALUE</#if>
-    SELECT ${t.writableList("b")}
+    SELECT ${t.restoreSelect("b")}
       FROM ${t.backup} AS b
      WHERE b.declutter_run = p_run
        AND NOT EXISTS (SELECT 1 FROM ${t.table} AS t WHERE ${t.keyMatch("t", "b")});
@@ -36,17 +36,15 @@ BEGIN
     PERFORM ${job.schema}.note_restore(p_run, ${t.primaryEdge}, '${t.display?replace("'", "''")}', v_rows, v_started);
     COMMIT;
 </#list>
-<#list job.tables as t>
-<#list t.detaches as d>
+<#list job.detaches as d>
 
-    -- Re-attach ${t.display} rows detached through ${d.constraint} by a partial purge.
-    UPDATE ${t.table} AS t
+    -- Re-attach ${d.childDisplay} through ${d.constraint} (restored as null above, or detached by a partial purge).
+    UPDATE ${d.childTable} AS t
        SET ${d.restoreSet}
-      FROM ${t.backup} AS b
-     WHERE b.declutter_run = p_run AND ${t.keyMatch("t", "b")}
+      FROM ${d.childBackup} AS b
+     WHERE b.declutter_run = p_run AND ${d.keyMatch("t", "b")}
        AND ${d.childIsNull} AND ${d.backupHasRef};
     COMMIT;
-</#list>
 </#list>
 
     PERFORM ${job.schema}.finish_run(p_run, 'rolled back');

@@ -137,14 +137,14 @@ BEGIN
                      ORDER BY b.declutter_seq
                      LIMIT p_max_rows) AS s;
 <#list t.detaches as d>
-            -- Detach (edge ${d.edgeId}, ${d.constraint}): purged rows not in this batch that point at it.
-            UPDATE ${t.table} AS c
+            -- Detach (edge ${d.edgeId}, ${d.constraint}): purged ${d.childDisplay} rows<#if d.selfReference> outside this batch</#if> that point into it.
+            UPDATE ${d.childTable} AS c
                SET ${d.setNull}
               FROM ${t.backup} AS b
              WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm AND b.declutter_seq <= v_upper
                AND ${d.refMatch}
-               AND EXISTS (SELECT 1 FROM ${t.backup} AS k
-                            WHERE k.declutter_run = p_run AND ${t.keyMatch("k", "c")} AND k.declutter_seq > v_upper);
+               AND EXISTS (SELECT 1 FROM ${d.childBackup} AS k
+                            WHERE k.declutter_run = p_run AND ${d.keyMatch("k", "c")}<#if d.selfReference> AND k.declutter_seq > v_upper</#if>);
 </#list>
             DELETE FROM ${t.table} AS t
              USING ${t.backup} AS b

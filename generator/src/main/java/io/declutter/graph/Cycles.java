@@ -8,6 +8,7 @@ import io.declutter.model.TableName;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -21,9 +22,9 @@ import java.util.stream.Collectors;
 
 /**
  * The cycles of the closure (strongly connected components with more than one table, or a self-reference)
- * and how each is broken. A self-reference through nullable columns is broken by setting those columns to
- * null on the remaining rows before each batch of parents is deleted; any other cycle is refused with a
- * finding that names it and says how to resolve it.
+ * and how each is broken: through foreign keys whose columns are nullable, which the purge sets to null on
+ * the remaining rows before each batch of parents is deleted (and rollback restores). A cycle that no choice
+ * of nullable foreign keys breaks is refused with a finding that names it and says how to resolve it.
  */
 public final class Cycles {
 
@@ -55,26 +56,58 @@ public final class Cycles {
         return cycles;
     }
 
+    /**
+     * Chooses the nullable foreign keys to break the component by: all of them if that leaves no cycle, then
+     * as few as possible (each is tried unbroken, in name order, and kept broken only if a cycle returns).
+     */
     private void resolve(SortedSet<TableName> component, List<ForeignKey> inside, Predicate<ForeignKey> nullable) {
-        if (component.size() > 1) {
-            String names = component.stream().map(TableName::display).collect(Collectors.joining(", "));
-            String fks = inside.stream().map(ForeignKey::name).sorted().collect(Collectors.joining(", "));
-            findings.add(new Finding(Severity.ERROR, Kind.CYCLE, names, "the tables " + names + " reference each"
-                    + " other in a cycle (foreign keys " + fks + "), so no delete order exists. This version breaks"
-                    + " only self-references. Resolve it by excluding one of these tables from the job (its"
-                    + " rows must then be removed or re-pointed beforehand)."));
+        List<ForeignKey> candidates = inside.stream().filter(nullable)
+                .sorted(Comparator.comparing(ForeignKey::name).thenComparing(ForeignKey::child)).toList();
+        Set<ForeignKey> chosen = new HashSet<>(candidates);
+        if (cyclic(component, inside, chosen)) {
+            findings.add(refusal(component, inside, nullable));
             return;
         }
-        for (ForeignKey fk : inside) {
-            if (nullable.test(fk)) {
-                breaking.add(fk);
-            } else {
-                findings.add(new Finding(Severity.ERROR, Kind.CYCLE, fk.name(), "the self-reference " + fk.display()
-                        + " is NOT NULL, so the rows of the tree cannot be detached before their parents are"
-                        + " deleted. Make " + String.join(", ", fk.childColumns()) + " nullable, or exclude "
-                        + fk.child() + " from the job."));
+        for (ForeignKey fk : candidates) {
+            chosen.remove(fk);
+            if (cyclic(component, inside, chosen)) {
+                chosen.add(fk);
             }
         }
+        breaking.addAll(chosen);
+    }
+
+    private static boolean cyclic(SortedSet<TableName> component, List<ForeignKey> inside, Set<ForeignKey> broken) {
+        Map<TableName, Set<TableName>> successors = new TreeMap<>();
+        component.forEach(t -> successors.put(t, new TreeSet<>()));
+        for (ForeignKey fk : inside) {
+            if (!broken.contains(fk)) {
+                if (fk.selfReference()) {
+                    return true;
+                }
+                successors.get(fk.parent()).add(fk.child());
+            }
+        }
+        return StronglyConnectedComponents.of(successors).stream().anyMatch(c -> c.size() > 1);
+    }
+
+    private static Finding refusal(SortedSet<TableName> component, List<ForeignKey> inside,
+                                   Predicate<ForeignKey> nullable) {
+        if (component.size() == 1) {
+            ForeignKey fk = inside.stream().filter(nullable.negate()).min(Comparator.comparing(ForeignKey::name))
+                    .orElseThrow();
+            return new Finding(Severity.ERROR, Kind.CYCLE, fk.name(), "the self-reference " + fk.display()
+                    + " is NOT NULL, so the rows of the tree cannot be detached before their parents are"
+                    + " deleted. Make " + String.join(", ", fk.childColumns()) + " nullable, or exclude "
+                    + fk.child() + " from the job.");
+        }
+        String names = component.stream().map(TableName::display).collect(Collectors.joining(", "));
+        String fks = inside.stream().map(ForeignKey::name).sorted().collect(Collectors.joining(", "));
+        return new Finding(Severity.ERROR, Kind.CYCLE, names, "the tables " + names + " reference each other in a"
+                + " cycle (foreign keys " + fks + ") and no choice of nullable foreign keys breaks it, so no delete"
+                + " order exists. Resolve it by making one of these foreign keys' columns nullable (declutter then"
+                + " sets it to null before deleting and restores it on rollback), or by excluding one of these"
+                + " tables from the job (its rows must then be removed or re-pointed beforehand).");
     }
 
     /** Cycle group of a table, 0 when the table is in no cycle. */

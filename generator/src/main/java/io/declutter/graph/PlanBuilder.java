@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Builds the purge plan of a job: the closure of the FK graph from the root table (breadth first, in a
@@ -55,6 +56,7 @@ public final class PlanBuilder {
         Cycles cycles = Cycles.of(closureEdges(), depth.keySet(), this::nullable);
         findings.addAll(cycles.findings());
         Map<TableName, Integer> height = Heights.of(depth.keySet(), closureEdges(), cycles.breaking());
+        Map<TableName, Integer> cacheRank = Heights.of(depth.keySet(), closureEdges(), Set.of());
         Map<TableName, String> backupNames = BackupNames.assign(job.name(), depth.keySet(), maxIdentifierBytes);
 
         List<Edge> edges = new ArrayList<>();
@@ -72,7 +74,8 @@ public final class PlanBuilder {
         }
 
         List<PurgeTable> tables = depth.keySet().stream()
-                .map(t -> purgeTable(catalog.table(t).orElseThrow(), height.get(t), cycles.group(t), backupNames.get(t)))
+                .map(t -> purgeTable(catalog.table(t).orElseThrow(), height.get(t), cacheRank.get(t), cycles.group(t),
+                        backupNames.get(t)))
                 .sorted(Comparator.comparingInt(PurgeTable::height).thenComparing(PurgeTable::name))
                 .toList();
         addTableFindings(tables);
@@ -150,14 +153,14 @@ public final class PlanBuilder {
         return fk.childColumns().stream().allMatch(c -> child.column(c).map(col -> col.nullable()).orElse(false));
     }
 
-    private PurgeTable purgeTable(Table table, int height, int group, String backupName) {
+    private PurgeTable purgeTable(Table table, int height, int rank, int group, String backupName) {
         UniqueKey key = table.primaryKey().or(() -> notNullUniqueKey(table)).orElseGet(() -> {
             findings.add(new Finding(Severity.ERROR, Kind.NO_KEY, table.name().display(), "table " + table.name()
                     + " has no primary key and no unique key on NOT NULL columns, so its rows cannot be matched"
                     + " between the table and its backup. Add a primary key, or exclude the table from the job."));
             return new UniqueKey("(none)", table.columns().stream().map(c -> c.name()).toList(), false);
         });
-        return new PurgeTable(table, key, height, group, backupName, primaryEdge.get(table.name()));
+        return new PurgeTable(table, key, height, rank, group, backupName, primaryEdge.get(table.name()));
     }
 
     private static Optional<UniqueKey> notNullUniqueKey(Table table) {

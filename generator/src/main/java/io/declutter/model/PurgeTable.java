@@ -7,10 +7,14 @@ import java.util.Objects;
  * A table of the purge closure with what the procedures need to know about it.
  *
  * @param key          the key rows are matched on in backups, deletes and rollback (the primary key)
+ * @param height       delete order: 0 for a leaf; cycle-breaking edges impose no order
+ * @param cacheRank    cache order (descending): height in the graph of all closure edges, where the tables
+ *                     of a cycle share one rank, so a cycle is cached as one unit after every edge into it
  * @param backupTable  unqualified name of its backup table in the framework schema
  * @param primaryEdge  id of the control row that carries this table's delete and restore progress
  */
-public record PurgeTable(Table table, UniqueKey key, int height, int cycleGroup, String backupTable, int primaryEdge) {
+public record PurgeTable(Table table, UniqueKey key, int height, int cacheRank, int cycleGroup, String backupTable,
+                         int primaryEdge) {
 
     public PurgeTable {
         Objects.requireNonNull(table, "table");

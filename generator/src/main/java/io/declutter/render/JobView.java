@@ -7,6 +7,7 @@ import java.util.List;
  *
  * @param tables      closure tables in delete order (leaves first)
  * @param rootFilter  condition on the root table (alias {@code c}) choosing the rows of a run
+ * @param detaches    every cycle-breaking edge, re-attached at the end of a rollback
  */
 public record JobView(
         String name,
@@ -23,12 +24,14 @@ public record JobView(
         String rootFilter,
         List<TableView> tables,
         List<CacheUnitView> cacheUnits,
-        List<EdgeView> edges) {
+        List<EdgeView> edges,
+        List<DetachView> detaches) {
 
     public JobView {
         tables = List.copyOf(tables);
         cacheUnits = List.copyOf(cacheUnits);
         edges = List.copyOf(edges);
+        detaches = List.copyOf(detaches);
     }
 
     /** Tables in restore order: root first. */

@@ -34,7 +34,9 @@ public final class JobViewBuilder {
     }
 
     public JobView build() {
-        plan.tables().forEach(t -> views.put(t.name(), tableView(t)));
+        plan.tables().forEach(t -> views.put(t.name(), tableView(t, List.of())));
+        // Detaches need the views of both tables of an edge: second pass.
+        plan.tables().forEach(t -> views.put(t.name(), tableView(t, detaches(t))));
         List<TableView> tables = plan.tables().stream().map(t -> views.get(t.name())).toList();
         TableView root = views.get(plan.job().root());
         String schemas = plan.tables().stream().map(t -> t.name().schema())
@@ -42,7 +44,8 @@ public final class JobViewBuilder {
         return new JobView(plan.job().name(), Sql.literal(plan.job().name()), dialect.quote(dialect.frameworkSchema()),
                 plan.job().root().display(), plan.job().rootPredicate().orElse(""), schemas, plan.job().backup(),
                 plan.job().batchSize(), plan.job().lockTimeout().toMillis(), plan.job().statementTimeout().toMillis(),
-                root, rootFilter(root), tables, cacheUnits(), edgeViews());
+                root, rootFilter(root), tables, cacheUnits(), edgeViews(),
+                plan.followedEdges().stream().filter(Edge::breaksCycle).map(this::detach).toList());
     }
 
     private String rootFilter(TableView root) {
@@ -60,7 +63,7 @@ public final class JobViewBuilder {
                 + dialect.qualify(dialect.frameworkSchema(), "run_key") + " AS k WHERE k.run_id = p_run)";
     }
 
-    private TableView tableView(PurgeTable t) {
+    private TableView tableView(PurgeTable t, List<DetachView> detaches) {
         Set<String> kept = new LinkedHashSet<>(t.key().columns());
         if (!plan.job().backup()) {
             // Without a backup the cache holds only what deletes and child lookups need.
@@ -78,36 +81,49 @@ public final class JobViewBuilder {
                 dialect.qualify(dialect.frameworkSchema(), backupName), backupName,
                 dialect.quote(BackupNames.fit(backupName + "_seq", dialect.maxIdentifierBytes())),
                 t.height(), t.primaryEdge(), t.cycleGroup(), columns, quoted(t.key().columns()),
-                t.table().columns().stream().anyMatch(c -> c.identity() == Identity.ALWAYS), detaches(t));
+                t.table().columns().stream().anyMatch(c -> c.identity() == Identity.ALWAYS), detaches,
+                quoted(detachedColumns(t.name())));
     }
 
     /** Cycle-breaking edges whose parent is this table: its deletes must detach the rows pointing at it. */
     private List<DetachView> detaches(PurgeTable parent) {
         return plan.followedEdges().stream()
                 .filter(e -> e.breaksCycle() && e.parent().equals(parent.name()))
-                .map(e -> {
-                    ForeignKey fk = e.foreignKey().orElseThrow();
-                    List<String> childCols = quoted(fk.childColumns());
-                    List<String> parentCols = quoted(fk.parentColumns());
-                    return new DetachView(e.id(), fk.name(),
-                            childCols.stream().map(c -> c + " = NULL").collect(Collectors.joining(", ")),
-                            Sql.match("c", childCols, "b", parentCols),
-                            childCols.stream().map(c -> c + " = b." + c).collect(Collectors.joining(", ")),
-                            childCols.stream().map(c -> "t." + c + " IS NULL").collect(Collectors.joining(" AND ")),
-                            childCols.stream().map(c -> "b." + c + " IS NOT NULL").collect(Collectors.joining(" AND ")));
-                })
+                .map(this::detach)
                 .toList();
     }
 
+    private DetachView detach(Edge e) {
+        ForeignKey fk = e.foreignKey().orElseThrow();
+        TableView child = views.get(e.child());
+        List<String> childCols = quoted(fk.childColumns());
+        List<String> parentCols = quoted(fk.parentColumns());
+        return new DetachView(e.id(), fk.name(), child.display(), child.table(), child.backup(), child.key(),
+                childCols.stream().map(c -> c + " = NULL").collect(Collectors.joining(", ")),
+                Sql.match("c", childCols, "b", parentCols),
+                childCols.stream().map(c -> c + " = b." + c).collect(Collectors.joining(", ")),
+                childCols.stream().map(c -> "t." + c + " IS NULL").collect(Collectors.joining(" AND ")),
+                childCols.stream().map(c -> "b." + c + " IS NOT NULL").collect(Collectors.joining(" AND ")),
+                fk.selfReference());
+    }
+
+    /** Columns of a table that cycle-breaking edges detach: rollback inserts them as null, then re-attaches. */
+    private List<String> detachedColumns(TableName table) {
+        return plan.followedEdges().stream().filter(e -> e.breaksCycle() && e.child().equals(table))
+                .flatMap(e -> e.foreignKey().orElseThrow().childColumns().stream()).distinct().toList();
+    }
+
     /**
-     * Cache order: by descending height of the child table (a table's rows are complete before its children
-     * are looked up), root first; edges inside a cycle group are gathered into one repeated unit.
+     * Cache order: root first, then by descending cache rank of the child table, so a table's rows are
+     * complete before its children are looked up; at one rank, edges into a cycle come before the edges
+     * inside it, which are gathered into one unit repeated until no new rows appear.
      */
     private List<CacheUnitView> cacheUnits() {
         List<Edge> ordered = plan.followedEdges().stream()
                 .sorted(Comparator.comparingInt((Edge e) -> e.root() ? 0 : 1)
-                        .thenComparing(Comparator.comparingInt(Edge::height).reversed())
+                        .thenComparing(Comparator.comparingInt((Edge e) -> rank(e.child())).reversed())
                         .thenComparingInt(e -> e.cycleGroup() > 0 ? 1 : 0)
+                        .thenComparingInt(Edge::cycleGroup)
                         .thenComparingInt(Edge::id))
                 .toList();
         List<CacheUnitView> units = new ArrayList<>();
@@ -123,6 +139,10 @@ public final class JobViewBuilder {
             }
         }
         return units;
+    }
+
+    private int rank(TableName table) {
+        return plan.table(table).orElseThrow().cacheRank();
     }
 
     private CacheStepView cacheStep(Edge e) {

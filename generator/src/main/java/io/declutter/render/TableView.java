@@ -10,7 +10,8 @@ import java.util.List;
  * @param backup         qualified, quoted backup table name
  * @param backupColumns  columns copied into the backup: all of them with backup on, else the keys only
  * @param key            quoted key columns rows are matched on
- * @param detaches       nullable self-references set to null on the remaining rows before each batch is deleted
+ * @param detaches       cycle-breaking edges from this table: set to null on the remaining child rows before each batch
+ * @param detached       quoted columns of this table that cycle-breaking edges set to null (restored last)
  */
 public record TableView(
         String display,
@@ -24,12 +25,14 @@ public record TableView(
         List<ColumnView> backupColumns,
         List<String> key,
         boolean overridingSystemValue,
-        List<DetachView> detaches) {
+        List<DetachView> detaches,
+        List<String> detached) {
 
     public TableView {
         backupColumns = List.copyOf(backupColumns);
         key = List.copyOf(key);
         detaches = List.copyOf(detaches);
+        detached = List.copyOf(detached);
     }
 
     /** Comma list of the backup columns, optionally prefixed with an alias. */
@@ -40,6 +43,13 @@ public record TableView(
     /** Comma list of the columns rollback writes back. */
     public String writableList(String alias) {
         return Sql.list(backupColumns.stream().filter(ColumnView::writable).map(ColumnView::name).toList(), alias);
+    }
+
+    /** The rollback's select list: writable columns, with detached ones as NULL (re-attached at the end). */
+    public String restoreSelect(String alias) {
+        return backupColumns.stream().filter(ColumnView::writable)
+                .map(c -> detached.contains(c.name()) ? "NULL" : alias + "." + c.name())
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 
     public String keyList(String alias) {

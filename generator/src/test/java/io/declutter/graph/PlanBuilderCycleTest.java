@@ -133,11 +133,37 @@ class PlanBuilderCycleTest {
     }
 
     @Test
-    void cycleAcrossTwoTablesIsRefusedNamingBothTablesAndConstraints() {
+    void cycleAcrossTwoTablesIsBrokenThroughItsNullableForeignKey() {
         Catalog catalog = new CatalogBuilder()
                 .table("tenants").id()
                 .table("departments").id().references("tenants", "tenant_id")
                 .nullableColumn("manager_id").references("employees", "manager_id")
+                .table("employees").id().references("tenants", "tenant_id").references("departments", "department_id")
+                .build();
+
+        PurgePlan plan = plan(catalog, "tenants");
+
+        assertThat(plan.errors()).isEmpty();
+        assertThat(plan.edges())
+                .extracting(Edge::id, e -> e.parent().name(), e -> e.child().name(),
+                        Edge::height, Edge::cycleGroup, Edge::breaksCycle, Edge::primary)
+                .containsExactly(
+                        tuple(1, "tenants", "tenants", 2, 0, false, true),
+                        tuple(2, "tenants", "departments", 1, 0, false, true),
+                        tuple(3, "tenants", "employees", 0, 0, false, true),
+                        tuple(4, "departments", "employees", 0, 1, false, false),
+                        tuple(5, "employees", "departments", 1, 1, true, false));
+        // Employees go first (they reference departments through a NOT NULL column); both share a cache rank.
+        assertThat(plan.tables()).extracting(tb -> tb.name().name(), PurgeTable::height, PurgeTable::cacheRank)
+                .containsExactly(tuple("employees", 0, 0), tuple("departments", 1, 0), tuple("tenants", 2, 1));
+    }
+
+    @Test
+    void cycleAcrossTwoTablesWithoutANullableForeignKeyIsRefusedNamingTablesAndConstraints() {
+        Catalog catalog = new CatalogBuilder()
+                .table("tenants").id()
+                .table("departments").id().references("tenants", "tenant_id")
+                .references("employees", "manager_id")
                 .table("employees").id().references("tenants", "tenant_id").references("departments", "department_id")
                 .build();
 
@@ -149,17 +175,27 @@ class PlanBuilderCycleTest {
             assertThat(f.message())
                     .contains("app.departments, app.employees")
                     .contains("departments_manager_id_fkey, employees_department_id_fkey")
-                    .contains("exclud");
+                    .contains("nullable").contains("exclud");
         });
-        assertThat(plan.edges())
-                .extracting(Edge::id, e -> e.parent().name(), e -> e.child().name(),
-                        Edge::height, Edge::cycleGroup, Edge::breaksCycle, Edge::primary)
-                .containsExactly(
-                        tuple(1, "tenants", "tenants", 1, 0, false, true),
-                        tuple(2, "tenants", "departments", 0, 0, false, true),
-                        tuple(3, "tenants", "employees", 0, 0, false, true),
-                        tuple(4, "departments", "employees", 0, 1, false, false),
-                        tuple(5, "employees", "departments", 0, 1, false, false));
+        assertThat(plan.edges()).extracting(Edge::cycleGroup, Edge::breaksCycle)
+                .containsExactly(tuple(0, false), tuple(0, false), tuple(0, false), tuple(1, false), tuple(1, false));
+    }
+
+    @Test
+    void onlyAsManyNullableForeignKeysAreBrokenAsTheCycleNeeds() {
+        // a -> b -> c -> a, with b.a_id and c.b_id nullable: breaking one of them is enough.
+        Catalog catalog = new CatalogBuilder()
+                .table("root").id()
+                .table("a").id().references("root", "root_id").references("c", "c_id")
+                .table("b").id().nullableColumn("a_id").references("a", "a_id")
+                .table("c").id().nullableColumn("b_id").references("b", "b_id")
+                .build();
+
+        PurgePlan plan = plan(catalog, "root");
+
+        assertThat(plan.errors()).isEmpty();
+        assertThat(plan.edges().stream().filter(Edge::breaksCycle).map(e -> e.foreignKey().orElseThrow().name()))
+                .containsExactly("c_b_id_fkey");
     }
 
     @Test

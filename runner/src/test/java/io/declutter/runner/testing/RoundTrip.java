@@ -1,0 +1,110 @@
+package io.declutter.runner.testing;
+
+import io.declutter.runner.db.ScratchDatabase;
+import io.declutter.runner.purge.Checksums;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Purges a job on any schema through the CLI and checks the invariants against an independent oracle:
+ * exactly the closure rows are deleted (2), each deleted row is in the backup (1), nothing else changes (2),
+ * verify agrees, and rollback restores every table to its checksum (3).
+ */
+public final class RoundTrip {
+
+    private RoundTrip() {
+    }
+
+    /**
+     * @param rootTable {@code schema.table} (unquoted)
+     * @return the oracle's closure, for further assertions
+     */
+    public static ClosureOracle.Closure check(ScratchDatabase db, Path dir, String job, String rootTable, String where,
+                                              int batchSize, String extraYaml) throws Exception {
+        String yaml = "job: " + job + "\nroot:\n  table: " + rootTable + "\n  where: \"" + where.replace("\"", "\\\"")
+                + "\"\nbatchSize: " + batchSize + "\n" + extraYaml;
+        Path jobFile = JobFiles.write(dir, job + ".yaml", yaml, db.url());
+        ClosureOracle.Closure closure;
+        List<String> tables;
+        Map<String, Map<String, String>> before;
+        Map<String, Checksums.Sum> sums;
+        try (Connection c = db.connect()) {
+            closure = ClosureOracle.compute(c, rootTable, where);
+            tables = userTables(c);
+            before = TableRows.of(c, tables);
+            sums = Checksums.of(c, tables.stream().map(ClosureOracle::quote).toList());
+        }
+
+        ok(Cli.run("deploy", "-j", jobFile.toString()));
+        ok(Cli.run("run", "-j", jobFile.toString(), "--no-vacuum"));
+        long run;
+        try (Connection c = db.connect()) {
+            run = scalar(c, "SELECT max(run_id) FROM declutter.run WHERE job = '" + job + "'");
+            Map<String, Map<String, String>> after = TableRows.of(c, tables);
+            for (String t : tables) {
+                Set<String> gone = TableRows.missing(before.get(t), after.get(t));
+                assertThat(gone).as("rows of %s deleted (expected: exactly the closure)", t)
+                        .containsExactlyInAnyOrderElementsOf(closure.keys(t));
+                assertThat(TableRows.changed(before.get(t), after.get(t))).as("rows of %s changed", t).isEmpty();
+                assertThat(after.get(t).keySet()).as("rows of %s that appeared", t).isSubsetOf(before.get(t).keySet());
+                if (!closure.keys(t).isEmpty()) {
+                    String backup = scalarText(c, "SELECT 'declutter.' || quote_ident(backup_table) FROM declutter.control"
+                            + " WHERE job = '" + job + "' AND is_primary AND child_table = '" + t.replace("'", "''") + "'");
+                    assertThat(TableRows.inBackup(c, t, backup, run)).as("backup of %s", t)
+                            .isEqualTo(TableRows.only(before.get(t), closure.keys(t)));
+                }
+            }
+        }
+        ok(Cli.run("verify", "-j", jobFile.toString()));
+        ok(Cli.run("rollback", "-j", jobFile.toString(), "--run", String.valueOf(run)));
+        ok(Cli.run("verify", "-j", jobFile.toString(), "--run", String.valueOf(run)));
+        try (Connection c = db.connect()) {
+            assertThat(Checksums.of(c, tables.stream().map(ClosureOracle::quote).toList()))
+                    .as("checksums after rollback").isEqualTo(sums);
+        }
+        return closure;
+    }
+
+    /** Every table of the user's schemas ({@code schema.table}, unquoted), sorted. */
+    public static List<String> userTables(Connection c) throws SQLException {
+        List<String> tables = new ArrayList<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT n.nspname || '.' || r.relname FROM pg_class r JOIN pg_namespace n ON n.oid = r.relnamespace"
+                        + " WHERE r.relkind IN ('r', 'p') AND NOT r.relispartition"
+                        + " AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'declutter', 'public')"
+                        + " AND n.nspname NOT LIKE 'pg\\_%' ORDER BY 1")) {
+            while (rs.next()) {
+                tables.add(rs.getString(1));
+            }
+        }
+        return tables;
+    }
+
+    private static void ok(Cli.Result r) {
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+    }
+
+    private static long scalar(Connection c, String sql) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static String scalarText(Connection c, String sql) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+}

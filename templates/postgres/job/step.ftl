@@ -136,6 +136,58 @@ BEGIN
                      WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm
                      ORDER BY b.declutter_seq
                      LIMIT p_max_rows) AS s;
+<#if t.catchUp?has_content>
+            IF v_upper IS NOT NULL THEN
+                -- Catch-up: rows inserted since the cache that reference this batch (directly, or through rows
+                -- caught up here) are backed up now and deleted below, so they neither block nor escape the purge.
+                -- The batch rows, then each row caught up, are locked first (FOR UPDATE): a new child's foreign
+                -- key check waits for this transaction, so no child can appear between catch-up and delete.
+                v_action := 'lock';
+                PERFORM 1
+                   FROM ${t.table} AS t
+                   JOIN ${t.backup} AS b ON ${t.keyMatch("t", "b")}
+                  WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm AND b.declutter_seq <= v_upper
+                    FOR UPDATE OF t;
+<#list t.catchUp as s>
+                v_edge := ${s.edgeId};
+                v_table := '${s.child.display?replace("'", "''")}';
+                v_action := 'catch-up';
+                INSERT INTO ${s.child.backup} (declutter_run, ${s.child.columnList("")})
+                SELECT p_run, ${s.child.columnList("c")}
+                  FROM ${s.child.table} AS c
+                 WHERE EXISTS (SELECT 1 FROM ${s.parent.backup} AS p
+                                WHERE p.declutter_run = p_run<#if s.fromBatch> AND p.declutter_seq > v_wm AND p.declutter_seq <= v_upper<#else>
+                                  AND p.declutter_seq > (SELECT k.watermark FROM ${job.schema}.control AS k
+                                                          WHERE k.run_id = p_run AND k.edge_id = ${s.parent.primaryEdge})</#if>
+                                  AND ${s.parentMatch})
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM ${job.schema}.note_catchup(p_run, ${s.edgeId}, v_table, NULL, v_rows, v_started);
+                END IF;
+</#list>
+<#list t.catchUpDeletes as d>
+                v_edge := ${d.primaryEdge};
+                v_table := '${d.display?replace("'", "''")}';
+                v_action := 'catch-up delete';
+                SELECT max(b.declutter_seq) INTO v_round FROM ${d.backup} AS b WHERE b.declutter_run = p_run;
+                DELETE FROM ${d.table} AS t
+                 USING ${d.backup} AS b
+                 WHERE b.declutter_run = p_run
+                   AND b.declutter_seq > (SELECT k.watermark FROM ${job.schema}.control AS k
+                                           WHERE k.run_id = p_run AND k.edge_id = ${d.primaryEdge})
+                   AND ${d.keyMatch("t", "b")};
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM ${job.schema}.note_catchup(p_run, ${d.primaryEdge}, v_table, v_round, v_rows, v_started);
+                END IF;
+</#list>
+                v_edge := ${t.primaryEdge};
+                v_table := '${t.display?replace("'", "''")}';
+                v_action := 'delete';
+            END IF;
+</#if>
 <#list t.detaches as d>
             -- Detach (edge ${d.edgeId}, ${d.constraint}): purged ${d.childDisplay} rows<#if d.selfReference> outside this batch</#if> that point into it.
             UPDATE ${d.childTable} AS c

@@ -34,9 +34,10 @@ public final class JobViewBuilder {
     }
 
     public JobView build() {
-        plan.tables().forEach(t -> views.put(t.name(), tableView(t, List.of())));
-        // Detaches need the views of both tables of an edge: second pass.
-        plan.tables().forEach(t -> views.put(t.name(), tableView(t, detaches(t))));
+        plan.tables().forEach(t -> views.put(t.name(), tableView(t, List.of(), List.of(), List.of())));
+        // Detaches and catch-up steps need the views of other tables: second pass.
+        Map<TableName, TableView> plain = new HashMap<>(views);
+        plan.tables().forEach(t -> views.put(t.name(), tableView(t, detaches(t), catchUp(t, plain), catchUpDeletes(t, plain))));
         List<TableView> tables = plan.tables().stream().map(t -> views.get(t.name())).toList();
         TableView root = views.get(plan.job().root());
         String schemas = plan.tables().stream().map(t -> t.name().schema())
@@ -63,7 +64,8 @@ public final class JobViewBuilder {
                 + dialect.qualify(dialect.frameworkSchema(), "run_key") + " AS k WHERE k.run_id = p_run)";
     }
 
-    private TableView tableView(PurgeTable t, List<DetachView> detaches) {
+    private TableView tableView(PurgeTable t, List<DetachView> detaches, List<CatchUpStepView> catchUp,
+                                List<TableView> catchUpDeletes) {
         Set<String> kept = new LinkedHashSet<>(t.key().columns());
         if (!plan.job().backup()) {
             // Without a backup the cache holds only what deletes and child lookups need.
@@ -82,7 +84,7 @@ public final class JobViewBuilder {
                 dialect.quote(BackupNames.fit(backupName + "_seq", dialect.maxIdentifierBytes())),
                 t.height(), t.primaryEdge(), t.cycleGroup(), columns, quoted(t.key().columns()),
                 t.table().columns().stream().anyMatch(c -> c.identity() == Identity.ALWAYS), detaches,
-                quoted(detachedColumns(t.name())));
+                quoted(detachedColumns(t.name())), catchUp, catchUpDeletes);
     }
 
     /** Cycle-breaking edges whose parent is this table: its deletes must detach the rows pointing at it. */
@@ -105,6 +107,52 @@ public final class JobViewBuilder {
                 childCols.stream().map(c -> "t." + c + " IS NULL").collect(Collectors.joining(" AND ")),
                 childCols.stream().map(c -> "b." + c + " IS NOT NULL").collect(Collectors.joining(" AND ")),
                 fk.selfReference());
+    }
+
+    /**
+     * Tables whose deletes finished before {@code table}'s start (earlier in delete order) and that its rows
+     * reach through followed edges, passing only through such finished tables: rows inserted into them since
+     * the cache, pointing at a batch of {@code table}, must be caught up before the batch is deleted.
+     */
+    private List<PurgeTable> finishedBelow(PurgeTable table) {
+        int position = plan.tables().indexOf(table);
+        Set<TableName> seen = new LinkedHashSet<>();
+        java.util.ArrayDeque<TableName> queue = new java.util.ArrayDeque<>(List.of(table.name()));
+        while (!queue.isEmpty()) {
+            TableName from = queue.poll();
+            for (Edge e : plan.followedEdges()) {
+                if (!e.root() && e.parent().equals(from)) {
+                    PurgeTable child = plan.table(e.child()).orElseThrow();
+                    if (plan.tables().indexOf(child) < position && seen.add(child.name())) {
+                        queue.add(child.name());
+                    }
+                }
+            }
+        }
+        return plan.tables().stream().filter(t -> seen.contains(t.name())).toList();
+    }
+
+    /** Catch-up cache statements before a batch of {@code table}: top down (descending cache rank), by edge id. */
+    private List<CatchUpStepView> catchUp(PurgeTable table, Map<TableName, TableView> plain) {
+        Set<TableName> sources = new LinkedHashSet<>();
+        sources.add(table.name());
+        finishedBelow(table).forEach(t -> sources.add(t.name()));
+        return plan.followedEdges().stream()
+                .filter(e -> !e.root() && sources.contains(e.parent()))
+                .sorted(Comparator.comparing((Edge e) -> rank(e.parent()), Comparator.reverseOrder())
+                        .thenComparing(e -> e.parent().equals(table.name()) ? 0 : 1)
+                        .thenComparingInt(Edge::id))
+                .map(e -> {
+                    ForeignKey fk = e.foreignKey().orElseThrow();
+                    return new CatchUpStepView(e.id(), fk.display() + " [" + fk.name() + "]", plain.get(e.child()),
+                            plain.get(e.parent()), Sql.match("p", quoted(fk.parentColumns()), "c", quoted(fk.childColumns())),
+                            e.parent().equals(table.name()));
+                })
+                .toList();
+    }
+
+    private List<TableView> catchUpDeletes(PurgeTable table, Map<TableName, TableView> plain) {
+        return finishedBelow(table).stream().map(t -> plain.get(t.name())).toList();
     }
 
     /** Columns of a table that cycle-breaking edges detach: rollback inserts them as null, then re-attaches. */

@@ -12,6 +12,8 @@ import java.util.List;
  * @param key            quoted key columns rows are matched on
  * @param detaches       cycle-breaking edges from this table: set to null on the remaining child rows before each batch
  * @param detached       quoted columns of this table that cycle-breaking edges set to null (restored last)
+ * @param catchUp        before each batch: back up rows inserted since the cache below this table, top down
+ * @param catchUpDeletes then delete them, bottom up: finished tables below this one, in delete order
  */
 public record TableView(
         String display,
@@ -26,13 +28,17 @@ public record TableView(
         List<String> key,
         boolean overridingSystemValue,
         List<DetachView> detaches,
-        List<String> detached) {
+        List<String> detached,
+        List<CatchUpStepView> catchUp,
+        List<TableView> catchUpDeletes) {
 
     public TableView {
         backupColumns = List.copyOf(backupColumns);
         key = List.copyOf(key);
         detaches = List.copyOf(detaches);
         detached = List.copyOf(detached);
+        catchUp = List.copyOf(catchUp);
+        catchUpDeletes = List.copyOf(catchUpDeletes);
     }
 
     /** Comma list of the backup columns, optionally prefixed with an alias. */

@@ -39,8 +39,8 @@ public final class StatusReport {
         String sql = """
                 SELECT c.child_table, c.height,
                        CASE WHEN c.run_id = ? THEN c.status ELSE '-' END,
-                       COALESCE(sum(l.rows) FILTER (WHERE l.action = 'cache'), 0),
-                       COALESCE(sum(l.rows) FILTER (WHERE l.action = 'delete'), 0),
+                       COALESCE(sum(l.rows) FILTER (WHERE l.action IN ('cache', 'catch-up')), 0),
+                       COALESCE(sum(l.rows) FILTER (WHERE l.action IN ('delete', 'catch-up delete')), 0),
                        COALESCE(sum(l.rows) FILTER (WHERE l.action = 'restore'), 0),
                        EXTRACT(EPOCH FROM sum(l.ended_at - l.started_at) FILTER (WHERE l.action = 'delete')),
                        CASE WHEN c.run_id = ? THEN c.last_error END

@@ -1,6 +1,6 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
-  declutter: Liquibase changelog for job ${job.name} (root ${job.rootDisplay}, schemas ${job.schemas}).
+  declutter: Liquibase changelog for job ${job.name} (root ${job.rootDisplay?replace("--", "- -")}, schemas ${job.schemas?replace("--", "- -")}).
   One changeset per database object; each is re-run when its file changes (runOnChange). Procedure
   bodies are sent whole (splitStatements="false"). Generated: regenerate rather than edit.
 -->

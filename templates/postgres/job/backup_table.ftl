@@ -9,7 +9,7 @@ CREATE TABLE IF NOT EXISTS ${t.backup} (
     PRIMARY KEY (declutter_run, ${t.keyList("")})
 );
 
--- Keeps a backup table created by an earlier deploy in step with columns added to ${t.display} since.
+-- Keeps a backup table created by an earlier deploy in step with columns added to ${lib.line(t.display)} since.
 ALTER TABLE ${t.backup}
 <#list t.backupColumns as c>
     ADD COLUMN IF NOT EXISTS ${c.name} ${c.type}${c?is_last?then(';', ',')}

@@ -24,7 +24,7 @@ BEGIN
     COMMIT;
 <#list job.restoreOrder() as t>
 
-    -- ${t.display} (height ${t.height})
+    -- ${lib.line(t.display)} (height ${t.height})
     v_started := clock_timestamp();
     PERFORM set_config('lock_timeout', '${job.lockTimeoutMs}ms', true);
     INSERT INTO ${t.table} (${t.writableList("")})<#if t.overridingSystemValue> OVERRIDING SYSTEM VALUE</#if>
@@ -38,7 +38,7 @@ BEGIN
 </#list>
 <#list job.detaches as d>
 
-    -- Re-attach ${d.childDisplay} through ${d.constraint} (restored as null above, or detached by a partial purge).
+    -- Re-attach ${lib.line(d.childDisplay)} through ${lib.line(d.constraint)} (restored as null above, or detached by a partial purge).
     UPDATE ${d.childTable} AS t
        SET ${d.restoreSet}
       FROM ${d.childBackup} AS b

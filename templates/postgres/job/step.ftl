@@ -71,9 +71,9 @@ BEGIN
 <#list job.cacheUnits as u>
 
 <#if u.fixpoint>
-        -- Cycle group ${u.cycleGroup} (${u.first().child.display}): repeat until a round finds no new rows.
+        -- Cycle group ${u.cycleGroup} (${lib.line(u.first().child.display)}): repeat until a round finds no new rows.
 <#list u.steps as s>
-        --   edge ${s.edgeId}: ${s.description}
+        --   edge ${s.edgeId}: ${lib.line(s.description)}
 </#list>
         IF (SELECT status = 'pending' FROM ${job.schema}.control WHERE run_id = p_run AND edge_id = ${u.first().edgeId}) THEN
             v_action := 'cache';
@@ -98,7 +98,7 @@ BEGIN
         END IF;
 <#else>
 <#assign s = u.first()>
-        -- Edge ${s.edgeId}: ${s.description}
+        -- Edge ${s.edgeId}: ${lib.line(s.description)}
         IF (SELECT status = 'pending' FROM ${job.schema}.control WHERE run_id = p_run AND edge_id = ${s.edgeId}) THEN
             v_edge := ${s.edgeId};
             v_table := '${s.child.display?replace("'", "''")}';
@@ -123,7 +123,7 @@ BEGIN
         -- ==== Delete: leaves to root (ascending height), one batch of backup keys per call ====
 <#list job.tables as t>
 
-        -- ${t.display} (height ${t.height}): progress on edge ${t.primaryEdge}
+        -- ${lib.line(t.display)} (height ${t.height}): progress on edge ${t.primaryEdge}
         SELECT watermark INTO v_wm FROM ${job.schema}.control
          WHERE run_id = p_run AND edge_id = ${t.primaryEdge} AND status <> 'deleted';
         IF FOUND THEN
@@ -189,7 +189,7 @@ BEGIN
             END IF;
 </#if>
 <#list t.detaches as d>
-            -- Detach (edge ${d.edgeId}, ${d.constraint}): purged ${d.childDisplay} rows<#if d.selfReference> outside this batch</#if> that point into it.
+            -- Detach (edge ${d.edgeId}, ${lib.line(d.constraint)}): purged ${lib.line(d.childDisplay)} rows<#if d.selfReference> outside this batch</#if> that point into it.
             UPDATE ${d.childTable} AS c
                SET ${d.setNull}
               FROM ${t.backup} AS b

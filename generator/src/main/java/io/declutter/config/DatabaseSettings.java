@@ -2,6 +2,7 @@ package io.declutter.config;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -29,6 +30,9 @@ public record DatabaseSettings(Optional<String> url, Optional<String> user, Opti
         if (passwordFile.isPresent()) {
             try {
                 return Optional.of(Files.readString(passwordFile.get()).strip());
+            } catch (NoSuchFileException e) {
+                throw new ConfigException("cannot read database.passwordFile " + passwordFile.get() + ": no such file."
+                        + " Fix the path, or write the password into that file (readable only by you).");
             } catch (IOException e) {
                 throw new ConfigException("cannot read database.passwordFile " + passwordFile.get() + ": " + e.getMessage());
             }

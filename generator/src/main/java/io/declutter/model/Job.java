@@ -47,6 +47,15 @@ public record Job(
             throw new InvalidJobException("job " + name + ": root predicate is empty; give a condition"
                     + " such as \"status = 'closed'\" or use keys passed at run time");
         }
+        if (rootPredicate.isPresent()) {
+            rootPredicate.get().chars().filter(ch -> Character.isISOControl(ch) && ch != '\n' && ch != '\t').findFirst()
+                    .ifPresent(ch -> {
+                        throw new InvalidJobException("job " + name + ": root predicate contains the control character"
+                                + String.format(" U+%04X", ch) + " (a carriage return or similar, invisible in review);"
+                                + " write the condition with plain line breaks, and such characters in a string with"
+                                + " chr(), e.g. chr(13)");
+                    });
+        }
         if (excludedTables.contains(root)) {
             throw new InvalidJobException("job " + name + ": the root table " + root + " cannot be excluded");
         }

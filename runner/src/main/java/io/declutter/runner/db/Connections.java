@@ -38,7 +38,8 @@ public final class Connections {
                     + ". Check the user and the password (database.passwordEnv or database.passwordFile in the job file).", e);
         }
         if (state.equals("3D000")) {
-            return new UserError(ExitCodes.NO_DATABASE, "database in " + url + " does not exist: " + e.getMessage(), e);
+            return new UserError(ExitCodes.NO_DATABASE, "database in " + url + " does not exist: " + e.getMessage()
+                    + ". Check the database name in database.url of the job file (or --jdbc-url).", e);
         }
         if (state.startsWith("08") || e.getMessage() != null && e.getMessage().contains("No suitable driver")) {
             return new UserError(ExitCodes.NO_DATABASE, "cannot reach the database at " + url + ": " + e.getMessage()

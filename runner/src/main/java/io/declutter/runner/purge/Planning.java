@@ -9,6 +9,7 @@ import io.declutter.model.Job;
 import io.declutter.model.PurgePlan;
 import io.declutter.runner.ExitCodes;
 import io.declutter.runner.UserError;
+import org.postgresql.core.Parser;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -45,6 +46,8 @@ public final class Planning {
     static void checkPredicate(Connection connection, Dialect dialect, Job job) throws SQLException {
         String sql = "EXPLAIN SELECT 1 FROM " + dialect.qualify(job.root().schema(), job.root().name())
                 + " AS c WHERE (" + job.rootPredicate().orElseThrow() + ")";
+        requireSingleStatement(job, sql);
+        requireNoBodyDelimiter(job);
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(false);
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
@@ -58,6 +61,38 @@ public final class Planning {
             connection.rollback();
             connection.setReadOnly(false);
             connection.setAutoCommit(autoCommit);
+        }
+    }
+
+    /**
+     * The driver splits a statement at every {@code ;} outside quotes and comments and runs the pieces one after
+     * the other, so a predicate such as {@code 1=1) ; SELECT pg_terminate_backend(42); SELECT (1} would run its
+     * second statement during the check itself (read-only does not stop functions with side effects), and would
+     * end up as extra statements in the generated procedure. Such a predicate is refused before anything is sent.
+     */
+    private static void requireSingleStatement(Job job, String sql) {
+        int statements;
+        try {
+            statements = Parser.parseJdbcSql(sql, true, false, true, false, false).size();
+        } catch (SQLException e) {
+            statements = -1;
+        }
+        if (statements != 1) {
+            throw new UserError(ExitCodes.BAD_INPUT, "job " + job.name() + ": the root predicate on " + job.root()
+                    + " is not a single condition: it contains a ';' outside quotes, which would end the statement"
+                    + " it is put in and start another. Fix 'root.where' in the job file: write one SQL condition on"
+                    + " the root table's columns, without ';' (e.g. status = 'closed').");
+        }
+    }
+
+    /** Generated bodies are dollar-quoted with these tags; a predicate containing one would end a body early. */
+    private static void requireNoBodyDelimiter(Job job) {
+        for (String tag : java.util.List.of("$proc$", "$fn$", "$do$", "$declutter$")) {
+            if (job.rootPredicate().orElseThrow().contains(tag)) {
+                throw new UserError(ExitCodes.BAD_INPUT, "job " + job.name() + ": the root predicate contains " + tag
+                        + ", which delimits the bodies of the generated procedures. Use another dollar-quote tag"
+                        + " (e.g. $q$) or a plain string literal in 'root.where'.");
+            }
         }
     }
 }

@@ -723,6 +723,50 @@ BEGIN
                      WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm
                      ORDER BY b.declutter_seq
                      LIMIT p_max_rows) AS s;
+            IF v_upper IS NOT NULL THEN
+                -- Catch-up: rows inserted since the cache that reference this batch (directly, or through rows
+                -- caught up here) are backed up now and deleted below, so they neither block nor escape the purge.
+                -- The batch rows, then each row caught up, are locked first (FOR UPDATE): a new child's foreign
+                -- key check waits for this transaction, so no child can appear between catch-up and delete.
+                v_action := 'lock';
+                PERFORM 1
+                   FROM app.document_versions AS t
+                   JOIN declutter.bk_tenant_purge_document_versions AS b ON t.document_id = b.document_id AND t.version_no = b.version_no
+                  WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm AND b.declutter_seq <= v_upper
+                    FOR UPDATE OF t;
+                v_edge := 24;
+                v_table := 'app.comments';
+                v_action := 'catch-up';
+                INSERT INTO declutter.bk_tenant_purge_comments (declutter_run, id, document_id, version_no, user_id, body, resolved, created_at)
+                SELECT p_run, c.id, c.document_id, c.version_no, c.user_id, c.body, c.resolved, c.created_at
+                  FROM app.comments AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_document_versions AS p
+                                WHERE p.declutter_run = p_run AND p.declutter_seq > v_wm AND p.declutter_seq <= v_upper
+                                  AND p.document_id = c.document_id AND p.version_no = c.version_no)
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 24, v_table, NULL, v_rows, v_started);
+                END IF;
+                v_edge := 15;
+                v_table := 'app.comments';
+                v_action := 'catch-up delete';
+                SELECT max(b.declutter_seq) INTO v_round FROM declutter.bk_tenant_purge_comments AS b WHERE b.declutter_run = p_run;
+                DELETE FROM app.comments AS t
+                 USING declutter.bk_tenant_purge_comments AS b
+                 WHERE b.declutter_run = p_run
+                   AND b.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                           WHERE k.run_id = p_run AND k.edge_id = 15)
+                   AND t.id = b.id;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 15, v_table, v_round, v_rows, v_started);
+                END IF;
+                v_edge := 23;
+                v_table := 'app.document_versions';
+                v_action := 'delete';
+            END IF;
             DELETE FROM app.document_versions AS t
              USING declutter.bk_tenant_purge_document_versions AS b
              WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm AND b.declutter_seq <= v_upper
@@ -748,6 +792,50 @@ BEGIN
                      WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm
                      ORDER BY b.declutter_seq
                      LIMIT p_max_rows) AS s;
+            IF v_upper IS NOT NULL THEN
+                -- Catch-up: rows inserted since the cache that reference this batch (directly, or through rows
+                -- caught up here) are backed up now and deleted below, so they neither block nor escape the purge.
+                -- The batch rows, then each row caught up, are locked first (FOR UPDATE): a new child's foreign
+                -- key check waits for this transaction, so no child can appear between catch-up and delete.
+                v_action := 'lock';
+                PERFORM 1
+                   FROM app.payments AS t
+                   JOIN declutter.bk_tenant_purge_payments AS b ON t.id = b.id
+                  WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm AND b.declutter_seq <= v_upper
+                    FOR UPDATE OF t;
+                v_edge := 19;
+                v_table := 'app.refunds';
+                v_action := 'catch-up';
+                INSERT INTO declutter.bk_tenant_purge_refunds (declutter_run, id, payment_id, amount, reason, refunded_at)
+                SELECT p_run, c.id, c.payment_id, c.amount, c.reason, c.refunded_at
+                  FROM app.refunds AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_payments AS p
+                                WHERE p.declutter_run = p_run AND p.declutter_seq > v_wm AND p.declutter_seq <= v_upper
+                                  AND p.id = c.payment_id)
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 19, v_table, NULL, v_rows, v_started);
+                END IF;
+                v_edge := 19;
+                v_table := 'app.refunds';
+                v_action := 'catch-up delete';
+                SELECT max(b.declutter_seq) INTO v_round FROM declutter.bk_tenant_purge_refunds AS b WHERE b.declutter_run = p_run;
+                DELETE FROM app.refunds AS t
+                 USING declutter.bk_tenant_purge_refunds AS b
+                 WHERE b.declutter_run = p_run
+                   AND b.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                           WHERE k.run_id = p_run AND k.edge_id = 19)
+                   AND t.id = b.id;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 19, v_table, v_round, v_rows, v_started);
+                END IF;
+                v_edge := 9;
+                v_table := 'app.payments';
+                v_action := 'delete';
+            END IF;
             DELETE FROM app.payments AS t
              USING declutter.bk_tenant_purge_payments AS b
              WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm AND b.declutter_seq <= v_upper
@@ -773,6 +861,50 @@ BEGIN
                      WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm
                      ORDER BY b.declutter_seq
                      LIMIT p_max_rows) AS s;
+            IF v_upper IS NOT NULL THEN
+                -- Catch-up: rows inserted since the cache that reference this batch (directly, or through rows
+                -- caught up here) are backed up now and deleted below, so they neither block nor escape the purge.
+                -- The batch rows, then each row caught up, are locked first (FOR UPDATE): a new child's foreign
+                -- key check waits for this transaction, so no child can appear between catch-up and delete.
+                v_action := 'lock';
+                PERFORM 1
+                   FROM app.tags AS t
+                   JOIN declutter.bk_tenant_purge_tags AS b ON t.id = b.id
+                  WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm AND b.declutter_seq <= v_upper
+                    FOR UPDATE OF t;
+                v_edge := 11;
+                v_table := 'app.document_tags';
+                v_action := 'catch-up';
+                INSERT INTO declutter.bk_tenant_purge_document_tags (declutter_run, document_id, tag_id, tagged_at)
+                SELECT p_run, c.document_id, c.tag_id, c.tagged_at
+                  FROM app.document_tags AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_tags AS p
+                                WHERE p.declutter_run = p_run AND p.declutter_seq > v_wm AND p.declutter_seq <= v_upper
+                                  AND p.id = c.tag_id)
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 11, v_table, NULL, v_rows, v_started);
+                END IF;
+                v_edge := 11;
+                v_table := 'app.document_tags';
+                v_action := 'catch-up delete';
+                SELECT max(b.declutter_seq) INTO v_round FROM declutter.bk_tenant_purge_document_tags AS b WHERE b.declutter_run = p_run;
+                DELETE FROM app.document_tags AS t
+                 USING declutter.bk_tenant_purge_document_tags AS b
+                 WHERE b.declutter_run = p_run
+                   AND b.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                           WHERE k.run_id = p_run AND k.edge_id = 11)
+                   AND t.document_id = b.document_id AND t.tag_id = b.tag_id;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 11, v_table, v_round, v_rows, v_started);
+                END IF;
+                v_edge := 5;
+                v_table := 'app.tags';
+                v_action := 'delete';
+            END IF;
             DELETE FROM app.tags AS t
              USING declutter.bk_tenant_purge_tags AS b
              WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm AND b.declutter_seq <= v_upper
@@ -798,6 +930,50 @@ BEGIN
                      WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm
                      ORDER BY b.declutter_seq
                      LIMIT p_max_rows) AS s;
+            IF v_upper IS NOT NULL THEN
+                -- Catch-up: rows inserted since the cache that reference this batch (directly, or through rows
+                -- caught up here) are backed up now and deleted below, so they neither block nor escape the purge.
+                -- The batch rows, then each row caught up, are locked first (FOR UPDATE): a new child's foreign
+                -- key check waits for this transaction, so no child can appear between catch-up and delete.
+                v_action := 'lock';
+                PERFORM 1
+                   FROM app.teams AS t
+                   JOIN declutter.bk_tenant_purge_teams AS b ON t.id = b.id
+                  WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm AND b.declutter_seq <= v_upper
+                    FOR UPDATE OF t;
+                v_edge := 12;
+                v_table := 'app.team_members';
+                v_action := 'catch-up';
+                INSERT INTO declutter.bk_tenant_purge_team_members (declutter_run, team_id, user_id, role, joined_at)
+                SELECT p_run, c.team_id, c.user_id, c.role, c.joined_at
+                  FROM app.team_members AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_teams AS p
+                                WHERE p.declutter_run = p_run AND p.declutter_seq > v_wm AND p.declutter_seq <= v_upper
+                                  AND p.id = c.team_id)
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 12, v_table, NULL, v_rows, v_started);
+                END IF;
+                v_edge := 12;
+                v_table := 'app.team_members';
+                v_action := 'catch-up delete';
+                SELECT max(b.declutter_seq) INTO v_round FROM declutter.bk_tenant_purge_team_members AS b WHERE b.declutter_run = p_run;
+                DELETE FROM app.team_members AS t
+                 USING declutter.bk_tenant_purge_team_members AS b
+                 WHERE b.declutter_run = p_run
+                   AND b.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                           WHERE k.run_id = p_run AND k.edge_id = 12)
+                   AND t.team_id = b.team_id AND t.user_id = b.user_id;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 12, v_table, v_round, v_rows, v_started);
+                END IF;
+                v_edge := 6;
+                v_table := 'app.teams';
+                v_action := 'delete';
+            END IF;
             DELETE FROM app.teams AS t
              USING declutter.bk_tenant_purge_teams AS b
              WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm AND b.declutter_seq <= v_upper
@@ -823,6 +999,110 @@ BEGIN
                      WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm
                      ORDER BY b.declutter_seq
                      LIMIT p_max_rows) AS s;
+            IF v_upper IS NOT NULL THEN
+                -- Catch-up: rows inserted since the cache that reference this batch (directly, or through rows
+                -- caught up here) are backed up now and deleted below, so they neither block nor escape the purge.
+                -- The batch rows, then each row caught up, are locked first (FOR UPDATE): a new child's foreign
+                -- key check waits for this transaction, so no child can appear between catch-up and delete.
+                v_action := 'lock';
+                PERFORM 1
+                   FROM app.documents AS t
+                   JOIN declutter.bk_tenant_purge_documents AS b ON t.id = b.id
+                  WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm AND b.declutter_seq <= v_upper
+                    FOR UPDATE OF t;
+                v_edge := 22;
+                v_table := 'app.document_tags';
+                v_action := 'catch-up';
+                INSERT INTO declutter.bk_tenant_purge_document_tags (declutter_run, document_id, tag_id, tagged_at)
+                SELECT p_run, c.document_id, c.tag_id, c.tagged_at
+                  FROM app.document_tags AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_documents AS p
+                                WHERE p.declutter_run = p_run AND p.declutter_seq > v_wm AND p.declutter_seq <= v_upper
+                                  AND p.id = c.document_id)
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 22, v_table, NULL, v_rows, v_started);
+                END IF;
+                v_edge := 23;
+                v_table := 'app.document_versions';
+                v_action := 'catch-up';
+                INSERT INTO declutter.bk_tenant_purge_document_versions (declutter_run, document_id, version_no, size_bytes, body, created_at)
+                SELECT p_run, c.document_id, c.version_no, c.size_bytes, c.body, c.created_at
+                  FROM app.document_versions AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_documents AS p
+                                WHERE p.declutter_run = p_run AND p.declutter_seq > v_wm AND p.declutter_seq <= v_upper
+                                  AND p.id = c.document_id)
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 23, v_table, NULL, v_rows, v_started);
+                END IF;
+                v_edge := 24;
+                v_table := 'app.comments';
+                v_action := 'catch-up';
+                INSERT INTO declutter.bk_tenant_purge_comments (declutter_run, id, document_id, version_no, user_id, body, resolved, created_at)
+                SELECT p_run, c.id, c.document_id, c.version_no, c.user_id, c.body, c.resolved, c.created_at
+                  FROM app.comments AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_document_versions AS p
+                                WHERE p.declutter_run = p_run
+                                  AND p.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                                          WHERE k.run_id = p_run AND k.edge_id = 23)
+                                  AND p.document_id = c.document_id AND p.version_no = c.version_no)
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 24, v_table, NULL, v_rows, v_started);
+                END IF;
+                v_edge := 15;
+                v_table := 'app.comments';
+                v_action := 'catch-up delete';
+                SELECT max(b.declutter_seq) INTO v_round FROM declutter.bk_tenant_purge_comments AS b WHERE b.declutter_run = p_run;
+                DELETE FROM app.comments AS t
+                 USING declutter.bk_tenant_purge_comments AS b
+                 WHERE b.declutter_run = p_run
+                   AND b.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                           WHERE k.run_id = p_run AND k.edge_id = 15)
+                   AND t.id = b.id;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 15, v_table, v_round, v_rows, v_started);
+                END IF;
+                v_edge := 11;
+                v_table := 'app.document_tags';
+                v_action := 'catch-up delete';
+                SELECT max(b.declutter_seq) INTO v_round FROM declutter.bk_tenant_purge_document_tags AS b WHERE b.declutter_run = p_run;
+                DELETE FROM app.document_tags AS t
+                 USING declutter.bk_tenant_purge_document_tags AS b
+                 WHERE b.declutter_run = p_run
+                   AND b.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                           WHERE k.run_id = p_run AND k.edge_id = 11)
+                   AND t.document_id = b.document_id AND t.tag_id = b.tag_id;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 11, v_table, v_round, v_rows, v_started);
+                END IF;
+                v_edge := 23;
+                v_table := 'app.document_versions';
+                v_action := 'catch-up delete';
+                SELECT max(b.declutter_seq) INTO v_round FROM declutter.bk_tenant_purge_document_versions AS b WHERE b.declutter_run = p_run;
+                DELETE FROM app.document_versions AS t
+                 USING declutter.bk_tenant_purge_document_versions AS b
+                 WHERE b.declutter_run = p_run
+                   AND b.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                           WHERE k.run_id = p_run AND k.edge_id = 23)
+                   AND t.document_id = b.document_id AND t.version_no = b.version_no;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 23, v_table, v_round, v_rows, v_started);
+                END IF;
+                v_edge := 16;
+                v_table := 'app.documents';
+                v_action := 'delete';
+            END IF;
             DELETE FROM app.documents AS t
              USING declutter.bk_tenant_purge_documents AS b
              WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm AND b.declutter_seq <= v_upper
@@ -848,6 +1128,110 @@ BEGIN
                      WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm
                      ORDER BY b.declutter_seq
                      LIMIT p_max_rows) AS s;
+            IF v_upper IS NOT NULL THEN
+                -- Catch-up: rows inserted since the cache that reference this batch (directly, or through rows
+                -- caught up here) are backed up now and deleted below, so they neither block nor escape the purge.
+                -- The batch rows, then each row caught up, are locked first (FOR UPDATE): a new child's foreign
+                -- key check waits for this transaction, so no child can appear between catch-up and delete.
+                v_action := 'lock';
+                PERFORM 1
+                   FROM app.invoices AS t
+                   JOIN declutter.bk_tenant_purge_invoices AS b ON t.id = b.id
+                  WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm AND b.declutter_seq <= v_upper
+                    FOR UPDATE OF t;
+                v_edge := 8;
+                v_table := 'app.invoice_lines';
+                v_action := 'catch-up';
+                INSERT INTO declutter.bk_tenant_purge_invoice_lines (declutter_run, id, invoice_id, description, quantity, unit_price, amount)
+                SELECT p_run, c.id, c.invoice_id, c.description, c.quantity, c.unit_price, c.amount
+                  FROM app.invoice_lines AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_invoices AS p
+                                WHERE p.declutter_run = p_run AND p.declutter_seq > v_wm AND p.declutter_seq <= v_upper
+                                  AND p.id = c.invoice_id)
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 8, v_table, NULL, v_rows, v_started);
+                END IF;
+                v_edge := 9;
+                v_table := 'app.payments';
+                v_action := 'catch-up';
+                INSERT INTO declutter.bk_tenant_purge_payments (declutter_run, id, invoice_id, amount, method, paid_at)
+                SELECT p_run, c.id, c.invoice_id, c.amount, c.method, c.paid_at
+                  FROM app.payments AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_invoices AS p
+                                WHERE p.declutter_run = p_run AND p.declutter_seq > v_wm AND p.declutter_seq <= v_upper
+                                  AND p.id = c.invoice_id)
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 9, v_table, NULL, v_rows, v_started);
+                END IF;
+                v_edge := 19;
+                v_table := 'app.refunds';
+                v_action := 'catch-up';
+                INSERT INTO declutter.bk_tenant_purge_refunds (declutter_run, id, payment_id, amount, reason, refunded_at)
+                SELECT p_run, c.id, c.payment_id, c.amount, c.reason, c.refunded_at
+                  FROM app.refunds AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_payments AS p
+                                WHERE p.declutter_run = p_run
+                                  AND p.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                                          WHERE k.run_id = p_run AND k.edge_id = 9)
+                                  AND p.id = c.payment_id)
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 19, v_table, NULL, v_rows, v_started);
+                END IF;
+                v_edge := 8;
+                v_table := 'app.invoice_lines';
+                v_action := 'catch-up delete';
+                SELECT max(b.declutter_seq) INTO v_round FROM declutter.bk_tenant_purge_invoice_lines AS b WHERE b.declutter_run = p_run;
+                DELETE FROM app.invoice_lines AS t
+                 USING declutter.bk_tenant_purge_invoice_lines AS b
+                 WHERE b.declutter_run = p_run
+                   AND b.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                           WHERE k.run_id = p_run AND k.edge_id = 8)
+                   AND t.id = b.id;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 8, v_table, v_round, v_rows, v_started);
+                END IF;
+                v_edge := 19;
+                v_table := 'app.refunds';
+                v_action := 'catch-up delete';
+                SELECT max(b.declutter_seq) INTO v_round FROM declutter.bk_tenant_purge_refunds AS b WHERE b.declutter_run = p_run;
+                DELETE FROM app.refunds AS t
+                 USING declutter.bk_tenant_purge_refunds AS b
+                 WHERE b.declutter_run = p_run
+                   AND b.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                           WHERE k.run_id = p_run AND k.edge_id = 19)
+                   AND t.id = b.id;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 19, v_table, v_round, v_rows, v_started);
+                END IF;
+                v_edge := 9;
+                v_table := 'app.payments';
+                v_action := 'catch-up delete';
+                SELECT max(b.declutter_seq) INTO v_round FROM declutter.bk_tenant_purge_payments AS b WHERE b.declutter_run = p_run;
+                DELETE FROM app.payments AS t
+                 USING declutter.bk_tenant_purge_payments AS b
+                 WHERE b.declutter_run = p_run
+                   AND b.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                           WHERE k.run_id = p_run AND k.edge_id = 9)
+                   AND t.id = b.id;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 9, v_table, v_round, v_rows, v_started);
+                END IF;
+                v_edge := 3;
+                v_table := 'app.invoices';
+                v_action := 'delete';
+            END IF;
             DELETE FROM app.invoices AS t
              USING declutter.bk_tenant_purge_invoices AS b
              WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm AND b.declutter_seq <= v_upper
@@ -873,6 +1257,158 @@ BEGIN
                      WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm
                      ORDER BY b.declutter_seq
                      LIMIT p_max_rows) AS s;
+            IF v_upper IS NOT NULL THEN
+                -- Catch-up: rows inserted since the cache that reference this batch (directly, or through rows
+                -- caught up here) are backed up now and deleted below, so they neither block nor escape the purge.
+                -- The batch rows, then each row caught up, are locked first (FOR UPDATE): a new child's foreign
+                -- key check waits for this transaction, so no child can appear between catch-up and delete.
+                v_action := 'lock';
+                PERFORM 1
+                   FROM app.folders AS t
+                   JOIN declutter.bk_tenant_purge_folders AS b ON t.id = b.id
+                  WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm AND b.declutter_seq <= v_upper
+                    FOR UPDATE OF t;
+                v_edge := 20;
+                v_table := 'app.documents';
+                v_action := 'catch-up';
+                INSERT INTO declutter.bk_tenant_purge_documents (declutter_run, id, folder_id, author_id, title, mime_type, created_at)
+                SELECT p_run, c.id, c.folder_id, c.author_id, c.title, c.mime_type, c.created_at
+                  FROM app.documents AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_folders AS p
+                                WHERE p.declutter_run = p_run AND p.declutter_seq > v_wm AND p.declutter_seq <= v_upper
+                                  AND p.id = c.folder_id)
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 20, v_table, NULL, v_rows, v_started);
+                END IF;
+                v_edge := 21;
+                v_table := 'app.folders';
+                v_action := 'catch-up';
+                INSERT INTO declutter.bk_tenant_purge_folders (declutter_run, id, project_id, parent_folder_id, name, created_at)
+                SELECT p_run, c.id, c.project_id, c.parent_folder_id, c.name, c.created_at
+                  FROM app.folders AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_folders AS p
+                                WHERE p.declutter_run = p_run AND p.declutter_seq > v_wm AND p.declutter_seq <= v_upper
+                                  AND p.id = c.parent_folder_id)
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 21, v_table, NULL, v_rows, v_started);
+                END IF;
+                v_edge := 22;
+                v_table := 'app.document_tags';
+                v_action := 'catch-up';
+                INSERT INTO declutter.bk_tenant_purge_document_tags (declutter_run, document_id, tag_id, tagged_at)
+                SELECT p_run, c.document_id, c.tag_id, c.tagged_at
+                  FROM app.document_tags AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_documents AS p
+                                WHERE p.declutter_run = p_run
+                                  AND p.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                                          WHERE k.run_id = p_run AND k.edge_id = 16)
+                                  AND p.id = c.document_id)
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 22, v_table, NULL, v_rows, v_started);
+                END IF;
+                v_edge := 23;
+                v_table := 'app.document_versions';
+                v_action := 'catch-up';
+                INSERT INTO declutter.bk_tenant_purge_document_versions (declutter_run, document_id, version_no, size_bytes, body, created_at)
+                SELECT p_run, c.document_id, c.version_no, c.size_bytes, c.body, c.created_at
+                  FROM app.document_versions AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_documents AS p
+                                WHERE p.declutter_run = p_run
+                                  AND p.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                                          WHERE k.run_id = p_run AND k.edge_id = 16)
+                                  AND p.id = c.document_id)
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 23, v_table, NULL, v_rows, v_started);
+                END IF;
+                v_edge := 24;
+                v_table := 'app.comments';
+                v_action := 'catch-up';
+                INSERT INTO declutter.bk_tenant_purge_comments (declutter_run, id, document_id, version_no, user_id, body, resolved, created_at)
+                SELECT p_run, c.id, c.document_id, c.version_no, c.user_id, c.body, c.resolved, c.created_at
+                  FROM app.comments AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_document_versions AS p
+                                WHERE p.declutter_run = p_run
+                                  AND p.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                                          WHERE k.run_id = p_run AND k.edge_id = 23)
+                                  AND p.document_id = c.document_id AND p.version_no = c.version_no)
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 24, v_table, NULL, v_rows, v_started);
+                END IF;
+                v_edge := 15;
+                v_table := 'app.comments';
+                v_action := 'catch-up delete';
+                SELECT max(b.declutter_seq) INTO v_round FROM declutter.bk_tenant_purge_comments AS b WHERE b.declutter_run = p_run;
+                DELETE FROM app.comments AS t
+                 USING declutter.bk_tenant_purge_comments AS b
+                 WHERE b.declutter_run = p_run
+                   AND b.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                           WHERE k.run_id = p_run AND k.edge_id = 15)
+                   AND t.id = b.id;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 15, v_table, v_round, v_rows, v_started);
+                END IF;
+                v_edge := 11;
+                v_table := 'app.document_tags';
+                v_action := 'catch-up delete';
+                SELECT max(b.declutter_seq) INTO v_round FROM declutter.bk_tenant_purge_document_tags AS b WHERE b.declutter_run = p_run;
+                DELETE FROM app.document_tags AS t
+                 USING declutter.bk_tenant_purge_document_tags AS b
+                 WHERE b.declutter_run = p_run
+                   AND b.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                           WHERE k.run_id = p_run AND k.edge_id = 11)
+                   AND t.document_id = b.document_id AND t.tag_id = b.tag_id;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 11, v_table, v_round, v_rows, v_started);
+                END IF;
+                v_edge := 23;
+                v_table := 'app.document_versions';
+                v_action := 'catch-up delete';
+                SELECT max(b.declutter_seq) INTO v_round FROM declutter.bk_tenant_purge_document_versions AS b WHERE b.declutter_run = p_run;
+                DELETE FROM app.document_versions AS t
+                 USING declutter.bk_tenant_purge_document_versions AS b
+                 WHERE b.declutter_run = p_run
+                   AND b.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                           WHERE k.run_id = p_run AND k.edge_id = 23)
+                   AND t.document_id = b.document_id AND t.version_no = b.version_no;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 23, v_table, v_round, v_rows, v_started);
+                END IF;
+                v_edge := 16;
+                v_table := 'app.documents';
+                v_action := 'catch-up delete';
+                SELECT max(b.declutter_seq) INTO v_round FROM declutter.bk_tenant_purge_documents AS b WHERE b.declutter_run = p_run;
+                DELETE FROM app.documents AS t
+                 USING declutter.bk_tenant_purge_documents AS b
+                 WHERE b.declutter_run = p_run
+                   AND b.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                           WHERE k.run_id = p_run AND k.edge_id = 16)
+                   AND t.id = b.id;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 16, v_table, v_round, v_rows, v_started);
+                END IF;
+                v_edge := 10;
+                v_table := 'app.folders';
+                v_action := 'delete';
+            END IF;
             -- Detach (edge 21, fk_folders_folders_parent): purged app.folders rows outside this batch that point into it.
             UPDATE app.folders AS c
                SET parent_folder_id = NULL
@@ -906,6 +1442,191 @@ BEGIN
                      WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm
                      ORDER BY b.declutter_seq
                      LIMIT p_max_rows) AS s;
+            IF v_upper IS NOT NULL THEN
+                -- Catch-up: rows inserted since the cache that reference this batch (directly, or through rows
+                -- caught up here) are backed up now and deleted below, so they neither block nor escape the purge.
+                -- The batch rows, then each row caught up, are locked first (FOR UPDATE): a new child's foreign
+                -- key check waits for this transaction, so no child can appear between catch-up and delete.
+                v_action := 'lock';
+                PERFORM 1
+                   FROM app.projects AS t
+                   JOIN declutter.bk_tenant_purge_projects AS b ON t.id = b.id
+                  WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm AND b.declutter_seq <= v_upper
+                    FOR UPDATE OF t;
+                v_edge := 10;
+                v_table := 'app.folders';
+                v_action := 'catch-up';
+                INSERT INTO declutter.bk_tenant_purge_folders (declutter_run, id, project_id, parent_folder_id, name, created_at)
+                SELECT p_run, c.id, c.project_id, c.parent_folder_id, c.name, c.created_at
+                  FROM app.folders AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_projects AS p
+                                WHERE p.declutter_run = p_run AND p.declutter_seq > v_wm AND p.declutter_seq <= v_upper
+                                  AND p.id = c.project_id)
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 10, v_table, NULL, v_rows, v_started);
+                END IF;
+                v_edge := 20;
+                v_table := 'app.documents';
+                v_action := 'catch-up';
+                INSERT INTO declutter.bk_tenant_purge_documents (declutter_run, id, folder_id, author_id, title, mime_type, created_at)
+                SELECT p_run, c.id, c.folder_id, c.author_id, c.title, c.mime_type, c.created_at
+                  FROM app.documents AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_folders AS p
+                                WHERE p.declutter_run = p_run
+                                  AND p.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                                          WHERE k.run_id = p_run AND k.edge_id = 10)
+                                  AND p.id = c.folder_id)
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 20, v_table, NULL, v_rows, v_started);
+                END IF;
+                v_edge := 21;
+                v_table := 'app.folders';
+                v_action := 'catch-up';
+                INSERT INTO declutter.bk_tenant_purge_folders (declutter_run, id, project_id, parent_folder_id, name, created_at)
+                SELECT p_run, c.id, c.project_id, c.parent_folder_id, c.name, c.created_at
+                  FROM app.folders AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_folders AS p
+                                WHERE p.declutter_run = p_run
+                                  AND p.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                                          WHERE k.run_id = p_run AND k.edge_id = 10)
+                                  AND p.id = c.parent_folder_id)
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 21, v_table, NULL, v_rows, v_started);
+                END IF;
+                v_edge := 22;
+                v_table := 'app.document_tags';
+                v_action := 'catch-up';
+                INSERT INTO declutter.bk_tenant_purge_document_tags (declutter_run, document_id, tag_id, tagged_at)
+                SELECT p_run, c.document_id, c.tag_id, c.tagged_at
+                  FROM app.document_tags AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_documents AS p
+                                WHERE p.declutter_run = p_run
+                                  AND p.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                                          WHERE k.run_id = p_run AND k.edge_id = 16)
+                                  AND p.id = c.document_id)
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 22, v_table, NULL, v_rows, v_started);
+                END IF;
+                v_edge := 23;
+                v_table := 'app.document_versions';
+                v_action := 'catch-up';
+                INSERT INTO declutter.bk_tenant_purge_document_versions (declutter_run, document_id, version_no, size_bytes, body, created_at)
+                SELECT p_run, c.document_id, c.version_no, c.size_bytes, c.body, c.created_at
+                  FROM app.document_versions AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_documents AS p
+                                WHERE p.declutter_run = p_run
+                                  AND p.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                                          WHERE k.run_id = p_run AND k.edge_id = 16)
+                                  AND p.id = c.document_id)
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 23, v_table, NULL, v_rows, v_started);
+                END IF;
+                v_edge := 24;
+                v_table := 'app.comments';
+                v_action := 'catch-up';
+                INSERT INTO declutter.bk_tenant_purge_comments (declutter_run, id, document_id, version_no, user_id, body, resolved, created_at)
+                SELECT p_run, c.id, c.document_id, c.version_no, c.user_id, c.body, c.resolved, c.created_at
+                  FROM app.comments AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_document_versions AS p
+                                WHERE p.declutter_run = p_run
+                                  AND p.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                                          WHERE k.run_id = p_run AND k.edge_id = 23)
+                                  AND p.document_id = c.document_id AND p.version_no = c.version_no)
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 24, v_table, NULL, v_rows, v_started);
+                END IF;
+                v_edge := 15;
+                v_table := 'app.comments';
+                v_action := 'catch-up delete';
+                SELECT max(b.declutter_seq) INTO v_round FROM declutter.bk_tenant_purge_comments AS b WHERE b.declutter_run = p_run;
+                DELETE FROM app.comments AS t
+                 USING declutter.bk_tenant_purge_comments AS b
+                 WHERE b.declutter_run = p_run
+                   AND b.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                           WHERE k.run_id = p_run AND k.edge_id = 15)
+                   AND t.id = b.id;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 15, v_table, v_round, v_rows, v_started);
+                END IF;
+                v_edge := 11;
+                v_table := 'app.document_tags';
+                v_action := 'catch-up delete';
+                SELECT max(b.declutter_seq) INTO v_round FROM declutter.bk_tenant_purge_document_tags AS b WHERE b.declutter_run = p_run;
+                DELETE FROM app.document_tags AS t
+                 USING declutter.bk_tenant_purge_document_tags AS b
+                 WHERE b.declutter_run = p_run
+                   AND b.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                           WHERE k.run_id = p_run AND k.edge_id = 11)
+                   AND t.document_id = b.document_id AND t.tag_id = b.tag_id;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 11, v_table, v_round, v_rows, v_started);
+                END IF;
+                v_edge := 23;
+                v_table := 'app.document_versions';
+                v_action := 'catch-up delete';
+                SELECT max(b.declutter_seq) INTO v_round FROM declutter.bk_tenant_purge_document_versions AS b WHERE b.declutter_run = p_run;
+                DELETE FROM app.document_versions AS t
+                 USING declutter.bk_tenant_purge_document_versions AS b
+                 WHERE b.declutter_run = p_run
+                   AND b.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                           WHERE k.run_id = p_run AND k.edge_id = 23)
+                   AND t.document_id = b.document_id AND t.version_no = b.version_no;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 23, v_table, v_round, v_rows, v_started);
+                END IF;
+                v_edge := 16;
+                v_table := 'app.documents';
+                v_action := 'catch-up delete';
+                SELECT max(b.declutter_seq) INTO v_round FROM declutter.bk_tenant_purge_documents AS b WHERE b.declutter_run = p_run;
+                DELETE FROM app.documents AS t
+                 USING declutter.bk_tenant_purge_documents AS b
+                 WHERE b.declutter_run = p_run
+                   AND b.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                           WHERE k.run_id = p_run AND k.edge_id = 16)
+                   AND t.id = b.id;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 16, v_table, v_round, v_rows, v_started);
+                END IF;
+                v_edge := 10;
+                v_table := 'app.folders';
+                v_action := 'catch-up delete';
+                SELECT max(b.declutter_seq) INTO v_round FROM declutter.bk_tenant_purge_folders AS b WHERE b.declutter_run = p_run;
+                DELETE FROM app.folders AS t
+                 USING declutter.bk_tenant_purge_folders AS b
+                 WHERE b.declutter_run = p_run
+                   AND b.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                           WHERE k.run_id = p_run AND k.edge_id = 10)
+                   AND t.id = b.id;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 10, v_table, v_round, v_rows, v_started);
+                END IF;
+                v_edge := 4;
+                v_table := 'app.projects';
+                v_action := 'delete';
+            END IF;
             DELETE FROM app.projects AS t
              USING declutter.bk_tenant_purge_projects AS b
              WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm AND b.declutter_seq <= v_upper
@@ -931,6 +1652,339 @@ BEGIN
                      WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm
                      ORDER BY b.declutter_seq
                      LIMIT p_max_rows) AS s;
+            IF v_upper IS NOT NULL THEN
+                -- Catch-up: rows inserted since the cache that reference this batch (directly, or through rows
+                -- caught up here) are backed up now and deleted below, so they neither block nor escape the purge.
+                -- The batch rows, then each row caught up, are locked first (FOR UPDATE): a new child's foreign
+                -- key check waits for this transaction, so no child can appear between catch-up and delete.
+                v_action := 'lock';
+                PERFORM 1
+                   FROM app.users AS t
+                   JOIN declutter.bk_tenant_purge_users AS b ON t.id = b.id
+                  WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm AND b.declutter_seq <= v_upper
+                    FOR UPDATE OF t;
+                v_edge := 13;
+                v_table := 'app.api_keys';
+                v_action := 'catch-up';
+                INSERT INTO declutter.bk_tenant_purge_api_keys (declutter_run, id, user_id, label, key_hash, revoked, created_at, last_used_at)
+                SELECT p_run, c.id, c.user_id, c.label, c.key_hash, c.revoked, c.created_at, c.last_used_at
+                  FROM app.api_keys AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_users AS p
+                                WHERE p.declutter_run = p_run AND p.declutter_seq > v_wm AND p.declutter_seq <= v_upper
+                                  AND p.id = c.user_id)
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 13, v_table, NULL, v_rows, v_started);
+                END IF;
+                v_edge := 14;
+                v_table := 'app.audit_events';
+                v_action := 'catch-up';
+                INSERT INTO declutter.bk_tenant_purge_audit_events (declutter_run, id, tenant_id, user_id, action, payload, occurred_at)
+                SELECT p_run, c.id, c.tenant_id, c.user_id, c.action, c.payload, c.occurred_at
+                  FROM app.audit_events AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_users AS p
+                                WHERE p.declutter_run = p_run AND p.declutter_seq > v_wm AND p.declutter_seq <= v_upper
+                                  AND p.id = c.user_id)
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 14, v_table, NULL, v_rows, v_started);
+                END IF;
+                v_edge := 15;
+                v_table := 'app.comments';
+                v_action := 'catch-up';
+                INSERT INTO declutter.bk_tenant_purge_comments (declutter_run, id, document_id, version_no, user_id, body, resolved, created_at)
+                SELECT p_run, c.id, c.document_id, c.version_no, c.user_id, c.body, c.resolved, c.created_at
+                  FROM app.comments AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_users AS p
+                                WHERE p.declutter_run = p_run AND p.declutter_seq > v_wm AND p.declutter_seq <= v_upper
+                                  AND p.id = c.user_id)
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 15, v_table, NULL, v_rows, v_started);
+                END IF;
+                v_edge := 16;
+                v_table := 'app.documents';
+                v_action := 'catch-up';
+                INSERT INTO declutter.bk_tenant_purge_documents (declutter_run, id, folder_id, author_id, title, mime_type, created_at)
+                SELECT p_run, c.id, c.folder_id, c.author_id, c.title, c.mime_type, c.created_at
+                  FROM app.documents AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_users AS p
+                                WHERE p.declutter_run = p_run AND p.declutter_seq > v_wm AND p.declutter_seq <= v_upper
+                                  AND p.id = c.author_id)
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 16, v_table, NULL, v_rows, v_started);
+                END IF;
+                v_edge := 17;
+                v_table := 'app.projects';
+                v_action := 'catch-up';
+                INSERT INTO declutter.bk_tenant_purge_projects (declutter_run, id, tenant_id, owner_user_id, name, archived, created_at)
+                SELECT p_run, c.id, c.tenant_id, c.owner_user_id, c.name, c.archived, c.created_at
+                  FROM app.projects AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_users AS p
+                                WHERE p.declutter_run = p_run AND p.declutter_seq > v_wm AND p.declutter_seq <= v_upper
+                                  AND p.id = c.owner_user_id)
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 17, v_table, NULL, v_rows, v_started);
+                END IF;
+                v_edge := 18;
+                v_table := 'app.team_members';
+                v_action := 'catch-up';
+                INSERT INTO declutter.bk_tenant_purge_team_members (declutter_run, team_id, user_id, role, joined_at)
+                SELECT p_run, c.team_id, c.user_id, c.role, c.joined_at
+                  FROM app.team_members AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_users AS p
+                                WHERE p.declutter_run = p_run AND p.declutter_seq > v_wm AND p.declutter_seq <= v_upper
+                                  AND p.id = c.user_id)
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 18, v_table, NULL, v_rows, v_started);
+                END IF;
+                v_edge := 10;
+                v_table := 'app.folders';
+                v_action := 'catch-up';
+                INSERT INTO declutter.bk_tenant_purge_folders (declutter_run, id, project_id, parent_folder_id, name, created_at)
+                SELECT p_run, c.id, c.project_id, c.parent_folder_id, c.name, c.created_at
+                  FROM app.folders AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_projects AS p
+                                WHERE p.declutter_run = p_run
+                                  AND p.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                                          WHERE k.run_id = p_run AND k.edge_id = 4)
+                                  AND p.id = c.project_id)
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 10, v_table, NULL, v_rows, v_started);
+                END IF;
+                v_edge := 20;
+                v_table := 'app.documents';
+                v_action := 'catch-up';
+                INSERT INTO declutter.bk_tenant_purge_documents (declutter_run, id, folder_id, author_id, title, mime_type, created_at)
+                SELECT p_run, c.id, c.folder_id, c.author_id, c.title, c.mime_type, c.created_at
+                  FROM app.documents AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_folders AS p
+                                WHERE p.declutter_run = p_run
+                                  AND p.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                                          WHERE k.run_id = p_run AND k.edge_id = 10)
+                                  AND p.id = c.folder_id)
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 20, v_table, NULL, v_rows, v_started);
+                END IF;
+                v_edge := 21;
+                v_table := 'app.folders';
+                v_action := 'catch-up';
+                INSERT INTO declutter.bk_tenant_purge_folders (declutter_run, id, project_id, parent_folder_id, name, created_at)
+                SELECT p_run, c.id, c.project_id, c.parent_folder_id, c.name, c.created_at
+                  FROM app.folders AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_folders AS p
+                                WHERE p.declutter_run = p_run
+                                  AND p.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                                          WHERE k.run_id = p_run AND k.edge_id = 10)
+                                  AND p.id = c.parent_folder_id)
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 21, v_table, NULL, v_rows, v_started);
+                END IF;
+                v_edge := 22;
+                v_table := 'app.document_tags';
+                v_action := 'catch-up';
+                INSERT INTO declutter.bk_tenant_purge_document_tags (declutter_run, document_id, tag_id, tagged_at)
+                SELECT p_run, c.document_id, c.tag_id, c.tagged_at
+                  FROM app.document_tags AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_documents AS p
+                                WHERE p.declutter_run = p_run
+                                  AND p.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                                          WHERE k.run_id = p_run AND k.edge_id = 16)
+                                  AND p.id = c.document_id)
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 22, v_table, NULL, v_rows, v_started);
+                END IF;
+                v_edge := 23;
+                v_table := 'app.document_versions';
+                v_action := 'catch-up';
+                INSERT INTO declutter.bk_tenant_purge_document_versions (declutter_run, document_id, version_no, size_bytes, body, created_at)
+                SELECT p_run, c.document_id, c.version_no, c.size_bytes, c.body, c.created_at
+                  FROM app.document_versions AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_documents AS p
+                                WHERE p.declutter_run = p_run
+                                  AND p.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                                          WHERE k.run_id = p_run AND k.edge_id = 16)
+                                  AND p.id = c.document_id)
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 23, v_table, NULL, v_rows, v_started);
+                END IF;
+                v_edge := 24;
+                v_table := 'app.comments';
+                v_action := 'catch-up';
+                INSERT INTO declutter.bk_tenant_purge_comments (declutter_run, id, document_id, version_no, user_id, body, resolved, created_at)
+                SELECT p_run, c.id, c.document_id, c.version_no, c.user_id, c.body, c.resolved, c.created_at
+                  FROM app.comments AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_document_versions AS p
+                                WHERE p.declutter_run = p_run
+                                  AND p.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                                          WHERE k.run_id = p_run AND k.edge_id = 23)
+                                  AND p.document_id = c.document_id AND p.version_no = c.version_no)
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 24, v_table, NULL, v_rows, v_started);
+                END IF;
+                v_edge := 13;
+                v_table := 'app.api_keys';
+                v_action := 'catch-up delete';
+                SELECT max(b.declutter_seq) INTO v_round FROM declutter.bk_tenant_purge_api_keys AS b WHERE b.declutter_run = p_run;
+                DELETE FROM app.api_keys AS t
+                 USING declutter.bk_tenant_purge_api_keys AS b
+                 WHERE b.declutter_run = p_run
+                   AND b.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                           WHERE k.run_id = p_run AND k.edge_id = 13)
+                   AND t.id = b.id;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 13, v_table, v_round, v_rows, v_started);
+                END IF;
+                v_edge := 2;
+                v_table := 'app.audit_events';
+                v_action := 'catch-up delete';
+                SELECT max(b.declutter_seq) INTO v_round FROM declutter.bk_tenant_purge_audit_events AS b WHERE b.declutter_run = p_run;
+                DELETE FROM app.audit_events AS t
+                 USING declutter.bk_tenant_purge_audit_events AS b
+                 WHERE b.declutter_run = p_run
+                   AND b.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                           WHERE k.run_id = p_run AND k.edge_id = 2)
+                   AND t.id = b.id;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 2, v_table, v_round, v_rows, v_started);
+                END IF;
+                v_edge := 15;
+                v_table := 'app.comments';
+                v_action := 'catch-up delete';
+                SELECT max(b.declutter_seq) INTO v_round FROM declutter.bk_tenant_purge_comments AS b WHERE b.declutter_run = p_run;
+                DELETE FROM app.comments AS t
+                 USING declutter.bk_tenant_purge_comments AS b
+                 WHERE b.declutter_run = p_run
+                   AND b.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                           WHERE k.run_id = p_run AND k.edge_id = 15)
+                   AND t.id = b.id;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 15, v_table, v_round, v_rows, v_started);
+                END IF;
+                v_edge := 11;
+                v_table := 'app.document_tags';
+                v_action := 'catch-up delete';
+                SELECT max(b.declutter_seq) INTO v_round FROM declutter.bk_tenant_purge_document_tags AS b WHERE b.declutter_run = p_run;
+                DELETE FROM app.document_tags AS t
+                 USING declutter.bk_tenant_purge_document_tags AS b
+                 WHERE b.declutter_run = p_run
+                   AND b.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                           WHERE k.run_id = p_run AND k.edge_id = 11)
+                   AND t.document_id = b.document_id AND t.tag_id = b.tag_id;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 11, v_table, v_round, v_rows, v_started);
+                END IF;
+                v_edge := 12;
+                v_table := 'app.team_members';
+                v_action := 'catch-up delete';
+                SELECT max(b.declutter_seq) INTO v_round FROM declutter.bk_tenant_purge_team_members AS b WHERE b.declutter_run = p_run;
+                DELETE FROM app.team_members AS t
+                 USING declutter.bk_tenant_purge_team_members AS b
+                 WHERE b.declutter_run = p_run
+                   AND b.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                           WHERE k.run_id = p_run AND k.edge_id = 12)
+                   AND t.team_id = b.team_id AND t.user_id = b.user_id;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 12, v_table, v_round, v_rows, v_started);
+                END IF;
+                v_edge := 23;
+                v_table := 'app.document_versions';
+                v_action := 'catch-up delete';
+                SELECT max(b.declutter_seq) INTO v_round FROM declutter.bk_tenant_purge_document_versions AS b WHERE b.declutter_run = p_run;
+                DELETE FROM app.document_versions AS t
+                 USING declutter.bk_tenant_purge_document_versions AS b
+                 WHERE b.declutter_run = p_run
+                   AND b.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                           WHERE k.run_id = p_run AND k.edge_id = 23)
+                   AND t.document_id = b.document_id AND t.version_no = b.version_no;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 23, v_table, v_round, v_rows, v_started);
+                END IF;
+                v_edge := 16;
+                v_table := 'app.documents';
+                v_action := 'catch-up delete';
+                SELECT max(b.declutter_seq) INTO v_round FROM declutter.bk_tenant_purge_documents AS b WHERE b.declutter_run = p_run;
+                DELETE FROM app.documents AS t
+                 USING declutter.bk_tenant_purge_documents AS b
+                 WHERE b.declutter_run = p_run
+                   AND b.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                           WHERE k.run_id = p_run AND k.edge_id = 16)
+                   AND t.id = b.id;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 16, v_table, v_round, v_rows, v_started);
+                END IF;
+                v_edge := 10;
+                v_table := 'app.folders';
+                v_action := 'catch-up delete';
+                SELECT max(b.declutter_seq) INTO v_round FROM declutter.bk_tenant_purge_folders AS b WHERE b.declutter_run = p_run;
+                DELETE FROM app.folders AS t
+                 USING declutter.bk_tenant_purge_folders AS b
+                 WHERE b.declutter_run = p_run
+                   AND b.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                           WHERE k.run_id = p_run AND k.edge_id = 10)
+                   AND t.id = b.id;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 10, v_table, v_round, v_rows, v_started);
+                END IF;
+                v_edge := 4;
+                v_table := 'app.projects';
+                v_action := 'catch-up delete';
+                SELECT max(b.declutter_seq) INTO v_round FROM declutter.bk_tenant_purge_projects AS b WHERE b.declutter_run = p_run;
+                DELETE FROM app.projects AS t
+                 USING declutter.bk_tenant_purge_projects AS b
+                 WHERE b.declutter_run = p_run
+                   AND b.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                           WHERE k.run_id = p_run AND k.edge_id = 4)
+                   AND t.id = b.id;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 4, v_table, v_round, v_rows, v_started);
+                END IF;
+                v_edge := 7;
+                v_table := 'app.users';
+                v_action := 'delete';
+            END IF;
             DELETE FROM app.users AS t
              USING declutter.bk_tenant_purge_users AS b
              WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm AND b.declutter_seq <= v_upper
@@ -956,6 +2010,624 @@ BEGIN
                      WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm
                      ORDER BY b.declutter_seq
                      LIMIT p_max_rows) AS s;
+            IF v_upper IS NOT NULL THEN
+                -- Catch-up: rows inserted since the cache that reference this batch (directly, or through rows
+                -- caught up here) are backed up now and deleted below, so they neither block nor escape the purge.
+                -- The batch rows, then each row caught up, are locked first (FOR UPDATE): a new child's foreign
+                -- key check waits for this transaction, so no child can appear between catch-up and delete.
+                v_action := 'lock';
+                PERFORM 1
+                   FROM app.tenants AS t
+                   JOIN declutter.bk_tenant_purge_tenants AS b ON t.id = b.id
+                  WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm AND b.declutter_seq <= v_upper
+                    FOR UPDATE OF t;
+                v_edge := 2;
+                v_table := 'app.audit_events';
+                v_action := 'catch-up';
+                INSERT INTO declutter.bk_tenant_purge_audit_events (declutter_run, id, tenant_id, user_id, action, payload, occurred_at)
+                SELECT p_run, c.id, c.tenant_id, c.user_id, c.action, c.payload, c.occurred_at
+                  FROM app.audit_events AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_tenants AS p
+                                WHERE p.declutter_run = p_run AND p.declutter_seq > v_wm AND p.declutter_seq <= v_upper
+                                  AND p.id = c.tenant_id)
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 2, v_table, NULL, v_rows, v_started);
+                END IF;
+                v_edge := 3;
+                v_table := 'app.invoices';
+                v_action := 'catch-up';
+                INSERT INTO declutter.bk_tenant_purge_invoices (declutter_run, id, tenant_id, invoice_no, status, currency, issued_at, due_at)
+                SELECT p_run, c.id, c.tenant_id, c.invoice_no, c.status, c.currency, c.issued_at, c.due_at
+                  FROM app.invoices AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_tenants AS p
+                                WHERE p.declutter_run = p_run AND p.declutter_seq > v_wm AND p.declutter_seq <= v_upper
+                                  AND p.id = c.tenant_id)
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 3, v_table, NULL, v_rows, v_started);
+                END IF;
+                v_edge := 4;
+                v_table := 'app.projects';
+                v_action := 'catch-up';
+                INSERT INTO declutter.bk_tenant_purge_projects (declutter_run, id, tenant_id, owner_user_id, name, archived, created_at)
+                SELECT p_run, c.id, c.tenant_id, c.owner_user_id, c.name, c.archived, c.created_at
+                  FROM app.projects AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_tenants AS p
+                                WHERE p.declutter_run = p_run AND p.declutter_seq > v_wm AND p.declutter_seq <= v_upper
+                                  AND p.id = c.tenant_id)
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 4, v_table, NULL, v_rows, v_started);
+                END IF;
+                v_edge := 5;
+                v_table := 'app.tags';
+                v_action := 'catch-up';
+                INSERT INTO declutter.bk_tenant_purge_tags (declutter_run, id, tenant_id, name, color)
+                SELECT p_run, c.id, c.tenant_id, c.name, c.color
+                  FROM app.tags AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_tenants AS p
+                                WHERE p.declutter_run = p_run AND p.declutter_seq > v_wm AND p.declutter_seq <= v_upper
+                                  AND p.id = c.tenant_id)
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 5, v_table, NULL, v_rows, v_started);
+                END IF;
+                v_edge := 6;
+                v_table := 'app.teams';
+                v_action := 'catch-up';
+                INSERT INTO declutter.bk_tenant_purge_teams (declutter_run, id, tenant_id, name, created_at)
+                SELECT p_run, c.id, c.tenant_id, c.name, c.created_at
+                  FROM app.teams AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_tenants AS p
+                                WHERE p.declutter_run = p_run AND p.declutter_seq > v_wm AND p.declutter_seq <= v_upper
+                                  AND p.id = c.tenant_id)
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 6, v_table, NULL, v_rows, v_started);
+                END IF;
+                v_edge := 7;
+                v_table := 'app.users';
+                v_action := 'catch-up';
+                INSERT INTO declutter.bk_tenant_purge_users (declutter_run, id, tenant_id, email, display_name, is_admin, created_at)
+                SELECT p_run, c.id, c.tenant_id, c.email, c.display_name, c.is_admin, c.created_at
+                  FROM app.users AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_tenants AS p
+                                WHERE p.declutter_run = p_run AND p.declutter_seq > v_wm AND p.declutter_seq <= v_upper
+                                  AND p.id = c.tenant_id)
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 7, v_table, NULL, v_rows, v_started);
+                END IF;
+                v_edge := 13;
+                v_table := 'app.api_keys';
+                v_action := 'catch-up';
+                INSERT INTO declutter.bk_tenant_purge_api_keys (declutter_run, id, user_id, label, key_hash, revoked, created_at, last_used_at)
+                SELECT p_run, c.id, c.user_id, c.label, c.key_hash, c.revoked, c.created_at, c.last_used_at
+                  FROM app.api_keys AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_users AS p
+                                WHERE p.declutter_run = p_run
+                                  AND p.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                                          WHERE k.run_id = p_run AND k.edge_id = 7)
+                                  AND p.id = c.user_id)
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 13, v_table, NULL, v_rows, v_started);
+                END IF;
+                v_edge := 14;
+                v_table := 'app.audit_events';
+                v_action := 'catch-up';
+                INSERT INTO declutter.bk_tenant_purge_audit_events (declutter_run, id, tenant_id, user_id, action, payload, occurred_at)
+                SELECT p_run, c.id, c.tenant_id, c.user_id, c.action, c.payload, c.occurred_at
+                  FROM app.audit_events AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_users AS p
+                                WHERE p.declutter_run = p_run
+                                  AND p.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                                          WHERE k.run_id = p_run AND k.edge_id = 7)
+                                  AND p.id = c.user_id)
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 14, v_table, NULL, v_rows, v_started);
+                END IF;
+                v_edge := 15;
+                v_table := 'app.comments';
+                v_action := 'catch-up';
+                INSERT INTO declutter.bk_tenant_purge_comments (declutter_run, id, document_id, version_no, user_id, body, resolved, created_at)
+                SELECT p_run, c.id, c.document_id, c.version_no, c.user_id, c.body, c.resolved, c.created_at
+                  FROM app.comments AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_users AS p
+                                WHERE p.declutter_run = p_run
+                                  AND p.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                                          WHERE k.run_id = p_run AND k.edge_id = 7)
+                                  AND p.id = c.user_id)
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 15, v_table, NULL, v_rows, v_started);
+                END IF;
+                v_edge := 16;
+                v_table := 'app.documents';
+                v_action := 'catch-up';
+                INSERT INTO declutter.bk_tenant_purge_documents (declutter_run, id, folder_id, author_id, title, mime_type, created_at)
+                SELECT p_run, c.id, c.folder_id, c.author_id, c.title, c.mime_type, c.created_at
+                  FROM app.documents AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_users AS p
+                                WHERE p.declutter_run = p_run
+                                  AND p.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                                          WHERE k.run_id = p_run AND k.edge_id = 7)
+                                  AND p.id = c.author_id)
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 16, v_table, NULL, v_rows, v_started);
+                END IF;
+                v_edge := 17;
+                v_table := 'app.projects';
+                v_action := 'catch-up';
+                INSERT INTO declutter.bk_tenant_purge_projects (declutter_run, id, tenant_id, owner_user_id, name, archived, created_at)
+                SELECT p_run, c.id, c.tenant_id, c.owner_user_id, c.name, c.archived, c.created_at
+                  FROM app.projects AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_users AS p
+                                WHERE p.declutter_run = p_run
+                                  AND p.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                                          WHERE k.run_id = p_run AND k.edge_id = 7)
+                                  AND p.id = c.owner_user_id)
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 17, v_table, NULL, v_rows, v_started);
+                END IF;
+                v_edge := 18;
+                v_table := 'app.team_members';
+                v_action := 'catch-up';
+                INSERT INTO declutter.bk_tenant_purge_team_members (declutter_run, team_id, user_id, role, joined_at)
+                SELECT p_run, c.team_id, c.user_id, c.role, c.joined_at
+                  FROM app.team_members AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_users AS p
+                                WHERE p.declutter_run = p_run
+                                  AND p.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                                          WHERE k.run_id = p_run AND k.edge_id = 7)
+                                  AND p.id = c.user_id)
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 18, v_table, NULL, v_rows, v_started);
+                END IF;
+                v_edge := 10;
+                v_table := 'app.folders';
+                v_action := 'catch-up';
+                INSERT INTO declutter.bk_tenant_purge_folders (declutter_run, id, project_id, parent_folder_id, name, created_at)
+                SELECT p_run, c.id, c.project_id, c.parent_folder_id, c.name, c.created_at
+                  FROM app.folders AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_projects AS p
+                                WHERE p.declutter_run = p_run
+                                  AND p.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                                          WHERE k.run_id = p_run AND k.edge_id = 4)
+                                  AND p.id = c.project_id)
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 10, v_table, NULL, v_rows, v_started);
+                END IF;
+                v_edge := 20;
+                v_table := 'app.documents';
+                v_action := 'catch-up';
+                INSERT INTO declutter.bk_tenant_purge_documents (declutter_run, id, folder_id, author_id, title, mime_type, created_at)
+                SELECT p_run, c.id, c.folder_id, c.author_id, c.title, c.mime_type, c.created_at
+                  FROM app.documents AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_folders AS p
+                                WHERE p.declutter_run = p_run
+                                  AND p.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                                          WHERE k.run_id = p_run AND k.edge_id = 10)
+                                  AND p.id = c.folder_id)
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 20, v_table, NULL, v_rows, v_started);
+                END IF;
+                v_edge := 21;
+                v_table := 'app.folders';
+                v_action := 'catch-up';
+                INSERT INTO declutter.bk_tenant_purge_folders (declutter_run, id, project_id, parent_folder_id, name, created_at)
+                SELECT p_run, c.id, c.project_id, c.parent_folder_id, c.name, c.created_at
+                  FROM app.folders AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_folders AS p
+                                WHERE p.declutter_run = p_run
+                                  AND p.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                                          WHERE k.run_id = p_run AND k.edge_id = 10)
+                                  AND p.id = c.parent_folder_id)
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 21, v_table, NULL, v_rows, v_started);
+                END IF;
+                v_edge := 8;
+                v_table := 'app.invoice_lines';
+                v_action := 'catch-up';
+                INSERT INTO declutter.bk_tenant_purge_invoice_lines (declutter_run, id, invoice_id, description, quantity, unit_price, amount)
+                SELECT p_run, c.id, c.invoice_id, c.description, c.quantity, c.unit_price, c.amount
+                  FROM app.invoice_lines AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_invoices AS p
+                                WHERE p.declutter_run = p_run
+                                  AND p.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                                          WHERE k.run_id = p_run AND k.edge_id = 3)
+                                  AND p.id = c.invoice_id)
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 8, v_table, NULL, v_rows, v_started);
+                END IF;
+                v_edge := 9;
+                v_table := 'app.payments';
+                v_action := 'catch-up';
+                INSERT INTO declutter.bk_tenant_purge_payments (declutter_run, id, invoice_id, amount, method, paid_at)
+                SELECT p_run, c.id, c.invoice_id, c.amount, c.method, c.paid_at
+                  FROM app.payments AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_invoices AS p
+                                WHERE p.declutter_run = p_run
+                                  AND p.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                                          WHERE k.run_id = p_run AND k.edge_id = 3)
+                                  AND p.id = c.invoice_id)
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 9, v_table, NULL, v_rows, v_started);
+                END IF;
+                v_edge := 22;
+                v_table := 'app.document_tags';
+                v_action := 'catch-up';
+                INSERT INTO declutter.bk_tenant_purge_document_tags (declutter_run, document_id, tag_id, tagged_at)
+                SELECT p_run, c.document_id, c.tag_id, c.tagged_at
+                  FROM app.document_tags AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_documents AS p
+                                WHERE p.declutter_run = p_run
+                                  AND p.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                                          WHERE k.run_id = p_run AND k.edge_id = 16)
+                                  AND p.id = c.document_id)
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 22, v_table, NULL, v_rows, v_started);
+                END IF;
+                v_edge := 23;
+                v_table := 'app.document_versions';
+                v_action := 'catch-up';
+                INSERT INTO declutter.bk_tenant_purge_document_versions (declutter_run, document_id, version_no, size_bytes, body, created_at)
+                SELECT p_run, c.document_id, c.version_no, c.size_bytes, c.body, c.created_at
+                  FROM app.document_versions AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_documents AS p
+                                WHERE p.declutter_run = p_run
+                                  AND p.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                                          WHERE k.run_id = p_run AND k.edge_id = 16)
+                                  AND p.id = c.document_id)
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 23, v_table, NULL, v_rows, v_started);
+                END IF;
+                v_edge := 11;
+                v_table := 'app.document_tags';
+                v_action := 'catch-up';
+                INSERT INTO declutter.bk_tenant_purge_document_tags (declutter_run, document_id, tag_id, tagged_at)
+                SELECT p_run, c.document_id, c.tag_id, c.tagged_at
+                  FROM app.document_tags AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_tags AS p
+                                WHERE p.declutter_run = p_run
+                                  AND p.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                                          WHERE k.run_id = p_run AND k.edge_id = 5)
+                                  AND p.id = c.tag_id)
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 11, v_table, NULL, v_rows, v_started);
+                END IF;
+                v_edge := 12;
+                v_table := 'app.team_members';
+                v_action := 'catch-up';
+                INSERT INTO declutter.bk_tenant_purge_team_members (declutter_run, team_id, user_id, role, joined_at)
+                SELECT p_run, c.team_id, c.user_id, c.role, c.joined_at
+                  FROM app.team_members AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_teams AS p
+                                WHERE p.declutter_run = p_run
+                                  AND p.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                                          WHERE k.run_id = p_run AND k.edge_id = 6)
+                                  AND p.id = c.team_id)
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 12, v_table, NULL, v_rows, v_started);
+                END IF;
+                v_edge := 19;
+                v_table := 'app.refunds';
+                v_action := 'catch-up';
+                INSERT INTO declutter.bk_tenant_purge_refunds (declutter_run, id, payment_id, amount, reason, refunded_at)
+                SELECT p_run, c.id, c.payment_id, c.amount, c.reason, c.refunded_at
+                  FROM app.refunds AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_payments AS p
+                                WHERE p.declutter_run = p_run
+                                  AND p.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                                          WHERE k.run_id = p_run AND k.edge_id = 9)
+                                  AND p.id = c.payment_id)
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 19, v_table, NULL, v_rows, v_started);
+                END IF;
+                v_edge := 24;
+                v_table := 'app.comments';
+                v_action := 'catch-up';
+                INSERT INTO declutter.bk_tenant_purge_comments (declutter_run, id, document_id, version_no, user_id, body, resolved, created_at)
+                SELECT p_run, c.id, c.document_id, c.version_no, c.user_id, c.body, c.resolved, c.created_at
+                  FROM app.comments AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_document_versions AS p
+                                WHERE p.declutter_run = p_run
+                                  AND p.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                                          WHERE k.run_id = p_run AND k.edge_id = 23)
+                                  AND p.document_id = c.document_id AND p.version_no = c.version_no)
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 24, v_table, NULL, v_rows, v_started);
+                END IF;
+                v_edge := 13;
+                v_table := 'app.api_keys';
+                v_action := 'catch-up delete';
+                SELECT max(b.declutter_seq) INTO v_round FROM declutter.bk_tenant_purge_api_keys AS b WHERE b.declutter_run = p_run;
+                DELETE FROM app.api_keys AS t
+                 USING declutter.bk_tenant_purge_api_keys AS b
+                 WHERE b.declutter_run = p_run
+                   AND b.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                           WHERE k.run_id = p_run AND k.edge_id = 13)
+                   AND t.id = b.id;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 13, v_table, v_round, v_rows, v_started);
+                END IF;
+                v_edge := 2;
+                v_table := 'app.audit_events';
+                v_action := 'catch-up delete';
+                SELECT max(b.declutter_seq) INTO v_round FROM declutter.bk_tenant_purge_audit_events AS b WHERE b.declutter_run = p_run;
+                DELETE FROM app.audit_events AS t
+                 USING declutter.bk_tenant_purge_audit_events AS b
+                 WHERE b.declutter_run = p_run
+                   AND b.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                           WHERE k.run_id = p_run AND k.edge_id = 2)
+                   AND t.id = b.id;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 2, v_table, v_round, v_rows, v_started);
+                END IF;
+                v_edge := 15;
+                v_table := 'app.comments';
+                v_action := 'catch-up delete';
+                SELECT max(b.declutter_seq) INTO v_round FROM declutter.bk_tenant_purge_comments AS b WHERE b.declutter_run = p_run;
+                DELETE FROM app.comments AS t
+                 USING declutter.bk_tenant_purge_comments AS b
+                 WHERE b.declutter_run = p_run
+                   AND b.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                           WHERE k.run_id = p_run AND k.edge_id = 15)
+                   AND t.id = b.id;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 15, v_table, v_round, v_rows, v_started);
+                END IF;
+                v_edge := 11;
+                v_table := 'app.document_tags';
+                v_action := 'catch-up delete';
+                SELECT max(b.declutter_seq) INTO v_round FROM declutter.bk_tenant_purge_document_tags AS b WHERE b.declutter_run = p_run;
+                DELETE FROM app.document_tags AS t
+                 USING declutter.bk_tenant_purge_document_tags AS b
+                 WHERE b.declutter_run = p_run
+                   AND b.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                           WHERE k.run_id = p_run AND k.edge_id = 11)
+                   AND t.document_id = b.document_id AND t.tag_id = b.tag_id;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 11, v_table, v_round, v_rows, v_started);
+                END IF;
+                v_edge := 8;
+                v_table := 'app.invoice_lines';
+                v_action := 'catch-up delete';
+                SELECT max(b.declutter_seq) INTO v_round FROM declutter.bk_tenant_purge_invoice_lines AS b WHERE b.declutter_run = p_run;
+                DELETE FROM app.invoice_lines AS t
+                 USING declutter.bk_tenant_purge_invoice_lines AS b
+                 WHERE b.declutter_run = p_run
+                   AND b.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                           WHERE k.run_id = p_run AND k.edge_id = 8)
+                   AND t.id = b.id;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 8, v_table, v_round, v_rows, v_started);
+                END IF;
+                v_edge := 19;
+                v_table := 'app.refunds';
+                v_action := 'catch-up delete';
+                SELECT max(b.declutter_seq) INTO v_round FROM declutter.bk_tenant_purge_refunds AS b WHERE b.declutter_run = p_run;
+                DELETE FROM app.refunds AS t
+                 USING declutter.bk_tenant_purge_refunds AS b
+                 WHERE b.declutter_run = p_run
+                   AND b.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                           WHERE k.run_id = p_run AND k.edge_id = 19)
+                   AND t.id = b.id;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 19, v_table, v_round, v_rows, v_started);
+                END IF;
+                v_edge := 12;
+                v_table := 'app.team_members';
+                v_action := 'catch-up delete';
+                SELECT max(b.declutter_seq) INTO v_round FROM declutter.bk_tenant_purge_team_members AS b WHERE b.declutter_run = p_run;
+                DELETE FROM app.team_members AS t
+                 USING declutter.bk_tenant_purge_team_members AS b
+                 WHERE b.declutter_run = p_run
+                   AND b.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                           WHERE k.run_id = p_run AND k.edge_id = 12)
+                   AND t.team_id = b.team_id AND t.user_id = b.user_id;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 12, v_table, v_round, v_rows, v_started);
+                END IF;
+                v_edge := 23;
+                v_table := 'app.document_versions';
+                v_action := 'catch-up delete';
+                SELECT max(b.declutter_seq) INTO v_round FROM declutter.bk_tenant_purge_document_versions AS b WHERE b.declutter_run = p_run;
+                DELETE FROM app.document_versions AS t
+                 USING declutter.bk_tenant_purge_document_versions AS b
+                 WHERE b.declutter_run = p_run
+                   AND b.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                           WHERE k.run_id = p_run AND k.edge_id = 23)
+                   AND t.document_id = b.document_id AND t.version_no = b.version_no;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 23, v_table, v_round, v_rows, v_started);
+                END IF;
+                v_edge := 9;
+                v_table := 'app.payments';
+                v_action := 'catch-up delete';
+                SELECT max(b.declutter_seq) INTO v_round FROM declutter.bk_tenant_purge_payments AS b WHERE b.declutter_run = p_run;
+                DELETE FROM app.payments AS t
+                 USING declutter.bk_tenant_purge_payments AS b
+                 WHERE b.declutter_run = p_run
+                   AND b.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                           WHERE k.run_id = p_run AND k.edge_id = 9)
+                   AND t.id = b.id;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 9, v_table, v_round, v_rows, v_started);
+                END IF;
+                v_edge := 5;
+                v_table := 'app.tags';
+                v_action := 'catch-up delete';
+                SELECT max(b.declutter_seq) INTO v_round FROM declutter.bk_tenant_purge_tags AS b WHERE b.declutter_run = p_run;
+                DELETE FROM app.tags AS t
+                 USING declutter.bk_tenant_purge_tags AS b
+                 WHERE b.declutter_run = p_run
+                   AND b.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                           WHERE k.run_id = p_run AND k.edge_id = 5)
+                   AND t.id = b.id;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 5, v_table, v_round, v_rows, v_started);
+                END IF;
+                v_edge := 6;
+                v_table := 'app.teams';
+                v_action := 'catch-up delete';
+                SELECT max(b.declutter_seq) INTO v_round FROM declutter.bk_tenant_purge_teams AS b WHERE b.declutter_run = p_run;
+                DELETE FROM app.teams AS t
+                 USING declutter.bk_tenant_purge_teams AS b
+                 WHERE b.declutter_run = p_run
+                   AND b.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                           WHERE k.run_id = p_run AND k.edge_id = 6)
+                   AND t.id = b.id;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 6, v_table, v_round, v_rows, v_started);
+                END IF;
+                v_edge := 16;
+                v_table := 'app.documents';
+                v_action := 'catch-up delete';
+                SELECT max(b.declutter_seq) INTO v_round FROM declutter.bk_tenant_purge_documents AS b WHERE b.declutter_run = p_run;
+                DELETE FROM app.documents AS t
+                 USING declutter.bk_tenant_purge_documents AS b
+                 WHERE b.declutter_run = p_run
+                   AND b.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                           WHERE k.run_id = p_run AND k.edge_id = 16)
+                   AND t.id = b.id;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 16, v_table, v_round, v_rows, v_started);
+                END IF;
+                v_edge := 3;
+                v_table := 'app.invoices';
+                v_action := 'catch-up delete';
+                SELECT max(b.declutter_seq) INTO v_round FROM declutter.bk_tenant_purge_invoices AS b WHERE b.declutter_run = p_run;
+                DELETE FROM app.invoices AS t
+                 USING declutter.bk_tenant_purge_invoices AS b
+                 WHERE b.declutter_run = p_run
+                   AND b.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                           WHERE k.run_id = p_run AND k.edge_id = 3)
+                   AND t.id = b.id;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 3, v_table, v_round, v_rows, v_started);
+                END IF;
+                v_edge := 10;
+                v_table := 'app.folders';
+                v_action := 'catch-up delete';
+                SELECT max(b.declutter_seq) INTO v_round FROM declutter.bk_tenant_purge_folders AS b WHERE b.declutter_run = p_run;
+                DELETE FROM app.folders AS t
+                 USING declutter.bk_tenant_purge_folders AS b
+                 WHERE b.declutter_run = p_run
+                   AND b.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                           WHERE k.run_id = p_run AND k.edge_id = 10)
+                   AND t.id = b.id;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 10, v_table, v_round, v_rows, v_started);
+                END IF;
+                v_edge := 4;
+                v_table := 'app.projects';
+                v_action := 'catch-up delete';
+                SELECT max(b.declutter_seq) INTO v_round FROM declutter.bk_tenant_purge_projects AS b WHERE b.declutter_run = p_run;
+                DELETE FROM app.projects AS t
+                 USING declutter.bk_tenant_purge_projects AS b
+                 WHERE b.declutter_run = p_run
+                   AND b.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                           WHERE k.run_id = p_run AND k.edge_id = 4)
+                   AND t.id = b.id;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 4, v_table, v_round, v_rows, v_started);
+                END IF;
+                v_edge := 7;
+                v_table := 'app.users';
+                v_action := 'catch-up delete';
+                SELECT max(b.declutter_seq) INTO v_round FROM declutter.bk_tenant_purge_users AS b WHERE b.declutter_run = p_run;
+                DELETE FROM app.users AS t
+                 USING declutter.bk_tenant_purge_users AS b
+                 WHERE b.declutter_run = p_run
+                   AND b.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                           WHERE k.run_id = p_run AND k.edge_id = 7)
+                   AND t.id = b.id;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 7, v_table, v_round, v_rows, v_started);
+                END IF;
+                v_edge := 1;
+                v_table := 'app.tenants';
+                v_action := 'delete';
+            END IF;
             DELETE FROM app.tenants AS t
              USING declutter.bk_tenant_purge_tenants AS b
              WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm AND b.declutter_seq <= v_upper

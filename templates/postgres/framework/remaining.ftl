@@ -7,5 +7,5 @@ STABLE
 AS $fn$
     SELECT GREATEST(0, COALESCE(sum(rows_cached), 0) - COALESCE(sum(rows_deleted), 0))::bigint
       FROM ${schema}.control
-     WHERE run_id = p_run;
+     WHERE run_id = p_run AND strategy = 'delete';
 $fn$;

@@ -46,6 +46,19 @@ BEGIN
        AND ${d.childIsNull} AND ${d.backupHasRef};
     COMMIT;
 </#list>
+<#list job.nullifies as n>
+
+    -- Edge ${n.edgeId}: ${lib.line(n.description)}: write back the values the database reset.
+    v_started := clock_timestamp();
+    UPDATE ${n.childTable} AS t
+       SET ${n.restoreSet()}
+      FROM ${n.backup} AS b
+     WHERE b.declutter_run = p_run AND ${n.keyMatch("t", "b")}
+       AND ${n.restoreWhen()};
+    GET DIAGNOSTICS v_rows = ROW_COUNT;
+    PERFORM ${job.schema}.note_restore(p_run, ${n.edgeId}, '${n.childDisplay?replace("'", "''")}', v_rows, v_started);
+    COMMIT;
+</#list>
 
     PERFORM ${job.schema}.finish_run(p_run, 'rolled back');
     COMMIT;

@@ -114,6 +114,29 @@ BEGIN
 </#if>
 </#list>
 
+<#list job.nullifies as n>
+
+        -- Edge ${n.edgeId}: ${lib.line(n.description)}
+        -- The rows stay; record the values the database will reset when their parents are deleted.
+        IF (SELECT status = 'pending' FROM ${job.schema}.control WHERE run_id = p_run AND edge_id = ${n.edgeId}) THEN
+            v_edge := ${n.edgeId};
+            v_table := '${n.childDisplay?replace("'", "''")}';
+            v_action := 'cache';
+            INSERT INTO ${n.backup} (declutter_run, ${n.storedList("")})
+            SELECT p_run, ${n.storedList("c")}
+              FROM ${n.childTable} AS c
+             WHERE EXISTS (SELECT 1 FROM ${n.parent.backup} AS p
+                            WHERE p.declutter_run = p_run AND ${n.parentMatch})
+            ON CONFLICT DO NOTHING;
+            GET DIAGNOSTICS v_rows = ROW_COUNT;
+            PERFORM ${job.schema}.note_cache(p_run, ${n.edgeId}, v_table, v_rows, v_started, true);
+            p_phase := 'cache';
+            p_rows := v_rows;
+            p_remaining := ${job.schema}.remaining(p_run);
+            RETURN;
+        END IF;
+</#list>
+
         IF p_cache_only THEN
             p_phase := 'cached';
             p_remaining := ${job.schema}.remaining(p_run);
@@ -136,7 +159,7 @@ BEGIN
                      WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm
                      ORDER BY b.declutter_seq
                      LIMIT p_max_rows) AS s;
-<#if t.catchUp?has_content>
+<#if t.catchUp?has_content || t.catchUpNullifies?has_content>
             IF v_upper IS NOT NULL THEN
                 -- Catch-up: rows inserted since the cache that reference this batch (directly, or through rows
                 -- caught up here) are backed up now and deleted below, so they neither block nor escape the purge.
@@ -165,6 +188,25 @@ BEGIN
                 GET DIAGNOSTICS v_rows = ROW_COUNT;
                 IF v_rows > 0 THEN
                     PERFORM ${job.schema}.note_catchup(p_run, ${s.edgeId}, v_table, NULL, v_rows, v_started);
+                END IF;
+</#list>
+<#list t.catchUpNullifies as u>
+                v_edge := ${u.edge.edgeId};
+                v_table := '${u.edge.childDisplay?replace("'", "''")}';
+                v_action := 'catch-up';
+                INSERT INTO ${u.edge.backup} (declutter_run, ${u.edge.storedList("")})
+                SELECT p_run, ${u.edge.storedList("c")}
+                  FROM ${u.edge.childTable} AS c
+                 WHERE EXISTS (SELECT 1 FROM ${u.parent.backup} AS p
+                                WHERE p.declutter_run = p_run<#if u.fromBatch> AND p.declutter_seq > v_wm AND p.declutter_seq <= v_upper<#else>
+                                  AND p.declutter_seq > (SELECT k.watermark FROM ${job.schema}.control AS k
+                                                          WHERE k.run_id = p_run AND k.edge_id = ${u.parent.primaryEdge})</#if>
+                                  AND ${u.edge.parentMatch})
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM ${job.schema}.note_catchup(p_run, ${u.edge.edgeId}, v_table, NULL, v_rows, v_started);
                 END IF;
 </#list>
 <#list t.catchUpDeletes as d>

@@ -8,6 +8,8 @@ import io.declutter.model.Finding.Severity;
 import io.declutter.model.ForeignKey;
 import io.declutter.model.InvalidJobException;
 import io.declutter.model.Job;
+import io.declutter.model.NullifiedEdge;
+import io.declutter.model.OnDelete;
 import io.declutter.model.PurgePlan;
 import io.declutter.model.PurgeTable;
 import io.declutter.model.Strategy;
@@ -67,7 +69,7 @@ public final class PlanBuilder {
             boolean followed = d.strategy() == Strategy.DELETE;
             edges.add(new Edge(d.id(), Optional.of(primaryEdge.get(d.fk().parent())), Optional.of(d.fk()),
                     d.fk().parent(), child, d.strategy(), depth.get(d.fk().parent()) + 1,
-                    followed ? height.get(child) : 0,
+                    followed ? height.get(child) : d.strategy() == Strategy.SET_NULL ? height.get(d.fk().parent()) : 0,
                     followed ? cycles.edgeGroup(d.fk()) : 0,
                     followed && cycles.breaking().contains(d.fk()),
                     followed && primaryEdge.get(child) == d.id()));
@@ -79,10 +81,34 @@ public final class PlanBuilder {
                 .sorted(Comparator.comparingInt(PurgeTable::height).thenComparing(PurgeTable::name))
                 .toList();
         addTableFindings(tables);
-        return new PurgePlan(job, edges, tables, findings.stream()
+        return new PurgePlan(job, edges, tables, nullified(edges), findings.stream()
                 .sorted(Comparator.comparing(Finding::severity).reversed()
                         .thenComparing(Finding::kind).thenComparing(Finding::subject))
                 .toList());
+    }
+
+    /** SET NULL / SET DEFAULT edges with the key their child rows are recorded by. */
+    private List<NullifiedEdge> nullified(List<Edge> edges) {
+        List<NullifiedEdge> result = new ArrayList<>();
+        for (Edge e : edges) {
+            if (e.strategy() != Strategy.SET_NULL) {
+                continue;
+            }
+            ForeignKey fk = e.foreignKey().orElseThrow();
+            Table child = catalog.table(fk.child()).orElseThrow();
+            Optional<UniqueKey> key = child.primaryKey().or(() -> notNullUniqueKey(child));
+            if (key.isEmpty()) {
+                findings.add(new Finding(Severity.ERROR, Kind.NO_KEY, fk.name(), fk.display() + " is ON DELETE "
+                        + fk.onDelete().sql() + ", but " + fk.child() + " has no primary key and no unique key on NOT"
+                        + " NULL columns, so the values the database resets cannot be recorded for rollback. Add a"
+                        + " primary key to " + fk.child() + ", or exclude it from the job."));
+                continue;
+            }
+            String name = BackupNames.fit("bk_" + job.name() + "_" + fk.child().name() + "_" + fk.name(),
+                    maxIdentifierBytes);
+            result.add(new NullifiedEdge(e, fk, child, key.get(), name));
+        }
+        return result;
     }
 
     private void requireKnownTables() {
@@ -117,6 +143,10 @@ public final class PlanBuilder {
                     drafts.add(new EdgeDraft(id, fk, Strategy.SKIP));
                     reportEdgeIntoExcluded(fk);
                     continue;
+                }
+                if (fk.onDelete() == OnDelete.SET_NULL || fk.onDelete() == OnDelete.SET_DEFAULT) {
+                    drafts.add(new EdgeDraft(id, fk, Strategy.SET_NULL));
+                    continue; // the child rows stay: the database resets their columns
                 }
                 drafts.add(new EdgeDraft(id, fk, Strategy.DELETE));
                 if (!depth.containsKey(fk.child())) {

@@ -10,13 +10,16 @@ import java.util.Optional;
  *
  * @param edges   control rows, by id (id order is breadth-first from the root)
  * @param tables  closure tables in delete order: leaves first (ascending height), root last
+ * @param nullified  ON DELETE SET NULL / SET DEFAULT edges from closure tables, by edge id
  */
-public record PurgePlan(Job job, List<Edge> edges, List<PurgeTable> tables, List<Finding> findings) {
+public record PurgePlan(Job job, List<Edge> edges, List<PurgeTable> tables, List<NullifiedEdge> nullified,
+                        List<Finding> findings) {
 
     public PurgePlan {
         Objects.requireNonNull(job, "job");
         edges = edges.stream().sorted(Comparator.comparingInt(Edge::id)).toList();
         tables = List.copyOf(tables);
+        nullified = nullified.stream().sorted(Comparator.comparingInt(n -> n.edge().id())).toList();
         findings = List.copyOf(findings);
     }
 

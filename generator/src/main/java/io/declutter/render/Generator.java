@@ -46,6 +46,14 @@ public final class Generator {
             objects.add(new GeneratedFile(job.name() + "/" + file + ".sql",
                     renderer.render(folder + "/job", "backup_table", model), job.name() + "-" + file));
         }
+        for (NullifyView n : job.nullifies()) {
+            Map<String, Object> model = new HashMap<>();
+            model.put("job", job);
+            model.put("n", n);
+            String file = String.format("nullify_%03d_", n.edgeId()) + n.childDisplay().replaceAll("[^A-Za-z0-9_]", "_");
+            objects.add(new GeneratedFile(job.name() + "/" + file + ".sql",
+                    renderer.render(folder + "/job", "nullify_table", model), job.name() + "-" + file));
+        }
         for (String object : PostgresObjects.JOB) {
             objects.add(new GeneratedFile(job.name() + "/" + object + ".sql",
                     renderer.render(folder + "/job", object, Map.of("job", job)), job.name() + "-" + object));

@@ -7,7 +7,9 @@ import java.util.List;
  *
  * @param tables      closure tables in delete order (leaves first)
  * @param rootFilter  condition on the root table (alias {@code c}) choosing the rows of a run
- * @param detaches    every cycle-breaking edge, re-attached at the end of a rollback
+ * @param detaches    columns rollback re-attaches from the closure backups at the end (cycle-breaking edges,
+ *                    and nullable SET NULL columns of closure rows)
+ * @param nullifies   every ON DELETE SET NULL / SET DEFAULT edge from the closure, by edge id
  */
 public record JobView(
         String name,
@@ -25,13 +27,15 @@ public record JobView(
         List<TableView> tables,
         List<CacheUnitView> cacheUnits,
         List<EdgeView> edges,
-        List<DetachView> detaches) {
+        List<DetachView> detaches,
+        List<NullifyView> nullifies) {
 
     public JobView {
         tables = List.copyOf(tables);
         cacheUnits = List.copyOf(cacheUnits);
         edges = List.copyOf(edges);
         detaches = List.copyOf(detaches);
+        nullifies = List.copyOf(nullifies);
     }
 
     /** Tables in restore order: root first. */

@@ -6,6 +6,7 @@ import io.declutter.model.Column;
 import io.declutter.model.Edge;
 import io.declutter.model.ForeignKey;
 import io.declutter.model.Identity;
+import io.declutter.model.NullifiedEdge;
 import io.declutter.model.PurgePlan;
 import io.declutter.model.PurgeTable;
 import io.declutter.model.Strategy;
@@ -34,10 +35,12 @@ public final class JobViewBuilder {
     }
 
     public JobView build() {
-        plan.tables().forEach(t -> views.put(t.name(), tableView(t, List.of(), List.of(), List.of())));
+        plan.tables().forEach(t -> views.put(t.name(), tableView(t, List.of(), List.of(), List.of(), List.of())));
         // Detaches and catch-up steps need the views of other tables: second pass.
         Map<TableName, TableView> plain = new HashMap<>(views);
-        plan.tables().forEach(t -> views.put(t.name(), tableView(t, detaches(t), catchUp(t, plain), catchUpDeletes(t, plain))));
+        List<NullifyView> nullifies = plan.nullified().stream().map(n -> nullify(n, plain)).toList();
+        plan.tables().forEach(t -> views.put(t.name(), tableView(t, detaches(t), catchUp(t, plain),
+                catchUpNullifies(t, nullifies, plain), catchUpDeletes(t, plain))));
         List<TableView> tables = plan.tables().stream().map(t -> views.get(t.name())).toList();
         TableView root = views.get(plan.job().root());
         String schemas = plan.tables().stream().map(t -> t.name().schema())
@@ -46,7 +49,7 @@ public final class JobViewBuilder {
                 plan.job().root().display(), plan.job().rootPredicate().orElse(""), schemas, plan.job().backup(),
                 plan.job().batchSize(), plan.job().lockTimeout().toMillis(), plan.job().statementTimeout().toMillis(),
                 root, rootFilter(root), tables, cacheUnits(), edgeViews(),
-                plan.followedEdges().stream().filter(Edge::breaksCycle).map(this::detach).toList());
+                reattaches(), nullifies);
     }
 
     private String rootFilter(TableView root) {
@@ -65,7 +68,7 @@ public final class JobViewBuilder {
     }
 
     private TableView tableView(PurgeTable t, List<DetachView> detaches, List<CatchUpStepView> catchUp,
-                                List<TableView> catchUpDeletes) {
+                                List<CatchUpNullifyView> catchUpNullifies, List<TableView> catchUpDeletes) {
         Set<String> kept = new LinkedHashSet<>(t.key().columns());
         if (!plan.job().backup()) {
             // Without a backup the cache holds only what deletes and child lookups need.
@@ -84,7 +87,7 @@ public final class JobViewBuilder {
                 dialect.quote(BackupNames.fit(backupName + "_seq", dialect.maxIdentifierBytes())),
                 t.height(), t.primaryEdge(), t.cycleGroup(), columns, quoted(t.key().columns()),
                 t.table().columns().stream().anyMatch(c -> c.identity() == Identity.ALWAYS), detaches,
-                quoted(detachedColumns(t.name())), catchUp, catchUpDeletes);
+                quoted(detachedColumns(t)), catchUp, catchUpNullifies, catchUpDeletes);
     }
 
     /** Cycle-breaking edges whose parent is this table: its deletes must detach the rows pointing at it. */
@@ -156,9 +159,78 @@ public final class JobViewBuilder {
     }
 
     /** Columns of a table that cycle-breaking edges detach: rollback inserts them as null, then re-attaches. */
-    private List<String> detachedColumns(TableName table) {
-        return plan.followedEdges().stream().filter(e -> e.breaksCycle() && e.child().equals(table))
-                .flatMap(e -> e.foreignKey().orElseThrow().childColumns().stream()).distinct().toList();
+    private List<String> detachedColumns(PurgeTable table) {
+        java.util.stream.Stream<String> breaking = plan.followedEdges().stream()
+                .filter(e -> e.breaksCycle() && e.child().equals(table.name()))
+                .flatMap(e -> e.foreignKey().orElseThrow().childColumns().stream());
+        // Closure rows of a SET NULL child come back with those columns null (their parent may not be back
+        // yet); the SET NULL restore at the end puts the values back. NOT NULL columns keep their values.
+        java.util.stream.Stream<String> nulled = plan.nullified().stream()
+                .filter(n -> n.foreignKey().child().equals(table.name()))
+                .flatMap(n -> n.foreignKey().childColumns().stream())
+                .filter(c -> table.table().column(c).map(col -> col.nullable()).orElse(false));
+        return java.util.stream.Stream.concat(breaking, nulled).distinct().toList();
+    }
+
+    /**
+     * What rollback re-attaches from the closure backups once every table is back: cycle-breaking columns, and
+     * the nullable SET NULL columns of closure rows (inserted as null because their parent may come later).
+     */
+    private List<DetachView> reattaches() {
+        List<DetachView> result = new ArrayList<>(plan.followedEdges().stream().filter(Edge::breaksCycle)
+                .map(this::detach).toList());
+        for (NullifiedEdge n : plan.nullified()) {
+            PurgeTable child = plan.table(n.foreignKey().child()).orElse(null);
+            if (child == null) {
+                continue;
+            }
+            List<String> cols = n.foreignKey().childColumns().stream()
+                    .filter(c -> child.table().column(c).map(col -> col.nullable()).orElse(false)).toList();
+            if (cols.isEmpty()) {
+                continue;
+            }
+            TableView view = views.get(child.name());
+            List<String> q = quoted(cols);
+            result.add(new DetachView(n.edge().id(), n.foreignKey().name(), view.display(), view.table(), view.backup(),
+                    view.key(), "", "", q.stream().map(c -> c + " = b." + c).collect(Collectors.joining(", ")),
+                    q.stream().map(c -> "t." + c + " IS NULL").collect(Collectors.joining(" AND ")),
+                    q.stream().map(c -> "b." + c + " IS NOT NULL").collect(Collectors.joining(" AND ")), false));
+        }
+        return result;
+    }
+
+    private NullifyView nullify(NullifiedEdge n, Map<TableName, TableView> plain) {
+        ForeignKey fk = n.foreignKey();
+        String backup = n.backupTable();
+        return new NullifyView(n.edge().id(), fk.display() + " [" + fk.name() + ", ON DELETE " + fk.onDelete().sql() + "]",
+                fk.name(), fk.child().display(), dialect.qualify(fk.child().schema(), fk.child().name()),
+                dialect.qualify(dialect.frameworkSchema(), backup), backup,
+                dialect.quote(BackupNames.fit(backup + "_seq", dialect.maxIdentifierBytes())),
+                columnViews(n.child(), n.key().columns()), columnViews(n.child(), fk.childColumns()),
+                plain.get(fk.parent()), Sql.match("p", quoted(fk.parentColumns()), "c", quoted(fk.childColumns())),
+                fk.onDelete() == io.declutter.model.OnDelete.SET_DEFAULT);
+    }
+
+    private List<ColumnView> columnViews(io.declutter.model.Table table, List<String> names) {
+        return names.stream().map(name -> table.column(name).orElseThrow())
+                .map(c -> new ColumnView(dialect.quote(c.name()), c.type(), c.writable())).toList();
+    }
+
+    /** SET NULL edges from this table and from the finished tables below it, caught up before each batch. */
+    private List<CatchUpNullifyView> catchUpNullifies(PurgeTable table, List<NullifyView> nullifies,
+                                                      Map<TableName, TableView> plain) {
+        Set<TableName> sources = new LinkedHashSet<>();
+        sources.add(table.name());
+        finishedBelow(table).forEach(t -> sources.add(t.name()));
+        List<CatchUpNullifyView> result = new ArrayList<>();
+        for (NullifiedEdge n : plan.nullified()) {
+            TableName parent = n.foreignKey().parent();
+            if (sources.contains(parent)) {
+                NullifyView view = nullifies.stream().filter(v -> v.edgeId() == n.edge().id()).findFirst().orElseThrow();
+                result.add(new CatchUpNullifyView(view, plain.get(parent), parent.equals(table.name())));
+            }
+        }
+        return result;
     }
 
     /**
@@ -205,17 +277,21 @@ public final class JobViewBuilder {
 
     private List<EdgeView> edgeViews() {
         return plan.edges().stream().map(e -> {
-            String backup = e.strategy() == Strategy.DELETE
-                    ? Sql.literal(plan.table(e.child()).orElseThrow().backupTable()) : "NULL";
+            String backup = switch (e.strategy()) {
+                case DELETE -> Sql.literal(plan.table(e.child()).orElseThrow().backupTable());
+                case SET_NULL -> plan.nullified().stream().filter(n -> n.edge().id() == e.id()).findFirst()
+                        .map(n -> Sql.literal(n.backupTable())).orElse("NULL");
+                case SKIP -> "NULL";
+            };
             return new EdgeView(e.id(), e.parentEdgeId().map(String::valueOf).orElse("NULL"),
                     e.foreignKey().map(fk -> Sql.literal(fk.name())).orElse("NULL"),
                     Sql.literal(e.parent().display()), Sql.literal(e.child().display()),
                     e.foreignKey().map(fk -> textArray(fk.parentColumns())).orElse("NULL"),
                     e.foreignKey().map(fk -> textArray(fk.childColumns())).orElse("NULL"),
                     e.foreignKey().map(fk -> Sql.literal(fk.onDelete().sql())).orElse("NULL"),
-                    Sql.literal(e.strategy().name().toLowerCase(java.util.Locale.ROOT)),
+                    Sql.literal(e.strategy().sql()),
                     e.depth(), e.height(), e.cycleGroup(), e.breaksCycle(), e.primary(), backup,
-                    Sql.literal(e.strategy() == Strategy.DELETE ? "pending" : "skipped"));
+                    Sql.literal(e.strategy() == Strategy.SKIP ? "skipped" : "pending"));
         }).toList();
     }
 

@@ -13,6 +13,7 @@ import java.util.List;
  * @param detaches       cycle-breaking edges from this table: set to null on the remaining child rows before each batch
  * @param detached       quoted columns of this table that cycle-breaking edges set to null (restored last)
  * @param catchUp        before each batch: back up rows inserted since the cache below this table, top down
+ * @param catchUpNullifies before each batch: record rows inserted since the cache behind SET NULL edges
  * @param catchUpDeletes then delete them, bottom up: finished tables below this one, in delete order
  */
 public record TableView(
@@ -30,6 +31,7 @@ public record TableView(
         List<DetachView> detaches,
         List<String> detached,
         List<CatchUpStepView> catchUp,
+        List<CatchUpNullifyView> catchUpNullifies,
         List<TableView> catchUpDeletes) {
 
     public TableView {
@@ -38,6 +40,7 @@ public record TableView(
         detaches = List.copyOf(detaches);
         detached = List.copyOf(detached);
         catchUp = List.copyOf(catchUp);
+        catchUpNullifies = List.copyOf(catchUpNullifies);
         catchUpDeletes = List.copyOf(catchUpDeletes);
     }
 

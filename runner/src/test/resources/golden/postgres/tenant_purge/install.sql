@@ -77,7 +77,7 @@ CREATE TABLE IF NOT EXISTS declutter.control (
     parent_columns  text[],
     child_columns   text[],
     on_delete       text,
-    strategy        text        NOT NULL CHECK (strategy IN ('delete', 'skip')),
+    strategy        text        NOT NULL CHECK (strategy IN ('delete', 'set null', 'skip')),
     depth           integer     NOT NULL,
     height          integer     NOT NULL,             -- 0 = leaf; deleted in ascending, cached in descending height
     cycle_group     integer     NOT NULL DEFAULT 0,   -- 0 = in no cycle
@@ -326,7 +326,7 @@ STABLE
 AS $fn$
     SELECT GREATEST(0, COALESCE(sum(rows_cached), 0) - COALESCE(sum(rows_deleted), 0))::bigint
       FROM declutter.control
-     WHERE run_id = p_run;
+     WHERE run_id = p_run AND strategy = 'delete';
 $fn$;
 
 -- >>> framework/request_pause.sql
@@ -1594,6 +1594,7 @@ BEGIN
             p_remaining := declutter.remaining(p_run);
             RETURN;
         END IF;
+
 
         IF p_cache_only THEN
             p_phase := 'cached';

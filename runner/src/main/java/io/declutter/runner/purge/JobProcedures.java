@@ -212,7 +212,7 @@ public final class JobProcedures {
     public long[] totals(long run) throws SQLException {
         try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(
                 "SELECT COALESCE(sum(rows_cached), 0), COALESCE(sum(rows_deleted), 0) FROM " + schema
-                        + ".control WHERE run_id = " + run)) {
+                        + ".control WHERE strategy = 'delete' AND run_id = " + run)) {
             rs.next();
             return new long[] {rs.getLong(1), rs.getLong(2)};
         }

@@ -60,7 +60,7 @@ public final class PlanReport {
                             + " " + e.parent().display(), e.child().display(),
                     e.foreignKey().map(fk -> fk.name() + " (" + String.join(", ", fk.childColumns()) + ")").orElse("root"),
                     e.foreignKey().map(fk -> fk.onDelete().sql()).orElse("-"),
-                    e.strategy().name().toLowerCase(java.util.Locale.ROOT) + (e.breaksCycle() ? " (detach)" : ""),
+                    e.strategy().sql() + (e.breaksCycle() ? " (detach)" : ""),
                     String.valueOf(e.depth()), String.valueOf(e.height()),
                     e.cycleGroup() == 0 ? "-" : String.valueOf(e.cycleGroup()), String.valueOf(estimate)));
         }
@@ -68,11 +68,14 @@ public final class PlanReport {
     }
 
     private static void tree(PurgePlan plan, Edge edge, String indent, StringBuilder out, java.util.Set<Integer> seen) {
-        boolean again = !edge.primary();
+        boolean again = !edge.primary() && edge.strategy() == Strategy.DELETE;
         out.append(indent).append(edge.root() ? "" : "<- ").append(edge.child().display())
                 .append(edge.foreignKey().map(fk -> " (" + String.join(", ", fk.childColumns()) + ")").orElse(""))
-                .append(edge.strategy() == Strategy.SKIP ? " [excluded]" : "").append(again ? " *" : "").append("\n");
-        if (again || edge.strategy() == Strategy.SKIP || !seen.add(edge.id())) {
+                .append(edge.strategy() == Strategy.SKIP ? " [excluded]" : "")
+                .append(edge.strategy() == Strategy.SET_NULL ? " [" + edge.foreignKey().orElseThrow().onDelete().sql()
+                        + ": rows stay, values recorded]" : "")
+                .append(again ? " *" : "").append("\n");
+        if (again || edge.strategy() != Strategy.DELETE || !seen.add(edge.id())) {
             return;
         }
         for (Edge child : plan.edges()) {

@@ -15,7 +15,7 @@ CREATE TABLE IF NOT EXISTS declutter.control (
     parent_columns  text[],
     child_columns   text[],
     on_delete       text,
-    strategy        text        NOT NULL CHECK (strategy IN ('delete', 'skip')),
+    strategy        text        NOT NULL CHECK (strategy IN ('delete', 'set null', 'skip')),
     depth           integer     NOT NULL,
     height          integer     NOT NULL,             -- 0 = leaf; deleted in ascending, cached in descending height
     cycle_group     integer     NOT NULL DEFAULT 0,   -- 0 = in no cycle

@@ -527,6 +527,7 @@ BEGIN
             RETURN;
         END IF;
 
+
         IF p_cache_only THEN
             p_phase := 'cached';
             p_remaining := declutter.remaining(p_run);

@@ -33,6 +33,13 @@ BEGIN
      WHERE b.declutter_run = p_run
        AND NOT EXISTS (SELECT 1 FROM ${t.table} AS t WHERE ${t.keyMatch("t", "b")});
     GET DIAGNOSTICS v_rows = ROW_COUNT;
+<#list t.sequences as q>
+    -- Keep the sequence of ${lib.line(t.display)}.${lib.line(q.name)} (if it has one) ahead of the restored values.
+    PERFORM setval(s.seq, m.top)
+       FROM (SELECT pg_get_serial_sequence('${t.table?replace("'", "''")}', ${q.literal})::regclass AS seq) AS s,
+            (SELECT max(${q.name}) AS top FROM ${t.table}) AS m
+      WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
+</#list>
     PERFORM ${job.schema}.note_restore(p_run, ${t.primaryEdge}, '${t.display?replace("'", "''")}', v_rows, v_started);
     COMMIT;
 </#list>

@@ -87,7 +87,21 @@ public final class JobViewBuilder {
                 dialect.quote(BackupNames.fit(backupName + "_seq", dialect.maxIdentifierBytes())),
                 t.height(), t.primaryEdge(), t.cycleGroup(), columns, quoted(t.key().columns()),
                 t.table().columns().stream().anyMatch(c -> c.identity() == Identity.ALWAYS), detaches,
-                quoted(detachedColumns(t)), catchUp, catchUpNullifies, catchUpDeletes);
+                quoted(detachedColumns(t)), catchUp, catchUpNullifies, catchUpDeletes, sequences(t));
+    }
+
+    private static final Set<String> INTEGER_TYPES = Set.of("smallint", "integer", "bigint");
+
+    /** Identity columns and integer key columns: the ones that may own a sequence. */
+    private List<SequenceView> sequences(PurgeTable t) {
+        if (!plan.job().backup()) {
+            return List.of();
+        }
+        return t.columns().stream()
+                .filter(c -> INTEGER_TYPES.contains(c.type()))
+                .filter(c -> c.identity() != Identity.NONE || t.key().columns().contains(c.name()))
+                .map(c -> new SequenceView(dialect.quote(c.name()), Sql.literal(c.name())))
+                .toList();
     }
 
     /** Cycle-breaking edges whose parent is this table: its deletes must detach the rows pointing at it. */

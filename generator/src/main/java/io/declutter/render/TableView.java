@@ -14,6 +14,7 @@ import java.util.List;
  * @param detached       quoted columns of this table that cycle-breaking edges set to null (restored last)
  * @param catchUp        before each batch: back up rows inserted since the cache below this table, top down
  * @param catchUpNullifies before each batch: record rows inserted since the cache behind SET NULL edges
+ * @param sequences      integer key and identity columns whose sequence rollback keeps ahead of restored values
  * @param catchUpDeletes then delete them, bottom up: finished tables below this one, in delete order
  */
 public record TableView(
@@ -32,7 +33,8 @@ public record TableView(
         List<String> detached,
         List<CatchUpStepView> catchUp,
         List<CatchUpNullifyView> catchUpNullifies,
-        List<TableView> catchUpDeletes) {
+        List<TableView> catchUpDeletes,
+        List<SequenceView> sequences) {
 
     public TableView {
         backupColumns = List.copyOf(backupColumns);
@@ -42,6 +44,7 @@ public record TableView(
         catchUp = List.copyOf(catchUp);
         catchUpNullifies = List.copyOf(catchUpNullifies);
         catchUpDeletes = List.copyOf(catchUpDeletes);
+        sequences = List.copyOf(sequences);
     }
 
     /** Comma list of the backup columns, optionally prefixed with an alias. */

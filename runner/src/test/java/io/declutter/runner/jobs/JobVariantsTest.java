@@ -142,6 +142,27 @@ class JobVariantsTest {
         assertThat(checksum("app.folders")).isEqualTo(before);
     }
 
+    @Test
+    void rollbackMovesASequenceResetAfterThePurgePastTheRestoredIds() throws Exception {
+        Path job = job("sequences", "  where: \"id = 40\"\n", "");
+        ok(Cli.run("deploy", "-j", job.toString()));
+        long maxEvent = scalar("SELECT max(id) FROM app.audit_events");
+        ok(Cli.run("run", "-j", job.toString(), "--no-vacuum"));
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            // A DBA "tidies" the sequences down to the rows left, below the ids of purged rows.
+            st.execute("SELECT setval(pg_get_serial_sequence('app.audit_events', 'id'), (SELECT max(id) FROM app.audit_events))");
+            st.execute("SELECT setval(pg_get_serial_sequence('app.tenants', 'id'), (SELECT max(id) FROM app.tenants))");
+        }
+        ok(Cli.run("rollback", "-j", job.toString(), "--run", "1"));
+        assertThat(scalar("SELECT pg_sequence_last_value(pg_get_serial_sequence('app.audit_events', 'id')::regclass)"))
+                .isEqualTo(maxEvent);
+        assertThat(scalar("SELECT pg_sequence_last_value(pg_get_serial_sequence('app.tenants', 'id')::regclass)"))
+                .isEqualTo(40);
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            st.execute("INSERT INTO app.audit_events (tenant_id, action, payload, occurred_at) VALUES (1, 'x', '{}', now())");
+        }
+    }
+
     private String checksum(String table) throws SQLException {
         try (Connection c = db.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
                 "SELECT md5(string_agg(md5(x::text), '' ORDER BY md5(x::text))) FROM " + table + " AS x")) {

@@ -38,6 +38,11 @@ BEGIN
      WHERE b.declutter_run = p_run
        AND NOT EXISTS (SELECT 1 FROM app.tenants AS t WHERE t.id = b.id);
     GET DIAGNOSTICS v_rows = ROW_COUNT;
+    -- Keep the sequence of app.tenants.id (if it has one) ahead of the restored values.
+    PERFORM setval(s.seq, m.top)
+       FROM (SELECT pg_get_serial_sequence('app.tenants', 'id')::regclass AS seq) AS s,
+            (SELECT max(id) AS top FROM app.tenants) AS m
+      WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
     PERFORM declutter.note_restore(p_run, 1, 'app.tenants', v_rows, v_started);
     COMMIT;
 
@@ -50,6 +55,11 @@ BEGIN
      WHERE b.declutter_run = p_run
        AND NOT EXISTS (SELECT 1 FROM app.users AS t WHERE t.id = b.id);
     GET DIAGNOSTICS v_rows = ROW_COUNT;
+    -- Keep the sequence of app.users.id (if it has one) ahead of the restored values.
+    PERFORM setval(s.seq, m.top)
+       FROM (SELECT pg_get_serial_sequence('app.users', 'id')::regclass AS seq) AS s,
+            (SELECT max(id) AS top FROM app.users) AS m
+      WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
     PERFORM declutter.note_restore(p_run, 7, 'app.users', v_rows, v_started);
     COMMIT;
 
@@ -62,6 +72,11 @@ BEGIN
      WHERE b.declutter_run = p_run
        AND NOT EXISTS (SELECT 1 FROM app.projects AS t WHERE t.id = b.id);
     GET DIAGNOSTICS v_rows = ROW_COUNT;
+    -- Keep the sequence of app.projects.id (if it has one) ahead of the restored values.
+    PERFORM setval(s.seq, m.top)
+       FROM (SELECT pg_get_serial_sequence('app.projects', 'id')::regclass AS seq) AS s,
+            (SELECT max(id) AS top FROM app.projects) AS m
+      WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
     PERFORM declutter.note_restore(p_run, 4, 'app.projects', v_rows, v_started);
     COMMIT;
 
@@ -74,6 +89,11 @@ BEGIN
      WHERE b.declutter_run = p_run
        AND NOT EXISTS (SELECT 1 FROM app.folders AS t WHERE t.id = b.id);
     GET DIAGNOSTICS v_rows = ROW_COUNT;
+    -- Keep the sequence of app.folders.id (if it has one) ahead of the restored values.
+    PERFORM setval(s.seq, m.top)
+       FROM (SELECT pg_get_serial_sequence('app.folders', 'id')::regclass AS seq) AS s,
+            (SELECT max(id) AS top FROM app.folders) AS m
+      WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
     PERFORM declutter.note_restore(p_run, 10, 'app.folders', v_rows, v_started);
     COMMIT;
 
@@ -86,6 +106,11 @@ BEGIN
      WHERE b.declutter_run = p_run
        AND NOT EXISTS (SELECT 1 FROM app.invoices AS t WHERE t.id = b.id);
     GET DIAGNOSTICS v_rows = ROW_COUNT;
+    -- Keep the sequence of app.invoices.id (if it has one) ahead of the restored values.
+    PERFORM setval(s.seq, m.top)
+       FROM (SELECT pg_get_serial_sequence('app.invoices', 'id')::regclass AS seq) AS s,
+            (SELECT max(id) AS top FROM app.invoices) AS m
+      WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
     PERFORM declutter.note_restore(p_run, 3, 'app.invoices', v_rows, v_started);
     COMMIT;
 
@@ -98,6 +123,11 @@ BEGIN
      WHERE b.declutter_run = p_run
        AND NOT EXISTS (SELECT 1 FROM app.documents AS t WHERE t.id = b.id);
     GET DIAGNOSTICS v_rows = ROW_COUNT;
+    -- Keep the sequence of app.documents.id (if it has one) ahead of the restored values.
+    PERFORM setval(s.seq, m.top)
+       FROM (SELECT pg_get_serial_sequence('app.documents', 'id')::regclass AS seq) AS s,
+            (SELECT max(id) AS top FROM app.documents) AS m
+      WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
     PERFORM declutter.note_restore(p_run, 16, 'app.documents', v_rows, v_started);
     COMMIT;
 
@@ -110,6 +140,11 @@ BEGIN
      WHERE b.declutter_run = p_run
        AND NOT EXISTS (SELECT 1 FROM app.teams AS t WHERE t.id = b.id);
     GET DIAGNOSTICS v_rows = ROW_COUNT;
+    -- Keep the sequence of app.teams.id (if it has one) ahead of the restored values.
+    PERFORM setval(s.seq, m.top)
+       FROM (SELECT pg_get_serial_sequence('app.teams', 'id')::regclass AS seq) AS s,
+            (SELECT max(id) AS top FROM app.teams) AS m
+      WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
     PERFORM declutter.note_restore(p_run, 6, 'app.teams', v_rows, v_started);
     COMMIT;
 
@@ -122,6 +157,11 @@ BEGIN
      WHERE b.declutter_run = p_run
        AND NOT EXISTS (SELECT 1 FROM app.tags AS t WHERE t.id = b.id);
     GET DIAGNOSTICS v_rows = ROW_COUNT;
+    -- Keep the sequence of app.tags.id (if it has one) ahead of the restored values.
+    PERFORM setval(s.seq, m.top)
+       FROM (SELECT pg_get_serial_sequence('app.tags', 'id')::regclass AS seq) AS s,
+            (SELECT max(id) AS top FROM app.tags) AS m
+      WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
     PERFORM declutter.note_restore(p_run, 5, 'app.tags', v_rows, v_started);
     COMMIT;
 
@@ -134,6 +174,11 @@ BEGIN
      WHERE b.declutter_run = p_run
        AND NOT EXISTS (SELECT 1 FROM app.payments AS t WHERE t.id = b.id);
     GET DIAGNOSTICS v_rows = ROW_COUNT;
+    -- Keep the sequence of app.payments.id (if it has one) ahead of the restored values.
+    PERFORM setval(s.seq, m.top)
+       FROM (SELECT pg_get_serial_sequence('app.payments', 'id')::regclass AS seq) AS s,
+            (SELECT max(id) AS top FROM app.payments) AS m
+      WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
     PERFORM declutter.note_restore(p_run, 9, 'app.payments', v_rows, v_started);
     COMMIT;
 
@@ -146,6 +191,16 @@ BEGIN
      WHERE b.declutter_run = p_run
        AND NOT EXISTS (SELECT 1 FROM app.document_versions AS t WHERE t.document_id = b.document_id AND t.version_no = b.version_no);
     GET DIAGNOSTICS v_rows = ROW_COUNT;
+    -- Keep the sequence of app.document_versions.document_id (if it has one) ahead of the restored values.
+    PERFORM setval(s.seq, m.top)
+       FROM (SELECT pg_get_serial_sequence('app.document_versions', 'document_id')::regclass AS seq) AS s,
+            (SELECT max(document_id) AS top FROM app.document_versions) AS m
+      WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
+    -- Keep the sequence of app.document_versions.version_no (if it has one) ahead of the restored values.
+    PERFORM setval(s.seq, m.top)
+       FROM (SELECT pg_get_serial_sequence('app.document_versions', 'version_no')::regclass AS seq) AS s,
+            (SELECT max(version_no) AS top FROM app.document_versions) AS m
+      WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
     PERFORM declutter.note_restore(p_run, 23, 'app.document_versions', v_rows, v_started);
     COMMIT;
 
@@ -158,6 +213,16 @@ BEGIN
      WHERE b.declutter_run = p_run
        AND NOT EXISTS (SELECT 1 FROM app.team_members AS t WHERE t.team_id = b.team_id AND t.user_id = b.user_id);
     GET DIAGNOSTICS v_rows = ROW_COUNT;
+    -- Keep the sequence of app.team_members.team_id (if it has one) ahead of the restored values.
+    PERFORM setval(s.seq, m.top)
+       FROM (SELECT pg_get_serial_sequence('app.team_members', 'team_id')::regclass AS seq) AS s,
+            (SELECT max(team_id) AS top FROM app.team_members) AS m
+      WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
+    -- Keep the sequence of app.team_members.user_id (if it has one) ahead of the restored values.
+    PERFORM setval(s.seq, m.top)
+       FROM (SELECT pg_get_serial_sequence('app.team_members', 'user_id')::regclass AS seq) AS s,
+            (SELECT max(user_id) AS top FROM app.team_members) AS m
+      WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
     PERFORM declutter.note_restore(p_run, 12, 'app.team_members', v_rows, v_started);
     COMMIT;
 
@@ -170,6 +235,11 @@ BEGIN
      WHERE b.declutter_run = p_run
        AND NOT EXISTS (SELECT 1 FROM app.refunds AS t WHERE t.id = b.id);
     GET DIAGNOSTICS v_rows = ROW_COUNT;
+    -- Keep the sequence of app.refunds.id (if it has one) ahead of the restored values.
+    PERFORM setval(s.seq, m.top)
+       FROM (SELECT pg_get_serial_sequence('app.refunds', 'id')::regclass AS seq) AS s,
+            (SELECT max(id) AS top FROM app.refunds) AS m
+      WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
     PERFORM declutter.note_restore(p_run, 19, 'app.refunds', v_rows, v_started);
     COMMIT;
 
@@ -182,6 +252,11 @@ BEGIN
      WHERE b.declutter_run = p_run
        AND NOT EXISTS (SELECT 1 FROM app.invoice_lines AS t WHERE t.id = b.id);
     GET DIAGNOSTICS v_rows = ROW_COUNT;
+    -- Keep the sequence of app.invoice_lines.id (if it has one) ahead of the restored values.
+    PERFORM setval(s.seq, m.top)
+       FROM (SELECT pg_get_serial_sequence('app.invoice_lines', 'id')::regclass AS seq) AS s,
+            (SELECT max(id) AS top FROM app.invoice_lines) AS m
+      WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
     PERFORM declutter.note_restore(p_run, 8, 'app.invoice_lines', v_rows, v_started);
     COMMIT;
 
@@ -194,6 +269,16 @@ BEGIN
      WHERE b.declutter_run = p_run
        AND NOT EXISTS (SELECT 1 FROM app.document_tags AS t WHERE t.document_id = b.document_id AND t.tag_id = b.tag_id);
     GET DIAGNOSTICS v_rows = ROW_COUNT;
+    -- Keep the sequence of app.document_tags.document_id (if it has one) ahead of the restored values.
+    PERFORM setval(s.seq, m.top)
+       FROM (SELECT pg_get_serial_sequence('app.document_tags', 'document_id')::regclass AS seq) AS s,
+            (SELECT max(document_id) AS top FROM app.document_tags) AS m
+      WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
+    -- Keep the sequence of app.document_tags.tag_id (if it has one) ahead of the restored values.
+    PERFORM setval(s.seq, m.top)
+       FROM (SELECT pg_get_serial_sequence('app.document_tags', 'tag_id')::regclass AS seq) AS s,
+            (SELECT max(tag_id) AS top FROM app.document_tags) AS m
+      WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
     PERFORM declutter.note_restore(p_run, 11, 'app.document_tags', v_rows, v_started);
     COMMIT;
 
@@ -206,6 +291,11 @@ BEGIN
      WHERE b.declutter_run = p_run
        AND NOT EXISTS (SELECT 1 FROM app.comments AS t WHERE t.id = b.id);
     GET DIAGNOSTICS v_rows = ROW_COUNT;
+    -- Keep the sequence of app.comments.id (if it has one) ahead of the restored values.
+    PERFORM setval(s.seq, m.top)
+       FROM (SELECT pg_get_serial_sequence('app.comments', 'id')::regclass AS seq) AS s,
+            (SELECT max(id) AS top FROM app.comments) AS m
+      WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
     PERFORM declutter.note_restore(p_run, 15, 'app.comments', v_rows, v_started);
     COMMIT;
 
@@ -218,6 +308,11 @@ BEGIN
      WHERE b.declutter_run = p_run
        AND NOT EXISTS (SELECT 1 FROM app.audit_events AS t WHERE t.id = b.id);
     GET DIAGNOSTICS v_rows = ROW_COUNT;
+    -- Keep the sequence of app.audit_events.id (if it has one) ahead of the restored values.
+    PERFORM setval(s.seq, m.top)
+       FROM (SELECT pg_get_serial_sequence('app.audit_events', 'id')::regclass AS seq) AS s,
+            (SELECT max(id) AS top FROM app.audit_events) AS m
+      WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
     PERFORM declutter.note_restore(p_run, 2, 'app.audit_events', v_rows, v_started);
     COMMIT;
 
@@ -230,6 +325,11 @@ BEGIN
      WHERE b.declutter_run = p_run
        AND NOT EXISTS (SELECT 1 FROM app.api_keys AS t WHERE t.id = b.id);
     GET DIAGNOSTICS v_rows = ROW_COUNT;
+    -- Keep the sequence of app.api_keys.id (if it has one) ahead of the restored values.
+    PERFORM setval(s.seq, m.top)
+       FROM (SELECT pg_get_serial_sequence('app.api_keys', 'id')::regclass AS seq) AS s,
+            (SELECT max(id) AS top FROM app.api_keys) AS m
+      WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
     PERFORM declutter.note_restore(p_run, 13, 'app.api_keys', v_rows, v_started);
     COMMIT;
 

@@ -34,6 +34,7 @@ DECLARE
     v_upper   bigint;
     v_rows    bigint;
     v_round   bigint;
+    v_mark    bigint;
     v_edge    integer;
     v_table   text;
     v_action  text := 'start';
@@ -90,6 +91,37 @@ BEGIN
 </#list>
                 EXIT WHEN v_round = 0;
             END LOOP;
+<#if u.tree??>
+<#assign t = u.tree>
+            -- ${lib.line(t.display)} is a tree through a NOT NULL self-reference: renumber its backup rows deepest
+            -- first, so that delete batches (in sequence order) always take children before their parents.
+            CREATE TEMP TABLE declutter_tree ON COMMIT DROP AS
+            WITH RECURSIVE tree AS (
+                SELECT b.*, 0 AS declutter_depth
+                  FROM ${t.backup} AS b
+                 WHERE b.declutter_run = p_run
+                   AND NOT EXISTS (SELECT 1 FROM ${t.backup} AS p
+                                    WHERE p.declutter_run = p_run AND p.declutter_seq <> b.declutter_seq
+                                      AND (${t.treeRootParent}))
+                UNION ALL
+                SELECT c.*, t.declutter_depth + 1
+                  FROM ${t.backup} AS c
+                  JOIN tree AS t ON c.declutter_seq <> t.declutter_seq AND (${t.treeJoin})
+                 WHERE c.declutter_run = p_run
+                   AND t.declutter_depth < (SELECT count(*) FROM ${t.backup} AS n WHERE n.declutter_run = p_run)
+            )
+            SELECT b.*, COALESCE(d.depth, 0) AS declutter_depth
+              FROM ${t.backup} AS b
+              LEFT JOIN (SELECT declutter_seq, max(declutter_depth) AS depth FROM tree GROUP BY declutter_seq) AS d
+                     ON d.declutter_seq = b.declutter_seq
+             WHERE b.declutter_run = p_run;
+            DELETE FROM ${t.backup} WHERE declutter_run = p_run;
+            INSERT INTO ${t.backup} (declutter_run, ${t.columnList("")})
+            SELECT declutter_run, ${t.columnList("")}
+              FROM declutter_tree
+             ORDER BY declutter_depth DESC, declutter_seq;
+            DROP TABLE declutter_tree;
+</#if>
             UPDATE ${job.schema}.control SET status = 'cached', finished_at = clock_timestamp()
              WHERE run_id = p_run AND edge_id IN (<#list u.steps as s>${s.edgeId}<#sep>, </#sep></#list>);
             p_phase := 'cache';
@@ -165,6 +197,9 @@ BEGIN
                 -- caught up here) are backed up now and deleted below, so they neither block nor escape the purge.
                 -- The batch rows, then each row caught up, are locked first (FOR UPDATE): a new child's foreign
                 -- key check waits for this transaction, so no child can appear between catch-up and delete.
+<#if t.childrenFirst>
+                SELECT max(b.declutter_seq) INTO v_mark FROM ${t.backup} AS b WHERE b.declutter_run = p_run;
+</#if>
                 v_action := 'lock';
                 PERFORM 1
                    FROM ${t.table} AS t
@@ -175,11 +210,14 @@ BEGIN
                 v_edge := ${s.edgeId};
                 v_table := '${s.child.display?replace("'", "''")}';
                 v_action := 'catch-up';
+<#if s.selfLoop>
+                LOOP -- late rows of the tree, and their late children, until none is left
+</#if>
                 INSERT INTO ${s.child.backup} (declutter_run, ${s.child.columnList("")})
                 SELECT p_run, ${s.child.columnList("c")}
                   FROM ${s.child.table} AS c
                  WHERE EXISTS (SELECT 1 FROM ${s.parent.backup} AS p
-                                WHERE p.declutter_run = p_run<#if s.fromBatch> AND p.declutter_seq > v_wm AND p.declutter_seq <= v_upper<#else>
+                                WHERE p.declutter_run = p_run<#if s.fromBatch> AND <#if t.childrenFirst>(</#if>p.declutter_seq > v_wm AND p.declutter_seq <= v_upper<#if t.childrenFirst> OR p.declutter_seq > v_mark)</#if><#else>
                                   AND p.declutter_seq > (SELECT k.watermark FROM ${job.schema}.control AS k
                                                           WHERE k.run_id = p_run AND k.edge_id = ${s.parent.primaryEdge})</#if>
                                   AND ${s.parentMatch})
@@ -189,6 +227,10 @@ BEGIN
                 IF v_rows > 0 THEN
                     PERFORM ${job.schema}.note_catchup(p_run, ${s.edgeId}, v_table, NULL, v_rows, v_started);
                 END IF;
+<#if s.selfLoop>
+                EXIT WHEN v_rows = 0;
+                END LOOP;
+</#if>
 </#list>
 <#list t.catchUpNullifies as u>
                 v_edge := ${u.edge.edgeId};
@@ -225,6 +267,20 @@ BEGIN
                     PERFORM ${job.schema}.note_catchup(p_run, ${d.primaryEdge}, v_table, v_round, v_rows, v_started);
                 END IF;
 </#list>
+<#if t.childrenFirst>
+                -- Late rows of this tree caught up above go now, before their parents in the batch (their
+                -- sequence numbers lie beyond the batch; later batches find them gone).
+                v_edge := ${t.primaryEdge};
+                v_table := '${t.display?replace("'", "''")}';
+                v_action := 'catch-up delete';
+                DELETE FROM ${t.table} AS t
+                 USING ${t.backup} AS b
+                 WHERE b.declutter_run = p_run AND b.declutter_seq > v_mark AND ${t.keyMatch("t", "b")};
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM ${job.schema}.note_catchup(p_run, ${t.primaryEdge}, v_table, v_wm, v_rows, v_started);
+                END IF;
+</#if>
                 v_edge := ${t.primaryEdge};
                 v_table := '${t.display?replace("'", "''")}';
                 v_action := 'delete';

@@ -23,13 +23,15 @@ import java.util.stream.Collectors;
 /**
  * The cycles of the closure (strongly connected components with more than one table, or a self-reference)
  * and how each is broken: through foreign keys whose columns are nullable, which the purge sets to null on
- * the remaining rows before each batch of parents is deleted (and rollback restores). A cycle that no choice
- * of nullable foreign keys breaks is refused with a finding that names it and says how to resolve it.
+ * the remaining rows before each batch of parents is deleted (and rollback restores); a self-reference that
+ * is not nullable makes its table a tree deleted children first. A cycle across tables that no choice of
+ * nullable foreign keys breaks is refused with a finding that names it and says how to resolve it.
  */
 public final class Cycles {
 
     private final Map<TableName, Integer> groupOf = new HashMap<>();
     private final Set<ForeignKey> breaking = new HashSet<>();
+    private final Set<TableName> childrenFirst = new HashSet<>();
     private final List<Finding> findings = new ArrayList<>();
 
     private Cycles() {
@@ -61,6 +63,16 @@ public final class Cycles {
      * as few as possible (each is tried unbroken, in name order, and kept broken only if a cycle returns).
      */
     private void resolve(SortedSet<TableName> component, List<ForeignKey> inside, Predicate<ForeignKey> nullable) {
+        if (component.size() == 1 && !inside.stream().allMatch(nullable)) {
+            // A tree through a NOT NULL self-reference: its rows are deleted children first, nothing detached.
+            childrenFirst.add(component.first());
+            findings.add(new Finding(Severity.INFO, Kind.CYCLE, component.first().display(), "table "
+                    + component.first() + " is a tree through a NOT NULL self-reference ("
+                    + inside.stream().map(ForeignKey::name).sorted().collect(Collectors.joining(", "))
+                    + "): its backed-up rows are numbered deepest first, so every batch deletes children before"
+                    + " their parents."));
+            return;
+        }
         List<ForeignKey> candidates = inside.stream().filter(nullable)
                 .sorted(Comparator.comparing(ForeignKey::name).thenComparing(ForeignKey::child)).toList();
         Set<ForeignKey> chosen = new HashSet<>(candidates);
@@ -119,6 +131,11 @@ public final class Cycles {
     public int edgeGroup(ForeignKey fk) {
         int g = group(fk.parent());
         return g != 0 && g == group(fk.child()) ? g : 0;
+    }
+
+    /** Tables of NOT NULL self-references, deleted children first (deepest rows of the tree first). */
+    public Set<TableName> childrenFirst() {
+        return Set.copyOf(childrenFirst);
     }
 
     public Set<ForeignKey> breaking() {

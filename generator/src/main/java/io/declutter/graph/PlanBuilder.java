@@ -77,7 +77,7 @@ public final class PlanBuilder {
 
         List<PurgeTable> tables = depth.keySet().stream()
                 .map(t -> purgeTable(catalog.table(t).orElseThrow(), height.get(t), cacheRank.get(t), cycles.group(t),
-                        backupNames.get(t)))
+                        backupNames.get(t), cycles.childrenFirst().contains(t)))
                 .sorted(Comparator.comparingInt(PurgeTable::height).thenComparing(PurgeTable::name))
                 .toList();
         addTableFindings(tables);
@@ -183,14 +183,15 @@ public final class PlanBuilder {
         return fk.childColumns().stream().allMatch(c -> child.column(c).map(col -> col.nullable()).orElse(false));
     }
 
-    private PurgeTable purgeTable(Table table, int height, int rank, int group, String backupName) {
+    private PurgeTable purgeTable(Table table, int height, int rank, int group, String backupName,
+                                  boolean childrenFirst) {
         UniqueKey key = table.primaryKey().or(() -> notNullUniqueKey(table)).orElseGet(() -> {
             findings.add(new Finding(Severity.ERROR, Kind.NO_KEY, table.name().display(), "table " + table.name()
                     + " has no primary key and no unique key on NOT NULL columns, so its rows cannot be matched"
                     + " between the table and its backup. Add a primary key, or exclude the table from the job."));
             return new UniqueKey("(none)", table.columns().stream().map(c -> c.name()).toList(), false);
         });
-        return new PurgeTable(table, key, height, rank, group, backupName, primaryEdge.get(table.name()));
+        return new PurgeTable(table, key, height, rank, group, backupName, primaryEdge.get(table.name()), childrenFirst);
     }
 
     private static Optional<UniqueKey> notNullUniqueKey(Table table) {

@@ -12,9 +12,10 @@ import java.util.Objects;
  *                     of a cycle share one rank, so a cycle is cached as one unit after every edge into it
  * @param backupTable  unqualified name of its backup table in the framework schema
  * @param primaryEdge  id of the control row that carries this table's delete and restore progress
+ * @param childrenFirst a tree through a NOT NULL self-reference: its rows are deleted deepest first
  */
 public record PurgeTable(Table table, UniqueKey key, int height, int cacheRank, int cycleGroup, String backupTable,
-                         int primaryEdge) {
+                         int primaryEdge, boolean childrenFirst) {
 
     public PurgeTable {
         Objects.requireNonNull(table, "table");

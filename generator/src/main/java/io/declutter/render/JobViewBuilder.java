@@ -87,7 +87,17 @@ public final class JobViewBuilder {
                 dialect.quote(BackupNames.fit(backupName + "_seq", dialect.maxIdentifierBytes())),
                 t.height(), t.primaryEdge(), t.cycleGroup(), columns, quoted(t.key().columns()),
                 t.table().columns().stream().anyMatch(c -> c.identity() == Identity.ALWAYS), detaches,
-                quoted(detachedColumns(t)), catchUp, catchUpNullifies, catchUpDeletes, sequences(t));
+                quoted(detachedColumns(t)), catchUp, catchUpNullifies, catchUpDeletes, sequences(t),
+                t.childrenFirst(), selfMatch(t, "b", "p"), selfMatch(t, "c", "t"));
+    }
+
+    /** {@code (child.fk = parent.key) OR ...} over the table's self-references, for tree numbering. */
+    private String selfMatch(PurgeTable t, String child, String parent) {
+        return plan.followedEdges().stream()
+                .filter(e -> !e.root() && e.parent().equals(t.name()) && e.child().equals(t.name()))
+                .map(e -> e.foreignKey().orElseThrow())
+                .map(fk -> "(" + Sql.match(child, quoted(fk.childColumns()), parent, quoted(fk.parentColumns())) + ")")
+                .collect(Collectors.joining(" OR "));
     }
 
     private static final Set<String> INTEGER_TYPES = Set.of("smallint", "integer", "bigint");
@@ -158,12 +168,13 @@ public final class JobViewBuilder {
                 .filter(e -> !e.root() && sources.contains(e.parent()))
                 .sorted(Comparator.comparing((Edge e) -> rank(e.parent()), Comparator.reverseOrder())
                         .thenComparing(e -> e.parent().equals(table.name()) ? 0 : 1)
+                        .thenComparing(e -> e.child().equals(e.parent()) ? 0 : 1)
                         .thenComparingInt(Edge::id))
                 .map(e -> {
                     ForeignKey fk = e.foreignKey().orElseThrow();
                     return new CatchUpStepView(e.id(), fk.display() + " [" + fk.name() + "]", plain.get(e.child()),
                             plain.get(e.parent()), Sql.match("p", quoted(fk.parentColumns()), "c", quoted(fk.childColumns())),
-                            e.parent().equals(table.name()));
+                            e.parent().equals(table.name()), table.childrenFirst() && fk.selfReference());
                 })
                 .toList();
     }
@@ -267,9 +278,11 @@ public final class JobViewBuilder {
             if (e.cycleGroup() > 0 && last != null && last.fixpoint() && last.cycleGroup() == e.cycleGroup()) {
                 List<CacheStepView> steps = new ArrayList<>(last.steps());
                 steps.add(step);
-                units.set(units.size() - 1, new CacheUnitView(steps, true, e.cycleGroup()));
+                units.set(units.size() - 1, new CacheUnitView(steps, true, e.cycleGroup(), last.tree()));
             } else {
-                units.add(new CacheUnitView(List.of(step), e.cycleGroup() > 0, e.cycleGroup()));
+                PurgeTable child = plan.table(e.child()).orElseThrow();
+                TableView tree = e.cycleGroup() > 0 && child.childrenFirst() ? views.get(child.name()) : null;
+                units.add(new CacheUnitView(List.of(step), e.cycleGroup() > 0, e.cycleGroup(), tree));
             }
         }
         return units;

@@ -14,6 +14,9 @@ import java.util.List;
  * @param detached       quoted columns of this table that cycle-breaking edges set to null (restored last)
  * @param catchUp        before each batch: back up rows inserted since the cache below this table, top down
  * @param catchUpNullifies before each batch: record rows inserted since the cache behind SET NULL edges
+ * @param childrenFirst  a tree through a NOT NULL self-reference: backup rows numbered deepest first
+ * @param treeRootParent for such a tree: {@code p} (backup row) is a parent of {@code b}, through any self-reference
+ * @param treeJoin       for such a tree: {@code c} is a child of {@code t}, through any self-reference
  * @param sequences      integer key and identity columns whose sequence rollback keeps ahead of restored values
  * @param catchUpDeletes then delete them, bottom up: finished tables below this one, in delete order
  */
@@ -34,7 +37,10 @@ public record TableView(
         List<CatchUpStepView> catchUp,
         List<CatchUpNullifyView> catchUpNullifies,
         List<TableView> catchUpDeletes,
-        List<SequenceView> sequences) {
+        List<SequenceView> sequences,
+        boolean childrenFirst,
+        String treeRootParent,
+        String treeJoin) {
 
     public TableView {
         backupColumns = List.copyOf(backupColumns);

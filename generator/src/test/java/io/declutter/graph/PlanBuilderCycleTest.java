@@ -63,26 +63,24 @@ class PlanBuilderCycleTest {
     }
 
     @Test
-    void notNullSelfReferenceIsRefusedWithACycleError() {
+    void notNullSelfReferenceMakesATreeDeletedChildrenFirst() {
         PurgePlan plan = plan(categoryTree(false), "tenants");
 
-        assertThat(plan.errors()).singleElement().satisfies(f -> {
-            assertThat(f.severity()).isEqualTo(Severity.ERROR);
-            assertThat(f.kind()).isEqualTo(Kind.CYCLE);
-            assertThat(f.subject()).isEqualTo("categories_parent_id_fkey");
-            assertThat(f.message())
-                    .contains("app.categories(parent_id) -> app.categories(id)")
-                    .contains("NOT NULL")
-                    .contains("Make parent_id nullable")
-                    .contains("exclude app.categories");
+        assertThat(plan.errors()).isEmpty();
+        assertThat(plan.findings()).filteredOn(f -> f.kind() == Kind.CYCLE).singleElement().satisfies(f -> {
+            assertThat(f.severity()).isEqualTo(Severity.INFO);
+            assertThat(f.subject()).isEqualTo("app.categories");
+            assertThat(f.message()).contains("NOT NULL self-reference", "categories_parent_id_fkey", "children before");
         });
         Edge self = edge(plan, "categories_parent_id_fkey");
         assertThat(self.cycleGroup()).isEqualTo(1);
         assertThat(self.breaksCycle()).isFalse();
+        assertThat(plan.table(t("categories")).orElseThrow().childrenFirst()).isTrue();
+        assertThat(plan.table(t("tenants")).orElseThrow().childrenFirst()).isFalse();
     }
 
     @Test
-    void selfReferenceWithOneNullableAndOneNotNullColumnIsRefused() {
+    void selfReferenceWithOneNullableAndOneNotNullColumnIsATreeNotADetach() {
         Catalog catalog = new CatalogBuilder()
                 .table("nodes").primaryKey("tree_id", "node_id").nullableColumn("parent_node_id")
                 .references("nodes", "tree_id", "parent_node_id").named("nodes_parent_fk")
@@ -90,9 +88,17 @@ class PlanBuilderCycleTest {
 
         PurgePlan plan = plan(catalog, "nodes");
 
-        assertThat(plan.errors()).extracting(Finding::kind, Finding::subject)
-                .containsExactly(tuple(Kind.CYCLE, "nodes_parent_fk"));
+        assertThat(plan.errors()).isEmpty();
+        assertThat(plan.table(t("nodes")).orElseThrow().childrenFirst()).isTrue();
         assertThat(edge(plan, "nodes_parent_fk").breaksCycle()).isFalse();
+    }
+
+    @Test
+    void nullableSelfReferenceIsDetachedNotOrdered() {
+        PurgePlan plan = plan(categoryTree(true), "tenants");
+
+        assertThat(plan.table(t("categories")).orElseThrow().childrenFirst()).isFalse();
+        assertThat(edge(plan, "categories_parent_id_fkey").breaksCycle()).isTrue();
     }
 
     @Test

@@ -1097,6 +1097,7 @@ DECLARE
     v_upper   bigint;
     v_rows    bigint;
     v_round   bigint;
+    v_mark    bigint;
     v_edge    integer;
     v_table   text;
     v_action  text := 'start';
@@ -2337,21 +2338,6 @@ BEGIN
                    JOIN declutter.bk_tenant_purge_folders AS b ON t.id = b.id
                   WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm AND b.declutter_seq <= v_upper
                     FOR UPDATE OF t;
-                v_edge := 20;
-                v_table := 'app.documents';
-                v_action := 'catch-up';
-                INSERT INTO declutter.bk_tenant_purge_documents (declutter_run, id, folder_id, author_id, title, mime_type, created_at)
-                SELECT p_run, c.id, c.folder_id, c.author_id, c.title, c.mime_type, c.created_at
-                  FROM app.documents AS c
-                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_folders AS p
-                                WHERE p.declutter_run = p_run AND p.declutter_seq > v_wm AND p.declutter_seq <= v_upper
-                                  AND p.id = c.folder_id)
-                   FOR UPDATE OF c
-                ON CONFLICT DO NOTHING;
-                GET DIAGNOSTICS v_rows = ROW_COUNT;
-                IF v_rows > 0 THEN
-                    PERFORM declutter.note_catchup(p_run, 20, v_table, NULL, v_rows, v_started);
-                END IF;
                 v_edge := 21;
                 v_table := 'app.folders';
                 v_action := 'catch-up';
@@ -2366,6 +2352,21 @@ BEGIN
                 GET DIAGNOSTICS v_rows = ROW_COUNT;
                 IF v_rows > 0 THEN
                     PERFORM declutter.note_catchup(p_run, 21, v_table, NULL, v_rows, v_started);
+                END IF;
+                v_edge := 20;
+                v_table := 'app.documents';
+                v_action := 'catch-up';
+                INSERT INTO declutter.bk_tenant_purge_documents (declutter_run, id, folder_id, author_id, title, mime_type, created_at)
+                SELECT p_run, c.id, c.folder_id, c.author_id, c.title, c.mime_type, c.created_at
+                  FROM app.documents AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_folders AS p
+                                WHERE p.declutter_run = p_run AND p.declutter_seq > v_wm AND p.declutter_seq <= v_upper
+                                  AND p.id = c.folder_id)
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 20, v_table, NULL, v_rows, v_started);
                 END IF;
                 v_edge := 22;
                 v_table := 'app.document_tags';
@@ -2537,23 +2538,6 @@ BEGIN
                 IF v_rows > 0 THEN
                     PERFORM declutter.note_catchup(p_run, 10, v_table, NULL, v_rows, v_started);
                 END IF;
-                v_edge := 20;
-                v_table := 'app.documents';
-                v_action := 'catch-up';
-                INSERT INTO declutter.bk_tenant_purge_documents (declutter_run, id, folder_id, author_id, title, mime_type, created_at)
-                SELECT p_run, c.id, c.folder_id, c.author_id, c.title, c.mime_type, c.created_at
-                  FROM app.documents AS c
-                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_folders AS p
-                                WHERE p.declutter_run = p_run
-                                  AND p.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
-                                                          WHERE k.run_id = p_run AND k.edge_id = 10)
-                                  AND p.id = c.folder_id)
-                   FOR UPDATE OF c
-                ON CONFLICT DO NOTHING;
-                GET DIAGNOSTICS v_rows = ROW_COUNT;
-                IF v_rows > 0 THEN
-                    PERFORM declutter.note_catchup(p_run, 20, v_table, NULL, v_rows, v_started);
-                END IF;
                 v_edge := 21;
                 v_table := 'app.folders';
                 v_action := 'catch-up';
@@ -2570,6 +2554,23 @@ BEGIN
                 GET DIAGNOSTICS v_rows = ROW_COUNT;
                 IF v_rows > 0 THEN
                     PERFORM declutter.note_catchup(p_run, 21, v_table, NULL, v_rows, v_started);
+                END IF;
+                v_edge := 20;
+                v_table := 'app.documents';
+                v_action := 'catch-up';
+                INSERT INTO declutter.bk_tenant_purge_documents (declutter_run, id, folder_id, author_id, title, mime_type, created_at)
+                SELECT p_run, c.id, c.folder_id, c.author_id, c.title, c.mime_type, c.created_at
+                  FROM app.documents AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_folders AS p
+                                WHERE p.declutter_run = p_run
+                                  AND p.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                                          WHERE k.run_id = p_run AND k.edge_id = 10)
+                                  AND p.id = c.folder_id)
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 20, v_table, NULL, v_rows, v_started);
                 END IF;
                 v_edge := 22;
                 v_table := 'app.document_tags';
@@ -2839,23 +2840,6 @@ BEGIN
                 IF v_rows > 0 THEN
                     PERFORM declutter.note_catchup(p_run, 10, v_table, NULL, v_rows, v_started);
                 END IF;
-                v_edge := 20;
-                v_table := 'app.documents';
-                v_action := 'catch-up';
-                INSERT INTO declutter.bk_tenant_purge_documents (declutter_run, id, folder_id, author_id, title, mime_type, created_at)
-                SELECT p_run, c.id, c.folder_id, c.author_id, c.title, c.mime_type, c.created_at
-                  FROM app.documents AS c
-                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_folders AS p
-                                WHERE p.declutter_run = p_run
-                                  AND p.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
-                                                          WHERE k.run_id = p_run AND k.edge_id = 10)
-                                  AND p.id = c.folder_id)
-                   FOR UPDATE OF c
-                ON CONFLICT DO NOTHING;
-                GET DIAGNOSTICS v_rows = ROW_COUNT;
-                IF v_rows > 0 THEN
-                    PERFORM declutter.note_catchup(p_run, 20, v_table, NULL, v_rows, v_started);
-                END IF;
                 v_edge := 21;
                 v_table := 'app.folders';
                 v_action := 'catch-up';
@@ -2872,6 +2856,23 @@ BEGIN
                 GET DIAGNOSTICS v_rows = ROW_COUNT;
                 IF v_rows > 0 THEN
                     PERFORM declutter.note_catchup(p_run, 21, v_table, NULL, v_rows, v_started);
+                END IF;
+                v_edge := 20;
+                v_table := 'app.documents';
+                v_action := 'catch-up';
+                INSERT INTO declutter.bk_tenant_purge_documents (declutter_run, id, folder_id, author_id, title, mime_type, created_at)
+                SELECT p_run, c.id, c.folder_id, c.author_id, c.title, c.mime_type, c.created_at
+                  FROM app.documents AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_folders AS p
+                                WHERE p.declutter_run = p_run
+                                  AND p.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                                          WHERE k.run_id = p_run AND k.edge_id = 10)
+                                  AND p.id = c.folder_id)
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 20, v_table, NULL, v_rows, v_started);
                 END IF;
                 v_edge := 22;
                 v_table := 'app.document_tags';
@@ -3299,23 +3300,6 @@ BEGIN
                 IF v_rows > 0 THEN
                     PERFORM declutter.note_catchup(p_run, 10, v_table, NULL, v_rows, v_started);
                 END IF;
-                v_edge := 20;
-                v_table := 'app.documents';
-                v_action := 'catch-up';
-                INSERT INTO declutter.bk_tenant_purge_documents (declutter_run, id, folder_id, author_id, title, mime_type, created_at)
-                SELECT p_run, c.id, c.folder_id, c.author_id, c.title, c.mime_type, c.created_at
-                  FROM app.documents AS c
-                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_folders AS p
-                                WHERE p.declutter_run = p_run
-                                  AND p.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
-                                                          WHERE k.run_id = p_run AND k.edge_id = 10)
-                                  AND p.id = c.folder_id)
-                   FOR UPDATE OF c
-                ON CONFLICT DO NOTHING;
-                GET DIAGNOSTICS v_rows = ROW_COUNT;
-                IF v_rows > 0 THEN
-                    PERFORM declutter.note_catchup(p_run, 20, v_table, NULL, v_rows, v_started);
-                END IF;
                 v_edge := 21;
                 v_table := 'app.folders';
                 v_action := 'catch-up';
@@ -3332,6 +3316,23 @@ BEGIN
                 GET DIAGNOSTICS v_rows = ROW_COUNT;
                 IF v_rows > 0 THEN
                     PERFORM declutter.note_catchup(p_run, 21, v_table, NULL, v_rows, v_started);
+                END IF;
+                v_edge := 20;
+                v_table := 'app.documents';
+                v_action := 'catch-up';
+                INSERT INTO declutter.bk_tenant_purge_documents (declutter_run, id, folder_id, author_id, title, mime_type, created_at)
+                SELECT p_run, c.id, c.folder_id, c.author_id, c.title, c.mime_type, c.created_at
+                  FROM app.documents AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_folders AS p
+                                WHERE p.declutter_run = p_run
+                                  AND p.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                                          WHERE k.run_id = p_run AND k.edge_id = 10)
+                                  AND p.id = c.folder_id)
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 20, v_table, NULL, v_rows, v_started);
                 END IF;
                 v_edge := 8;
                 v_table := 'app.invoice_lines';

@@ -29,6 +29,7 @@ DECLARE
     v_upper   bigint;
     v_rows    bigint;
     v_round   bigint;
+    v_mark    bigint;
     v_edge    integer;
     v_table   text;
     v_action  text := 'start';
@@ -1269,21 +1270,6 @@ BEGIN
                    JOIN declutter.bk_tenant_purge_folders AS b ON t.id = b.id
                   WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm AND b.declutter_seq <= v_upper
                     FOR UPDATE OF t;
-                v_edge := 20;
-                v_table := 'app.documents';
-                v_action := 'catch-up';
-                INSERT INTO declutter.bk_tenant_purge_documents (declutter_run, id, folder_id, author_id, title, mime_type, created_at)
-                SELECT p_run, c.id, c.folder_id, c.author_id, c.title, c.mime_type, c.created_at
-                  FROM app.documents AS c
-                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_folders AS p
-                                WHERE p.declutter_run = p_run AND p.declutter_seq > v_wm AND p.declutter_seq <= v_upper
-                                  AND p.id = c.folder_id)
-                   FOR UPDATE OF c
-                ON CONFLICT DO NOTHING;
-                GET DIAGNOSTICS v_rows = ROW_COUNT;
-                IF v_rows > 0 THEN
-                    PERFORM declutter.note_catchup(p_run, 20, v_table, NULL, v_rows, v_started);
-                END IF;
                 v_edge := 21;
                 v_table := 'app.folders';
                 v_action := 'catch-up';
@@ -1298,6 +1284,21 @@ BEGIN
                 GET DIAGNOSTICS v_rows = ROW_COUNT;
                 IF v_rows > 0 THEN
                     PERFORM declutter.note_catchup(p_run, 21, v_table, NULL, v_rows, v_started);
+                END IF;
+                v_edge := 20;
+                v_table := 'app.documents';
+                v_action := 'catch-up';
+                INSERT INTO declutter.bk_tenant_purge_documents (declutter_run, id, folder_id, author_id, title, mime_type, created_at)
+                SELECT p_run, c.id, c.folder_id, c.author_id, c.title, c.mime_type, c.created_at
+                  FROM app.documents AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_folders AS p
+                                WHERE p.declutter_run = p_run AND p.declutter_seq > v_wm AND p.declutter_seq <= v_upper
+                                  AND p.id = c.folder_id)
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 20, v_table, NULL, v_rows, v_started);
                 END IF;
                 v_edge := 22;
                 v_table := 'app.document_tags';
@@ -1469,23 +1470,6 @@ BEGIN
                 IF v_rows > 0 THEN
                     PERFORM declutter.note_catchup(p_run, 10, v_table, NULL, v_rows, v_started);
                 END IF;
-                v_edge := 20;
-                v_table := 'app.documents';
-                v_action := 'catch-up';
-                INSERT INTO declutter.bk_tenant_purge_documents (declutter_run, id, folder_id, author_id, title, mime_type, created_at)
-                SELECT p_run, c.id, c.folder_id, c.author_id, c.title, c.mime_type, c.created_at
-                  FROM app.documents AS c
-                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_folders AS p
-                                WHERE p.declutter_run = p_run
-                                  AND p.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
-                                                          WHERE k.run_id = p_run AND k.edge_id = 10)
-                                  AND p.id = c.folder_id)
-                   FOR UPDATE OF c
-                ON CONFLICT DO NOTHING;
-                GET DIAGNOSTICS v_rows = ROW_COUNT;
-                IF v_rows > 0 THEN
-                    PERFORM declutter.note_catchup(p_run, 20, v_table, NULL, v_rows, v_started);
-                END IF;
                 v_edge := 21;
                 v_table := 'app.folders';
                 v_action := 'catch-up';
@@ -1502,6 +1486,23 @@ BEGIN
                 GET DIAGNOSTICS v_rows = ROW_COUNT;
                 IF v_rows > 0 THEN
                     PERFORM declutter.note_catchup(p_run, 21, v_table, NULL, v_rows, v_started);
+                END IF;
+                v_edge := 20;
+                v_table := 'app.documents';
+                v_action := 'catch-up';
+                INSERT INTO declutter.bk_tenant_purge_documents (declutter_run, id, folder_id, author_id, title, mime_type, created_at)
+                SELECT p_run, c.id, c.folder_id, c.author_id, c.title, c.mime_type, c.created_at
+                  FROM app.documents AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_folders AS p
+                                WHERE p.declutter_run = p_run
+                                  AND p.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                                          WHERE k.run_id = p_run AND k.edge_id = 10)
+                                  AND p.id = c.folder_id)
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 20, v_table, NULL, v_rows, v_started);
                 END IF;
                 v_edge := 22;
                 v_table := 'app.document_tags';
@@ -1771,23 +1772,6 @@ BEGIN
                 IF v_rows > 0 THEN
                     PERFORM declutter.note_catchup(p_run, 10, v_table, NULL, v_rows, v_started);
                 END IF;
-                v_edge := 20;
-                v_table := 'app.documents';
-                v_action := 'catch-up';
-                INSERT INTO declutter.bk_tenant_purge_documents (declutter_run, id, folder_id, author_id, title, mime_type, created_at)
-                SELECT p_run, c.id, c.folder_id, c.author_id, c.title, c.mime_type, c.created_at
-                  FROM app.documents AS c
-                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_folders AS p
-                                WHERE p.declutter_run = p_run
-                                  AND p.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
-                                                          WHERE k.run_id = p_run AND k.edge_id = 10)
-                                  AND p.id = c.folder_id)
-                   FOR UPDATE OF c
-                ON CONFLICT DO NOTHING;
-                GET DIAGNOSTICS v_rows = ROW_COUNT;
-                IF v_rows > 0 THEN
-                    PERFORM declutter.note_catchup(p_run, 20, v_table, NULL, v_rows, v_started);
-                END IF;
                 v_edge := 21;
                 v_table := 'app.folders';
                 v_action := 'catch-up';
@@ -1804,6 +1788,23 @@ BEGIN
                 GET DIAGNOSTICS v_rows = ROW_COUNT;
                 IF v_rows > 0 THEN
                     PERFORM declutter.note_catchup(p_run, 21, v_table, NULL, v_rows, v_started);
+                END IF;
+                v_edge := 20;
+                v_table := 'app.documents';
+                v_action := 'catch-up';
+                INSERT INTO declutter.bk_tenant_purge_documents (declutter_run, id, folder_id, author_id, title, mime_type, created_at)
+                SELECT p_run, c.id, c.folder_id, c.author_id, c.title, c.mime_type, c.created_at
+                  FROM app.documents AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_folders AS p
+                                WHERE p.declutter_run = p_run
+                                  AND p.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                                          WHERE k.run_id = p_run AND k.edge_id = 10)
+                                  AND p.id = c.folder_id)
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 20, v_table, NULL, v_rows, v_started);
                 END IF;
                 v_edge := 22;
                 v_table := 'app.document_tags';
@@ -2231,23 +2232,6 @@ BEGIN
                 IF v_rows > 0 THEN
                     PERFORM declutter.note_catchup(p_run, 10, v_table, NULL, v_rows, v_started);
                 END IF;
-                v_edge := 20;
-                v_table := 'app.documents';
-                v_action := 'catch-up';
-                INSERT INTO declutter.bk_tenant_purge_documents (declutter_run, id, folder_id, author_id, title, mime_type, created_at)
-                SELECT p_run, c.id, c.folder_id, c.author_id, c.title, c.mime_type, c.created_at
-                  FROM app.documents AS c
-                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_folders AS p
-                                WHERE p.declutter_run = p_run
-                                  AND p.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
-                                                          WHERE k.run_id = p_run AND k.edge_id = 10)
-                                  AND p.id = c.folder_id)
-                   FOR UPDATE OF c
-                ON CONFLICT DO NOTHING;
-                GET DIAGNOSTICS v_rows = ROW_COUNT;
-                IF v_rows > 0 THEN
-                    PERFORM declutter.note_catchup(p_run, 20, v_table, NULL, v_rows, v_started);
-                END IF;
                 v_edge := 21;
                 v_table := 'app.folders';
                 v_action := 'catch-up';
@@ -2264,6 +2248,23 @@ BEGIN
                 GET DIAGNOSTICS v_rows = ROW_COUNT;
                 IF v_rows > 0 THEN
                     PERFORM declutter.note_catchup(p_run, 21, v_table, NULL, v_rows, v_started);
+                END IF;
+                v_edge := 20;
+                v_table := 'app.documents';
+                v_action := 'catch-up';
+                INSERT INTO declutter.bk_tenant_purge_documents (declutter_run, id, folder_id, author_id, title, mime_type, created_at)
+                SELECT p_run, c.id, c.folder_id, c.author_id, c.title, c.mime_type, c.created_at
+                  FROM app.documents AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_folders AS p
+                                WHERE p.declutter_run = p_run
+                                  AND p.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
+                                                          WHERE k.run_id = p_run AND k.edge_id = 10)
+                                  AND p.id = c.folder_id)
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM declutter.note_catchup(p_run, 20, v_table, NULL, v_rows, v_started);
                 END IF;
                 v_edge := 8;
                 v_table := 'app.invoice_lines';

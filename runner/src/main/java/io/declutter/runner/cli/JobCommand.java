@@ -6,6 +6,7 @@ import io.declutter.dialect.Dialect;
 import io.declutter.dialect.Dialects;
 import io.declutter.runner.ExitCodes;
 import io.declutter.runner.UserError;
+import io.declutter.runner.purge.JobProcedures;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -14,6 +15,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.concurrent.Callable;
 
 /** A command working on one job: reads the job file, connects, and hands both to {@link #call(Context)}. */
@@ -49,4 +51,12 @@ abstract class JobCommand implements Callable<Integer> {
     }
 
     abstract int call(Context ctx) throws Exception;
+
+    /** The job's deployed procedures; a clear error (exit 2) when the job is not deployed in this database. */
+    static JobProcedures deployedJob(Context ctx) throws SQLException {
+        JobProcedures procs = new JobProcedures(ctx.connection(),
+                ctx.jobFile().job().name(), ctx.dialect().frameworkSchema());
+        procs.requireDeployed();
+        return procs;
+    }
 }

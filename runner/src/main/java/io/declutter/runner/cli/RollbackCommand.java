@@ -16,8 +16,7 @@ final class RollbackCommand extends JobCommand {
 
     @Override
     int call(Context ctx) throws Exception {
-        JobProcedures procs = new JobProcedures(ctx.connection(), ctx.jobFile().job().name(), ctx.dialect().frameworkSchema());
-        procs.requireDeployed();
+        JobProcedures procs = deployedJob(ctx);
         long run = runOption.resolve(procs, false);
         procs.rollback(run);
         StatusReport.RunStatus status = StatusReport.read(ctx.connection(), procs, run);

@@ -55,8 +55,7 @@ final class RunCommand extends JobCommand {
     @Override
     int call(Context ctx) throws Exception {
         Job job = ctx.jobFile().job();
-        JobProcedures procs = new JobProcedures(ctx.connection(), job.name(), ctx.dialect().frameworkSchema());
-        procs.requireDeployed();
+        JobProcedures procs = deployedJob(ctx);
         Window window = ctx.jobFile().window();
         ZonedDateTime now = ZonedDateTime.now();
         if (!ignoreWindow && !window.contains(now)) {

@@ -20,8 +20,7 @@ final class StatusCommand extends JobCommand {
 
     @Override
     int call(Context ctx) throws Exception {
-        JobProcedures procs = new JobProcedures(ctx.connection(), ctx.jobFile().job().name(), ctx.dialect().frameworkSchema());
-        procs.requireDeployed();
+        JobProcedures procs = deployedJob(ctx);
         StatusReport.RunStatus status = StatusReport.read(ctx.connection(), procs, runOption.resolve(procs, true));
         ctx.out().println(json ? StatusReport.json(status) : StatusReport.text(status));
         return ExitCodes.OK;

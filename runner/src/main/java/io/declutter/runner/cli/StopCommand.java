@@ -13,8 +13,7 @@ final class StopCommand extends JobCommand {
 
     @Override
     int call(Context ctx) throws Exception {
-        JobProcedures procs = new JobProcedures(ctx.connection(), ctx.jobFile().job().name(), ctx.dialect().frameworkSchema());
-        procs.requireDeployed();
+        JobProcedures procs = deployedJob(ctx);
         Optional<Long> open = procs.openRun();
         if (open.isEmpty()) {
             ctx.out().println("Job " + procs.job() + " has no unfinished run; nothing to stop.");

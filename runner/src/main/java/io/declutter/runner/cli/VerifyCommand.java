@@ -16,8 +16,7 @@ final class VerifyCommand extends JobCommand {
 
     @Override
     int call(Context ctx) throws Exception {
-        JobProcedures procs = new JobProcedures(ctx.connection(), ctx.jobFile().job().name(), ctx.dialect().frameworkSchema());
-        procs.requireDeployed();
+        JobProcedures procs = deployedJob(ctx);
         Verification.Result result = Verification.verify(ctx.connection(), procs, runOption.resolve(procs, true));
         ctx.out().print(Verification.text(result));
         ctx.out().flush();

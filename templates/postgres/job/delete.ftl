@@ -2,8 +2,10 @@
 <@lib.header object="procedure ${job.proc('delete')}" purpose="runs a whole purge inside the database (cache, then delete batches), one transaction per unit, until done, the deadline or a pause request"/>
 --
 -- For pg_cron or a DBA's session: CALL ${job.proc('delete')}(${job.schema}.begin_run('${job.name}', now() + interval '6 hours', ${job.batchSize}));
--- CALL it outside a transaction block (it commits). Lock and statement timeouts are retried after a
--- growing pause (at most a minute); any other error stops it and is raised, with the run left resumable.
+-- CALL it outside a transaction block (it commits). Every unit sets lock_timeout; a lock timeout is retried
+-- after a growing pause (at most a minute); any other error stops it and is raised, with the run left
+-- resumable. PostgreSQL arms statement_timeout once per top-level statement, so set it (if at all) for the
+-- whole CALL; the runner (declutter run) sets it for each unit instead.
 CREATE OR REPLACE PROCEDURE ${job.proc('delete')}(
     p_run        bigint,
     p_batch_size integer     DEFAULT ${job.batchSize},

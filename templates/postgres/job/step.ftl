@@ -62,9 +62,9 @@ BEGIN
         RETURN;
     END IF;
 
-    -- No statement of a purge may wait long for a lock or run unbounded (SET LOCAL: this unit only).
+    -- No statement of a purge may wait long for a lock (SET LOCAL: this unit only). The statement timeout
+    -- (${job.statementTimeoutMs} ms) cannot be armed from inside a CALL: the runner sets both before each call.
     PERFORM set_config('lock_timeout', '${job.lockTimeoutMs}ms', true);
-    PERFORM set_config('statement_timeout', '${job.statementTimeoutMs}ms', true);
     p_rows := 0;
 
     BEGIN

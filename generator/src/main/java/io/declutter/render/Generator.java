@@ -1,6 +1,8 @@
 package io.declutter.render;
 
 import io.declutter.dialect.Dialect;
+import io.declutter.dialect.oracle.OracleDialect;
+import io.declutter.dialect.oracle.OracleGenerator;
 import io.declutter.model.InvalidJobException;
 import io.declutter.model.PurgePlan;
 
@@ -25,6 +27,9 @@ public final class Generator {
     }
 
     public List<GeneratedFile> generate(PurgePlan plan) {
+        if (dialect instanceof OracleDialect oracle) {
+            return new OracleGenerator(oracle).generate(plan); // one PL/SQL package per job: see OracleGenerator
+        }
         if (!plan.errors().isEmpty()) {
             throw new InvalidJobException("job " + plan.job().name() + " cannot be generated: "
                     + plan.errors().stream().map(f -> f.message()).collect(Collectors.joining("; ")));

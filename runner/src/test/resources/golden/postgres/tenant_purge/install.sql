@@ -1125,9 +1125,9 @@ BEGIN
         RETURN;
     END IF;
 
-    -- No statement of a purge may wait long for a lock or run unbounded (SET LOCAL: this unit only).
+    -- No statement of a purge may wait long for a lock (SET LOCAL: this unit only). The statement timeout
+    -- (600000 ms) cannot be armed from inside a CALL: the runner sets both before each call.
     PERFORM set_config('lock_timeout', '5000ms', true);
-    PERFORM set_config('statement_timeout', '600000ms', true);
     p_rows := 0;
 
     BEGIN
@@ -3777,8 +3777,10 @@ $proc$;
 -- ============================================================================
 --
 -- For pg_cron or a DBA's session: CALL declutter.tenant_purge_delete(declutter.begin_run('tenant_purge', now() + interval '6 hours', 1000));
--- CALL it outside a transaction block (it commits). Lock and statement timeouts are retried after a
--- growing pause (at most a minute); any other error stops it and is raised, with the run left resumable.
+-- CALL it outside a transaction block (it commits). Every unit sets lock_timeout; a lock timeout is retried
+-- after a growing pause (at most a minute); any other error stops it and is raised, with the run left
+-- resumable. PostgreSQL arms statement_timeout once per top-level statement, so set it (if at all) for the
+-- whole CALL; the runner (declutter run) sets it for each unit instead.
 CREATE OR REPLACE PROCEDURE declutter.tenant_purge_delete(
     p_run        bigint,
     p_batch_size integer     DEFAULT 1000,

@@ -34,9 +34,24 @@ abstract class JobCommand implements Callable<Integer> {
     record Context(JobFile jobFile, Connection connection, Dialect dialect, PrintWriter out, PrintWriter err) {
     }
 
+    /** A command that can work without a database (generate from a recorded catalog) returns its exit code here. */
+    Integer callWithoutDatabase(JobFile job) throws Exception {
+        return null;
+    }
+
+    /** The dialect to use for the database behind the connection (its version, for Oracle). */
+    Dialect dialectFor(Dialect byUrl, Connection c) throws java.sql.SQLException {
+        return byUrl instanceof io.declutter.dialect.oracle.OracleDialect
+                ? io.declutter.dialect.oracle.OracleDialect.forConnection(c) : byUrl;
+    }
+
     @Override
     public final Integer call() throws Exception {
         JobFile job = JobFileReader.read(jobFile);
+        Integer offline = callWithoutDatabase(job);
+        if (offline != null) {
+            return offline;
+        }
         String url = connection.settings(job).url().orElseThrow(() -> new UserError(ExitCodes.BAD_INPUT,
                 "no database given: set database.url in the job file or pass --jdbc-url"));
         Dialect dialect;
@@ -46,7 +61,8 @@ abstract class JobCommand implements Callable<Integer> {
             throw new UserError(ExitCodes.BAD_INPUT, e.getMessage(), e);
         }
         try (Connection c = connection.open(job)) {
-            return call(new Context(job, c, dialect, spec.commandLine().getOut(), spec.commandLine().getErr()));
+            return call(new Context(job, c, dialectFor(dialect, c), spec.commandLine().getOut(),
+                    spec.commandLine().getErr()));
         }
     }
 
@@ -54,8 +70,7 @@ abstract class JobCommand implements Callable<Integer> {
 
     /** The job's deployed procedures; a clear error (exit 2) when the job is not deployed in this database. */
     static JobProcedures deployedJob(Context ctx) throws SQLException {
-        JobProcedures procs = new JobProcedures(ctx.connection(),
-                ctx.jobFile().job().name(), ctx.dialect().frameworkSchema());
+        JobProcedures procs = JobProcedures.of(ctx.connection(), ctx.dialect(), ctx.jobFile().job());
         procs.requireDeployed();
         return procs;
     }

@@ -10,22 +10,54 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
-/** JDBC calls of a deployed job's procedures and of the framework functions. */
-public final class JobProcedures {
+/** JDBC calls of a deployed job's procedures and of the framework functions (PostgreSQL; Oracle: {@link OracleJobProcedures}). */
+public class JobProcedures {
+
+    /** SQLSTATEs of a lock timeout (lock_not_available) and a statement timeout or cancel (query_canceled). */
+    private static final Set<String> TIMEOUTS = Set.of("55P03", "57014");
 
     private final Connection connection;
     private final String job;
     private final String schema;
+    private final Duration lockTimeout;
+    private final Duration statementTimeout;
 
     public JobProcedures(Connection connection, String job, String schema) {
+        this(connection, job, schema, null, null);
+    }
+
+    /**
+     * With timeouts, each {@link #step} runs in a transaction of its own that sets {@code lock_timeout} and
+     * {@code statement_timeout} (SET LOCAL) before calling the step procedure: PostgreSQL arms the statement
+     * timeout when a top-level statement starts, so one set inside the {@code CALL} would bound nothing.
+     */
+    public JobProcedures(Connection connection, String job, String schema, Duration lockTimeout,
+                         Duration statementTimeout) {
         this.connection = connection;
         this.job = job;
         this.schema = schema;
+        this.lockTimeout = lockTimeout;
+        this.statementTimeout = statementTimeout;
+    }
+
+    /** The procedures of a job in the dialect's database. */
+    public static JobProcedures of(Connection connection, io.declutter.dialect.Dialect dialect, io.declutter.model.Job job) {
+        if (dialect instanceof io.declutter.dialect.oracle.OracleDialect) {
+            return new OracleJobProcedures(connection, job.name(), job.statementTimeout());
+        }
+        return new JobProcedures(connection, job.name(), dialect.frameworkSchema(), job.lockTimeout(),
+                job.statementTimeout());
+    }
+
+    protected Connection connection() {
+        return connection;
     }
 
     public String job() {
@@ -103,7 +135,59 @@ public final class JobProcedures {
         }
     }
 
+    /**
+     * One unit of work. With timeouts (see the constructor) it runs under them, and a timeout the procedure could
+     * not catch itself (one that fires outside its guarded block) is a 'retry' too, logged as such.
+     */
     public Step step(long run, int maxRows) throws SQLException {
+        if (lockTimeout == null && statementTimeout == null) {
+            return callStep(run, maxRows);
+        }
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        try {
+            try (Statement st = connection.createStatement()) {
+                st.execute((lockTimeout == null ? "" : "SET LOCAL lock_timeout = '" + Math.max(1, lockTimeout.toMillis())
+                        + "ms'; ") + (statementTimeout == null ? "" : "SET LOCAL statement_timeout = '"
+                        + Math.max(1, statementTimeout.toMillis()) + "ms'"));
+            }
+            Step step = callStep(run, maxRows);
+            connection.commit();
+            return step;
+        } catch (SQLException e) {
+            try {
+                connection.rollback();
+            } catch (SQLException r) {
+                e.addSuppressed(r);
+            }
+            if (!TIMEOUTS.contains(e.getSQLState())) {
+                throw e;
+            }
+            connection.setAutoCommit(autoCommit);
+            noteRetry(run, e.getMessage());
+            return new Step("retry", 0, -1);
+        } finally {
+            try {
+                if (!connection.isClosed() && connection.getAutoCommit() != autoCommit) {
+                    connection.setAutoCommit(autoCommit);
+                }
+            } catch (SQLException ignored) {
+                // the connection is broken; the error in flight says why
+            }
+        }
+    }
+
+    /** Logs a unit that timed out outside the step procedure's own handler, as the procedure logs its retries. */
+    private void noteRetry(long run, String message) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT " + schema
+                + ".note_error(?, NULL, NULL, 'step', ?, true, clock_timestamp())")) {
+            ps.setLong(1, run);
+            ps.setString(2, message);
+            ps.execute();
+        }
+    }
+
+    private Step callStep(long run, int maxRows) throws SQLException {
         try (CallableStatement cs = connection.prepareCall("CALL " + schema + "." + job
                 + "_step(?, ?, false, NULL, NULL, NULL)")) {
             cs.setLong(1, run);

@@ -26,6 +26,9 @@ public final class Planning {
 
     public static Result plan(Connection connection, Dialect dialect, Job job) throws SQLException {
         Catalog catalog = new CatalogReader(dialect).read(connection);
+        if (dialect instanceof io.declutter.dialect.oracle.OracleDialect) {
+            job = io.declutter.dialect.oracle.OracleNames.resolve(job, catalog); // unquoted names are upper case
+        }
         PurgePlan plan;
         try {
             plan = new PlanBuilder(catalog, job, dialect.maxIdentifierBytes()).build();
@@ -44,6 +47,10 @@ public final class Planning {
      * or smuggles a second statement is refused before anything is generated.
      */
     static void checkPredicate(Connection connection, Dialect dialect, Job job) throws SQLException {
+        if (dialect instanceof io.declutter.dialect.oracle.OracleDialect) {
+            OraclePlanning.checkPredicate(connection, dialect, job);
+            return;
+        }
         String sql = "EXPLAIN SELECT 1 FROM " + dialect.qualify(job.root().schema(), job.root().name())
                 + " AS c WHERE (" + job.rootPredicate().orElseThrow() + ")";
         requireSingleStatement(job, sql);

@@ -36,7 +36,7 @@ public final class StatusReport {
         JobProcedures.RunInfo info = procs.runInfo(run);
         String s = procs.schema();
         // Totals per table come from the log, which keeps every run's history (the control table only the latest).
-        String sql = """
+        String sql = procs instanceof OracleJobProcedures oracle ? oracle.statusSql() : """
                 SELECT c.child_table, c.height,
                        CASE WHEN c.run_id = ? THEN c.status ELSE '-' END,
                        COALESCE(sum(l.rows) FILTER (WHERE l.action IN ('cache', 'catch-up')), 0),

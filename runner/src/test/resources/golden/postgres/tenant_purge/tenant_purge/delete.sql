@@ -9,8 +9,10 @@
 -- ============================================================================
 --
 -- For pg_cron or a DBA's session: CALL declutter.tenant_purge_delete(declutter.begin_run('tenant_purge', now() + interval '6 hours', 1000));
--- CALL it outside a transaction block (it commits). Lock and statement timeouts are retried after a
--- growing pause (at most a minute); any other error stops it and is raised, with the run left resumable.
+-- CALL it outside a transaction block (it commits). Every unit sets lock_timeout; a lock timeout is retried
+-- after a growing pause (at most a minute); any other error stops it and is raised, with the run left
+-- resumable. PostgreSQL arms statement_timeout once per top-level statement, so set it (if at all) for the
+-- whole CALL; the runner (declutter run) sets it for each unit instead.
 CREATE OR REPLACE PROCEDURE declutter.tenant_purge_delete(
     p_run        bigint,
     p_batch_size integer     DEFAULT 1000,

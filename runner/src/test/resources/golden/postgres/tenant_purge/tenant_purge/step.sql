@@ -57,9 +57,9 @@ BEGIN
         RETURN;
     END IF;
 
-    -- No statement of a purge may wait long for a lock or run unbounded (SET LOCAL: this unit only).
+    -- No statement of a purge may wait long for a lock (SET LOCAL: this unit only). The statement timeout
+    -- (600000 ms) cannot be armed from inside a CALL: the runner sets both before each call.
     PERFORM set_config('lock_timeout', '5000ms', true);
-    PERFORM set_config('statement_timeout', '600000ms', true);
     p_rows := 0;
 
     BEGIN

@@ -1,0 +1,160 @@
+package io.declutter.dialect.oracle;
+
+import io.declutter.dialect.CatalogQuery;
+import io.declutter.dialect.Dialect;
+import io.declutter.dialect.Resources;
+
+import java.sql.CallableStatement;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Oracle Database 12.1 and later. Unquoted identifiers are upper case, so a name the catalog spells in upper
+ * case (letters, digits, {@code _ $ #}, starting with a letter) is written bare and any other name is quoted
+ * with its case kept. Names are limited to 128 bytes from 12.2 on ({@code COMPATIBLE} 12.2 or higher) and to
+ * 30 bytes before: the dialect carries its target version, and generated names (backup tables, their indexes)
+ * are shortened with a hash to fit it.
+ */
+public final class OracleDialect implements Dialect {
+
+    /** The dialect name on the command line; a target version may follow, as in {@code oracle:12.1}. */
+    public static final String NAME = "oracle";
+    /** Name of the framework schema: an unquoted Oracle name, so upper case. */
+    public static final String SCHEMA = "DECLUTTER";
+
+    private static final Pattern PLAIN = Pattern.compile("[A-Z][A-Z0-9_$#]*");
+    private static final Pattern VERSION = Pattern.compile("(\\d{1,2})(?:\\.(\\d{1,2}))?.*");
+    /** SQL reserved words (V$RESERVED_WORDS) and PL/SQL reserved words: quoting them is always safe. */
+    private static final Set<String> KEYWORDS =
+            Set.of(Resources.text(OracleDialect.class, "keywords.txt").strip().split("\\s+"));
+
+    private final int major;
+    private final int minor;
+
+    private OracleDialect(int major, int minor) {
+        this.major = major;
+        this.minor = minor;
+    }
+
+    /** Oracle 19c (long identifiers): the default when no version is given. */
+    public static OracleDialect latest() {
+        return new OracleDialect(19, 0);
+    }
+
+    /** A target version such as {@code 12.1}, {@code 12.2}, {@code 19}, {@code 23}. */
+    public static OracleDialect forVersion(String version) {
+        Matcher m = VERSION.matcher(Objects.requireNonNull(version, "version").strip());
+        if (!m.matches()) {
+            throw new IllegalArgumentException("Oracle version '" + version + "' is not a version such as 12.1, 19 or 23");
+        }
+        int major = Integer.parseInt(m.group(1));
+        int minor = m.group(2) == null ? 0 : Integer.parseInt(m.group(2));
+        if (major < 12) {
+            throw new IllegalArgumentException("Oracle " + version + " is not supported: declutter needs Oracle 12.1"
+                    + " or later (identity columns, FETCH FIRST, ORACLE_MAINTAINED in ALL_USERS)");
+        }
+        return new OracleDialect(major, minor);
+    }
+
+    /** {@code oracle} or {@code oracle:<version>}; empty when the name is another dialect's. */
+    public static java.util.Optional<OracleDialect> byName(String name) {
+        if (name.equals(NAME)) {
+            return java.util.Optional.of(latest());
+        }
+        if (name.startsWith(NAME + ":")) {
+            return java.util.Optional.of(forVersion(name.substring(NAME.length() + 1)));
+        }
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * The dialect for the database behind the connection: 128-byte names when it supports them (PL/SQL's
+     * {@code ORA_MAX_NAME_LEN_SUPPORTED}, which follows {@code COMPATIBLE}, 12.2 and later), else 30.
+     */
+    public static OracleDialect forConnection(Connection connection) throws SQLException {
+        int major = connection.getMetaData().getDatabaseMajorVersion();
+        int minor = connection.getMetaData().getDatabaseMinorVersion();
+        if (major > 12 || major == 12 && minor >= 2) {
+            try (CallableStatement cs = connection.prepareCall("BEGIN ? := ORA_MAX_NAME_LEN_SUPPORTED; END;")) {
+                cs.registerOutParameter(1, Types.INTEGER);
+                cs.execute();
+                if (cs.getInt(1) < 128) {
+                    return new OracleDialect(12, 1); // COMPATIBLE below 12.2: old limits
+                }
+            } catch (SQLException e) {
+                return new OracleDialect(12, 1);
+            }
+        }
+        return new OracleDialect(Math.max(12, major), minor);
+    }
+
+    public String version() {
+        return major + "." + minor;
+    }
+
+    public boolean longIdentifiers() {
+        return major > 12 || major == 12 && minor >= 2;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public boolean accepts(String jdbcUrl) {
+        return jdbcUrl.startsWith("jdbc:oracle:");
+    }
+
+    @Override
+    public String quote(String identifier) {
+        if (PLAIN.matcher(identifier).matches() && !KEYWORDS.contains(identifier)) {
+            return identifier;
+        }
+        if (identifier.indexOf('"') >= 0 || identifier.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("Oracle names cannot contain a double quote or NUL: " + identifier);
+        }
+        return "\"" + identifier + "\"";
+    }
+
+    @Override
+    public int maxIdentifierBytes() {
+        return longIdentifiers() ? 128 : 30;
+    }
+
+    @Override
+    public String frameworkSchema() {
+        return SCHEMA;
+    }
+
+    @Override
+    public String catalogSql(CatalogQuery query) {
+        return Resources.text(OracleDialect.class, query.resourceName());
+    }
+
+    /** How an unquoted name is stored: upper case (for names typed in a job file, e.g. {@code app.tenants}). */
+    public static String normalize(String name) {
+        return name.toUpperCase(Locale.ROOT);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof OracleDialect d && d.major == major && d.minor == minor;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(major, minor);
+    }
+
+    @Override
+    public String toString() {
+        return "oracle " + version();
+    }
+}

@@ -1,0 +1,308 @@
+package io.declutter.dialect.oracle;
+
+import io.declutter.config.Window;
+import io.declutter.model.Column;
+import io.declutter.model.Edge;
+import io.declutter.model.ForeignKey;
+import io.declutter.model.Identity;
+import io.declutter.model.InvalidJobException;
+import io.declutter.model.NullifiedEdge;
+import io.declutter.model.PurgePlan;
+import io.declutter.model.PurgeTable;
+import io.declutter.model.Strategy;
+import io.declutter.model.TableName;
+import io.declutter.render.GeneratedFile;
+import io.declutter.render.JobView;
+import io.declutter.render.JobViewBuilder;
+import io.declutter.render.NullifyView;
+import io.declutter.render.TableView;
+import io.declutter.render.TemplateRenderer;
+
+import java.time.Duration;
+import java.time.LocalTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * Renders everything an Oracle deployment of a job consists of: the framework tables and procedures, one backup
+ * table per closure table, the control rows, and one PL/SQL package per job (spec and body), each as its own
+ * file; {@code changelog.xml} (Liquibase, {@code /} as end delimiter) and {@code install.sql} (SQL*Plus/SQLcl) hold
+ * them in deploy order. Three files a DBA runs by hand are written next to them and deployed by neither:
+ * {@code setup_schema.sql}, {@code <job>/grants.sql} and the optional {@code <job>/scheduler.sql}.
+ * Output depends only on the plan and the window, never on the clock or the data.
+ */
+public final class OracleGenerator {
+
+    /** Framework objects shared by all jobs, in deploy order: tables first, then the code and the view. */
+    static final List<String> FRAMEWORK = List.of(
+            "schema", "run", "run_key", "control", "log",
+            "lock_job", "begin_run", "note_cache", "note_delete", "note_catchup", "note_error", "note_restore",
+            "finish_run", "remaining", "request_pause", "identity", "progress");
+
+    /** Per-job objects after the backup and record tables. */
+    static final List<String> JOB = List.of("control_rows", "package", "package_body");
+
+    /** Names the job's package must not take: the framework's own objects. */
+    private static final Set<String> RESERVED_NAMES = Set.of("RUN", "RUN_KEY", "CONTROL", "LOG", "LOCK_JOB",
+            "BEGIN_RUN", "NOTE_CACHE", "NOTE_DELETE", "NOTE_CATCHUP", "NOTE_ERROR", "NOTE_RESTORE", "FINISH_RUN",
+            "REMAINING", "REQUEST_PAUSE", "OPEN_IDENTITY", "SYNC_IDENTITY", "PROGRESS");
+
+    private static final int MAX_RUNTIME_KEY_PARTS = 8;
+
+    private final OracleDialect dialect;
+    private final TemplateRenderer renderer = new TemplateRenderer();
+
+    public OracleGenerator(OracleDialect dialect) {
+        this.dialect = dialect;
+    }
+
+    public List<GeneratedFile> generate(PurgePlan plan) {
+        return generate(plan, Window.ALWAYS);
+    }
+
+    public List<GeneratedFile> generate(PurgePlan original, Window window) {
+        if (!original.errors().isEmpty()) {
+            throw new InvalidJobException("job " + original.job().name() + " cannot be generated: "
+                    + original.errors().stream().map(f -> f.message()).collect(Collectors.joining("; ")));
+        }
+        refuseWhatOracleCannotDo(original);
+        PurgePlan plan = OracleNames.adapt(original);
+        JobView job = new JobViewBuilder(dialect, plan).build();
+        OracleJobView ora = oracleView(plan, job, window);
+
+        List<GeneratedFile> objects = new ArrayList<>();
+        for (String object : FRAMEWORK) {
+            objects.add(new GeneratedFile("framework/" + object + ".sql",
+                    renderer.render("oracle/framework", object, frameworkModel(job, ora)), "framework-" + object));
+        }
+        for (TableView t : job.restoreOrder()) {
+            Map<String, Object> model = jobModel(job, ora);
+            model.put("t", t);
+            String file = String.format("backup_%03d_", t.primaryEdge()) + t.display().replaceAll("[^A-Za-z0-9_]", "_");
+            objects.add(new GeneratedFile(job.name() + "/" + file + ".sql",
+                    renderer.render("oracle/job", "backup_table", model), job.name() + "-" + file));
+        }
+        for (NullifyView n : job.nullifies()) {
+            Map<String, Object> model = jobModel(job, ora);
+            model.put("n", n);
+            String file = String.format("nullify_%03d_", n.edgeId()) + n.childDisplay().replaceAll("[^A-Za-z0-9_]", "_");
+            objects.add(new GeneratedFile(job.name() + "/" + file + ".sql",
+                    renderer.render("oracle/job", "nullify_table", model), job.name() + "-" + file));
+        }
+        for (String object : JOB) {
+            objects.add(new GeneratedFile(job.name() + "/" + object + ".sql",
+                    renderer.render("oracle/job", object, jobModel(job, ora)), job.name() + "-" + object));
+        }
+        List<GeneratedFile> files = new ArrayList<>(objects);
+        Map<String, Object> all = jobModel(job, ora);
+        all.put("files", objects);
+        files.add(new GeneratedFile("changelog.xml", renderer.render("oracle", "changelog", all), null));
+        files.add(new GeneratedFile("install.sql", renderer.render("oracle", "install", all), null));
+        files.add(new GeneratedFile("setup_schema.sql", renderer.render("oracle", "setup_schema", frameworkModel(job, ora)),
+                null));
+        files.add(new GeneratedFile(job.name() + "/grants.sql", renderer.render("oracle/job", "grants", jobModel(job, ora)),
+                null));
+        files.add(new GeneratedFile(job.name() + "/scheduler.sql",
+                renderer.render("oracle/job", "scheduler", jobModel(job, ora)), null));
+        return files;
+    }
+
+    private static Map<String, Object> frameworkModel(JobView job, OracleJobView ora) {
+        Map<String, Object> model = new HashMap<>();
+        model.put("schema", job.schema());
+        model.put("schemaName", ora.schemaName());
+        model.put("ora", ora);
+        return model;
+    }
+
+    private static Map<String, Object> jobModel(JobView job, OracleJobView ora) {
+        Map<String, Object> model = new HashMap<>();
+        model.put("job", job);
+        model.put("ora", ora);
+        return model;
+    }
+
+    /** What no Oracle package can do, refused with what to do instead. */
+    private void refuseWhatOracleCannotDo(PurgePlan plan) {
+        String name = plan.job().name();
+        if (RESERVED_NAMES.contains(name.toUpperCase(Locale.ROOT))) {
+            throw new InvalidJobException("job " + name + ": on Oracle the job's package is named after the job, and "
+                    + name.toUpperCase(Locale.ROOT) + " is one of declutter's own objects in schema "
+                    + dialect.frameworkSchema() + ". Rename the job (e.g. " + name + "_purge).");
+        }
+        for (PurgeTable t : plan.tables()) {
+            for (Column c : t.columns()) {
+                if (c.type().equals("LONG") || c.type().equals("LONG RAW")) {
+                    throw new InvalidJobException("job " + name + ": column " + t.name() + "." + c.name() + " is "
+                            + c.type() + ", which INSERT ... SELECT cannot copy into a backup (ORA-00997). Convert it"
+                            + " to " + (c.type().equals("LONG") ? "CLOB" : "BLOB") + " (ALTER TABLE ... MODIFY),"
+                            + " or exclude " + t.name() + " from the job.");
+                }
+            }
+        }
+        List<String> trees = plan.tables().stream().filter(PurgeTable::childrenFirst)
+                .map(t -> t.name().display()).toList();
+        if (!trees.isEmpty()) {
+            // The PostgreSQL templates renumber such trees deepest first; the Oracle package does not yet.
+            throw new InvalidJobException("job " + name + " cannot be generated for Oracle: "
+                    + String.join(", ", trees) + " is a tree through a NOT NULL self-reference, which the Oracle"
+                    + " dialect does not delete children first yet. Make the self-reference nullable, or exclude"
+                    + " the table from the job.");
+        }
+        if (plan.job().keysAtRunTime()) {
+            PurgeTable root = plan.table(plan.job().root()).orElseThrow();
+            if (root.key().columns().size() > MAX_RUNTIME_KEY_PARTS) {
+                throw new InvalidJobException("job " + name + ": the key of " + root.name() + " has "
+                        + root.key().columns().size() + " columns; keys given at run time have at most "
+                        + MAX_RUNTIME_KEY_PARTS + " parts on Oracle. Select the root rows with 'root.where' instead.");
+            }
+        }
+    }
+
+    private OracleJobView oracleView(PurgePlan plan, JobView job, Window window) {
+        String schemaName = dialect.frameworkSchema();
+        String pkgName = dialect.quote(plan.job().name().toUpperCase(Locale.ROOT));
+        int lockWait = (int) Math.max(1, (plan.job().lockTimeout().toMillis() + 999) / 1000);
+
+        Map<String, OracleViews.Table> tables = new HashMap<>();
+        for (PurgeTable t : plan.tables()) {
+            TableView view = job.tables().stream().filter(v -> v.display().equals(t.name().display())).findFirst()
+                    .orElseThrow();
+            List<String> kept = view.backupColumns().stream().map(c -> c.name()).toList();
+            List<OracleViews.BackupColumn> columns = t.columns().stream()
+                    .filter(c -> kept.contains(dialect.quote(c.name())))
+                    .map(c -> new OracleViews.BackupColumn(c.name(), dialect.quote(c.name()), c.type())).toList();
+            List<OracleViews.IdentityColumn> identities = plan.job().backup() ? t.columns().stream()
+                    .filter(c -> c.identity() != Identity.NONE)
+                    .map(c -> new OracleViews.IdentityColumn(c.name(), c.identity() == Identity.ALWAYS ? "ALWAYS"
+                            : "BY DEFAULT")).toList() : List.of();
+            List<String> lobs = columns.stream().filter(c -> isLob(c.type())).map(OracleViews.BackupColumn::raw).toList();
+            String backupPk = OracleNames.derived(t.backupTable(), "_PK", dialect.maxIdentifierBytes());
+            String index = OracleNames.derived(t.backupTable(), "_IX", dialect.maxIdentifierBytes());
+            String sequence = OracleNames.derived(t.backupTable(), "_SQ", dialect.maxIdentifierBytes());
+            tables.put(t.name().display(), new OracleViews.Table(t.name().display(), t.name().schema(), t.name().name(),
+                    t.backupTable(), dialect.quote(backupPk), dialect.qualify(schemaName, index), index,
+                    dialect.qualify(schemaName, sequence), sequence, columns, identities, lobs));
+        }
+        Map<Integer, OracleViews.Nullify> nullifies = new HashMap<>();
+        for (NullifiedEdge n : plan.nullified()) {
+            nullifies.put(n.edge().id(), new OracleViews.Nullify(n.edge().id(), n.backupTable(),
+                    dialect.quote(OracleNames.derived(n.backupTable(), "_PK", dialect.maxIdentifierBytes()))));
+        }
+
+        String jobUpper = plan.job().name().toUpperCase(Locale.ROOT);
+        String schedulerName = OracleNames.derived(jobUpper, "_NIGHTLY", dialect.maxIdentifierBytes());
+        LocalTime start = window.start().orElse(LocalTime.of(22, 0));
+        long minutes = window.start().isPresent()
+                ? Math.floorMod(Duration.between(window.start().get(), window.end().orElseThrow()).toMinutes(), 1440)
+                : 7 * 60;
+        if (window.maxDuration().isPresent()) {
+            minutes = Math.min(minutes, Math.max(1, window.maxDuration().get().toMinutes()));
+        }
+        String deadline = dialect.frameworkSchema() + ".BEGIN_RUN";
+        String action = "DECLARE\n    v_run NUMBER;\n    v_deadline TIMESTAMP WITH TIME ZONE := SYSTIMESTAMP + NUMTODSINTERVAL("
+                + minutes + ", 'MINUTE');\nBEGIN\n    v_run := " + deadline + "(" + job.nameLiteral() + ", v_deadline, "
+                + plan.job().batchSize() + ");\n    COMMIT;\n    " + dialect.qualify(schemaName,
+                plan.job().name().toUpperCase(Locale.ROOT)) + ".DELETE_RUN(v_run, " + plan.job().batchSize()
+                + ", v_deadline);\nEND;";
+        String windowText = window.start().isPresent()
+                ? "from " + window.start().get() + " to " + window.end().orElseThrow()
+                        + window.maxDuration().map(d -> ", at most " + d.toMinutes() + " minutes").orElse("")
+                : "the job file gives none, so 22:00 for 7 hours"
+                        + window.maxDuration().map(d -> " (at most " + d.toMinutes() + " minutes)").orElse("");
+        if (plan.job().keysAtRunTime()) {
+            windowText += "; this job takes its root keys at run time: put them in " + schemaName
+                    + ".RUN_KEY for the run first, or the nightly run purges nothing";
+        }
+
+        return new OracleJobView(dialect.qualify(schemaName, plan.job().name().toUpperCase(Locale.ROOT)), pkgName,
+                schemaName, dialect.version(), dialect.longIdentifiers(), lockWait, rootFilter(plan, job),
+                versionAtLeast(18) ? "DBMS_SESSION.SLEEP" : "DBMS_LOCK.SLEEP", edgeRows(plan), tables, nullifies,
+                grants(plan), dialect.qualify(schemaName, schedulerName), schedulerName, action,
+                "FREQ=DAILY;BYHOUR=" + start.getHour() + ";BYMINUTE=" + start.getMinute() + ";BYSECOND=0",
+                String.format("%02d:%02d", start.getHour(), start.getMinute()), minutes, windowText);
+    }
+
+    private boolean versionAtLeast(int major) {
+        return Integer.parseInt(dialect.version().substring(0, dialect.version().indexOf('.'))) >= major;
+    }
+
+    private static boolean isLob(String type) {
+        return Set.of("CLOB", "NCLOB", "BLOB", "BFILE", "XMLTYPE").contains(type);
+    }
+
+    private String rootFilter(PurgePlan plan, JobView job) {
+        if (plan.job().rootPredicate().isPresent()) {
+            return "(" + plan.job().rootPredicate().get() + ")";
+        }
+        PurgeTable root = plan.table(plan.job().root()).orElseThrow();
+        List<String> casts = new ArrayList<>();
+        List<String> keyColumns = root.key().columns();
+        for (int i = 0; i < keyColumns.size(); i++) {
+            Column col = root.table().column(keyColumns.get(i)).orElseThrow();
+            casts.add("CAST(k.k" + (i + 1) + " AS " + col.type() + ")");
+        }
+        String left = keyColumns.size() > 1 ? "(" + job.root().keyList("c") + ")" : job.root().keyList("c");
+        return left + " IN (SELECT " + String.join(", ", casts) + " FROM "
+                + dialect.qualify(dialect.frameworkSchema(), "RUN_KEY") + " k WHERE k.run_id = p_run)";
+    }
+
+    private List<OracleViews.EdgeRow> edgeRows(PurgePlan plan) {
+        return plan.edges().stream().map(e -> {
+            String backup = switch (e.strategy()) {
+                case DELETE -> literal(plan.table(e.child()).orElseThrow().backupTable());
+                case SET_NULL -> plan.nullified().stream().filter(n -> n.edge().id() == e.id()).findFirst()
+                        .map(n -> literal(n.backupTable())).orElse("NULL");
+                case SKIP -> "NULL";
+            };
+            return new OracleViews.EdgeRow(e.id(), e.parentEdgeId().map(String::valueOf).orElse("NULL"),
+                    e.foreignKey().map(fk -> literal(fk.name())).orElse("NULL"),
+                    literal(e.parent().display()), literal(e.child().display()),
+                    e.foreignKey().map(fk -> literal(columns(fk.parentColumns()))).orElse("NULL"),
+                    e.foreignKey().map(fk -> literal(columns(fk.childColumns()))).orElse("NULL"),
+                    e.foreignKey().map(fk -> literal(fk.onDelete().sql())).orElse("NULL"),
+                    literal(e.strategy().sql()), e.depth(), e.height(), e.cycleGroup(), e.breaksCycle() ? 1 : 0,
+                    e.primary() ? 1 : 0, backup, literal(e.strategy() == Strategy.SKIP ? "skipped" : "pending"));
+        }).toList();
+    }
+
+    private String columns(List<String> names) {
+        return names.stream().map(dialect::quote).collect(Collectors.joining(", "));
+    }
+
+    /** Per application table the job touches: what the definer-rights package needs granted directly. */
+    private List<OracleViews.Grant> grants(PurgePlan plan) {
+        Map<TableName, TreeSet<String>> privileges = new TreeMap<>();
+        for (PurgeTable t : plan.tables()) {
+            TreeSet<String> p = privileges.computeIfAbsent(t.name(), k -> new TreeSet<>());
+            p.addAll(List.of("SELECT", "INSERT", "UPDATE", "DELETE"));
+            if (plan.job().backup() && t.columns().stream().anyMatch(c -> c.identity() != Identity.NONE)) {
+                p.add("ALTER"); // rollback: GENERATED ALWAYS -> BY DEFAULT and back, START WITH LIMIT VALUE
+            }
+        }
+        for (NullifiedEdge n : plan.nullified()) {
+            privileges.computeIfAbsent(n.foreignKey().child(), k -> new TreeSet<>()).addAll(List.of("SELECT", "UPDATE"));
+        }
+        for (Edge e : plan.followedEdges()) {
+            e.foreignKey().map(ForeignKey::parent).ifPresent(p -> privileges.computeIfAbsent(p, k -> new TreeSet<>())
+                    .add("SELECT"));
+        }
+        Map<TableName, String> order = new LinkedHashMap<>();
+        privileges.forEach((t, p) -> order.put(t, String.join(", ", p)));
+        return order.entrySet().stream()
+                .map(e -> new OracleViews.Grant(e.getValue(), dialect.qualify(e.getKey().schema(), e.getKey().name())))
+                .toList();
+    }
+
+    private static String literal(String value) {
+        return "'" + value.replace("'", "''") + "'";
+    }
+}

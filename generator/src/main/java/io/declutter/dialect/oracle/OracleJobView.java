@@ -1,0 +1,60 @@
+package io.declutter.dialect.oracle;
+
+import io.declutter.render.NullifyView;
+import io.declutter.render.TableView;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Oracle part of what the templates print (the dialect-neutral part is the {@link io.declutter.render.JobView}).
+ *
+ * @param pkg         the job's package, qualified and quoted ({@code DECLUTTER.TENANT_PURGE})
+ * @param pkgName     its unqualified name, as {@code END <name>;} spells it
+ * @param schemaName  the framework schema as the catalog spells it
+ * @param lockWait    seconds of every {@code FOR UPDATE WAIT} (the job's lock timeout, rounded up)
+ * @param rootFilter  condition on the root table (alias {@code c}) choosing the rows of a run
+ * @param sleep       the procedure that pauses between retries ({@code DBMS_SESSION.SLEEP} from 18c)
+ */
+public record OracleJobView(
+        String pkg,
+        String pkgName,
+        String schemaName,
+        String version,
+        boolean longIdentifiers,
+        int lockWait,
+        String rootFilter,
+        String sleep,
+        List<OracleViews.EdgeRow> edges,
+        Map<String, OracleViews.Table> tables,
+        Map<Integer, OracleViews.Nullify> nullifies,
+        List<OracleViews.Grant> grants,
+        String schedulerJob,
+        String schedulerJobName,
+        String schedulerAction,
+        String repeatInterval,
+        String windowStart,
+        long windowMinutes,
+        String windowText) {
+
+    public OracleJobView {
+        edges = List.copyOf(edges);
+        tables = Map.copyOf(tables);
+        nullifies = Map.copyOf(nullifies);
+        grants = List.copyOf(grants);
+    }
+
+    /** The Oracle facts of a closure table. */
+    public OracleViews.Table x(TableView table) {
+        OracleViews.Table t = tables.get(table.display());
+        if (t == null) {
+            throw new IllegalArgumentException("no Oracle view of " + table.display());
+        }
+        return t;
+    }
+
+    /** The Oracle facts of a SET NULL record table. */
+    public OracleViews.Nullify nx(NullifyView n) {
+        return nullifies.get(n.edgeId());
+    }
+}

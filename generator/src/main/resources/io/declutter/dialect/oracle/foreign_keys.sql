@@ -1,0 +1,28 @@
+-- Enabled foreign keys (a disabled one blocks nothing), one row per column pair: the child columns of the
+-- constraint matched by position with the columns of the primary or unique key it references. Oracle has
+-- ON DELETE CASCADE, SET NULL and (the default) NO ACTION; DEFERRABLE and INITIALLY DEFERRED are reported.
+SELECT fk.constraint_name AS constraint_name,
+       fk.owner AS child_schema,
+       fk.table_name AS child_table,
+       cc.column_name AS child_column,
+       pk.owner AS parent_schema,
+       pk.table_name AS parent_table,
+       pc.column_name AS parent_column,
+       cc.position AS position,
+       CASE fk.delete_rule WHEN 'CASCADE' THEN 'CASCADE' WHEN 'SET NULL' THEN 'SET_NULL' ELSE 'NO_ACTION' END
+           AS on_delete,
+       CASE fk.deferrable WHEN 'DEFERRABLE' THEN 1 ELSE 0 END AS deferrable,
+       CASE fk.deferred WHEN 'DEFERRED' THEN 1 ELSE 0 END AS initially_deferred
+  FROM all_constraints fk
+  JOIN all_constraints pk ON pk.owner = fk.r_owner AND pk.constraint_name = fk.r_constraint_name
+  JOIN all_cons_columns cc
+    ON cc.owner = fk.owner AND cc.constraint_name = fk.constraint_name AND cc.table_name = fk.table_name
+  JOIN all_cons_columns pc
+    ON pc.owner = pk.owner AND pc.constraint_name = pk.constraint_name AND pc.table_name = pk.table_name
+   AND pc.position = cc.position
+  JOIN all_users u ON u.username = fk.owner
+ WHERE fk.constraint_type = 'R'
+   AND fk.status = 'ENABLED'
+   AND u.oracle_maintained = 'N'
+   AND fk.owner <> 'DECLUTTER'
+ ORDER BY 2, 3, 1, 8

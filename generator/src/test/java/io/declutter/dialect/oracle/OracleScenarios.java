@@ -1,0 +1,95 @@
+package io.declutter.dialect.oracle;
+
+import io.declutter.dialect.Resources;
+import io.declutter.graph.PlanBuilder;
+import io.declutter.introspect.RecordedCatalog;
+import io.declutter.model.Catalog;
+import io.declutter.model.Job;
+import io.declutter.model.PurgePlan;
+import io.declutter.model.TableName;
+import io.declutter.render.GeneratedFile;
+
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** The Oracle schemas and jobs the tests generate: the demo and the hard schemas, from recorded catalogs. */
+final class OracleScenarios {
+
+    private OracleScenarios() {
+    }
+
+    /** A job and the catalog it is generated from, for one target version. */
+    record Scenario(String name, String catalog, Job job, OracleDialect dialect) {
+
+        Catalog readCatalog() {
+            return RecordedCatalog.read(catalogDir(catalog), dialect);
+        }
+
+        PurgePlan plan() {
+            Catalog c = readCatalog();
+            return new PlanBuilder(c, OracleNames.resolve(job, c), dialect.maxIdentifierBytes()).build();
+        }
+
+        List<GeneratedFile> generate() {
+            return new OracleGenerator(dialect).generate(plan());
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    /** The hard schema's table whose name is at Oracle's 128-byte limit (12.2 and later). */
+    static final String LONG_TABLE = ("SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_" + "X".repeat(200))
+            .substring(0, 128);
+
+    static Path catalogDir(String name) {
+        String resource = name.equals("demo") ? "/sql/demo/oracle/catalog/tables.tsv"
+                : "/io/declutter/dialect/oracle/catalog/" + name + "/tables.tsv";
+        try {
+            return Path.of(OracleScenarios.class.getResource(resource).toURI()).getParent();
+        } catch (URISyntaxException | NullPointerException e) {
+            throw new IllegalStateException("recorded catalog " + name + " is missing (" + resource + ")", e);
+        }
+    }
+
+    static Job job(String name, String root, String predicate, boolean backup, List<String> excluded) {
+        return new Job(name, table(root), Optional.ofNullable(predicate), 1000, backup,
+                excluded.stream().map(OracleScenarios::table).toList(), Duration.ofSeconds(5), Duration.ofMinutes(10));
+    }
+
+    static TableName table(String qualified) {
+        int dot = qualified.indexOf('.');
+        return new TableName(qualified.substring(0, dot), qualified.substring(dot + 1));
+    }
+
+    /** The demo's job as sql/demo/oracle/tenant_purge.yaml gives it (names written in lower case, as a DBA would). */
+    static Job demoJob() {
+        return job("tenant_purge", "app.tenants",
+                "status = 'closed' AND closed_at < SYSTIMESTAMP - INTERVAL '90' DAY", true, List.of());
+    }
+
+    static List<Scenario> all() {
+        OracleDialect v19 = OracleDialect.latest();
+        OracleDialect v121 = OracleDialect.forVersion("12.1");
+        return List.of(
+                new Scenario("demo 19c", "demo", demoJob(), v19),
+                new Scenario("demo 12.1 (30-byte names)", "demo", demoJob(), v121),
+                new Scenario("demo, keys at run time, no backup", "demo",
+                        job("tenant_keys", "app.tenants", null, false, List.of("app.audit_events")), v19),
+                new Scenario("hard 19c", "hard", job("hard_purge", "hard.accounts", "status = 'closed'", true,
+                        List.of()), v19),
+                new Scenario("hard 12.1 (30-byte names)", "hard", job("hard_purge_with_a_long_job_nam", "hard.accounts",
+                        "status = 'closed'", true, List.of("HARD." + LONG_TABLE)), v121),
+                new Scenario("hard, composite root keys at run time", "hard",
+                        job("order_purge", "HARD.ORDERS", null, true, List.of()), v19));
+    }
+
+    static String text(String resource) {
+        return Resources.text(OracleScenarios.class, resource);
+    }
+}

@@ -1,0 +1,68 @@
+package io.declutter.dialect.oracle;
+
+import net.sourceforge.pmd.lang.LanguageProcessor;
+import net.sourceforge.pmd.lang.LanguageProcessorRegistry;
+import net.sourceforge.pmd.lang.LanguageVersion;
+import net.sourceforge.pmd.lang.ast.Parser;
+import net.sourceforge.pmd.lang.ast.RootNode;
+import net.sourceforge.pmd.lang.ast.SemanticErrorReporter;
+import net.sourceforge.pmd.lang.document.FileId;
+import net.sourceforge.pmd.lang.document.TextDocument;
+import net.sourceforge.pmd.lang.plsql.PLSQLLanguageModule;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * PMD's PL/SQL parser (net.sourceforge.pmd:pmd-plsql), the syntax check of every generated Oracle file: the
+ * file as a whole (SQL*Plus script: statements ended by a line holding "/"), and each DDL statement held in
+ * a {@code q'[...]'} literal for EXECUTE IMMEDIATE, parsed on its own.
+ */
+public final class PlsqlParser implements AutoCloseable {
+
+    private static final Pattern Q_LITERAL = Pattern.compile("q'\\[(.*?)]'", Pattern.DOTALL);
+
+    private final PLSQLLanguageModule module = PLSQLLanguageModule.getInstance();
+    private final LanguageVersion version = module.getDefaultVersion();
+    private final LanguageProcessor processor = module.createProcessor(module.newPropertyBundle());
+    private final LanguageProcessorRegistry registry = LanguageProcessorRegistry.singleton(processor);
+
+    /** The parse error of {@code text}, if any. */
+    public Optional<String> error(String name, String text) {
+        Parser.ParserTask task = new Parser.ParserTask(
+                TextDocument.readOnlyString(text, FileId.fromPathLikeString(name), version),
+                SemanticErrorReporter.noop(), registry);
+        try {
+            RootNode root = processor.services().getParser().parse(task);
+            return root == null ? Optional.of(name + ": no syntax tree") : Optional.empty();
+        } catch (RuntimeException e) {
+            return Optional.of(name + ": " + e.getMessage());
+        }
+    }
+
+    /** Parse errors of a generated file and of the SQL statements in its {@code q'[...]'} literals. */
+    public List<String> errors(String name, String text) {
+        List<String> errors = new ArrayList<>();
+        error(name, text).ifPresent(errors::add);
+        Matcher m = Q_LITERAL.matcher(text);
+        int n = 0;
+        while (m.find()) {
+            String sql = m.group(1).strip();
+            n++;
+            String first = sql.split("\\s+", 2)[0].toUpperCase(java.util.Locale.ROOT);
+            if (List.of("CREATE", "ALTER", "DECLARE", "BEGIN").contains(first)) {
+                String statement = first.equals("DECLARE") || first.equals("BEGIN") ? sql + "\n/\n" : sql + "\n/\n";
+                error(name + " (literal " + n + ")", statement).ifPresent(errors::add);
+            }
+        }
+        return errors;
+    }
+
+    @Override
+    public void close() throws Exception {
+        registry.close();
+    }
+}

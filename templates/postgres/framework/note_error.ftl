@@ -1,5 +1,5 @@
 <#import "../lib.ftl" as lib>
-<@lib.header object="function ${schema}.note_error" purpose="records a failed step; a retryable one (lock or statement timeout) leaves the run running, any other marks it failed (resumable)"/>
+<@lib.header object="function ${schema}.note_error" purpose="records a failed step; a retryable one (lock or statement timeout, deadlock) leaves the run running, any other marks it failed (resumable)"/>
 CREATE OR REPLACE FUNCTION ${schema}.note_error(p_run bigint, p_edge integer, p_table text, p_action text,
                                                p_message text, p_retry boolean, p_started timestamptz)
 RETURNS void

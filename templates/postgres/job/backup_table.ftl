@@ -18,4 +18,4 @@ ALTER TABLE ${t.backup}
 -- Delete batches walk the backup of a run in sequence order.
 CREATE INDEX IF NOT EXISTS ${t.backupIndex} ON ${t.backup} (declutter_run, declutter_seq);
 
-COMMENT ON TABLE ${t.backup} IS 'declutter backup of ${t.display?replace("'", "''")} for job ${job.name}';
+COMMENT ON TABLE ${t.backup} IS ${job.literal("declutter backup of " + t.display + " for job " + job.name)};

@@ -5,7 +5,7 @@
 -- the error are in ${job.schema}.control and ${job.schema}.log, and calling it again resumes.
 CREATE OR REPLACE PROCEDURE ${job.proc('cache')}(p_run bigint)
 LANGUAGE plpgsql
-AS $proc$
+AS ${tags.proc}
 DECLARE
     v_phase     text;
     v_rows      bigint;
@@ -22,4 +22,4 @@ BEGIN
             (SELECT last_error FROM ${job.schema}.run WHERE run_id = p_run);
     END IF;
 END
-$proc$;
+${tags.proc};

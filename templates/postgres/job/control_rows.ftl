@@ -1,6 +1,6 @@
 <#import "../lib.ftl" as lib>
 <@lib.header object="control rows of job ${job.name}" purpose="the purge closure of the job: one row per foreign-key edge, with depth, height and strategy"/>
-DO $do$
+DO ${tags.block}
 BEGIN
     -- Replacing the edges of a job in the middle of a run would orphan its progress.
     IF EXISTS (SELECT 1 FROM ${job.schema}.run WHERE job = ${job.nameLiteral} AND status IN ('running', 'failed')) THEN
@@ -9,7 +9,7 @@ BEGIN
     END IF;
     DELETE FROM ${job.schema}.control WHERE job = ${job.nameLiteral};
 END
-$do$;
+${tags.block};
 
 INSERT INTO ${job.schema}.control
     (job, edge_id, parent_edge_id, constraint_name, parent_table, child_table, parent_columns, child_columns,

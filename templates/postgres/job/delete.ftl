@@ -11,7 +11,7 @@ CREATE OR REPLACE PROCEDURE ${job.proc('delete')}(
     p_batch_size integer     DEFAULT ${job.batchSize},
     p_deadline   timestamptz DEFAULT NULL)
 LANGUAGE plpgsql
-AS $proc$
+AS ${tags.proc}
 DECLARE
     v_phase     text;
     v_rows      bigint;
@@ -41,4 +41,4 @@ BEGIN
             USING HINT = 'Fix the cause and call this procedure again: the run resumes where it stopped.';
     END IF;
 END
-$proc$;
+${tags.proc};

@@ -8,4 +8,4 @@ CREATE TABLE IF NOT EXISTS ${n.backup} (
     PRIMARY KEY (declutter_run, ${n.keyList("")})
 );
 
-COMMENT ON TABLE ${n.backup} IS 'declutter: values reset through ${lib.line(n.constraint)?replace("'", "''")} for job ${job.name}';
+COMMENT ON TABLE ${n.backup} IS ${job.literal("declutter: values reset through " + lib.line(n.constraint) + " for job " + job.name)};

@@ -7,7 +7,10 @@
 -- recomputed by the database. The run ends as 'rolled back' and is never resumed.
 CREATE OR REPLACE PROCEDURE ${job.proc('rollback')}(p_run bigint)
 LANGUAGE plpgsql
-AS $proc$
+AS ${tags.proc}
+-- Every name this body writes unqualified is one of its own variables; columns of the purged tables (which may be
+-- called found, p_run, ...) are always written with their table's alias.
+#variable_conflict use_variable
 DECLARE
     v_rows    bigint;
     v_started timestamptz;
@@ -36,11 +39,11 @@ BEGIN
 <#list t.sequences as q>
     -- Keep the sequence of ${lib.line(t.display)}.${lib.line(q.name)} (if it has one) ahead of the restored values.
     PERFORM setval(s.seq, m.top)
-       FROM (SELECT pg_get_serial_sequence('${t.table?replace("'", "''")}', ${q.literal})::regclass AS seq) AS s,
-            (SELECT max(${q.name}) AS top FROM ${t.table}) AS m
+       FROM (SELECT pg_get_serial_sequence(${q.table}, ${q.literal})::regclass AS seq) AS s,
+            (SELECT max(x.${q.name}) AS top FROM ${t.table} AS x) AS m
       WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
 </#list>
-    PERFORM ${job.schema}.note_restore(p_run, ${t.primaryEdge}, '${t.display?replace("'", "''")}', v_rows, v_started);
+    PERFORM ${job.schema}.note_restore(p_run, ${t.primaryEdge}, ${job.literal(t.display)}, v_rows, v_started);
     COMMIT;
 </#list>
 <#list job.detaches as d>
@@ -63,22 +66,22 @@ BEGIN
      WHERE b.declutter_run = p_run AND ${n.keyMatch("t", "b")}
        AND ${n.restoreWhen()};
     GET DIAGNOSTICS v_rows = ROW_COUNT;
-    PERFORM ${job.schema}.note_restore(p_run, ${n.edgeId}, '${n.childDisplay?replace("'", "''")}', v_rows, v_started);
+    PERFORM ${job.schema}.note_restore(p_run, ${n.edgeId}, ${job.literal(n.childDisplay)}, v_rows, v_started);
     COMMIT;
 </#list>
 
     PERFORM ${job.schema}.finish_run(p_run, 'rolled back');
     COMMIT;
 END
-$proc$;
+${tags.proc};
 <#else>
 -- This job runs without a backup (backup: false), so its runs cannot be rolled back; the procedure says so.
 CREATE OR REPLACE PROCEDURE ${job.proc('rollback')}(p_run bigint)
 LANGUAGE plpgsql
-AS $proc$
+AS ${tags.proc}
 BEGIN
     RAISE EXCEPTION 'declutter: job % runs without a backup, so run % cannot be rolled back', ${job.nameLiteral}, p_run
         USING HINT = 'Set backup: true in the job file, regenerate and redeploy for future runs.';
 END
-$proc$;
+${tags.proc};
 </#if>

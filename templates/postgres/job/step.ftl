@@ -1,5 +1,16 @@
 <#import "../lib.ftl" as lib>
 <#macro insertBackup s indent>
+<#if !s.parent?? && job.rootPredicate?has_content>
+<#assign statement>INSERT INTO ${s.child.backup} (declutter_run, ${s.child.columnList("")})
+${indent}SELECT $1, ${s.child.columnList("c")}
+${indent}  FROM ${s.child.table} AS c
+${indent} WHERE ${job.rootFilter}
+${indent}ON CONFLICT DO NOTHING</#assign>
+${indent}-- The root predicate runs as plain SQL, as plan checked it: inside this procedure a column it names like
+${indent}-- one of the procedure's variables (found, p_run, $1...) would be ambiguous.
+${indent}EXECUTE '${statement?replace("'", "''")}'
+${indent}  USING p_run;
+<#else>
 ${indent}INSERT INTO ${s.child.backup} (declutter_run, ${s.child.columnList("")})
 ${indent}SELECT p_run, ${s.child.columnList("c")}
 ${indent}  FROM ${s.child.table} AS c
@@ -10,12 +21,14 @@ ${indent}                WHERE p.declutter_run = p_run AND ${s.parentMatch})
 ${indent} WHERE ${job.rootFilter}
 </#if>
 ${indent}ON CONFLICT DO NOTHING;
+</#if>
 </#macro>
 <@lib.header object="procedure ${job.proc('step')}" purpose="one bounded unit of work of a run: the next cache step (root to leaves), else the next delete batch (leaves to root). The runner calls it in a loop; ${job.proc('cache')} and ${job.proc('delete')} do too."/>
 --
 -- Every unit is one set-based statement per edge or per batch and ends in the control table, so a run
--- interrupted anywhere resumes where it stopped. Errors do not escape: a lock or statement timeout is
--- reported as phase 'retry', anything else marks the run failed (phase 'failed', resumable).
+-- interrupted anywhere resumes where it stopped. Errors do not escape: a lock or statement timeout, or a
+-- deadlock with an application transaction, is reported as phase 'retry', anything else marks the run
+-- failed (phase 'failed', resumable).
 --
 -- Phases returned: cache, cached (with p_cache_only), delete, retry, busy (another session works on the
 -- job), failed, done.
@@ -27,7 +40,10 @@ CREATE OR REPLACE PROCEDURE ${job.proc('step')}(
     INOUT p_rows      bigint  DEFAULT NULL,
     INOUT p_remaining bigint  DEFAULT NULL)
 LANGUAGE plpgsql
-AS $proc$
+AS ${tags.proc}
+-- Every name this body writes unqualified is one of its own variables; columns of the purged tables (which may be
+-- called found, p_run, ...) are always written with their table's alias.
+#variable_conflict use_variable
 DECLARE
     v_status  text;
     v_wm      bigint;
@@ -82,7 +98,7 @@ BEGIN
                 v_round := 0;
 <#list u.steps as s>
                 v_edge := ${s.edgeId};
-                v_table := '${s.child.display?replace("'", "''")}';
+                v_table := ${job.literal(s.child.display)};
 <@insertBackup s=s indent="                "/>
                 GET DIAGNOSTICS v_rows = ROW_COUNT;
                 PERFORM ${job.schema}.note_cache(p_run, ${s.edgeId}, v_table, v_rows, v_started, false);
@@ -117,9 +133,9 @@ BEGIN
              WHERE b.declutter_run = p_run;
             DELETE FROM ${t.backup} WHERE declutter_run = p_run;
             INSERT INTO ${t.backup} (declutter_run, ${t.columnList("")})
-            SELECT declutter_run, ${t.columnList("")}
-              FROM declutter_tree
-             ORDER BY declutter_depth DESC, declutter_seq;
+            SELECT x.declutter_run, ${t.columnList("x")}
+              FROM declutter_tree AS x
+             ORDER BY x.declutter_depth DESC, x.declutter_seq;
             DROP TABLE declutter_tree;
 </#if>
             UPDATE ${job.schema}.control SET status = 'cached', finished_at = clock_timestamp()
@@ -133,7 +149,7 @@ BEGIN
         -- Edge ${s.edgeId}: ${lib.line(s.description)}
         IF (SELECT status = 'pending' FROM ${job.schema}.control WHERE run_id = p_run AND edge_id = ${s.edgeId}) THEN
             v_edge := ${s.edgeId};
-            v_table := '${s.child.display?replace("'", "''")}';
+            v_table := ${job.literal(s.child.display)};
             v_action := 'cache';
 <@insertBackup s=s indent="            "/>
             GET DIAGNOSTICS v_rows = ROW_COUNT;
@@ -152,7 +168,7 @@ BEGIN
         -- The rows stay; record the values the database will reset when their parents are deleted.
         IF (SELECT status = 'pending' FROM ${job.schema}.control WHERE run_id = p_run AND edge_id = ${n.edgeId}) THEN
             v_edge := ${n.edgeId};
-            v_table := '${n.childDisplay?replace("'", "''")}';
+            v_table := ${job.literal(n.childDisplay)};
             v_action := 'cache';
             INSERT INTO ${n.backup} (declutter_run, ${n.storedList("")})
             SELECT p_run, ${n.storedList("c")}
@@ -183,7 +199,7 @@ BEGIN
          WHERE run_id = p_run AND edge_id = ${t.primaryEdge} AND status <> 'deleted';
         IF FOUND THEN
             v_edge := ${t.primaryEdge};
-            v_table := '${t.display?replace("'", "''")}';
+            v_table := ${job.literal(t.display)};
             v_action := 'delete';
             -- The batch: the next p_max_rows backup rows after the watermark.
             SELECT max(s.declutter_seq) INTO v_upper
@@ -206,9 +222,15 @@ BEGIN
                    JOIN ${t.backup} AS b ON ${t.keyMatch("t", "b")}
                   WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm AND b.declutter_seq <= v_upper
                     FOR UPDATE OF t;
+<#if t.catchUpRepeats>
+                -- Rows caught up in a cycle or a tree below can have children caught up only in the next round:
+                -- repeat until a round finds nothing new.
+                LOOP
+                v_round := 0;
+</#if>
 <#list t.catchUp as s>
                 v_edge := ${s.edgeId};
-                v_table := '${s.child.display?replace("'", "''")}';
+                v_table := ${job.literal(s.child.display)};
                 v_action := 'catch-up';
 <#if s.selfLoop>
                 LOOP -- late rows of the tree, and their late children, until none is left
@@ -227,14 +249,21 @@ BEGIN
                 IF v_rows > 0 THEN
                     PERFORM ${job.schema}.note_catchup(p_run, ${s.edgeId}, v_table, NULL, v_rows, v_started);
                 END IF;
+<#if t.catchUpRepeats>
+                v_round := v_round + v_rows;
+</#if>
 <#if s.selfLoop>
                 EXIT WHEN v_rows = 0;
                 END LOOP;
 </#if>
 </#list>
+<#if t.catchUpRepeats>
+                EXIT WHEN v_round = 0;
+                END LOOP;
+</#if>
 <#list t.catchUpNullifies as u>
                 v_edge := ${u.edge.edgeId};
-                v_table := '${u.edge.childDisplay?replace("'", "''")}';
+                v_table := ${job.literal(u.edge.childDisplay)};
                 v_action := 'catch-up';
                 INSERT INTO ${u.edge.backup} (declutter_run, ${u.edge.storedList("")})
                 SELECT p_run, ${u.edge.storedList("c")}
@@ -253,7 +282,20 @@ BEGIN
 </#list>
 <#list t.catchUpDeletes as d>
                 v_edge := ${d.primaryEdge};
-                v_table := '${d.display?replace("'", "''")}';
+                v_table := ${job.literal(d.display)};
+<#list d.detaches?filter(x -> !x.selfReference) as x>
+                -- Detach (edge ${x.edgeId}, ${lib.line(x.constraint)}): purged ${lib.line(x.childDisplay)} rows that point at the rows caught up in ${lib.line(d.display)}.
+                v_action := 'catch-up detach';
+                UPDATE ${x.childTable} AS c
+                   SET ${x.setNull}
+                  FROM ${d.backup} AS b
+                 WHERE b.declutter_run = p_run
+                   AND b.declutter_seq > (SELECT k.watermark FROM ${job.schema}.control AS k
+                                           WHERE k.run_id = p_run AND k.edge_id = ${d.primaryEdge})
+                   AND ${x.refMatch}
+                   AND EXISTS (SELECT 1 FROM ${x.childBackup} AS k
+                                WHERE k.declutter_run = p_run AND ${x.keyMatch("k", "c")});
+</#list>
                 v_action := 'catch-up delete';
                 SELECT max(b.declutter_seq) INTO v_round FROM ${d.backup} AS b WHERE b.declutter_run = p_run;
                 DELETE FROM ${d.table} AS t
@@ -271,7 +313,7 @@ BEGIN
                 -- Late rows of this tree caught up above go now, before their parents in the batch (their
                 -- sequence numbers lie beyond the batch; later batches find them gone).
                 v_edge := ${t.primaryEdge};
-                v_table := '${t.display?replace("'", "''")}';
+                v_table := ${job.literal(t.display)};
                 v_action := 'catch-up delete';
                 DELETE FROM ${t.table} AS t
                  USING ${t.backup} AS b
@@ -282,7 +324,7 @@ BEGIN
                 END IF;
 </#if>
                 v_edge := ${t.primaryEdge};
-                v_table := '${t.display?replace("'", "''")}';
+                v_table := ${job.literal(t.display)};
                 v_action := 'delete';
             END IF;
 </#if>
@@ -314,7 +356,9 @@ BEGIN
         p_phase := 'done';
         p_remaining := 0;
     EXCEPTION
-        WHEN lock_not_available OR query_canceled THEN
+        -- A deadlock with an application transaction (it holds a key-share lock on a batch row through a child it
+        -- inserted, and waits for another) is as transient as a lock timeout: retried, never a failed run.
+        WHEN lock_not_available OR query_canceled OR deadlock_detected THEN
             GET STACKED DIAGNOSTICS v_message = MESSAGE_TEXT;
             PERFORM ${job.schema}.note_error(p_run, v_edge, v_table, v_action, v_message, true, v_started);
             p_phase := 'retry';
@@ -328,4 +372,4 @@ BEGIN
             p_remaining := ${job.schema}.remaining(p_run);
     END;
 END
-$proc$;
+${tags.proc};

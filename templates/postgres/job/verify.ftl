@@ -5,14 +5,17 @@ RETURNS TABLE (table_name text, height integer, backup_rows bigint, present_rows
                orphan_rows bigint)
 LANGUAGE plpgsql
 STABLE
-AS $fn$
+AS ${tags.fn}
+-- Every name this body writes unqualified is one of its own variables; columns of the purged tables (which may be
+-- called found, p_run, ...) are always written with their table's alias.
+#variable_conflict use_variable
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM ${job.schema}.run AS r WHERE r.run_id = p_run AND r.job = ${job.nameLiteral}) THEN
         RAISE EXCEPTION 'declutter: run % of job % does not exist', p_run, ${job.nameLiteral};
     END IF;
     RETURN QUERY
 <#list job.tables as t>
-    SELECT '${t.display?replace("'", "''")}'::text, ${t.height},
+    SELECT ${job.literal(t.display)}::text, ${t.height},
            count(b.declutter_seq)::bigint,
            count(t.${t.key[0]})::bigint,
            (count(b.declutter_seq) - count(t.${t.key[0]}))::bigint,
@@ -32,4 +35,4 @@ BEGIN
     UNION ALL</#sep>
 </#list>;
 END
-$fn$;
+${tags.fn};

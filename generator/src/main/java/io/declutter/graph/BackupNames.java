@@ -43,6 +43,26 @@ public final class BackupNames {
         return names;
     }
 
+    /**
+     * Names of the backup tables' indexes: {@code <backup>_seq}, fitted to the limit, unless that is the name of
+     * another backup table of the job (a table {@code t} next to a table {@code t_seq}) or of another index: then
+     * a hash of the backup table's name tells it apart. Every relation a job creates gets a name of its own (a
+     * clash would make {@code CREATE ... IF NOT EXISTS} skip the second relation silently).
+     */
+    public static Map<TableName, String> indexNames(Map<TableName, String> backupNames, int maxBytes) {
+        java.util.Set<String> taken = new java.util.HashSet<>(backupNames.values());
+        Map<TableName, String> names = new java.util.TreeMap<>();
+        for (Map.Entry<TableName, String> e : new java.util.TreeMap<>(backupNames).entrySet()) {
+            String name = fit(e.getValue() + "_seq", maxBytes);
+            if (taken.contains(name)) {
+                name = withHash(e.getValue() + "_seq", e.getValue() + '\0' + "index", maxBytes);
+            }
+            taken.add(name);
+            names.put(e.getKey(), name);
+        }
+        return names;
+    }
+
     /** Returns the name unchanged when it fits, else a prefix of it plus {@code _} and a hash of the whole. */
     public static String fit(String name, int maxBytes) {
         if (bytes(name) <= maxBytes) {

@@ -34,6 +34,12 @@ import java.util.Set;
  */
 public final class PlanBuilder {
 
+    /**
+     * Columns every backup table adds to the columns of its table (see the backup_table template), and the depth a
+     * tree's backup rows are renumbered by (step template): a table column of one of these names would clash.
+     */
+    public static final List<String> BOOKKEEPING_COLUMNS = List.of("declutter_run", "declutter_seq", "declutter_depth");
+
     private final Catalog catalog;
     private final Job job;
     private final int maxIdentifierBytes;
@@ -211,6 +217,11 @@ public final class PlanBuilder {
             }
         }
         for (PurgeTable t : tables) {
+            t.table().columns().stream().map(c -> c.name()).filter(BOOKKEEPING_COLUMNS::contains).forEach(c ->
+                    findings.add(new Finding(Severity.ERROR, Kind.RESERVED_COLUMN, t.name().display(), "table "
+                            + t.name() + " has a column named " + c + ", a name the backup tables use for their own"
+                            + " bookkeeping (" + String.join(", ", BOOKKEEPING_COLUMNS) + "), so its rows cannot be"
+                            + " backed up. Rename the column, or exclude the table from the job.")));
             if (!t.table().triggers().isEmpty()) {
                 findings.add(new Finding(Severity.WARNING, Kind.TRIGGER, t.name().display(), "table " + t.name()
                         + " has triggers that fire on every purged row: " + String.join(", ", t.table().triggers())

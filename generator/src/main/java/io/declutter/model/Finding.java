@@ -14,6 +14,7 @@ public record Finding(Severity severity, Kind kind, String subject, String messa
         TRIGGER("trigger"),
         CYCLE("cycle"),
         NO_KEY("no primary key"),
+        RESERVED_COLUMN("reserved column name"),
         PARTITIONED("partitioned table");
 
         private final String label;

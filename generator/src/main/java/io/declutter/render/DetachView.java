@@ -14,7 +14,7 @@ import java.util.List;
  * @param refMatch      {@code c.fk = b.key ...}: child rows (alias c) pointing at parent backup rows (alias b)
  * @param restoreSet    {@code col = b.col, ...}
  * @param childIsNull   {@code t.col IS NULL AND ...}
- * @param backupHasRef  {@code b.col IS NOT NULL AND ...}
+ * @param backupHasRef  {@code (b.col IS NOT NULL OR ...)}: the backed-up row had a reference (a composite one may be half null)
  * @param selfReference parent and child are the same table (rows of the current batch need no detaching)
  */
 public record DetachView(int edgeId, String constraint, String childDisplay, String childTable, String childBackup,

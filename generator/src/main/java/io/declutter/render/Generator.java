@@ -61,7 +61,7 @@ public final class Generator {
         }
         for (String object : PostgresObjects.JOB) {
             objects.add(new GeneratedFile(job.name() + "/" + object + ".sql",
-                    renderer.render(folder + "/job", object, Map.of("job", job)), job.name() + "-" + object));
+                    renderBody(folder + "/job", object, job), job.name() + "-" + object));
         }
         List<GeneratedFile> files = new ArrayList<>(objects);
         files.add(new GeneratedFile("changelog.xml",
@@ -69,5 +69,32 @@ public final class Generator {
         files.add(new GeneratedFile("install.sql",
                 renderer.render(folder, "install", Map.of("job", job, "files", objects)), null));
         return files;
+    }
+
+    /**
+     * Renders an object whose body is dollar-quoted ({@code $proc$}, {@code $fn$}, {@code $do$}) with tags that occur
+     * nowhere else in it: a table, column or constraint name holding {@code $proc$} would otherwise end the body
+     * early (the rest becoming SQL of its own). The usual tags are kept whenever they are free, so the output only
+     * changes for such names; otherwise a numbered tag ({@code $proc1$}, ...) is taken, the first one that is free.
+     */
+    private String renderBody(String folder, String object, JobView job) {
+        for (int i = 0; ; i++) {
+            String suffix = i == 0 ? "" : Integer.toString(i);
+            Map<String, String> tags = Map.of("proc", "$proc" + suffix + "$", "fn", "$fn" + suffix + "$",
+                    "block", "$do" + suffix + "$");
+            String out = renderer.render(folder, object, Map.of("job", job, "tags", tags));
+            // each tag opens and closes at most one body: anything beyond that comes from a name
+            if (tags.values().stream().allMatch(tag -> occurrences(out, tag) == 0 || occurrences(out, tag) == 2)) {
+                return out;
+            }
+        }
+    }
+
+    private static int occurrences(String text, String tag) {
+        int n = 0;
+        for (int at = text.indexOf(tag); at >= 0; at = text.indexOf(tag, at + 1)) {
+            n++;
+        }
+        return n;
     }
 }

@@ -52,6 +52,11 @@ public record JobView(
                 .toList();
     }
 
+    /** {@code text} as a SQL string literal (for names in log rows and comments). */
+    public String literal(String text) {
+        return Sql.literal(text);
+    }
+
     /** Qualified, quoted name of one of the job's procedures, e.g. {@code declutter.tenant_purge_step}. */
     public String proc(String suffix) {
         return schema + "." + name + "_" + suffix;

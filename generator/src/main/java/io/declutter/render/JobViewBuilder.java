@@ -28,10 +28,14 @@ public final class JobViewBuilder {
     private final Dialect dialect;
     private final PurgePlan plan;
     private final Map<TableName, TableView> views = new HashMap<>();
+    private final Map<TableName, String> indexNames;
 
     public JobViewBuilder(Dialect dialect, PurgePlan plan) {
         this.dialect = dialect;
         this.plan = plan;
+        Map<TableName, String> backupNames = new HashMap<>();
+        plan.tables().forEach(t -> backupNames.put(t.name(), t.backupTable()));
+        this.indexNames = BackupNames.indexNames(backupNames, dialect.maxIdentifierBytes());
     }
 
     public JobView build() {
@@ -84,7 +88,7 @@ public final class JobViewBuilder {
         String backupName = t.backupTable();
         return new TableView(t.name().display(), dialect.qualify(t.name().schema(), t.name().name()),
                 dialect.qualify(dialect.frameworkSchema(), backupName), backupName,
-                dialect.quote(BackupNames.fit(backupName + "_seq", dialect.maxIdentifierBytes())),
+                dialect.quote(indexNames.get(t.name())),
                 t.height(), t.primaryEdge(), t.cycleGroup(), columns, quoted(t.key().columns()),
                 t.table().columns().stream().anyMatch(c -> c.identity() == Identity.ALWAYS), detaches,
                 quoted(detachedColumns(t)), catchUp, catchUpNullifies, catchUpDeletes, sequences(t),
@@ -110,8 +114,16 @@ public final class JobViewBuilder {
         return t.columns().stream()
                 .filter(c -> INTEGER_TYPES.contains(c.type()))
                 .filter(c -> c.identity() != Identity.NONE || t.key().columns().contains(c.name()))
-                .map(c -> new SequenceView(dialect.quote(c.name()), Sql.literal(c.name())))
+                .map(c -> new SequenceView(dialect.quote(c.name()), Sql.literal(c.name()), tableText(t.name())))
                 .toList();
+    }
+
+    private String tableText(TableName t) {
+        String qualified = dialect.qualify(t.schema(), t.name());
+        if (!qualified.contains("U&\"")) {
+            return Sql.literal(qualified);
+        }
+        return "format('%I.%I', " + Sql.literal(t.schema()) + ", " + Sql.literal(t.name()) + ")";
     }
 
     /** Cycle-breaking edges whose parent is this table: its deletes must detach the rows pointing at it. */
@@ -132,8 +144,20 @@ public final class JobViewBuilder {
                 Sql.match("c", childCols, "b", parentCols),
                 childCols.stream().map(c -> c + " = b." + c).collect(Collectors.joining(", ")),
                 childCols.stream().map(c -> "t." + c + " IS NULL").collect(Collectors.joining(" AND ")),
-                childCols.stream().map(c -> "b." + c + " IS NOT NULL").collect(Collectors.joining(" AND ")),
+                backupHasRef(childCols),
                 fk.selfReference());
+    }
+
+    /**
+     * Whether a backed-up row had a reference to put back: any of the columns not null. A composite foreign key can
+     * be half null (MATCH SIMPLE leaves it unchecked); rollback inserts detached columns as null, so such a row must
+     * be re-attached too, or it would come back with its non-null half lost.
+     */
+    private static String backupHasRef(List<String> childCols) {
+        if (childCols.size() == 1) {
+            return "b." + childCols.get(0) + " IS NOT NULL";
+        }
+        return childCols.stream().map(c -> "b." + c + " IS NOT NULL").collect(Collectors.joining(" OR ", "(", ")"));
     }
 
     /**
@@ -179,8 +203,13 @@ public final class JobViewBuilder {
                 .toList();
     }
 
+    /**
+     * The finished tables whose caught-up rows are deleted before a batch of {@code table}, with their detaches: a
+     * purged row not deleted yet (of {@code table}, or higher) may point at a caught-up row through a cycle-breaking
+     * foreign key, and must be detached before that row goes.
+     */
     private List<TableView> catchUpDeletes(PurgeTable table, Map<TableName, TableView> plain) {
-        return finishedBelow(table).stream().map(t -> plain.get(t.name())).toList();
+        return finishedBelow(table).stream().map(t -> tableView(t, detaches(t), List.of(), List.of(), List.of())).toList();
     }
 
     /** Columns of a table that cycle-breaking edges detach: rollback inserts them as null, then re-attaches. */
@@ -219,7 +248,7 @@ public final class JobViewBuilder {
             result.add(new DetachView(n.edge().id(), n.foreignKey().name(), view.display(), view.table(), view.backup(),
                     view.key(), "", "", q.stream().map(c -> c + " = b." + c).collect(Collectors.joining(", ")),
                     q.stream().map(c -> "t." + c + " IS NULL").collect(Collectors.joining(" AND ")),
-                    q.stream().map(c -> "b." + c + " IS NOT NULL").collect(Collectors.joining(" AND ")), false));
+                    backupHasRef(q), false));
         }
         return result;
     }

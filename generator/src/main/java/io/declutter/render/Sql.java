@@ -9,8 +9,14 @@ final class Sql {
     private Sql() {
     }
 
-    /** A string literal: single quotes doubled. */
+    /**
+     * A string literal: single quotes doubled. Text with control characters (a name holding a line break) is written
+     * {@code U&'...'} with them escaped, so that no line-ending conversion (Liquibase removes every CR) changes it.
+     */
     static String literal(String value) {
+        if (io.declutter.dialect.postgres.PostgresDialect.hasControlCharacter(value)) {
+            return "U&'" + io.declutter.dialect.postgres.PostgresDialect.unicodeEscaped(value.replace("'", "''")) + "'";
+        }
         return "'" + value.replace("'", "''") + "'";
     }
 

@@ -53,6 +53,23 @@ public record TableView(
         sequences = List.copyOf(sequences);
     }
 
+    /**
+     * Whether the catch-up statements must be repeated to a fixed point: some step reads rows caught up by itself or
+     * by a later step (a self-reference or a cycle among the finished tables), which one round cannot see. Steps that
+     * read this table's batch are left out: late rows of the table itself are detached and deleted in later batches.
+     */
+    public boolean catchUpRepeats() {
+        java.util.Set<String> written = new java.util.HashSet<>();
+        for (int i = catchUp.size() - 1; i >= 0; i--) {
+            CatchUpStepView s = catchUp.get(i);
+            written.add(s.child().table());
+            if (!s.fromBatch() && written.contains(s.parent().table())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Comma list of the backup columns, optionally prefixed with an alias. */
     public String columnList(String alias) {
         return Sql.list(backupColumns.stream().map(ColumnView::name).toList(), alias);

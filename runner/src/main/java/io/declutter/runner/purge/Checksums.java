@@ -20,7 +20,8 @@ public final class Checksums {
     public record Sum(long rows, String md5) {
         @Override
         public String toString() {
-            return rows + " rows " + md5.substring(0, 12);
+            // an empty table's md5 is "-"
+            return rows + " rows " + md5.substring(0, Math.min(12, md5.length()));
         }
     }
 

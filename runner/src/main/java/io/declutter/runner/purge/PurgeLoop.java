@@ -68,7 +68,7 @@ public final class PurgeLoop {
                                 + procs.runInfo(run).lastError() + ". Fix the cause and run again to resume.");
                     case "retry", "busy":
                         LOG.warn("run {}: {}, retrying in {} ms", run, "busy".equals(phase)
-                                ? "another session is working on the job" : "lock or statement timeout", backoff);
+                                ? "another session is working on the job" : "lock or statement timeout, or a deadlock", backoff);
                         Thread.sleep(backoff);
                         backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
                         break;

@@ -14,6 +14,9 @@
 CREATE OR REPLACE PROCEDURE declutter.tenant_purge_rollback(p_run bigint)
 LANGUAGE plpgsql
 AS $proc$
+-- Every name this body writes unqualified is one of its own variables; columns of the purged tables (which may be
+-- called found, p_run, ...) are always written with their table's alias.
+#variable_conflict use_variable
 DECLARE
     v_rows    bigint;
     v_started timestamptz;
@@ -41,7 +44,7 @@ BEGIN
     -- Keep the sequence of app.tenants.id (if it has one) ahead of the restored values.
     PERFORM setval(s.seq, m.top)
        FROM (SELECT pg_get_serial_sequence('app.tenants', 'id')::regclass AS seq) AS s,
-            (SELECT max(id) AS top FROM app.tenants) AS m
+            (SELECT max(x.id) AS top FROM app.tenants AS x) AS m
       WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
     PERFORM declutter.note_restore(p_run, 1, 'app.tenants', v_rows, v_started);
     COMMIT;
@@ -58,7 +61,7 @@ BEGIN
     -- Keep the sequence of app.users.id (if it has one) ahead of the restored values.
     PERFORM setval(s.seq, m.top)
        FROM (SELECT pg_get_serial_sequence('app.users', 'id')::regclass AS seq) AS s,
-            (SELECT max(id) AS top FROM app.users) AS m
+            (SELECT max(x.id) AS top FROM app.users AS x) AS m
       WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
     PERFORM declutter.note_restore(p_run, 7, 'app.users', v_rows, v_started);
     COMMIT;
@@ -75,7 +78,7 @@ BEGIN
     -- Keep the sequence of app.projects.id (if it has one) ahead of the restored values.
     PERFORM setval(s.seq, m.top)
        FROM (SELECT pg_get_serial_sequence('app.projects', 'id')::regclass AS seq) AS s,
-            (SELECT max(id) AS top FROM app.projects) AS m
+            (SELECT max(x.id) AS top FROM app.projects AS x) AS m
       WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
     PERFORM declutter.note_restore(p_run, 4, 'app.projects', v_rows, v_started);
     COMMIT;
@@ -92,7 +95,7 @@ BEGIN
     -- Keep the sequence of app.folders.id (if it has one) ahead of the restored values.
     PERFORM setval(s.seq, m.top)
        FROM (SELECT pg_get_serial_sequence('app.folders', 'id')::regclass AS seq) AS s,
-            (SELECT max(id) AS top FROM app.folders) AS m
+            (SELECT max(x.id) AS top FROM app.folders AS x) AS m
       WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
     PERFORM declutter.note_restore(p_run, 10, 'app.folders', v_rows, v_started);
     COMMIT;
@@ -109,7 +112,7 @@ BEGIN
     -- Keep the sequence of app.invoices.id (if it has one) ahead of the restored values.
     PERFORM setval(s.seq, m.top)
        FROM (SELECT pg_get_serial_sequence('app.invoices', 'id')::regclass AS seq) AS s,
-            (SELECT max(id) AS top FROM app.invoices) AS m
+            (SELECT max(x.id) AS top FROM app.invoices AS x) AS m
       WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
     PERFORM declutter.note_restore(p_run, 3, 'app.invoices', v_rows, v_started);
     COMMIT;
@@ -126,7 +129,7 @@ BEGIN
     -- Keep the sequence of app.documents.id (if it has one) ahead of the restored values.
     PERFORM setval(s.seq, m.top)
        FROM (SELECT pg_get_serial_sequence('app.documents', 'id')::regclass AS seq) AS s,
-            (SELECT max(id) AS top FROM app.documents) AS m
+            (SELECT max(x.id) AS top FROM app.documents AS x) AS m
       WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
     PERFORM declutter.note_restore(p_run, 16, 'app.documents', v_rows, v_started);
     COMMIT;
@@ -143,7 +146,7 @@ BEGIN
     -- Keep the sequence of app.teams.id (if it has one) ahead of the restored values.
     PERFORM setval(s.seq, m.top)
        FROM (SELECT pg_get_serial_sequence('app.teams', 'id')::regclass AS seq) AS s,
-            (SELECT max(id) AS top FROM app.teams) AS m
+            (SELECT max(x.id) AS top FROM app.teams AS x) AS m
       WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
     PERFORM declutter.note_restore(p_run, 6, 'app.teams', v_rows, v_started);
     COMMIT;
@@ -160,7 +163,7 @@ BEGIN
     -- Keep the sequence of app.tags.id (if it has one) ahead of the restored values.
     PERFORM setval(s.seq, m.top)
        FROM (SELECT pg_get_serial_sequence('app.tags', 'id')::regclass AS seq) AS s,
-            (SELECT max(id) AS top FROM app.tags) AS m
+            (SELECT max(x.id) AS top FROM app.tags AS x) AS m
       WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
     PERFORM declutter.note_restore(p_run, 5, 'app.tags', v_rows, v_started);
     COMMIT;
@@ -177,7 +180,7 @@ BEGIN
     -- Keep the sequence of app.payments.id (if it has one) ahead of the restored values.
     PERFORM setval(s.seq, m.top)
        FROM (SELECT pg_get_serial_sequence('app.payments', 'id')::regclass AS seq) AS s,
-            (SELECT max(id) AS top FROM app.payments) AS m
+            (SELECT max(x.id) AS top FROM app.payments AS x) AS m
       WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
     PERFORM declutter.note_restore(p_run, 9, 'app.payments', v_rows, v_started);
     COMMIT;
@@ -194,12 +197,12 @@ BEGIN
     -- Keep the sequence of app.document_versions.document_id (if it has one) ahead of the restored values.
     PERFORM setval(s.seq, m.top)
        FROM (SELECT pg_get_serial_sequence('app.document_versions', 'document_id')::regclass AS seq) AS s,
-            (SELECT max(document_id) AS top FROM app.document_versions) AS m
+            (SELECT max(x.document_id) AS top FROM app.document_versions AS x) AS m
       WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
     -- Keep the sequence of app.document_versions.version_no (if it has one) ahead of the restored values.
     PERFORM setval(s.seq, m.top)
        FROM (SELECT pg_get_serial_sequence('app.document_versions', 'version_no')::regclass AS seq) AS s,
-            (SELECT max(version_no) AS top FROM app.document_versions) AS m
+            (SELECT max(x.version_no) AS top FROM app.document_versions AS x) AS m
       WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
     PERFORM declutter.note_restore(p_run, 23, 'app.document_versions', v_rows, v_started);
     COMMIT;
@@ -216,12 +219,12 @@ BEGIN
     -- Keep the sequence of app.team_members.team_id (if it has one) ahead of the restored values.
     PERFORM setval(s.seq, m.top)
        FROM (SELECT pg_get_serial_sequence('app.team_members', 'team_id')::regclass AS seq) AS s,
-            (SELECT max(team_id) AS top FROM app.team_members) AS m
+            (SELECT max(x.team_id) AS top FROM app.team_members AS x) AS m
       WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
     -- Keep the sequence of app.team_members.user_id (if it has one) ahead of the restored values.
     PERFORM setval(s.seq, m.top)
        FROM (SELECT pg_get_serial_sequence('app.team_members', 'user_id')::regclass AS seq) AS s,
-            (SELECT max(user_id) AS top FROM app.team_members) AS m
+            (SELECT max(x.user_id) AS top FROM app.team_members AS x) AS m
       WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
     PERFORM declutter.note_restore(p_run, 12, 'app.team_members', v_rows, v_started);
     COMMIT;
@@ -238,7 +241,7 @@ BEGIN
     -- Keep the sequence of app.refunds.id (if it has one) ahead of the restored values.
     PERFORM setval(s.seq, m.top)
        FROM (SELECT pg_get_serial_sequence('app.refunds', 'id')::regclass AS seq) AS s,
-            (SELECT max(id) AS top FROM app.refunds) AS m
+            (SELECT max(x.id) AS top FROM app.refunds AS x) AS m
       WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
     PERFORM declutter.note_restore(p_run, 19, 'app.refunds', v_rows, v_started);
     COMMIT;
@@ -255,7 +258,7 @@ BEGIN
     -- Keep the sequence of app.invoice_lines.id (if it has one) ahead of the restored values.
     PERFORM setval(s.seq, m.top)
        FROM (SELECT pg_get_serial_sequence('app.invoice_lines', 'id')::regclass AS seq) AS s,
-            (SELECT max(id) AS top FROM app.invoice_lines) AS m
+            (SELECT max(x.id) AS top FROM app.invoice_lines AS x) AS m
       WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
     PERFORM declutter.note_restore(p_run, 8, 'app.invoice_lines', v_rows, v_started);
     COMMIT;
@@ -272,12 +275,12 @@ BEGIN
     -- Keep the sequence of app.document_tags.document_id (if it has one) ahead of the restored values.
     PERFORM setval(s.seq, m.top)
        FROM (SELECT pg_get_serial_sequence('app.document_tags', 'document_id')::regclass AS seq) AS s,
-            (SELECT max(document_id) AS top FROM app.document_tags) AS m
+            (SELECT max(x.document_id) AS top FROM app.document_tags AS x) AS m
       WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
     -- Keep the sequence of app.document_tags.tag_id (if it has one) ahead of the restored values.
     PERFORM setval(s.seq, m.top)
        FROM (SELECT pg_get_serial_sequence('app.document_tags', 'tag_id')::regclass AS seq) AS s,
-            (SELECT max(tag_id) AS top FROM app.document_tags) AS m
+            (SELECT max(x.tag_id) AS top FROM app.document_tags AS x) AS m
       WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
     PERFORM declutter.note_restore(p_run, 11, 'app.document_tags', v_rows, v_started);
     COMMIT;
@@ -294,7 +297,7 @@ BEGIN
     -- Keep the sequence of app.comments.id (if it has one) ahead of the restored values.
     PERFORM setval(s.seq, m.top)
        FROM (SELECT pg_get_serial_sequence('app.comments', 'id')::regclass AS seq) AS s,
-            (SELECT max(id) AS top FROM app.comments) AS m
+            (SELECT max(x.id) AS top FROM app.comments AS x) AS m
       WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
     PERFORM declutter.note_restore(p_run, 15, 'app.comments', v_rows, v_started);
     COMMIT;
@@ -311,7 +314,7 @@ BEGIN
     -- Keep the sequence of app.audit_events.id (if it has one) ahead of the restored values.
     PERFORM setval(s.seq, m.top)
        FROM (SELECT pg_get_serial_sequence('app.audit_events', 'id')::regclass AS seq) AS s,
-            (SELECT max(id) AS top FROM app.audit_events) AS m
+            (SELECT max(x.id) AS top FROM app.audit_events AS x) AS m
       WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
     PERFORM declutter.note_restore(p_run, 2, 'app.audit_events', v_rows, v_started);
     COMMIT;
@@ -328,7 +331,7 @@ BEGIN
     -- Keep the sequence of app.api_keys.id (if it has one) ahead of the restored values.
     PERFORM setval(s.seq, m.top)
        FROM (SELECT pg_get_serial_sequence('app.api_keys', 'id')::regclass AS seq) AS s,
-            (SELECT max(id) AS top FROM app.api_keys) AS m
+            (SELECT max(x.id) AS top FROM app.api_keys AS x) AS m
       WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
     PERFORM declutter.note_restore(p_run, 13, 'app.api_keys', v_rows, v_started);
     COMMIT;

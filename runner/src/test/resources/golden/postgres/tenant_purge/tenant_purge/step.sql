@@ -9,8 +9,9 @@
 -- ============================================================================
 --
 -- Every unit is one set-based statement per edge or per batch and ends in the control table, so a run
--- interrupted anywhere resumes where it stopped. Errors do not escape: a lock or statement timeout is
--- reported as phase 'retry', anything else marks the run failed (phase 'failed', resumable).
+-- interrupted anywhere resumes where it stopped. Errors do not escape: a lock or statement timeout, or a
+-- deadlock with an application transaction, is reported as phase 'retry', anything else marks the run
+-- failed (phase 'failed', resumable).
 --
 -- Phases returned: cache, cached (with p_cache_only), delete, retry, busy (another session works on the
 -- job), failed, done.
@@ -23,6 +24,9 @@ CREATE OR REPLACE PROCEDURE declutter.tenant_purge_step(
     INOUT p_remaining bigint  DEFAULT NULL)
 LANGUAGE plpgsql
 AS $proc$
+-- Every name this body writes unqualified is one of its own variables; columns of the purged tables (which may be
+-- called found, p_run, ...) are always written with their table's alias.
+#variable_conflict use_variable
 DECLARE
     v_status  text;
     v_wm      bigint;
@@ -70,11 +74,14 @@ BEGIN
             v_edge := 1;
             v_table := 'app.tenants';
             v_action := 'cache';
-            INSERT INTO declutter.bk_tenant_purge_tenants (declutter_run, id, name, status, closed_at, country_code, plan_id, created_at)
-            SELECT p_run, c.id, c.name, c.status, c.closed_at, c.country_code, c.plan_id, c.created_at
+            -- The root predicate runs as plain SQL, as plan checked it: inside this procedure a column it names like
+            -- one of the procedure's variables (found, p_run, $1...) would be ambiguous.
+            EXECUTE 'INSERT INTO declutter.bk_tenant_purge_tenants (declutter_run, id, name, status, closed_at, country_code, plan_id, created_at)
+            SELECT $1, c.id, c.name, c.status, c.closed_at, c.country_code, c.plan_id, c.created_at
               FROM app.tenants AS c
-             WHERE (status = 'closed' AND closed_at < now() - interval '90 days')
-            ON CONFLICT DO NOTHING;
+             WHERE (status = ''closed'' AND closed_at < now() - interval ''90 days'')
+            ON CONFLICT DO NOTHING'
+              USING p_run;
             GET DIAGNOSTICS v_rows = ROW_COUNT;
             PERFORM declutter.note_cache(p_run, 1, v_table, v_rows, v_started, true);
             p_phase := 'cache';
@@ -1455,6 +1462,10 @@ BEGIN
                    JOIN declutter.bk_tenant_purge_projects AS b ON t.id = b.id
                   WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm AND b.declutter_seq <= v_upper
                     FOR UPDATE OF t;
+                -- Rows caught up in a cycle or a tree below can have children caught up only in the next round:
+                -- repeat until a round finds nothing new.
+                LOOP
+                v_round := 0;
                 v_edge := 10;
                 v_table := 'app.folders';
                 v_action := 'catch-up';
@@ -1470,6 +1481,7 @@ BEGIN
                 IF v_rows > 0 THEN
                     PERFORM declutter.note_catchup(p_run, 10, v_table, NULL, v_rows, v_started);
                 END IF;
+                v_round := v_round + v_rows;
                 v_edge := 21;
                 v_table := 'app.folders';
                 v_action := 'catch-up';
@@ -1487,6 +1499,7 @@ BEGIN
                 IF v_rows > 0 THEN
                     PERFORM declutter.note_catchup(p_run, 21, v_table, NULL, v_rows, v_started);
                 END IF;
+                v_round := v_round + v_rows;
                 v_edge := 20;
                 v_table := 'app.documents';
                 v_action := 'catch-up';
@@ -1504,6 +1517,7 @@ BEGIN
                 IF v_rows > 0 THEN
                     PERFORM declutter.note_catchup(p_run, 20, v_table, NULL, v_rows, v_started);
                 END IF;
+                v_round := v_round + v_rows;
                 v_edge := 22;
                 v_table := 'app.document_tags';
                 v_action := 'catch-up';
@@ -1521,6 +1535,7 @@ BEGIN
                 IF v_rows > 0 THEN
                     PERFORM declutter.note_catchup(p_run, 22, v_table, NULL, v_rows, v_started);
                 END IF;
+                v_round := v_round + v_rows;
                 v_edge := 23;
                 v_table := 'app.document_versions';
                 v_action := 'catch-up';
@@ -1538,6 +1553,7 @@ BEGIN
                 IF v_rows > 0 THEN
                     PERFORM declutter.note_catchup(p_run, 23, v_table, NULL, v_rows, v_started);
                 END IF;
+                v_round := v_round + v_rows;
                 v_edge := 24;
                 v_table := 'app.comments';
                 v_action := 'catch-up';
@@ -1555,6 +1571,9 @@ BEGIN
                 IF v_rows > 0 THEN
                     PERFORM declutter.note_catchup(p_run, 24, v_table, NULL, v_rows, v_started);
                 END IF;
+                v_round := v_round + v_rows;
+                EXIT WHEN v_round = 0;
+                END LOOP;
                 v_edge := 15;
                 v_table := 'app.comments';
                 v_action := 'catch-up delete';
@@ -1665,6 +1684,10 @@ BEGIN
                    JOIN declutter.bk_tenant_purge_users AS b ON t.id = b.id
                   WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm AND b.declutter_seq <= v_upper
                     FOR UPDATE OF t;
+                -- Rows caught up in a cycle or a tree below can have children caught up only in the next round:
+                -- repeat until a round finds nothing new.
+                LOOP
+                v_round := 0;
                 v_edge := 13;
                 v_table := 'app.api_keys';
                 v_action := 'catch-up';
@@ -1680,6 +1703,7 @@ BEGIN
                 IF v_rows > 0 THEN
                     PERFORM declutter.note_catchup(p_run, 13, v_table, NULL, v_rows, v_started);
                 END IF;
+                v_round := v_round + v_rows;
                 v_edge := 14;
                 v_table := 'app.audit_events';
                 v_action := 'catch-up';
@@ -1695,6 +1719,7 @@ BEGIN
                 IF v_rows > 0 THEN
                     PERFORM declutter.note_catchup(p_run, 14, v_table, NULL, v_rows, v_started);
                 END IF;
+                v_round := v_round + v_rows;
                 v_edge := 15;
                 v_table := 'app.comments';
                 v_action := 'catch-up';
@@ -1710,6 +1735,7 @@ BEGIN
                 IF v_rows > 0 THEN
                     PERFORM declutter.note_catchup(p_run, 15, v_table, NULL, v_rows, v_started);
                 END IF;
+                v_round := v_round + v_rows;
                 v_edge := 16;
                 v_table := 'app.documents';
                 v_action := 'catch-up';
@@ -1725,6 +1751,7 @@ BEGIN
                 IF v_rows > 0 THEN
                     PERFORM declutter.note_catchup(p_run, 16, v_table, NULL, v_rows, v_started);
                 END IF;
+                v_round := v_round + v_rows;
                 v_edge := 17;
                 v_table := 'app.projects';
                 v_action := 'catch-up';
@@ -1740,6 +1767,7 @@ BEGIN
                 IF v_rows > 0 THEN
                     PERFORM declutter.note_catchup(p_run, 17, v_table, NULL, v_rows, v_started);
                 END IF;
+                v_round := v_round + v_rows;
                 v_edge := 18;
                 v_table := 'app.team_members';
                 v_action := 'catch-up';
@@ -1755,6 +1783,7 @@ BEGIN
                 IF v_rows > 0 THEN
                     PERFORM declutter.note_catchup(p_run, 18, v_table, NULL, v_rows, v_started);
                 END IF;
+                v_round := v_round + v_rows;
                 v_edge := 10;
                 v_table := 'app.folders';
                 v_action := 'catch-up';
@@ -1772,6 +1801,7 @@ BEGIN
                 IF v_rows > 0 THEN
                     PERFORM declutter.note_catchup(p_run, 10, v_table, NULL, v_rows, v_started);
                 END IF;
+                v_round := v_round + v_rows;
                 v_edge := 21;
                 v_table := 'app.folders';
                 v_action := 'catch-up';
@@ -1789,6 +1819,7 @@ BEGIN
                 IF v_rows > 0 THEN
                     PERFORM declutter.note_catchup(p_run, 21, v_table, NULL, v_rows, v_started);
                 END IF;
+                v_round := v_round + v_rows;
                 v_edge := 20;
                 v_table := 'app.documents';
                 v_action := 'catch-up';
@@ -1806,6 +1837,7 @@ BEGIN
                 IF v_rows > 0 THEN
                     PERFORM declutter.note_catchup(p_run, 20, v_table, NULL, v_rows, v_started);
                 END IF;
+                v_round := v_round + v_rows;
                 v_edge := 22;
                 v_table := 'app.document_tags';
                 v_action := 'catch-up';
@@ -1823,6 +1855,7 @@ BEGIN
                 IF v_rows > 0 THEN
                     PERFORM declutter.note_catchup(p_run, 22, v_table, NULL, v_rows, v_started);
                 END IF;
+                v_round := v_round + v_rows;
                 v_edge := 23;
                 v_table := 'app.document_versions';
                 v_action := 'catch-up';
@@ -1840,6 +1873,7 @@ BEGIN
                 IF v_rows > 0 THEN
                     PERFORM declutter.note_catchup(p_run, 23, v_table, NULL, v_rows, v_started);
                 END IF;
+                v_round := v_round + v_rows;
                 v_edge := 24;
                 v_table := 'app.comments';
                 v_action := 'catch-up';
@@ -1857,6 +1891,9 @@ BEGIN
                 IF v_rows > 0 THEN
                     PERFORM declutter.note_catchup(p_run, 24, v_table, NULL, v_rows, v_started);
                 END IF;
+                v_round := v_round + v_rows;
+                EXIT WHEN v_round = 0;
+                END LOOP;
                 v_edge := 13;
                 v_table := 'app.api_keys';
                 v_action := 'catch-up delete';
@@ -2023,6 +2060,10 @@ BEGIN
                    JOIN declutter.bk_tenant_purge_tenants AS b ON t.id = b.id
                   WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm AND b.declutter_seq <= v_upper
                     FOR UPDATE OF t;
+                -- Rows caught up in a cycle or a tree below can have children caught up only in the next round:
+                -- repeat until a round finds nothing new.
+                LOOP
+                v_round := 0;
                 v_edge := 2;
                 v_table := 'app.audit_events';
                 v_action := 'catch-up';
@@ -2038,6 +2079,7 @@ BEGIN
                 IF v_rows > 0 THEN
                     PERFORM declutter.note_catchup(p_run, 2, v_table, NULL, v_rows, v_started);
                 END IF;
+                v_round := v_round + v_rows;
                 v_edge := 3;
                 v_table := 'app.invoices';
                 v_action := 'catch-up';
@@ -2053,6 +2095,7 @@ BEGIN
                 IF v_rows > 0 THEN
                     PERFORM declutter.note_catchup(p_run, 3, v_table, NULL, v_rows, v_started);
                 END IF;
+                v_round := v_round + v_rows;
                 v_edge := 4;
                 v_table := 'app.projects';
                 v_action := 'catch-up';
@@ -2068,6 +2111,7 @@ BEGIN
                 IF v_rows > 0 THEN
                     PERFORM declutter.note_catchup(p_run, 4, v_table, NULL, v_rows, v_started);
                 END IF;
+                v_round := v_round + v_rows;
                 v_edge := 5;
                 v_table := 'app.tags';
                 v_action := 'catch-up';
@@ -2083,6 +2127,7 @@ BEGIN
                 IF v_rows > 0 THEN
                     PERFORM declutter.note_catchup(p_run, 5, v_table, NULL, v_rows, v_started);
                 END IF;
+                v_round := v_round + v_rows;
                 v_edge := 6;
                 v_table := 'app.teams';
                 v_action := 'catch-up';
@@ -2098,6 +2143,7 @@ BEGIN
                 IF v_rows > 0 THEN
                     PERFORM declutter.note_catchup(p_run, 6, v_table, NULL, v_rows, v_started);
                 END IF;
+                v_round := v_round + v_rows;
                 v_edge := 7;
                 v_table := 'app.users';
                 v_action := 'catch-up';
@@ -2113,6 +2159,7 @@ BEGIN
                 IF v_rows > 0 THEN
                     PERFORM declutter.note_catchup(p_run, 7, v_table, NULL, v_rows, v_started);
                 END IF;
+                v_round := v_round + v_rows;
                 v_edge := 13;
                 v_table := 'app.api_keys';
                 v_action := 'catch-up';
@@ -2130,6 +2177,7 @@ BEGIN
                 IF v_rows > 0 THEN
                     PERFORM declutter.note_catchup(p_run, 13, v_table, NULL, v_rows, v_started);
                 END IF;
+                v_round := v_round + v_rows;
                 v_edge := 14;
                 v_table := 'app.audit_events';
                 v_action := 'catch-up';
@@ -2147,6 +2195,7 @@ BEGIN
                 IF v_rows > 0 THEN
                     PERFORM declutter.note_catchup(p_run, 14, v_table, NULL, v_rows, v_started);
                 END IF;
+                v_round := v_round + v_rows;
                 v_edge := 15;
                 v_table := 'app.comments';
                 v_action := 'catch-up';
@@ -2164,6 +2213,7 @@ BEGIN
                 IF v_rows > 0 THEN
                     PERFORM declutter.note_catchup(p_run, 15, v_table, NULL, v_rows, v_started);
                 END IF;
+                v_round := v_round + v_rows;
                 v_edge := 16;
                 v_table := 'app.documents';
                 v_action := 'catch-up';
@@ -2181,6 +2231,7 @@ BEGIN
                 IF v_rows > 0 THEN
                     PERFORM declutter.note_catchup(p_run, 16, v_table, NULL, v_rows, v_started);
                 END IF;
+                v_round := v_round + v_rows;
                 v_edge := 17;
                 v_table := 'app.projects';
                 v_action := 'catch-up';
@@ -2198,6 +2249,7 @@ BEGIN
                 IF v_rows > 0 THEN
                     PERFORM declutter.note_catchup(p_run, 17, v_table, NULL, v_rows, v_started);
                 END IF;
+                v_round := v_round + v_rows;
                 v_edge := 18;
                 v_table := 'app.team_members';
                 v_action := 'catch-up';
@@ -2215,6 +2267,7 @@ BEGIN
                 IF v_rows > 0 THEN
                     PERFORM declutter.note_catchup(p_run, 18, v_table, NULL, v_rows, v_started);
                 END IF;
+                v_round := v_round + v_rows;
                 v_edge := 10;
                 v_table := 'app.folders';
                 v_action := 'catch-up';
@@ -2232,6 +2285,7 @@ BEGIN
                 IF v_rows > 0 THEN
                     PERFORM declutter.note_catchup(p_run, 10, v_table, NULL, v_rows, v_started);
                 END IF;
+                v_round := v_round + v_rows;
                 v_edge := 21;
                 v_table := 'app.folders';
                 v_action := 'catch-up';
@@ -2249,6 +2303,7 @@ BEGIN
                 IF v_rows > 0 THEN
                     PERFORM declutter.note_catchup(p_run, 21, v_table, NULL, v_rows, v_started);
                 END IF;
+                v_round := v_round + v_rows;
                 v_edge := 20;
                 v_table := 'app.documents';
                 v_action := 'catch-up';
@@ -2266,6 +2321,7 @@ BEGIN
                 IF v_rows > 0 THEN
                     PERFORM declutter.note_catchup(p_run, 20, v_table, NULL, v_rows, v_started);
                 END IF;
+                v_round := v_round + v_rows;
                 v_edge := 8;
                 v_table := 'app.invoice_lines';
                 v_action := 'catch-up';
@@ -2283,6 +2339,7 @@ BEGIN
                 IF v_rows > 0 THEN
                     PERFORM declutter.note_catchup(p_run, 8, v_table, NULL, v_rows, v_started);
                 END IF;
+                v_round := v_round + v_rows;
                 v_edge := 9;
                 v_table := 'app.payments';
                 v_action := 'catch-up';
@@ -2300,6 +2357,7 @@ BEGIN
                 IF v_rows > 0 THEN
                     PERFORM declutter.note_catchup(p_run, 9, v_table, NULL, v_rows, v_started);
                 END IF;
+                v_round := v_round + v_rows;
                 v_edge := 22;
                 v_table := 'app.document_tags';
                 v_action := 'catch-up';
@@ -2317,6 +2375,7 @@ BEGIN
                 IF v_rows > 0 THEN
                     PERFORM declutter.note_catchup(p_run, 22, v_table, NULL, v_rows, v_started);
                 END IF;
+                v_round := v_round + v_rows;
                 v_edge := 23;
                 v_table := 'app.document_versions';
                 v_action := 'catch-up';
@@ -2334,6 +2393,7 @@ BEGIN
                 IF v_rows > 0 THEN
                     PERFORM declutter.note_catchup(p_run, 23, v_table, NULL, v_rows, v_started);
                 END IF;
+                v_round := v_round + v_rows;
                 v_edge := 11;
                 v_table := 'app.document_tags';
                 v_action := 'catch-up';
@@ -2351,6 +2411,7 @@ BEGIN
                 IF v_rows > 0 THEN
                     PERFORM declutter.note_catchup(p_run, 11, v_table, NULL, v_rows, v_started);
                 END IF;
+                v_round := v_round + v_rows;
                 v_edge := 12;
                 v_table := 'app.team_members';
                 v_action := 'catch-up';
@@ -2368,6 +2429,7 @@ BEGIN
                 IF v_rows > 0 THEN
                     PERFORM declutter.note_catchup(p_run, 12, v_table, NULL, v_rows, v_started);
                 END IF;
+                v_round := v_round + v_rows;
                 v_edge := 19;
                 v_table := 'app.refunds';
                 v_action := 'catch-up';
@@ -2385,6 +2447,7 @@ BEGIN
                 IF v_rows > 0 THEN
                     PERFORM declutter.note_catchup(p_run, 19, v_table, NULL, v_rows, v_started);
                 END IF;
+                v_round := v_round + v_rows;
                 v_edge := 24;
                 v_table := 'app.comments';
                 v_action := 'catch-up';
@@ -2402,6 +2465,9 @@ BEGIN
                 IF v_rows > 0 THEN
                     PERFORM declutter.note_catchup(p_run, 24, v_table, NULL, v_rows, v_started);
                 END IF;
+                v_round := v_round + v_rows;
+                EXIT WHEN v_round = 0;
+                END LOOP;
                 v_edge := 13;
                 v_table := 'app.api_keys';
                 v_action := 'catch-up delete';
@@ -2647,7 +2713,9 @@ BEGIN
         p_phase := 'done';
         p_remaining := 0;
     EXCEPTION
-        WHEN lock_not_available OR query_canceled THEN
+        -- A deadlock with an application transaction (it holds a key-share lock on a batch row through a child it
+        -- inserted, and waits for another) is as transient as a lock timeout: retried, never a failed run.
+        WHEN lock_not_available OR query_canceled OR deadlock_detected THEN
             GET STACKED DIAGNOSTICS v_message = MESSAGE_TEXT;
             PERFORM declutter.note_error(p_run, v_edge, v_table, v_action, v_message, true, v_started);
             p_phase := 'retry';

@@ -13,6 +13,9 @@ RETURNS TABLE (table_name text, height integer, backup_rows bigint, present_rows
 LANGUAGE plpgsql
 STABLE
 AS $fn$
+-- Every name this body writes unqualified is one of its own variables; columns of the purged tables (which may be
+-- called found, p_run, ...) are always written with their table's alias.
+#variable_conflict use_variable
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM declutter.run AS r WHERE r.run_id = p_run AND r.job = 'tenant_purge') THEN
         RAISE EXCEPTION 'declutter: run % of job % does not exist', p_run, 'tenant_purge';

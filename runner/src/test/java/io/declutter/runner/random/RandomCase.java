@@ -1,0 +1,788 @@
+package io.declutter.runner.random;
+
+import io.declutter.dialect.Dialect;
+import io.declutter.dialect.Dialects;
+import io.declutter.model.Finding;
+import io.declutter.model.Job;
+import io.declutter.model.PurgePlan;
+import io.declutter.model.TableName;
+import io.declutter.render.GeneratedFile;
+import io.declutter.render.Generator;
+import io.declutter.runner.db.ScratchDatabase;
+import io.declutter.runner.db.SqlScripts;
+import io.declutter.runner.purge.Checksums;
+import io.declutter.runner.purge.JobProcedures;
+import io.declutter.runner.purge.Planning;
+import io.declutter.runner.purge.Verification;
+import io.declutter.runner.testing.Cli;
+import io.declutter.runner.testing.ClosureOracle;
+import io.declutter.runner.testing.JobFiles;
+import io.declutter.runner.testing.TableRows;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * One random case, end to end, in a database shared with other cases: the schema {@code r<n>} of a
+ * {@link RandomSchema} with its data; the job {@code case_<n>} planned as {@code declutter plan} does (CatalogReader,
+ * PlanBuilder, the predicate checked), generated in-process and installed by running {@code install.sql} over JDBC
+ * (now and then through Liquibase, as {@code declutter deploy} does); sometimes with the root keys given at run time
+ * instead of the predicate. The purge is driven step by step through {@link JobProcedures}, with a random batch size,
+ * random interruptions (stop and resume with another batch size; the backend terminated between two steps or during
+ * one, then a new session resumes the run) and an application writing children of purged rows, between steps or in
+ * transactions running while a step runs ({@link LateRows}). Then the checks, against {@link RandomOracle} (the
+ * closure computed before the purge from the data; {@link ClosureOracle} agrees when every edge is followed) plus the
+ * late rows:
+ *
+ * <ol>
+ *   <li>invariant 1: every deleted row is in the run's backup with exactly its content (checked at a random moment
+ *       in the middle of the run, at the stop of a partial run, and at the end);</li>
+ *   <li>invariant 2: exactly the closure and the late rows are gone; every other row is unchanged, except the
+ *       columns the database resets through ON DELETE SET NULL / SET DEFAULT keys; verify reports nothing present
+ *       and no orphans; the run is done; the log has no error;</li>
+ *   <li>invariant 4: the interruptions changed nothing: one run id throughout, nothing backed up or counted twice
+ *       (backup rows and control table counts equal the expected closure);</li>
+ *   <li>invariant 5: the late rows were caught up, the run never failed (a deadlock with the application is
+ *       retried);</li>
+ *   <li>invariant 3: after the rollback (itself sometimes interrupted and called again), every table holds exactly
+ *       its rows from before the purge plus the late rows (per row, and per-table {@link Checksums}), and identity
+ *       sequences are ahead of the restored values.</li>
+ * </ol>
+ *
+ * A partial case stops the purge midway instead and rolls back from there. Everything the case created (its schema,
+ * backup tables, procedures, control and run rows) is dropped at the end, so the database serves the next case.
+ */
+final class RandomCase {
+
+    static final String FRAMEWORK = "declutter";
+    static final Dialect DIALECT = Dialects.byName("postgres");
+    private static final int MAX_STEPS = 50_000;
+    /** One generator for every case: its FreeMarker configuration caches the parsed templates. */
+    private static final Generator GENERATOR = new Generator(DIALECT);
+
+    /** What a case did, for the summary. */
+    record Outcome(long seed, int number, Set<String> features, int steps, long millis) {
+    }
+
+    private final ScratchDatabase db;
+    private final long seed;
+    private final int number;
+    private final Set<Unsupported> switches;
+    private final Random rnd;
+    private final String job;
+    private final Set<String> features = new LinkedHashSet<>();
+    /** What the driver did, for the failure message. */
+    private final StringBuilder trace = new StringBuilder();
+    private final Map<String, Long> timings = new java.util.LinkedHashMap<>();
+    private long lap = System.nanoTime();
+    private final ExecutorService background;
+
+    private RandomSchema schema;
+    private List<String> tables;
+    private ClosureOracle.Closure closure;
+    private Map<String, Map<String, String>> before;
+    /** Rows outside the closure whose SET NULL / SET DEFAULT columns the database resets: key to md5 after. */
+    private Map<String, Map<String, String>> reset = Map.of();
+    /** The application: rows inserted during the run that reference purged rows. */
+    private LateRows lateRows;
+    /** What the application committed, by table: key text to row md5 (filled when the run ends). */
+    private Map<String, Map<String, String>> late = new TreeMap<>();
+
+    /** The application's connection for transactions concurrent with a step. */
+    private Connection writer;
+    // the purge session
+    private Connection purge;
+    private int pid;
+    private JobProcedures procs;
+    private long run;
+    private int batch;
+    private boolean runtimeKeys;
+
+    RandomCase(ScratchDatabase db, long seed, int number, Set<Unsupported> switches, ExecutorService background) {
+        this.db = db;
+        this.seed = seed;
+        this.number = number;
+        this.switches = switches;
+        this.rnd = new Random(seed * 0x9E3779B97F4A7C15L + 17);
+        this.job = "case_" + number;
+        this.background = background;
+    }
+
+    /** Time spent since the previous lap, by phase (the summary adds them up). */
+    private void lap(String phase) {
+        long now = System.nanoTime();
+        timings.merge(phase, (now - lap) / 1_000_000, Long::sum);
+        lap = now;
+    }
+
+    Map<String, Long> timings() {
+        return timings;
+    }
+
+    /** Runs the case; any failure is an AssertionError or exception naming the seed (see {@link RandomPurgeTest}). */
+    Outcome run(boolean keepOnFailure) throws Exception {
+        long started = System.nanoTime();
+        schema = RandomSchema.generate(seed, number, switches);
+        features.addAll(schema.features);
+        boolean ok = false;
+        int steps = 0;
+        try (Connection admin = db.connect()) {
+            try {
+                cleanUp(admin); // what an interrupted earlier attempt of this case left, if anything
+                dump("schema.sql", schema.ddl());
+                inTransaction(admin, schema.ddl());
+                lap("ddl");
+                runtimeKeys = schema.expectedRefusal().isEmpty() && rnd.nextInt(100) < 15;
+                Job j = new Job(job, new TableName(schema.schema, schema.root().name),
+                        runtimeKeys ? Optional.empty() : Optional.of(schema.predicate),
+                        1 + rnd.nextInt(50), true, List.of(), Duration.ofSeconds(5), Duration.ofSeconds(60));
+                // what 'declutter plan' does: CatalogReader, PlanBuilder, and the predicate checked (never run)
+                PurgePlan plan = Planning.plan(admin, DIALECT, j).plan();
+                lap("plan");
+                if (schema.expectedRefusal().isPresent()) {
+                    checkRefusal(plan, schema.expectedRefusal().get());
+                    ok = true;
+                    return new Outcome(seed, number, features, 0, (System.nanoTime() - started) / 1_000_000);
+                }
+                check(plan.errors().isEmpty(), "plan has errors: " + plan.errors());
+                dump("data.sql", schema.data());
+                inTransaction(admin, schema.data());
+                lap("data");
+                List<GeneratedFile> files = GENERATOR.generate(plan);
+                String install = files.stream()
+                        .filter(f -> f.path().equals("install.sql")).map(GeneratedFile::content).findFirst().orElseThrow();
+                dump("install.sql", install);
+                lap("generate");
+                if (rnd.nextInt(100) < 5) {
+                    // now and then the way 'declutter deploy' does it: one Liquibase changeset per file
+                    features.add("deployed with Liquibase");
+                    liquibase(files);
+                } else {
+                    inTransaction(admin, install);
+                }
+                lap("install");
+                snapshot(admin);
+                lap("snapshot");
+                steps = purgeAndCheck(admin);
+                ok = true;
+            } finally {
+                closePurge();
+                if (writer != null) {
+                    writer.close();
+                }
+                if (ok || !keepOnFailure) {
+                    lap("rest");
+                    cleanUp(admin);
+                    lap("cleanup");
+                }
+            }
+        } catch (Throwable t) {
+            throw new AssertionError(describe() + "\n" + t, t);
+        }
+        return new Outcome(seed, number, features, steps, (System.nanoTime() - started) / 1_000_000);
+    }
+
+    private void liquibase(List<GeneratedFile> files) throws Exception {
+        Path dir = Files.createTempDirectory("declutter-random-" + job);
+        try (Connection c = db.connect()) {
+            io.declutter.runner.purge.Deployer.write(files, dir);
+            io.declutter.runner.purge.Deployer.liquibaseUpdate(c, dir);
+        } finally {
+            try (var paths = Files.walk(dir)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /** With {@code -Ddeclutter.random.dump=DIR}: writes what the case runs to {@code DIR/case_<n>/}, for debugging. */
+    private void dump(String file, String content) throws java.io.IOException {
+        String dir = System.getProperty("declutter.random.dump");
+        if (dir != null) {
+            Path d = Path.of(dir, job);
+            Files.createDirectories(d);
+            Files.writeString(d.resolve(file), content);
+        }
+    }
+
+    String describe() {
+        return schema + "\njob " + job + ", case seed " + seed + ", batch " + batch + ", run " + run
+                + "\nfeatures: " + features + "\ntrace: " + trace;
+    }
+
+    // ---------------------------------------------------------------------------------------------------- refusal
+
+    private void checkRefusal(PurgePlan plan, Finding.Kind kind) throws Exception {
+        check(plan.errors().stream().anyMatch(f -> f.kind() == kind), "a schema with " + switches
+                + " is expected to be refused by plan (" + kind.label() + " ERROR) but the plan has errors "
+                + plan.errors() + ". If the product supports this now, change its expectation in Unsupported.");
+        features.add("refused:" + kind.label());
+        // and through the CLI, as a DBA sees it: exit 2, nothing created
+        Path dir = Files.createTempDirectory("declutter-random");
+        try {
+            String yaml = "job: " + job + "\nroot:\n  table: " + yamlString(schema.display(schema.root()))
+                    + "\n  where: " + yamlString(schema.predicate) + "\n";
+            Path file = JobFiles.write(dir, job + ".yaml", yaml, db.url());
+            Cli.Result r = Cli.run("plan", "-j", file.toString());
+            check(r.exitCode() == 2, "declutter plan on a refused schema: " + r);
+            check(r.out().contains("ERROR"), "declutter plan names the refusal: " + r);
+        } finally {
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /** A YAML double-quoted scalar (JSON escapes). */
+    private static String yamlString(String s) {
+        StringBuilder sb = new StringBuilder("\"");
+        for (char ch : s.toCharArray()) {
+            switch (ch) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> sb.append(ch);
+            }
+        }
+        return sb.append('"').toString();
+    }
+
+    // --------------------------------------------------------------------------------------------------- snapshot
+
+    private void snapshot(Connection admin) throws SQLException {
+        tables = schema.tables.stream().map(schema::display).toList();
+        RandomOracle.Expectation expected = RandomOracle.compute(admin, schema);
+        closure = expected.closure();
+        reset = expected.reset();
+        if (schema.foreignKeys.stream().allMatch(RandomOracle::followed)) {
+            // every edge followed: the model-based oracle and the catalog-based one must agree
+            ClosureOracle.Closure catalog = ClosureOracle.compute(admin, schema.display(schema.root()), schema.predicate);
+            for (String t : tables) {
+                check(catalog.keys(t).equals(closure.keys(t)), t + ": RandomOracle and ClosureOracle disagree");
+            }
+        } else {
+            features.add("set null / set default edges");
+            if (!reset.isEmpty()) {
+                features.add("rows reset by set null / set default");
+            }
+        }
+        lateRows = new LateRows(schema, closure, number);
+        before = TableRows.of(admin, tables);
+        // The expected checksums are computed from per-row md5s; make sure that agrees with Checksums itself.
+        Map<String, Checksums.Sum> sums = Checksums.of(admin, tables.stream().map(ClosureOracle::quote).toList());
+        for (String t : tables) {
+            check(sums.get(ClosureOracle.quote(t)).equals(checksum(admin, before.get(t).values())),
+                    "checksum of " + t + " computed from its rows differs from Checksums");
+        }
+        long total = closure.total();
+        features.add(total == 0 ? "empty closure" : total < 20 ? "closure < 20 rows" : total < 100
+                ? "closure 20-99 rows" : "closure >= 100 rows");
+        if (closure.keys().values().stream().filter(k -> !k.isEmpty()).count() > 1) {
+            boolean crossTenant = false;
+            // closure rows beyond the selected roots' own: the closure is not just "same tenant"
+            for (String t : tables) {
+                if (!closure.keys(t).isEmpty() && closure.keys(t).size() < before.get(t).size()) {
+                    crossTenant = true;
+                }
+            }
+            if (crossTenant) {
+                features.add("partial tables");
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------ purge
+
+    private int purgeAndCheck(Connection admin) throws Exception {
+        int calm = rnd.nextInt(100);
+        double pInsert = closure.total() == 0 ? 0 : calm < 25 ? 0 : rnd.nextDouble() * 0.3;
+        double pStop = calm < 35 ? 0 : rnd.nextDouble() * 0.06;
+        double pKillBetween = calm < 45 ? 0 : rnd.nextDouble() * 0.05;
+        double pKillDuring = calm < 45 ? 0 : rnd.nextDouble() * 0.06;
+        double pWriter = closure.total() == 0 || calm < 40 ? 0 : rnd.nextDouble() * 0.3;
+        boolean partial = rnd.nextInt(100) < 15;
+        int estimate = (int) (closure.total() / Math.max(1, 10) + schema.foreignKeys.size() + tables.size());
+        int stopAt = partial ? 1 + rnd.nextInt(Math.max(2, estimate)) : -1;
+        int checkAt = rnd.nextInt(100) < 30 ? 1 + rnd.nextInt(Math.max(2, estimate)) : -1;
+        batch = 1 + (rnd.nextBoolean() ? rnd.nextInt(5) : rnd.nextInt(50));
+
+        writer = db.connect();
+        connectPurge();
+        run = procs.beginRun(Optional.empty(), batch);
+        trace.append("begin ").append(run).append("; ");
+        if (runtimeKeys) {
+            // 'keys: runtime': the selected root rows' keys, as text, given to the run before it starts
+            features.add("keys given at run time");
+            procs.addKeys(run, rootKeys(admin));
+        }
+        int steps = 0;
+        int busy = 0;
+        boolean done = false;
+        while (!done) {
+            check(++steps < MAX_STEPS, "no end after " + MAX_STEPS + " steps");
+            if (steps == stopAt) {
+                features.add("partial purge + rollback");
+                trace.append("partial stop at step ").append(steps).append("; ");
+                closePurge();
+                assertBackedUpSoFar(admin);
+                rollbackAndCheck(admin);
+                return steps;
+            }
+            if (steps == checkAt) {
+                assertBackedUpSoFar(admin);
+            }
+            if (rnd.nextDouble() < pInsert) {
+                lateRows.insertEach(admin, rnd, 1 + rnd.nextInt(3), trace);
+                late = lateRows.committed();
+            }
+            if (rnd.nextDouble() < pStop) {
+                features.add("stop and resume");
+                trace.append("stop; ");
+                closePurge();
+                batch = 1 + rnd.nextInt(50);
+                connectPurge();
+                resume(admin);
+            }
+            if (rnd.nextDouble() < pKillBetween) {
+                features.add("backend terminated between steps");
+                trace.append("kill between; ");
+                terminate(admin);
+                if (resumeOrFinished(admin)) {
+                    done = true;
+                    continue;
+                }
+            }
+            JobProcedures.Step step;
+            if (rnd.nextDouble() < pKillDuring) {
+                features.add("backend terminated during a step");
+                final int size = batch;
+                final long r = run;
+                final JobProcedures p = procs;
+                Future<JobProcedures.Step> f = background.submit(() -> p.step(r, size));
+                Thread.sleep(rnd.nextInt(10));
+                terminate(admin);
+                try {
+                    step = f.get(60, TimeUnit.SECONDS);
+                    trace.append("kill after step ").append(step.phase()).append("; ");
+                } catch (ExecutionException e) {
+                    trace.append("kill during step; ");
+                    step = null;
+                }
+                if (step != null && step.phase().equals("done")) {
+                    done = true;
+                    continue;
+                }
+                if (step != null && step.phase().equals("failed")) {
+                    fail("the run failed: " + lastError(admin));
+                }
+                if (resumeOrFinished(admin)) {
+                    done = true;
+                }
+                continue;
+            }
+            if (rnd.nextDouble() < pWriter) {
+                // the application writes while the step runs: its transaction may wait for the step, deadlock with
+                // it or find its parent gone; the step must never fail because of it
+                features.add("concurrent writer during a step");
+                Random writerRnd = new Random(rnd.nextLong());
+                int rows = 1 + rnd.nextInt(4);
+                Future<String> w = background.submit(() -> lateRows.transaction(writer, writerRnd, rows));
+                Thread.sleep(rnd.nextInt(3));
+                step = procs.step(run, batch);
+                String how = w.get(120, TimeUnit.SECONDS);
+                trace.append("writer ").append(how).append("; ");
+                if (how.startsWith("rolled back")) {
+                    features.add("concurrent writer rolled back");
+                }
+                late = lateRows.committed();
+            } else {
+                step = procs.step(run, batch);
+            }
+            switch (step.phase()) {
+                case "cache", "delete" -> busy = 0;
+                case "done" -> done = true;
+                case "retry", "busy" -> {
+                    trace.append(step.phase()).append("; ");
+                    check(++busy < 200, "200 retries in a row");
+                    Thread.sleep(20);
+                }
+                case "failed" -> fail("the run failed (invariant 5: it must never fail): " + lastError(admin));
+                default -> fail("unknown phase " + step.phase());
+            }
+        }
+        late = lateRows.committed();
+        features.add(late.isEmpty() ? "no late rows" : "late rows caught up");
+        closePurge();
+        lap("purge");
+        assertPurged(admin);
+        lap("check purge");
+        rollbackAndCheck(admin);
+        lap("rollback + check");
+        return steps;
+    }
+
+    /** Keys (as text, primary key order) of the root rows the predicate selects. */
+    private List<List<String>> rootKeys(Connection admin) throws SQLException {
+        List<String> key = schema.root().primaryKey;
+        List<List<String>> keys = new ArrayList<>();
+        try (Statement st = admin.createStatement(); ResultSet rs = st.executeQuery("SELECT "
+                + key.stream().map(k -> "c." + Names.quote(k) + "::text").collect(Collectors.joining(", "))
+                + " FROM " + schema.qualified(schema.root()) + " AS c WHERE (" + schema.predicate + ")")) {
+            while (rs.next()) {
+                List<String> k = new ArrayList<>();
+                for (int i = 1; i <= key.size(); i++) {
+                    k.add(rs.getString(i));
+                }
+                keys.add(k);
+            }
+        }
+        return keys;
+    }
+
+    private void connectPurge() throws SQLException {
+        purge = db.connect();
+        try (Statement st = purge.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            pid = rs.getInt(1);
+        }
+        procs = new JobProcedures(purge, job, FRAMEWORK);
+    }
+
+    private void closePurge() {
+        if (purge != null) {
+            try {
+                purge.close();
+            } catch (SQLException ignored) {
+                // a terminated session
+            }
+            purge = null;
+        }
+    }
+
+    private void terminate(Connection admin) throws SQLException {
+        try (PreparedStatement ps = admin.prepareStatement("SELECT pg_terminate_backend(?, 30000)")) {
+            ps.setInt(1, pid);
+            ps.execute();
+        }
+    }
+
+    /** After an interruption: a new session; the run is resumed (same id) unless it had finished. */
+    private boolean resumeOrFinished(Connection admin) throws SQLException {
+        closePurge();
+        String status = runStatus(admin);
+        if (status.equals("done")) {
+            return true;
+        }
+        check(status.equals("running"), "status of the interrupted run: " + status);
+        connectPurge();
+        resume(admin);
+        return false;
+    }
+
+    private void resume(Connection admin) throws SQLException {
+        long again = procs.beginRun(Optional.empty(), batch);
+        check(again == run, "begin_run after an interruption must resume run " + run + ", started " + again);
+    }
+
+    private String runStatus(Connection admin) throws SQLException {
+        try (PreparedStatement ps = admin.prepareStatement("SELECT status FROM " + FRAMEWORK + ".run WHERE run_id = ?")) {
+            ps.setLong(1, run);
+            try (ResultSet rs = ps.executeQuery()) {
+                check(rs.next(), "run " + run + " exists");
+                return rs.getString(1);
+            }
+        }
+    }
+
+    private String lastError(Connection admin) throws SQLException {
+        try (PreparedStatement ps = admin.prepareStatement("SELECT r.last_error, (SELECT string_agg(l.action || ' '"
+                + " || coalesce(l.table_name, '') || ': ' || coalesce(l.message, ''), ' | ' ORDER BY l.log_id)"
+                + " FROM " + FRAMEWORK + ".log l WHERE l.run_id = r.run_id AND l.action IN ('error', 'retry'))"
+                + " FROM " + FRAMEWORK + ".run r WHERE r.run_id = ?")) {
+            ps.setLong(1, run);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1) + " (log: " + rs.getString(2) + ")";
+            }
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------------------- checks
+
+    /** Rows expected gone at the end: the closure plus the late rows. */
+    private Set<String> expectedGone(String t) {
+        Set<String> keys = new HashSet<>(closure.keys(t));
+        keys.addAll(late.getOrDefault(t, Map.of()).keySet());
+        return keys;
+    }
+
+    /** Every row the run touches, with its content before: the closure rows as they were, and the late rows. */
+    private Map<String, String> purgedRows(String t) {
+        Map<String, String> rows = new HashMap<>(TableRows.only(before.get(t), closure.keys(t)));
+        rows.putAll(late.getOrDefault(t, Map.of()));
+        return rows;
+    }
+
+    private Map<String, String> backupTables(Connection c) throws SQLException {
+        Map<String, String> out = new TreeMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT child_table, backup_table FROM " + FRAMEWORK
+                + ".control WHERE job = ? AND is_primary")) {
+            ps.setString(1, job);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), ClosureOracle.ident(FRAMEWORK) + "." + ClosureOracle.ident(rs.getString(2)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Invariant 1 at this moment: every row gone is a purged row and is in the committed backup, unchanged. */
+    private void assertBackedUpSoFar(Connection admin) throws SQLException {
+        features.add("invariant 1 checked mid-run");
+        Map<String, String> backups = backupTables(admin);
+        for (String t : tables) {
+            Map<String, String> now = TableRows.of(admin, t);
+            Map<String, String> was = new HashMap<>(before.get(t));
+            was.putAll(late.getOrDefault(t, Map.of()));
+            Set<String> gone = TableRows.missing(was, now);
+            Set<String> appeared = new HashSet<>(now.keySet());
+            appeared.removeAll(was.keySet());
+            check(appeared.isEmpty(), t + ": rows appeared that nobody inserted: " + appeared);
+            Set<String> wrong = new HashSet<>(gone);
+            wrong.removeAll(expectedGone(t));
+            check(wrong.isEmpty(), t + ": rows deleted that are not in the closure: " + wrong);
+            Set<String> changed = new HashSet<>(TableRows.changed(TableRows.except(was, expectedGone(t)), now));
+            Map<String, String> resets = reset.getOrDefault(t, Map.of());
+            changed.removeIf(k -> now.get(k).equals(resets.get(k))); // reset by the database once its parent went
+            check(changed.isEmpty(), t + ": rows outside the closure changed: " + changed);
+            if (!gone.isEmpty()) {
+                check(backups.containsKey(t), t + ": rows deleted but no backup table");
+                Map<String, String> backup = TableRows.inBackup(admin, t, backups.get(t), run);
+                for (String k : gone) {
+                    check(backup.containsKey(k), t + ": row " + k + " deleted but not in the committed backup (invariant 1)");
+                    check(backup.get(k).equals(was.get(k)), t + ": row " + k + " deleted, its backup differs");
+                }
+            }
+        }
+    }
+
+    /** Invariants 2, 1, 4 and 5 after a complete run. */
+    private void assertPurged(Connection admin) throws SQLException {
+        check(runStatus(admin).equals("done"), "run status " + runStatus(admin));
+        Map<String, String> backups = backupTables(admin);
+        check(backups.keySet().equals(new java.util.TreeSet<>(tables)),
+                "closure tables in the control table " + backups.keySet() + " vs the schema's " + tables);
+        Map<String, long[]> counts = controlCounts(admin);
+        for (String t : tables) {
+            Map<String, String> now = TableRows.of(admin, t);
+            Map<String, String> expected = new HashMap<>(TableRows.except(before.get(t), closure.keys(t)));
+            expected.putAll(reset.getOrDefault(t, Map.of()));
+            String diff = TableRows.difference(now, expected);
+            check(diff.isEmpty(), t + " after the purge (invariant 2): " + diff);
+            Map<String, String> backup = TableRows.inBackup(admin, t, backups.get(t), run);
+            String backupDiff = TableRows.difference(backup, purgedRows(t));
+            check(backupDiff.isEmpty(), t + ": backup of run " + run + " vs the rows purged (invariant 1): " + backupDiff);
+            long n = expectedGone(t).size();
+            long[] c = counts.getOrDefault(t, new long[2]);
+            check(c[0] == n && c[1] == n, t + ": control table counts cached " + c[0] + ", deleted " + c[1]
+                    + ", expected " + n + " (nothing backed up or counted twice)");
+        }
+        JobProcedures p = new JobProcedures(admin, job, FRAMEWORK);
+        Verification.Result v = Verification.verify(admin, p, run);
+        check(v.ok(), "verify: " + v.problems());
+        for (Verification.Row r : v.rows()) {
+            check(r.present() == 0 && r.orphans() == 0 && r.backup() == expectedGone(r.table()).size()
+                    && r.deleted() == r.backup(), "verify row " + r);
+        }
+        try (PreparedStatement ps = admin.prepareStatement("SELECT count(*) FROM " + FRAMEWORK
+                + ".log WHERE run_id = ? AND action = 'error'")) {
+            ps.setLong(1, run);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                check(rs.getLong(1) == 0, "errors in the log: " + lastError(admin));
+            }
+        }
+    }
+
+    private Map<String, long[]> controlCounts(Connection c) throws SQLException {
+        Map<String, long[]> out = new TreeMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT child_table, sum(rows_cached), sum(rows_deleted) FROM "
+                + FRAMEWORK + ".control WHERE job = ? AND run_id = ? AND strategy = 'delete' GROUP BY child_table")) {
+            ps.setString(1, job);
+            ps.setLong(2, run);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3)});
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Rolls the run back (sometimes interrupted and called again) and checks invariant 3. */
+    private void rollbackAndCheck(Connection admin) throws Exception {
+        connectPurge();
+        if (rnd.nextInt(100) < 15) {
+            features.add("rollback interrupted");
+            final JobProcedures p = procs;
+            final long r = run;
+            Future<Void> f = background.submit(() -> {
+                p.rollback(r);
+                return null;
+            });
+            Thread.sleep(rnd.nextInt(15));
+            terminate(admin);
+            try {
+                f.get(60, TimeUnit.SECONDS);
+                trace.append("rollback finished before the kill; ");
+            } catch (ExecutionException e) {
+                trace.append("rollback killed; ");
+            }
+            closePurge();
+            connectPurge();
+        }
+        procs.rollback(run);
+        closePurge();
+        check(runStatus(admin).equals("rolled back"), "run status after rollback: " + runStatus(admin));
+        Map<String, Checksums.Sum> sums = Checksums.of(admin, tables.stream().map(ClosureOracle::quote).toList());
+        for (String t : tables) {
+            Map<String, String> expected = new HashMap<>(before.get(t));
+            expected.putAll(late.getOrDefault(t, Map.of()));
+            String diff = TableRows.difference(TableRows.of(admin, t), expected);
+            check(diff.isEmpty(), t + " after rollback (invariant 3): " + diff);
+            check(sums.get(ClosureOracle.quote(t)).equals(checksum(admin, expected.values())),
+                    t + ": checksum after rollback " + sums.get(ClosureOracle.quote(t)) + " (invariant 3)");
+        }
+        Verification.Result v = Verification.verify(admin, new JobProcedures(admin, job, FRAMEWORK), run);
+        check(v.ok(), "verify after rollback: " + v.problems());
+        for (RandomSchema.Table t : schema.tables) {
+            for (RandomSchema.Column c : t.columns) {
+                if (c.identity != RandomSchema.Identity.NONE) {
+                    assertSequenceAhead(admin, t, c);
+                }
+            }
+        }
+    }
+
+    private void assertSequenceAhead(Connection admin, RandomSchema.Table t, RandomSchema.Column c) throws SQLException {
+        String seq;
+        try (PreparedStatement ps = admin.prepareStatement("SELECT pg_get_serial_sequence(?, ?)")) {
+            ps.setString(1, schema.qualified(t));
+            ps.setString(2, c.name);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                seq = rs.getString(1);
+            }
+        }
+        try (Statement st = admin.createStatement(); ResultSet rs = st.executeQuery("SELECT s.last_value, s.is_called,"
+                + " (SELECT max(" + Names.quote(c.name) + ") FROM " + schema.qualified(t) + ") FROM " + seq + " AS s")) {
+            rs.next();
+            long next = rs.getBoolean(2) ? rs.getLong(1) + 1 : rs.getLong(1);
+            long max = rs.getLong(3);
+            check(rs.wasNull() || next > max, schema.display(t) + "." + c.name + ": identity would hand out " + next
+                    + ", the column's max is " + max);
+        }
+    }
+
+    /** What {@link Checksums} gives for a table holding rows with these md5s. */
+    static Checksums.Sum checksum(Connection c, java.util.Collection<String> rowMd5s) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*), COALESCE(md5(string_agg(h, '' ORDER BY h)), '-')"
+                + " FROM unnest(?::text[]) AS h")) {
+            ps.setArray(1, c.createArrayOf("text", rowMd5s.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new Checksums.Sum(rs.getLong(1), rs.getString(2));
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------- cleanup
+
+    private void cleanUp(Connection admin) throws SQLException {
+        List<String> drops = new ArrayList<>();
+        drops.add("DROP SCHEMA IF EXISTS " + Names.quote(schema.schema) + " CASCADE");
+        try (Statement st = admin.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c"
+                    + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = '" + FRAMEWORK + "'"
+                    + " AND c.relkind = 'r' AND c.relname IN (SELECT backup_table FROM " + FRAMEWORK
+                    + ".control WHERE job = '" + job + "')")) {
+                while (rs.next()) {
+                    drops.add("DROP TABLE " + rs.getString(1));
+                }
+            } catch (SQLException e) {
+                if (!"42P01".equals(e.getSQLState()) && !"3F000".equals(e.getSQLState())) {
+                    throw e;
+                }
+            }
+            try (ResultSet rs = st.executeQuery("SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n"
+                    + " ON n.oid = p.pronamespace WHERE n.nspname = '" + FRAMEWORK + "' AND p.proname LIKE '"
+                    + job.replace("_", "\\_") + "\\_%'")) {
+                while (rs.next()) {
+                    drops.add("DROP ROUTINE " + rs.getString(1));
+                }
+            }
+            admin.setAutoCommit(false);
+            for (String d : drops) {
+                st.execute(d);
+            }
+            admin.commit();
+            admin.setAutoCommit(true);
+            // the job's rows in the framework tables (its runs too: an attempt interrupted by a server restart
+            // leaves an unfinished run, which would stop the next install of the job)
+            st.execute("DO $$ BEGIN IF to_regclass('" + FRAMEWORK + ".control') IS NOT NULL THEN"
+                    + " DELETE FROM " + FRAMEWORK + ".control WHERE job = '" + job + "';"
+                    + " DELETE FROM " + FRAMEWORK + ".log WHERE run_id IN (SELECT run_id FROM " + FRAMEWORK
+                    + ".run WHERE job = '" + job + "');"
+                    + " DELETE FROM " + FRAMEWORK + ".run_key WHERE run_id IN (SELECT run_id FROM " + FRAMEWORK
+                    + ".run WHERE job = '" + job + "');"
+                    + " DELETE FROM " + FRAMEWORK + ".run WHERE job = '" + job + "'; END IF; END $$");
+        }
+    }
+
+    /** Runs a script in one transaction (one commit instead of one per statement: much faster). */
+    private static void inTransaction(Connection c, String script) throws SQLException {
+        c.setAutoCommit(false);
+        try {
+            SqlScripts.run(c, script);
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
+
+    private void check(boolean condition, String message) {
+        if (!condition) {
+            fail(message);
+        }
+    }
+
+    private void fail(String message) {
+        throw new AssertionError(message);
+    }
+}

@@ -1,0 +1,882 @@
+package io.declutter.runner.random;
+
+import io.declutter.model.Finding;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * A random schema and its data, entirely determined by a seed: a root table plus 3 to 12 tables in their own
+ * PostgreSQL schema {@code r<n>}, every one reachable from the root through foreign keys, and rows that respect
+ * them. What it may contain:
+ *
+ * <ul>
+ *   <li>a random FK DAG from the root: chains several levels deep, diamonds (a table under two parents), several
+ *       foreign keys between the same two tables, nullable foreign keys (some rows NULL, composite ones sometimes
+ *       half NULL, which MATCH SIMPLE leaves unchecked);</li>
+ *   <li>keys: integer, text or composite primary keys; foreign keys to a UNIQUE key that is not the primary key;</li>
+ *   <li>self-references (trees several levels deep), the root's included: through nullable columns, or through
+ *       NOT NULL ones (the trees' roots point at themselves);</li>
+ *   <li>cycles across 2 or 3 tables (or more, through diamonds), closed by a nullable foreign key from a table back
+ *       to one of its descendants;</li>
+ *   <li>ON DELETE SET NULL / SET DEFAULT foreign keys, not followed by the purge: their rows stay and are reset;</li>
+ *   <li>hash-partitioned tables (purged through the partitioned table);</li>
+ *   <li>identity columns (GENERATED ALWAYS and BY DEFAULT, keys and not), generated stored columns, payload columns
+ *       of many types (text with quotes/backslashes/unicode/line breaks, numeric, jsonb, bytea, arrays, NULLs);</li>
+ *   <li>ON DELETE CASCADE / RESTRICT / NO ACTION, DEFERRABLE (INITIALLY DEFERRED) foreign keys;</li>
+ *   <li>odd identifiers everywhere (tables, columns, constraints, partitions; see {@link Names}), always quoted,
+ *       including a table next to one named like its backup's index ({@code t} and {@code t_seq});</li>
+ *   <li>data: most rows stay with the "tenant" (root row) of their first parent, some reference rows of other
+ *       tenants, so the closure of the selected roots reaches into rows of roots that are not selected;
+ *       the predicate selects none, some or all root rows.</li>
+ * </ul>
+ *
+ * <p>Features the product does not support yet are {@link Unsupported} switches, off unless asked for.
+ */
+final class RandomSchema {
+
+    enum Identity { NONE, ALWAYS, BY_DEFAULT }
+
+    /** A column; {@code generated} is the expression of a generated stored column. */
+    static final class Column {
+        final String name;
+        final String type;
+        boolean nullable;
+        Identity identity = Identity.NONE;
+        String generated;
+        /** How payload values are made: text, int, numeric, ts, json, bool, bytea, intarr, date; null for keys/FKs. */
+        String payload;
+        boolean key;
+
+        Column(String name, String type, boolean nullable) {
+            this.name = name;
+            this.type = type;
+            this.nullable = nullable;
+        }
+
+        boolean insertable() {
+            return generated == null;
+        }
+    }
+
+    /** A table; rows hold SQL literals (or null) by column name. */
+    static final class Table {
+        final int index;
+        final String name;
+        final List<Column> columns = new ArrayList<>();
+        List<String> primaryKey = List.of();
+        final List<List<String>> uniqueKeys = new ArrayList<>();
+        final List<Map<String, String>> rows = new ArrayList<>();
+        final List<Integer> tenants = new ArrayList<>();
+        /** Hash partitioning: the column (part of every unique key) and the partitions' names; null when plain. */
+        String partitionKey;
+        final List<String> partitions = new ArrayList<>();
+        /** Integer key values are row number * step + offset. */
+        int keyStep = 1;
+        int keyOffset;
+
+        Table(int index, String name) {
+            this.index = index;
+            this.name = name;
+        }
+
+        Column column(String name) {
+            return columns.stream().filter(c -> c.name.equals(name)).findFirst().orElseThrow();
+        }
+
+        Column add(Column c) {
+            columns.add(c);
+            return c;
+        }
+
+        boolean hasIdentity(Identity kind) {
+            return columns.stream().anyMatch(c -> c.identity == kind);
+        }
+    }
+
+    /** A foreign key; {@code name} null lets PostgreSQL name it. */
+    static final class ForeignKey {
+        final String name;
+        final Table child;
+        final List<String> childColumns;
+        final Table parent;
+        final List<String> parentColumns;
+        String kind;
+        String onDelete = "NO ACTION";
+        boolean deferrable;
+        boolean initiallyDeferred;
+
+        ForeignKey(String name, Table child, List<String> childColumns, Table parent, List<String> parentColumns,
+                   String kind) {
+            this.name = name;
+            this.child = child;
+            this.childColumns = childColumns;
+            this.parent = parent;
+            this.parentColumns = parentColumns;
+            this.kind = kind;
+        }
+
+        boolean nullable() {
+            return childColumns.stream().allMatch(c -> child.column(c).nullable);
+        }
+
+        boolean selfReference() {
+            return child == parent;
+        }
+    }
+
+    final long seed;
+    final String schema;
+    final List<Table> tables = new ArrayList<>();
+    final List<ForeignKey> foreignKeys = new ArrayList<>();
+    final Set<Unsupported> unsupported;
+    final Set<String> features = new LinkedHashSet<>();
+    String predicate;
+    int selectedRoots;
+
+    private final Random rnd;
+    private final Names tableNames;
+    private final Names constraintNames;
+    private final Map<Table, Names> columnNames = new TreeMap<>((a, b) -> Integer.compare(a.index, b.index));
+    /** Back-edge values, set after every row is in (UPDATE statements). */
+    private final List<String> updates = new ArrayList<>();
+
+    private RandomSchema(long seed, int number, Set<Unsupported> switches) {
+        this.seed = seed;
+        this.schema = "r" + number;
+        this.rnd = new Random(seed);
+        this.tableNames = new Names(rnd);
+        this.constraintNames = new Names(rnd);
+        this.unsupported = switches.isEmpty() ? EnumSet.noneOf(Unsupported.class) : EnumSet.copyOf(switches);
+    }
+
+    /**
+     * @param number   names the schema ({@code r<number>})
+     * @param switches unsupported features to put in (each once)
+     */
+    static RandomSchema generate(long seed, int number, Set<Unsupported> switches) {
+        RandomSchema s = new RandomSchema(seed, number, switches);
+        s.build();
+        return s;
+    }
+
+    /** The plan ERROR the product answers this schema with today, if any. */
+    Optional<Finding.Kind> expectedRefusal() {
+        return unsupported.stream().map(Unsupported::refusal).flatMap(Optional::stream).findFirst();
+    }
+
+    Table root() {
+        return tables.get(0);
+    }
+
+    /** {@code schema.table} as the product and the oracle write it (unquoted). */
+    String display(Table t) {
+        return schema + "." + t.name;
+    }
+
+    String qualified(Table t) {
+        return Names.quote(schema) + "." + Names.quote(t.name);
+    }
+
+    // ------------------------------------------------------------------------------------------------ structure
+
+    private void build() {
+        int others = 3 + rnd.nextInt(10);
+        Table root = newTable(0);
+        addRootFlag(root);
+        addPayload(root);
+        maybeSelfReference(root, 20);
+        for (int i = 1; i <= others; i++) {
+            Table t = newTable(i);
+            addForwardKeys(t);
+            addPayload(t);
+            maybeSelfReference(t, 25);
+        }
+        if (rnd.nextInt(100) < 30) {
+            // ON DELETE SET NULL / SET DEFAULT edges: not followed; the rows stay with the columns reset
+            for (int i = 0, n = 1 + rnd.nextInt(2); i < n; i++) {
+                Table child = tables.get(1 + rnd.nextInt(tables.size() - 1));
+                boolean setNull = rnd.nextBoolean();
+                ForeignKey fk = addForeignKey(child, tables.get(rnd.nextInt(child.index)), true,
+                        setNull ? "set null" : "set default");
+                fk.onDelete = setNull ? "SET NULL" : "SET DEFAULT";
+            }
+        }
+        int backEdges = rnd.nextInt(100) < 35 ? 1 + (rnd.nextInt(4) == 0 ? 1 : 0) : 0;
+        for (int i = 0; i < backEdges; i++) {
+            addBackEdge(true, false, null);
+        }
+        if (!unsupported.contains(Unsupported.NOT_NULL_TREE_IN_CYCLE)) {
+            keepNotNullTreesOutOfCycles();
+        }
+        for (Unsupported u : unsupported) {
+            inject(u);
+        }
+        if (expectedRefusal().isEmpty()) {
+            fillData();
+        }
+        foreignKeys.forEach(fk -> {
+            features.add("fk:" + fk.kind);
+            if (!fk.onDelete.equals("NO ACTION")) {
+                features.add("on delete " + fk.onDelete.toLowerCase());
+            }
+            if (fk.deferrable) {
+                features.add(fk.initiallyDeferred ? "deferrable initially deferred" : "deferrable");
+            }
+            if (fk.childColumns.size() > 1) {
+                features.add("composite fk");
+            }
+            if (!fk.parentColumns.equals(fk.parent.primaryKey)) {
+                features.add("fk to unique key");
+            }
+        });
+        tables.forEach(t -> t.columns.forEach(c -> {
+            if (c.identity != Identity.NONE) {
+                features.add("identity " + c.identity.name().toLowerCase().replace('_', ' ') + (c.key ? " key" : ""));
+            }
+            if (c.generated != null) {
+                features.add("generated column");
+            }
+        }));
+        if (tables.stream().anyMatch(t -> t.primaryKey.size() > 1)) {
+            features.add("composite key");
+        }
+        unsupported.forEach(u -> features.add("unsupported:" + u.tag()));
+    }
+
+    private Names columnNames(Table t) {
+        return columnNames.computeIfAbsent(t, k -> new Names(rnd));
+    }
+
+    private Table newTable(int index) {
+        String name = index > 1 && rnd.nextInt(100) < 3 ? tableNames.sibling(tables.get(rnd.nextInt(index)).name, false)
+                : null;
+        if (name != null) {
+            features.add("name:table and table_seq");
+        } else {
+            name = tableNames.next(index == 0 ? "root" : "t" + index);
+            features.add("name:" + tableNames.lastStyle().name().toLowerCase());
+        }
+        Table t = new Table(index, name);
+        tables.add(t);
+        Names cols = columnNames(t);
+        int kind = rnd.nextInt(100);
+        if (kind < 55) {
+            Column id = t.add(new Column(cols.next("id"), rnd.nextBoolean() ? "bigint" : "integer", false));
+            id.key = true;
+            int identity = rnd.nextInt(10);
+            id.identity = identity < 3 ? Identity.ALWAYS : identity < 5 ? Identity.BY_DEFAULT : Identity.NONE;
+            t.primaryKey = List.of(id.name);
+            t.keyStep = 1 + rnd.nextInt(3);
+            t.keyOffset = rnd.nextInt(5) == 0 ? -50 + rnd.nextInt(40) : rnd.nextInt(100);
+        } else if (kind < 75) {
+            Column k = t.add(new Column(cols.next("code"), "text", false));
+            k.key = true;
+            t.primaryKey = List.of(k.name);
+        } else {
+            Column a = t.add(new Column(cols.next("a"), rnd.nextBoolean() ? "integer" : "bigint", false));
+            Column b = t.add(new Column(cols.next("b"), rnd.nextBoolean() ? "text" : "integer", false));
+            a.key = true;
+            b.key = true;
+            t.primaryKey = rnd.nextBoolean() ? List.of(a.name, b.name) : List.of(b.name, a.name);
+            if (rnd.nextInt(100) < 30) {
+                // hash-partitioned on a key column: purged through the partitioned table
+                t.partitionKey = a.name;
+                int n = 2 + rnd.nextInt(2);
+                for (int i = 0; i < n; i++) {
+                    t.partitions.add(tableNames.next("part"));
+                }
+                features.add("partitioned table");
+            }
+        }
+        if (t.partitionKey == null && rnd.nextInt(100) < 30) {
+            Column u = t.add(new Column(cols.next("uk"), "text", false));
+            u.key = true;
+            if (rnd.nextInt(3) == 0) {
+                Column u2 = t.add(new Column(cols.next("uk2"), "integer", false));
+                u2.key = true;
+                t.uniqueKeys.add(List.of(u.name, u2.name));
+            } else {
+                t.uniqueKeys.add(List.of(u.name));
+            }
+        }
+        return t;
+    }
+
+    private void addRootFlag(Table root) {
+        Names cols = columnNames(root);
+        int kind = rnd.nextInt(3);
+        // The product refuses a predicate with a control character (invisible in review) or a body delimiter of its
+        // generated procedures (Planning): the flag's name, which the predicate quotes, holds neither.
+        String name;
+        do {
+            name = cols.next(kind == 0 ? "purge" : kind == 1 ? "status" : "score");
+        } while (name.chars().anyMatch(ch -> Character.isISOControl(ch) && ch != '\n' && ch != '\t')
+                || List.of("$proc$", "$fn$", "$do$", "$declutter$").stream().anyMatch(name::contains));
+        Column flag = root.add(new Column(name, kind == 0 ? "boolean" : kind == 1 ? "text" : "integer", true));
+        flag.payload = "flag" + kind;
+        String f = Names.quote(flag.name);
+        predicate = switch (kind) {
+            case 0 -> rnd.nextBoolean() ? f : f + " IS TRUE";
+            case 1 -> rnd.nextBoolean() ? f + " = 'closed'" : f + " IN ('closed', 'gone')";
+            default -> rnd.nextBoolean() ? f + " >= 100" : f + " BETWEEN 100 AND 1000";
+        };
+    }
+
+    private void addPayload(Table t) {
+        Names cols = columnNames(t);
+        int n = rnd.nextInt(4);
+        List<String> kinds = List.of("text", "int", "numeric", "ts", "json", "bool", "bytea", "intarr", "date");
+        for (int i = 0; i < n; i++) {
+            String kind = kinds.get(rnd.nextInt(kinds.size()));
+            String type = switch (kind) {
+                case "text" -> "text";
+                case "int" -> "integer";
+                case "numeric" -> "numeric(12,2)";
+                case "ts" -> "timestamptz";
+                case "json" -> "jsonb";
+                case "bool" -> "boolean";
+                case "bytea" -> "bytea";
+                case "intarr" -> "integer[]";
+                default -> "date";
+            };
+            Column c = t.add(new Column(cols.next("p"), type, rnd.nextInt(3) > 0));
+            c.payload = kind;
+        }
+        // A second identity column only in tables without one: PostgreSQL names both sequences when it analyses the
+        // CREATE TABLE, so two long column names that truncate alike would clash (a PostgreSQL limit, not ours).
+        if (rnd.nextInt(100) < 20 && !t.hasIdentity(Identity.ALWAYS) && !t.hasIdentity(Identity.BY_DEFAULT)
+                && t.partitionKey == null) {
+            Column id = t.add(new Column(cols.next("serial"), "bigint", false));
+            id.identity = rnd.nextBoolean() ? Identity.ALWAYS : Identity.BY_DEFAULT;
+        }
+        if (rnd.nextInt(100) < 25) {
+            Column src = t.columns.stream().filter(c -> "text".equals(c.payload) || "int".equals(c.payload))
+                    .findFirst().orElseGet(() -> {
+                        Column c = t.add(new Column(cols.next("p"), "text", true));
+                        c.payload = "text";
+                        return c;
+                    });
+            boolean text = src.payload.equals("text");
+            Column g = t.add(new Column(cols.next("gen"), text ? "integer" : "bigint", true));
+            g.generated = text ? "length(" + Names.quote(src.name) + ")" : "(" + Names.quote(src.name) + "::bigint * 2 + 1)";
+        }
+    }
+
+    /** Referenced key of a parent: its primary key, or sometimes one of its unique keys. */
+    private List<String> referencedKey(Table parent) {
+        if (!parent.uniqueKeys.isEmpty() && (parent.primaryKey.isEmpty() || rnd.nextInt(3) == 0)) {
+            return parent.uniqueKeys.get(rnd.nextInt(parent.uniqueKeys.size()));
+        }
+        return parent.primaryKey;
+    }
+
+    private ForeignKey addForeignKey(Table child, Table parent, boolean nullable, String kind) {
+        List<String> referenced = referencedKey(parent);
+        Names cols = columnNames(child);
+        List<String> childCols = new ArrayList<>();
+        for (String pc : referenced) {
+            Column c = child.add(new Column(cols.next(pc.length() > 20 ? "ref" : "ref_" + pc.replaceAll("\\W", "")),
+                    parent.column(pc).type, nullable));
+            childCols.add(c.name);
+        }
+        String name = rnd.nextInt(10) < 4 ? null : constraintNames.next("fk");
+        ForeignKey fk = new ForeignKey(name, child, childCols, parent, referenced, kind);
+        int action = rnd.nextInt(100);
+        fk.onDelete = action < 15 ? "CASCADE" : action < 25 ? "RESTRICT" : "NO ACTION";
+        if (!fk.onDelete.equals("RESTRICT") && rnd.nextInt(100) < 10) {
+            fk.deferrable = true;
+            fk.initiallyDeferred = rnd.nextBoolean();
+        }
+        foreignKeys.add(fk);
+        return fk;
+    }
+
+    private void addForwardKeys(Table t) {
+        int i = t.index;
+        Table first = tables.get(rnd.nextBoolean() ? Math.max(0, i - 1 - rnd.nextInt(3)) : rnd.nextInt(i));
+        addForeignKey(t, first, rnd.nextInt(4) == 0, "tree");
+        if (i >= 2 && rnd.nextInt(100) < 40) {
+            Table other;
+            do {
+                other = tables.get(rnd.nextInt(i));
+            } while (other == first);
+            addForeignKey(t, other, rnd.nextInt(3) == 0, "diamond");
+        }
+        if (rnd.nextInt(100) < 15) {
+            addForeignKey(t, first, rnd.nextBoolean(), "same pair");
+        }
+    }
+
+    private void addSelfReference(Table t, boolean nullable) {
+        addForeignKey(t, t, nullable, nullable ? "self" : "self not null");
+    }
+
+    /**
+     * A tree in the table, with probability {@code percent}%: most through a nullable self-reference, some through
+     * a NOT NULL one (the tree's roots then point at themselves; deleted children first).
+     */
+    private void maybeSelfReference(Table t, int percent) {
+        int r = rnd.nextInt(100);
+        if (r < percent) {
+            addSelfReference(t, true);
+        } else if (r < percent + 7) {
+            addSelfReference(t, false);
+        }
+    }
+
+    /**
+     * A table inside a cycle with other tables (a strongly connected component of the followed edges, however it
+     * came about: diamonds make every table between the ends of a back edge part of its cycle) cannot also be a tree
+     * through a NOT NULL self-reference (refused by plan): such self-references become nullable.
+     */
+    private void keepNotNullTreesOutOfCycles() {
+        Map<Table, Set<Table>> reach = new java.util.HashMap<>();
+        for (Table t : tables) {
+            Set<Table> seen = new java.util.HashSet<>();
+            java.util.Deque<Table> todo = new java.util.ArrayDeque<>(List.of(t));
+            while (!todo.isEmpty()) {
+                Table x = todo.pop();
+                for (ForeignKey fk : foreignKeys) {
+                    if (fk.parent == x && !fk.selfReference() && RandomOracle.followed(fk) && seen.add(fk.child)) {
+                        todo.push(fk.child);
+                    }
+                }
+            }
+            reach.put(t, seen);
+        }
+        for (ForeignKey fk : foreignKeys) {
+            Table t = fk.child;
+            if (fk.selfReference() && !fk.nullable() && reach.get(t).contains(t)) {
+                fk.childColumns.forEach(c -> t.column(c).nullable = true);
+                fk.kind = "self";
+            }
+        }
+    }
+
+    private boolean notNullTree(Table t) {
+        return foreignKeys.stream().anyMatch(f -> f.child == t && f.selfReference() && !f.nullable());
+    }
+
+    /**
+     * A foreign key from a table back to one of its descendants one or two forward edges below it, closing a cycle
+     * of 2 or 3 tables. Supported when nullable; otherwise every forward key of the cycle is made NOT NULL too (and
+     * deferrable when asked) so that nothing can break it.
+     */
+    private boolean addBackEdge(boolean nullable, boolean deferrable, Table through) {
+        List<List<ForeignKey>> paths = new ArrayList<>();
+        for (ForeignKey f : foreignKeys) {
+            if (f.selfReference() || !f.kind.equals("tree") && !f.kind.equals("diamond") && !f.kind.equals("same pair")) {
+                continue;
+            }
+            paths.add(List.of(f));
+            for (ForeignKey g : foreignKeys) {
+                if (g.child == f.parent && !g.selfReference() && g.parent != f.child
+                        && (g.kind.equals("tree") || g.kind.equals("diamond") || g.kind.equals("same pair"))) {
+                    paths.add(List.of(f, g));
+                }
+            }
+        }
+        // A tree through a NOT NULL self-reference is supported alone, not inside a cycle with other tables:
+        // cycles keep away from such tables, unless one is asked for (a refusal is then expected).
+        if (through == null) {
+            paths.removeIf(path -> path.stream().anyMatch(f -> notNullTree(f.child) || notNullTree(f.parent)));
+        } else {
+            paths.removeIf(path -> path.stream().noneMatch(f -> f.child == through || f.parent == through));
+        }
+        if (paths.isEmpty()) {
+            return false;
+        }
+        List<ForeignKey> path = paths.get(rnd.nextInt(paths.size()));
+        Table descendant = path.get(0).child;
+        Table ancestor = path.get(path.size() - 1).parent;
+        ForeignKey back = addForeignKey(ancestor, descendant, nullable, "cycle " + (path.size() + 1));
+        if (!nullable) {
+            for (ForeignKey f : path) {
+                f.childColumns.forEach(c -> f.child.column(c).nullable = false);
+            }
+            for (ForeignKey f : List.copyOf(foreignKeys)) {
+                if (path.contains(f) || f == back) {
+                    f.deferrable = deferrable;
+                    f.initiallyDeferred = deferrable;
+                    if (deferrable && f.onDelete.equals("RESTRICT")) {
+                        f.onDelete = "NO ACTION";
+                    }
+                }
+            }
+        }
+        return true;
+    }
+
+    private void inject(Unsupported u) {
+        switch (u) {
+            case NOT_NULL_CYCLE -> addBackEdge(false, false, null);
+            case DEFERRABLE_CYCLE -> addBackEdge(false, true, null);
+            case NOT_NULL_TREE_IN_CYCLE -> {
+                Table t = tables.get(1 + rnd.nextInt(tables.size() - 1));
+                if (!notNullTree(t)) {
+                    addSelfReference(t, false);
+                }
+                addBackEdge(true, false, t);
+            }
+            case BOOKKEEPING_COLUMN -> {
+                Table t = tables.get(rnd.nextInt(tables.size()));
+                String name = columnNames(t).sibling(null, true);
+                if (name == null) {
+                    name = columnNames(t).sibling(null, true);
+                }
+                Column c = t.add(new Column(name != null ? name : "declutter_run", "integer", true));
+                c.payload = "int";
+            }
+            case NO_PRIMARY_KEY -> {
+                Table t = new Table(tables.size(), tableNames.next("nokey"));
+                tables.add(t);
+                addForeignKey(t, tables.get(rnd.nextInt(tables.size() - 1)), false, "tree");
+                addPayload(t);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------- DDL
+
+    /** CREATE SCHEMA, the tables, then the foreign keys (so cycles need no ordering). */
+    String ddl() {
+        StringBuilder sql = new StringBuilder("CREATE SCHEMA ").append(Names.quote(schema)).append(";\n");
+        for (Table t : tables) {
+            sql.append("CREATE TABLE ").append(qualified(t)).append(" (\n");
+            List<String> parts = new ArrayList<>();
+            for (Column c : t.columns) {
+                StringBuilder col = new StringBuilder("    ").append(Names.quote(c.name)).append(' ').append(c.type);
+                if (c.identity != Identity.NONE) {
+                    col.append(" GENERATED ").append(c.identity == Identity.ALWAYS ? "ALWAYS" : "BY DEFAULT")
+                            .append(" AS IDENTITY");
+                }
+                if (c.generated != null) {
+                    col.append(" GENERATED ALWAYS AS (").append(c.generated).append(") STORED");
+                }
+                if (!c.nullable) {
+                    col.append(" NOT NULL");
+                }
+                parts.add(col.toString());
+            }
+            if (!t.primaryKey.isEmpty()) {
+                parts.add("    PRIMARY KEY (" + quotedList(t.primaryKey) + ")");
+            }
+            for (List<String> uk : t.uniqueKeys) {
+                parts.add("    UNIQUE (" + quotedList(uk) + ")");
+            }
+            sql.append(String.join(",\n", parts)).append("\n)");
+            if (t.partitionKey != null) {
+                sql.append(" PARTITION BY HASH (").append(Names.quote(t.partitionKey)).append(")");
+            }
+            sql.append(";\n");
+            for (int i = 0; i < t.partitions.size(); i++) {
+                sql.append("CREATE TABLE ").append(Names.quote(schema)).append('.').append(Names.quote(t.partitions.get(i)))
+                        .append(" PARTITION OF ").append(qualified(t)).append(" FOR VALUES WITH (MODULUS ")
+                        .append(t.partitions.size()).append(", REMAINDER ").append(i).append(");\n");
+            }
+        }
+        for (ForeignKey fk : foreignKeys) {
+            sql.append("ALTER TABLE ").append(qualified(fk.child)).append(" ADD ");
+            if (fk.name != null) {
+                sql.append("CONSTRAINT ").append(Names.quote(fk.name)).append(' ');
+            }
+            sql.append("FOREIGN KEY (").append(quotedList(fk.childColumns)).append(") REFERENCES ")
+                    .append(qualified(fk.parent)).append(" (").append(quotedList(fk.parentColumns)).append(")")
+                    .append(" ON DELETE ").append(fk.onDelete);
+            if (fk.deferrable) {
+                sql.append(" DEFERRABLE INITIALLY ").append(fk.initiallyDeferred ? "DEFERRED" : "IMMEDIATE");
+            }
+            sql.append(";\n");
+            // Most foreign keys get an index, as a DBA would add; some are left without (plan reports them).
+            if (rnd.nextInt(4) > 0) {
+                sql.append("CREATE INDEX ON ").append(qualified(fk.child)).append(" (")
+                        .append(quotedList(fk.childColumns)).append(");\n");
+            }
+        }
+        return sql.toString();
+    }
+
+    static String quotedList(List<String> names) {
+        return names.stream().map(Names::quote).collect(Collectors.joining(", "));
+    }
+
+    // ------------------------------------------------------------------------------------------------------ data
+
+    private void fillData() {
+        Table root = root();
+        int roots = 4 + rnd.nextInt(17);
+        int mode = rnd.nextInt(100);
+        double selectRate = mode < 6 ? 0 : mode < 12 ? 1 : mode < 40 ? 0.2 : 0.4;
+        if (selectRate == 0) {
+            features.add("nothing selected");
+        } else if (selectRate == 1) {
+            features.add("every root selected");
+        }
+        Column flag = root.columns.stream().filter(c -> c.payload != null && c.payload.startsWith("flag"))
+                .findFirst().orElseThrow();
+        for (int r = 0; r < roots; r++) {
+            Map<String, String> row = newRow(root, r);
+            boolean selected = rnd.nextDouble() < selectRate;
+            if (selected) {
+                selectedRoots++;
+            }
+            row.put(flag.name, switch (flag.payload) {
+                case "flag0" -> selected ? "true" : rnd.nextInt(4) == 0 ? null : "false";
+                case "flag1" -> selected ? "'closed'" : rnd.nextInt(4) == 0 ? null
+                        : rnd.nextBoolean() ? "'active'" : "'Closed'";
+                default -> selected ? String.valueOf(100 + rnd.nextInt(50)) : rnd.nextInt(4) == 0 ? null
+                        : String.valueOf(rnd.nextInt(100));
+            });
+            root.rows.add(row);
+            root.tenants.add(r);
+        }
+        fillForeignKeys(root);
+        for (Table t : tables.subList(1, tables.size())) {
+            int n = rnd.nextInt(100) < 6 ? 0 : 2 + rnd.nextInt(rnd.nextBoolean() ? 12 : 45);
+            for (int r = 0; r < n; r++) {
+                Map<String, String> row = newRow(t, r);
+                t.rows.add(row);
+                t.tenants.add(-1);
+            }
+            fillForeignKeys(t);
+            if (n == 0) {
+                features.add("empty table");
+            }
+        }
+        // Back edges last: every row exists by now.
+        for (ForeignKey fk : foreignKeys) {
+            if (fk.kind.startsWith("cycle")) {
+                Table t = fk.child;
+                for (int r = 0; r < t.rows.size(); r++) {
+                    if (rnd.nextInt(100) < 55) {
+                        List<String> values = pick(fk, t.tenants.get(r), 80);
+                        if (values != null) {
+                            StringBuilder set = new StringBuilder();
+                            for (int i = 0; i < fk.childColumns.size(); i++) {
+                                set.append(i == 0 ? "" : ", ").append(Names.quote(fk.childColumns.get(i)))
+                                        .append(" = ").append(values.get(i));
+                            }
+                            updates.add("UPDATE " + qualified(t) + " SET " + set + " WHERE " + keyCondition(t, r) + ";");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** A row with its key, unique-key and payload values (foreign keys later). */
+    private Map<String, String> newRow(Table t, int r) {
+        Map<String, String> row = new java.util.HashMap<>();
+        for (Column c : t.columns) {
+            if (c.generated != null) {
+                continue;
+            }
+            if (c.key) {
+                row.put(c.name, keyValue(t, c, r));
+            } else if (c.identity != Identity.NONE) {
+                row.put(c.name, String.valueOf(1000 + r * 3));
+            } else if (c.payload != null && !c.payload.startsWith("flag")) {
+                row.put(c.name, c.nullable && rnd.nextInt(5) == 0 ? null : payload(c.payload));
+            }
+        }
+        return row;
+    }
+
+    private String keyValue(Table t, Column c, int r) {
+        if (c.type.equals("text")) {
+            String[] odd = {"", " o'k", "-ü", " \\x", "\"q\"", " 表", "%", "\t"};
+            String prefix = t.primaryKey.contains(c.name) ? "k" : "u";
+            return Names.literal(prefix + r + odd[Math.floorMod(r * 7 + t.index, odd.length)]);
+        }
+        if (t.primaryKey.size() > 1 && t.primaryKey.contains(c.name)) {
+            // composite (a, b): a repeats, b tells the rows apart
+            boolean first = c.name.equals(t.columns.get(0).name);
+            return String.valueOf(first ? r / 3 + 1 : r % 3 + 7);
+        }
+        if (!t.primaryKey.contains(c.name)) {
+            return String.valueOf(r % 2 + 1); // second column of a composite unique key
+        }
+        return String.valueOf((long) r * t.keyStep + t.keyOffset);
+    }
+
+    private String payload(String kind) {
+        return switch (kind) {
+            case "text" -> Names.literal(List.of("plain", "O'Brien", "back\\slash", "naïve café", "日本語", "line\nbreak",
+                    "tab\there", "%s %I", "$$ $proc$", "NULL", "", "🚀", "semi;colon -- not a comment")
+                    .get(rnd.nextInt(13)));
+            case "int" -> String.valueOf(rnd.nextInt(2000) - 1000);
+            case "numeric" -> (rnd.nextInt(200000) - 100000) / 100 + "." + (10 + rnd.nextInt(90));
+            case "ts" -> "'2020-0" + (1 + rnd.nextInt(9)) + "-1" + rnd.nextInt(10) + " 1" + rnd.nextInt(10)
+                    + ":3" + rnd.nextInt(10) + ":00+0" + rnd.nextInt(9) + "'";
+            case "json" -> "'{\"k\": " + rnd.nextInt(100) + ", \"s\": \"it''s\", \"a\": [1, null]}'";
+            case "bool" -> rnd.nextBoolean() ? "true" : "false";
+            case "bytea" -> "'\\x" + String.format("%06x", rnd.nextInt(0xffffff)) + "'";
+            case "intarr" -> "'{" + rnd.nextInt(9) + "," + rnd.nextInt(9) + ",NULL}'";
+            default -> "'2021-1" + rnd.nextInt(3) + "-0" + (1 + rnd.nextInt(9)) + "'";
+        };
+    }
+
+    /** Foreign key values of every row of {@code t} (forward keys and self-references). */
+    private void fillForeignKeys(Table t) {
+        List<ForeignKey> fks = foreignKeys.stream().filter(fk -> fk.child == t && !fk.kind.startsWith("cycle")).toList();
+        List<Integer> dead = new ArrayList<>();
+        for (int r = 0; r < t.rows.size(); r++) {
+            Map<String, String> row = t.rows.get(r);
+            boolean firstParent = true;
+            for (ForeignKey fk : fks) {
+                List<String> values;
+                if (fk.selfReference() && !fk.nullable()) {
+                    // a NOT NULL tree: its roots point at themselves
+                    values = r == 0 || rnd.nextInt(100) < 30 ? fk.parentColumns.stream().map(row::get).toList()
+                            : selfParent(t, r, fk);
+                    features.add("tree through a NOT NULL self-reference");
+                } else if (fk.selfReference()) {
+                    values = r == 0 || rnd.nextInt(100) < 35 ? null : selfParent(t, r, fk);
+                } else if (fk.nullable() && rnd.nextInt(100) < 20) {
+                    values = null;
+                } else {
+                    int tenant = t.tenants.get(r);
+                    values = pick(fk, tenant, firstParent ? 0 : 75);
+                    if (values != null && t.tenants.get(r) < 0) {
+                        t.tenants.set(r, lastPickedTenant);
+                    }
+                }
+                if (values == null && !fk.nullable()) {
+                    dead.add(r);
+                    break;
+                }
+                for (int i = 0; i < fk.childColumns.size(); i++) {
+                    String v = values == null ? null : values.get(i);
+                    if (values != null && fk.childColumns.size() > 1 && fk.nullable() && rnd.nextInt(100) < 6) {
+                        v = i == 0 ? null : v; // half NULL: MATCH SIMPLE does not check it, the closure ignores it
+                        features.add("half-null composite fk");
+                    }
+                    row.put(fk.childColumns.get(i), v);
+                }
+                if (!fk.selfReference()) {
+                    firstParent = false;
+                }
+            }
+            if (t.tenants.get(r) < 0) {
+                t.tenants.set(r, rnd.nextInt(Math.max(1, root().rows.size())));
+            }
+        }
+        for (int i = dead.size() - 1; i >= 0; i--) {
+            t.rows.remove((int) dead.get(i));
+            t.tenants.remove((int) dead.get(i));
+        }
+        // Rows removed above may have been self-parents of later rows: re-point those to NULL.
+        if (!dead.isEmpty()) {
+            for (ForeignKey fk : fks) {
+                if (fk.selfReference()) {
+                    Set<List<String>> keys = new java.util.HashSet<>();
+                    t.rows.forEach(row -> keys.add(fk.parentColumns.stream().map(row::get).toList()));
+                    for (Map<String, String> row : t.rows) {
+                        List<String> v = fk.childColumns.stream().map(row::get).toList();
+                        if (!v.contains(null) && !keys.contains(v)) {
+                            for (int i = 0; i < fk.childColumns.size(); i++) {
+                                row.put(fk.childColumns.get(i), fk.nullable() ? null : row.get(fk.parentColumns.get(i)));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private int lastPickedTenant;
+
+    /**
+     * Referenced values ({@code fk}'s parent columns) of a row of its parent: of the given tenant with probability
+     * {@code sameTenant}% (when it has rows there), else of any row; null when the parent has no rows.
+     */
+    private List<String> pick(ForeignKey fk, int tenant, int sameTenant) {
+        Table parent = fk.parent;
+        if (parent.rows.isEmpty()) {
+            return null;
+        }
+        List<Integer> own = new ArrayList<>();
+        if (tenant >= 0 && rnd.nextInt(100) < sameTenant) {
+            for (int i = 0; i < parent.rows.size(); i++) {
+                if (parent.tenants.get(i) == tenant) {
+                    own.add(i);
+                }
+            }
+        }
+        int r = own.isEmpty() ? rnd.nextInt(parent.rows.size()) : own.get(rnd.nextInt(own.size()));
+        lastPickedTenant = parent.tenants.get(r);
+        Map<String, String> row = parent.rows.get(r);
+        return fk.parentColumns.stream().map(row::get).toList();
+    }
+
+    private List<String> selfParent(Table t, int r, ForeignKey fk) {
+        // a recent row of the same table: chains (trees several levels deep) rather than stars
+        int from = Math.max(0, r - 1 - rnd.nextInt(Math.min(r, 4)));
+        Map<String, String> parent = t.rows.get(from);
+        features.add("tree");
+        return fk.parentColumns.stream().map(parent::get).toList();
+    }
+
+    private String keyCondition(Table t, int r) {
+        List<String> key = t.primaryKey;
+        return key.stream().map(k -> Names.quote(k) + " = " + t.rows.get(r).get(k)).collect(Collectors.joining(" AND "));
+    }
+
+    /** INSERTs of every row (parents before children), then the back-edge UPDATEs, then identity sequences. */
+    String data() {
+        StringBuilder sql = new StringBuilder();
+        for (Table t : tables) {
+            if (t.rows.isEmpty()) {
+                continue;
+            }
+            List<Column> cols = t.columns.stream().filter(Column::insertable).toList();
+            sql.append("INSERT INTO ").append(qualified(t)).append(" (")
+                    .append(cols.stream().map(c -> Names.quote(c.name)).collect(Collectors.joining(", ")))
+                    .append(")");
+            if (t.hasIdentity(Identity.ALWAYS)) {
+                sql.append(" OVERRIDING SYSTEM VALUE");
+            }
+            sql.append(" VALUES\n");
+            for (int r = 0; r < t.rows.size(); r++) {
+                Map<String, String> row = t.rows.get(r);
+                sql.append(r == 0 ? "  (" : ",\n  (")
+                        .append(cols.stream().map(c -> row.get(c.name) == null ? "NULL" : row.get(c.name))
+                                .collect(Collectors.joining(", ")))
+                        .append(")");
+            }
+            sql.append(";\n");
+        }
+        updates.forEach(u -> sql.append(u).append("\n"));
+        for (Table t : tables) {
+            for (Column c : t.columns) {
+                if (c.identity != Identity.NONE) {
+                    sql.append("SELECT setval(pg_get_serial_sequence(").append(Names.literal(qualified(t))).append(", ")
+                            .append(Names.literal(c.name)).append("), GREATEST(COALESCE((SELECT max(")
+                            .append(Names.quote(c.name)).append(") FROM ").append(qualified(t))
+                            .append("), 0), 0) + 1, false);\n");
+                }
+            }
+        }
+
+        return sql.toString();
+    }
+
+    int rowCount() {
+        return tables.stream().mapToInt(t -> t.rows.size()).sum();
+    }
+
+    @Override
+    public String toString() {
+        return "schema " + schema + " (seed " + seed + "): " + tables.size() + " tables, " + foreignKeys.size()
+                + " foreign keys, " + rowCount() + " rows, root " + display(root()) + " WHERE " + predicate;
+    }
+}

@@ -20,6 +20,50 @@ ${indent}  FROM ${table} ${alias}
 ${indent} WHERE ${where}
 ${indent}   FOR UPDATE WAIT ${ora.lockWait};
 </#macro>
+<#-- After a delete through an ON DELETE CASCADE / SET NULL / SET DEFAULT edge: a child row committed under the deleted
+     parents (as of now) that the backup does not hold was inserted after the catch-up and went with the delete:
+     undo the unit and retry (ORA-20010); the next catch-up backs it up. -->
+<#macro lateRowCheck child childBackup keyMatch parentBackup parentMatch range indent>
+${indent}v_scn := DBMS_FLASHBACK.GET_SYSTEM_CHANGE_NUMBER;
+${indent}SELECT COUNT(*) INTO v_late
+${indent}  FROM ${child} AS OF SCN v_scn c
+${indent} WHERE EXISTS (SELECT 1 FROM ${parentBackup} p
+${indent}                WHERE p.declutter_run = p_run AND ${range}
+${indent}                  AND ${parentMatch})
+${indent}   AND NOT EXISTS (SELECT 1 FROM ${childBackup} x
+${indent}                    WHERE x.declutter_run = p_run AND ${keyMatch})
+${indent}   AND ROWNUM = 1;
+${indent}IF v_late > 0 THEN
+${indent}    RAISE_APPLICATION_ERROR(-20010, 'declutter: a row of ' || v_table || ' was inserted under the rows being'
+${indent}        || ' deleted after they were caught up (edge ' || v_edge || '); the unit is undone and retried');
+${indent}END IF;
+</#macro>
+<#-- The late-row checks of the edges whose parents are the rows a delete just removed: the batch (fromBatch) or the
+     rows of a finished table caught up in this unit. -->
+<#macro lateRowChecks t batch parentTable restoreEdge restoreTable indent>
+<#local steps = t.catchUp?filter(s -> ((batch && s.fromBatch) || (!batch && !s.fromBatch && s.parent.table == parentTable)) && ora.resets(s.edgeId))>
+<#local records = t.catchUpNullifies?filter(u -> ((batch && u.fromBatch) || (!batch && !u.fromBatch && u.parent.table == parentTable)) && ora.resets(u.edge.edgeId))>
+<#list steps as s>
+${indent}-- Edge ${s.edgeId} (${lib.line(s.description)}): rows inserted since the catch-up that the delete took with it?
+${indent}v_edge := ${s.edgeId};
+${indent}v_table := ${lit(s.child.display)};
+${indent}v_action := 'late-row check';
+<@lateRowCheck child=s.child.table childBackup=s.child.backup keyMatch=s.child.keyMatch("x", "c") parentBackup=s.parent.backup parentMatch=s.parentMatch indent=indent
+    range=batch?then("p.declutter_seq > v_wm AND p.declutter_seq <= v_upper", "p.declutter_seq > (SELECT k.watermark FROM " + job.schema + ".CONTROL k\n" + indent + "                                                          WHERE k.run_id = p_run AND k.edge_id = " + s.parent.primaryEdge + ")")/>
+</#list>
+<#list records as u>
+${indent}-- Edge ${u.edge.edgeId} (${lib.line(u.edge.description)}): rows the delete reset without their values recorded?
+${indent}v_edge := ${u.edge.edgeId};
+${indent}v_table := ${lit(u.edge.childDisplay)};
+${indent}v_action := 'late-row check';
+<@lateRowCheck child=u.edge.childTable childBackup=u.edge.backup keyMatch=u.edge.keyMatch("x", "c") parentBackup=u.parent.backup parentMatch=u.edge.parentMatch indent=indent
+    range=batch?then("p.declutter_seq > v_wm AND p.declutter_seq <= v_upper", "p.declutter_seq > (SELECT k.watermark FROM " + job.schema + ".CONTROL k\n" + indent + "                                                          WHERE k.run_id = p_run AND k.edge_id = " + u.parent.primaryEdge + ")")/>
+</#list>
+<#if steps?has_content || records?has_content>
+${indent}v_edge := ${restoreEdge};
+${indent}v_table := ${lit(restoreTable)};
+</#if>
+</#macro>
 <#function lit text><#return lib.lit(text)></#function>
 <#-- The key columns as the left side of IN: a bare column, or a parenthesized list for a composite key. -->
 <#function tuple table alias><#return (table.key?size > 1)?then("(" + table.keyList(alias) + ")", table.keyList(alias))></#function>
@@ -30,8 +74,17 @@ ${indent}   FOR UPDATE WAIT ${ora.lockWait};
 -- locked with SELECT ... FOR UPDATE WAIT ${ora.lockWait} (Oracle DML has no lock timeout) and then changed through
 -- its ROWID in a FORALL bulk bind; one session per job holds its DBMS_LOCK user lock (${job.schema}.LOCK_JOB).
 -- Retried rather than failed: ORA-30006/ORA-00054 (lock wait), ORA-00060 (deadlock), ORA-02292 (a child row
--- inserted concurrently, caught up by the next attempt), ORA-01013 (call cancelled, e.g. the runner's statement
--- timeout) and ORA-00040 (Resource Manager time limit).
+-- inserted concurrently, caught up by the next attempt), ORA-20010 (the same through an ON DELETE CASCADE / SET NULL
+-- edge, found after the delete), ORA-01013 (call cancelled, e.g. the runner's statement timeout) and ORA-00040
+-- (Resource Manager time limit).
+--
+-- Rows inserted during a batch: Oracle does not make a child insert wait for a parent row locked FOR UPDATE (only
+-- for one deleted or whose key changed), so locking the batch cannot keep new children out between the catch-up and
+-- the delete. Through a NO ACTION edge such a child makes the delete fail (ORA-02292, retried). Through a CASCADE,
+-- SET NULL or SET DEFAULT edge the delete would take it silently, without a backup: so after each such delete the
+-- unit reads the children as committed now (a flashback query at the current SCN: once the parents are deleted, no
+-- new child can commit under them) and, if one is not in the backup, undoes the unit and retries; the next catch-up
+-- backs it up.
 CREATE OR REPLACE PACKAGE BODY ${ora.pkg} AS
 
     c_job CONSTANT VARCHAR2(128) := ${job.nameLiteral};
@@ -50,6 +103,8 @@ CREATE OR REPLACE PACKAGE BODY ${ora.pkg} AS
     PRAGMA EXCEPTION_INIT(e_cancelled, -1013);
     e_time_limit  EXCEPTION;
     PRAGMA EXCEPTION_INIT(e_time_limit, -40);
+    e_late_row    EXCEPTION;
+    PRAGMA EXCEPTION_INIT(e_late_row, -20010);
 
     FUNCTION pending(p_run IN NUMBER, p_edge IN NUMBER) RETURN BOOLEAN IS
         v_count PLS_INTEGER;
@@ -86,6 +141,8 @@ CREATE OR REPLACE PACKAGE BODY ${ora.pkg} AS
         v_message VARCHAR2(4000);
         v_batch   t_rowids;
         v_rowids  t_rowids;
+        v_scn     NUMBER;
+        v_late    PLS_INTEGER;
     BEGIN
         p_rows := 0;
         -- The run row stays locked for this unit: a rollback of the run waits for it, and the next unit stops.
@@ -236,7 +293,14 @@ CREATE OR REPLACE PACKAGE BODY ${ora.pkg} AS
                     -- Catch-up: rows inserted since the cache that reference this batch (directly, or through rows
                     -- caught up here) are backed up now and deleted below, so they neither block nor escape the purge.
                     -- (Oracle does not make a child insert wait for a parent locked FOR UPDATE: a child inserted
-                    -- after this point makes the delete fail with ORA-02292, and the batch is retried.)
+                    -- after this point makes the delete fail with ORA-02292, or, through a CASCADE or SET NULL edge,
+                    -- is found by the late-row check after the delete; either way the batch is retried.)
+<#if t.catchUpRepeats>
+                    -- Rows caught up in a cycle below can have children caught up only in the next round: repeat
+                    -- until a round finds nothing new.
+                    LOOP
+                    v_round := 0;
+</#if>
 <#list t.catchUp as s>
                     v_edge := ${s.edgeId};
                     v_table := ${lit(s.child.display)};
@@ -255,7 +319,14 @@ CREATE OR REPLACE PACKAGE BODY ${ora.pkg} AS
                     IF v_rows > 0 THEN
                         ${job.schema}.NOTE_CATCHUP(p_run, ${s.edgeId}, v_table, NULL, v_rows, v_started);
                     END IF;
+<#if t.catchUpRepeats>
+                    v_round := v_round + v_rows;
+</#if>
 </#list>
+<#if t.catchUpRepeats>
+                    EXIT WHEN v_round = 0;
+                    END LOOP;
+</#if>
 <#list t.catchUpNullifies as u>
                     v_edge := ${u.edge.edgeId};
                     v_table := ${lit(u.edge.childDisplay)};
@@ -286,6 +357,7 @@ CREATE OR REPLACE PACKAGE BODY ${ora.pkg} AS
                         FORALL i IN 1 .. v_rowids.COUNT
                             DELETE FROM ${d.table} WHERE ROWID = v_rowids(i);
                         v_rows := SQL%ROWCOUNT;
+<@lateRowChecks t=t batch=false parentTable=d.table restoreEdge=d.primaryEdge restoreTable=d.display indent="                        "/>
                         ${job.schema}.NOTE_CATCHUP(p_run, ${d.primaryEdge}, v_table, v_round, v_rows, v_started);
                     END IF;
 </#list>
@@ -306,6 +378,7 @@ CREATE OR REPLACE PACKAGE BODY ${ora.pkg} AS
                         FORALL i IN 1 .. v_batch.COUNT
                             DELETE FROM ${t.table} WHERE ROWID = v_batch(i);
                         v_rows := SQL%ROWCOUNT;
+<@lateRowChecks t=t batch=true parentTable="" restoreEdge=t.primaryEdge restoreTable=t.display indent="                        "/>
                     END IF;
                 END IF;
                 ${job.schema}.NOTE_DELETE(p_run, ${t.primaryEdge}, v_table, v_upper, v_rows, v_started);
@@ -321,7 +394,7 @@ CREATE OR REPLACE PACKAGE BODY ${ora.pkg} AS
             p_phase := 'done';
             p_remaining := 0;
         EXCEPTION
-            WHEN e_lock_wait OR e_busy OR e_deadlock OR e_child_found OR e_cancelled OR e_time_limit THEN
+            WHEN e_lock_wait OR e_busy OR e_deadlock OR e_child_found OR e_late_row OR e_cancelled OR e_time_limit THEN
                 v_message := SUBSTRB(SQLERRM, 1, 3000);
                 ROLLBACK TO SAVEPOINT declutter_unit;
                 ${job.schema}.NOTE_ERROR(p_run, v_edge, v_table, v_action, v_message, 1, v_started);

@@ -1688,8 +1688,17 @@ END HARD_PURGE;
 -- locked with SELECT ... FOR UPDATE WAIT 5 (Oracle DML has no lock timeout) and then changed through
 -- its ROWID in a FORALL bulk bind; one session per job holds its DBMS_LOCK user lock (DECLUTTER.LOCK_JOB).
 -- Retried rather than failed: ORA-30006/ORA-00054 (lock wait), ORA-00060 (deadlock), ORA-02292 (a child row
--- inserted concurrently, caught up by the next attempt), ORA-01013 (call cancelled, e.g. the runner's statement
--- timeout) and ORA-00040 (Resource Manager time limit).
+-- inserted concurrently, caught up by the next attempt), ORA-20010 (the same through an ON DELETE CASCADE / SET NULL
+-- edge, found after the delete), ORA-01013 (call cancelled, e.g. the runner's statement timeout) and ORA-00040
+-- (Resource Manager time limit).
+--
+-- Rows inserted during a batch: Oracle does not make a child insert wait for a parent row locked FOR UPDATE (only
+-- for one deleted or whose key changed), so locking the batch cannot keep new children out between the catch-up and
+-- the delete. Through a NO ACTION edge such a child makes the delete fail (ORA-02292, retried). Through a CASCADE,
+-- SET NULL or SET DEFAULT edge the delete would take it silently, without a backup: so after each such delete the
+-- unit reads the children as committed now (a flashback query at the current SCN: once the parents are deleted, no
+-- new child can commit under them) and, if one is not in the backup, undoes the unit and retries; the next catch-up
+-- backs it up.
 CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
 
     c_job CONSTANT VARCHAR2(128) := 'hard_purge';
@@ -1708,6 +1717,8 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
     PRAGMA EXCEPTION_INIT(e_cancelled, -1013);
     e_time_limit  EXCEPTION;
     PRAGMA EXCEPTION_INIT(e_time_limit, -40);
+    e_late_row    EXCEPTION;
+    PRAGMA EXCEPTION_INIT(e_late_row, -20010);
 
     FUNCTION pending(p_run IN NUMBER, p_edge IN NUMBER) RETURN BOOLEAN IS
         v_count PLS_INTEGER;
@@ -1744,6 +1755,8 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
         v_message VARCHAR2(4000);
         v_batch   t_rowids;
         v_rowids  t_rowids;
+        v_scn     NUMBER;
+        v_late    PLS_INTEGER;
     BEGIN
         p_rows := 0;
         -- The run row stays locked for this unit: a rollback of the run waits for it, and the next unit stops.
@@ -2132,7 +2145,8 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                     -- Catch-up: rows inserted since the cache that reference this batch (directly, or through rows
                     -- caught up here) are backed up now and deleted below, so they neither block nor escape the purge.
                     -- (Oracle does not make a child insert wait for a parent locked FOR UPDATE: a child inserted
-                    -- after this point makes the delete fail with ORA-02292, and the batch is retried.)
+                    -- after this point makes the delete fail with ORA-02292, or, through a CASCADE or SET NULL edge,
+                    -- is found by the late-row check after the delete; either way the batch is retried.)
                     v_edge := 11;
                     v_table := 'HARD.EMPLOYEES';
                     v_action := 'catch-up';
@@ -2511,7 +2525,8 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                     -- Catch-up: rows inserted since the cache that reference this batch (directly, or through rows
                     -- caught up here) are backed up now and deleted below, so they neither block nor escape the purge.
                     -- (Oracle does not make a child insert wait for a parent locked FOR UPDATE: a child inserted
-                    -- after this point makes the delete fail with ORA-02292, and the batch is retried.)
+                    -- after this point makes the delete fail with ORA-02292, or, through a CASCADE or SET NULL edge,
+                    -- is found by the late-row check after the delete; either way the batch is retried.)
                     v_edge := 13;
                     v_table := 'HARD.EMPLOYEES';
                     v_action := 'catch-up';
@@ -2639,7 +2654,8 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                     -- Catch-up: rows inserted since the cache that reference this batch (directly, or through rows
                     -- caught up here) are backed up now and deleted below, so they neither block nor escape the purge.
                     -- (Oracle does not make a child insert wait for a parent locked FOR UPDATE: a child inserted
-                    -- after this point makes the delete fail with ORA-02292, and the batch is retried.)
+                    -- after this point makes the delete fail with ORA-02292, or, through a CASCADE or SET NULL edge,
+                    -- is found by the late-row check after the delete; either way the batch is retried.)
                     v_edge := 14;
                     v_table := 'HARD.ORDER_ITEMS';
                     v_action := 'catch-up';
@@ -2754,7 +2770,12 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                     -- Catch-up: rows inserted since the cache that reference this batch (directly, or through rows
                     -- caught up here) are backed up now and deleted below, so they neither block nor escape the purge.
                     -- (Oracle does not make a child insert wait for a parent locked FOR UPDATE: a child inserted
-                    -- after this point makes the delete fail with ORA-02292, and the batch is retried.)
+                    -- after this point makes the delete fail with ORA-02292, or, through a CASCADE or SET NULL edge,
+                    -- is found by the late-row check after the delete; either way the batch is retried.)
+                    -- Rows caught up in a cycle below can have children caught up only in the next round: repeat
+                    -- until a round finds nothing new.
+                    LOOP
+                    v_round := 0;
                     v_edge := 3;
                     v_table := 'HARD.DEPARTMENTS';
                     v_action := 'catch-up';
@@ -2770,6 +2791,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 3, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 4;
                     v_table := 'HARD.EMPLOYEES';
                     v_action := 'catch-up';
@@ -2785,6 +2807,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 4, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 5;
                     v_table := 'HARD.EVENT_SUBSCRIPTION_HISTORY_LOG';
                     v_action := 'catch-up';
@@ -2800,6 +2823,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 5, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 6;
                     v_table := 'HARD.GROUP';
                     v_action := 'catch-up';
@@ -2815,6 +2839,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 6, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 7;
                     v_table := 'HARD.ORDERS';
                     v_action := 'catch-up';
@@ -2830,6 +2855,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 7, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 8;
                     v_table := 'HARD.SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX';
                     v_action := 'catch-up';
@@ -2845,6 +2871,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 8, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 9;
                     v_table := 'HARD.TAGS';
                     v_action := 'catch-up';
@@ -2860,6 +2887,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 9, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 10;
                     v_table := 'HARD.Überweisungen';
                     v_action := 'catch-up';
@@ -2875,6 +2903,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 10, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 14;
                     v_table := 'HARD.ORDER_ITEMS';
                     v_action := 'catch-up';
@@ -2892,6 +2921,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 14, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 15;
                     v_table := 'HARD.order notes';
                     v_action := 'catch-up';
@@ -2909,6 +2939,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 15, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 13;
                     v_table := 'HARD.EMPLOYEES';
                     v_action := 'catch-up';
@@ -2926,6 +2957,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 13, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 11;
                     v_table := 'HARD.EMPLOYEES';
                     v_action := 'catch-up';
@@ -2943,6 +2975,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 11, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 12;
                     v_table := 'HARD.DEPARTMENTS';
                     v_action := 'catch-up';
@@ -2960,6 +2993,9 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 12, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
+                    EXIT WHEN v_round = 0;
+                    END LOOP;
                     v_edge := 2;
                     v_table := 'HARD.AUDIT_NOTES';
                     v_action := 'catch-up';
@@ -3162,6 +3198,42 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                         FORALL i IN 1 .. v_batch.COUNT
                             DELETE FROM HARD.ACCOUNTS WHERE ROWID = v_batch(i);
                         v_rows := SQL%ROWCOUNT;
+                        -- Edge 7 (HARD.ORDERS(ACCOUNT_ID) -> HARD.ACCOUNTS(ID) [ORDERS_ACCOUNTS_FK]): rows inserted since the catch-up that the delete took with it?
+                        v_edge := 7;
+                        v_table := 'HARD.ORDERS';
+                        v_action := 'late-row check';
+                        v_scn := DBMS_FLASHBACK.GET_SYSTEM_CHANGE_NUMBER;
+                        SELECT COUNT(*) INTO v_late
+                          FROM HARD.ORDERS AS OF SCN v_scn c
+                         WHERE EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_ACCOUNTS p
+                                        WHERE p.declutter_run = p_run AND p.declutter_seq > v_wm AND p.declutter_seq <= v_upper
+                                          AND p.ID = c.ACCOUNT_ID)
+                           AND NOT EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_ORDERS x
+                                            WHERE x.declutter_run = p_run AND x.ACCOUNT_ID = c.ACCOUNT_ID AND x.ORDER_NO = c.ORDER_NO)
+                           AND ROWNUM = 1;
+                        IF v_late > 0 THEN
+                            RAISE_APPLICATION_ERROR(-20010, 'declutter: a row of ' || v_table || ' was inserted under the rows being'
+                                || ' deleted after they were caught up (edge ' || v_edge || '); the unit is undone and retried');
+                        END IF;
+                        -- Edge 2 (HARD.AUDIT_NOTES(ACCOUNT_ID) -> HARD.ACCOUNTS(ID) [AUDIT_NOTES_ACCOUNTS_FK, ON DELETE SET NULL]): rows the delete reset without their values recorded?
+                        v_edge := 2;
+                        v_table := 'HARD.AUDIT_NOTES';
+                        v_action := 'late-row check';
+                        v_scn := DBMS_FLASHBACK.GET_SYSTEM_CHANGE_NUMBER;
+                        SELECT COUNT(*) INTO v_late
+                          FROM HARD.AUDIT_NOTES AS OF SCN v_scn c
+                         WHERE EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_ACCOUNTS p
+                                        WHERE p.declutter_run = p_run AND p.declutter_seq > v_wm AND p.declutter_seq <= v_upper
+                                          AND p.ID = c.ACCOUNT_ID)
+                           AND NOT EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_AUDIT_NOTES_AUDIT_NOTES_ACCOUNTS_FK x
+                                            WHERE x.declutter_run = p_run AND x.ID = c.ID)
+                           AND ROWNUM = 1;
+                        IF v_late > 0 THEN
+                            RAISE_APPLICATION_ERROR(-20010, 'declutter: a row of ' || v_table || ' was inserted under the rows being'
+                                || ' deleted after they were caught up (edge ' || v_edge || '); the unit is undone and retried');
+                        END IF;
+                        v_edge := 1;
+                        v_table := 'HARD.ACCOUNTS';
                     END IF;
                 END IF;
                 DECLUTTER.NOTE_DELETE(p_run, 1, v_table, v_upper, v_rows, v_started);
@@ -3176,7 +3248,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
             p_phase := 'done';
             p_remaining := 0;
         EXCEPTION
-            WHEN e_lock_wait OR e_busy OR e_deadlock OR e_child_found OR e_cancelled OR e_time_limit THEN
+            WHEN e_lock_wait OR e_busy OR e_deadlock OR e_child_found OR e_late_row OR e_cancelled OR e_time_limit THEN
                 v_message := SUBSTRB(SQLERRM, 1, 3000);
                 ROLLBACK TO SAVEPOINT declutter_unit;
                 DECLUTTER.NOTE_ERROR(p_run, v_edge, v_table, v_action, v_message, 1, v_started);

@@ -2207,8 +2207,17 @@ END TENANT_PURGE;
 -- locked with SELECT ... FOR UPDATE WAIT 5 (Oracle DML has no lock timeout) and then changed through
 -- its ROWID in a FORALL bulk bind; one session per job holds its DBMS_LOCK user lock (DECLUTTER.LOCK_JOB).
 -- Retried rather than failed: ORA-30006/ORA-00054 (lock wait), ORA-00060 (deadlock), ORA-02292 (a child row
--- inserted concurrently, caught up by the next attempt), ORA-01013 (call cancelled, e.g. the runner's statement
--- timeout) and ORA-00040 (Resource Manager time limit).
+-- inserted concurrently, caught up by the next attempt), ORA-20010 (the same through an ON DELETE CASCADE / SET NULL
+-- edge, found after the delete), ORA-01013 (call cancelled, e.g. the runner's statement timeout) and ORA-00040
+-- (Resource Manager time limit).
+--
+-- Rows inserted during a batch: Oracle does not make a child insert wait for a parent row locked FOR UPDATE (only
+-- for one deleted or whose key changed), so locking the batch cannot keep new children out between the catch-up and
+-- the delete. Through a NO ACTION edge such a child makes the delete fail (ORA-02292, retried). Through a CASCADE,
+-- SET NULL or SET DEFAULT edge the delete would take it silently, without a backup: so after each such delete the
+-- unit reads the children as committed now (a flashback query at the current SCN: once the parents are deleted, no
+-- new child can commit under them) and, if one is not in the backup, undoes the unit and retries; the next catch-up
+-- backs it up.
 CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
 
     c_job CONSTANT VARCHAR2(128) := 'tenant_purge';
@@ -2227,6 +2236,8 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
     PRAGMA EXCEPTION_INIT(e_cancelled, -1013);
     e_time_limit  EXCEPTION;
     PRAGMA EXCEPTION_INIT(e_time_limit, -40);
+    e_late_row    EXCEPTION;
+    PRAGMA EXCEPTION_INIT(e_late_row, -20010);
 
     FUNCTION pending(p_run IN NUMBER, p_edge IN NUMBER) RETURN BOOLEAN IS
         v_count PLS_INTEGER;
@@ -2263,6 +2274,8 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
         v_message VARCHAR2(4000);
         v_batch   t_rowids;
         v_rowids  t_rowids;
+        v_scn     NUMBER;
+        v_late    PLS_INTEGER;
     BEGIN
         p_rows := 0;
         -- The run row stays locked for this unit: a rollback of the run waits for it, and the next unit stops.
@@ -3152,7 +3165,8 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     -- Catch-up: rows inserted since the cache that reference this batch (directly, or through rows
                     -- caught up here) are backed up now and deleted below, so they neither block nor escape the purge.
                     -- (Oracle does not make a child insert wait for a parent locked FOR UPDATE: a child inserted
-                    -- after this point makes the delete fail with ORA-02292, and the batch is retried.)
+                    -- after this point makes the delete fail with ORA-02292, or, through a CASCADE or SET NULL edge,
+                    -- is found by the late-row check after the delete; either way the batch is retried.)
                     v_edge := 24;
                     v_table := 'APP.COMMENTS';
                     v_action := 'catch-up';
@@ -3234,7 +3248,8 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     -- Catch-up: rows inserted since the cache that reference this batch (directly, or through rows
                     -- caught up here) are backed up now and deleted below, so they neither block nor escape the purge.
                     -- (Oracle does not make a child insert wait for a parent locked FOR UPDATE: a child inserted
-                    -- after this point makes the delete fail with ORA-02292, and the batch is retried.)
+                    -- after this point makes the delete fail with ORA-02292, or, through a CASCADE or SET NULL edge,
+                    -- is found by the late-row check after the delete; either way the batch is retried.)
                     v_edge := 19;
                     v_table := 'APP.REFUNDS';
                     v_action := 'catch-up';
@@ -3316,7 +3331,8 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     -- Catch-up: rows inserted since the cache that reference this batch (directly, or through rows
                     -- caught up here) are backed up now and deleted below, so they neither block nor escape the purge.
                     -- (Oracle does not make a child insert wait for a parent locked FOR UPDATE: a child inserted
-                    -- after this point makes the delete fail with ORA-02292, and the batch is retried.)
+                    -- after this point makes the delete fail with ORA-02292, or, through a CASCADE or SET NULL edge,
+                    -- is found by the late-row check after the delete; either way the batch is retried.)
                     v_edge := 11;
                     v_table := 'APP.DOCUMENT_TAGS';
                     v_action := 'catch-up';
@@ -3398,7 +3414,8 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     -- Catch-up: rows inserted since the cache that reference this batch (directly, or through rows
                     -- caught up here) are backed up now and deleted below, so they neither block nor escape the purge.
                     -- (Oracle does not make a child insert wait for a parent locked FOR UPDATE: a child inserted
-                    -- after this point makes the delete fail with ORA-02292, and the batch is retried.)
+                    -- after this point makes the delete fail with ORA-02292, or, through a CASCADE or SET NULL edge,
+                    -- is found by the late-row check after the delete; either way the batch is retried.)
                     v_edge := 12;
                     v_table := 'APP.TEAM_MEMBERS';
                     v_action := 'catch-up';
@@ -3480,7 +3497,8 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     -- Catch-up: rows inserted since the cache that reference this batch (directly, or through rows
                     -- caught up here) are backed up now and deleted below, so they neither block nor escape the purge.
                     -- (Oracle does not make a child insert wait for a parent locked FOR UPDATE: a child inserted
-                    -- after this point makes the delete fail with ORA-02292, and the batch is retried.)
+                    -- after this point makes the delete fail with ORA-02292, or, through a CASCADE or SET NULL edge,
+                    -- is found by the late-row check after the delete; either way the batch is retried.)
                     v_edge := 22;
                     v_table := 'APP.DOCUMENT_TAGS';
                     v_action := 'catch-up';
@@ -3630,7 +3648,8 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     -- Catch-up: rows inserted since the cache that reference this batch (directly, or through rows
                     -- caught up here) are backed up now and deleted below, so they neither block nor escape the purge.
                     -- (Oracle does not make a child insert wait for a parent locked FOR UPDATE: a child inserted
-                    -- after this point makes the delete fail with ORA-02292, and the batch is retried.)
+                    -- after this point makes the delete fail with ORA-02292, or, through a CASCADE or SET NULL edge,
+                    -- is found by the late-row check after the delete; either way the batch is retried.)
                     v_edge := 8;
                     v_table := 'APP.INVOICE_LINES';
                     v_action := 'catch-up';
@@ -3739,6 +3758,25 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                         FORALL i IN 1 .. v_batch.COUNT
                             DELETE FROM APP.INVOICES WHERE ROWID = v_batch(i);
                         v_rows := SQL%ROWCOUNT;
+                        -- Edge 8 (APP.INVOICE_LINES(INVOICE_ID) -> APP.INVOICES(ID) [FK_INVOICE_LINES_INVOICES]): rows inserted since the catch-up that the delete took with it?
+                        v_edge := 8;
+                        v_table := 'APP.INVOICE_LINES';
+                        v_action := 'late-row check';
+                        v_scn := DBMS_FLASHBACK.GET_SYSTEM_CHANGE_NUMBER;
+                        SELECT COUNT(*) INTO v_late
+                          FROM APP.INVOICE_LINES AS OF SCN v_scn c
+                         WHERE EXISTS (SELECT 1 FROM DECLUTTER.BK_TENANT_PURGE_INVOICES p
+                                        WHERE p.declutter_run = p_run AND p.declutter_seq > v_wm AND p.declutter_seq <= v_upper
+                                          AND p.ID = c.INVOICE_ID)
+                           AND NOT EXISTS (SELECT 1 FROM DECLUTTER.BK_TENANT_PURGE_INVOICE_LINES x
+                                            WHERE x.declutter_run = p_run AND x.ID = c.ID)
+                           AND ROWNUM = 1;
+                        IF v_late > 0 THEN
+                            RAISE_APPLICATION_ERROR(-20010, 'declutter: a row of ' || v_table || ' was inserted under the rows being'
+                                || ' deleted after they were caught up (edge ' || v_edge || '); the unit is undone and retried');
+                        END IF;
+                        v_edge := 3;
+                        v_table := 'APP.INVOICES';
                     END IF;
                 END IF;
                 DECLUTTER.NOTE_DELETE(p_run, 3, v_table, v_upper, v_rows, v_started);
@@ -3780,7 +3818,8 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     -- Catch-up: rows inserted since the cache that reference this batch (directly, or through rows
                     -- caught up here) are backed up now and deleted below, so they neither block nor escape the purge.
                     -- (Oracle does not make a child insert wait for a parent locked FOR UPDATE: a child inserted
-                    -- after this point makes the delete fail with ORA-02292, and the batch is retried.)
+                    -- after this point makes the delete fail with ORA-02292, or, through a CASCADE or SET NULL edge,
+                    -- is found by the late-row check after the delete; either way the batch is retried.)
                     v_edge := 21;
                     v_table := 'APP.FOLDERS';
                     v_action := 'catch-up';
@@ -3996,7 +4035,12 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     -- Catch-up: rows inserted since the cache that reference this batch (directly, or through rows
                     -- caught up here) are backed up now and deleted below, so they neither block nor escape the purge.
                     -- (Oracle does not make a child insert wait for a parent locked FOR UPDATE: a child inserted
-                    -- after this point makes the delete fail with ORA-02292, and the batch is retried.)
+                    -- after this point makes the delete fail with ORA-02292, or, through a CASCADE or SET NULL edge,
+                    -- is found by the late-row check after the delete; either way the batch is retried.)
+                    -- Rows caught up in a cycle below can have children caught up only in the next round: repeat
+                    -- until a round finds nothing new.
+                    LOOP
+                    v_round := 0;
                     v_edge := 10;
                     v_table := 'APP.FOLDERS';
                     v_action := 'catch-up';
@@ -4012,6 +4056,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 10, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 21;
                     v_table := 'APP.FOLDERS';
                     v_action := 'catch-up';
@@ -4029,6 +4074,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 21, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 20;
                     v_table := 'APP.DOCUMENTS';
                     v_action := 'catch-up';
@@ -4046,6 +4092,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 20, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 22;
                     v_table := 'APP.DOCUMENT_TAGS';
                     v_action := 'catch-up';
@@ -4063,6 +4110,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 22, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 23;
                     v_table := 'APP.DOCUMENT_VERSIONS';
                     v_action := 'catch-up';
@@ -4080,6 +4128,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 23, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 24;
                     v_table := 'APP.COMMENTS';
                     v_action := 'catch-up';
@@ -4097,6 +4146,9 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 24, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
+                    EXIT WHEN v_round = 0;
+                    END LOOP;
                     v_edge := 15;
                     v_table := 'APP.COMMENTS';
                     v_action := 'catch-up delete';
@@ -4235,7 +4287,12 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     -- Catch-up: rows inserted since the cache that reference this batch (directly, or through rows
                     -- caught up here) are backed up now and deleted below, so they neither block nor escape the purge.
                     -- (Oracle does not make a child insert wait for a parent locked FOR UPDATE: a child inserted
-                    -- after this point makes the delete fail with ORA-02292, and the batch is retried.)
+                    -- after this point makes the delete fail with ORA-02292, or, through a CASCADE or SET NULL edge,
+                    -- is found by the late-row check after the delete; either way the batch is retried.)
+                    -- Rows caught up in a cycle below can have children caught up only in the next round: repeat
+                    -- until a round finds nothing new.
+                    LOOP
+                    v_round := 0;
                     v_edge := 13;
                     v_table := 'APP.API_KEYS';
                     v_action := 'catch-up';
@@ -4251,6 +4308,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 13, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 14;
                     v_table := 'APP.AUDIT_EVENTS';
                     v_action := 'catch-up';
@@ -4266,6 +4324,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 14, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 15;
                     v_table := 'APP.COMMENTS';
                     v_action := 'catch-up';
@@ -4281,6 +4340,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 15, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 16;
                     v_table := 'APP.DOCUMENTS';
                     v_action := 'catch-up';
@@ -4296,6 +4356,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 16, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 17;
                     v_table := 'APP.PROJECTS';
                     v_action := 'catch-up';
@@ -4311,6 +4372,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 17, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 18;
                     v_table := 'APP.TEAM_MEMBERS';
                     v_action := 'catch-up';
@@ -4326,6 +4388,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 18, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 10;
                     v_table := 'APP.FOLDERS';
                     v_action := 'catch-up';
@@ -4343,6 +4406,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 10, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 21;
                     v_table := 'APP.FOLDERS';
                     v_action := 'catch-up';
@@ -4360,6 +4424,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 21, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 20;
                     v_table := 'APP.DOCUMENTS';
                     v_action := 'catch-up';
@@ -4377,6 +4442,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 20, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 22;
                     v_table := 'APP.DOCUMENT_TAGS';
                     v_action := 'catch-up';
@@ -4394,6 +4460,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 22, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 23;
                     v_table := 'APP.DOCUMENT_VERSIONS';
                     v_action := 'catch-up';
@@ -4411,6 +4478,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 23, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 24;
                     v_table := 'APP.COMMENTS';
                     v_action := 'catch-up';
@@ -4428,6 +4496,9 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 24, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
+                    EXIT WHEN v_round = 0;
+                    END LOOP;
                     v_edge := 13;
                     v_table := 'APP.API_KEYS';
                     v_action := 'catch-up delete';
@@ -4638,7 +4709,12 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     -- Catch-up: rows inserted since the cache that reference this batch (directly, or through rows
                     -- caught up here) are backed up now and deleted below, so they neither block nor escape the purge.
                     -- (Oracle does not make a child insert wait for a parent locked FOR UPDATE: a child inserted
-                    -- after this point makes the delete fail with ORA-02292, and the batch is retried.)
+                    -- after this point makes the delete fail with ORA-02292, or, through a CASCADE or SET NULL edge,
+                    -- is found by the late-row check after the delete; either way the batch is retried.)
+                    -- Rows caught up in a cycle below can have children caught up only in the next round: repeat
+                    -- until a round finds nothing new.
+                    LOOP
+                    v_round := 0;
                     v_edge := 2;
                     v_table := 'APP.AUDIT_EVENTS';
                     v_action := 'catch-up';
@@ -4654,6 +4730,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 2, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 3;
                     v_table := 'APP.INVOICES';
                     v_action := 'catch-up';
@@ -4669,6 +4746,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 3, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 4;
                     v_table := 'APP.PROJECTS';
                     v_action := 'catch-up';
@@ -4684,6 +4762,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 4, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 5;
                     v_table := 'APP.TAGS';
                     v_action := 'catch-up';
@@ -4699,6 +4778,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 5, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 6;
                     v_table := 'APP.TEAMS';
                     v_action := 'catch-up';
@@ -4714,6 +4794,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 6, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 7;
                     v_table := 'APP.USERS';
                     v_action := 'catch-up';
@@ -4729,6 +4810,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 7, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 13;
                     v_table := 'APP.API_KEYS';
                     v_action := 'catch-up';
@@ -4746,6 +4828,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 13, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 14;
                     v_table := 'APP.AUDIT_EVENTS';
                     v_action := 'catch-up';
@@ -4763,6 +4846,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 14, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 15;
                     v_table := 'APP.COMMENTS';
                     v_action := 'catch-up';
@@ -4780,6 +4864,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 15, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 16;
                     v_table := 'APP.DOCUMENTS';
                     v_action := 'catch-up';
@@ -4797,6 +4882,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 16, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 17;
                     v_table := 'APP.PROJECTS';
                     v_action := 'catch-up';
@@ -4814,6 +4900,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 17, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 18;
                     v_table := 'APP.TEAM_MEMBERS';
                     v_action := 'catch-up';
@@ -4831,6 +4918,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 18, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 10;
                     v_table := 'APP.FOLDERS';
                     v_action := 'catch-up';
@@ -4848,6 +4936,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 10, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 21;
                     v_table := 'APP.FOLDERS';
                     v_action := 'catch-up';
@@ -4865,6 +4954,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 21, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 20;
                     v_table := 'APP.DOCUMENTS';
                     v_action := 'catch-up';
@@ -4882,6 +4972,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 20, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 8;
                     v_table := 'APP.INVOICE_LINES';
                     v_action := 'catch-up';
@@ -4899,6 +4990,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 8, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 9;
                     v_table := 'APP.PAYMENTS';
                     v_action := 'catch-up';
@@ -4916,6 +5008,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 9, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 22;
                     v_table := 'APP.DOCUMENT_TAGS';
                     v_action := 'catch-up';
@@ -4933,6 +5026,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 22, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 23;
                     v_table := 'APP.DOCUMENT_VERSIONS';
                     v_action := 'catch-up';
@@ -4950,6 +5044,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 23, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 11;
                     v_table := 'APP.DOCUMENT_TAGS';
                     v_action := 'catch-up';
@@ -4967,6 +5062,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 11, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 12;
                     v_table := 'APP.TEAM_MEMBERS';
                     v_action := 'catch-up';
@@ -4984,6 +5080,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 12, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 19;
                     v_table := 'APP.REFUNDS';
                     v_action := 'catch-up';
@@ -5001,6 +5098,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 19, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 24;
                     v_table := 'APP.COMMENTS';
                     v_action := 'catch-up';
@@ -5018,6 +5116,9 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 24, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
+                    EXIT WHEN v_round = 0;
+                    END LOOP;
                     v_edge := 13;
                     v_table := 'APP.API_KEYS';
                     v_action := 'catch-up delete';
@@ -5250,6 +5351,26 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                         FORALL i IN 1 .. v_rowids.COUNT
                             DELETE FROM APP.INVOICES WHERE ROWID = v_rowids(i);
                         v_rows := SQL%ROWCOUNT;
+                        -- Edge 8 (APP.INVOICE_LINES(INVOICE_ID) -> APP.INVOICES(ID) [FK_INVOICE_LINES_INVOICES]): rows inserted since the catch-up that the delete took with it?
+                        v_edge := 8;
+                        v_table := 'APP.INVOICE_LINES';
+                        v_action := 'late-row check';
+                        v_scn := DBMS_FLASHBACK.GET_SYSTEM_CHANGE_NUMBER;
+                        SELECT COUNT(*) INTO v_late
+                          FROM APP.INVOICE_LINES AS OF SCN v_scn c
+                         WHERE EXISTS (SELECT 1 FROM DECLUTTER.BK_TENANT_PURGE_INVOICES p
+                                        WHERE p.declutter_run = p_run AND p.declutter_seq > (SELECT k.watermark FROM DECLUTTER.CONTROL k
+                                                                                  WHERE k.run_id = p_run AND k.edge_id = 3)
+                                          AND p.ID = c.INVOICE_ID)
+                           AND NOT EXISTS (SELECT 1 FROM DECLUTTER.BK_TENANT_PURGE_INVOICE_LINES x
+                                            WHERE x.declutter_run = p_run AND x.ID = c.ID)
+                           AND ROWNUM = 1;
+                        IF v_late > 0 THEN
+                            RAISE_APPLICATION_ERROR(-20010, 'declutter: a row of ' || v_table || ' was inserted under the rows being'
+                                || ' deleted after they were caught up (edge ' || v_edge || '); the unit is undone and retried');
+                        END IF;
+                        v_edge := 3;
+                        v_table := 'APP.INVOICES';
                         DECLUTTER.NOTE_CATCHUP(p_run, 3, v_table, v_round, v_rows, v_started);
                     END IF;
                     v_edge := 10;
@@ -5327,7 +5448,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
             p_phase := 'done';
             p_remaining := 0;
         EXCEPTION
-            WHEN e_lock_wait OR e_busy OR e_deadlock OR e_child_found OR e_cancelled OR e_time_limit THEN
+            WHEN e_lock_wait OR e_busy OR e_deadlock OR e_child_found OR e_late_row OR e_cancelled OR e_time_limit THEN
                 v_message := SUBSTRB(SQLERRM, 1, 3000);
                 ROLLBACK TO SAVEPOINT declutter_unit;
                 DECLUTTER.NOTE_ERROR(p_run, v_edge, v_table, v_action, v_message, 1, v_started);

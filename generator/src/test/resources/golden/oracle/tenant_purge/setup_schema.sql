@@ -18,6 +18,10 @@ GRANT CREATE SESSION, CREATE TABLE, CREATE VIEW, CREATE PROCEDURE, CREATE JOB TO
 -- The job lock of LOCK_JOB (one session per job) and, before 18c, the retry pause of DELETE_RUN.
 GRANT EXECUTE ON SYS.DBMS_LOCK TO DECLUTTER
 /
+-- The current SCN for the late-row check after a delete through an ON DELETE CASCADE / SET NULL edge (a flashback
+-- query at that SCN; grants.sql grants FLASHBACK on the child tables it reads).
+GRANT EXECUTE ON SYS.DBMS_FLASHBACK TO DECLUTTER
+/
 -- Statement time limits: Oracle has no per-statement timeout. The runner cancels a unit that runs longer than the
 -- job's timeouts.statement (JDBC query timeout; the unit is rolled back and retried). For DELETE_RUN from
 -- DBMS_SCHEDULER, a Resource Manager plan can do the same for the DECLUTTER consumer group

@@ -7,6 +7,7 @@ import io.declutter.model.ForeignKey;
 import io.declutter.model.Identity;
 import io.declutter.model.InvalidJobException;
 import io.declutter.model.NullifiedEdge;
+import io.declutter.model.OnDelete;
 import io.declutter.model.PurgePlan;
 import io.declutter.model.PurgeTable;
 import io.declutter.model.Strategy;
@@ -226,7 +227,7 @@ public final class OracleGenerator {
         return new OracleJobView(dialect.qualify(schemaName, plan.job().name().toUpperCase(Locale.ROOT)), pkgName,
                 schemaName, dialect.version(), dialect.longIdentifiers(), lockWait, rootFilter(plan, job),
                 versionAtLeast(18) ? "DBMS_SESSION.SLEEP" : "DBMS_LOCK.SLEEP", edgeRows(plan), tables, nullifies,
-                grants(plan), dialect.qualify(schemaName, schedulerName), schedulerName, action,
+                resetEdges(plan), grants(plan), dialect.qualify(schemaName, schedulerName), schedulerName, action,
                 "FREQ=DAILY;BYHOUR=" + start.getHour() + ";BYMINUTE=" + start.getMinute() + ";BYSECOND=0",
                 String.format("%02d:%02d", start.getHour(), start.getMinute()), minutes, windowText);
     }
@@ -274,6 +275,14 @@ public final class OracleGenerator {
         }).toList();
     }
 
+    /** Edges whose parent delete changes child rows by itself: ON DELETE CASCADE, SET NULL, SET DEFAULT. */
+    private static Set<Integer> resetEdges(PurgePlan plan) {
+        return plan.edges().stream().filter(e -> e.foreignKey().map(ForeignKey::onDelete).filter(RESETS::contains).isPresent())
+                .map(Edge::id).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    private static final Set<OnDelete> RESETS = Set.of(OnDelete.CASCADE, OnDelete.SET_NULL, OnDelete.SET_DEFAULT);
+
     private String columns(List<String> names) {
         return names.stream().map(dialect::quote).collect(Collectors.joining(", "));
     }
@@ -294,6 +303,13 @@ public final class OracleGenerator {
         for (Edge e : plan.followedEdges()) {
             e.foreignKey().map(ForeignKey::parent).ifPresent(p -> privileges.computeIfAbsent(p, k -> new TreeSet<>())
                     .add("SELECT"));
+        }
+        // the check for rows inserted under a batch during its delete reads the children of such edges AS OF SCN
+        Set<Integer> resets = resetEdges(plan);
+        for (Edge e : plan.edges()) {
+            if (resets.contains(e.id()) && e.strategy() != Strategy.SKIP) {
+                privileges.computeIfAbsent(e.child(), k -> new TreeSet<>()).add("FLASHBACK");
+            }
         }
         Map<TableName, String> order = new LinkedHashMap<>();
         privileges.forEach((t, p) -> order.put(t, String.join(", ", p)));

@@ -5,6 +5,7 @@ import io.declutter.render.TableView;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The Oracle part of what the templates print (the dialect-neutral part is the {@link io.declutter.render.JobView}).
@@ -15,6 +16,9 @@ import java.util.Map;
  * @param lockWait    seconds of every {@code FOR UPDATE WAIT} (the job's lock timeout, rounded up)
  * @param rootFilter  condition on the root table (alias {@code c}) choosing the rows of a run
  * @param sleep       the procedure that pauses between retries ({@code DBMS_SESSION.SLEEP} from 18c)
+ * @param resetEdges  edges whose foreign key is ON DELETE CASCADE, SET NULL or SET DEFAULT: deleting a parent
+ *                    changes its child rows in the same statement, so rows inserted under a batch after its catch-up
+ *                    are looked for after the delete (flashback query) and make the batch retry
  */
 public record OracleJobView(
         String pkg,
@@ -28,6 +32,7 @@ public record OracleJobView(
         List<OracleViews.EdgeRow> edges,
         Map<String, OracleViews.Table> tables,
         Map<Integer, OracleViews.Nullify> nullifies,
+        Set<Integer> resetEdges,
         List<OracleViews.Grant> grants,
         String schedulerJob,
         String schedulerJobName,
@@ -41,6 +46,7 @@ public record OracleJobView(
         edges = List.copyOf(edges);
         tables = Map.copyOf(tables);
         nullifies = Map.copyOf(nullifies);
+        resetEdges = Set.copyOf(resetEdges);
         grants = List.copyOf(grants);
     }
 
@@ -51,6 +57,11 @@ public record OracleJobView(
             throw new IllegalArgumentException("no Oracle view of " + table.display());
         }
         return t;
+    }
+
+    /** Whether deleting a parent through edge {@code edgeId} deletes or resets its child rows (CASCADE, SET NULL, SET DEFAULT). */
+    public boolean resets(int edgeId) {
+        return resetEdges.contains(edgeId);
     }
 
     /** The Oracle facts of a SET NULL record table. */

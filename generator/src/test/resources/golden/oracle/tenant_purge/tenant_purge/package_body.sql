@@ -14,8 +14,17 @@
 -- locked with SELECT ... FOR UPDATE WAIT 5 (Oracle DML has no lock timeout) and then changed through
 -- its ROWID in a FORALL bulk bind; one session per job holds its DBMS_LOCK user lock (DECLUTTER.LOCK_JOB).
 -- Retried rather than failed: ORA-30006/ORA-00054 (lock wait), ORA-00060 (deadlock), ORA-02292 (a child row
--- inserted concurrently, caught up by the next attempt), ORA-01013 (call cancelled, e.g. the runner's statement
--- timeout) and ORA-00040 (Resource Manager time limit).
+-- inserted concurrently, caught up by the next attempt), ORA-20010 (the same through an ON DELETE CASCADE / SET NULL
+-- edge, found after the delete), ORA-01013 (call cancelled, e.g. the runner's statement timeout) and ORA-00040
+-- (Resource Manager time limit).
+--
+-- Rows inserted during a batch: Oracle does not make a child insert wait for a parent row locked FOR UPDATE (only
+-- for one deleted or whose key changed), so locking the batch cannot keep new children out between the catch-up and
+-- the delete. Through a NO ACTION edge such a child makes the delete fail (ORA-02292, retried). Through a CASCADE,
+-- SET NULL or SET DEFAULT edge the delete would take it silently, without a backup: so after each such delete the
+-- unit reads the children as committed now (a flashback query at the current SCN: once the parents are deleted, no
+-- new child can commit under them) and, if one is not in the backup, undoes the unit and retries; the next catch-up
+-- backs it up.
 CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
 
     c_job CONSTANT VARCHAR2(128) := 'tenant_purge';
@@ -34,6 +43,8 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
     PRAGMA EXCEPTION_INIT(e_cancelled, -1013);
     e_time_limit  EXCEPTION;
     PRAGMA EXCEPTION_INIT(e_time_limit, -40);
+    e_late_row    EXCEPTION;
+    PRAGMA EXCEPTION_INIT(e_late_row, -20010);
 
     FUNCTION pending(p_run IN NUMBER, p_edge IN NUMBER) RETURN BOOLEAN IS
         v_count PLS_INTEGER;
@@ -70,6 +81,8 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
         v_message VARCHAR2(4000);
         v_batch   t_rowids;
         v_rowids  t_rowids;
+        v_scn     NUMBER;
+        v_late    PLS_INTEGER;
     BEGIN
         p_rows := 0;
         -- The run row stays locked for this unit: a rollback of the run waits for it, and the next unit stops.
@@ -959,7 +972,8 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     -- Catch-up: rows inserted since the cache that reference this batch (directly, or through rows
                     -- caught up here) are backed up now and deleted below, so they neither block nor escape the purge.
                     -- (Oracle does not make a child insert wait for a parent locked FOR UPDATE: a child inserted
-                    -- after this point makes the delete fail with ORA-02292, and the batch is retried.)
+                    -- after this point makes the delete fail with ORA-02292, or, through a CASCADE or SET NULL edge,
+                    -- is found by the late-row check after the delete; either way the batch is retried.)
                     v_edge := 24;
                     v_table := 'APP.COMMENTS';
                     v_action := 'catch-up';
@@ -1041,7 +1055,8 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     -- Catch-up: rows inserted since the cache that reference this batch (directly, or through rows
                     -- caught up here) are backed up now and deleted below, so they neither block nor escape the purge.
                     -- (Oracle does not make a child insert wait for a parent locked FOR UPDATE: a child inserted
-                    -- after this point makes the delete fail with ORA-02292, and the batch is retried.)
+                    -- after this point makes the delete fail with ORA-02292, or, through a CASCADE or SET NULL edge,
+                    -- is found by the late-row check after the delete; either way the batch is retried.)
                     v_edge := 19;
                     v_table := 'APP.REFUNDS';
                     v_action := 'catch-up';
@@ -1123,7 +1138,8 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     -- Catch-up: rows inserted since the cache that reference this batch (directly, or through rows
                     -- caught up here) are backed up now and deleted below, so they neither block nor escape the purge.
                     -- (Oracle does not make a child insert wait for a parent locked FOR UPDATE: a child inserted
-                    -- after this point makes the delete fail with ORA-02292, and the batch is retried.)
+                    -- after this point makes the delete fail with ORA-02292, or, through a CASCADE or SET NULL edge,
+                    -- is found by the late-row check after the delete; either way the batch is retried.)
                     v_edge := 11;
                     v_table := 'APP.DOCUMENT_TAGS';
                     v_action := 'catch-up';
@@ -1205,7 +1221,8 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     -- Catch-up: rows inserted since the cache that reference this batch (directly, or through rows
                     -- caught up here) are backed up now and deleted below, so they neither block nor escape the purge.
                     -- (Oracle does not make a child insert wait for a parent locked FOR UPDATE: a child inserted
-                    -- after this point makes the delete fail with ORA-02292, and the batch is retried.)
+                    -- after this point makes the delete fail with ORA-02292, or, through a CASCADE or SET NULL edge,
+                    -- is found by the late-row check after the delete; either way the batch is retried.)
                     v_edge := 12;
                     v_table := 'APP.TEAM_MEMBERS';
                     v_action := 'catch-up';
@@ -1287,7 +1304,8 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     -- Catch-up: rows inserted since the cache that reference this batch (directly, or through rows
                     -- caught up here) are backed up now and deleted below, so they neither block nor escape the purge.
                     -- (Oracle does not make a child insert wait for a parent locked FOR UPDATE: a child inserted
-                    -- after this point makes the delete fail with ORA-02292, and the batch is retried.)
+                    -- after this point makes the delete fail with ORA-02292, or, through a CASCADE or SET NULL edge,
+                    -- is found by the late-row check after the delete; either way the batch is retried.)
                     v_edge := 22;
                     v_table := 'APP.DOCUMENT_TAGS';
                     v_action := 'catch-up';
@@ -1437,7 +1455,8 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     -- Catch-up: rows inserted since the cache that reference this batch (directly, or through rows
                     -- caught up here) are backed up now and deleted below, so they neither block nor escape the purge.
                     -- (Oracle does not make a child insert wait for a parent locked FOR UPDATE: a child inserted
-                    -- after this point makes the delete fail with ORA-02292, and the batch is retried.)
+                    -- after this point makes the delete fail with ORA-02292, or, through a CASCADE or SET NULL edge,
+                    -- is found by the late-row check after the delete; either way the batch is retried.)
                     v_edge := 8;
                     v_table := 'APP.INVOICE_LINES';
                     v_action := 'catch-up';
@@ -1546,6 +1565,25 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                         FORALL i IN 1 .. v_batch.COUNT
                             DELETE FROM APP.INVOICES WHERE ROWID = v_batch(i);
                         v_rows := SQL%ROWCOUNT;
+                        -- Edge 8 (APP.INVOICE_LINES(INVOICE_ID) -> APP.INVOICES(ID) [FK_INVOICE_LINES_INVOICES]): rows inserted since the catch-up that the delete took with it?
+                        v_edge := 8;
+                        v_table := 'APP.INVOICE_LINES';
+                        v_action := 'late-row check';
+                        v_scn := DBMS_FLASHBACK.GET_SYSTEM_CHANGE_NUMBER;
+                        SELECT COUNT(*) INTO v_late
+                          FROM APP.INVOICE_LINES AS OF SCN v_scn c
+                         WHERE EXISTS (SELECT 1 FROM DECLUTTER.BK_TENANT_PURGE_INVOICES p
+                                        WHERE p.declutter_run = p_run AND p.declutter_seq > v_wm AND p.declutter_seq <= v_upper
+                                          AND p.ID = c.INVOICE_ID)
+                           AND NOT EXISTS (SELECT 1 FROM DECLUTTER.BK_TENANT_PURGE_INVOICE_LINES x
+                                            WHERE x.declutter_run = p_run AND x.ID = c.ID)
+                           AND ROWNUM = 1;
+                        IF v_late > 0 THEN
+                            RAISE_APPLICATION_ERROR(-20010, 'declutter: a row of ' || v_table || ' was inserted under the rows being'
+                                || ' deleted after they were caught up (edge ' || v_edge || '); the unit is undone and retried');
+                        END IF;
+                        v_edge := 3;
+                        v_table := 'APP.INVOICES';
                     END IF;
                 END IF;
                 DECLUTTER.NOTE_DELETE(p_run, 3, v_table, v_upper, v_rows, v_started);
@@ -1587,7 +1625,8 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     -- Catch-up: rows inserted since the cache that reference this batch (directly, or through rows
                     -- caught up here) are backed up now and deleted below, so they neither block nor escape the purge.
                     -- (Oracle does not make a child insert wait for a parent locked FOR UPDATE: a child inserted
-                    -- after this point makes the delete fail with ORA-02292, and the batch is retried.)
+                    -- after this point makes the delete fail with ORA-02292, or, through a CASCADE or SET NULL edge,
+                    -- is found by the late-row check after the delete; either way the batch is retried.)
                     v_edge := 21;
                     v_table := 'APP.FOLDERS';
                     v_action := 'catch-up';
@@ -1803,7 +1842,12 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     -- Catch-up: rows inserted since the cache that reference this batch (directly, or through rows
                     -- caught up here) are backed up now and deleted below, so they neither block nor escape the purge.
                     -- (Oracle does not make a child insert wait for a parent locked FOR UPDATE: a child inserted
-                    -- after this point makes the delete fail with ORA-02292, and the batch is retried.)
+                    -- after this point makes the delete fail with ORA-02292, or, through a CASCADE or SET NULL edge,
+                    -- is found by the late-row check after the delete; either way the batch is retried.)
+                    -- Rows caught up in a cycle below can have children caught up only in the next round: repeat
+                    -- until a round finds nothing new.
+                    LOOP
+                    v_round := 0;
                     v_edge := 10;
                     v_table := 'APP.FOLDERS';
                     v_action := 'catch-up';
@@ -1819,6 +1863,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 10, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 21;
                     v_table := 'APP.FOLDERS';
                     v_action := 'catch-up';
@@ -1836,6 +1881,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 21, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 20;
                     v_table := 'APP.DOCUMENTS';
                     v_action := 'catch-up';
@@ -1853,6 +1899,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 20, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 22;
                     v_table := 'APP.DOCUMENT_TAGS';
                     v_action := 'catch-up';
@@ -1870,6 +1917,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 22, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 23;
                     v_table := 'APP.DOCUMENT_VERSIONS';
                     v_action := 'catch-up';
@@ -1887,6 +1935,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 23, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 24;
                     v_table := 'APP.COMMENTS';
                     v_action := 'catch-up';
@@ -1904,6 +1953,9 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 24, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
+                    EXIT WHEN v_round = 0;
+                    END LOOP;
                     v_edge := 15;
                     v_table := 'APP.COMMENTS';
                     v_action := 'catch-up delete';
@@ -2042,7 +2094,12 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     -- Catch-up: rows inserted since the cache that reference this batch (directly, or through rows
                     -- caught up here) are backed up now and deleted below, so they neither block nor escape the purge.
                     -- (Oracle does not make a child insert wait for a parent locked FOR UPDATE: a child inserted
-                    -- after this point makes the delete fail with ORA-02292, and the batch is retried.)
+                    -- after this point makes the delete fail with ORA-02292, or, through a CASCADE or SET NULL edge,
+                    -- is found by the late-row check after the delete; either way the batch is retried.)
+                    -- Rows caught up in a cycle below can have children caught up only in the next round: repeat
+                    -- until a round finds nothing new.
+                    LOOP
+                    v_round := 0;
                     v_edge := 13;
                     v_table := 'APP.API_KEYS';
                     v_action := 'catch-up';
@@ -2058,6 +2115,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 13, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 14;
                     v_table := 'APP.AUDIT_EVENTS';
                     v_action := 'catch-up';
@@ -2073,6 +2131,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 14, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 15;
                     v_table := 'APP.COMMENTS';
                     v_action := 'catch-up';
@@ -2088,6 +2147,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 15, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 16;
                     v_table := 'APP.DOCUMENTS';
                     v_action := 'catch-up';
@@ -2103,6 +2163,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 16, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 17;
                     v_table := 'APP.PROJECTS';
                     v_action := 'catch-up';
@@ -2118,6 +2179,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 17, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 18;
                     v_table := 'APP.TEAM_MEMBERS';
                     v_action := 'catch-up';
@@ -2133,6 +2195,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 18, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 10;
                     v_table := 'APP.FOLDERS';
                     v_action := 'catch-up';
@@ -2150,6 +2213,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 10, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 21;
                     v_table := 'APP.FOLDERS';
                     v_action := 'catch-up';
@@ -2167,6 +2231,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 21, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 20;
                     v_table := 'APP.DOCUMENTS';
                     v_action := 'catch-up';
@@ -2184,6 +2249,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 20, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 22;
                     v_table := 'APP.DOCUMENT_TAGS';
                     v_action := 'catch-up';
@@ -2201,6 +2267,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 22, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 23;
                     v_table := 'APP.DOCUMENT_VERSIONS';
                     v_action := 'catch-up';
@@ -2218,6 +2285,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 23, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 24;
                     v_table := 'APP.COMMENTS';
                     v_action := 'catch-up';
@@ -2235,6 +2303,9 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 24, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
+                    EXIT WHEN v_round = 0;
+                    END LOOP;
                     v_edge := 13;
                     v_table := 'APP.API_KEYS';
                     v_action := 'catch-up delete';
@@ -2445,7 +2516,12 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     -- Catch-up: rows inserted since the cache that reference this batch (directly, or through rows
                     -- caught up here) are backed up now and deleted below, so they neither block nor escape the purge.
                     -- (Oracle does not make a child insert wait for a parent locked FOR UPDATE: a child inserted
-                    -- after this point makes the delete fail with ORA-02292, and the batch is retried.)
+                    -- after this point makes the delete fail with ORA-02292, or, through a CASCADE or SET NULL edge,
+                    -- is found by the late-row check after the delete; either way the batch is retried.)
+                    -- Rows caught up in a cycle below can have children caught up only in the next round: repeat
+                    -- until a round finds nothing new.
+                    LOOP
+                    v_round := 0;
                     v_edge := 2;
                     v_table := 'APP.AUDIT_EVENTS';
                     v_action := 'catch-up';
@@ -2461,6 +2537,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 2, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 3;
                     v_table := 'APP.INVOICES';
                     v_action := 'catch-up';
@@ -2476,6 +2553,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 3, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 4;
                     v_table := 'APP.PROJECTS';
                     v_action := 'catch-up';
@@ -2491,6 +2569,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 4, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 5;
                     v_table := 'APP.TAGS';
                     v_action := 'catch-up';
@@ -2506,6 +2585,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 5, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 6;
                     v_table := 'APP.TEAMS';
                     v_action := 'catch-up';
@@ -2521,6 +2601,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 6, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 7;
                     v_table := 'APP.USERS';
                     v_action := 'catch-up';
@@ -2536,6 +2617,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 7, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 13;
                     v_table := 'APP.API_KEYS';
                     v_action := 'catch-up';
@@ -2553,6 +2635,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 13, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 14;
                     v_table := 'APP.AUDIT_EVENTS';
                     v_action := 'catch-up';
@@ -2570,6 +2653,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 14, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 15;
                     v_table := 'APP.COMMENTS';
                     v_action := 'catch-up';
@@ -2587,6 +2671,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 15, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 16;
                     v_table := 'APP.DOCUMENTS';
                     v_action := 'catch-up';
@@ -2604,6 +2689,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 16, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 17;
                     v_table := 'APP.PROJECTS';
                     v_action := 'catch-up';
@@ -2621,6 +2707,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 17, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 18;
                     v_table := 'APP.TEAM_MEMBERS';
                     v_action := 'catch-up';
@@ -2638,6 +2725,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 18, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 10;
                     v_table := 'APP.FOLDERS';
                     v_action := 'catch-up';
@@ -2655,6 +2743,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 10, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 21;
                     v_table := 'APP.FOLDERS';
                     v_action := 'catch-up';
@@ -2672,6 +2761,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 21, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 20;
                     v_table := 'APP.DOCUMENTS';
                     v_action := 'catch-up';
@@ -2689,6 +2779,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 20, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 8;
                     v_table := 'APP.INVOICE_LINES';
                     v_action := 'catch-up';
@@ -2706,6 +2797,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 8, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 9;
                     v_table := 'APP.PAYMENTS';
                     v_action := 'catch-up';
@@ -2723,6 +2815,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 9, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 22;
                     v_table := 'APP.DOCUMENT_TAGS';
                     v_action := 'catch-up';
@@ -2740,6 +2833,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 22, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 23;
                     v_table := 'APP.DOCUMENT_VERSIONS';
                     v_action := 'catch-up';
@@ -2757,6 +2851,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 23, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 11;
                     v_table := 'APP.DOCUMENT_TAGS';
                     v_action := 'catch-up';
@@ -2774,6 +2869,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 11, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 12;
                     v_table := 'APP.TEAM_MEMBERS';
                     v_action := 'catch-up';
@@ -2791,6 +2887,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 12, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 19;
                     v_table := 'APP.REFUNDS';
                     v_action := 'catch-up';
@@ -2808,6 +2905,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 19, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
                     v_edge := 24;
                     v_table := 'APP.COMMENTS';
                     v_action := 'catch-up';
@@ -2825,6 +2923,9 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 24, v_table, NULL, v_rows, v_started);
                     END IF;
+                    v_round := v_round + v_rows;
+                    EXIT WHEN v_round = 0;
+                    END LOOP;
                     v_edge := 13;
                     v_table := 'APP.API_KEYS';
                     v_action := 'catch-up delete';
@@ -3057,6 +3158,26 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                         FORALL i IN 1 .. v_rowids.COUNT
                             DELETE FROM APP.INVOICES WHERE ROWID = v_rowids(i);
                         v_rows := SQL%ROWCOUNT;
+                        -- Edge 8 (APP.INVOICE_LINES(INVOICE_ID) -> APP.INVOICES(ID) [FK_INVOICE_LINES_INVOICES]): rows inserted since the catch-up that the delete took with it?
+                        v_edge := 8;
+                        v_table := 'APP.INVOICE_LINES';
+                        v_action := 'late-row check';
+                        v_scn := DBMS_FLASHBACK.GET_SYSTEM_CHANGE_NUMBER;
+                        SELECT COUNT(*) INTO v_late
+                          FROM APP.INVOICE_LINES AS OF SCN v_scn c
+                         WHERE EXISTS (SELECT 1 FROM DECLUTTER.BK_TENANT_PURGE_INVOICES p
+                                        WHERE p.declutter_run = p_run AND p.declutter_seq > (SELECT k.watermark FROM DECLUTTER.CONTROL k
+                                                                                  WHERE k.run_id = p_run AND k.edge_id = 3)
+                                          AND p.ID = c.INVOICE_ID)
+                           AND NOT EXISTS (SELECT 1 FROM DECLUTTER.BK_TENANT_PURGE_INVOICE_LINES x
+                                            WHERE x.declutter_run = p_run AND x.ID = c.ID)
+                           AND ROWNUM = 1;
+                        IF v_late > 0 THEN
+                            RAISE_APPLICATION_ERROR(-20010, 'declutter: a row of ' || v_table || ' was inserted under the rows being'
+                                || ' deleted after they were caught up (edge ' || v_edge || '); the unit is undone and retried');
+                        END IF;
+                        v_edge := 3;
+                        v_table := 'APP.INVOICES';
                         DECLUTTER.NOTE_CATCHUP(p_run, 3, v_table, v_round, v_rows, v_started);
                     END IF;
                     v_edge := 10;
@@ -3134,7 +3255,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
             p_phase := 'done';
             p_remaining := 0;
         EXCEPTION
-            WHEN e_lock_wait OR e_busy OR e_deadlock OR e_child_found OR e_cancelled OR e_time_limit THEN
+            WHEN e_lock_wait OR e_busy OR e_deadlock OR e_child_found OR e_late_row OR e_cancelled OR e_time_limit THEN
                 v_message := SUBSTRB(SQLERRM, 1, 3000);
                 ROLLBACK TO SAVEPOINT declutter_unit;
                 DECLUTTER.NOTE_ERROR(p_run, v_edge, v_table, v_action, v_message, 1, v_started);

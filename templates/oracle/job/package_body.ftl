@@ -20,6 +20,16 @@ ${indent}  FROM ${table} ${alias}
 ${indent} WHERE ${where}
 ${indent}   FOR UPDATE WAIT ${ora.lockWait};
 </#macro>
+<#-- Locks the rows of a table that a backup range names (ROWIDs into a collection) in backup sequence order: a FORALL
+     over them then deletes in that order (it runs its statement once per row, in index order). -->
+<#macro lockOrdered table alias into backup key keyMatch where order indent>
+${indent}SELECT ${alias}.ROWID BULK COLLECT INTO ${into}
+${indent}  FROM ${table} ${alias}, ${backup} b
+${indent} WHERE ${where}
+${indent}   AND ${keyMatch}
+${indent} ORDER BY b.declutter_seq${order}
+${indent}   FOR UPDATE OF ${alias}.${key} WAIT ${ora.lockWait};
+</#macro>
 <#-- After a delete through an ON DELETE CASCADE / SET NULL / SET DEFAULT edge: a child row committed under the deleted
      parents (as of now) that the backup does not hold was inserted after the catch-up and went with the delete:
      undo the unit and retry (ORA-20010); the next catch-up backs it up. -->
@@ -40,7 +50,7 @@ ${indent}END IF;
 </#macro>
 <#-- The late-row checks of the edges whose parents are the rows a delete just removed: the batch (fromBatch) or the
      rows of a finished table caught up in this unit. -->
-<#macro lateRowChecks t batch parentTable restoreEdge restoreTable indent>
+<#macro lateRowChecks t batch batchRange parentTable restoreEdge restoreTable indent>
 <#local steps = t.catchUp?filter(s -> ((batch && s.fromBatch) || (!batch && !s.fromBatch && s.parent.table == parentTable)) && ora.resets(s.edgeId))>
 <#local records = t.catchUpNullifies?filter(u -> ((batch && u.fromBatch) || (!batch && !u.fromBatch && u.parent.table == parentTable)) && ora.resets(u.edge.edgeId))>
 <#list steps as s>
@@ -49,7 +59,7 @@ ${indent}v_edge := ${s.edgeId};
 ${indent}v_table := ${lit(s.child.display)};
 ${indent}v_action := 'late-row check';
 <@lateRowCheck child=s.child.table childBackup=s.child.backup keyMatch=s.child.keyMatch("x", "c") parentBackup=s.parent.backup parentMatch=s.parentMatch indent=indent
-    range=batch?then("p.declutter_seq > v_wm AND p.declutter_seq <= v_upper", "p.declutter_seq > (SELECT k.watermark FROM " + job.schema + ".CONTROL k\n" + indent + "                                                          WHERE k.run_id = p_run AND k.edge_id = " + s.parent.primaryEdge + ")")/>
+    range=batch?then(batchRange, "p.declutter_seq > (SELECT k.watermark FROM " + job.schema + ".CONTROL k\n" + indent + "                                                          WHERE k.run_id = p_run AND k.edge_id = " + s.parent.primaryEdge + ")")/>
 </#list>
 <#list records as u>
 ${indent}-- Edge ${u.edge.edgeId} (${lib.line(u.edge.description)}): rows the delete reset without their values recorded?
@@ -57,7 +67,7 @@ ${indent}v_edge := ${u.edge.edgeId};
 ${indent}v_table := ${lit(u.edge.childDisplay)};
 ${indent}v_action := 'late-row check';
 <@lateRowCheck child=u.edge.childTable childBackup=u.edge.backup keyMatch=u.edge.keyMatch("x", "c") parentBackup=u.parent.backup parentMatch=u.edge.parentMatch indent=indent
-    range=batch?then("p.declutter_seq > v_wm AND p.declutter_seq <= v_upper", "p.declutter_seq > (SELECT k.watermark FROM " + job.schema + ".CONTROL k\n" + indent + "                                                          WHERE k.run_id = p_run AND k.edge_id = " + u.parent.primaryEdge + ")")/>
+    range=batch?then(batchRange, "p.declutter_seq > (SELECT k.watermark FROM " + job.schema + ".CONTROL k\n" + indent + "                                                          WHERE k.run_id = p_run AND k.edge_id = " + u.parent.primaryEdge + ")")/>
 </#list>
 <#if steps?has_content || records?has_content>
 ${indent}v_edge := ${restoreEdge};
@@ -134,6 +144,7 @@ CREATE OR REPLACE PACKAGE BODY ${ora.pkg} AS
         v_upper   NUMBER;
         v_rows    NUMBER;
         v_round   NUMBER;
+        v_mark    NUMBER;
         v_edge    NUMBER;
         v_table   VARCHAR2(400);
         v_action  VARCHAR2(30) := 'start';
@@ -281,6 +292,16 @@ CREATE OR REPLACE PACKAGE BODY ${ora.pkg} AS
                  WHERE ROWNUM <= p_max_rows;
                 v_rows := 0;
                 IF v_upper IS NOT NULL THEN
+<#assign batchRange = t.childrenFirst?then("(p.declutter_seq > v_wm AND p.declutter_seq <= v_upper OR p.declutter_seq > v_mark)", "p.declutter_seq > v_wm AND p.declutter_seq <= v_upper")>
+<#if t.childrenFirst>
+                    -- ${lib.line(t.display)} is a tree through a NOT NULL self-reference, numbered deepest first: the
+                    -- batch rows are locked, and deleted below, in sequence order, children before their parents (a
+                    -- FORALL runs its statement once per row, in index order, each checked on its own).
+                    SELECT MAX(b.declutter_seq) INTO v_mark FROM ${t.backup} b WHERE b.declutter_run = p_run;
+                    v_action := 'lock';
+<@lockOrdered table=t.table alias="t" into="v_batch" backup=t.backup key=t.key[0] keyMatch=t.keyMatch("t", "b") order="" indent="                    "
+    where="b.declutter_run = p_run AND b.declutter_seq > v_wm AND b.declutter_seq <= v_upper"/>
+<#else>
                     -- Lock the batch rows first: the statements below then never wait on them.
                     v_action := 'lock';
                     SELECT t.ROWID BULK COLLECT INTO v_batch
@@ -289,6 +310,7 @@ CREATE OR REPLACE PACKAGE BODY ${ora.pkg} AS
                                        WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm
                                          AND b.declutter_seq <= v_upper)
                        FOR UPDATE WAIT ${ora.lockWait};
+</#if>
 <#if t.catchUp?has_content || t.catchUpNullifies?has_content>
                     -- Catch-up: rows inserted since the cache that reference this batch (directly, or through rows
                     -- caught up here) are backed up now and deleted below, so they neither block nor escape the purge.
@@ -296,8 +318,8 @@ CREATE OR REPLACE PACKAGE BODY ${ora.pkg} AS
                     -- after this point makes the delete fail with ORA-02292, or, through a CASCADE or SET NULL edge,
                     -- is found by the late-row check after the delete; either way the batch is retried.)
 <#if t.catchUpRepeats>
-                    -- Rows caught up in a cycle below can have children caught up only in the next round: repeat
-                    -- until a round finds nothing new.
+                    -- Rows caught up in a cycle or a tree below can have children caught up only in the next round:
+                    -- repeat until a round finds nothing new.
                     LOOP
                     v_round := 0;
 </#if>
@@ -305,11 +327,14 @@ CREATE OR REPLACE PACKAGE BODY ${ora.pkg} AS
                     v_edge := ${s.edgeId};
                     v_table := ${lit(s.child.display)};
                     v_action := 'catch-up';
+<#if s.selfLoop>
+                    LOOP -- late rows of the tree, and their late children, until none is left
+</#if>
                     INSERT INTO ${s.child.backup} (declutter_run, ${s.child.columnList("")})
                     SELECT p_run, ${s.child.columnList("c")}
                       FROM ${s.child.table} c
                      WHERE EXISTS (SELECT 1 FROM ${s.parent.backup} p
-                                    WHERE p.declutter_run = p_run<#if s.fromBatch> AND p.declutter_seq > v_wm AND p.declutter_seq <= v_upper<#else>
+                                    WHERE p.declutter_run = p_run<#if s.fromBatch> AND ${batchRange}<#else>
                                       AND p.declutter_seq > (SELECT k.watermark FROM ${job.schema}.CONTROL k
                                                               WHERE k.run_id = p_run AND k.edge_id = ${s.parent.primaryEdge})</#if>
                                       AND ${s.parentMatch})
@@ -321,6 +346,10 @@ CREATE OR REPLACE PACKAGE BODY ${ora.pkg} AS
                     END IF;
 <#if t.catchUpRepeats>
                     v_round := v_round + v_rows;
+</#if>
+<#if s.selfLoop>
+                    EXIT WHEN v_rows = 0;
+                    END LOOP;
 </#if>
 </#list>
 <#if t.catchUpRepeats>
@@ -335,7 +364,7 @@ CREATE OR REPLACE PACKAGE BODY ${ora.pkg} AS
                     SELECT p_run, ${u.edge.storedList("c")}
                       FROM ${u.edge.childTable} c
                      WHERE EXISTS (SELECT 1 FROM ${u.parent.backup} p
-                                    WHERE p.declutter_run = p_run<#if u.fromBatch> AND p.declutter_seq > v_wm AND p.declutter_seq <= v_upper<#else>
+                                    WHERE p.declutter_run = p_run<#if u.fromBatch> AND ${batchRange}<#else>
                                       AND p.declutter_seq > (SELECT k.watermark FROM ${job.schema}.CONTROL k
                                                               WHERE k.run_id = p_run AND k.edge_id = ${u.parent.primaryEdge})</#if>
                                       AND ${u.edge.parentMatch})
@@ -347,38 +376,76 @@ CREATE OR REPLACE PACKAGE BODY ${ora.pkg} AS
                     END IF;
 </#list>
 <#list t.catchUpDeletes as d>
+<#assign lateRows = "b.declutter_run = p_run\n                                  AND b.declutter_seq > (SELECT k.watermark FROM " + job.schema + ".CONTROL k\n                                                          WHERE k.run_id = p_run AND k.edge_id = " + d.primaryEdge + ")">
                     v_edge := ${d.primaryEdge};
                     v_table := ${lit(d.display)};
+<#list d.detaches as x>
+                    -- Detach (edge ${x.edgeId}, ${lib.line(x.constraint)}) before the catch-up delete of ${lib.line(d.display)}: purged
+                    -- ${lib.line(x.childDisplay)} rows that point at the rows caught up there<#if x.selfReference> (the caught-up rows themselves
+                    -- included: the delete runs once per row)</#if> are set to null first, or that delete would fail
+                    -- (ORA-02292) on every attempt; rollback puts the values back from the backup.
+                    v_action := 'catch-up detach';
+<@lockRows table=x.childTable alias="c" indent="                    " where="EXISTS (SELECT 1 FROM " + d.backup + " b\n                                WHERE " + lateRows + "\n                                  AND " + x.refMatch + ")\n                   AND EXISTS (SELECT 1 FROM " + x.childBackup + " k\n                                WHERE k.declutter_run = p_run AND " + x.keyMatch("k", "c") + ")"/>
+                    IF v_rowids.COUNT > 0 THEN
+                        FORALL i IN 1 .. v_rowids.COUNT
+                            UPDATE ${x.childTable} SET ${x.setNull} WHERE ROWID = v_rowids(i);
+                    END IF;
+</#list>
                     v_action := 'catch-up delete';
                     SELECT MAX(b.declutter_seq) INTO v_round FROM ${d.backup} b WHERE b.declutter_run = p_run;
+<#if d.childrenFirst>
+                    -- A tree through a NOT NULL self-reference: its late rows go children first (each was caught up
+                    -- after its parent, so in descending sequence order).
+<@lockOrdered table=d.table alias="t" into="v_rowids" backup=d.backup key=d.key[0] keyMatch=d.keyMatch("t", "b") order=" DESC" indent="                    "
+    where="b.declutter_run = p_run\n                       AND b.declutter_seq > (SELECT k.watermark FROM " + job.schema + ".CONTROL k\n                                               WHERE k.run_id = p_run AND k.edge_id = " + d.primaryEdge + ")"/>
+<#else>
 <@lockRows table=d.table alias="t" indent="                    " where=tuple(d, "t") + " IN (SELECT " + d.keyList("b") + " FROM " + d.backup + " b\n                                       WHERE b.declutter_run = p_run\n                                         AND b.declutter_seq > (SELECT k.watermark FROM " + job.schema + ".CONTROL k\n                                                                 WHERE k.run_id = p_run AND k.edge_id = " + d.primaryEdge + "))"/>
+</#if>
                     v_rows := 0;
                     IF v_rowids.COUNT > 0 THEN
                         FORALL i IN 1 .. v_rowids.COUNT
                             DELETE FROM ${d.table} WHERE ROWID = v_rowids(i);
                         v_rows := SQL%ROWCOUNT;
-<@lateRowChecks t=t batch=false parentTable=d.table restoreEdge=d.primaryEdge restoreTable=d.display indent="                        "/>
+<@lateRowChecks t=t batch=false batchRange=batchRange parentTable=d.table restoreEdge=d.primaryEdge restoreTable=d.display indent="                        "/>
                         ${job.schema}.NOTE_CATCHUP(p_run, ${d.primaryEdge}, v_table, v_round, v_rows, v_started);
                     END IF;
 </#list>
+<#if t.childrenFirst>
+                    -- Late rows of this tree caught up above go now, children first, before their parents in the batch
+                    -- (their sequence numbers lie beyond the batch; later batches find them gone).
+                    v_edge := ${t.primaryEdge};
+                    v_table := ${lit(t.display)};
+                    v_action := 'catch-up delete';
+<@lockOrdered table=t.table alias="t" into="v_rowids" backup=t.backup key=t.key[0] keyMatch=t.keyMatch("t", "b") order=" DESC" indent="                    "
+    where="b.declutter_run = p_run AND b.declutter_seq > v_mark"/>
+                    IF v_rowids.COUNT > 0 THEN
+                        FORALL i IN 1 .. v_rowids.COUNT
+                            DELETE FROM ${t.table} WHERE ROWID = v_rowids(i);
+                        v_rows := SQL%ROWCOUNT;
+                        ${job.schema}.NOTE_CATCHUP(p_run, ${t.primaryEdge}, v_table, v_wm, v_rows, v_started);
+                    END IF;
+</#if>
                     v_edge := ${t.primaryEdge};
                     v_table := ${lit(t.display)};
 </#if>
 <#list t.detaches as d>
-                    -- Detach (edge ${d.edgeId}, ${lib.line(d.constraint)}): purged ${lib.line(d.childDisplay)} rows<#if d.selfReference> outside this batch</#if> that point into it.
+                    -- Detach (edge ${d.edgeId}, ${lib.line(d.constraint)}): purged ${lib.line(d.childDisplay)} rows that point into this batch<#if d.selfReference>,
+                    -- the batch rows themselves included (the delete below runs once per row, so a parent deleted before
+                    -- its child in the same batch would fail with ORA-02292)</#if>.
                     v_action := 'detach';
-<@lockRows table=d.childTable alias="c" indent="                    " where="EXISTS (SELECT 1 FROM " + t.backup + " b\n                                WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm AND b.declutter_seq <= v_upper\n                                  AND " + d.refMatch + ")\n                   AND EXISTS (SELECT 1 FROM " + d.childBackup + " k\n                                WHERE k.declutter_run = p_run AND " + d.keyMatch("k", "c") + (d.selfReference?then(" AND k.declutter_seq > v_upper", "")) + ")"/>
+<@lockRows table=d.childTable alias="c" indent="                    " where="EXISTS (SELECT 1 FROM " + t.backup + " b\n                                WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm AND b.declutter_seq <= v_upper\n                                  AND " + d.refMatch + ")\n                   AND EXISTS (SELECT 1 FROM " + d.childBackup + " k\n                                WHERE k.declutter_run = p_run AND " + d.keyMatch("k", "c") + ")"/>
                     IF v_rowids.COUNT > 0 THEN
                         FORALL i IN 1 .. v_rowids.COUNT
                             UPDATE ${d.childTable} SET ${d.setNull} WHERE ROWID = v_rowids(i);
                     END IF;
 </#list>
                     v_action := 'delete';
+                    v_rows := 0;
                     IF v_batch.COUNT > 0 THEN
                         FORALL i IN 1 .. v_batch.COUNT
                             DELETE FROM ${t.table} WHERE ROWID = v_batch(i);
                         v_rows := SQL%ROWCOUNT;
-<@lateRowChecks t=t batch=true parentTable="" restoreEdge=t.primaryEdge restoreTable=t.display indent="                        "/>
+<@lateRowChecks t=t batch=true batchRange=batchRange parentTable="" restoreEdge=t.primaryEdge restoreTable=t.display indent="                        "/>
                     END IF;
                 END IF;
                 ${job.schema}.NOTE_DELETE(p_run, ${t.primaryEdge}, v_table, v_upper, v_rows, v_started);

@@ -1748,6 +1748,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
         v_upper   NUMBER;
         v_rows    NUMBER;
         v_round   NUMBER;
+        v_mark    NUMBER;
         v_edge    NUMBER;
         v_table   VARCHAR2(400);
         v_action  VARCHAR2(30) := 'start';
@@ -2164,7 +2165,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                     END IF;
                     v_edge := 3;
                     v_table := 'HARD.DEPARTMENTS';
-                    -- Detach (edge 11, EMPLOYEES_DEPT_FK): purged HARD.EMPLOYEES rows that point into it.
+                    -- Detach (edge 11, EMPLOYEES_DEPT_FK): purged HARD.EMPLOYEES rows that point into this batch.
                     v_action := 'detach';
                     SELECT c.ROWID BULK COLLECT INTO v_rowids
                       FROM HARD.EMPLOYEES c
@@ -2179,6 +2180,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                             UPDATE HARD.EMPLOYEES SET DEPT_ID = NULL WHERE ROWID = v_rowids(i);
                     END IF;
                     v_action := 'delete';
+                    v_rows := 0;
                     IF v_batch.COUNT > 0 THEN
                         FORALL i IN 1 .. v_batch.COUNT
                             DELETE FROM HARD.DEPARTMENTS WHERE ROWID = v_batch(i);
@@ -2222,6 +2224,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                                          AND b.declutter_seq <= v_upper)
                        FOR UPDATE WAIT 5;
                     v_action := 'delete';
+                    v_rows := 0;
                     IF v_batch.COUNT > 0 THEN
                         FORALL i IN 1 .. v_batch.COUNT
                             DELETE FROM HARD.EVENT_SUBSCRIPTION_HISTORY_LOG WHERE ROWID = v_batch(i);
@@ -2265,6 +2268,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                                          AND b.declutter_seq <= v_upper)
                        FOR UPDATE WAIT 5;
                     v_action := 'delete';
+                    v_rows := 0;
                     IF v_batch.COUNT > 0 THEN
                         FORALL i IN 1 .. v_batch.COUNT
                             DELETE FROM HARD."GROUP" WHERE ROWID = v_batch(i);
@@ -2308,6 +2312,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                                          AND b.declutter_seq <= v_upper)
                        FOR UPDATE WAIT 5;
                     v_action := 'delete';
+                    v_rows := 0;
                     IF v_batch.COUNT > 0 THEN
                         FORALL i IN 1 .. v_batch.COUNT
                             DELETE FROM HARD.ORDER_ITEMS WHERE ROWID = v_batch(i);
@@ -2351,6 +2356,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                                          AND b.declutter_seq <= v_upper)
                        FOR UPDATE WAIT 5;
                     v_action := 'delete';
+                    v_rows := 0;
                     IF v_batch.COUNT > 0 THEN
                         FORALL i IN 1 .. v_batch.COUNT
                             DELETE FROM HARD.SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX WHERE ROWID = v_batch(i);
@@ -2394,6 +2400,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                                          AND b.declutter_seq <= v_upper)
                        FOR UPDATE WAIT 5;
                     v_action := 'delete';
+                    v_rows := 0;
                     IF v_batch.COUNT > 0 THEN
                         FORALL i IN 1 .. v_batch.COUNT
                             DELETE FROM HARD.TAGS WHERE ROWID = v_batch(i);
@@ -2437,6 +2444,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                                          AND b.declutter_seq <= v_upper)
                        FOR UPDATE WAIT 5;
                     v_action := 'delete';
+                    v_rows := 0;
                     IF v_batch.COUNT > 0 THEN
                         FORALL i IN 1 .. v_batch.COUNT
                             DELETE FROM HARD."order notes" WHERE ROWID = v_batch(i);
@@ -2480,6 +2488,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                                          AND b.declutter_seq <= v_upper)
                        FOR UPDATE WAIT 5;
                     v_action := 'delete';
+                    v_rows := 0;
                     IF v_batch.COUNT > 0 THEN
                         FORALL i IN 1 .. v_batch.COUNT
                             DELETE FROM HARD."Überweisungen" WHERE ROWID = v_batch(i);
@@ -2576,6 +2585,24 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                     END IF;
                     v_edge := 3;
                     v_table := 'HARD.DEPARTMENTS';
+                    -- Detach (edge 11, EMPLOYEES_DEPT_FK) before the catch-up delete of HARD.DEPARTMENTS: purged
+                    -- HARD.EMPLOYEES rows that point at the rows caught up there are set to null first, or that delete would fail
+                    -- (ORA-02292) on every attempt; rollback puts the values back from the backup.
+                    v_action := 'catch-up detach';
+                    SELECT c.ROWID BULK COLLECT INTO v_rowids
+                      FROM HARD.EMPLOYEES c
+                     WHERE EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_DEPARTMENTS b
+                                WHERE b.declutter_run = p_run
+                                  AND b.declutter_seq > (SELECT k.watermark FROM DECLUTTER.CONTROL k
+                                                          WHERE k.run_id = p_run AND k.edge_id = 3)
+                                  AND c.DEPT_ID = b.ID)
+                   AND EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_EMPLOYEES k
+                                WHERE k.declutter_run = p_run AND k.ID = c.ID)
+                       FOR UPDATE WAIT 5;
+                    IF v_rowids.COUNT > 0 THEN
+                        FORALL i IN 1 .. v_rowids.COUNT
+                            UPDATE HARD.EMPLOYEES SET DEPT_ID = NULL WHERE ROWID = v_rowids(i);
+                    END IF;
                     v_action := 'catch-up delete';
                     SELECT MAX(b.declutter_seq) INTO v_round FROM DECLUTTER.BK_HARD_PURGE_DEPARTMENTS b WHERE b.declutter_run = p_run;
                     SELECT t.ROWID BULK COLLECT INTO v_rowids
@@ -2594,7 +2621,9 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                     END IF;
                     v_edge := 4;
                     v_table := 'HARD.EMPLOYEES';
-                    -- Detach (edge 13, EMPLOYEES_MENTOR_FK): purged HARD.EMPLOYEES rows outside this batch that point into it.
+                    -- Detach (edge 13, EMPLOYEES_MENTOR_FK): purged HARD.EMPLOYEES rows that point into this batch,
+                    -- the batch rows themselves included (the delete below runs once per row, so a parent deleted before
+                    -- its child in the same batch would fail with ORA-02292).
                     v_action := 'detach';
                     SELECT c.ROWID BULK COLLECT INTO v_rowids
                       FROM HARD.EMPLOYEES c
@@ -2602,13 +2631,14 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                                 WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm AND b.declutter_seq <= v_upper
                                   AND c.MENTOR_ID = b.ID)
                    AND EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_EMPLOYEES k
-                                WHERE k.declutter_run = p_run AND k.ID = c.ID AND k.declutter_seq > v_upper)
+                                WHERE k.declutter_run = p_run AND k.ID = c.ID)
                        FOR UPDATE WAIT 5;
                     IF v_rowids.COUNT > 0 THEN
                         FORALL i IN 1 .. v_rowids.COUNT
                             UPDATE HARD.EMPLOYEES SET MENTOR_ID = NULL WHERE ROWID = v_rowids(i);
                     END IF;
                     v_action := 'delete';
+                    v_rows := 0;
                     IF v_batch.COUNT > 0 THEN
                         FORALL i IN 1 .. v_batch.COUNT
                             DELETE FROM HARD.EMPLOYEES WHERE ROWID = v_batch(i);
@@ -2725,6 +2755,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                     v_edge := 7;
                     v_table := 'HARD.ORDERS';
                     v_action := 'delete';
+                    v_rows := 0;
                     IF v_batch.COUNT > 0 THEN
                         FORALL i IN 1 .. v_batch.COUNT
                             DELETE FROM HARD.ORDERS WHERE ROWID = v_batch(i);
@@ -2772,8 +2803,8 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                     -- (Oracle does not make a child insert wait for a parent locked FOR UPDATE: a child inserted
                     -- after this point makes the delete fail with ORA-02292, or, through a CASCADE or SET NULL edge,
                     -- is found by the late-row check after the delete; either way the batch is retried.)
-                    -- Rows caught up in a cycle below can have children caught up only in the next round: repeat
-                    -- until a round finds nothing new.
+                    -- Rows caught up in a cycle or a tree below can have children caught up only in the next round:
+                    -- repeat until a round finds nothing new.
                     LOOP
                     v_round := 0;
                     v_edge := 3;
@@ -3013,6 +3044,24 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                     END IF;
                     v_edge := 3;
                     v_table := 'HARD.DEPARTMENTS';
+                    -- Detach (edge 11, EMPLOYEES_DEPT_FK) before the catch-up delete of HARD.DEPARTMENTS: purged
+                    -- HARD.EMPLOYEES rows that point at the rows caught up there are set to null first, or that delete would fail
+                    -- (ORA-02292) on every attempt; rollback puts the values back from the backup.
+                    v_action := 'catch-up detach';
+                    SELECT c.ROWID BULK COLLECT INTO v_rowids
+                      FROM HARD.EMPLOYEES c
+                     WHERE EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_DEPARTMENTS b
+                                WHERE b.declutter_run = p_run
+                                  AND b.declutter_seq > (SELECT k.watermark FROM DECLUTTER.CONTROL k
+                                                          WHERE k.run_id = p_run AND k.edge_id = 3)
+                                  AND c.DEPT_ID = b.ID)
+                   AND EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_EMPLOYEES k
+                                WHERE k.declutter_run = p_run AND k.ID = c.ID)
+                       FOR UPDATE WAIT 5;
+                    IF v_rowids.COUNT > 0 THEN
+                        FORALL i IN 1 .. v_rowids.COUNT
+                            UPDATE HARD.EMPLOYEES SET DEPT_ID = NULL WHERE ROWID = v_rowids(i);
+                    END IF;
                     v_action := 'catch-up delete';
                     SELECT MAX(b.declutter_seq) INTO v_round FROM DECLUTTER.BK_HARD_PURGE_DEPARTMENTS b WHERE b.declutter_run = p_run;
                     SELECT t.ROWID BULK COLLECT INTO v_rowids
@@ -3157,6 +3206,25 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                     END IF;
                     v_edge := 4;
                     v_table := 'HARD.EMPLOYEES';
+                    -- Detach (edge 13, EMPLOYEES_MENTOR_FK) before the catch-up delete of HARD.EMPLOYEES: purged
+                    -- HARD.EMPLOYEES rows that point at the rows caught up there (the caught-up rows themselves
+                    -- included: the delete runs once per row) are set to null first, or that delete would fail
+                    -- (ORA-02292) on every attempt; rollback puts the values back from the backup.
+                    v_action := 'catch-up detach';
+                    SELECT c.ROWID BULK COLLECT INTO v_rowids
+                      FROM HARD.EMPLOYEES c
+                     WHERE EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_EMPLOYEES b
+                                WHERE b.declutter_run = p_run
+                                  AND b.declutter_seq > (SELECT k.watermark FROM DECLUTTER.CONTROL k
+                                                          WHERE k.run_id = p_run AND k.edge_id = 4)
+                                  AND c.MENTOR_ID = b.ID)
+                   AND EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_EMPLOYEES k
+                                WHERE k.declutter_run = p_run AND k.ID = c.ID)
+                       FOR UPDATE WAIT 5;
+                    IF v_rowids.COUNT > 0 THEN
+                        FORALL i IN 1 .. v_rowids.COUNT
+                            UPDATE HARD.EMPLOYEES SET MENTOR_ID = NULL WHERE ROWID = v_rowids(i);
+                    END IF;
                     v_action := 'catch-up delete';
                     SELECT MAX(b.declutter_seq) INTO v_round FROM DECLUTTER.BK_HARD_PURGE_EMPLOYEES b WHERE b.declutter_run = p_run;
                     SELECT t.ROWID BULK COLLECT INTO v_rowids
@@ -3194,6 +3262,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                     v_edge := 1;
                     v_table := 'HARD.ACCOUNTS';
                     v_action := 'delete';
+                    v_rows := 0;
                     IF v_batch.COUNT > 0 THEN
                         FORALL i IN 1 .. v_batch.COUNT
                             DELETE FROM HARD.ACCOUNTS WHERE ROWID = v_batch(i);

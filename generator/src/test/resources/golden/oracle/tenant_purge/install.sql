@@ -2267,6 +2267,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
         v_upper   NUMBER;
         v_rows    NUMBER;
         v_round   NUMBER;
+        v_mark    NUMBER;
         v_edge    NUMBER;
         v_table   VARCHAR2(400);
         v_action  VARCHAR2(30) := 'start';
@@ -2862,6 +2863,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                                          AND b.declutter_seq <= v_upper)
                        FOR UPDATE WAIT 5;
                     v_action := 'delete';
+                    v_rows := 0;
                     IF v_batch.COUNT > 0 THEN
                         FORALL i IN 1 .. v_batch.COUNT
                             DELETE FROM APP.API_KEYS WHERE ROWID = v_batch(i);
@@ -2905,6 +2907,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                                          AND b.declutter_seq <= v_upper)
                        FOR UPDATE WAIT 5;
                     v_action := 'delete';
+                    v_rows := 0;
                     IF v_batch.COUNT > 0 THEN
                         FORALL i IN 1 .. v_batch.COUNT
                             DELETE FROM APP.AUDIT_EVENTS WHERE ROWID = v_batch(i);
@@ -2948,6 +2951,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                                          AND b.declutter_seq <= v_upper)
                        FOR UPDATE WAIT 5;
                     v_action := 'delete';
+                    v_rows := 0;
                     IF v_batch.COUNT > 0 THEN
                         FORALL i IN 1 .. v_batch.COUNT
                             DELETE FROM APP.COMMENTS WHERE ROWID = v_batch(i);
@@ -2991,6 +2995,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                                          AND b.declutter_seq <= v_upper)
                        FOR UPDATE WAIT 5;
                     v_action := 'delete';
+                    v_rows := 0;
                     IF v_batch.COUNT > 0 THEN
                         FORALL i IN 1 .. v_batch.COUNT
                             DELETE FROM APP.DOCUMENT_TAGS WHERE ROWID = v_batch(i);
@@ -3034,6 +3039,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                                          AND b.declutter_seq <= v_upper)
                        FOR UPDATE WAIT 5;
                     v_action := 'delete';
+                    v_rows := 0;
                     IF v_batch.COUNT > 0 THEN
                         FORALL i IN 1 .. v_batch.COUNT
                             DELETE FROM APP.INVOICE_LINES WHERE ROWID = v_batch(i);
@@ -3077,6 +3083,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                                          AND b.declutter_seq <= v_upper)
                        FOR UPDATE WAIT 5;
                     v_action := 'delete';
+                    v_rows := 0;
                     IF v_batch.COUNT > 0 THEN
                         FORALL i IN 1 .. v_batch.COUNT
                             DELETE FROM APP.REFUNDS WHERE ROWID = v_batch(i);
@@ -3120,6 +3127,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                                          AND b.declutter_seq <= v_upper)
                        FOR UPDATE WAIT 5;
                     v_action := 'delete';
+                    v_rows := 0;
                     IF v_batch.COUNT > 0 THEN
                         FORALL i IN 1 .. v_batch.COUNT
                             DELETE FROM APP.TEAM_MEMBERS WHERE ROWID = v_batch(i);
@@ -3203,6 +3211,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     v_edge := 23;
                     v_table := 'APP.DOCUMENT_VERSIONS';
                     v_action := 'delete';
+                    v_rows := 0;
                     IF v_batch.COUNT > 0 THEN
                         FORALL i IN 1 .. v_batch.COUNT
                             DELETE FROM APP.DOCUMENT_VERSIONS WHERE ROWID = v_batch(i);
@@ -3286,6 +3295,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     v_edge := 9;
                     v_table := 'APP.PAYMENTS';
                     v_action := 'delete';
+                    v_rows := 0;
                     IF v_batch.COUNT > 0 THEN
                         FORALL i IN 1 .. v_batch.COUNT
                             DELETE FROM APP.PAYMENTS WHERE ROWID = v_batch(i);
@@ -3369,6 +3379,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     v_edge := 5;
                     v_table := 'APP.TAGS';
                     v_action := 'delete';
+                    v_rows := 0;
                     IF v_batch.COUNT > 0 THEN
                         FORALL i IN 1 .. v_batch.COUNT
                             DELETE FROM APP.TAGS WHERE ROWID = v_batch(i);
@@ -3452,6 +3463,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     v_edge := 6;
                     v_table := 'APP.TEAMS';
                     v_action := 'delete';
+                    v_rows := 0;
                     IF v_batch.COUNT > 0 THEN
                         FORALL i IN 1 .. v_batch.COUNT
                             DELETE FROM APP.TEAMS WHERE ROWID = v_batch(i);
@@ -3603,6 +3615,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     v_edge := 16;
                     v_table := 'APP.DOCUMENTS';
                     v_action := 'delete';
+                    v_rows := 0;
                     IF v_batch.COUNT > 0 THEN
                         FORALL i IN 1 .. v_batch.COUNT
                             DELETE FROM APP.DOCUMENTS WHERE ROWID = v_batch(i);
@@ -3754,6 +3767,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     v_edge := 3;
                     v_table := 'APP.INVOICES';
                     v_action := 'delete';
+                    v_rows := 0;
                     IF v_batch.COUNT > 0 THEN
                         FORALL i IN 1 .. v_batch.COUNT
                             DELETE FROM APP.INVOICES WHERE ROWID = v_batch(i);
@@ -3975,7 +3989,9 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     END IF;
                     v_edge := 10;
                     v_table := 'APP.FOLDERS';
-                    -- Detach (edge 21, FK_FOLDERS_FOLDERS_PARENT): purged APP.FOLDERS rows outside this batch that point into it.
+                    -- Detach (edge 21, FK_FOLDERS_FOLDERS_PARENT): purged APP.FOLDERS rows that point into this batch,
+                    -- the batch rows themselves included (the delete below runs once per row, so a parent deleted before
+                    -- its child in the same batch would fail with ORA-02292).
                     v_action := 'detach';
                     SELECT c.ROWID BULK COLLECT INTO v_rowids
                       FROM APP.FOLDERS c
@@ -3983,13 +3999,14 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                                 WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm AND b.declutter_seq <= v_upper
                                   AND c.PARENT_FOLDER_ID = b.ID)
                    AND EXISTS (SELECT 1 FROM DECLUTTER.BK_TENANT_PURGE_FOLDERS k
-                                WHERE k.declutter_run = p_run AND k.ID = c.ID AND k.declutter_seq > v_upper)
+                                WHERE k.declutter_run = p_run AND k.ID = c.ID)
                        FOR UPDATE WAIT 5;
                     IF v_rowids.COUNT > 0 THEN
                         FORALL i IN 1 .. v_rowids.COUNT
                             UPDATE APP.FOLDERS SET PARENT_FOLDER_ID = NULL WHERE ROWID = v_rowids(i);
                     END IF;
                     v_action := 'delete';
+                    v_rows := 0;
                     IF v_batch.COUNT > 0 THEN
                         FORALL i IN 1 .. v_batch.COUNT
                             DELETE FROM APP.FOLDERS WHERE ROWID = v_batch(i);
@@ -4037,8 +4054,8 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     -- (Oracle does not make a child insert wait for a parent locked FOR UPDATE: a child inserted
                     -- after this point makes the delete fail with ORA-02292, or, through a CASCADE or SET NULL edge,
                     -- is found by the late-row check after the delete; either way the batch is retried.)
-                    -- Rows caught up in a cycle below can have children caught up only in the next round: repeat
-                    -- until a round finds nothing new.
+                    -- Rows caught up in a cycle or a tree below can have children caught up only in the next round:
+                    -- repeat until a round finds nothing new.
                     LOOP
                     v_round := 0;
                     v_edge := 10;
@@ -4223,6 +4240,25 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     END IF;
                     v_edge := 10;
                     v_table := 'APP.FOLDERS';
+                    -- Detach (edge 21, FK_FOLDERS_FOLDERS_PARENT) before the catch-up delete of APP.FOLDERS: purged
+                    -- APP.FOLDERS rows that point at the rows caught up there (the caught-up rows themselves
+                    -- included: the delete runs once per row) are set to null first, or that delete would fail
+                    -- (ORA-02292) on every attempt; rollback puts the values back from the backup.
+                    v_action := 'catch-up detach';
+                    SELECT c.ROWID BULK COLLECT INTO v_rowids
+                      FROM APP.FOLDERS c
+                     WHERE EXISTS (SELECT 1 FROM DECLUTTER.BK_TENANT_PURGE_FOLDERS b
+                                WHERE b.declutter_run = p_run
+                                  AND b.declutter_seq > (SELECT k.watermark FROM DECLUTTER.CONTROL k
+                                                          WHERE k.run_id = p_run AND k.edge_id = 10)
+                                  AND c.PARENT_FOLDER_ID = b.ID)
+                   AND EXISTS (SELECT 1 FROM DECLUTTER.BK_TENANT_PURGE_FOLDERS k
+                                WHERE k.declutter_run = p_run AND k.ID = c.ID)
+                       FOR UPDATE WAIT 5;
+                    IF v_rowids.COUNT > 0 THEN
+                        FORALL i IN 1 .. v_rowids.COUNT
+                            UPDATE APP.FOLDERS SET PARENT_FOLDER_ID = NULL WHERE ROWID = v_rowids(i);
+                    END IF;
                     v_action := 'catch-up delete';
                     SELECT MAX(b.declutter_seq) INTO v_round FROM DECLUTTER.BK_TENANT_PURGE_FOLDERS b WHERE b.declutter_run = p_run;
                     SELECT t.ROWID BULK COLLECT INTO v_rowids
@@ -4242,6 +4278,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     v_edge := 4;
                     v_table := 'APP.PROJECTS';
                     v_action := 'delete';
+                    v_rows := 0;
                     IF v_batch.COUNT > 0 THEN
                         FORALL i IN 1 .. v_batch.COUNT
                             DELETE FROM APP.PROJECTS WHERE ROWID = v_batch(i);
@@ -4289,8 +4326,8 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     -- (Oracle does not make a child insert wait for a parent locked FOR UPDATE: a child inserted
                     -- after this point makes the delete fail with ORA-02292, or, through a CASCADE or SET NULL edge,
                     -- is found by the late-row check after the delete; either way the batch is retried.)
-                    -- Rows caught up in a cycle below can have children caught up only in the next round: repeat
-                    -- until a round finds nothing new.
+                    -- Rows caught up in a cycle or a tree below can have children caught up only in the next round:
+                    -- repeat until a round finds nothing new.
                     LOOP
                     v_round := 0;
                     v_edge := 13;
@@ -4627,6 +4664,25 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     END IF;
                     v_edge := 10;
                     v_table := 'APP.FOLDERS';
+                    -- Detach (edge 21, FK_FOLDERS_FOLDERS_PARENT) before the catch-up delete of APP.FOLDERS: purged
+                    -- APP.FOLDERS rows that point at the rows caught up there (the caught-up rows themselves
+                    -- included: the delete runs once per row) are set to null first, or that delete would fail
+                    -- (ORA-02292) on every attempt; rollback puts the values back from the backup.
+                    v_action := 'catch-up detach';
+                    SELECT c.ROWID BULK COLLECT INTO v_rowids
+                      FROM APP.FOLDERS c
+                     WHERE EXISTS (SELECT 1 FROM DECLUTTER.BK_TENANT_PURGE_FOLDERS b
+                                WHERE b.declutter_run = p_run
+                                  AND b.declutter_seq > (SELECT k.watermark FROM DECLUTTER.CONTROL k
+                                                          WHERE k.run_id = p_run AND k.edge_id = 10)
+                                  AND c.PARENT_FOLDER_ID = b.ID)
+                   AND EXISTS (SELECT 1 FROM DECLUTTER.BK_TENANT_PURGE_FOLDERS k
+                                WHERE k.declutter_run = p_run AND k.ID = c.ID)
+                       FOR UPDATE WAIT 5;
+                    IF v_rowids.COUNT > 0 THEN
+                        FORALL i IN 1 .. v_rowids.COUNT
+                            UPDATE APP.FOLDERS SET PARENT_FOLDER_ID = NULL WHERE ROWID = v_rowids(i);
+                    END IF;
                     v_action := 'catch-up delete';
                     SELECT MAX(b.declutter_seq) INTO v_round FROM DECLUTTER.BK_TENANT_PURGE_FOLDERS b WHERE b.declutter_run = p_run;
                     SELECT t.ROWID BULK COLLECT INTO v_rowids
@@ -4664,6 +4720,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     v_edge := 7;
                     v_table := 'APP.USERS';
                     v_action := 'delete';
+                    v_rows := 0;
                     IF v_batch.COUNT > 0 THEN
                         FORALL i IN 1 .. v_batch.COUNT
                             DELETE FROM APP.USERS WHERE ROWID = v_batch(i);
@@ -4711,8 +4768,8 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     -- (Oracle does not make a child insert wait for a parent locked FOR UPDATE: a child inserted
                     -- after this point makes the delete fail with ORA-02292, or, through a CASCADE or SET NULL edge,
                     -- is found by the late-row check after the delete; either way the batch is retried.)
-                    -- Rows caught up in a cycle below can have children caught up only in the next round: repeat
-                    -- until a round finds nothing new.
+                    -- Rows caught up in a cycle or a tree below can have children caught up only in the next round:
+                    -- repeat until a round finds nothing new.
                     LOOP
                     v_round := 0;
                     v_edge := 2;
@@ -5375,6 +5432,25 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     END IF;
                     v_edge := 10;
                     v_table := 'APP.FOLDERS';
+                    -- Detach (edge 21, FK_FOLDERS_FOLDERS_PARENT) before the catch-up delete of APP.FOLDERS: purged
+                    -- APP.FOLDERS rows that point at the rows caught up there (the caught-up rows themselves
+                    -- included: the delete runs once per row) are set to null first, or that delete would fail
+                    -- (ORA-02292) on every attempt; rollback puts the values back from the backup.
+                    v_action := 'catch-up detach';
+                    SELECT c.ROWID BULK COLLECT INTO v_rowids
+                      FROM APP.FOLDERS c
+                     WHERE EXISTS (SELECT 1 FROM DECLUTTER.BK_TENANT_PURGE_FOLDERS b
+                                WHERE b.declutter_run = p_run
+                                  AND b.declutter_seq > (SELECT k.watermark FROM DECLUTTER.CONTROL k
+                                                          WHERE k.run_id = p_run AND k.edge_id = 10)
+                                  AND c.PARENT_FOLDER_ID = b.ID)
+                   AND EXISTS (SELECT 1 FROM DECLUTTER.BK_TENANT_PURGE_FOLDERS k
+                                WHERE k.declutter_run = p_run AND k.ID = c.ID)
+                       FOR UPDATE WAIT 5;
+                    IF v_rowids.COUNT > 0 THEN
+                        FORALL i IN 1 .. v_rowids.COUNT
+                            UPDATE APP.FOLDERS SET PARENT_FOLDER_ID = NULL WHERE ROWID = v_rowids(i);
+                    END IF;
                     v_action := 'catch-up delete';
                     SELECT MAX(b.declutter_seq) INTO v_round FROM DECLUTTER.BK_TENANT_PURGE_FOLDERS b WHERE b.declutter_run = p_run;
                     SELECT t.ROWID BULK COLLECT INTO v_rowids
@@ -5430,6 +5506,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     v_edge := 1;
                     v_table := 'APP.TENANTS';
                     v_action := 'delete';
+                    v_rows := 0;
                     IF v_batch.COUNT > 0 THEN
                         FORALL i IN 1 .. v_batch.COUNT
                             DELETE FROM APP.TENANTS WHERE ROWID = v_batch(i);

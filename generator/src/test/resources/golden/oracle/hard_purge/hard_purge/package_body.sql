@@ -74,6 +74,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
         v_upper   NUMBER;
         v_rows    NUMBER;
         v_round   NUMBER;
+        v_mark    NUMBER;
         v_edge    NUMBER;
         v_table   VARCHAR2(400);
         v_action  VARCHAR2(30) := 'start';
@@ -490,7 +491,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                     END IF;
                     v_edge := 3;
                     v_table := 'HARD.DEPARTMENTS';
-                    -- Detach (edge 11, EMPLOYEES_DEPT_FK): purged HARD.EMPLOYEES rows that point into it.
+                    -- Detach (edge 11, EMPLOYEES_DEPT_FK): purged HARD.EMPLOYEES rows that point into this batch.
                     v_action := 'detach';
                     SELECT c.ROWID BULK COLLECT INTO v_rowids
                       FROM HARD.EMPLOYEES c
@@ -505,6 +506,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                             UPDATE HARD.EMPLOYEES SET DEPT_ID = NULL WHERE ROWID = v_rowids(i);
                     END IF;
                     v_action := 'delete';
+                    v_rows := 0;
                     IF v_batch.COUNT > 0 THEN
                         FORALL i IN 1 .. v_batch.COUNT
                             DELETE FROM HARD.DEPARTMENTS WHERE ROWID = v_batch(i);
@@ -548,6 +550,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                                          AND b.declutter_seq <= v_upper)
                        FOR UPDATE WAIT 5;
                     v_action := 'delete';
+                    v_rows := 0;
                     IF v_batch.COUNT > 0 THEN
                         FORALL i IN 1 .. v_batch.COUNT
                             DELETE FROM HARD.EVENT_SUBSCRIPTION_HISTORY_LOG WHERE ROWID = v_batch(i);
@@ -591,6 +594,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                                          AND b.declutter_seq <= v_upper)
                        FOR UPDATE WAIT 5;
                     v_action := 'delete';
+                    v_rows := 0;
                     IF v_batch.COUNT > 0 THEN
                         FORALL i IN 1 .. v_batch.COUNT
                             DELETE FROM HARD."GROUP" WHERE ROWID = v_batch(i);
@@ -634,6 +638,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                                          AND b.declutter_seq <= v_upper)
                        FOR UPDATE WAIT 5;
                     v_action := 'delete';
+                    v_rows := 0;
                     IF v_batch.COUNT > 0 THEN
                         FORALL i IN 1 .. v_batch.COUNT
                             DELETE FROM HARD.ORDER_ITEMS WHERE ROWID = v_batch(i);
@@ -677,6 +682,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                                          AND b.declutter_seq <= v_upper)
                        FOR UPDATE WAIT 5;
                     v_action := 'delete';
+                    v_rows := 0;
                     IF v_batch.COUNT > 0 THEN
                         FORALL i IN 1 .. v_batch.COUNT
                             DELETE FROM HARD.SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX WHERE ROWID = v_batch(i);
@@ -720,6 +726,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                                          AND b.declutter_seq <= v_upper)
                        FOR UPDATE WAIT 5;
                     v_action := 'delete';
+                    v_rows := 0;
                     IF v_batch.COUNT > 0 THEN
                         FORALL i IN 1 .. v_batch.COUNT
                             DELETE FROM HARD.TAGS WHERE ROWID = v_batch(i);
@@ -763,6 +770,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                                          AND b.declutter_seq <= v_upper)
                        FOR UPDATE WAIT 5;
                     v_action := 'delete';
+                    v_rows := 0;
                     IF v_batch.COUNT > 0 THEN
                         FORALL i IN 1 .. v_batch.COUNT
                             DELETE FROM HARD."order notes" WHERE ROWID = v_batch(i);
@@ -806,6 +814,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                                          AND b.declutter_seq <= v_upper)
                        FOR UPDATE WAIT 5;
                     v_action := 'delete';
+                    v_rows := 0;
                     IF v_batch.COUNT > 0 THEN
                         FORALL i IN 1 .. v_batch.COUNT
                             DELETE FROM HARD."Überweisungen" WHERE ROWID = v_batch(i);
@@ -902,6 +911,24 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                     END IF;
                     v_edge := 3;
                     v_table := 'HARD.DEPARTMENTS';
+                    -- Detach (edge 11, EMPLOYEES_DEPT_FK) before the catch-up delete of HARD.DEPARTMENTS: purged
+                    -- HARD.EMPLOYEES rows that point at the rows caught up there are set to null first, or that delete would fail
+                    -- (ORA-02292) on every attempt; rollback puts the values back from the backup.
+                    v_action := 'catch-up detach';
+                    SELECT c.ROWID BULK COLLECT INTO v_rowids
+                      FROM HARD.EMPLOYEES c
+                     WHERE EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_DEPARTMENTS b
+                                WHERE b.declutter_run = p_run
+                                  AND b.declutter_seq > (SELECT k.watermark FROM DECLUTTER.CONTROL k
+                                                          WHERE k.run_id = p_run AND k.edge_id = 3)
+                                  AND c.DEPT_ID = b.ID)
+                   AND EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_EMPLOYEES k
+                                WHERE k.declutter_run = p_run AND k.ID = c.ID)
+                       FOR UPDATE WAIT 5;
+                    IF v_rowids.COUNT > 0 THEN
+                        FORALL i IN 1 .. v_rowids.COUNT
+                            UPDATE HARD.EMPLOYEES SET DEPT_ID = NULL WHERE ROWID = v_rowids(i);
+                    END IF;
                     v_action := 'catch-up delete';
                     SELECT MAX(b.declutter_seq) INTO v_round FROM DECLUTTER.BK_HARD_PURGE_DEPARTMENTS b WHERE b.declutter_run = p_run;
                     SELECT t.ROWID BULK COLLECT INTO v_rowids
@@ -920,7 +947,9 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                     END IF;
                     v_edge := 4;
                     v_table := 'HARD.EMPLOYEES';
-                    -- Detach (edge 13, EMPLOYEES_MENTOR_FK): purged HARD.EMPLOYEES rows outside this batch that point into it.
+                    -- Detach (edge 13, EMPLOYEES_MENTOR_FK): purged HARD.EMPLOYEES rows that point into this batch,
+                    -- the batch rows themselves included (the delete below runs once per row, so a parent deleted before
+                    -- its child in the same batch would fail with ORA-02292).
                     v_action := 'detach';
                     SELECT c.ROWID BULK COLLECT INTO v_rowids
                       FROM HARD.EMPLOYEES c
@@ -928,13 +957,14 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                                 WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm AND b.declutter_seq <= v_upper
                                   AND c.MENTOR_ID = b.ID)
                    AND EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_EMPLOYEES k
-                                WHERE k.declutter_run = p_run AND k.ID = c.ID AND k.declutter_seq > v_upper)
+                                WHERE k.declutter_run = p_run AND k.ID = c.ID)
                        FOR UPDATE WAIT 5;
                     IF v_rowids.COUNT > 0 THEN
                         FORALL i IN 1 .. v_rowids.COUNT
                             UPDATE HARD.EMPLOYEES SET MENTOR_ID = NULL WHERE ROWID = v_rowids(i);
                     END IF;
                     v_action := 'delete';
+                    v_rows := 0;
                     IF v_batch.COUNT > 0 THEN
                         FORALL i IN 1 .. v_batch.COUNT
                             DELETE FROM HARD.EMPLOYEES WHERE ROWID = v_batch(i);
@@ -1051,6 +1081,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                     v_edge := 7;
                     v_table := 'HARD.ORDERS';
                     v_action := 'delete';
+                    v_rows := 0;
                     IF v_batch.COUNT > 0 THEN
                         FORALL i IN 1 .. v_batch.COUNT
                             DELETE FROM HARD.ORDERS WHERE ROWID = v_batch(i);
@@ -1098,8 +1129,8 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                     -- (Oracle does not make a child insert wait for a parent locked FOR UPDATE: a child inserted
                     -- after this point makes the delete fail with ORA-02292, or, through a CASCADE or SET NULL edge,
                     -- is found by the late-row check after the delete; either way the batch is retried.)
-                    -- Rows caught up in a cycle below can have children caught up only in the next round: repeat
-                    -- until a round finds nothing new.
+                    -- Rows caught up in a cycle or a tree below can have children caught up only in the next round:
+                    -- repeat until a round finds nothing new.
                     LOOP
                     v_round := 0;
                     v_edge := 3;
@@ -1339,6 +1370,24 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                     END IF;
                     v_edge := 3;
                     v_table := 'HARD.DEPARTMENTS';
+                    -- Detach (edge 11, EMPLOYEES_DEPT_FK) before the catch-up delete of HARD.DEPARTMENTS: purged
+                    -- HARD.EMPLOYEES rows that point at the rows caught up there are set to null first, or that delete would fail
+                    -- (ORA-02292) on every attempt; rollback puts the values back from the backup.
+                    v_action := 'catch-up detach';
+                    SELECT c.ROWID BULK COLLECT INTO v_rowids
+                      FROM HARD.EMPLOYEES c
+                     WHERE EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_DEPARTMENTS b
+                                WHERE b.declutter_run = p_run
+                                  AND b.declutter_seq > (SELECT k.watermark FROM DECLUTTER.CONTROL k
+                                                          WHERE k.run_id = p_run AND k.edge_id = 3)
+                                  AND c.DEPT_ID = b.ID)
+                   AND EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_EMPLOYEES k
+                                WHERE k.declutter_run = p_run AND k.ID = c.ID)
+                       FOR UPDATE WAIT 5;
+                    IF v_rowids.COUNT > 0 THEN
+                        FORALL i IN 1 .. v_rowids.COUNT
+                            UPDATE HARD.EMPLOYEES SET DEPT_ID = NULL WHERE ROWID = v_rowids(i);
+                    END IF;
                     v_action := 'catch-up delete';
                     SELECT MAX(b.declutter_seq) INTO v_round FROM DECLUTTER.BK_HARD_PURGE_DEPARTMENTS b WHERE b.declutter_run = p_run;
                     SELECT t.ROWID BULK COLLECT INTO v_rowids
@@ -1483,6 +1532,25 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                     END IF;
                     v_edge := 4;
                     v_table := 'HARD.EMPLOYEES';
+                    -- Detach (edge 13, EMPLOYEES_MENTOR_FK) before the catch-up delete of HARD.EMPLOYEES: purged
+                    -- HARD.EMPLOYEES rows that point at the rows caught up there (the caught-up rows themselves
+                    -- included: the delete runs once per row) are set to null first, or that delete would fail
+                    -- (ORA-02292) on every attempt; rollback puts the values back from the backup.
+                    v_action := 'catch-up detach';
+                    SELECT c.ROWID BULK COLLECT INTO v_rowids
+                      FROM HARD.EMPLOYEES c
+                     WHERE EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_EMPLOYEES b
+                                WHERE b.declutter_run = p_run
+                                  AND b.declutter_seq > (SELECT k.watermark FROM DECLUTTER.CONTROL k
+                                                          WHERE k.run_id = p_run AND k.edge_id = 4)
+                                  AND c.MENTOR_ID = b.ID)
+                   AND EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_EMPLOYEES k
+                                WHERE k.declutter_run = p_run AND k.ID = c.ID)
+                       FOR UPDATE WAIT 5;
+                    IF v_rowids.COUNT > 0 THEN
+                        FORALL i IN 1 .. v_rowids.COUNT
+                            UPDATE HARD.EMPLOYEES SET MENTOR_ID = NULL WHERE ROWID = v_rowids(i);
+                    END IF;
                     v_action := 'catch-up delete';
                     SELECT MAX(b.declutter_seq) INTO v_round FROM DECLUTTER.BK_HARD_PURGE_EMPLOYEES b WHERE b.declutter_run = p_run;
                     SELECT t.ROWID BULK COLLECT INTO v_rowids
@@ -1520,6 +1588,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                     v_edge := 1;
                     v_table := 'HARD.ACCOUNTS';
                     v_action := 'delete';
+                    v_rows := 0;
                     IF v_batch.COUNT > 0 THEN
                         FORALL i IN 1 .. v_batch.COUNT
                             DELETE FROM HARD.ACCOUNTS WHERE ROWID = v_batch(i);

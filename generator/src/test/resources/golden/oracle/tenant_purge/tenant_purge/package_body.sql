@@ -74,6 +74,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
         v_upper   NUMBER;
         v_rows    NUMBER;
         v_round   NUMBER;
+        v_mark    NUMBER;
         v_edge    NUMBER;
         v_table   VARCHAR2(400);
         v_action  VARCHAR2(30) := 'start';
@@ -669,6 +670,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                                          AND b.declutter_seq <= v_upper)
                        FOR UPDATE WAIT 5;
                     v_action := 'delete';
+                    v_rows := 0;
                     IF v_batch.COUNT > 0 THEN
                         FORALL i IN 1 .. v_batch.COUNT
                             DELETE FROM APP.API_KEYS WHERE ROWID = v_batch(i);
@@ -712,6 +714,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                                          AND b.declutter_seq <= v_upper)
                        FOR UPDATE WAIT 5;
                     v_action := 'delete';
+                    v_rows := 0;
                     IF v_batch.COUNT > 0 THEN
                         FORALL i IN 1 .. v_batch.COUNT
                             DELETE FROM APP.AUDIT_EVENTS WHERE ROWID = v_batch(i);
@@ -755,6 +758,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                                          AND b.declutter_seq <= v_upper)
                        FOR UPDATE WAIT 5;
                     v_action := 'delete';
+                    v_rows := 0;
                     IF v_batch.COUNT > 0 THEN
                         FORALL i IN 1 .. v_batch.COUNT
                             DELETE FROM APP.COMMENTS WHERE ROWID = v_batch(i);
@@ -798,6 +802,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                                          AND b.declutter_seq <= v_upper)
                        FOR UPDATE WAIT 5;
                     v_action := 'delete';
+                    v_rows := 0;
                     IF v_batch.COUNT > 0 THEN
                         FORALL i IN 1 .. v_batch.COUNT
                             DELETE FROM APP.DOCUMENT_TAGS WHERE ROWID = v_batch(i);
@@ -841,6 +846,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                                          AND b.declutter_seq <= v_upper)
                        FOR UPDATE WAIT 5;
                     v_action := 'delete';
+                    v_rows := 0;
                     IF v_batch.COUNT > 0 THEN
                         FORALL i IN 1 .. v_batch.COUNT
                             DELETE FROM APP.INVOICE_LINES WHERE ROWID = v_batch(i);
@@ -884,6 +890,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                                          AND b.declutter_seq <= v_upper)
                        FOR UPDATE WAIT 5;
                     v_action := 'delete';
+                    v_rows := 0;
                     IF v_batch.COUNT > 0 THEN
                         FORALL i IN 1 .. v_batch.COUNT
                             DELETE FROM APP.REFUNDS WHERE ROWID = v_batch(i);
@@ -927,6 +934,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                                          AND b.declutter_seq <= v_upper)
                        FOR UPDATE WAIT 5;
                     v_action := 'delete';
+                    v_rows := 0;
                     IF v_batch.COUNT > 0 THEN
                         FORALL i IN 1 .. v_batch.COUNT
                             DELETE FROM APP.TEAM_MEMBERS WHERE ROWID = v_batch(i);
@@ -1010,6 +1018,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     v_edge := 23;
                     v_table := 'APP.DOCUMENT_VERSIONS';
                     v_action := 'delete';
+                    v_rows := 0;
                     IF v_batch.COUNT > 0 THEN
                         FORALL i IN 1 .. v_batch.COUNT
                             DELETE FROM APP.DOCUMENT_VERSIONS WHERE ROWID = v_batch(i);
@@ -1093,6 +1102,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     v_edge := 9;
                     v_table := 'APP.PAYMENTS';
                     v_action := 'delete';
+                    v_rows := 0;
                     IF v_batch.COUNT > 0 THEN
                         FORALL i IN 1 .. v_batch.COUNT
                             DELETE FROM APP.PAYMENTS WHERE ROWID = v_batch(i);
@@ -1176,6 +1186,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     v_edge := 5;
                     v_table := 'APP.TAGS';
                     v_action := 'delete';
+                    v_rows := 0;
                     IF v_batch.COUNT > 0 THEN
                         FORALL i IN 1 .. v_batch.COUNT
                             DELETE FROM APP.TAGS WHERE ROWID = v_batch(i);
@@ -1259,6 +1270,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     v_edge := 6;
                     v_table := 'APP.TEAMS';
                     v_action := 'delete';
+                    v_rows := 0;
                     IF v_batch.COUNT > 0 THEN
                         FORALL i IN 1 .. v_batch.COUNT
                             DELETE FROM APP.TEAMS WHERE ROWID = v_batch(i);
@@ -1410,6 +1422,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     v_edge := 16;
                     v_table := 'APP.DOCUMENTS';
                     v_action := 'delete';
+                    v_rows := 0;
                     IF v_batch.COUNT > 0 THEN
                         FORALL i IN 1 .. v_batch.COUNT
                             DELETE FROM APP.DOCUMENTS WHERE ROWID = v_batch(i);
@@ -1561,6 +1574,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     v_edge := 3;
                     v_table := 'APP.INVOICES';
                     v_action := 'delete';
+                    v_rows := 0;
                     IF v_batch.COUNT > 0 THEN
                         FORALL i IN 1 .. v_batch.COUNT
                             DELETE FROM APP.INVOICES WHERE ROWID = v_batch(i);
@@ -1782,7 +1796,9 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     END IF;
                     v_edge := 10;
                     v_table := 'APP.FOLDERS';
-                    -- Detach (edge 21, FK_FOLDERS_FOLDERS_PARENT): purged APP.FOLDERS rows outside this batch that point into it.
+                    -- Detach (edge 21, FK_FOLDERS_FOLDERS_PARENT): purged APP.FOLDERS rows that point into this batch,
+                    -- the batch rows themselves included (the delete below runs once per row, so a parent deleted before
+                    -- its child in the same batch would fail with ORA-02292).
                     v_action := 'detach';
                     SELECT c.ROWID BULK COLLECT INTO v_rowids
                       FROM APP.FOLDERS c
@@ -1790,13 +1806,14 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                                 WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm AND b.declutter_seq <= v_upper
                                   AND c.PARENT_FOLDER_ID = b.ID)
                    AND EXISTS (SELECT 1 FROM DECLUTTER.BK_TENANT_PURGE_FOLDERS k
-                                WHERE k.declutter_run = p_run AND k.ID = c.ID AND k.declutter_seq > v_upper)
+                                WHERE k.declutter_run = p_run AND k.ID = c.ID)
                        FOR UPDATE WAIT 5;
                     IF v_rowids.COUNT > 0 THEN
                         FORALL i IN 1 .. v_rowids.COUNT
                             UPDATE APP.FOLDERS SET PARENT_FOLDER_ID = NULL WHERE ROWID = v_rowids(i);
                     END IF;
                     v_action := 'delete';
+                    v_rows := 0;
                     IF v_batch.COUNT > 0 THEN
                         FORALL i IN 1 .. v_batch.COUNT
                             DELETE FROM APP.FOLDERS WHERE ROWID = v_batch(i);
@@ -1844,8 +1861,8 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     -- (Oracle does not make a child insert wait for a parent locked FOR UPDATE: a child inserted
                     -- after this point makes the delete fail with ORA-02292, or, through a CASCADE or SET NULL edge,
                     -- is found by the late-row check after the delete; either way the batch is retried.)
-                    -- Rows caught up in a cycle below can have children caught up only in the next round: repeat
-                    -- until a round finds nothing new.
+                    -- Rows caught up in a cycle or a tree below can have children caught up only in the next round:
+                    -- repeat until a round finds nothing new.
                     LOOP
                     v_round := 0;
                     v_edge := 10;
@@ -2030,6 +2047,25 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     END IF;
                     v_edge := 10;
                     v_table := 'APP.FOLDERS';
+                    -- Detach (edge 21, FK_FOLDERS_FOLDERS_PARENT) before the catch-up delete of APP.FOLDERS: purged
+                    -- APP.FOLDERS rows that point at the rows caught up there (the caught-up rows themselves
+                    -- included: the delete runs once per row) are set to null first, or that delete would fail
+                    -- (ORA-02292) on every attempt; rollback puts the values back from the backup.
+                    v_action := 'catch-up detach';
+                    SELECT c.ROWID BULK COLLECT INTO v_rowids
+                      FROM APP.FOLDERS c
+                     WHERE EXISTS (SELECT 1 FROM DECLUTTER.BK_TENANT_PURGE_FOLDERS b
+                                WHERE b.declutter_run = p_run
+                                  AND b.declutter_seq > (SELECT k.watermark FROM DECLUTTER.CONTROL k
+                                                          WHERE k.run_id = p_run AND k.edge_id = 10)
+                                  AND c.PARENT_FOLDER_ID = b.ID)
+                   AND EXISTS (SELECT 1 FROM DECLUTTER.BK_TENANT_PURGE_FOLDERS k
+                                WHERE k.declutter_run = p_run AND k.ID = c.ID)
+                       FOR UPDATE WAIT 5;
+                    IF v_rowids.COUNT > 0 THEN
+                        FORALL i IN 1 .. v_rowids.COUNT
+                            UPDATE APP.FOLDERS SET PARENT_FOLDER_ID = NULL WHERE ROWID = v_rowids(i);
+                    END IF;
                     v_action := 'catch-up delete';
                     SELECT MAX(b.declutter_seq) INTO v_round FROM DECLUTTER.BK_TENANT_PURGE_FOLDERS b WHERE b.declutter_run = p_run;
                     SELECT t.ROWID BULK COLLECT INTO v_rowids
@@ -2049,6 +2085,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     v_edge := 4;
                     v_table := 'APP.PROJECTS';
                     v_action := 'delete';
+                    v_rows := 0;
                     IF v_batch.COUNT > 0 THEN
                         FORALL i IN 1 .. v_batch.COUNT
                             DELETE FROM APP.PROJECTS WHERE ROWID = v_batch(i);
@@ -2096,8 +2133,8 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     -- (Oracle does not make a child insert wait for a parent locked FOR UPDATE: a child inserted
                     -- after this point makes the delete fail with ORA-02292, or, through a CASCADE or SET NULL edge,
                     -- is found by the late-row check after the delete; either way the batch is retried.)
-                    -- Rows caught up in a cycle below can have children caught up only in the next round: repeat
-                    -- until a round finds nothing new.
+                    -- Rows caught up in a cycle or a tree below can have children caught up only in the next round:
+                    -- repeat until a round finds nothing new.
                     LOOP
                     v_round := 0;
                     v_edge := 13;
@@ -2434,6 +2471,25 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     END IF;
                     v_edge := 10;
                     v_table := 'APP.FOLDERS';
+                    -- Detach (edge 21, FK_FOLDERS_FOLDERS_PARENT) before the catch-up delete of APP.FOLDERS: purged
+                    -- APP.FOLDERS rows that point at the rows caught up there (the caught-up rows themselves
+                    -- included: the delete runs once per row) are set to null first, or that delete would fail
+                    -- (ORA-02292) on every attempt; rollback puts the values back from the backup.
+                    v_action := 'catch-up detach';
+                    SELECT c.ROWID BULK COLLECT INTO v_rowids
+                      FROM APP.FOLDERS c
+                     WHERE EXISTS (SELECT 1 FROM DECLUTTER.BK_TENANT_PURGE_FOLDERS b
+                                WHERE b.declutter_run = p_run
+                                  AND b.declutter_seq > (SELECT k.watermark FROM DECLUTTER.CONTROL k
+                                                          WHERE k.run_id = p_run AND k.edge_id = 10)
+                                  AND c.PARENT_FOLDER_ID = b.ID)
+                   AND EXISTS (SELECT 1 FROM DECLUTTER.BK_TENANT_PURGE_FOLDERS k
+                                WHERE k.declutter_run = p_run AND k.ID = c.ID)
+                       FOR UPDATE WAIT 5;
+                    IF v_rowids.COUNT > 0 THEN
+                        FORALL i IN 1 .. v_rowids.COUNT
+                            UPDATE APP.FOLDERS SET PARENT_FOLDER_ID = NULL WHERE ROWID = v_rowids(i);
+                    END IF;
                     v_action := 'catch-up delete';
                     SELECT MAX(b.declutter_seq) INTO v_round FROM DECLUTTER.BK_TENANT_PURGE_FOLDERS b WHERE b.declutter_run = p_run;
                     SELECT t.ROWID BULK COLLECT INTO v_rowids
@@ -2471,6 +2527,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     v_edge := 7;
                     v_table := 'APP.USERS';
                     v_action := 'delete';
+                    v_rows := 0;
                     IF v_batch.COUNT > 0 THEN
                         FORALL i IN 1 .. v_batch.COUNT
                             DELETE FROM APP.USERS WHERE ROWID = v_batch(i);
@@ -2518,8 +2575,8 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     -- (Oracle does not make a child insert wait for a parent locked FOR UPDATE: a child inserted
                     -- after this point makes the delete fail with ORA-02292, or, through a CASCADE or SET NULL edge,
                     -- is found by the late-row check after the delete; either way the batch is retried.)
-                    -- Rows caught up in a cycle below can have children caught up only in the next round: repeat
-                    -- until a round finds nothing new.
+                    -- Rows caught up in a cycle or a tree below can have children caught up only in the next round:
+                    -- repeat until a round finds nothing new.
                     LOOP
                     v_round := 0;
                     v_edge := 2;
@@ -3182,6 +3239,25 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     END IF;
                     v_edge := 10;
                     v_table := 'APP.FOLDERS';
+                    -- Detach (edge 21, FK_FOLDERS_FOLDERS_PARENT) before the catch-up delete of APP.FOLDERS: purged
+                    -- APP.FOLDERS rows that point at the rows caught up there (the caught-up rows themselves
+                    -- included: the delete runs once per row) are set to null first, or that delete would fail
+                    -- (ORA-02292) on every attempt; rollback puts the values back from the backup.
+                    v_action := 'catch-up detach';
+                    SELECT c.ROWID BULK COLLECT INTO v_rowids
+                      FROM APP.FOLDERS c
+                     WHERE EXISTS (SELECT 1 FROM DECLUTTER.BK_TENANT_PURGE_FOLDERS b
+                                WHERE b.declutter_run = p_run
+                                  AND b.declutter_seq > (SELECT k.watermark FROM DECLUTTER.CONTROL k
+                                                          WHERE k.run_id = p_run AND k.edge_id = 10)
+                                  AND c.PARENT_FOLDER_ID = b.ID)
+                   AND EXISTS (SELECT 1 FROM DECLUTTER.BK_TENANT_PURGE_FOLDERS k
+                                WHERE k.declutter_run = p_run AND k.ID = c.ID)
+                       FOR UPDATE WAIT 5;
+                    IF v_rowids.COUNT > 0 THEN
+                        FORALL i IN 1 .. v_rowids.COUNT
+                            UPDATE APP.FOLDERS SET PARENT_FOLDER_ID = NULL WHERE ROWID = v_rowids(i);
+                    END IF;
                     v_action := 'catch-up delete';
                     SELECT MAX(b.declutter_seq) INTO v_round FROM DECLUTTER.BK_TENANT_PURGE_FOLDERS b WHERE b.declutter_run = p_run;
                     SELECT t.ROWID BULK COLLECT INTO v_rowids
@@ -3237,6 +3313,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                     v_edge := 1;
                     v_table := 'APP.TENANTS';
                     v_action := 'delete';
+                    v_rows := 0;
                     IF v_batch.COUNT > 0 THEN
                         FORALL i IN 1 .. v_batch.COUNT
                             DELETE FROM APP.TENANTS WHERE ROWID = v_batch(i);

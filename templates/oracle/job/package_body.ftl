@@ -213,6 +213,37 @@ CREATE OR REPLACE PACKAGE BODY ${ora.pkg} AS
 </#list>
                     EXIT WHEN v_round = 0;
                 END LOOP;
+<#if u.tree??>
+<#assign tr = u.tree>
+                -- ${lib.line(tr.display)} is a tree through a NOT NULL self-reference: number its backup rows of this run
+                -- deepest first (depth: the longest path down from a row whose parent is not in the backup, found by a
+                -- hierarchical query; rows on a cycle no such path reaches count as depth 0), so that delete batches,
+                -- in sequence order, always take children before their parents. The new numbers are 1 to the row count:
+                -- no higher than the highest value the sequence gave these rows, so rows caught up later (the
+                -- sequence's next values) still number after them.
+                v_table := ${lit(tr.display)};
+                v_action := 'cache depth';
+                show(p_run, v_action, v_edge, v_table);
+                MERGE INTO ${tr.backup} o
+                USING (SELECT r.ROWID AS rid,
+                              ROW_NUMBER() OVER (ORDER BY NVL(d.depth, 0) DESC, r.declutter_seq) AS renumbered
+                         FROM ${tr.backup} r
+                         LEFT JOIN (SELECT b.declutter_seq, MAX(LEVEL) - 1 AS depth
+                                      FROM ${tr.backup} b
+                                     START WITH b.declutter_run = p_run
+                                            AND NOT EXISTS (SELECT 1 FROM ${tr.backup} p
+                                                             WHERE p.declutter_run = p_run
+                                                               AND p.declutter_seq <> b.declutter_seq
+                                                               AND (${tr.treeRootParent}))
+                                   CONNECT BY NOCYCLE b.declutter_run = PRIOR b.declutter_run
+                                          AND b.declutter_seq <> PRIOR b.declutter_seq
+                                          AND (${ora.x(tr).treeConnect})
+                                     GROUP BY b.declutter_seq) d
+                                ON d.declutter_seq = r.declutter_seq
+                        WHERE r.declutter_run = p_run) n
+                   ON (o.ROWID = n.rid)
+                 WHEN MATCHED THEN UPDATE SET o.declutter_seq = n.renumbered;
+</#if>
                 UPDATE ${job.schema}.CONTROL SET status = 'cached', finished_at = SYSTIMESTAMP
                  WHERE run_id = p_run AND edge_id IN (<#list u.steps as s>${s.edgeId}<#sep>, </#sep></#list>);
                 p_phase := 'cache';

@@ -149,15 +149,6 @@ public final class OracleGenerator {
                 }
             }
         }
-        List<String> trees = plan.tables().stream().filter(PurgeTable::childrenFirst)
-                .map(t -> t.name().display()).toList();
-        if (!trees.isEmpty()) {
-            // The PostgreSQL templates renumber such trees deepest first; the Oracle package does not yet.
-            throw new InvalidJobException("job " + name + " cannot be generated for Oracle: "
-                    + String.join(", ", trees) + " is a tree through a NOT NULL self-reference, which the Oracle"
-                    + " dialect does not delete children first yet. Make the self-reference nullable, or exclude"
-                    + " the table from the job.");
-        }
         if (plan.job().keysAtRunTime()) {
             PurgeTable root = plan.table(plan.job().root()).orElseThrow();
             if (root.key().columns().size() > MAX_RUNTIME_KEY_PARTS) {
@@ -191,7 +182,8 @@ public final class OracleGenerator {
             String sequence = OracleNames.derived(t.backupTable(), "_SQ", dialect.maxIdentifierBytes());
             tables.put(t.name().display(), new OracleViews.Table(t.name().display(), t.name().schema(), t.name().name(),
                     t.backupTable(), dialect.quote(backupPk), dialect.qualify(schemaName, index), index,
-                    dialect.qualify(schemaName, sequence), sequence, columns, identities, lobs));
+                    dialect.qualify(schemaName, sequence), sequence, columns, identities, lobs,
+                    t.childrenFirst() ? treeConnect(plan, t) : ""));
         }
         Map<Integer, OracleViews.Nullify> nullifies = new HashMap<>();
         for (NullifiedEdge n : plan.nullified()) {
@@ -230,6 +222,22 @@ public final class OracleGenerator {
                 resetEdges(plan), grants(plan), dialect.qualify(schemaName, schedulerName), schedulerName, action,
                 "FREQ=DAILY;BYHOUR=" + start.getHour() + ";BYMINUTE=" + start.getMinute() + ";BYSECOND=0",
                 String.format("%02d:%02d", start.getHour(), start.getMinute()), minutes, windowText);
+    }
+
+    /** {@code (b.fk = PRIOR b.key) OR ...} over the self-references of a tree table: a backup row's children. */
+    private String treeConnect(PurgePlan plan, PurgeTable t) {
+        return plan.followedEdges().stream()
+                .filter(e -> !e.root() && e.parent().equals(t.name()) && e.child().equals(t.name()))
+                .map(e -> e.foreignKey().orElseThrow())
+                .map(fk -> {
+                    List<String> parts = new ArrayList<>();
+                    for (int i = 0; i < fk.childColumns().size(); i++) {
+                        parts.add("b." + dialect.quote(fk.childColumns().get(i)) + " = PRIOR b."
+                                + dialect.quote(fk.parentColumns().get(i)));
+                    }
+                    return "(" + String.join(" AND ", parts) + ")";
+                })
+                .collect(Collectors.joining(" OR "));
     }
 
     private boolean versionAtLeast(int major) {

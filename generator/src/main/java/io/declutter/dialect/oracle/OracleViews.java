@@ -29,11 +29,16 @@ public final class OracleViews {
         }
     }
 
-    /** Oracle facts about a closure table and its backup. */
+    /**
+     * Oracle facts about a closure table and its backup.
+     *
+     * @param treeConnect for a tree through a NOT NULL self-reference: {@code (b.fk = PRIOR b.key) OR ...} over its
+     *                    self-references, the CONNECT BY condition from a backup row to its children (else empty)
+     */
     public record Table(String display, String ownerName, String tableName, String backupName, String backupPk,
                         String backupIndex, String backupIndexName, String backupSeq, String backupSeqName,
                         List<BackupColumn> columns,
-                        List<IdentityColumn> identities, List<String> lobColumns) {
+                        List<IdentityColumn> identities, List<String> lobColumns, String treeConnect) {
 
         public Table {
             columns = List.copyOf(columns);

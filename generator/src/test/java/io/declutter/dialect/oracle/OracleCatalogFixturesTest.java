@@ -75,7 +75,7 @@ class OracleCatalogFixturesTest {
     }
 
     @Test
-    void theHardSchemaPlansWithItsCycleBrokenThroughTheNullableForeignKey() {
+    void theHardSchemaPlansWithItsCycleBrokenThroughTheNullableForeignKeyAndItsTreeChildrenFirst() {
         OracleScenarios.Scenario hard = OracleScenarios.all().stream().filter(s -> s.name().equals("hard 19c"))
                 .findFirst().orElseThrow();
         PurgePlan plan = hard.plan();
@@ -84,6 +84,9 @@ class OracleCatalogFixturesTest {
                 .extracting(e -> e.foreignKey().orElseThrow().name())
                 .containsExactlyInAnyOrder("EMPLOYEES_DEPT_FK", "EMPLOYEES_MENTOR_FK");
         assertThat(plan.nullified()).extracting(n -> n.foreignKey().name()).containsExactly("AUDIT_NOTES_ACCOUNTS_FK");
+        // FOLDERS_PARENT_FK is NOT NULL: a tree deleted children first, nothing detached
+        assertThat(plan.tables()).filteredOn(t -> t.childrenFirst()).extracting(t -> t.name().name())
+                .containsExactly("FOLDERS");
     }
 
     @Test

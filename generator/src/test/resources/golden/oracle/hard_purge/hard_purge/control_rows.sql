@@ -51,61 +51,79 @@ BEGIN
     INSERT INTO DECLUTTER.CONTROL
         (job, edge_id, parent_edge_id, constraint_name, parent_table, child_table, parent_columns, child_columns,
          on_delete, strategy, depth, height, cycle_group, breaks_cycle, is_primary, backup_table, status)
-    VALUES ('hard_purge', 6, 1, 'GROUP_ACCOUNTS_FK', 'HARD.ACCOUNTS', 'HARD.GROUP',
+    VALUES ('hard_purge', 6, 1, 'FOLDERS_ACCOUNTS_FK', 'HARD.ACCOUNTS', 'HARD.FOLDERS',
+            'ID', 'ACCOUNT_ID', 'NO ACTION', 'delete', 1, 1,
+            0, 0, 1, 'BK_HARD_PURGE_FOLDERS', 'pending');
+    INSERT INTO DECLUTTER.CONTROL
+        (job, edge_id, parent_edge_id, constraint_name, parent_table, child_table, parent_columns, child_columns,
+         on_delete, strategy, depth, height, cycle_group, breaks_cycle, is_primary, backup_table, status)
+    VALUES ('hard_purge', 7, 1, 'GROUP_ACCOUNTS_FK', 'HARD.ACCOUNTS', 'HARD.GROUP',
             'ID', 'ACCOUNT_ID', 'NO ACTION', 'delete', 1, 0,
             0, 0, 1, 'BK_HARD_PURGE_GROUP', 'pending');
     INSERT INTO DECLUTTER.CONTROL
         (job, edge_id, parent_edge_id, constraint_name, parent_table, child_table, parent_columns, child_columns,
          on_delete, strategy, depth, height, cycle_group, breaks_cycle, is_primary, backup_table, status)
-    VALUES ('hard_purge', 7, 1, 'ORDERS_ACCOUNTS_FK', 'HARD.ACCOUNTS', 'HARD.ORDERS',
+    VALUES ('hard_purge', 8, 1, 'ORDERS_ACCOUNTS_FK', 'HARD.ACCOUNTS', 'HARD.ORDERS',
             'ID', 'ACCOUNT_ID', 'CASCADE', 'delete', 1, 1,
             0, 0, 1, 'BK_HARD_PURGE_ORDERS', 'pending');
     INSERT INTO DECLUTTER.CONTROL
         (job, edge_id, parent_edge_id, constraint_name, parent_table, child_table, parent_columns, child_columns,
          on_delete, strategy, depth, height, cycle_group, breaks_cycle, is_primary, backup_table, status)
-    VALUES ('hard_purge', 8, 1, 'FK_SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX', 'HARD.ACCOUNTS', 'HARD.SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX',
+    VALUES ('hard_purge', 9, 1, 'FK_SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX', 'HARD.ACCOUNTS', 'HARD.SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX',
             'ID', 'ACCOUNT_ID', 'NO ACTION', 'delete', 1, 0,
             0, 0, 1, 'BK_HARD_PURGE_SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX_D764B9B2', 'pending');
     INSERT INTO DECLUTTER.CONTROL
         (job, edge_id, parent_edge_id, constraint_name, parent_table, child_table, parent_columns, child_columns,
          on_delete, strategy, depth, height, cycle_group, breaks_cycle, is_primary, backup_table, status)
-    VALUES ('hard_purge', 9, 1, 'TAGS_ACCOUNTS_FK', 'HARD.ACCOUNTS', 'HARD.TAGS',
+    VALUES ('hard_purge', 10, 1, 'TAGS_ACCOUNTS_FK', 'HARD.ACCOUNTS', 'HARD.TAGS',
             'ID', 'ACCOUNT_ID', 'NO ACTION', 'delete', 1, 0,
             0, 0, 1, 'BK_HARD_PURGE_TAGS', 'pending');
     INSERT INTO DECLUTTER.CONTROL
         (job, edge_id, parent_edge_id, constraint_name, parent_table, child_table, parent_columns, child_columns,
          on_delete, strategy, depth, height, cycle_group, breaks_cycle, is_primary, backup_table, status)
-    VALUES ('hard_purge', 10, 1, 'Überweisungen_FK', 'HARD.ACCOUNTS', 'HARD.Überweisungen',
+    VALUES ('hard_purge', 11, 1, 'Überweisungen_FK', 'HARD.ACCOUNTS', 'HARD.Überweisungen',
             'ID', 'ACCOUNT_ID', 'NO ACTION', 'delete', 1, 0,
             0, 0, 1, 'BK_HARD_PURGE_Überweisungen', 'pending');
     INSERT INTO DECLUTTER.CONTROL
         (job, edge_id, parent_edge_id, constraint_name, parent_table, child_table, parent_columns, child_columns,
          on_delete, strategy, depth, height, cycle_group, breaks_cycle, is_primary, backup_table, status)
-    VALUES ('hard_purge', 11, 3, 'EMPLOYEES_DEPT_FK', 'HARD.DEPARTMENTS', 'HARD.EMPLOYEES',
+    VALUES ('hard_purge', 12, 3, 'EMPLOYEES_DEPT_FK', 'HARD.DEPARTMENTS', 'HARD.EMPLOYEES',
             'ID', 'DEPT_ID', 'NO ACTION', 'delete', 2, 1,
             1, 1, 0, 'BK_HARD_PURGE_EMPLOYEES', 'pending');
     INSERT INTO DECLUTTER.CONTROL
         (job, edge_id, parent_edge_id, constraint_name, parent_table, child_table, parent_columns, child_columns,
          on_delete, strategy, depth, height, cycle_group, breaks_cycle, is_primary, backup_table, status)
-    VALUES ('hard_purge', 12, 4, 'DEPARTMENTS_MANAGER_FK', 'HARD.EMPLOYEES', 'HARD.DEPARTMENTS',
+    VALUES ('hard_purge', 13, 4, 'DEPARTMENTS_MANAGER_FK', 'HARD.EMPLOYEES', 'HARD.DEPARTMENTS',
             'ID', 'MANAGER_ID', 'NO ACTION', 'delete', 2, 0,
             1, 0, 0, 'BK_HARD_PURGE_DEPARTMENTS', 'pending');
     INSERT INTO DECLUTTER.CONTROL
         (job, edge_id, parent_edge_id, constraint_name, parent_table, child_table, parent_columns, child_columns,
          on_delete, strategy, depth, height, cycle_group, breaks_cycle, is_primary, backup_table, status)
-    VALUES ('hard_purge', 13, 4, 'EMPLOYEES_MENTOR_FK', 'HARD.EMPLOYEES', 'HARD.EMPLOYEES',
+    VALUES ('hard_purge', 14, 4, 'EMPLOYEES_MENTOR_FK', 'HARD.EMPLOYEES', 'HARD.EMPLOYEES',
             'ID', 'MENTOR_ID', 'NO ACTION', 'delete', 2, 1,
             1, 1, 0, 'BK_HARD_PURGE_EMPLOYEES', 'pending');
     INSERT INTO DECLUTTER.CONTROL
         (job, edge_id, parent_edge_id, constraint_name, parent_table, child_table, parent_columns, child_columns,
          on_delete, strategy, depth, height, cycle_group, breaks_cycle, is_primary, backup_table, status)
-    VALUES ('hard_purge', 14, 7, 'ORDER_ITEMS_ORDERS_FK', 'HARD.ORDERS', 'HARD.ORDER_ITEMS',
+    VALUES ('hard_purge', 15, 6, 'FOLDERS_PARENT_FK', 'HARD.FOLDERS', 'HARD.FOLDERS',
+            'ID', 'PARENT_ID', 'NO ACTION', 'delete', 2, 1,
+            2, 0, 0, 'BK_HARD_PURGE_FOLDERS', 'pending');
+    INSERT INTO DECLUTTER.CONTROL
+        (job, edge_id, parent_edge_id, constraint_name, parent_table, child_table, parent_columns, child_columns,
+         on_delete, strategy, depth, height, cycle_group, breaks_cycle, is_primary, backup_table, status)
+    VALUES ('hard_purge', 16, 6, 'FOLDER_FILES_FOLDERS_FK', 'HARD.FOLDERS', 'HARD.FOLDER_FILES',
+            'ID', 'FOLDER_ID', 'CASCADE', 'delete', 2, 0,
+            0, 0, 1, 'BK_HARD_PURGE_FOLDER_FILES', 'pending');
+    INSERT INTO DECLUTTER.CONTROL
+        (job, edge_id, parent_edge_id, constraint_name, parent_table, child_table, parent_columns, child_columns,
+         on_delete, strategy, depth, height, cycle_group, breaks_cycle, is_primary, backup_table, status)
+    VALUES ('hard_purge', 17, 8, 'ORDER_ITEMS_ORDERS_FK', 'HARD.ORDERS', 'HARD.ORDER_ITEMS',
             'ACCOUNT_ID, ORDER_NO', 'ACCOUNT_ID, ORDER_NO', 'NO ACTION', 'delete', 2, 0,
             0, 0, 1, 'BK_HARD_PURGE_ORDER_ITEMS', 'pending');
     INSERT INTO DECLUTTER.CONTROL
         (job, edge_id, parent_edge_id, constraint_name, parent_table, child_table, parent_columns, child_columns,
          on_delete, strategy, depth, height, cycle_group, breaks_cycle, is_primary, backup_table, status)
-    VALUES ('hard_purge', 15, 7, 'fk order notes orders', 'HARD.ORDERS', 'HARD.order notes',
+    VALUES ('hard_purge', 18, 8, 'fk order notes orders', 'HARD.ORDERS', 'HARD.order notes',
             'ACCOUNT_ID, ORDER_NO', '"Account Id", "Order No"', 'NO ACTION', 'delete', 2, 0,
             0, 0, 1, 'BK_HARD_PURGE_order notes', 'pending');
     COMMIT;

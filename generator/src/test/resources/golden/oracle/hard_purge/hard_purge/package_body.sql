@@ -141,9 +141,30 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                 RETURN;
             END IF;
 
-            -- Edge 7: HARD.ORDERS(ACCOUNT_ID) -> HARD.ACCOUNTS(ID) [ORDERS_ACCOUNTS_FK]
-            IF pending(p_run, 7) THEN
-                v_edge := 7;
+            -- Edge 6: HARD.FOLDERS(ACCOUNT_ID) -> HARD.ACCOUNTS(ID) [FOLDERS_ACCOUNTS_FK]
+            IF pending(p_run, 6) THEN
+                v_edge := 6;
+                v_table := 'HARD.FOLDERS';
+                v_action := 'cache';
+                show(p_run, v_action, v_edge, v_table);
+                INSERT INTO DECLUTTER.BK_HARD_PURGE_FOLDERS (declutter_run, ID, ACCOUNT_ID, PARENT_ID, NAME)
+                SELECT p_run, c.ID, c.ACCOUNT_ID, c.PARENT_ID, c.NAME
+                  FROM HARD.FOLDERS c
+                 WHERE EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_ACCOUNTS p
+                                WHERE p.declutter_run = p_run AND p.ID = c.ACCOUNT_ID)
+                   AND NOT EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_FOLDERS x
+                                    WHERE x.declutter_run = p_run AND x.ID = c.ID);
+                v_rows := SQL%ROWCOUNT;
+                DECLUTTER.NOTE_CACHE(p_run, 6, v_table, v_rows, v_started, 1);
+                p_phase := 'cache';
+                p_rows := v_rows;
+                p_remaining := DECLUTTER.REMAINING(p_run);
+                RETURN;
+            END IF;
+
+            -- Edge 8: HARD.ORDERS(ACCOUNT_ID) -> HARD.ACCOUNTS(ID) [ORDERS_ACCOUNTS_FK]
+            IF pending(p_run, 8) THEN
+                v_edge := 8;
                 v_table := 'HARD.ORDERS';
                 v_action := 'cache';
                 show(p_run, v_action, v_edge, v_table);
@@ -155,9 +176,66 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                    AND NOT EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_ORDERS x
                                     WHERE x.declutter_run = p_run AND x.ACCOUNT_ID = c.ACCOUNT_ID AND x.ORDER_NO = c.ORDER_NO);
                 v_rows := SQL%ROWCOUNT;
-                DECLUTTER.NOTE_CACHE(p_run, 7, v_table, v_rows, v_started, 1);
+                DECLUTTER.NOTE_CACHE(p_run, 8, v_table, v_rows, v_started, 1);
                 p_phase := 'cache';
                 p_rows := v_rows;
+                p_remaining := DECLUTTER.REMAINING(p_run);
+                RETURN;
+            END IF;
+
+            -- Cycle group 2 (HARD.FOLDERS): repeat until a round finds no new rows.
+            --   edge 15: HARD.FOLDERS(PARENT_ID) -> HARD.FOLDERS(ID) [FOLDERS_PARENT_FK]
+            IF pending(p_run, 15) THEN
+                v_action := 'cache';
+                LOOP
+                    v_round := 0;
+                    v_edge := 15;
+                    v_table := 'HARD.FOLDERS';
+                    show(p_run, v_action, v_edge, v_table);
+                    INSERT INTO DECLUTTER.BK_HARD_PURGE_FOLDERS (declutter_run, ID, ACCOUNT_ID, PARENT_ID, NAME)
+                    SELECT p_run, c.ID, c.ACCOUNT_ID, c.PARENT_ID, c.NAME
+                      FROM HARD.FOLDERS c
+                     WHERE EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_FOLDERS p
+                                    WHERE p.declutter_run = p_run AND p.ID = c.PARENT_ID)
+                       AND NOT EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_FOLDERS x
+                                        WHERE x.declutter_run = p_run AND x.ID = c.ID);
+                    v_rows := SQL%ROWCOUNT;
+                    DECLUTTER.NOTE_CACHE(p_run, 15, v_table, v_rows, v_started, 0);
+                    v_round := v_round + v_rows;
+                    p_rows := p_rows + v_rows;
+                    EXIT WHEN v_round = 0;
+                END LOOP;
+                -- HARD.FOLDERS is a tree through a NOT NULL self-reference: number its backup rows of this run
+                -- deepest first (depth: the longest path down from a row whose parent is not in the backup, found by a
+                -- hierarchical query; rows on a cycle no such path reaches count as depth 0), so that delete batches,
+                -- in sequence order, always take children before their parents. The new numbers are 1 to the row count:
+                -- no higher than the highest value the sequence gave these rows, so rows caught up later (the
+                -- sequence's next values) still number after them.
+                v_table := 'HARD.FOLDERS';
+                v_action := 'cache depth';
+                show(p_run, v_action, v_edge, v_table);
+                MERGE INTO DECLUTTER.BK_HARD_PURGE_FOLDERS o
+                USING (SELECT r.ROWID AS rid,
+                              ROW_NUMBER() OVER (ORDER BY NVL(d.depth, 0) DESC, r.declutter_seq) AS renumbered
+                         FROM DECLUTTER.BK_HARD_PURGE_FOLDERS r
+                         LEFT JOIN (SELECT b.declutter_seq, MAX(LEVEL) - 1 AS depth
+                                      FROM DECLUTTER.BK_HARD_PURGE_FOLDERS b
+                                     START WITH b.declutter_run = p_run
+                                            AND NOT EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_FOLDERS p
+                                                             WHERE p.declutter_run = p_run
+                                                               AND p.declutter_seq <> b.declutter_seq
+                                                               AND ((b.PARENT_ID = p.ID)))
+                                   CONNECT BY NOCYCLE b.declutter_run = PRIOR b.declutter_run
+                                          AND b.declutter_seq <> PRIOR b.declutter_seq
+                                          AND ((b.PARENT_ID = PRIOR b.ID))
+                                     GROUP BY b.declutter_seq) d
+                                ON d.declutter_seq = r.declutter_seq
+                        WHERE r.declutter_run = p_run) n
+                   ON (o.ROWID = n.rid)
+                 WHEN MATCHED THEN UPDATE SET o.declutter_seq = n.renumbered;
+                UPDATE DECLUTTER.CONTROL SET status = 'cached', finished_at = SYSTIMESTAMP
+                 WHERE run_id = p_run AND edge_id IN (15);
+                p_phase := 'cache';
                 p_remaining := DECLUTTER.REMAINING(p_run);
                 RETURN;
             END IF;
@@ -225,9 +303,9 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                 RETURN;
             END IF;
 
-            -- Edge 6: HARD.GROUP(ACCOUNT_ID) -> HARD.ACCOUNTS(ID) [GROUP_ACCOUNTS_FK]
-            IF pending(p_run, 6) THEN
-                v_edge := 6;
+            -- Edge 7: HARD.GROUP(ACCOUNT_ID) -> HARD.ACCOUNTS(ID) [GROUP_ACCOUNTS_FK]
+            IF pending(p_run, 7) THEN
+                v_edge := 7;
                 v_table := 'HARD.GROUP';
                 v_action := 'cache';
                 show(p_run, v_action, v_edge, v_table);
@@ -239,16 +317,16 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                    AND NOT EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_GROUP x
                                     WHERE x.declutter_run = p_run AND x.ID = c.ID);
                 v_rows := SQL%ROWCOUNT;
-                DECLUTTER.NOTE_CACHE(p_run, 6, v_table, v_rows, v_started, 1);
+                DECLUTTER.NOTE_CACHE(p_run, 7, v_table, v_rows, v_started, 1);
                 p_phase := 'cache';
                 p_rows := v_rows;
                 p_remaining := DECLUTTER.REMAINING(p_run);
                 RETURN;
             END IF;
 
-            -- Edge 8: HARD.SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX(ACCOUNT_ID) -> HARD.ACCOUNTS(ID) [FK_SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX]
-            IF pending(p_run, 8) THEN
-                v_edge := 8;
+            -- Edge 9: HARD.SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX(ACCOUNT_ID) -> HARD.ACCOUNTS(ID) [FK_SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX]
+            IF pending(p_run, 9) THEN
+                v_edge := 9;
                 v_table := 'HARD.SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX';
                 v_action := 'cache';
                 show(p_run, v_action, v_edge, v_table);
@@ -260,16 +338,16 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                    AND NOT EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX_D764B9B2 x
                                     WHERE x.declutter_run = p_run AND x.ID = c.ID);
                 v_rows := SQL%ROWCOUNT;
-                DECLUTTER.NOTE_CACHE(p_run, 8, v_table, v_rows, v_started, 1);
+                DECLUTTER.NOTE_CACHE(p_run, 9, v_table, v_rows, v_started, 1);
                 p_phase := 'cache';
                 p_rows := v_rows;
                 p_remaining := DECLUTTER.REMAINING(p_run);
                 RETURN;
             END IF;
 
-            -- Edge 9: HARD.TAGS(ACCOUNT_ID) -> HARD.ACCOUNTS(ID) [TAGS_ACCOUNTS_FK]
-            IF pending(p_run, 9) THEN
-                v_edge := 9;
+            -- Edge 10: HARD.TAGS(ACCOUNT_ID) -> HARD.ACCOUNTS(ID) [TAGS_ACCOUNTS_FK]
+            IF pending(p_run, 10) THEN
+                v_edge := 10;
                 v_table := 'HARD.TAGS';
                 v_action := 'cache';
                 show(p_run, v_action, v_edge, v_table);
@@ -281,16 +359,16 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                    AND NOT EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_TAGS x
                                     WHERE x.declutter_run = p_run AND x.ACCOUNT_ID = c.ACCOUNT_ID AND x.LABEL = c.LABEL);
                 v_rows := SQL%ROWCOUNT;
-                DECLUTTER.NOTE_CACHE(p_run, 9, v_table, v_rows, v_started, 1);
+                DECLUTTER.NOTE_CACHE(p_run, 10, v_table, v_rows, v_started, 1);
                 p_phase := 'cache';
                 p_rows := v_rows;
                 p_remaining := DECLUTTER.REMAINING(p_run);
                 RETURN;
             END IF;
 
-            -- Edge 10: HARD.Überweisungen(ACCOUNT_ID) -> HARD.ACCOUNTS(ID) [Überweisungen_FK]
-            IF pending(p_run, 10) THEN
-                v_edge := 10;
+            -- Edge 11: HARD.Überweisungen(ACCOUNT_ID) -> HARD.ACCOUNTS(ID) [Überweisungen_FK]
+            IF pending(p_run, 11) THEN
+                v_edge := 11;
                 v_table := 'HARD.Überweisungen';
                 v_action := 'cache';
                 show(p_run, v_action, v_edge, v_table);
@@ -302,16 +380,37 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                    AND NOT EXISTS (SELECT 1 FROM DECLUTTER."BK_HARD_PURGE_Überweisungen" x
                                     WHERE x.declutter_run = p_run AND x."Nr" = c."Nr");
                 v_rows := SQL%ROWCOUNT;
-                DECLUTTER.NOTE_CACHE(p_run, 10, v_table, v_rows, v_started, 1);
+                DECLUTTER.NOTE_CACHE(p_run, 11, v_table, v_rows, v_started, 1);
                 p_phase := 'cache';
                 p_rows := v_rows;
                 p_remaining := DECLUTTER.REMAINING(p_run);
                 RETURN;
             END IF;
 
-            -- Edge 14: HARD.ORDER_ITEMS(ACCOUNT_ID, ORDER_NO) -> HARD.ORDERS(ACCOUNT_ID, ORDER_NO) [ORDER_ITEMS_ORDERS_FK]
-            IF pending(p_run, 14) THEN
-                v_edge := 14;
+            -- Edge 16: HARD.FOLDER_FILES(FOLDER_ID) -> HARD.FOLDERS(ID) [FOLDER_FILES_FOLDERS_FK]
+            IF pending(p_run, 16) THEN
+                v_edge := 16;
+                v_table := 'HARD.FOLDER_FILES';
+                v_action := 'cache';
+                show(p_run, v_action, v_edge, v_table);
+                INSERT INTO DECLUTTER.BK_HARD_PURGE_FOLDER_FILES (declutter_run, ID, FOLDER_ID, "BODY")
+                SELECT p_run, c.ID, c.FOLDER_ID, c."BODY"
+                  FROM HARD.FOLDER_FILES c
+                 WHERE EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_FOLDERS p
+                                WHERE p.declutter_run = p_run AND p.ID = c.FOLDER_ID)
+                   AND NOT EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_FOLDER_FILES x
+                                    WHERE x.declutter_run = p_run AND x.ID = c.ID);
+                v_rows := SQL%ROWCOUNT;
+                DECLUTTER.NOTE_CACHE(p_run, 16, v_table, v_rows, v_started, 1);
+                p_phase := 'cache';
+                p_rows := v_rows;
+                p_remaining := DECLUTTER.REMAINING(p_run);
+                RETURN;
+            END IF;
+
+            -- Edge 17: HARD.ORDER_ITEMS(ACCOUNT_ID, ORDER_NO) -> HARD.ORDERS(ACCOUNT_ID, ORDER_NO) [ORDER_ITEMS_ORDERS_FK]
+            IF pending(p_run, 17) THEN
+                v_edge := 17;
                 v_table := 'HARD.ORDER_ITEMS';
                 v_action := 'cache';
                 show(p_run, v_action, v_edge, v_table);
@@ -323,16 +422,16 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                    AND NOT EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_ORDER_ITEMS x
                                     WHERE x.declutter_run = p_run AND x.ACCOUNT_ID = c.ACCOUNT_ID AND x.ORDER_NO = c.ORDER_NO AND x.LINE_NO = c.LINE_NO);
                 v_rows := SQL%ROWCOUNT;
-                DECLUTTER.NOTE_CACHE(p_run, 14, v_table, v_rows, v_started, 1);
+                DECLUTTER.NOTE_CACHE(p_run, 17, v_table, v_rows, v_started, 1);
                 p_phase := 'cache';
                 p_rows := v_rows;
                 p_remaining := DECLUTTER.REMAINING(p_run);
                 RETURN;
             END IF;
 
-            -- Edge 15: HARD.order notes(Account Id, Order No) -> HARD.ORDERS(ACCOUNT_ID, ORDER_NO) [fk order notes orders]
-            IF pending(p_run, 15) THEN
-                v_edge := 15;
+            -- Edge 18: HARD.order notes(Account Id, Order No) -> HARD.ORDERS(ACCOUNT_ID, ORDER_NO) [fk order notes orders]
+            IF pending(p_run, 18) THEN
+                v_edge := 18;
                 v_table := 'HARD.order notes';
                 v_action := 'cache';
                 show(p_run, v_action, v_edge, v_table);
@@ -344,7 +443,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                    AND NOT EXISTS (SELECT 1 FROM DECLUTTER."BK_HARD_PURGE_order notes" x
                                     WHERE x.declutter_run = p_run AND x."id" = c."id");
                 v_rows := SQL%ROWCOUNT;
-                DECLUTTER.NOTE_CACHE(p_run, 15, v_table, v_rows, v_started, 1);
+                DECLUTTER.NOTE_CACHE(p_run, 18, v_table, v_rows, v_started, 1);
                 p_phase := 'cache';
                 p_rows := v_rows;
                 p_remaining := DECLUTTER.REMAINING(p_run);
@@ -352,14 +451,14 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
             END IF;
 
             -- Cycle group 1 (HARD.EMPLOYEES): repeat until a round finds no new rows.
-            --   edge 11: HARD.EMPLOYEES(DEPT_ID) -> HARD.DEPARTMENTS(ID) [EMPLOYEES_DEPT_FK]
-            --   edge 12: HARD.DEPARTMENTS(MANAGER_ID) -> HARD.EMPLOYEES(ID) [DEPARTMENTS_MANAGER_FK]
-            --   edge 13: HARD.EMPLOYEES(MENTOR_ID) -> HARD.EMPLOYEES(ID) [EMPLOYEES_MENTOR_FK]
-            IF pending(p_run, 11) THEN
+            --   edge 12: HARD.EMPLOYEES(DEPT_ID) -> HARD.DEPARTMENTS(ID) [EMPLOYEES_DEPT_FK]
+            --   edge 13: HARD.DEPARTMENTS(MANAGER_ID) -> HARD.EMPLOYEES(ID) [DEPARTMENTS_MANAGER_FK]
+            --   edge 14: HARD.EMPLOYEES(MENTOR_ID) -> HARD.EMPLOYEES(ID) [EMPLOYEES_MENTOR_FK]
+            IF pending(p_run, 12) THEN
                 v_action := 'cache';
                 LOOP
                     v_round := 0;
-                    v_edge := 11;
+                    v_edge := 12;
                     v_table := 'HARD.EMPLOYEES';
                     show(p_run, v_action, v_edge, v_table);
                     INSERT INTO DECLUTTER.BK_HARD_PURGE_EMPLOYEES (declutter_run, ID, ACCOUNT_ID, DEPT_ID, MENTOR_ID, HIRED_ON)
@@ -370,10 +469,10 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                        AND NOT EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_EMPLOYEES x
                                         WHERE x.declutter_run = p_run AND x.ID = c.ID);
                     v_rows := SQL%ROWCOUNT;
-                    DECLUTTER.NOTE_CACHE(p_run, 11, v_table, v_rows, v_started, 0);
+                    DECLUTTER.NOTE_CACHE(p_run, 12, v_table, v_rows, v_started, 0);
                     v_round := v_round + v_rows;
                     p_rows := p_rows + v_rows;
-                    v_edge := 12;
+                    v_edge := 13;
                     v_table := 'HARD.DEPARTMENTS';
                     show(p_run, v_action, v_edge, v_table);
                     INSERT INTO DECLUTTER.BK_HARD_PURGE_DEPARTMENTS (declutter_run, ID, ACCOUNT_ID, MANAGER_ID)
@@ -384,10 +483,10 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                        AND NOT EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_DEPARTMENTS x
                                         WHERE x.declutter_run = p_run AND x.ID = c.ID);
                     v_rows := SQL%ROWCOUNT;
-                    DECLUTTER.NOTE_CACHE(p_run, 12, v_table, v_rows, v_started, 0);
+                    DECLUTTER.NOTE_CACHE(p_run, 13, v_table, v_rows, v_started, 0);
                     v_round := v_round + v_rows;
                     p_rows := p_rows + v_rows;
-                    v_edge := 13;
+                    v_edge := 14;
                     v_table := 'HARD.EMPLOYEES';
                     show(p_run, v_action, v_edge, v_table);
                     INSERT INTO DECLUTTER.BK_HARD_PURGE_EMPLOYEES (declutter_run, ID, ACCOUNT_ID, DEPT_ID, MENTOR_ID, HIRED_ON)
@@ -398,13 +497,13 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                        AND NOT EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_EMPLOYEES x
                                         WHERE x.declutter_run = p_run AND x.ID = c.ID);
                     v_rows := SQL%ROWCOUNT;
-                    DECLUTTER.NOTE_CACHE(p_run, 13, v_table, v_rows, v_started, 0);
+                    DECLUTTER.NOTE_CACHE(p_run, 14, v_table, v_rows, v_started, 0);
                     v_round := v_round + v_rows;
                     p_rows := p_rows + v_rows;
                     EXIT WHEN v_round = 0;
                 END LOOP;
                 UPDATE DECLUTTER.CONTROL SET status = 'cached', finished_at = SYSTIMESTAMP
-                 WHERE run_id = p_run AND edge_id IN (11, 12, 13);
+                 WHERE run_id = p_run AND edge_id IN (12, 13, 14);
                 p_phase := 'cache';
                 p_remaining := DECLUTTER.REMAINING(p_run);
                 RETURN;
@@ -474,7 +573,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                     -- (Oracle does not make a child insert wait for a parent locked FOR UPDATE: a child inserted
                     -- after this point makes the delete fail with ORA-02292, or, through a CASCADE or SET NULL edge,
                     -- is found by the late-row check after the delete; either way the batch is retried.)
-                    v_edge := 11;
+                    v_edge := 12;
                     v_table := 'HARD.EMPLOYEES';
                     v_action := 'catch-up';
                     INSERT INTO DECLUTTER.BK_HARD_PURGE_EMPLOYEES (declutter_run, ID, ACCOUNT_ID, DEPT_ID, MENTOR_ID, HIRED_ON)
@@ -487,11 +586,11 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                                         WHERE x.declutter_run = p_run AND x.ID = c.ID);
                     v_rows := SQL%ROWCOUNT;
                     IF v_rows > 0 THEN
-                        DECLUTTER.NOTE_CATCHUP(p_run, 11, v_table, NULL, v_rows, v_started);
+                        DECLUTTER.NOTE_CATCHUP(p_run, 12, v_table, NULL, v_rows, v_started);
                     END IF;
                     v_edge := 3;
                     v_table := 'HARD.DEPARTMENTS';
-                    -- Detach (edge 11, EMPLOYEES_DEPT_FK): purged HARD.EMPLOYEES rows that point into this batch.
+                    -- Detach (edge 12, EMPLOYEES_DEPT_FK): purged HARD.EMPLOYEES rows that point into this batch.
                     v_action := 'detach';
                     SELECT c.ROWID BULK COLLECT INTO v_rowids
                       FROM HARD.EMPLOYEES c
@@ -564,16 +663,60 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                 RETURN;
             END IF;
 
-            -- HARD.GROUP (height 0): progress on edge 6
+            -- HARD.FOLDER_FILES (height 0): progress on edge 16
             BEGIN
                 SELECT watermark INTO v_wm FROM DECLUTTER.CONTROL
-                 WHERE run_id = p_run AND edge_id = 6 AND status <> 'deleted';
+                 WHERE run_id = p_run AND edge_id = 16 AND status <> 'deleted';
             EXCEPTION
                 WHEN NO_DATA_FOUND THEN
                     v_wm := NULL;
             END;
             IF v_wm IS NOT NULL THEN
-                v_edge := 6;
+                v_edge := 16;
+                v_table := 'HARD.FOLDER_FILES';
+                v_action := 'delete';
+                show(p_run, v_action, v_edge, v_table);
+                -- The batch: the next p_max_rows backup rows after the watermark.
+                SELECT MAX(s.declutter_seq) INTO v_upper
+                  FROM (SELECT b.declutter_seq FROM DECLUTTER.BK_HARD_PURGE_FOLDER_FILES b
+                         WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm
+                         ORDER BY b.declutter_seq) s
+                 WHERE ROWNUM <= p_max_rows;
+                v_rows := 0;
+                IF v_upper IS NOT NULL THEN
+                    -- Lock the batch rows first: the statements below then never wait on them.
+                    v_action := 'lock';
+                    SELECT t.ROWID BULK COLLECT INTO v_batch
+                      FROM HARD.FOLDER_FILES t
+                     WHERE t.ID IN (SELECT b.ID FROM DECLUTTER.BK_HARD_PURGE_FOLDER_FILES b
+                                       WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm
+                                         AND b.declutter_seq <= v_upper)
+                       FOR UPDATE WAIT 5;
+                    v_action := 'delete';
+                    v_rows := 0;
+                    IF v_batch.COUNT > 0 THEN
+                        FORALL i IN 1 .. v_batch.COUNT
+                            DELETE FROM HARD.FOLDER_FILES WHERE ROWID = v_batch(i);
+                        v_rows := SQL%ROWCOUNT;
+                    END IF;
+                END IF;
+                DECLUTTER.NOTE_DELETE(p_run, 16, v_table, v_upper, v_rows, v_started);
+                p_phase := 'delete';
+                p_rows := v_rows;
+                p_remaining := DECLUTTER.REMAINING(p_run);
+                RETURN;
+            END IF;
+
+            -- HARD.GROUP (height 0): progress on edge 7
+            BEGIN
+                SELECT watermark INTO v_wm FROM DECLUTTER.CONTROL
+                 WHERE run_id = p_run AND edge_id = 7 AND status <> 'deleted';
+            EXCEPTION
+                WHEN NO_DATA_FOUND THEN
+                    v_wm := NULL;
+            END;
+            IF v_wm IS NOT NULL THEN
+                v_edge := 7;
                 v_table := 'HARD.GROUP';
                 v_action := 'delete';
                 show(p_run, v_action, v_edge, v_table);
@@ -601,23 +744,23 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                         v_rows := SQL%ROWCOUNT;
                     END IF;
                 END IF;
-                DECLUTTER.NOTE_DELETE(p_run, 6, v_table, v_upper, v_rows, v_started);
+                DECLUTTER.NOTE_DELETE(p_run, 7, v_table, v_upper, v_rows, v_started);
                 p_phase := 'delete';
                 p_rows := v_rows;
                 p_remaining := DECLUTTER.REMAINING(p_run);
                 RETURN;
             END IF;
 
-            -- HARD.ORDER_ITEMS (height 0): progress on edge 14
+            -- HARD.ORDER_ITEMS (height 0): progress on edge 17
             BEGIN
                 SELECT watermark INTO v_wm FROM DECLUTTER.CONTROL
-                 WHERE run_id = p_run AND edge_id = 14 AND status <> 'deleted';
+                 WHERE run_id = p_run AND edge_id = 17 AND status <> 'deleted';
             EXCEPTION
                 WHEN NO_DATA_FOUND THEN
                     v_wm := NULL;
             END;
             IF v_wm IS NOT NULL THEN
-                v_edge := 14;
+                v_edge := 17;
                 v_table := 'HARD.ORDER_ITEMS';
                 v_action := 'delete';
                 show(p_run, v_action, v_edge, v_table);
@@ -645,23 +788,23 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                         v_rows := SQL%ROWCOUNT;
                     END IF;
                 END IF;
-                DECLUTTER.NOTE_DELETE(p_run, 14, v_table, v_upper, v_rows, v_started);
+                DECLUTTER.NOTE_DELETE(p_run, 17, v_table, v_upper, v_rows, v_started);
                 p_phase := 'delete';
                 p_rows := v_rows;
                 p_remaining := DECLUTTER.REMAINING(p_run);
                 RETURN;
             END IF;
 
-            -- HARD.SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX (height 0): progress on edge 8
+            -- HARD.SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX (height 0): progress on edge 9
             BEGIN
                 SELECT watermark INTO v_wm FROM DECLUTTER.CONTROL
-                 WHERE run_id = p_run AND edge_id = 8 AND status <> 'deleted';
+                 WHERE run_id = p_run AND edge_id = 9 AND status <> 'deleted';
             EXCEPTION
                 WHEN NO_DATA_FOUND THEN
                     v_wm := NULL;
             END;
             IF v_wm IS NOT NULL THEN
-                v_edge := 8;
+                v_edge := 9;
                 v_table := 'HARD.SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX';
                 v_action := 'delete';
                 show(p_run, v_action, v_edge, v_table);
@@ -689,23 +832,23 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                         v_rows := SQL%ROWCOUNT;
                     END IF;
                 END IF;
-                DECLUTTER.NOTE_DELETE(p_run, 8, v_table, v_upper, v_rows, v_started);
+                DECLUTTER.NOTE_DELETE(p_run, 9, v_table, v_upper, v_rows, v_started);
                 p_phase := 'delete';
                 p_rows := v_rows;
                 p_remaining := DECLUTTER.REMAINING(p_run);
                 RETURN;
             END IF;
 
-            -- HARD.TAGS (height 0): progress on edge 9
+            -- HARD.TAGS (height 0): progress on edge 10
             BEGIN
                 SELECT watermark INTO v_wm FROM DECLUTTER.CONTROL
-                 WHERE run_id = p_run AND edge_id = 9 AND status <> 'deleted';
+                 WHERE run_id = p_run AND edge_id = 10 AND status <> 'deleted';
             EXCEPTION
                 WHEN NO_DATA_FOUND THEN
                     v_wm := NULL;
             END;
             IF v_wm IS NOT NULL THEN
-                v_edge := 9;
+                v_edge := 10;
                 v_table := 'HARD.TAGS';
                 v_action := 'delete';
                 show(p_run, v_action, v_edge, v_table);
@@ -733,23 +876,23 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                         v_rows := SQL%ROWCOUNT;
                     END IF;
                 END IF;
-                DECLUTTER.NOTE_DELETE(p_run, 9, v_table, v_upper, v_rows, v_started);
+                DECLUTTER.NOTE_DELETE(p_run, 10, v_table, v_upper, v_rows, v_started);
                 p_phase := 'delete';
                 p_rows := v_rows;
                 p_remaining := DECLUTTER.REMAINING(p_run);
                 RETURN;
             END IF;
 
-            -- HARD.order notes (height 0): progress on edge 15
+            -- HARD.order notes (height 0): progress on edge 18
             BEGIN
                 SELECT watermark INTO v_wm FROM DECLUTTER.CONTROL
-                 WHERE run_id = p_run AND edge_id = 15 AND status <> 'deleted';
+                 WHERE run_id = p_run AND edge_id = 18 AND status <> 'deleted';
             EXCEPTION
                 WHEN NO_DATA_FOUND THEN
                     v_wm := NULL;
             END;
             IF v_wm IS NOT NULL THEN
-                v_edge := 15;
+                v_edge := 18;
                 v_table := 'HARD.order notes';
                 v_action := 'delete';
                 show(p_run, v_action, v_edge, v_table);
@@ -777,23 +920,23 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                         v_rows := SQL%ROWCOUNT;
                     END IF;
                 END IF;
-                DECLUTTER.NOTE_DELETE(p_run, 15, v_table, v_upper, v_rows, v_started);
+                DECLUTTER.NOTE_DELETE(p_run, 18, v_table, v_upper, v_rows, v_started);
                 p_phase := 'delete';
                 p_rows := v_rows;
                 p_remaining := DECLUTTER.REMAINING(p_run);
                 RETURN;
             END IF;
 
-            -- HARD.Überweisungen (height 0): progress on edge 10
+            -- HARD.Überweisungen (height 0): progress on edge 11
             BEGIN
                 SELECT watermark INTO v_wm FROM DECLUTTER.CONTROL
-                 WHERE run_id = p_run AND edge_id = 10 AND status <> 'deleted';
+                 WHERE run_id = p_run AND edge_id = 11 AND status <> 'deleted';
             EXCEPTION
                 WHEN NO_DATA_FOUND THEN
                     v_wm := NULL;
             END;
             IF v_wm IS NOT NULL THEN
-                v_edge := 10;
+                v_edge := 11;
                 v_table := 'HARD.Überweisungen';
                 v_action := 'delete';
                 show(p_run, v_action, v_edge, v_table);
@@ -821,7 +964,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                         v_rows := SQL%ROWCOUNT;
                     END IF;
                 END IF;
-                DECLUTTER.NOTE_DELETE(p_run, 10, v_table, v_upper, v_rows, v_started);
+                DECLUTTER.NOTE_DELETE(p_run, 11, v_table, v_upper, v_rows, v_started);
                 p_phase := 'delete';
                 p_rows := v_rows;
                 p_remaining := DECLUTTER.REMAINING(p_run);
@@ -862,7 +1005,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                     -- (Oracle does not make a child insert wait for a parent locked FOR UPDATE: a child inserted
                     -- after this point makes the delete fail with ORA-02292, or, through a CASCADE or SET NULL edge,
                     -- is found by the late-row check after the delete; either way the batch is retried.)
-                    v_edge := 13;
+                    v_edge := 14;
                     v_table := 'HARD.EMPLOYEES';
                     v_action := 'catch-up';
                     INSERT INTO DECLUTTER.BK_HARD_PURGE_EMPLOYEES (declutter_run, ID, ACCOUNT_ID, DEPT_ID, MENTOR_ID, HIRED_ON)
@@ -875,9 +1018,9 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                                         WHERE x.declutter_run = p_run AND x.ID = c.ID);
                     v_rows := SQL%ROWCOUNT;
                     IF v_rows > 0 THEN
-                        DECLUTTER.NOTE_CATCHUP(p_run, 13, v_table, NULL, v_rows, v_started);
+                        DECLUTTER.NOTE_CATCHUP(p_run, 14, v_table, NULL, v_rows, v_started);
                     END IF;
-                    v_edge := 12;
+                    v_edge := 13;
                     v_table := 'HARD.DEPARTMENTS';
                     v_action := 'catch-up';
                     INSERT INTO DECLUTTER.BK_HARD_PURGE_DEPARTMENTS (declutter_run, ID, ACCOUNT_ID, MANAGER_ID)
@@ -890,9 +1033,9 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                                         WHERE x.declutter_run = p_run AND x.ID = c.ID);
                     v_rows := SQL%ROWCOUNT;
                     IF v_rows > 0 THEN
-                        DECLUTTER.NOTE_CATCHUP(p_run, 12, v_table, NULL, v_rows, v_started);
+                        DECLUTTER.NOTE_CATCHUP(p_run, 13, v_table, NULL, v_rows, v_started);
                     END IF;
-                    v_edge := 11;
+                    v_edge := 12;
                     v_table := 'HARD.EMPLOYEES';
                     v_action := 'catch-up';
                     INSERT INTO DECLUTTER.BK_HARD_PURGE_EMPLOYEES (declutter_run, ID, ACCOUNT_ID, DEPT_ID, MENTOR_ID, HIRED_ON)
@@ -907,11 +1050,11 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                                         WHERE x.declutter_run = p_run AND x.ID = c.ID);
                     v_rows := SQL%ROWCOUNT;
                     IF v_rows > 0 THEN
-                        DECLUTTER.NOTE_CATCHUP(p_run, 11, v_table, NULL, v_rows, v_started);
+                        DECLUTTER.NOTE_CATCHUP(p_run, 12, v_table, NULL, v_rows, v_started);
                     END IF;
                     v_edge := 3;
                     v_table := 'HARD.DEPARTMENTS';
-                    -- Detach (edge 11, EMPLOYEES_DEPT_FK) before the catch-up delete of HARD.DEPARTMENTS: purged
+                    -- Detach (edge 12, EMPLOYEES_DEPT_FK) before the catch-up delete of HARD.DEPARTMENTS: purged
                     -- HARD.EMPLOYEES rows that point at the rows caught up there are set to null first, or that delete would fail
                     -- (ORA-02292) on every attempt; rollback puts the values back from the backup.
                     v_action := 'catch-up detach';
@@ -947,7 +1090,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                     END IF;
                     v_edge := 4;
                     v_table := 'HARD.EMPLOYEES';
-                    -- Detach (edge 13, EMPLOYEES_MENTOR_FK): purged HARD.EMPLOYEES rows that point into this batch,
+                    -- Detach (edge 14, EMPLOYEES_MENTOR_FK): purged HARD.EMPLOYEES rows that point into this batch,
                     -- the batch rows themselves included (the delete below runs once per row, so a parent deleted before
                     -- its child in the same batch would fail with ORA-02292).
                     v_action := 'detach';
@@ -978,16 +1121,157 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                 RETURN;
             END IF;
 
-            -- HARD.ORDERS (height 1): progress on edge 7
+            -- HARD.FOLDERS (height 1): progress on edge 6
             BEGIN
                 SELECT watermark INTO v_wm FROM DECLUTTER.CONTROL
-                 WHERE run_id = p_run AND edge_id = 7 AND status <> 'deleted';
+                 WHERE run_id = p_run AND edge_id = 6 AND status <> 'deleted';
             EXCEPTION
                 WHEN NO_DATA_FOUND THEN
                     v_wm := NULL;
             END;
             IF v_wm IS NOT NULL THEN
-                v_edge := 7;
+                v_edge := 6;
+                v_table := 'HARD.FOLDERS';
+                v_action := 'delete';
+                show(p_run, v_action, v_edge, v_table);
+                -- The batch: the next p_max_rows backup rows after the watermark.
+                SELECT MAX(s.declutter_seq) INTO v_upper
+                  FROM (SELECT b.declutter_seq FROM DECLUTTER.BK_HARD_PURGE_FOLDERS b
+                         WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm
+                         ORDER BY b.declutter_seq) s
+                 WHERE ROWNUM <= p_max_rows;
+                v_rows := 0;
+                IF v_upper IS NOT NULL THEN
+                    -- HARD.FOLDERS is a tree through a NOT NULL self-reference, numbered deepest first: the
+                    -- batch rows are locked, and deleted below, in sequence order, children before their parents (a
+                    -- FORALL runs its statement once per row, in index order, each checked on its own).
+                    SELECT MAX(b.declutter_seq) INTO v_mark FROM DECLUTTER.BK_HARD_PURGE_FOLDERS b WHERE b.declutter_run = p_run;
+                    v_action := 'lock';
+                    SELECT t.ROWID BULK COLLECT INTO v_batch
+                      FROM HARD.FOLDERS t, DECLUTTER.BK_HARD_PURGE_FOLDERS b
+                     WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm AND b.declutter_seq <= v_upper
+                       AND t.ID = b.ID
+                     ORDER BY b.declutter_seq
+                       FOR UPDATE OF t.ID WAIT 5;
+                    -- Catch-up: rows inserted since the cache that reference this batch (directly, or through rows
+                    -- caught up here) are backed up now and deleted below, so they neither block nor escape the purge.
+                    -- (Oracle does not make a child insert wait for a parent locked FOR UPDATE: a child inserted
+                    -- after this point makes the delete fail with ORA-02292, or, through a CASCADE or SET NULL edge,
+                    -- is found by the late-row check after the delete; either way the batch is retried.)
+                    v_edge := 15;
+                    v_table := 'HARD.FOLDERS';
+                    v_action := 'catch-up';
+                    LOOP -- late rows of the tree, and their late children, until none is left
+                    INSERT INTO DECLUTTER.BK_HARD_PURGE_FOLDERS (declutter_run, ID, ACCOUNT_ID, PARENT_ID, NAME)
+                    SELECT p_run, c.ID, c.ACCOUNT_ID, c.PARENT_ID, c.NAME
+                      FROM HARD.FOLDERS c
+                     WHERE EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_FOLDERS p
+                                    WHERE p.declutter_run = p_run AND (p.declutter_seq > v_wm AND p.declutter_seq <= v_upper OR p.declutter_seq > v_mark)
+                                      AND p.ID = c.PARENT_ID)
+                       AND NOT EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_FOLDERS x
+                                        WHERE x.declutter_run = p_run AND x.ID = c.ID);
+                    v_rows := SQL%ROWCOUNT;
+                    IF v_rows > 0 THEN
+                        DECLUTTER.NOTE_CATCHUP(p_run, 15, v_table, NULL, v_rows, v_started);
+                    END IF;
+                    EXIT WHEN v_rows = 0;
+                    END LOOP;
+                    v_edge := 16;
+                    v_table := 'HARD.FOLDER_FILES';
+                    v_action := 'catch-up';
+                    INSERT INTO DECLUTTER.BK_HARD_PURGE_FOLDER_FILES (declutter_run, ID, FOLDER_ID, "BODY")
+                    SELECT p_run, c.ID, c.FOLDER_ID, c."BODY"
+                      FROM HARD.FOLDER_FILES c
+                     WHERE EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_FOLDERS p
+                                    WHERE p.declutter_run = p_run AND (p.declutter_seq > v_wm AND p.declutter_seq <= v_upper OR p.declutter_seq > v_mark)
+                                      AND p.ID = c.FOLDER_ID)
+                       AND NOT EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_FOLDER_FILES x
+                                        WHERE x.declutter_run = p_run AND x.ID = c.ID);
+                    v_rows := SQL%ROWCOUNT;
+                    IF v_rows > 0 THEN
+                        DECLUTTER.NOTE_CATCHUP(p_run, 16, v_table, NULL, v_rows, v_started);
+                    END IF;
+                    v_edge := 16;
+                    v_table := 'HARD.FOLDER_FILES';
+                    v_action := 'catch-up delete';
+                    SELECT MAX(b.declutter_seq) INTO v_round FROM DECLUTTER.BK_HARD_PURGE_FOLDER_FILES b WHERE b.declutter_run = p_run;
+                    SELECT t.ROWID BULK COLLECT INTO v_rowids
+                      FROM HARD.FOLDER_FILES t
+                     WHERE t.ID IN (SELECT b.ID FROM DECLUTTER.BK_HARD_PURGE_FOLDER_FILES b
+                                       WHERE b.declutter_run = p_run
+                                         AND b.declutter_seq > (SELECT k.watermark FROM DECLUTTER.CONTROL k
+                                                                 WHERE k.run_id = p_run AND k.edge_id = 16))
+                       FOR UPDATE WAIT 5;
+                    v_rows := 0;
+                    IF v_rowids.COUNT > 0 THEN
+                        FORALL i IN 1 .. v_rowids.COUNT
+                            DELETE FROM HARD.FOLDER_FILES WHERE ROWID = v_rowids(i);
+                        v_rows := SQL%ROWCOUNT;
+                        DECLUTTER.NOTE_CATCHUP(p_run, 16, v_table, v_round, v_rows, v_started);
+                    END IF;
+                    -- Late rows of this tree caught up above go now, children first, before their parents in the batch
+                    -- (their sequence numbers lie beyond the batch; later batches find them gone).
+                    v_edge := 6;
+                    v_table := 'HARD.FOLDERS';
+                    v_action := 'catch-up delete';
+                    SELECT t.ROWID BULK COLLECT INTO v_rowids
+                      FROM HARD.FOLDERS t, DECLUTTER.BK_HARD_PURGE_FOLDERS b
+                     WHERE b.declutter_run = p_run AND b.declutter_seq > v_mark
+                       AND t.ID = b.ID
+                     ORDER BY b.declutter_seq DESC
+                       FOR UPDATE OF t.ID WAIT 5;
+                    IF v_rowids.COUNT > 0 THEN
+                        FORALL i IN 1 .. v_rowids.COUNT
+                            DELETE FROM HARD.FOLDERS WHERE ROWID = v_rowids(i);
+                        v_rows := SQL%ROWCOUNT;
+                        DECLUTTER.NOTE_CATCHUP(p_run, 6, v_table, v_wm, v_rows, v_started);
+                    END IF;
+                    v_edge := 6;
+                    v_table := 'HARD.FOLDERS';
+                    v_action := 'delete';
+                    v_rows := 0;
+                    IF v_batch.COUNT > 0 THEN
+                        FORALL i IN 1 .. v_batch.COUNT
+                            DELETE FROM HARD.FOLDERS WHERE ROWID = v_batch(i);
+                        v_rows := SQL%ROWCOUNT;
+                        -- Edge 16 (HARD.FOLDER_FILES(FOLDER_ID) -> HARD.FOLDERS(ID) [FOLDER_FILES_FOLDERS_FK]): rows inserted since the catch-up that the delete took with it?
+                        v_edge := 16;
+                        v_table := 'HARD.FOLDER_FILES';
+                        v_action := 'late-row check';
+                        v_scn := DBMS_FLASHBACK.GET_SYSTEM_CHANGE_NUMBER;
+                        SELECT COUNT(*) INTO v_late
+                          FROM HARD.FOLDER_FILES AS OF SCN v_scn c
+                         WHERE EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_FOLDERS p
+                                        WHERE p.declutter_run = p_run AND (p.declutter_seq > v_wm AND p.declutter_seq <= v_upper OR p.declutter_seq > v_mark)
+                                          AND p.ID = c.FOLDER_ID)
+                           AND NOT EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_FOLDER_FILES x
+                                            WHERE x.declutter_run = p_run AND x.ID = c.ID)
+                           AND ROWNUM = 1;
+                        IF v_late > 0 THEN
+                            RAISE_APPLICATION_ERROR(-20010, 'declutter: a row of ' || v_table || ' was inserted under the rows being'
+                                || ' deleted after they were caught up (edge ' || v_edge || '); the unit is undone and retried');
+                        END IF;
+                        v_edge := 6;
+                        v_table := 'HARD.FOLDERS';
+                    END IF;
+                END IF;
+                DECLUTTER.NOTE_DELETE(p_run, 6, v_table, v_upper, v_rows, v_started);
+                p_phase := 'delete';
+                p_rows := v_rows;
+                p_remaining := DECLUTTER.REMAINING(p_run);
+                RETURN;
+            END IF;
+
+            -- HARD.ORDERS (height 1): progress on edge 8
+            BEGIN
+                SELECT watermark INTO v_wm FROM DECLUTTER.CONTROL
+                 WHERE run_id = p_run AND edge_id = 8 AND status <> 'deleted';
+            EXCEPTION
+                WHEN NO_DATA_FOUND THEN
+                    v_wm := NULL;
+            END;
+            IF v_wm IS NOT NULL THEN
+                v_edge := 8;
                 v_table := 'HARD.ORDERS';
                 v_action := 'delete';
                 show(p_run, v_action, v_edge, v_table);
@@ -1012,7 +1296,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                     -- (Oracle does not make a child insert wait for a parent locked FOR UPDATE: a child inserted
                     -- after this point makes the delete fail with ORA-02292, or, through a CASCADE or SET NULL edge,
                     -- is found by the late-row check after the delete; either way the batch is retried.)
-                    v_edge := 14;
+                    v_edge := 17;
                     v_table := 'HARD.ORDER_ITEMS';
                     v_action := 'catch-up';
                     INSERT INTO DECLUTTER.BK_HARD_PURGE_ORDER_ITEMS (declutter_run, ACCOUNT_ID, ORDER_NO, LINE_NO, QTY, PRICE, TOTAL)
@@ -1025,9 +1309,9 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                                         WHERE x.declutter_run = p_run AND x.ACCOUNT_ID = c.ACCOUNT_ID AND x.ORDER_NO = c.ORDER_NO AND x.LINE_NO = c.LINE_NO);
                     v_rows := SQL%ROWCOUNT;
                     IF v_rows > 0 THEN
-                        DECLUTTER.NOTE_CATCHUP(p_run, 14, v_table, NULL, v_rows, v_started);
+                        DECLUTTER.NOTE_CATCHUP(p_run, 17, v_table, NULL, v_rows, v_started);
                     END IF;
-                    v_edge := 15;
+                    v_edge := 18;
                     v_table := 'HARD.order notes';
                     v_action := 'catch-up';
                     INSERT INTO DECLUTTER."BK_HARD_PURGE_order notes" (declutter_run, "id", "Account Id", "Order No", "Note Text")
@@ -1040,9 +1324,9 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                                         WHERE x.declutter_run = p_run AND x."id" = c."id");
                     v_rows := SQL%ROWCOUNT;
                     IF v_rows > 0 THEN
-                        DECLUTTER.NOTE_CATCHUP(p_run, 15, v_table, NULL, v_rows, v_started);
+                        DECLUTTER.NOTE_CATCHUP(p_run, 18, v_table, NULL, v_rows, v_started);
                     END IF;
-                    v_edge := 14;
+                    v_edge := 17;
                     v_table := 'HARD.ORDER_ITEMS';
                     v_action := 'catch-up delete';
                     SELECT MAX(b.declutter_seq) INTO v_round FROM DECLUTTER.BK_HARD_PURGE_ORDER_ITEMS b WHERE b.declutter_run = p_run;
@@ -1051,16 +1335,16 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                      WHERE (t.ACCOUNT_ID, t.ORDER_NO, t.LINE_NO) IN (SELECT b.ACCOUNT_ID, b.ORDER_NO, b.LINE_NO FROM DECLUTTER.BK_HARD_PURGE_ORDER_ITEMS b
                                        WHERE b.declutter_run = p_run
                                          AND b.declutter_seq > (SELECT k.watermark FROM DECLUTTER.CONTROL k
-                                                                 WHERE k.run_id = p_run AND k.edge_id = 14))
+                                                                 WHERE k.run_id = p_run AND k.edge_id = 17))
                        FOR UPDATE WAIT 5;
                     v_rows := 0;
                     IF v_rowids.COUNT > 0 THEN
                         FORALL i IN 1 .. v_rowids.COUNT
                             DELETE FROM HARD.ORDER_ITEMS WHERE ROWID = v_rowids(i);
                         v_rows := SQL%ROWCOUNT;
-                        DECLUTTER.NOTE_CATCHUP(p_run, 14, v_table, v_round, v_rows, v_started);
+                        DECLUTTER.NOTE_CATCHUP(p_run, 17, v_table, v_round, v_rows, v_started);
                     END IF;
-                    v_edge := 15;
+                    v_edge := 18;
                     v_table := 'HARD.order notes';
                     v_action := 'catch-up delete';
                     SELECT MAX(b.declutter_seq) INTO v_round FROM DECLUTTER."BK_HARD_PURGE_order notes" b WHERE b.declutter_run = p_run;
@@ -1069,16 +1353,16 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                      WHERE t."id" IN (SELECT b."id" FROM DECLUTTER."BK_HARD_PURGE_order notes" b
                                        WHERE b.declutter_run = p_run
                                          AND b.declutter_seq > (SELECT k.watermark FROM DECLUTTER.CONTROL k
-                                                                 WHERE k.run_id = p_run AND k.edge_id = 15))
+                                                                 WHERE k.run_id = p_run AND k.edge_id = 18))
                        FOR UPDATE WAIT 5;
                     v_rows := 0;
                     IF v_rowids.COUNT > 0 THEN
                         FORALL i IN 1 .. v_rowids.COUNT
                             DELETE FROM HARD."order notes" WHERE ROWID = v_rowids(i);
                         v_rows := SQL%ROWCOUNT;
-                        DECLUTTER.NOTE_CATCHUP(p_run, 15, v_table, v_round, v_rows, v_started);
+                        DECLUTTER.NOTE_CATCHUP(p_run, 18, v_table, v_round, v_rows, v_started);
                     END IF;
-                    v_edge := 7;
+                    v_edge := 8;
                     v_table := 'HARD.ORDERS';
                     v_action := 'delete';
                     v_rows := 0;
@@ -1088,7 +1372,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                         v_rows := SQL%ROWCOUNT;
                     END IF;
                 END IF;
-                DECLUTTER.NOTE_DELETE(p_run, 7, v_table, v_upper, v_rows, v_started);
+                DECLUTTER.NOTE_DELETE(p_run, 8, v_table, v_upper, v_rows, v_started);
                 p_phase := 'delete';
                 p_rows := v_rows;
                 p_remaining := DECLUTTER.REMAINING(p_run);
@@ -1182,6 +1466,22 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                     END IF;
                     v_round := v_round + v_rows;
                     v_edge := 6;
+                    v_table := 'HARD.FOLDERS';
+                    v_action := 'catch-up';
+                    INSERT INTO DECLUTTER.BK_HARD_PURGE_FOLDERS (declutter_run, ID, ACCOUNT_ID, PARENT_ID, NAME)
+                    SELECT p_run, c.ID, c.ACCOUNT_ID, c.PARENT_ID, c.NAME
+                      FROM HARD.FOLDERS c
+                     WHERE EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_ACCOUNTS p
+                                    WHERE p.declutter_run = p_run AND p.declutter_seq > v_wm AND p.declutter_seq <= v_upper
+                                      AND p.ID = c.ACCOUNT_ID)
+                       AND NOT EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_FOLDERS x
+                                        WHERE x.declutter_run = p_run AND x.ID = c.ID);
+                    v_rows := SQL%ROWCOUNT;
+                    IF v_rows > 0 THEN
+                        DECLUTTER.NOTE_CATCHUP(p_run, 6, v_table, NULL, v_rows, v_started);
+                    END IF;
+                    v_round := v_round + v_rows;
+                    v_edge := 7;
                     v_table := 'HARD.GROUP';
                     v_action := 'catch-up';
                     INSERT INTO DECLUTTER.BK_HARD_PURGE_GROUP (declutter_run, ID, ACCOUNT_ID, "LEVEL", "SIZE")
@@ -1194,10 +1494,10 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                                         WHERE x.declutter_run = p_run AND x.ID = c.ID);
                     v_rows := SQL%ROWCOUNT;
                     IF v_rows > 0 THEN
-                        DECLUTTER.NOTE_CATCHUP(p_run, 6, v_table, NULL, v_rows, v_started);
+                        DECLUTTER.NOTE_CATCHUP(p_run, 7, v_table, NULL, v_rows, v_started);
                     END IF;
                     v_round := v_round + v_rows;
-                    v_edge := 7;
+                    v_edge := 8;
                     v_table := 'HARD.ORDERS';
                     v_action := 'catch-up';
                     INSERT INTO DECLUTTER.BK_HARD_PURGE_ORDERS (declutter_run, ACCOUNT_ID, ORDER_NO, PLACED_AT, DOC)
@@ -1210,10 +1510,10 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                                         WHERE x.declutter_run = p_run AND x.ACCOUNT_ID = c.ACCOUNT_ID AND x.ORDER_NO = c.ORDER_NO);
                     v_rows := SQL%ROWCOUNT;
                     IF v_rows > 0 THEN
-                        DECLUTTER.NOTE_CATCHUP(p_run, 7, v_table, NULL, v_rows, v_started);
+                        DECLUTTER.NOTE_CATCHUP(p_run, 8, v_table, NULL, v_rows, v_started);
                     END IF;
                     v_round := v_round + v_rows;
-                    v_edge := 8;
+                    v_edge := 9;
                     v_table := 'HARD.SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX';
                     v_action := 'catch-up';
                     INSERT INTO DECLUTTER.BK_HARD_PURGE_SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX_D764B9B2 (declutter_run, ID, ACCOUNT_ID, PAYLOAD)
@@ -1226,10 +1526,10 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                                         WHERE x.declutter_run = p_run AND x.ID = c.ID);
                     v_rows := SQL%ROWCOUNT;
                     IF v_rows > 0 THEN
-                        DECLUTTER.NOTE_CATCHUP(p_run, 8, v_table, NULL, v_rows, v_started);
+                        DECLUTTER.NOTE_CATCHUP(p_run, 9, v_table, NULL, v_rows, v_started);
                     END IF;
                     v_round := v_round + v_rows;
-                    v_edge := 9;
+                    v_edge := 10;
                     v_table := 'HARD.TAGS';
                     v_action := 'catch-up';
                     INSERT INTO DECLUTTER.BK_HARD_PURGE_TAGS (declutter_run, ACCOUNT_ID, LABEL, COLOR)
@@ -1242,10 +1542,10 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                                         WHERE x.declutter_run = p_run AND x.ACCOUNT_ID = c.ACCOUNT_ID AND x.LABEL = c.LABEL);
                     v_rows := SQL%ROWCOUNT;
                     IF v_rows > 0 THEN
-                        DECLUTTER.NOTE_CATCHUP(p_run, 9, v_table, NULL, v_rows, v_started);
+                        DECLUTTER.NOTE_CATCHUP(p_run, 10, v_table, NULL, v_rows, v_started);
                     END IF;
                     v_round := v_round + v_rows;
-                    v_edge := 10;
+                    v_edge := 11;
                     v_table := 'HARD.Überweisungen';
                     v_action := 'catch-up';
                     INSERT INTO DECLUTTER."BK_HARD_PURGE_Überweisungen" (declutter_run, "Nr", ACCOUNT_ID, "Betrag", "Verwendungszweck")
@@ -1258,10 +1558,46 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                                         WHERE x.declutter_run = p_run AND x."Nr" = c."Nr");
                     v_rows := SQL%ROWCOUNT;
                     IF v_rows > 0 THEN
-                        DECLUTTER.NOTE_CATCHUP(p_run, 10, v_table, NULL, v_rows, v_started);
+                        DECLUTTER.NOTE_CATCHUP(p_run, 11, v_table, NULL, v_rows, v_started);
                     END IF;
                     v_round := v_round + v_rows;
-                    v_edge := 14;
+                    v_edge := 15;
+                    v_table := 'HARD.FOLDERS';
+                    v_action := 'catch-up';
+                    INSERT INTO DECLUTTER.BK_HARD_PURGE_FOLDERS (declutter_run, ID, ACCOUNT_ID, PARENT_ID, NAME)
+                    SELECT p_run, c.ID, c.ACCOUNT_ID, c.PARENT_ID, c.NAME
+                      FROM HARD.FOLDERS c
+                     WHERE EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_FOLDERS p
+                                    WHERE p.declutter_run = p_run
+                                      AND p.declutter_seq > (SELECT k.watermark FROM DECLUTTER.CONTROL k
+                                                              WHERE k.run_id = p_run AND k.edge_id = 6)
+                                      AND p.ID = c.PARENT_ID)
+                       AND NOT EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_FOLDERS x
+                                        WHERE x.declutter_run = p_run AND x.ID = c.ID);
+                    v_rows := SQL%ROWCOUNT;
+                    IF v_rows > 0 THEN
+                        DECLUTTER.NOTE_CATCHUP(p_run, 15, v_table, NULL, v_rows, v_started);
+                    END IF;
+                    v_round := v_round + v_rows;
+                    v_edge := 16;
+                    v_table := 'HARD.FOLDER_FILES';
+                    v_action := 'catch-up';
+                    INSERT INTO DECLUTTER.BK_HARD_PURGE_FOLDER_FILES (declutter_run, ID, FOLDER_ID, "BODY")
+                    SELECT p_run, c.ID, c.FOLDER_ID, c."BODY"
+                      FROM HARD.FOLDER_FILES c
+                     WHERE EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_FOLDERS p
+                                    WHERE p.declutter_run = p_run
+                                      AND p.declutter_seq > (SELECT k.watermark FROM DECLUTTER.CONTROL k
+                                                              WHERE k.run_id = p_run AND k.edge_id = 6)
+                                      AND p.ID = c.FOLDER_ID)
+                       AND NOT EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_FOLDER_FILES x
+                                        WHERE x.declutter_run = p_run AND x.ID = c.ID);
+                    v_rows := SQL%ROWCOUNT;
+                    IF v_rows > 0 THEN
+                        DECLUTTER.NOTE_CATCHUP(p_run, 16, v_table, NULL, v_rows, v_started);
+                    END IF;
+                    v_round := v_round + v_rows;
+                    v_edge := 17;
                     v_table := 'HARD.ORDER_ITEMS';
                     v_action := 'catch-up';
                     INSERT INTO DECLUTTER.BK_HARD_PURGE_ORDER_ITEMS (declutter_run, ACCOUNT_ID, ORDER_NO, LINE_NO, QTY, PRICE, TOTAL)
@@ -1270,16 +1606,16 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                      WHERE EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_ORDERS p
                                     WHERE p.declutter_run = p_run
                                       AND p.declutter_seq > (SELECT k.watermark FROM DECLUTTER.CONTROL k
-                                                              WHERE k.run_id = p_run AND k.edge_id = 7)
+                                                              WHERE k.run_id = p_run AND k.edge_id = 8)
                                       AND p.ACCOUNT_ID = c.ACCOUNT_ID AND p.ORDER_NO = c.ORDER_NO)
                        AND NOT EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_ORDER_ITEMS x
                                         WHERE x.declutter_run = p_run AND x.ACCOUNT_ID = c.ACCOUNT_ID AND x.ORDER_NO = c.ORDER_NO AND x.LINE_NO = c.LINE_NO);
                     v_rows := SQL%ROWCOUNT;
                     IF v_rows > 0 THEN
-                        DECLUTTER.NOTE_CATCHUP(p_run, 14, v_table, NULL, v_rows, v_started);
+                        DECLUTTER.NOTE_CATCHUP(p_run, 17, v_table, NULL, v_rows, v_started);
                     END IF;
                     v_round := v_round + v_rows;
-                    v_edge := 15;
+                    v_edge := 18;
                     v_table := 'HARD.order notes';
                     v_action := 'catch-up';
                     INSERT INTO DECLUTTER."BK_HARD_PURGE_order notes" (declutter_run, "id", "Account Id", "Order No", "Note Text")
@@ -1288,16 +1624,16 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                      WHERE EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_ORDERS p
                                     WHERE p.declutter_run = p_run
                                       AND p.declutter_seq > (SELECT k.watermark FROM DECLUTTER.CONTROL k
-                                                              WHERE k.run_id = p_run AND k.edge_id = 7)
+                                                              WHERE k.run_id = p_run AND k.edge_id = 8)
                                       AND p.ACCOUNT_ID = c."Account Id" AND p.ORDER_NO = c."Order No")
                        AND NOT EXISTS (SELECT 1 FROM DECLUTTER."BK_HARD_PURGE_order notes" x
                                         WHERE x.declutter_run = p_run AND x."id" = c."id");
                     v_rows := SQL%ROWCOUNT;
                     IF v_rows > 0 THEN
-                        DECLUTTER.NOTE_CATCHUP(p_run, 15, v_table, NULL, v_rows, v_started);
+                        DECLUTTER.NOTE_CATCHUP(p_run, 18, v_table, NULL, v_rows, v_started);
                     END IF;
                     v_round := v_round + v_rows;
-                    v_edge := 13;
+                    v_edge := 14;
                     v_table := 'HARD.EMPLOYEES';
                     v_action := 'catch-up';
                     INSERT INTO DECLUTTER.BK_HARD_PURGE_EMPLOYEES (declutter_run, ID, ACCOUNT_ID, DEPT_ID, MENTOR_ID, HIRED_ON)
@@ -1312,10 +1648,10 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                                         WHERE x.declutter_run = p_run AND x.ID = c.ID);
                     v_rows := SQL%ROWCOUNT;
                     IF v_rows > 0 THEN
-                        DECLUTTER.NOTE_CATCHUP(p_run, 13, v_table, NULL, v_rows, v_started);
+                        DECLUTTER.NOTE_CATCHUP(p_run, 14, v_table, NULL, v_rows, v_started);
                     END IF;
                     v_round := v_round + v_rows;
-                    v_edge := 11;
+                    v_edge := 12;
                     v_table := 'HARD.EMPLOYEES';
                     v_action := 'catch-up';
                     INSERT INTO DECLUTTER.BK_HARD_PURGE_EMPLOYEES (declutter_run, ID, ACCOUNT_ID, DEPT_ID, MENTOR_ID, HIRED_ON)
@@ -1330,10 +1666,10 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                                         WHERE x.declutter_run = p_run AND x.ID = c.ID);
                     v_rows := SQL%ROWCOUNT;
                     IF v_rows > 0 THEN
-                        DECLUTTER.NOTE_CATCHUP(p_run, 11, v_table, NULL, v_rows, v_started);
+                        DECLUTTER.NOTE_CATCHUP(p_run, 12, v_table, NULL, v_rows, v_started);
                     END IF;
                     v_round := v_round + v_rows;
-                    v_edge := 12;
+                    v_edge := 13;
                     v_table := 'HARD.DEPARTMENTS';
                     v_action := 'catch-up';
                     INSERT INTO DECLUTTER.BK_HARD_PURGE_DEPARTMENTS (declutter_run, ID, ACCOUNT_ID, MANAGER_ID)
@@ -1348,7 +1684,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                                         WHERE x.declutter_run = p_run AND x.ID = c.ID);
                     v_rows := SQL%ROWCOUNT;
                     IF v_rows > 0 THEN
-                        DECLUTTER.NOTE_CATCHUP(p_run, 12, v_table, NULL, v_rows, v_started);
+                        DECLUTTER.NOTE_CATCHUP(p_run, 13, v_table, NULL, v_rows, v_started);
                     END IF;
                     v_round := v_round + v_rows;
                     EXIT WHEN v_round = 0;
@@ -1370,7 +1706,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                     END IF;
                     v_edge := 3;
                     v_table := 'HARD.DEPARTMENTS';
-                    -- Detach (edge 11, EMPLOYEES_DEPT_FK) before the catch-up delete of HARD.DEPARTMENTS: purged
+                    -- Detach (edge 12, EMPLOYEES_DEPT_FK) before the catch-up delete of HARD.DEPARTMENTS: purged
                     -- HARD.EMPLOYEES rows that point at the rows caught up there are set to null first, or that delete would fail
                     -- (ORA-02292) on every attempt; rollback puts the values back from the backup.
                     v_action := 'catch-up detach';
@@ -1422,7 +1758,25 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                         v_rows := SQL%ROWCOUNT;
                         DECLUTTER.NOTE_CATCHUP(p_run, 5, v_table, v_round, v_rows, v_started);
                     END IF;
-                    v_edge := 6;
+                    v_edge := 16;
+                    v_table := 'HARD.FOLDER_FILES';
+                    v_action := 'catch-up delete';
+                    SELECT MAX(b.declutter_seq) INTO v_round FROM DECLUTTER.BK_HARD_PURGE_FOLDER_FILES b WHERE b.declutter_run = p_run;
+                    SELECT t.ROWID BULK COLLECT INTO v_rowids
+                      FROM HARD.FOLDER_FILES t
+                     WHERE t.ID IN (SELECT b.ID FROM DECLUTTER.BK_HARD_PURGE_FOLDER_FILES b
+                                       WHERE b.declutter_run = p_run
+                                         AND b.declutter_seq > (SELECT k.watermark FROM DECLUTTER.CONTROL k
+                                                                 WHERE k.run_id = p_run AND k.edge_id = 16))
+                       FOR UPDATE WAIT 5;
+                    v_rows := 0;
+                    IF v_rowids.COUNT > 0 THEN
+                        FORALL i IN 1 .. v_rowids.COUNT
+                            DELETE FROM HARD.FOLDER_FILES WHERE ROWID = v_rowids(i);
+                        v_rows := SQL%ROWCOUNT;
+                        DECLUTTER.NOTE_CATCHUP(p_run, 16, v_table, v_round, v_rows, v_started);
+                    END IF;
+                    v_edge := 7;
                     v_table := 'HARD.GROUP';
                     v_action := 'catch-up delete';
                     SELECT MAX(b.declutter_seq) INTO v_round FROM DECLUTTER.BK_HARD_PURGE_GROUP b WHERE b.declutter_run = p_run;
@@ -1431,16 +1785,16 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                      WHERE t.ID IN (SELECT b.ID FROM DECLUTTER.BK_HARD_PURGE_GROUP b
                                        WHERE b.declutter_run = p_run
                                          AND b.declutter_seq > (SELECT k.watermark FROM DECLUTTER.CONTROL k
-                                                                 WHERE k.run_id = p_run AND k.edge_id = 6))
+                                                                 WHERE k.run_id = p_run AND k.edge_id = 7))
                        FOR UPDATE WAIT 5;
                     v_rows := 0;
                     IF v_rowids.COUNT > 0 THEN
                         FORALL i IN 1 .. v_rowids.COUNT
                             DELETE FROM HARD."GROUP" WHERE ROWID = v_rowids(i);
                         v_rows := SQL%ROWCOUNT;
-                        DECLUTTER.NOTE_CATCHUP(p_run, 6, v_table, v_round, v_rows, v_started);
+                        DECLUTTER.NOTE_CATCHUP(p_run, 7, v_table, v_round, v_rows, v_started);
                     END IF;
-                    v_edge := 14;
+                    v_edge := 17;
                     v_table := 'HARD.ORDER_ITEMS';
                     v_action := 'catch-up delete';
                     SELECT MAX(b.declutter_seq) INTO v_round FROM DECLUTTER.BK_HARD_PURGE_ORDER_ITEMS b WHERE b.declutter_run = p_run;
@@ -1449,16 +1803,16 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                      WHERE (t.ACCOUNT_ID, t.ORDER_NO, t.LINE_NO) IN (SELECT b.ACCOUNT_ID, b.ORDER_NO, b.LINE_NO FROM DECLUTTER.BK_HARD_PURGE_ORDER_ITEMS b
                                        WHERE b.declutter_run = p_run
                                          AND b.declutter_seq > (SELECT k.watermark FROM DECLUTTER.CONTROL k
-                                                                 WHERE k.run_id = p_run AND k.edge_id = 14))
+                                                                 WHERE k.run_id = p_run AND k.edge_id = 17))
                        FOR UPDATE WAIT 5;
                     v_rows := 0;
                     IF v_rowids.COUNT > 0 THEN
                         FORALL i IN 1 .. v_rowids.COUNT
                             DELETE FROM HARD.ORDER_ITEMS WHERE ROWID = v_rowids(i);
                         v_rows := SQL%ROWCOUNT;
-                        DECLUTTER.NOTE_CATCHUP(p_run, 14, v_table, v_round, v_rows, v_started);
+                        DECLUTTER.NOTE_CATCHUP(p_run, 17, v_table, v_round, v_rows, v_started);
                     END IF;
-                    v_edge := 8;
+                    v_edge := 9;
                     v_table := 'HARD.SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX';
                     v_action := 'catch-up delete';
                     SELECT MAX(b.declutter_seq) INTO v_round FROM DECLUTTER.BK_HARD_PURGE_SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX_D764B9B2 b WHERE b.declutter_run = p_run;
@@ -1467,16 +1821,16 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                      WHERE t.ID IN (SELECT b.ID FROM DECLUTTER.BK_HARD_PURGE_SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX_D764B9B2 b
                                        WHERE b.declutter_run = p_run
                                          AND b.declutter_seq > (SELECT k.watermark FROM DECLUTTER.CONTROL k
-                                                                 WHERE k.run_id = p_run AND k.edge_id = 8))
+                                                                 WHERE k.run_id = p_run AND k.edge_id = 9))
                        FOR UPDATE WAIT 5;
                     v_rows := 0;
                     IF v_rowids.COUNT > 0 THEN
                         FORALL i IN 1 .. v_rowids.COUNT
                             DELETE FROM HARD.SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX WHERE ROWID = v_rowids(i);
                         v_rows := SQL%ROWCOUNT;
-                        DECLUTTER.NOTE_CATCHUP(p_run, 8, v_table, v_round, v_rows, v_started);
+                        DECLUTTER.NOTE_CATCHUP(p_run, 9, v_table, v_round, v_rows, v_started);
                     END IF;
-                    v_edge := 9;
+                    v_edge := 10;
                     v_table := 'HARD.TAGS';
                     v_action := 'catch-up delete';
                     SELECT MAX(b.declutter_seq) INTO v_round FROM DECLUTTER.BK_HARD_PURGE_TAGS b WHERE b.declutter_run = p_run;
@@ -1485,16 +1839,16 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                      WHERE (t.ACCOUNT_ID, t.LABEL) IN (SELECT b.ACCOUNT_ID, b.LABEL FROM DECLUTTER.BK_HARD_PURGE_TAGS b
                                        WHERE b.declutter_run = p_run
                                          AND b.declutter_seq > (SELECT k.watermark FROM DECLUTTER.CONTROL k
-                                                                 WHERE k.run_id = p_run AND k.edge_id = 9))
+                                                                 WHERE k.run_id = p_run AND k.edge_id = 10))
                        FOR UPDATE WAIT 5;
                     v_rows := 0;
                     IF v_rowids.COUNT > 0 THEN
                         FORALL i IN 1 .. v_rowids.COUNT
                             DELETE FROM HARD.TAGS WHERE ROWID = v_rowids(i);
                         v_rows := SQL%ROWCOUNT;
-                        DECLUTTER.NOTE_CATCHUP(p_run, 9, v_table, v_round, v_rows, v_started);
+                        DECLUTTER.NOTE_CATCHUP(p_run, 10, v_table, v_round, v_rows, v_started);
                     END IF;
-                    v_edge := 15;
+                    v_edge := 18;
                     v_table := 'HARD.order notes';
                     v_action := 'catch-up delete';
                     SELECT MAX(b.declutter_seq) INTO v_round FROM DECLUTTER."BK_HARD_PURGE_order notes" b WHERE b.declutter_run = p_run;
@@ -1503,16 +1857,16 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                      WHERE t."id" IN (SELECT b."id" FROM DECLUTTER."BK_HARD_PURGE_order notes" b
                                        WHERE b.declutter_run = p_run
                                          AND b.declutter_seq > (SELECT k.watermark FROM DECLUTTER.CONTROL k
-                                                                 WHERE k.run_id = p_run AND k.edge_id = 15))
+                                                                 WHERE k.run_id = p_run AND k.edge_id = 18))
                        FOR UPDATE WAIT 5;
                     v_rows := 0;
                     IF v_rowids.COUNT > 0 THEN
                         FORALL i IN 1 .. v_rowids.COUNT
                             DELETE FROM HARD."order notes" WHERE ROWID = v_rowids(i);
                         v_rows := SQL%ROWCOUNT;
-                        DECLUTTER.NOTE_CATCHUP(p_run, 15, v_table, v_round, v_rows, v_started);
+                        DECLUTTER.NOTE_CATCHUP(p_run, 18, v_table, v_round, v_rows, v_started);
                     END IF;
-                    v_edge := 10;
+                    v_edge := 11;
                     v_table := 'HARD.Überweisungen';
                     v_action := 'catch-up delete';
                     SELECT MAX(b.declutter_seq) INTO v_round FROM DECLUTTER."BK_HARD_PURGE_Überweisungen" b WHERE b.declutter_run = p_run;
@@ -1521,18 +1875,18 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                      WHERE t."Nr" IN (SELECT b."Nr" FROM DECLUTTER."BK_HARD_PURGE_Überweisungen" b
                                        WHERE b.declutter_run = p_run
                                          AND b.declutter_seq > (SELECT k.watermark FROM DECLUTTER.CONTROL k
-                                                                 WHERE k.run_id = p_run AND k.edge_id = 10))
+                                                                 WHERE k.run_id = p_run AND k.edge_id = 11))
                        FOR UPDATE WAIT 5;
                     v_rows := 0;
                     IF v_rowids.COUNT > 0 THEN
                         FORALL i IN 1 .. v_rowids.COUNT
                             DELETE FROM HARD."Überweisungen" WHERE ROWID = v_rowids(i);
                         v_rows := SQL%ROWCOUNT;
-                        DECLUTTER.NOTE_CATCHUP(p_run, 10, v_table, v_round, v_rows, v_started);
+                        DECLUTTER.NOTE_CATCHUP(p_run, 11, v_table, v_round, v_rows, v_started);
                     END IF;
                     v_edge := 4;
                     v_table := 'HARD.EMPLOYEES';
-                    -- Detach (edge 13, EMPLOYEES_MENTOR_FK) before the catch-up delete of HARD.EMPLOYEES: purged
+                    -- Detach (edge 14, EMPLOYEES_MENTOR_FK) before the catch-up delete of HARD.EMPLOYEES: purged
                     -- HARD.EMPLOYEES rows that point at the rows caught up there (the caught-up rows themselves
                     -- included: the delete runs once per row) are set to null first, or that delete would fail
                     -- (ORA-02292) on every attempt; rollback puts the values back from the backup.
@@ -1567,7 +1921,48 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                         v_rows := SQL%ROWCOUNT;
                         DECLUTTER.NOTE_CATCHUP(p_run, 4, v_table, v_round, v_rows, v_started);
                     END IF;
-                    v_edge := 7;
+                    v_edge := 6;
+                    v_table := 'HARD.FOLDERS';
+                    v_action := 'catch-up delete';
+                    SELECT MAX(b.declutter_seq) INTO v_round FROM DECLUTTER.BK_HARD_PURGE_FOLDERS b WHERE b.declutter_run = p_run;
+                    -- A tree through a NOT NULL self-reference: its late rows go children first (each was caught up
+                    -- after its parent, so in descending sequence order).
+                    SELECT t.ROWID BULK COLLECT INTO v_rowids
+                      FROM HARD.FOLDERS t, DECLUTTER.BK_HARD_PURGE_FOLDERS b
+                     WHERE b.declutter_run = p_run
+                       AND b.declutter_seq > (SELECT k.watermark FROM DECLUTTER.CONTROL k
+                                               WHERE k.run_id = p_run AND k.edge_id = 6)
+                       AND t.ID = b.ID
+                     ORDER BY b.declutter_seq DESC
+                       FOR UPDATE OF t.ID WAIT 5;
+                    v_rows := 0;
+                    IF v_rowids.COUNT > 0 THEN
+                        FORALL i IN 1 .. v_rowids.COUNT
+                            DELETE FROM HARD.FOLDERS WHERE ROWID = v_rowids(i);
+                        v_rows := SQL%ROWCOUNT;
+                        -- Edge 16 (HARD.FOLDER_FILES(FOLDER_ID) -> HARD.FOLDERS(ID) [FOLDER_FILES_FOLDERS_FK]): rows inserted since the catch-up that the delete took with it?
+                        v_edge := 16;
+                        v_table := 'HARD.FOLDER_FILES';
+                        v_action := 'late-row check';
+                        v_scn := DBMS_FLASHBACK.GET_SYSTEM_CHANGE_NUMBER;
+                        SELECT COUNT(*) INTO v_late
+                          FROM HARD.FOLDER_FILES AS OF SCN v_scn c
+                         WHERE EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_FOLDERS p
+                                        WHERE p.declutter_run = p_run AND p.declutter_seq > (SELECT k.watermark FROM DECLUTTER.CONTROL k
+                                                                                  WHERE k.run_id = p_run AND k.edge_id = 6)
+                                          AND p.ID = c.FOLDER_ID)
+                           AND NOT EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_FOLDER_FILES x
+                                            WHERE x.declutter_run = p_run AND x.ID = c.ID)
+                           AND ROWNUM = 1;
+                        IF v_late > 0 THEN
+                            RAISE_APPLICATION_ERROR(-20010, 'declutter: a row of ' || v_table || ' was inserted under the rows being'
+                                || ' deleted after they were caught up (edge ' || v_edge || '); the unit is undone and retried');
+                        END IF;
+                        v_edge := 6;
+                        v_table := 'HARD.FOLDERS';
+                        DECLUTTER.NOTE_CATCHUP(p_run, 6, v_table, v_round, v_rows, v_started);
+                    END IF;
+                    v_edge := 8;
                     v_table := 'HARD.ORDERS';
                     v_action := 'catch-up delete';
                     SELECT MAX(b.declutter_seq) INTO v_round FROM DECLUTTER.BK_HARD_PURGE_ORDERS b WHERE b.declutter_run = p_run;
@@ -1576,14 +1971,14 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                      WHERE (t.ACCOUNT_ID, t.ORDER_NO) IN (SELECT b.ACCOUNT_ID, b.ORDER_NO FROM DECLUTTER.BK_HARD_PURGE_ORDERS b
                                        WHERE b.declutter_run = p_run
                                          AND b.declutter_seq > (SELECT k.watermark FROM DECLUTTER.CONTROL k
-                                                                 WHERE k.run_id = p_run AND k.edge_id = 7))
+                                                                 WHERE k.run_id = p_run AND k.edge_id = 8))
                        FOR UPDATE WAIT 5;
                     v_rows := 0;
                     IF v_rowids.COUNT > 0 THEN
                         FORALL i IN 1 .. v_rowids.COUNT
                             DELETE FROM HARD.ORDERS WHERE ROWID = v_rowids(i);
                         v_rows := SQL%ROWCOUNT;
-                        DECLUTTER.NOTE_CATCHUP(p_run, 7, v_table, v_round, v_rows, v_started);
+                        DECLUTTER.NOTE_CATCHUP(p_run, 8, v_table, v_round, v_rows, v_started);
                     END IF;
                     v_edge := 1;
                     v_table := 'HARD.ACCOUNTS';
@@ -1593,8 +1988,8 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                         FORALL i IN 1 .. v_batch.COUNT
                             DELETE FROM HARD.ACCOUNTS WHERE ROWID = v_batch(i);
                         v_rows := SQL%ROWCOUNT;
-                        -- Edge 7 (HARD.ORDERS(ACCOUNT_ID) -> HARD.ACCOUNTS(ID) [ORDERS_ACCOUNTS_FK]): rows inserted since the catch-up that the delete took with it?
-                        v_edge := 7;
+                        -- Edge 8 (HARD.ORDERS(ACCOUNT_ID) -> HARD.ACCOUNTS(ID) [ORDERS_ACCOUNTS_FK]): rows inserted since the catch-up that the delete took with it?
+                        v_edge := 8;
                         v_table := 'HARD.ORDERS';
                         v_action := 'late-row check';
                         v_scn := DBMS_FLASHBACK.GET_SYSTEM_CHANGE_NUMBER;
@@ -1771,14 +2166,26 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
 
         -- HARD.ORDERS (height 1)
         v_started := SYSTIMESTAMP;
-        show(p_run, 'restore', 7, 'HARD.ORDERS');
+        show(p_run, 'restore', 8, 'HARD.ORDERS');
         INSERT INTO HARD.ORDERS (ACCOUNT_ID, ORDER_NO, PLACED_AT, DOC)
         SELECT b.ACCOUNT_ID, b.ORDER_NO, b.PLACED_AT, b.DOC
           FROM DECLUTTER.BK_HARD_PURGE_ORDERS b
          WHERE b.declutter_run = p_run
            AND NOT EXISTS (SELECT 1 FROM HARD.ORDERS t WHERE t.ACCOUNT_ID = b.ACCOUNT_ID AND t.ORDER_NO = b.ORDER_NO);
         v_rows := SQL%ROWCOUNT;
-        DECLUTTER.NOTE_RESTORE(p_run, 7, 'HARD.ORDERS', v_rows, v_started);
+        DECLUTTER.NOTE_RESTORE(p_run, 8, 'HARD.ORDERS', v_rows, v_started);
+        COMMIT;
+
+        -- HARD.FOLDERS (height 1)
+        v_started := SYSTIMESTAMP;
+        show(p_run, 'restore', 6, 'HARD.FOLDERS');
+        INSERT INTO HARD.FOLDERS (ID, ACCOUNT_ID, PARENT_ID, NAME)
+        SELECT b.ID, b.ACCOUNT_ID, b.PARENT_ID, b.NAME
+          FROM DECLUTTER.BK_HARD_PURGE_FOLDERS b
+         WHERE b.declutter_run = p_run
+           AND NOT EXISTS (SELECT 1 FROM HARD.FOLDERS t WHERE t.ID = b.ID);
+        v_rows := SQL%ROWCOUNT;
+        DECLUTTER.NOTE_RESTORE(p_run, 6, 'HARD.FOLDERS', v_rows, v_started);
         COMMIT;
 
         -- HARD.EMPLOYEES (height 1)
@@ -1795,74 +2202,86 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
 
         -- HARD.Überweisungen (height 0)
         v_started := SYSTIMESTAMP;
-        show(p_run, 'restore', 10, 'HARD.Überweisungen');
+        show(p_run, 'restore', 11, 'HARD.Überweisungen');
         INSERT INTO HARD."Überweisungen" ("Nr", ACCOUNT_ID, "Betrag", "Verwendungszweck")
         SELECT b."Nr", b.ACCOUNT_ID, b."Betrag", b."Verwendungszweck"
           FROM DECLUTTER."BK_HARD_PURGE_Überweisungen" b
          WHERE b.declutter_run = p_run
            AND NOT EXISTS (SELECT 1 FROM HARD."Überweisungen" t WHERE t."Nr" = b."Nr");
         v_rows := SQL%ROWCOUNT;
-        DECLUTTER.NOTE_RESTORE(p_run, 10, 'HARD.Überweisungen', v_rows, v_started);
+        DECLUTTER.NOTE_RESTORE(p_run, 11, 'HARD.Überweisungen', v_rows, v_started);
         COMMIT;
 
         -- HARD.order notes (height 0)
         v_started := SYSTIMESTAMP;
-        show(p_run, 'restore', 15, 'HARD.order notes');
+        show(p_run, 'restore', 18, 'HARD.order notes');
         INSERT INTO HARD."order notes" ("id", "Account Id", "Order No", "Note Text")
         SELECT b."id", b."Account Id", b."Order No", b."Note Text"
           FROM DECLUTTER."BK_HARD_PURGE_order notes" b
          WHERE b.declutter_run = p_run
            AND NOT EXISTS (SELECT 1 FROM HARD."order notes" t WHERE t."id" = b."id");
         v_rows := SQL%ROWCOUNT;
-        DECLUTTER.NOTE_RESTORE(p_run, 15, 'HARD.order notes', v_rows, v_started);
+        DECLUTTER.NOTE_RESTORE(p_run, 18, 'HARD.order notes', v_rows, v_started);
         COMMIT;
 
         -- HARD.TAGS (height 0)
         v_started := SYSTIMESTAMP;
-        show(p_run, 'restore', 9, 'HARD.TAGS');
+        show(p_run, 'restore', 10, 'HARD.TAGS');
         INSERT INTO HARD.TAGS (ACCOUNT_ID, LABEL, COLOR)
         SELECT b.ACCOUNT_ID, b.LABEL, b.COLOR
           FROM DECLUTTER.BK_HARD_PURGE_TAGS b
          WHERE b.declutter_run = p_run
            AND NOT EXISTS (SELECT 1 FROM HARD.TAGS t WHERE t.ACCOUNT_ID = b.ACCOUNT_ID AND t.LABEL = b.LABEL);
         v_rows := SQL%ROWCOUNT;
-        DECLUTTER.NOTE_RESTORE(p_run, 9, 'HARD.TAGS', v_rows, v_started);
+        DECLUTTER.NOTE_RESTORE(p_run, 10, 'HARD.TAGS', v_rows, v_started);
         COMMIT;
 
         -- HARD.SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX (height 0)
         v_started := SYSTIMESTAMP;
-        show(p_run, 'restore', 8, 'HARD.SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX');
+        show(p_run, 'restore', 9, 'HARD.SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX');
         INSERT INTO HARD.SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX (ID, ACCOUNT_ID, PAYLOAD)
         SELECT b.ID, b.ACCOUNT_ID, b.PAYLOAD
           FROM DECLUTTER.BK_HARD_PURGE_SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX_D764B9B2 b
          WHERE b.declutter_run = p_run
            AND NOT EXISTS (SELECT 1 FROM HARD.SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX t WHERE t.ID = b.ID);
         v_rows := SQL%ROWCOUNT;
-        DECLUTTER.NOTE_RESTORE(p_run, 8, 'HARD.SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX', v_rows, v_started);
+        DECLUTTER.NOTE_RESTORE(p_run, 9, 'HARD.SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX', v_rows, v_started);
         COMMIT;
 
         -- HARD.ORDER_ITEMS (height 0)
         v_started := SYSTIMESTAMP;
-        show(p_run, 'restore', 14, 'HARD.ORDER_ITEMS');
+        show(p_run, 'restore', 17, 'HARD.ORDER_ITEMS');
         INSERT INTO HARD.ORDER_ITEMS (ACCOUNT_ID, ORDER_NO, LINE_NO, QTY, PRICE)
         SELECT b.ACCOUNT_ID, b.ORDER_NO, b.LINE_NO, b.QTY, b.PRICE
           FROM DECLUTTER.BK_HARD_PURGE_ORDER_ITEMS b
          WHERE b.declutter_run = p_run
            AND NOT EXISTS (SELECT 1 FROM HARD.ORDER_ITEMS t WHERE t.ACCOUNT_ID = b.ACCOUNT_ID AND t.ORDER_NO = b.ORDER_NO AND t.LINE_NO = b.LINE_NO);
         v_rows := SQL%ROWCOUNT;
-        DECLUTTER.NOTE_RESTORE(p_run, 14, 'HARD.ORDER_ITEMS', v_rows, v_started);
+        DECLUTTER.NOTE_RESTORE(p_run, 17, 'HARD.ORDER_ITEMS', v_rows, v_started);
         COMMIT;
 
         -- HARD.GROUP (height 0)
         v_started := SYSTIMESTAMP;
-        show(p_run, 'restore', 6, 'HARD.GROUP');
+        show(p_run, 'restore', 7, 'HARD.GROUP');
         INSERT INTO HARD."GROUP" (ID, ACCOUNT_ID, "LEVEL", "SIZE")
         SELECT b.ID, b.ACCOUNT_ID, b."LEVEL", b."SIZE"
           FROM DECLUTTER.BK_HARD_PURGE_GROUP b
          WHERE b.declutter_run = p_run
            AND NOT EXISTS (SELECT 1 FROM HARD."GROUP" t WHERE t.ID = b.ID);
         v_rows := SQL%ROWCOUNT;
-        DECLUTTER.NOTE_RESTORE(p_run, 6, 'HARD.GROUP', v_rows, v_started);
+        DECLUTTER.NOTE_RESTORE(p_run, 7, 'HARD.GROUP', v_rows, v_started);
+        COMMIT;
+
+        -- HARD.FOLDER_FILES (height 0)
+        v_started := SYSTIMESTAMP;
+        show(p_run, 'restore', 16, 'HARD.FOLDER_FILES');
+        INSERT INTO HARD.FOLDER_FILES (ID, FOLDER_ID, "BODY")
+        SELECT b.ID, b.FOLDER_ID, b."BODY"
+          FROM DECLUTTER.BK_HARD_PURGE_FOLDER_FILES b
+         WHERE b.declutter_run = p_run
+           AND NOT EXISTS (SELECT 1 FROM HARD.FOLDER_FILES t WHERE t.ID = b.ID);
+        v_rows := SQL%ROWCOUNT;
+        DECLUTTER.NOTE_RESTORE(p_run, 16, 'HARD.FOLDER_FILES', v_rows, v_started);
         COMMIT;
 
         -- HARD.EVENT_SUBSCRIPTION_HISTORY_LOG (height 0)
@@ -1967,6 +2386,21 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
          WHERE EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_ACCOUNTS p
                         WHERE p.declutter_run = p_run AND p.ID = c.ACCOUNT_ID
                           AND NOT EXISTS (SELECT 1 FROM HARD.ACCOUNTS x WHERE x.ID = p.ID));
+        PIPE ROW (v_row);
+
+        -- HARD.FOLDER_FILES
+        SELECT 'HARD.FOLDER_FILES', 0, COUNT(b.declutter_seq), COUNT(t.ID),
+               COUNT(b.declutter_seq) - COUNT(t.ID)
+          INTO v_row.table_name, v_row.height, v_row.backup_rows, v_row.present_rows, v_row.deleted_rows
+          FROM DECLUTTER.BK_HARD_PURGE_FOLDER_FILES b
+          LEFT JOIN HARD.FOLDER_FILES t ON t.ID = b.ID
+         WHERE b.declutter_run = p_run;
+        v_row.orphan_rows := 0;
+        SELECT v_row.orphan_rows + COUNT(*) INTO v_row.orphan_rows
+          FROM HARD.FOLDER_FILES c
+         WHERE EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_FOLDERS p
+                        WHERE p.declutter_run = p_run AND p.ID = c.FOLDER_ID
+                          AND NOT EXISTS (SELECT 1 FROM HARD.FOLDERS x WHERE x.ID = p.ID));
         PIPE ROW (v_row);
 
         -- HARD.GROUP
@@ -2082,6 +2516,26 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
          WHERE EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_EMPLOYEES p
                         WHERE p.declutter_run = p_run AND p.ID = c.MENTOR_ID
                           AND NOT EXISTS (SELECT 1 FROM HARD.EMPLOYEES x WHERE x.ID = p.ID));
+        PIPE ROW (v_row);
+
+        -- HARD.FOLDERS
+        SELECT 'HARD.FOLDERS', 1, COUNT(b.declutter_seq), COUNT(t.ID),
+               COUNT(b.declutter_seq) - COUNT(t.ID)
+          INTO v_row.table_name, v_row.height, v_row.backup_rows, v_row.present_rows, v_row.deleted_rows
+          FROM DECLUTTER.BK_HARD_PURGE_FOLDERS b
+          LEFT JOIN HARD.FOLDERS t ON t.ID = b.ID
+         WHERE b.declutter_run = p_run;
+        v_row.orphan_rows := 0;
+        SELECT v_row.orphan_rows + COUNT(*) INTO v_row.orphan_rows
+          FROM HARD.FOLDERS c
+         WHERE EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_ACCOUNTS p
+                        WHERE p.declutter_run = p_run AND p.ID = c.ACCOUNT_ID
+                          AND NOT EXISTS (SELECT 1 FROM HARD.ACCOUNTS x WHERE x.ID = p.ID));
+        SELECT v_row.orphan_rows + COUNT(*) INTO v_row.orphan_rows
+          FROM HARD.FOLDERS c
+         WHERE EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_FOLDERS p
+                        WHERE p.declutter_run = p_run AND p.ID = c.PARENT_ID
+                          AND NOT EXISTS (SELECT 1 FROM HARD.FOLDERS x WHERE x.ID = p.ID));
         PIPE ROW (v_row);
 
         -- HARD.ORDERS

@@ -651,6 +651,13 @@ CREATE OR REPLACE PACKAGE BODY ${ora.pkg} AS
         COMMIT;
 </#list>
 
+        -- Sequences behind column defaults (DEFAULT seq.NEXTVAL), found now: moved past the restored values (DDL, last,
+        -- once every row and value is back). Identity columns were synchronized above.
+<#list job.restoreOrder() as t>
+<#assign x = ora.x(t)>
+        ${job.schema}.SYNC_SEQUENCES(${lit(x.ownerName)}, ${lit(x.tableName)});
+</#list>
+
         ${job.schema}.FINISH_RUN(p_run, 'rolled back');
         COMMIT;
     END rollback_run;

@@ -225,7 +225,8 @@ public final class PlanBuilder {
             if (!t.table().triggers().isEmpty()) {
                 findings.add(new Finding(Severity.WARNING, Kind.TRIGGER, t.name().display(), "table " + t.name()
                         + " has triggers that fire on every purged row: " + String.join(", ", t.table().triggers())
-                        + ". Check that they tolerate a bulk delete (or disable them for the window)."));
+                        + ". Check that they tolerate a bulk delete (or disable them for the window). A sequence only a"
+                        + " trigger uses is not moved by rollback: move it past the restored values by hand."));
             }
             if (t.table().partitioned()) {
                 findings.add(new Finding(Severity.INFO, Kind.PARTITIONED, t.name().display(), "table " + t.name()

@@ -46,7 +46,7 @@ public final class OracleGenerator {
     static final List<String> FRAMEWORK = List.of(
             "schema", "run", "run_key", "control", "log",
             "lock_job", "begin_run", "note_cache", "note_delete", "note_catchup", "note_error", "note_restore",
-            "finish_run", "remaining", "request_pause", "identity", "progress");
+            "finish_run", "remaining", "request_pause", "identity", "sequence", "progress");
 
     /** Per-job objects after the backup and record tables. */
     static final List<String> JOB = List.of("control_rows", "package", "package_body");
@@ -54,7 +54,7 @@ public final class OracleGenerator {
     /** Names the job's package must not take: the framework's own objects. */
     private static final Set<String> RESERVED_NAMES = Set.of("RUN", "RUN_KEY", "CONTROL", "LOG", "LOCK_JOB",
             "BEGIN_RUN", "NOTE_CACHE", "NOTE_DELETE", "NOTE_CATCHUP", "NOTE_ERROR", "NOTE_RESTORE", "FINISH_RUN",
-            "REMAINING", "REQUEST_PAUSE", "OPEN_IDENTITY", "SYNC_IDENTITY", "PROGRESS");
+            "REMAINING", "REQUEST_PAUSE", "OPEN_IDENTITY", "SYNC_IDENTITY", "SYNC_SEQUENCES", "PROGRESS");
 
     private static final int MAX_RUNTIME_KEY_PARTS = 8;
 

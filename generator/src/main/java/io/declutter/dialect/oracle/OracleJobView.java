@@ -64,6 +64,20 @@ public record OracleJobView(
         return resetEdges.contains(edgeId);
     }
 
+    /**
+     * A column default that is a sequence's next value, as ALL_TAB_COLUMNS.DATA_DEFAULT prints it ({@code
+     * "OWNER"."SEQ"."NEXTVAL"}, or written unquoted, with or without the owner): group 2 the owner (may be absent),
+     * group 3 the sequence. Anything else (an expression around NEXTVAL) is not matched.
+     */
+    public String sequenceDefaultPattern() {
+        return "^\\s*((\"[^\"]+\"|[A-Za-z][A-Za-z0-9_$#]*)\\.)?(\"[^\"]+\"|[A-Za-z][A-Za-z0-9_$#]*)\\.\"?nextval\"?\\s*$";
+    }
+
+    /** Whether ALTER SEQUENCE ... RESTART START WITH is available (documented from 18c); else the INCREMENT BY trick. */
+    public boolean sequenceRestart() {
+        return Integer.parseInt(version.substring(0, version.indexOf('.'))) >= 18;
+    }
+
     /** The Oracle facts of a SET NULL record table. */
     public OracleViews.Nullify nx(NullifyView n) {
         return nullifies.get(n.edgeId());

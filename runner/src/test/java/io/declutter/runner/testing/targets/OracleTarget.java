@@ -63,7 +63,7 @@ public final class OracleTarget implements PurgeTarget {
                 st.execute("GRANT EXECUTE ON SYS.DBMS_FLASHBACK TO DECLUTTER");
                 // what grants.sql grants table by table, granted wholesale here
                 st.execute("GRANT SELECT ANY TABLE, INSERT ANY TABLE, UPDATE ANY TABLE, DELETE ANY TABLE,"
-                        + " ALTER ANY TABLE, FLASHBACK ANY TABLE TO DECLUTTER");
+                        + " ALTER ANY TABLE, FLASHBACK ANY TABLE, SELECT ANY SEQUENCE, ALTER ANY SEQUENCE TO DECLUTTER");
                 for (String script : List.of("schema.sql", "data.sql")) {
                     for (String statement : statements(Files.readString(Path.of("../sql/demo/oracle", script)))) {
                         st.execute(statement);

@@ -148,6 +148,9 @@ public final class OracleGenerator {
                 }
             }
         }
+        io.declutter.dialect.DeferredCycles.refusal(dialect, plan).ifPresent(message -> {
+            throw new InvalidJobException("job " + name + " cannot be generated for Oracle: " + message);
+        });
         List<String> trees = plan.tables().stream().filter(PurgeTable::childrenFirst)
                 .map(t -> t.name().display()).toList();
         if (!trees.isEmpty()) {

@@ -174,7 +174,8 @@ public final class Cycles {
                 + " nullable or DEFERRABLE as well.)")
                 + " Resolve it by making one of these foreign keys' columns nullable (declutter then sets it to"
                 + " null before deleting and restores it on rollback), or by making one of these foreign keys"
-                + " DEFERRABLE (declutter then defers it inside each delete batch), or by excluding one of these"
+                + " DEFERRABLE with ON DELETE NO ACTION (declutter then defers it inside each delete batch), or by"
+                + " excluding one of these"
                 + " tables from the job (its rows must then be removed or re-pointed beforehand).");
     }
 

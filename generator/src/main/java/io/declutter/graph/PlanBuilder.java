@@ -61,7 +61,10 @@ public final class PlanBuilder {
     public PurgePlan build() {
         requireKnownTables();
         walkClosure();
-        Cycles cycles = Cycles.of(closureEdges(), depth.keySet(), this::nullable, ForeignKey::deferrable);
+        // Only a NO ACTION check waits for the deferral: RESTRICT and CASCADE act when the parent row goes, whatever
+        // the constraint's mode, so such keys cannot break a cycle by being deferred.
+        Cycles cycles = Cycles.of(closureEdges(), depth.keySet(), this::nullable,
+                fk -> fk.deferrable() && fk.onDelete() == OnDelete.NO_ACTION);
         findings.addAll(cycles.findings());
         // Deferred edges impose no order inside their unit, but the unit as a whole waits for every table below it:
         // heights are taken with them in place (the unit is one node of the condensation), and the order inside the

@@ -9,6 +9,8 @@ import io.declutter.model.PurgeTable;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static io.declutter.graph.TestJobs.edge;
 import static io.declutter.graph.TestJobs.plan;
 import static io.declutter.graph.TestJobs.t;
@@ -158,6 +160,25 @@ class PlanBuilderDeferredCycleTest {
 
         assertThat(plan.errors()).singleElement().satisfies(f ->
                 assertThat(f.message()).contains("fk_a_parent", "self-reference", "DEFERRABLE"));
+    }
+
+    @Test
+    void aDeferrableKeyThatRestrictsOrCascadesCannotBeDeferred() {
+        // RESTRICT and CASCADE act when the parent row goes, deferred or not: only NO ACTION waits.
+        for (io.declutter.model.OnDelete action : List.of(io.declutter.model.OnDelete.RESTRICT,
+                io.declutter.model.OnDelete.CASCADE)) {
+            Catalog catalog = new CatalogBuilder()
+                    .table("tenants").id()
+                    .table("orders").id().references("tenants", "tenant_id")
+                    .references("events", "last_event_id").named("orders_last_event_fk").deferrable().onDelete(action)
+                    .table("events").id().references("orders", "order_id").named("events_order_fk")
+                    .build();
+
+            PurgePlan plan = plan(catalog, "tenants");
+
+            assertThat(plan.errors()).as(action.sql()).singleElement().satisfies(f ->
+                    assertThat(f.message()).contains("DEFERRABLE with ON DELETE NO ACTION"));
+        }
     }
 
     @RepeatedTest(3)

@@ -91,16 +91,16 @@
                 v_edge := ${s.edgeId};
                 v_table := ${job.literal(s.child.display)};
                 -- ${lib.line(s.description)}
+                -- (driven from the set: its rows, their backup rows, the table's rows referencing them, theirs)
                 INSERT INTO pg_temp.declutter_unit (t, seq)
                 SELECT ${s.childOrdinal}, b.declutter_seq
-                  FROM ${s.child.backup} AS b
-                  JOIN ${s.child.table} AS c ON ${s.child.keyMatch("c", "b")}
-                 WHERE b.declutter_run = p_run
-                   AND NOT EXISTS (SELECT 1 FROM pg_temp.declutter_unit AS x
-                                    WHERE x.t = ${s.childOrdinal} AND x.seq = b.declutter_seq)
-                   AND EXISTS (SELECT 1 FROM ${s.parent.backup} AS p
-                                WHERE p.declutter_run = p_run AND <@inSet alias="p" ordinal=s.parentOrdinal/>
-                                  AND ${s.parentMatch})
+                  FROM pg_temp.declutter_unit AS x
+                  JOIN ${s.parent.backup} AS p ON p.declutter_run = p_run AND p.declutter_seq = x.seq
+                  JOIN ${s.child.table} AS c ON ${s.parentMatch}
+                  JOIN ${s.child.backup} AS b ON b.declutter_run = p_run AND ${s.child.keyMatch("b", "c")}
+                 WHERE x.t = ${s.parentOrdinal}
+                   AND NOT EXISTS (SELECT 1 FROM pg_temp.declutter_unit AS y
+                                    WHERE y.t = ${s.childOrdinal} AND y.seq = b.declutter_seq)
                    FOR UPDATE OF c
                 ON CONFLICT DO NOTHING;
                 GET DIAGNOSTICS v_rows = ROW_COUNT;

@@ -28,6 +28,11 @@ BEGIN
 <#list job.restoreOrder() as t>
 
     -- ${lib.line(t.display)} (height ${t.height})
+<#if t.unit?? && t.unitOrdinal == t.unit.tables?size>
+    -- Deferred unit ${t.unit.id}: its tables reference each other through DEFERRABLE foreign keys, so they are restored
+    -- in one transaction with those constraints deferred.
+    SET CONSTRAINTS ${t.unit.constraints} DEFERRED;
+</#if>
     v_started := clock_timestamp();
     PERFORM set_config('lock_timeout', '${job.lockTimeoutMs}ms', true);
     INSERT INTO ${t.table} (${t.writableList("")})<#if t.overridingSystemValue> OVERRIDING SYSTEM VALUE</#if>
@@ -44,7 +49,12 @@ BEGIN
       WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
 </#list>
     PERFORM ${job.schema}.note_restore(p_run, ${t.primaryEdge}, ${job.literal(t.display)}, v_rows, v_started);
+<#if !t.unit??>
     COMMIT;
+<#elseif t.unitOrdinal == 1>
+    SET CONSTRAINTS ${t.unit.constraints} IMMEDIATE;
+    COMMIT;
+</#if>
 </#list>
 <#list job.detaches as d>
 

@@ -23,6 +23,36 @@ ${indent} WHERE ${job.rootFilter}
 ${indent}ON CONFLICT DO NOTHING;
 </#if>
 </#macro>
+<#macro catchUpDelete d>
+                v_edge := ${d.primaryEdge};
+                v_table := ${job.literal(d.display)};
+<#list d.detaches?filter(x -> !x.selfReference) as x>
+                -- Detach (edge ${x.edgeId}, ${lib.line(x.constraint)}): purged ${lib.line(x.childDisplay)} rows that point at the rows caught up in ${lib.line(d.display)}.
+                v_action := 'catch-up detach';
+                UPDATE ${x.childTable} AS c
+                   SET ${x.setNull}
+                  FROM ${d.backup} AS b
+                 WHERE b.declutter_run = p_run
+                   AND b.declutter_seq > (SELECT k.watermark FROM ${job.schema}.control AS k
+                                           WHERE k.run_id = p_run AND k.edge_id = ${d.primaryEdge})
+                   AND ${x.refMatch}
+                   AND EXISTS (SELECT 1 FROM ${x.childBackup} AS k
+                                WHERE k.declutter_run = p_run AND ${x.keyMatch("k", "c")});
+</#list>
+                v_action := 'catch-up delete';
+                SELECT max(b.declutter_seq) INTO v_round FROM ${d.backup} AS b WHERE b.declutter_run = p_run;
+                DELETE FROM ${d.table} AS t
+                 USING ${d.backup} AS b
+                 WHERE b.declutter_run = p_run
+                   AND b.declutter_seq > (SELECT k.watermark FROM ${job.schema}.control AS k
+                                           WHERE k.run_id = p_run AND k.edge_id = ${d.primaryEdge})
+                   AND ${d.keyMatch("t", "b")};
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM ${job.schema}.note_catchup(p_run, ${d.primaryEdge}, v_table, v_round, v_rows, v_started);
+                END IF;
+</#macro>
+<#include "step_unit.ftl">
 <@lib.header object="procedure ${job.proc('step')}" purpose="one bounded unit of work of a run: the next cache step (root to leaves), else the next delete batch (leaves to root). The runner calls it in a loop; ${job.proc('cache')} and ${job.proc('delete')} do too."/>
 --
 -- Every unit is one set-based statement per edge or per batch and ends in the control table, so a run
@@ -193,6 +223,9 @@ BEGIN
 
         -- ==== Delete: leaves to root (ascending height), one batch of backup keys per call ====
 <#list job.tables as t>
+<#if t.unit??>
+<@unitBatch t=t/>
+<#else>
 
         -- ${lib.line(t.display)} (height ${t.height}): progress on edge ${t.primaryEdge}
         SELECT watermark INTO v_wm FROM ${job.schema}.control
@@ -280,35 +313,16 @@ BEGIN
                     PERFORM ${job.schema}.note_catchup(p_run, ${u.edge.edgeId}, v_table, NULL, v_rows, v_started);
                 END IF;
 </#list>
+<#if t.deferCatchUp?has_content>
+                -- Some of these rows belong to a cycle broken through DEFERRABLE foreign keys: defer them meanwhile.
+                SET CONSTRAINTS ${t.deferCatchUp} DEFERRED;
+</#if>
 <#list t.catchUpDeletes as d>
-                v_edge := ${d.primaryEdge};
-                v_table := ${job.literal(d.display)};
-<#list d.detaches?filter(x -> !x.selfReference) as x>
-                -- Detach (edge ${x.edgeId}, ${lib.line(x.constraint)}): purged ${lib.line(x.childDisplay)} rows that point at the rows caught up in ${lib.line(d.display)}.
-                v_action := 'catch-up detach';
-                UPDATE ${x.childTable} AS c
-                   SET ${x.setNull}
-                  FROM ${d.backup} AS b
-                 WHERE b.declutter_run = p_run
-                   AND b.declutter_seq > (SELECT k.watermark FROM ${job.schema}.control AS k
-                                           WHERE k.run_id = p_run AND k.edge_id = ${d.primaryEdge})
-                   AND ${x.refMatch}
-                   AND EXISTS (SELECT 1 FROM ${x.childBackup} AS k
-                                WHERE k.declutter_run = p_run AND ${x.keyMatch("k", "c")});
+<@catchUpDelete d=d/>
 </#list>
-                v_action := 'catch-up delete';
-                SELECT max(b.declutter_seq) INTO v_round FROM ${d.backup} AS b WHERE b.declutter_run = p_run;
-                DELETE FROM ${d.table} AS t
-                 USING ${d.backup} AS b
-                 WHERE b.declutter_run = p_run
-                   AND b.declutter_seq > (SELECT k.watermark FROM ${job.schema}.control AS k
-                                           WHERE k.run_id = p_run AND k.edge_id = ${d.primaryEdge})
-                   AND ${d.keyMatch("t", "b")};
-                GET DIAGNOSTICS v_rows = ROW_COUNT;
-                IF v_rows > 0 THEN
-                    PERFORM ${job.schema}.note_catchup(p_run, ${d.primaryEdge}, v_table, v_round, v_rows, v_started);
-                END IF;
-</#list>
+<#if t.deferCatchUp?has_content>
+                SET CONSTRAINTS ${t.deferCatchUp} IMMEDIATE;
+</#if>
 <#if t.childrenFirst>
                 -- Late rows of this tree caught up above go now, before their parents in the batch (their
                 -- sequence numbers lie beyond the batch; later batches find them gone).
@@ -349,6 +363,7 @@ BEGIN
             p_remaining := ${job.schema}.remaining(p_run);
             RETURN;
         END IF;
+</#if>
 </#list>
 
         -- ==== Everything is deleted ====

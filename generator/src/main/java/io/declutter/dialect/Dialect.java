@@ -25,6 +25,14 @@ public interface Dialect {
         return "declutter";
     }
 
+    /**
+     * Whether the generated procedures can break a cycle by deferring its DEFERRABLE foreign keys inside each delete
+     * batch (see {@link DeferredCycles}); a dialect that cannot refuses such plans.
+     */
+    default boolean defersCycles() {
+        return true;
+    }
+
     /** Text of a catalog query; every dialect's version returns the same column aliases. */
     String catalogSql(CatalogQuery query);
 

@@ -61,9 +61,18 @@ public final class PlanBuilder {
     public PurgePlan build() {
         requireKnownTables();
         walkClosure();
-        Cycles cycles = Cycles.of(closureEdges(), depth.keySet(), this::nullable);
+        // Only a NO ACTION check waits for the deferral: RESTRICT and CASCADE act when the parent row goes, whatever
+        // the constraint's mode, so such keys cannot break a cycle by being deferred.
+        Cycles cycles = Cycles.of(closureEdges(), depth.keySet(), this::nullable,
+                fk -> fk.deferrable() && fk.onDelete() == OnDelete.NO_ACTION);
         findings.addAll(cycles.findings());
-        Map<TableName, Integer> height = Heights.of(depth.keySet(), closureEdges(), cycles.breaking());
+        // Deferred edges impose no order inside their unit, but the unit as a whole waits for every table below it:
+        // heights are taken with them in place (the unit is one node of the condensation), and the order inside the
+        // unit without them.
+        Set<ForeignKey> detached = new java.util.HashSet<>(cycles.breaking());
+        detached.removeAll(cycles.deferred());
+        Map<TableName, Integer> height = Heights.of(depth.keySet(), closureEdges(), detached);
+        Map<TableName, Integer> inUnit = Heights.of(depth.keySet(), closureEdges(), cycles.breaking());
         Map<TableName, Integer> cacheRank = Heights.of(depth.keySet(), closureEdges(), Set.of());
         Map<TableName, String> backupNames = BackupNames.assign(job.name(), depth.keySet(), maxIdentifierBytes);
 
@@ -77,14 +86,17 @@ public final class PlanBuilder {
                     d.fk().parent(), child, d.strategy(), depth.get(d.fk().parent()) + 1,
                     followed ? height.get(child) : d.strategy() == Strategy.SET_NULL ? height.get(d.fk().parent()) : 0,
                     followed ? cycles.edgeGroup(d.fk()) : 0,
-                    followed && cycles.breaking().contains(d.fk()),
-                    followed && primaryEdge.get(child) == d.id()));
+                    followed && cycles.breaking().contains(d.fk()) && !cycles.deferred().contains(d.fk()),
+                    followed && primaryEdge.get(child) == d.id(),
+                    followed && cycles.deferred().contains(d.fk())));
         }
 
         List<PurgeTable> tables = depth.keySet().stream()
                 .map(t -> purgeTable(catalog.table(t).orElseThrow(), height.get(t), cacheRank.get(t), cycles.group(t),
-                        backupNames.get(t), cycles.childrenFirst().contains(t)))
-                .sorted(Comparator.comparingInt(PurgeTable::height).thenComparing(PurgeTable::name))
+                        backupNames.get(t), cycles.childrenFirst().contains(t), cycles.unit(t)))
+                .sorted(Comparator.comparingInt(PurgeTable::height).thenComparingInt(PurgeTable::deferredUnit)
+                        .thenComparingInt(t -> t.deferredUnit() == 0 ? 0 : inUnit.get(t.name()))
+                        .thenComparing(PurgeTable::name))
                 .toList();
         addTableFindings(tables);
         return new PurgePlan(job, edges, tables, nullified(edges), findings.stream()
@@ -190,14 +202,15 @@ public final class PlanBuilder {
     }
 
     private PurgeTable purgeTable(Table table, int height, int rank, int group, String backupName,
-                                  boolean childrenFirst) {
+                                  boolean childrenFirst, int unit) {
         UniqueKey key = table.primaryKey().or(() -> notNullUniqueKey(table)).orElseGet(() -> {
             findings.add(new Finding(Severity.ERROR, Kind.NO_KEY, table.name().display(), "table " + table.name()
                     + " has no primary key and no unique key on NOT NULL columns, so its rows cannot be matched"
                     + " between the table and its backup. Add a primary key, or exclude the table from the job."));
             return new UniqueKey("(none)", table.columns().stream().map(c -> c.name()).toList(), false);
         });
-        return new PurgeTable(table, key, height, rank, group, backupName, primaryEdge.get(table.name()), childrenFirst);
+        return new PurgeTable(table, key, height, rank, group, backupName, primaryEdge.get(table.name()), childrenFirst,
+                unit);
     }
 
     private static Optional<UniqueKey> notNullUniqueKey(Table table) {

@@ -13,6 +13,8 @@ import java.util.Optional;
  * @param cycleGroup    1-based id of the strongly connected component the edge lies in, 0 when it is in no cycle
  * @param breaksCycle   a nullable self or cycle edge whose column is set to null before its parents are deleted
  * @param primary       the first edge reaching the child table; it carries the table's delete progress
+ * @param deferred      a NOT NULL, DEFERRABLE cycle edge that breaks its cycle by being deferred inside each delete
+ *                      batch (never detached); its tables form a deferred unit (see {@link PurgeTable#deferredUnit})
  */
 public record Edge(
         int id,
@@ -25,7 +27,15 @@ public record Edge(
         int height,
         int cycleGroup,
         boolean breaksCycle,
-        boolean primary) {
+        boolean primary,
+        boolean deferred) {
+
+    public Edge(int id, Optional<Integer> parentEdgeId, Optional<ForeignKey> foreignKey, TableName parent,
+                TableName child, Strategy strategy, int depth, int height, int cycleGroup, boolean breaksCycle,
+                boolean primary) {
+        this(id, parentEdgeId, foreignKey, parent, child, strategy, depth, height, cycleGroup, breaksCycle, primary,
+                false);
+    }
 
     public Edge {
         Objects.requireNonNull(parentEdgeId, "parentEdgeId");
@@ -38,6 +48,9 @@ public record Edge(
         }
         if (foreignKey.isEmpty() != parentEdgeId.isEmpty()) {
             throw new IllegalArgumentException("edge " + id + ": only the root edge lacks a constraint and a parent edge");
+        }
+        if (deferred && breaksCycle) {
+            throw new IllegalArgumentException("edge " + id + ": a cycle edge is either detached or deferred");
         }
     }
 

@@ -13,9 +13,18 @@ import java.util.Objects;
  * @param backupTable  unqualified name of its backup table in the framework schema
  * @param primaryEdge  id of the control row that carries this table's delete and restore progress
  * @param childrenFirst a tree through a NOT NULL self-reference: its rows are deleted deepest first
+ * @param deferredUnit  1-based id of the deferred unit the table belongs to (tables of a cycle broken through
+ *                      DEFERRABLE foreign keys: each delete batch removes a connected set of their rows in one
+ *                      transaction, the constraints deferred), 0 when none; a unit's tables are contiguous in
+ *                      delete order, each before the tables it references inside the unit (deferred edges aside)
  */
 public record PurgeTable(Table table, UniqueKey key, int height, int cacheRank, int cycleGroup, String backupTable,
-                         int primaryEdge, boolean childrenFirst) {
+                         int primaryEdge, boolean childrenFirst, int deferredUnit) {
+
+    public PurgeTable(Table table, UniqueKey key, int height, int cacheRank, int cycleGroup, String backupTable,
+                      int primaryEdge, boolean childrenFirst) {
+        this(table, key, height, cacheRank, cycleGroup, backupTable, primaryEdge, childrenFirst, 0);
+    }
 
     public PurgeTable {
         Objects.requireNonNull(table, "table");

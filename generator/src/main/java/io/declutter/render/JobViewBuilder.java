@@ -43,8 +43,11 @@ public final class JobViewBuilder {
         // Detaches and catch-up steps need the views of other tables: second pass.
         Map<TableName, TableView> plain = new HashMap<>(views);
         List<NullifyView> nullifies = plan.nullified().stream().map(n -> nullify(n, plain)).toList();
-        plan.tables().forEach(t -> views.put(t.name(), tableView(t, detaches(t), catchUp(t, plain),
-                catchUpNullifies(t, nullifies, plain), catchUpDeletes(t, plain))));
+        Map<Integer, DeferredUnitView> units = new HashMap<>();
+        plan.tables().stream().mapToInt(PurgeTable::deferredUnit).filter(u -> u > 0).distinct()
+                .forEach(u -> units.put(u, unit(u, nullifies, plain)));
+        plan.tables().forEach(t -> views.put(t.name(), withUnit(tableView(t, detaches(t), catchUp(t, plain),
+                catchUpNullifies(t, nullifies, plain), catchUpDeletes(t, plain)), t, units)));
         List<TableView> tables = plan.tables().stream().map(t -> views.get(t.name())).toList();
         TableView root = views.get(plan.job().root());
         String schemas = plan.tables().stream().map(t -> t.name().schema())
@@ -92,7 +95,86 @@ public final class JobViewBuilder {
                 t.height(), t.primaryEdge(), t.cycleGroup(), columns, quoted(t.key().columns()),
                 t.table().columns().stream().anyMatch(c -> c.identity() == Identity.ALWAYS), detaches,
                 quoted(detachedColumns(t)), catchUp, catchUpNullifies, catchUpDeletes, sequences(t),
-                t.childrenFirst(), selfMatch(t, "b", "p"), selfMatch(t, "c", "t"));
+                t.childrenFirst(), selfMatch(t, "b", "p"), selfMatch(t, "c", "t"),
+                deferredConstraints(catchUpDeletes.stream().map(v -> plan.tables().stream()
+                        .filter(p -> p.primaryEdge() == v.primaryEdge()).findFirst().orElseThrow().deferredUnit())
+                        .filter(u -> u > 0).collect(Collectors.toSet())), null, 0);
+    }
+
+    /** The view with its deferred unit and its position in it. */
+    private static TableView withUnit(TableView v, PurgeTable t, Map<Integer, DeferredUnitView> units) {
+        if (t.deferredUnit() == 0) {
+            return v;
+        }
+        DeferredUnitView unit = units.get(t.deferredUnit());
+        int ordinal = 1 + unit.tables().stream().map(TableView::primaryEdge).toList().indexOf(v.primaryEdge());
+        return new TableView(v.display(), v.table(), v.backup(), v.backupName(), v.backupIndex(), v.height(),
+                v.primaryEdge(), v.cycleGroup(), v.backupColumns(), v.key(), v.overridingSystemValue(), v.detaches(),
+                v.detached(), v.catchUp(), v.catchUpNullifies(), v.catchUpDeletes(), v.sequences(), v.childrenFirst(),
+                v.treeRootParent(), v.treeJoin(), v.deferCatchUp(), unit, ordinal);
+    }
+
+    /** {@code SET CONSTRAINTS} list of the deferred edges of the given units, in edge order; empty for none. */
+    private String deferredConstraints(Set<Integer> units) {
+        return plan.followedEdges().stream().filter(Edge::deferred)
+                .filter(e -> units.contains(plan.table(e.child()).orElseThrow().deferredUnit()))
+                .map(e -> dialect.qualify(e.child().schema(), e.foreignKey().orElseThrow().name()))
+                .distinct().collect(Collectors.joining(", "));
+    }
+
+    /**
+     * A deferred unit: its tables in delete order, the statements that grow a batch into the set of rows deleted
+     * together (catch-up and expansion, repeated to a fixed point), what goes first (SET NULL records, caught-up rows
+     * of finished tables below, detaches) and the constraints deferred meanwhile.
+     */
+    private DeferredUnitView unit(int id, List<NullifyView> nullifies, Map<TableName, TableView> plain) {
+        List<PurgeTable> members = plan.tables().stream().filter(t -> t.deferredUnit() == id).toList();
+        List<TableName> names = members.stream().map(PurgeTable::name).toList();
+        java.util.function.ToIntFunction<TableName> ordinal = n -> names.indexOf(n) + 1;
+        List<PurgeTable> below = finishedBelow(members);
+        Set<TableName> sources = new LinkedHashSet<>(names);
+        below.forEach(t -> sources.add(t.name()));
+        List<DeferredUnitView.UnitStepView> catchUp = plan.followedEdges().stream()
+                .filter(e -> !e.root() && sources.contains(e.parent()))
+                .sorted(Comparator.comparing((Edge e) -> names.contains(e.parent()) ? 0 : 1)
+                        .thenComparing(e -> rank(e.parent()), Comparator.reverseOrder())
+                        .thenComparingInt(Edge::id))
+                .map(e -> unitStep(e, plain, ordinal))
+                .toList();
+        List<DeferredUnitView.UnitStepView> expansions = plan.followedEdges().stream()
+                .filter(e -> !e.root() && !e.breaksCycle() && names.contains(e.parent()) && names.contains(e.child()))
+                .map(e -> unitStep(e, plain, ordinal))
+                .toList();
+        List<DeferredUnitView.UnitNullifyView> unitNullifies = new ArrayList<>();
+        for (NullifiedEdge n : plan.nullified()) {
+            TableName parent = n.foreignKey().parent();
+            if (sources.contains(parent)) {
+                NullifyView view = nullifies.stream().filter(v -> v.edgeId() == n.edge().id()).findFirst().orElseThrow();
+                unitNullifies.add(new DeferredUnitView.UnitNullifyView(view, plain.get(parent),
+                        names.contains(parent) ? ordinal.applyAsInt(parent) : 0));
+            }
+        }
+        List<TableView> deletes = below.stream().map(t -> tableView(t, detaches(t), List.of(), List.of(), List.of()))
+                .toList();
+        List<DeferredUnitView.UnitDetachView> detaches = plan.followedEdges().stream()
+                .filter(e -> e.breaksCycle() && names.contains(e.parent()))
+                .map(e -> new DeferredUnitView.UnitDetachView(detach(e), plain.get(e.parent()),
+                        ordinal.applyAsInt(e.parent())))
+                .toList();
+        Set<Integer> deleted = new java.util.TreeSet<>(Set.of(id));
+        below.stream().map(PurgeTable::deferredUnit).filter(u -> u > 0).forEach(deleted::add);
+        return new DeferredUnitView(id, deferredConstraints(Set.of(id)), deferredConstraints(deleted),
+                names.stream().map(plain::get).toList(),
+                catchUp, expansions, unitNullifies, deletes, detaches);
+    }
+
+    private DeferredUnitView.UnitStepView unitStep(Edge e, Map<TableName, TableView> plain,
+                                                   java.util.function.ToIntFunction<TableName> ordinal) {
+        ForeignKey fk = e.foreignKey().orElseThrow();
+        return new DeferredUnitView.UnitStepView(e.id(), fk.display() + " [" + fk.name() + (e.deferred() ? ", deferred"
+                : "") + "]", plain.get(e.child()), plain.get(e.parent()),
+                Sql.match("p", quoted(fk.parentColumns()), "c", quoted(fk.childColumns())),
+                ordinal.applyAsInt(e.parent()), ordinal.applyAsInt(e.child()));
     }
 
     /** {@code (child.fk = parent.key) OR ...} over the table's self-references, for tree numbering. */
@@ -166,9 +248,14 @@ public final class JobViewBuilder {
      * the cache, pointing at a batch of {@code table}, must be caught up before the batch is deleted.
      */
     private List<PurgeTable> finishedBelow(PurgeTable table) {
-        int position = plan.tables().indexOf(table);
+        return finishedBelow(List.of(table));
+    }
+
+    /** The same for a deferred unit: tables before its first one, reached from any of its tables. */
+    private List<PurgeTable> finishedBelow(List<PurgeTable> tables) {
+        int position = plan.tables().indexOf(tables.get(0));
         Set<TableName> seen = new LinkedHashSet<>();
-        java.util.ArrayDeque<TableName> queue = new java.util.ArrayDeque<>(List.of(table.name()));
+        java.util.ArrayDeque<TableName> queue = new java.util.ArrayDeque<>(tables.stream().map(PurgeTable::name).toList());
         while (!queue.isEmpty()) {
             TableName from = queue.poll();
             for (Edge e : plan.followedEdges()) {
@@ -346,7 +433,7 @@ public final class JobViewBuilder {
                     e.foreignKey().map(fk -> textArray(fk.childColumns())).orElse("NULL"),
                     e.foreignKey().map(fk -> Sql.literal(fk.onDelete().sql())).orElse("NULL"),
                     Sql.literal(e.strategy().sql()),
-                    e.depth(), e.height(), e.cycleGroup(), e.breaksCycle(), e.primary(), backup,
+                    e.depth(), e.height(), e.cycleGroup(), e.breaksCycle() || e.deferred(), e.primary(), backup,
                     Sql.literal(e.strategy() == Strategy.SKIP ? "skipped" : "pending"));
         }).toList();
     }

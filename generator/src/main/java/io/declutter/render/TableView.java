@@ -19,6 +19,10 @@ import java.util.List;
  * @param treeJoin       for such a tree: {@code c} is a child of {@code t}, through any self-reference
  * @param sequences      integer key and identity columns whose sequence rollback keeps ahead of restored values
  * @param catchUpDeletes then delete them, bottom up: finished tables below this one, in delete order
+ * @param deferCatchUp   deferred constraints (SET CONSTRAINTS list) to defer while catch-up deletes run, when they
+ *                       delete rows of a deferred unit; empty otherwise
+ * @param unit           the deferred unit of this table, null when it is in none
+ * @param unitOrdinal    this table's position in its unit (1-based), 0 when it is in none
  */
 public record TableView(
         String display,
@@ -40,7 +44,10 @@ public record TableView(
         List<SequenceView> sequences,
         boolean childrenFirst,
         String treeRootParent,
-        String treeJoin) {
+        String treeJoin,
+        String deferCatchUp,
+        DeferredUnitView unit,
+        int unitOrdinal) {
 
     public TableView {
         backupColumns = List.copyOf(backupColumns);

@@ -149,6 +149,9 @@ public final class OracleGenerator {
                 }
             }
         }
+        io.declutter.dialect.DeferredCycles.refusal(dialect, plan).ifPresent(message -> {
+            throw new InvalidJobException("job " + name + " cannot be generated for Oracle: " + message);
+        });
         if (plan.job().keysAtRunTime()) {
             PurgeTable root = plan.table(plan.job().root()).orElseThrow();
             if (root.key().columns().size() > MAX_RUNTIME_KEY_PARTS) {

@@ -60,7 +60,7 @@ public final class PlanReport {
                             + " " + e.parent().display(), e.child().display(),
                     e.foreignKey().map(fk -> fk.name() + " (" + String.join(", ", fk.childColumns()) + ")").orElse("root"),
                     e.foreignKey().map(fk -> fk.onDelete().sql()).orElse("-"),
-                    e.strategy().sql() + (e.breaksCycle() ? " (detach)" : ""),
+                    e.strategy().sql() + (e.breaksCycle() ? " (detach)" : e.deferred() ? " (defer)" : ""),
                     String.valueOf(e.depth()), String.valueOf(e.height()),
                     e.cycleGroup() == 0 ? "-" : String.valueOf(e.cycleGroup()), String.valueOf(estimate)));
         }

@@ -31,7 +31,8 @@ public final class Planning {
         }
         PurgePlan plan;
         try {
-            plan = new PlanBuilder(catalog, job, dialect.maxIdentifierBytes()).build();
+            plan = io.declutter.dialect.DeferredCycles.check(dialect,
+                    new PlanBuilder(catalog, job, dialect.maxIdentifierBytes()).build());
         } catch (InvalidJobException e) {
             throw new UserError(ExitCodes.BAD_INPUT, e.getMessage(), e);
         }

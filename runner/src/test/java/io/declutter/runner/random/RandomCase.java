@@ -166,6 +166,9 @@ final class RandomCase {
                     return new Outcome(seed, number, features, 0, (System.nanoTime() - started) / 1_000_000);
                 }
                 check(plan.errors().isEmpty(), "plan has errors: " + plan.errors());
+                if (plan.edges().stream().anyMatch(io.declutter.model.Edge::deferred)) {
+                    features.add("plan defers a cycle");
+                }
                 dump("data.sql", schema.data());
                 inTransaction(admin, schema.data());
                 lap("data");

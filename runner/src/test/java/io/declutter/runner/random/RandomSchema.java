@@ -25,8 +25,9 @@ import java.util.stream.Collectors;
  *   <li>keys: integer, text or composite primary keys; foreign keys to a UNIQUE key that is not the primary key;</li>
  *   <li>self-references (trees several levels deep), the root's included: through nullable columns, or through
  *       NOT NULL ones (the trees' roots point at themselves);</li>
- *   <li>cycles across 2 or 3 tables (or more, through diamonds), closed by a nullable foreign key from a table back
- *       to one of its descendants;</li>
+ *   <li>cycles across 2 or 3 tables (or more, through diamonds), closed by a foreign key from a table back to one of
+ *       its descendants: a nullable one, or a NOT NULL DEFERRABLE one (INITIALLY DEFERRED or IMMEDIATE) in a cycle
+ *       of NOT NULL keys, which only deferring breaks (now and then every key of such a cycle is deferrable);</li>
  *   <li>ON DELETE SET NULL / SET DEFAULT foreign keys, not followed by the purge: their rows stay and are reset;</li>
  *   <li>hash-partitioned tables (purged through the partitioned table);</li>
  *   <li>identity columns (GENERATED ALWAYS and BY DEFAULT, keys and not), generated stored columns, payload columns
@@ -146,6 +147,8 @@ final class RandomSchema {
     private final Names tableNames;
     private final Names constraintNames;
     private final Map<Table, Names> columnNames = new TreeMap<>((a, b) -> Integer.compare(a.index, b.index));
+    /** Rows reference rows inserted after them (NOT NULL back edges): the data is loaded with constraints deferred. */
+    private boolean deferredData;
     /** Back-edge values, set after every row is in (UPDATE statements). */
     private final List<String> updates = new ArrayList<>();
 
@@ -212,7 +215,13 @@ final class RandomSchema {
         }
         int backEdges = rnd.nextInt(100) < 35 ? 1 + (rnd.nextInt(4) == 0 ? 1 : 0) : 0;
         for (int i = 0; i < backEdges; i++) {
-            addBackEdge(true, false, null);
+            int kind = rnd.nextInt(100);
+            if (kind < 60) {
+                addBackEdge(true, false, null);
+            } else {
+                // NOT NULL all round: only deferring the back edge (or, sometimes, any edge of the cycle) breaks it
+                addBackEdge(false, true, null, kind < 80);
+            }
         }
         if (!unsupported.contains(Unsupported.NOT_NULL_TREE_IN_CYCLE)) {
             keepNotNullTreesOutOfCycles();
@@ -472,6 +481,15 @@ final class RandomSchema {
      * deferrable when asked) so that nothing can break it.
      */
     private boolean addBackEdge(boolean nullable, boolean deferrable, Table through) {
+        return addBackEdge(nullable, deferrable, through, false);
+    }
+
+    /**
+     * @param backOnly with {@code deferrable}: only the back edge is made DEFERRABLE (INITIALLY DEFERRED or not), the
+     *                 forward keys of the cycle keep what they had; else every key of the cycle is DEFERRABLE
+     *                 INITIALLY DEFERRED
+     */
+    private boolean addBackEdge(boolean nullable, boolean deferrable, Table through, boolean backOnly) {
         List<List<ForeignKey>> paths = new ArrayList<>();
         for (ForeignKey f : foreignKeys) {
             if (f.selfReference() || !f.kind.equals("tree") && !f.kind.equals("diamond") && !f.kind.equals("same pair")) {
@@ -504,13 +522,20 @@ final class RandomSchema {
                 f.childColumns.forEach(c -> f.child.column(c).nullable = false);
             }
             for (ForeignKey f : List.copyOf(foreignKeys)) {
-                if (path.contains(f) || f == back) {
+                if (backOnly && f == back) {
+                    f.deferrable = true;
+                    f.initiallyDeferred = rnd.nextBoolean();
+                    f.onDelete = "NO ACTION";
+                } else if (!backOnly && (path.contains(f) || f == back)) {
                     f.deferrable = deferrable;
                     f.initiallyDeferred = deferrable;
-                    if (deferrable && f.onDelete.equals("RESTRICT")) {
+                    if (deferrable && (f == back || !f.onDelete.equals("CASCADE"))) {
                         f.onDelete = "NO ACTION";
                     }
                 }
+            }
+            if (deferrable) {
+                features.add("deferred cycle " + (path.size() + 1) + (backOnly ? "" : " (all deferrable)"));
             }
         }
         return true;
@@ -519,7 +544,6 @@ final class RandomSchema {
     private void inject(Unsupported u) {
         switch (u) {
             case NOT_NULL_CYCLE -> addBackEdge(false, false, null);
-            case DEFERRABLE_CYCLE -> addBackEdge(false, true, null);
             case NOT_NULL_TREE_IN_CYCLE -> {
                 Table t = tables.get(1 + rnd.nextInt(tables.size() - 1));
                 if (!notNullTree(t)) {
@@ -652,9 +676,24 @@ final class RandomSchema {
                 features.add("empty table");
             }
         }
-        // Back edges last: every row exists by now.
+        // Back edges last: every row exists by now. A NOT NULL one (DEFERRABLE) gets its values in the INSERT, which
+        // runs with the constraints deferred (see data()); without rows to point at, it becomes nullable.
         for (ForeignKey fk : foreignKeys) {
-            if (fk.kind.startsWith("cycle")) {
+            if (fk.kind.startsWith("cycle") && !fk.nullable()) {
+                Table t = fk.child;
+                if (fk.parent.rows.isEmpty()) {
+                    fk.childColumns.forEach(c -> t.column(c).nullable = true);
+                    features.add("deferred cycle left nullable (no rows)");
+                    continue;
+                }
+                for (int r = 0; r < t.rows.size(); r++) {
+                    List<String> values = pick(fk, t.tenants.get(r), 80);
+                    for (int i = 0; i < fk.childColumns.size(); i++) {
+                        t.rows.get(r).put(fk.childColumns.get(i), values.get(i));
+                    }
+                }
+                deferredData = true;
+            } else if (fk.kind.startsWith("cycle")) {
                 Table t = fk.child;
                 for (int r = 0; r < t.rows.size(); r++) {
                     if (rnd.nextInt(100) < 55) {
@@ -833,7 +872,7 @@ final class RandomSchema {
 
     /** INSERTs of every row (parents before children), then the back-edge UPDATEs, then identity sequences. */
     String data() {
-        StringBuilder sql = new StringBuilder();
+        StringBuilder sql = new StringBuilder(deferredData ? "SET CONSTRAINTS ALL DEFERRED;\n" : "");
         for (Table t : tables) {
             if (t.rows.isEmpty()) {
                 continue;

@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
  * {@link #refusal} says which {@code plan} ERROR finding (exit 2) refuses it. When the product learns a feature,
  * move it out of here into {@link RandomSchema}'s normal features (with its data and, if its semantics differ from
  * "follow the edge", its expectation in {@link RandomOracle}), as was done for ON DELETE SET NULL / SET DEFAULT
- * edges and trees through a NOT NULL self-reference.
+ * edges, trees through a NOT NULL self-reference and cycles through DEFERRABLE NOT NULL foreign keys.
  *
  * <p>Turn switches on with {@code -Ddeclutter.random.unsupported=no_primary_key,not_null_cycle} (or {@code all}).
  */
@@ -23,8 +23,6 @@ enum Unsupported {
 
     /** A cycle across 2 or 3 tables through NOT NULL, non-deferrable foreign keys only: refused by plan. */
     NOT_NULL_CYCLE("CYCLE"),
-    /** A cycle through NOT NULL foreign keys that are all DEFERRABLE INITIALLY DEFERRED: refused by plan. */
-    DEFERRABLE_CYCLE("CYCLE"),
     /**
      * A tree through a NOT NULL self-reference whose table is also part of a cycle with other tables (a lone such
      * tree is supported: deleted children first): refused by plan.

@@ -1,17 +1,16 @@
 package io.declutter.runner.hard;
 
 import io.declutter.runner.db.ScratchDatabase;
-import io.declutter.runner.db.SqlScripts;
 import io.declutter.runner.purge.Checksums;
 import io.declutter.runner.purge.JobProcedures;
+import io.declutter.runner.testing.FreshDatabases;
 import io.declutter.runner.testing.Cli;
 import io.declutter.runner.testing.ClosureOracle;
 import io.declutter.runner.testing.JobFiles;
 import io.declutter.runner.testing.RoundTrip;
 import io.declutter.runner.testing.TableRows;
-import io.declutter.runner.testing.TestDatabase;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -85,20 +84,13 @@ class DeferrableCyclesTest {
     @TempDir
     Path dir;
 
+    @RegisterExtension
+    final FreshDatabases databases = new FreshDatabases("defer");
+
     private ScratchDatabase db;
 
-    @AfterEach
-    void drop() throws Exception {
-        if (db != null) {
-            db.close();
-        }
-    }
-
     private void load(String sql) throws Exception {
-        db = TestDatabase.fresh("defer");
-        try (Connection c = db.connect()) {
-            SqlScripts.run(c, sql);
-        }
+        db = databases.load(sql);
     }
 
     @Test

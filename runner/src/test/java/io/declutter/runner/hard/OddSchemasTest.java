@@ -1,16 +1,14 @@
 package io.declutter.runner.hard;
 
 import io.declutter.runner.db.ScratchDatabase;
-import io.declutter.runner.db.SqlScripts;
+import io.declutter.runner.testing.FreshDatabases;
 import io.declutter.runner.testing.ClosureOracle;
 import io.declutter.runner.testing.RoundTrip;
-import io.declutter.runner.testing.TestDatabase;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.sql.Connection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,20 +18,13 @@ class OddSchemasTest {
     @TempDir
     Path dir;
 
+    @RegisterExtension
+    final FreshDatabases databases = new FreshDatabases("odd");
+
     private ScratchDatabase db;
 
-    @AfterEach
-    void drop() throws Exception {
-        if (db != null) {
-            db.close();
-        }
-    }
-
     private void load(String sql) throws Exception {
-        db = TestDatabase.fresh("odd");
-        try (Connection c = db.connect()) {
-            SqlScripts.run(c, sql);
-        }
+        db = databases.load(sql);
     }
 
     @Test

@@ -1,18 +1,17 @@
 package io.declutter.runner.random;
 
 import io.declutter.runner.db.ScratchDatabase;
-import io.declutter.runner.db.SqlScripts;
 import io.declutter.runner.purge.Checksums;
 import io.declutter.runner.purge.JobProcedures;
+import io.declutter.runner.testing.FreshDatabases;
 import io.declutter.runner.testing.Cli;
 import io.declutter.runner.testing.ClosureOracle;
 import io.declutter.runner.testing.DemoPurge;
 import io.declutter.runner.testing.JobFiles;
 import io.declutter.runner.testing.RoundTrip;
 import io.declutter.runner.testing.TableRows;
-import io.declutter.runner.testing.TestDatabase;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -41,20 +40,13 @@ class RandomFoundBugsTest {
     @TempDir
     Path dir;
 
+    @RegisterExtension
+    final FreshDatabases databases = new FreshDatabases("found");
+
     private ScratchDatabase db;
 
-    @AfterEach
-    void drop() throws Exception {
-        if (db != null) {
-            db.close();
-        }
-    }
-
     private void load(String sql) throws Exception {
-        db = TestDatabase.fresh("found");
-        try (Connection c = db.connect()) {
-            SqlScripts.run(c, sql);
-        }
+        db = databases.load(sql);
     }
 
     /**

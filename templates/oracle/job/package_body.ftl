@@ -77,6 +77,9 @@ ${indent}v_table := ${lit(restoreTable)};
 <#function lit text><#return lib.lit(text)></#function>
 <#-- The key columns as the left side of IN: a bare column, or a parenthesized list for a composite key. -->
 <#function tuple table alias><#return (table.key?size > 1)?then("(" + table.keyList(alias) + ")", table.keyList(alias))></#function>
+<#include "step_unit.ftl">
+<#-- Whether some batch defers constraints: a deferred unit, or catch-up deletes of rows of one. -->
+<#assign defers = job.tables?filter(t -> t.unit?? || t.deferCatchUp?has_content)?has_content>
 <@lib.header object="package body ${ora.pkg}" purpose="the job's procedures; every unit is set-based SQL per edge or per batch and ends in the control table, so a run interrupted anywhere resumes where it stopped"/>
 --
 -- Oracle specifics: rows reached by several paths are stored once (INSERT ... SELECT ... WHERE NOT EXISTS);
@@ -154,6 +157,10 @@ CREATE OR REPLACE PACKAGE BODY ${ora.pkg} AS
         v_rowids  t_rowids;
         v_scn     NUMBER;
         v_late    PLS_INTEGER;
+<#if defers>
+        v_from    NUMBER;
+        v_deferred VARCHAR2(4000);  -- the constraints this unit deferred (SET CONSTRAINTS list), until checked
+</#if>
     BEGIN
         p_rows := 0;
         -- The run row stays locked for this unit: a rollback of the run waits for it, and the next unit stops.
@@ -301,6 +308,9 @@ CREATE OR REPLACE PACKAGE BODY ${ora.pkg} AS
 
             -- ==== Delete: leaves to root (ascending height), one batch of backup keys per call ====
 <#list job.tables as t>
+<#if t.unit??>
+<@unitBatch t=t/>
+<#else>
 
             -- ${lib.line(t.display)} (height ${t.height}): progress on edge ${t.primaryEdge}
             BEGIN
@@ -406,6 +416,13 @@ CREATE OR REPLACE PACKAGE BODY ${ora.pkg} AS
                         ${job.schema}.NOTE_CATCHUP(p_run, ${u.edge.edgeId}, v_table, NULL, v_rows, v_started);
                     END IF;
 </#list>
+<#if t.deferCatchUp?has_content>
+                    -- Some of the rows caught up below belong to a cycle broken through DEFERRABLE foreign keys (a
+                    -- deferred unit): its constraints are deferred while they go, and checked right after.
+                    v_action := 'defer';
+                    EXECUTE IMMEDIATE ${lit("SET CONSTRAINTS " + t.deferCatchUp + " DEFERRED")};
+                    v_deferred := ${lit(t.deferCatchUp)};
+</#if>
 <#list t.catchUpDeletes as d>
 <#assign lateRows = "b.declutter_run = p_run\n                                  AND b.declutter_seq > (SELECT k.watermark FROM " + job.schema + ".CONTROL k\n                                                          WHERE k.run_id = p_run AND k.edge_id = " + d.primaryEdge + ")">
                     v_edge := ${d.primaryEdge};
@@ -441,6 +458,11 @@ CREATE OR REPLACE PACKAGE BODY ${ora.pkg} AS
                         ${job.schema}.NOTE_CATCHUP(p_run, ${d.primaryEdge}, v_table, v_round, v_rows, v_started);
                     END IF;
 </#list>
+<#if t.deferCatchUp?has_content>
+                    v_action := 'deferred check';
+                    EXECUTE IMMEDIATE ${lit("SET CONSTRAINTS " + t.deferCatchUp + " IMMEDIATE")};
+                    v_deferred := NULL;
+</#if>
 <#if t.childrenFirst>
                     -- Late rows of this tree caught up above go now, children first, before their parents in the batch
                     -- (their sequence numbers lie beyond the batch; later batches find them gone).
@@ -485,6 +507,7 @@ CREATE OR REPLACE PACKAGE BODY ${ora.pkg} AS
                 p_remaining := ${job.schema}.REMAINING(p_run);
                 RETURN;
             END IF;
+</#if>
 </#list>
 
             -- ==== Everything is deleted ====
@@ -495,6 +518,12 @@ CREATE OR REPLACE PACKAGE BODY ${ora.pkg} AS
             WHEN e_lock_wait OR e_busy OR e_deadlock OR e_child_found OR e_late_row OR e_cancelled OR e_time_limit THEN
                 v_message := SUBSTRB(SQLERRM, 1, 3000);
                 ROLLBACK TO SAVEPOINT declutter_unit;
+<#if defers>
+                IF v_deferred IS NOT NULL THEN
+                    -- Undone to the savepoint: nothing is left to check; the constraints go back to IMMEDIATE.
+                    EXECUTE IMMEDIATE 'SET CONSTRAINTS ' || v_deferred || ' IMMEDIATE';
+                END IF;
+</#if>
                 ${job.schema}.NOTE_ERROR(p_run, v_edge, v_table, v_action, v_message, 1, v_started);
                 p_phase := 'retry';
                 p_rows := 0;
@@ -502,6 +531,12 @@ CREATE OR REPLACE PACKAGE BODY ${ora.pkg} AS
             WHEN OTHERS THEN
                 v_message := SUBSTRB(SQLERRM || ' ' || DBMS_UTILITY.FORMAT_ERROR_BACKTRACE, 1, 3000);
                 ROLLBACK TO SAVEPOINT declutter_unit;
+<#if defers>
+                IF v_deferred IS NOT NULL THEN
+                    -- Undone to the savepoint: nothing is left to check; the constraints go back to IMMEDIATE.
+                    EXECUTE IMMEDIATE 'SET CONSTRAINTS ' || v_deferred || ' IMMEDIATE';
+                END IF;
+</#if>
                 ${job.schema}.NOTE_ERROR(p_run, v_edge, v_table, v_action, v_message, 0, v_started);
                 p_phase := 'failed';
                 p_rows := 0;
@@ -608,12 +643,24 @@ CREATE OR REPLACE PACKAGE BODY ${ora.pkg} AS
         -- ${lib.line(t.display)} (height ${t.height})
         v_started := SYSTIMESTAMP;
         show(p_run, 'restore', ${t.primaryEdge}, ${lit(t.display)});
-<#list x.identities as i>
+<#-- The tables whose identities open before this restore and sync after it: this one, or a deferred unit's all at
+     once (their restore is one transaction, and the identity procedures run DDL, which commits). -->
+<#assign opens = t.unit???then((t.unitOrdinal == t.unit.tables?size)?then(t.unit.tables, []), [t])>
+<#assign syncs = t.unit???then((t.unitOrdinal == 1)?then(t.unit.tables, []), [t])>
+<#list opens as m>
+<#assign mx = ora.x(m)>
+<#list mx.identities as i>
 <#if i.always>
-        -- ${lib.line(i.column)} is GENERATED ALWAYS: BY DEFAULT while its old values go back in.
-        ${job.schema}.OPEN_IDENTITY(${lit(x.ownerName)}, ${lit(x.tableName)}, ${lit(i.column)}, ${ora.lockWait});
+        -- <#if t.unit??>${lib.line(m.display)}.</#if>${lib.line(i.column)} is GENERATED ALWAYS: BY DEFAULT while its old values go back in.
+        ${job.schema}.OPEN_IDENTITY(${lit(mx.ownerName)}, ${lit(mx.tableName)}, ${lit(i.column)}, ${ora.lockWait});
 </#if>
 </#list>
+</#list>
+<#if t.unit?? && t.unitOrdinal == t.unit.tables?size>
+        -- Deferred unit ${t.unit.id}: its tables reference each other through DEFERRABLE foreign keys, so they are restored
+        -- in one transaction with those constraints deferred, and checked (SET CONSTRAINTS ... IMMEDIATE) before it commits.
+        EXECUTE IMMEDIATE ${lit("SET CONSTRAINTS " + t.unit.constraints + " DEFERRED")};
+</#if>
         INSERT INTO ${t.table} (${t.writableList("")})
         SELECT ${t.restoreSelect("b")}
           FROM ${t.backup} b
@@ -621,10 +668,18 @@ CREATE OR REPLACE PACKAGE BODY ${ora.pkg} AS
            AND NOT EXISTS (SELECT 1 FROM ${t.table} t WHERE ${t.keyMatch("t", "b")});
         v_rows := SQL%ROWCOUNT;
         ${job.schema}.NOTE_RESTORE(p_run, ${t.primaryEdge}, ${lit(t.display)}, v_rows, v_started);
+<#if !t.unit??>
         COMMIT;
-<#list x.identities as i>
-        -- Identity ${lib.line(i.column)}: back to GENERATED ${i.kind}, its sequence past the restored values.
-        ${job.schema}.SYNC_IDENTITY(${lit(x.ownerName)}, ${lit(x.tableName)}, ${lit(i.column)}, ${lit(i.kind)}, ${ora.lockWait});
+<#elseif t.unitOrdinal == 1>
+        EXECUTE IMMEDIATE ${lit("SET CONSTRAINTS " + t.unit.constraints + " IMMEDIATE")};
+        COMMIT;
+</#if>
+<#list syncs as m>
+<#assign mx = ora.x(m)>
+<#list mx.identities as i>
+        -- Identity <#if t.unit??>${lib.line(m.display)}.</#if>${lib.line(i.column)}: back to GENERATED ${i.kind}, its sequence past the restored values.
+        ${job.schema}.SYNC_IDENTITY(${lit(mx.ownerName)}, ${lit(mx.tableName)}, ${lit(i.column)}, ${lit(i.kind)}, ${ora.lockWait});
+</#list>
 </#list>
 </#list>
 <#list job.detaches as d>

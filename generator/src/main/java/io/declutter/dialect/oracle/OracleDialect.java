@@ -123,10 +123,10 @@ public final class OracleDialect implements Dialect {
         return "\"" + identifier + "\"";
     }
 
-    /** The Oracle package does not defer cycle constraints inside a batch yet: such plans are refused. */
+    /** The Oracle package defers cycle constraints inside a batch (SET CONSTRAINTS ... DEFERRED / IMMEDIATE). */
     @Override
     public boolean defersCycles() {
-        return false;
+        return true;
     }
 
     @Override

@@ -99,6 +99,11 @@ public final class OracleGenerator {
                     renderer.render("oracle/job", "nullify_table", model), job.name() + "-" + file));
         }
         for (String object : JOB) {
+            if (object.equals("package") && job.tables().stream().anyMatch(t -> t.unit() != null)) {
+                // a deferred unit grows each batch into a set of rows held in a global temporary table
+                objects.add(new GeneratedFile(job.name() + "/unit_set.sql",
+                        renderer.render("oracle/job", "unit_set", jobModel(job, ora)), job.name() + "-unit_set"));
+            }
             objects.add(new GeneratedFile(job.name() + "/" + object + ".sql",
                     renderer.render("oracle/job", object, jobModel(job, ora)), job.name() + "-" + object));
         }
@@ -149,9 +154,6 @@ public final class OracleGenerator {
                 }
             }
         }
-        io.declutter.dialect.DeferredCycles.refusal(dialect, plan).ifPresent(message -> {
-            throw new InvalidJobException("job " + name + " cannot be generated for Oracle: " + message);
-        });
         if (plan.job().keysAtRunTime()) {
             PurgeTable root = plan.table(plan.job().root()).orElseThrow();
             if (root.key().columns().size() > MAX_RUNTIME_KEY_PARTS) {
@@ -196,6 +198,7 @@ public final class OracleGenerator {
 
         String jobUpper = plan.job().name().toUpperCase(Locale.ROOT);
         String schedulerName = OracleNames.derived(jobUpper, "_NIGHTLY", dialect.maxIdentifierBytes());
+        String unitSet = OracleNames.derived("DU_" + jobUpper, "_SET", dialect.maxIdentifierBytes());
         LocalTime start = window.start().orElse(LocalTime.of(22, 0));
         long minutes = window.start().isPresent()
                 ? Math.floorMod(Duration.between(window.start().get(), window.end().orElseThrow()).toMinutes(), 1440)
@@ -224,7 +227,9 @@ public final class OracleGenerator {
                 versionAtLeast(18) ? "DBMS_SESSION.SLEEP" : "DBMS_LOCK.SLEEP", edgeRows(plan), tables, nullifies,
                 resetEdges(plan), grants(plan), dialect.qualify(schemaName, schedulerName), schedulerName, action,
                 "FREQ=DAILY;BYHOUR=" + start.getHour() + ";BYMINUTE=" + start.getMinute() + ";BYSECOND=0",
-                String.format("%02d:%02d", start.getHour(), start.getMinute()), minutes, windowText);
+                String.format("%02d:%02d", start.getHour(), start.getMinute()), minutes, windowText,
+                dialect.qualify(schemaName, unitSet), unitSet,
+                dialect.quote(OracleNames.derived("DU_" + jobUpper, "_SET_PK", dialect.maxIdentifierBytes())));
     }
 
     /** {@code (b.fk = PRIOR b.key) OR ...} over the self-references of a tree table: a backup row's children. */

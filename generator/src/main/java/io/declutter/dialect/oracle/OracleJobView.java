@@ -19,6 +19,9 @@ import java.util.Set;
  * @param resetEdges  edges whose foreign key is ON DELETE CASCADE, SET NULL or SET DEFAULT: deleting a parent
  *                    changes its child rows in the same statement, so rows inserted under a batch after its catch-up
  *                    are looked for after the delete (flashback query) and make the batch retry
+ * @param unitSet     the job's global temporary table holding the set of rows a deferred-unit batch deletes (qualified,
+ *                    quoted); {@code unitSetName} and {@code unitSetPk} as the catalog spells them / quoted. Deployed only
+ *                    when the job has a deferred unit
  */
 public record OracleJobView(
         String pkg,
@@ -40,7 +43,10 @@ public record OracleJobView(
         String repeatInterval,
         String windowStart,
         long windowMinutes,
-        String windowText) {
+        String windowText,
+        String unitSet,
+        String unitSetName,
+        String unitSetPk) {
 
     public OracleJobView {
         edges = List.copyOf(edges);

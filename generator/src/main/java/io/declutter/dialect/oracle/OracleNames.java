@@ -70,7 +70,8 @@ public final class OracleNames {
             }
         }
         List<PurgeTable> tables = plan.tables().stream().map(t -> new PurgeTable(t.table(), t.key(), t.height(),
-                t.cacheRank(), t.cycleGroup(), renamed.get(t.backupTable()), t.primaryEdge(), t.childrenFirst())).toList();
+                t.cacheRank(), t.cycleGroup(), renamed.get(t.backupTable()), t.primaryEdge(), t.childrenFirst(),
+                t.deferredUnit())).toList();
         List<NullifiedEdge> nullified = plan.nullified().stream().map(n -> new NullifiedEdge(n.edge(), n.foreignKey(),
                 n.child(), n.key(), renamed.get(n.backupTable()))).toList();
         return new PurgePlan(plan.job(), plan.edges(), tables, nullified, plan.findings());

@@ -69,63 +69,87 @@ BEGIN
     INSERT INTO DECLUTTER.CONTROL
         (job, edge_id, parent_edge_id, constraint_name, parent_table, child_table, parent_columns, child_columns,
          on_delete, strategy, depth, height, cycle_group, breaks_cycle, is_primary, backup_table, status)
-    VALUES ('hard_purge', 9, 1, 'FK_SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX', 'HARD.ACCOUNTS', 'HARD.SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX',
+    VALUES ('hard_purge', 9, 1, 'SHIPMENTS_ACCOUNTS_FK', 'HARD.ACCOUNTS', 'HARD.SHIPMENTS',
+            'ID', 'ACCOUNT_ID', 'NO ACTION', 'delete', 1, 1,
+            0, 0, 1, 'BK_HARD_PURGE_SHIPMENTS', 'pending');
+    INSERT INTO DECLUTTER.CONTROL
+        (job, edge_id, parent_edge_id, constraint_name, parent_table, child_table, parent_columns, child_columns,
+         on_delete, strategy, depth, height, cycle_group, breaks_cycle, is_primary, backup_table, status)
+    VALUES ('hard_purge', 10, 1, 'FK_SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX', 'HARD.ACCOUNTS', 'HARD.SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX',
             'ID', 'ACCOUNT_ID', 'NO ACTION', 'delete', 1, 0,
             0, 0, 1, 'BK_HARD_PURGE_SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX_D764B9B2', 'pending');
     INSERT INTO DECLUTTER.CONTROL
         (job, edge_id, parent_edge_id, constraint_name, parent_table, child_table, parent_columns, child_columns,
          on_delete, strategy, depth, height, cycle_group, breaks_cycle, is_primary, backup_table, status)
-    VALUES ('hard_purge', 10, 1, 'TAGS_ACCOUNTS_FK', 'HARD.ACCOUNTS', 'HARD.TAGS',
+    VALUES ('hard_purge', 11, 1, 'TAGS_ACCOUNTS_FK', 'HARD.ACCOUNTS', 'HARD.TAGS',
             'ID', 'ACCOUNT_ID', 'NO ACTION', 'delete', 1, 0,
             0, 0, 1, 'BK_HARD_PURGE_TAGS', 'pending');
     INSERT INTO DECLUTTER.CONTROL
         (job, edge_id, parent_edge_id, constraint_name, parent_table, child_table, parent_columns, child_columns,
          on_delete, strategy, depth, height, cycle_group, breaks_cycle, is_primary, backup_table, status)
-    VALUES ('hard_purge', 11, 1, 'Überweisungen_FK', 'HARD.ACCOUNTS', 'HARD.Überweisungen',
+    VALUES ('hard_purge', 12, 1, 'Überweisungen_FK', 'HARD.ACCOUNTS', 'HARD.Überweisungen',
             'ID', 'ACCOUNT_ID', 'NO ACTION', 'delete', 1, 0,
             0, 0, 1, 'BK_HARD_PURGE_Überweisungen', 'pending');
     INSERT INTO DECLUTTER.CONTROL
         (job, edge_id, parent_edge_id, constraint_name, parent_table, child_table, parent_columns, child_columns,
          on_delete, strategy, depth, height, cycle_group, breaks_cycle, is_primary, backup_table, status)
-    VALUES ('hard_purge', 12, 3, 'EMPLOYEES_DEPT_FK', 'HARD.DEPARTMENTS', 'HARD.EMPLOYEES',
+    VALUES ('hard_purge', 13, 3, 'EMPLOYEES_DEPT_FK', 'HARD.DEPARTMENTS', 'HARD.EMPLOYEES',
             'ID', 'DEPT_ID', 'NO ACTION', 'delete', 2, 1,
             1, 1, 0, 'BK_HARD_PURGE_EMPLOYEES', 'pending');
     INSERT INTO DECLUTTER.CONTROL
         (job, edge_id, parent_edge_id, constraint_name, parent_table, child_table, parent_columns, child_columns,
          on_delete, strategy, depth, height, cycle_group, breaks_cycle, is_primary, backup_table, status)
-    VALUES ('hard_purge', 13, 4, 'DEPARTMENTS_MANAGER_FK', 'HARD.EMPLOYEES', 'HARD.DEPARTMENTS',
+    VALUES ('hard_purge', 14, 4, 'DEPARTMENTS_MANAGER_FK', 'HARD.EMPLOYEES', 'HARD.DEPARTMENTS',
             'ID', 'MANAGER_ID', 'NO ACTION', 'delete', 2, 0,
             1, 0, 0, 'BK_HARD_PURGE_DEPARTMENTS', 'pending');
     INSERT INTO DECLUTTER.CONTROL
         (job, edge_id, parent_edge_id, constraint_name, parent_table, child_table, parent_columns, child_columns,
          on_delete, strategy, depth, height, cycle_group, breaks_cycle, is_primary, backup_table, status)
-    VALUES ('hard_purge', 14, 4, 'EMPLOYEES_MENTOR_FK', 'HARD.EMPLOYEES', 'HARD.EMPLOYEES',
+    VALUES ('hard_purge', 15, 4, 'EMPLOYEES_MENTOR_FK', 'HARD.EMPLOYEES', 'HARD.EMPLOYEES',
             'ID', 'MENTOR_ID', 'NO ACTION', 'delete', 2, 1,
             1, 1, 0, 'BK_HARD_PURGE_EMPLOYEES', 'pending');
     INSERT INTO DECLUTTER.CONTROL
         (job, edge_id, parent_edge_id, constraint_name, parent_table, child_table, parent_columns, child_columns,
          on_delete, strategy, depth, height, cycle_group, breaks_cycle, is_primary, backup_table, status)
-    VALUES ('hard_purge', 15, 6, 'FOLDERS_PARENT_FK', 'HARD.FOLDERS', 'HARD.FOLDERS',
+    VALUES ('hard_purge', 16, 6, 'FOLDERS_PARENT_FK', 'HARD.FOLDERS', 'HARD.FOLDERS',
             'ID', 'PARENT_ID', 'NO ACTION', 'delete', 2, 1,
             2, 0, 0, 'BK_HARD_PURGE_FOLDERS', 'pending');
     INSERT INTO DECLUTTER.CONTROL
         (job, edge_id, parent_edge_id, constraint_name, parent_table, child_table, parent_columns, child_columns,
          on_delete, strategy, depth, height, cycle_group, breaks_cycle, is_primary, backup_table, status)
-    VALUES ('hard_purge', 16, 6, 'FOLDER_FILES_FOLDERS_FK', 'HARD.FOLDERS', 'HARD.FOLDER_FILES',
+    VALUES ('hard_purge', 17, 6, 'FOLDER_FILES_FOLDERS_FK', 'HARD.FOLDERS', 'HARD.FOLDER_FILES',
             'ID', 'FOLDER_ID', 'CASCADE', 'delete', 2, 0,
             0, 0, 1, 'BK_HARD_PURGE_FOLDER_FILES', 'pending');
     INSERT INTO DECLUTTER.CONTROL
         (job, edge_id, parent_edge_id, constraint_name, parent_table, child_table, parent_columns, child_columns,
          on_delete, strategy, depth, height, cycle_group, breaks_cycle, is_primary, backup_table, status)
-    VALUES ('hard_purge', 17, 8, 'ORDER_ITEMS_ORDERS_FK', 'HARD.ORDERS', 'HARD.ORDER_ITEMS',
+    VALUES ('hard_purge', 18, 8, 'ORDER_ITEMS_ORDERS_FK', 'HARD.ORDERS', 'HARD.ORDER_ITEMS',
             'ACCOUNT_ID, ORDER_NO', 'ACCOUNT_ID, ORDER_NO', 'NO ACTION', 'delete', 2, 0,
             0, 0, 1, 'BK_HARD_PURGE_ORDER_ITEMS', 'pending');
     INSERT INTO DECLUTTER.CONTROL
         (job, edge_id, parent_edge_id, constraint_name, parent_table, child_table, parent_columns, child_columns,
          on_delete, strategy, depth, height, cycle_group, breaks_cycle, is_primary, backup_table, status)
-    VALUES ('hard_purge', 18, 8, 'fk order notes orders', 'HARD.ORDERS', 'HARD.order notes',
+    VALUES ('hard_purge', 19, 8, 'fk order notes orders', 'HARD.ORDERS', 'HARD.order notes',
             'ACCOUNT_ID, ORDER_NO', '"Account Id", "Order No"', 'NO ACTION', 'delete', 2, 0,
             0, 0, 1, 'BK_HARD_PURGE_order notes', 'pending');
+    INSERT INTO DECLUTTER.CONTROL
+        (job, edge_id, parent_edge_id, constraint_name, parent_table, child_table, parent_columns, child_columns,
+         on_delete, strategy, depth, height, cycle_group, breaks_cycle, is_primary, backup_table, status)
+    VALUES ('hard_purge', 20, 9, 'PARCELS_SHIPMENTS_FK', 'HARD.SHIPMENTS', 'HARD.PARCELS',
+            'ID', 'SHIPMENT_ID', 'NO ACTION', 'delete', 2, 1,
+            3, 0, 1, 'BK_HARD_PURGE_PARCELS', 'pending');
+    INSERT INTO DECLUTTER.CONTROL
+        (job, edge_id, parent_edge_id, constraint_name, parent_table, child_table, parent_columns, child_columns,
+         on_delete, strategy, depth, height, cycle_group, breaks_cycle, is_primary, backup_table, status)
+    VALUES ('hard_purge', 21, 20, 'PARCEL_SCANS_PARCELS_FK', 'HARD.PARCELS', 'HARD.PARCEL_SCANS',
+            'ID', 'PARCEL_ID', 'CASCADE', 'delete', 3, 0,
+            0, 0, 1, 'BK_HARD_PURGE_PARCEL_SCANS', 'pending');
+    INSERT INTO DECLUTTER.CONTROL
+        (job, edge_id, parent_edge_id, constraint_name, parent_table, child_table, parent_columns, child_columns,
+         on_delete, strategy, depth, height, cycle_group, breaks_cycle, is_primary, backup_table, status)
+    VALUES ('hard_purge', 22, 20, 'SHIPMENTS_LAST_PARCEL_FK', 'HARD.PARCELS', 'HARD.SHIPMENTS',
+            'ID', 'LAST_PARCEL_ID', 'NO ACTION', 'delete', 3, 1,
+            3, 0, 0, 'BK_HARD_PURGE_SHIPMENTS', 'pending');
     COMMIT;
 END;
 /

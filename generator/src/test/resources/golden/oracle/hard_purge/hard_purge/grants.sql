@@ -34,6 +34,8 @@ BEGIN
                 FROM all_tab_columns
                WHERE identity_column = 'NO' AND default_length > 0
                  AND (owner, table_name) IN (('HARD', 'ACCOUNTS'),
+                                             ('HARD', 'SHIPMENTS'),
+                                             ('HARD', 'PARCELS'),
                                              ('HARD', 'ORDERS'),
                                              ('HARD', 'FOLDERS'),
                                              ('HARD', 'EMPLOYEES'),
@@ -41,6 +43,7 @@ BEGIN
                                              ('HARD', 'order notes'),
                                              ('HARD', 'TAGS'),
                                              ('HARD', 'SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX'),
+                                             ('HARD', 'PARCEL_SCANS'),
                                              ('HARD', 'ORDER_ITEMS'),
                                              ('HARD', 'GROUP'),
                                              ('HARD', 'FOLDER_FILES'),
@@ -77,6 +80,12 @@ GRANT DELETE, INSERT, SELECT, UPDATE ON HARD."GROUP" TO DECLUTTER
 GRANT DELETE, FLASHBACK, INSERT, SELECT, UPDATE ON HARD.ORDERS TO DECLUTTER
 /
 GRANT DELETE, INSERT, SELECT, UPDATE ON HARD.ORDER_ITEMS TO DECLUTTER
+/
+GRANT ALTER, DELETE, INSERT, SELECT, UPDATE ON HARD.PARCELS TO DECLUTTER
+/
+GRANT DELETE, FLASHBACK, INSERT, SELECT, UPDATE ON HARD.PARCEL_SCANS TO DECLUTTER
+/
+GRANT DELETE, INSERT, SELECT, UPDATE ON HARD.SHIPMENTS TO DECLUTTER
 /
 GRANT DELETE, INSERT, SELECT, UPDATE ON HARD.SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX TO DECLUTTER
 /

@@ -84,6 +84,8 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
         v_rowids  t_rowids;
         v_scn     NUMBER;
         v_late    PLS_INTEGER;
+        v_from    NUMBER;
+        v_deferred VARCHAR2(4000);  -- the constraints this unit deferred (SET CONSTRAINTS list), until checked
     BEGIN
         p_rows := 0;
         -- The run row stays locked for this unit: a rollback of the run waits for it, and the next unit stops.
@@ -183,13 +185,34 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                 RETURN;
             END IF;
 
+            -- Edge 9: HARD.SHIPMENTS(ACCOUNT_ID) -> HARD.ACCOUNTS(ID) [SHIPMENTS_ACCOUNTS_FK]
+            IF pending(p_run, 9) THEN
+                v_edge := 9;
+                v_table := 'HARD.SHIPMENTS';
+                v_action := 'cache';
+                show(p_run, v_action, v_edge, v_table);
+                INSERT INTO DECLUTTER.BK_HARD_PURGE_SHIPMENTS (declutter_run, ID, ACCOUNT_ID, LAST_PARCEL_ID)
+                SELECT p_run, c.ID, c.ACCOUNT_ID, c.LAST_PARCEL_ID
+                  FROM HARD.SHIPMENTS c
+                 WHERE EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_ACCOUNTS p
+                                WHERE p.declutter_run = p_run AND p.ID = c.ACCOUNT_ID)
+                   AND NOT EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_SHIPMENTS x
+                                    WHERE x.declutter_run = p_run AND x.ID = c.ID);
+                v_rows := SQL%ROWCOUNT;
+                DECLUTTER.NOTE_CACHE(p_run, 9, v_table, v_rows, v_started, 1);
+                p_phase := 'cache';
+                p_rows := v_rows;
+                p_remaining := DECLUTTER.REMAINING(p_run);
+                RETURN;
+            END IF;
+
             -- Cycle group 2 (HARD.FOLDERS): repeat until a round finds no new rows.
-            --   edge 15: HARD.FOLDERS(PARENT_ID) -> HARD.FOLDERS(ID) [FOLDERS_PARENT_FK]
-            IF pending(p_run, 15) THEN
+            --   edge 16: HARD.FOLDERS(PARENT_ID) -> HARD.FOLDERS(ID) [FOLDERS_PARENT_FK]
+            IF pending(p_run, 16) THEN
                 v_action := 'cache';
                 LOOP
                     v_round := 0;
-                    v_edge := 15;
+                    v_edge := 16;
                     v_table := 'HARD.FOLDERS';
                     show(p_run, v_action, v_edge, v_table);
                     INSERT INTO DECLUTTER.BK_HARD_PURGE_FOLDERS (declutter_run, ID, ACCOUNT_ID, PARENT_ID, NAME)
@@ -200,7 +223,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                        AND NOT EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_FOLDERS x
                                         WHERE x.declutter_run = p_run AND x.ID = c.ID);
                     v_rows := SQL%ROWCOUNT;
-                    DECLUTTER.NOTE_CACHE(p_run, 15, v_table, v_rows, v_started, 0);
+                    DECLUTTER.NOTE_CACHE(p_run, 16, v_table, v_rows, v_started, 0);
                     v_round := v_round + v_rows;
                     p_rows := p_rows + v_rows;
                     EXIT WHEN v_round = 0;
@@ -234,7 +257,51 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                    ON (o.ROWID = n.rid)
                  WHEN MATCHED THEN UPDATE SET o.declutter_seq = n.renumbered;
                 UPDATE DECLUTTER.CONTROL SET status = 'cached', finished_at = SYSTIMESTAMP
-                 WHERE run_id = p_run AND edge_id IN (15);
+                 WHERE run_id = p_run AND edge_id IN (16);
+                p_phase := 'cache';
+                p_remaining := DECLUTTER.REMAINING(p_run);
+                RETURN;
+            END IF;
+
+            -- Cycle group 3 (HARD.PARCELS): repeat until a round finds no new rows.
+            --   edge 20: HARD.PARCELS(SHIPMENT_ID) -> HARD.SHIPMENTS(ID) [PARCELS_SHIPMENTS_FK]
+            --   edge 22: HARD.SHIPMENTS(LAST_PARCEL_ID) -> HARD.PARCELS(ID) [SHIPMENTS_LAST_PARCEL_FK]
+            IF pending(p_run, 20) THEN
+                v_action := 'cache';
+                LOOP
+                    v_round := 0;
+                    v_edge := 20;
+                    v_table := 'HARD.PARCELS';
+                    show(p_run, v_action, v_edge, v_table);
+                    INSERT INTO DECLUTTER.BK_HARD_PURGE_PARCELS (declutter_run, ID, SHIPMENT_ID, WEIGHT)
+                    SELECT p_run, c.ID, c.SHIPMENT_ID, c.WEIGHT
+                      FROM HARD.PARCELS c
+                     WHERE EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_SHIPMENTS p
+                                    WHERE p.declutter_run = p_run AND p.ID = c.SHIPMENT_ID)
+                       AND NOT EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_PARCELS x
+                                        WHERE x.declutter_run = p_run AND x.ID = c.ID);
+                    v_rows := SQL%ROWCOUNT;
+                    DECLUTTER.NOTE_CACHE(p_run, 20, v_table, v_rows, v_started, 0);
+                    v_round := v_round + v_rows;
+                    p_rows := p_rows + v_rows;
+                    v_edge := 22;
+                    v_table := 'HARD.SHIPMENTS';
+                    show(p_run, v_action, v_edge, v_table);
+                    INSERT INTO DECLUTTER.BK_HARD_PURGE_SHIPMENTS (declutter_run, ID, ACCOUNT_ID, LAST_PARCEL_ID)
+                    SELECT p_run, c.ID, c.ACCOUNT_ID, c.LAST_PARCEL_ID
+                      FROM HARD.SHIPMENTS c
+                     WHERE EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_PARCELS p
+                                    WHERE p.declutter_run = p_run AND p.ID = c.LAST_PARCEL_ID)
+                       AND NOT EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_SHIPMENTS x
+                                        WHERE x.declutter_run = p_run AND x.ID = c.ID);
+                    v_rows := SQL%ROWCOUNT;
+                    DECLUTTER.NOTE_CACHE(p_run, 22, v_table, v_rows, v_started, 0);
+                    v_round := v_round + v_rows;
+                    p_rows := p_rows + v_rows;
+                    EXIT WHEN v_round = 0;
+                END LOOP;
+                UPDATE DECLUTTER.CONTROL SET status = 'cached', finished_at = SYSTIMESTAMP
+                 WHERE run_id = p_run AND edge_id IN (20, 22);
                 p_phase := 'cache';
                 p_remaining := DECLUTTER.REMAINING(p_run);
                 RETURN;
@@ -324,9 +391,9 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                 RETURN;
             END IF;
 
-            -- Edge 9: HARD.SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX(ACCOUNT_ID) -> HARD.ACCOUNTS(ID) [FK_SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX]
-            IF pending(p_run, 9) THEN
-                v_edge := 9;
+            -- Edge 10: HARD.SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX(ACCOUNT_ID) -> HARD.ACCOUNTS(ID) [FK_SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX]
+            IF pending(p_run, 10) THEN
+                v_edge := 10;
                 v_table := 'HARD.SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX';
                 v_action := 'cache';
                 show(p_run, v_action, v_edge, v_table);
@@ -338,16 +405,16 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                    AND NOT EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX_D764B9B2 x
                                     WHERE x.declutter_run = p_run AND x.ID = c.ID);
                 v_rows := SQL%ROWCOUNT;
-                DECLUTTER.NOTE_CACHE(p_run, 9, v_table, v_rows, v_started, 1);
+                DECLUTTER.NOTE_CACHE(p_run, 10, v_table, v_rows, v_started, 1);
                 p_phase := 'cache';
                 p_rows := v_rows;
                 p_remaining := DECLUTTER.REMAINING(p_run);
                 RETURN;
             END IF;
 
-            -- Edge 10: HARD.TAGS(ACCOUNT_ID) -> HARD.ACCOUNTS(ID) [TAGS_ACCOUNTS_FK]
-            IF pending(p_run, 10) THEN
-                v_edge := 10;
+            -- Edge 11: HARD.TAGS(ACCOUNT_ID) -> HARD.ACCOUNTS(ID) [TAGS_ACCOUNTS_FK]
+            IF pending(p_run, 11) THEN
+                v_edge := 11;
                 v_table := 'HARD.TAGS';
                 v_action := 'cache';
                 show(p_run, v_action, v_edge, v_table);
@@ -359,16 +426,16 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                    AND NOT EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_TAGS x
                                     WHERE x.declutter_run = p_run AND x.ACCOUNT_ID = c.ACCOUNT_ID AND x.LABEL = c.LABEL);
                 v_rows := SQL%ROWCOUNT;
-                DECLUTTER.NOTE_CACHE(p_run, 10, v_table, v_rows, v_started, 1);
+                DECLUTTER.NOTE_CACHE(p_run, 11, v_table, v_rows, v_started, 1);
                 p_phase := 'cache';
                 p_rows := v_rows;
                 p_remaining := DECLUTTER.REMAINING(p_run);
                 RETURN;
             END IF;
 
-            -- Edge 11: HARD.Überweisungen(ACCOUNT_ID) -> HARD.ACCOUNTS(ID) [Überweisungen_FK]
-            IF pending(p_run, 11) THEN
-                v_edge := 11;
+            -- Edge 12: HARD.Überweisungen(ACCOUNT_ID) -> HARD.ACCOUNTS(ID) [Überweisungen_FK]
+            IF pending(p_run, 12) THEN
+                v_edge := 12;
                 v_table := 'HARD.Überweisungen';
                 v_action := 'cache';
                 show(p_run, v_action, v_edge, v_table);
@@ -380,16 +447,16 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                    AND NOT EXISTS (SELECT 1 FROM DECLUTTER."BK_HARD_PURGE_Überweisungen" x
                                     WHERE x.declutter_run = p_run AND x."Nr" = c."Nr");
                 v_rows := SQL%ROWCOUNT;
-                DECLUTTER.NOTE_CACHE(p_run, 11, v_table, v_rows, v_started, 1);
+                DECLUTTER.NOTE_CACHE(p_run, 12, v_table, v_rows, v_started, 1);
                 p_phase := 'cache';
                 p_rows := v_rows;
                 p_remaining := DECLUTTER.REMAINING(p_run);
                 RETURN;
             END IF;
 
-            -- Edge 16: HARD.FOLDER_FILES(FOLDER_ID) -> HARD.FOLDERS(ID) [FOLDER_FILES_FOLDERS_FK]
-            IF pending(p_run, 16) THEN
-                v_edge := 16;
+            -- Edge 17: HARD.FOLDER_FILES(FOLDER_ID) -> HARD.FOLDERS(ID) [FOLDER_FILES_FOLDERS_FK]
+            IF pending(p_run, 17) THEN
+                v_edge := 17;
                 v_table := 'HARD.FOLDER_FILES';
                 v_action := 'cache';
                 show(p_run, v_action, v_edge, v_table);
@@ -401,16 +468,16 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                    AND NOT EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_FOLDER_FILES x
                                     WHERE x.declutter_run = p_run AND x.ID = c.ID);
                 v_rows := SQL%ROWCOUNT;
-                DECLUTTER.NOTE_CACHE(p_run, 16, v_table, v_rows, v_started, 1);
+                DECLUTTER.NOTE_CACHE(p_run, 17, v_table, v_rows, v_started, 1);
                 p_phase := 'cache';
                 p_rows := v_rows;
                 p_remaining := DECLUTTER.REMAINING(p_run);
                 RETURN;
             END IF;
 
-            -- Edge 17: HARD.ORDER_ITEMS(ACCOUNT_ID, ORDER_NO) -> HARD.ORDERS(ACCOUNT_ID, ORDER_NO) [ORDER_ITEMS_ORDERS_FK]
-            IF pending(p_run, 17) THEN
-                v_edge := 17;
+            -- Edge 18: HARD.ORDER_ITEMS(ACCOUNT_ID, ORDER_NO) -> HARD.ORDERS(ACCOUNT_ID, ORDER_NO) [ORDER_ITEMS_ORDERS_FK]
+            IF pending(p_run, 18) THEN
+                v_edge := 18;
                 v_table := 'HARD.ORDER_ITEMS';
                 v_action := 'cache';
                 show(p_run, v_action, v_edge, v_table);
@@ -422,16 +489,16 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                    AND NOT EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_ORDER_ITEMS x
                                     WHERE x.declutter_run = p_run AND x.ACCOUNT_ID = c.ACCOUNT_ID AND x.ORDER_NO = c.ORDER_NO AND x.LINE_NO = c.LINE_NO);
                 v_rows := SQL%ROWCOUNT;
-                DECLUTTER.NOTE_CACHE(p_run, 17, v_table, v_rows, v_started, 1);
+                DECLUTTER.NOTE_CACHE(p_run, 18, v_table, v_rows, v_started, 1);
                 p_phase := 'cache';
                 p_rows := v_rows;
                 p_remaining := DECLUTTER.REMAINING(p_run);
                 RETURN;
             END IF;
 
-            -- Edge 18: HARD.order notes(Account Id, Order No) -> HARD.ORDERS(ACCOUNT_ID, ORDER_NO) [fk order notes orders]
-            IF pending(p_run, 18) THEN
-                v_edge := 18;
+            -- Edge 19: HARD.order notes(Account Id, Order No) -> HARD.ORDERS(ACCOUNT_ID, ORDER_NO) [fk order notes orders]
+            IF pending(p_run, 19) THEN
+                v_edge := 19;
                 v_table := 'HARD.order notes';
                 v_action := 'cache';
                 show(p_run, v_action, v_edge, v_table);
@@ -443,7 +510,28 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                    AND NOT EXISTS (SELECT 1 FROM DECLUTTER."BK_HARD_PURGE_order notes" x
                                     WHERE x.declutter_run = p_run AND x."id" = c."id");
                 v_rows := SQL%ROWCOUNT;
-                DECLUTTER.NOTE_CACHE(p_run, 18, v_table, v_rows, v_started, 1);
+                DECLUTTER.NOTE_CACHE(p_run, 19, v_table, v_rows, v_started, 1);
+                p_phase := 'cache';
+                p_rows := v_rows;
+                p_remaining := DECLUTTER.REMAINING(p_run);
+                RETURN;
+            END IF;
+
+            -- Edge 21: HARD.PARCEL_SCANS(PARCEL_ID) -> HARD.PARCELS(ID) [PARCEL_SCANS_PARCELS_FK]
+            IF pending(p_run, 21) THEN
+                v_edge := 21;
+                v_table := 'HARD.PARCEL_SCANS';
+                v_action := 'cache';
+                show(p_run, v_action, v_edge, v_table);
+                INSERT INTO DECLUTTER.BK_HARD_PURGE_PARCEL_SCANS (declutter_run, ID, PARCEL_ID, SCANNED_AT)
+                SELECT p_run, c.ID, c.PARCEL_ID, c.SCANNED_AT
+                  FROM HARD.PARCEL_SCANS c
+                 WHERE EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_PARCELS p
+                                WHERE p.declutter_run = p_run AND p.ID = c.PARCEL_ID)
+                   AND NOT EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_PARCEL_SCANS x
+                                    WHERE x.declutter_run = p_run AND x.ID = c.ID);
+                v_rows := SQL%ROWCOUNT;
+                DECLUTTER.NOTE_CACHE(p_run, 21, v_table, v_rows, v_started, 1);
                 p_phase := 'cache';
                 p_rows := v_rows;
                 p_remaining := DECLUTTER.REMAINING(p_run);
@@ -451,14 +539,14 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
             END IF;
 
             -- Cycle group 1 (HARD.EMPLOYEES): repeat until a round finds no new rows.
-            --   edge 12: HARD.EMPLOYEES(DEPT_ID) -> HARD.DEPARTMENTS(ID) [EMPLOYEES_DEPT_FK]
-            --   edge 13: HARD.DEPARTMENTS(MANAGER_ID) -> HARD.EMPLOYEES(ID) [DEPARTMENTS_MANAGER_FK]
-            --   edge 14: HARD.EMPLOYEES(MENTOR_ID) -> HARD.EMPLOYEES(ID) [EMPLOYEES_MENTOR_FK]
-            IF pending(p_run, 12) THEN
+            --   edge 13: HARD.EMPLOYEES(DEPT_ID) -> HARD.DEPARTMENTS(ID) [EMPLOYEES_DEPT_FK]
+            --   edge 14: HARD.DEPARTMENTS(MANAGER_ID) -> HARD.EMPLOYEES(ID) [DEPARTMENTS_MANAGER_FK]
+            --   edge 15: HARD.EMPLOYEES(MENTOR_ID) -> HARD.EMPLOYEES(ID) [EMPLOYEES_MENTOR_FK]
+            IF pending(p_run, 13) THEN
                 v_action := 'cache';
                 LOOP
                     v_round := 0;
-                    v_edge := 12;
+                    v_edge := 13;
                     v_table := 'HARD.EMPLOYEES';
                     show(p_run, v_action, v_edge, v_table);
                     INSERT INTO DECLUTTER.BK_HARD_PURGE_EMPLOYEES (declutter_run, ID, ACCOUNT_ID, DEPT_ID, MENTOR_ID, HIRED_ON)
@@ -469,10 +557,10 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                        AND NOT EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_EMPLOYEES x
                                         WHERE x.declutter_run = p_run AND x.ID = c.ID);
                     v_rows := SQL%ROWCOUNT;
-                    DECLUTTER.NOTE_CACHE(p_run, 12, v_table, v_rows, v_started, 0);
+                    DECLUTTER.NOTE_CACHE(p_run, 13, v_table, v_rows, v_started, 0);
                     v_round := v_round + v_rows;
                     p_rows := p_rows + v_rows;
-                    v_edge := 13;
+                    v_edge := 14;
                     v_table := 'HARD.DEPARTMENTS';
                     show(p_run, v_action, v_edge, v_table);
                     INSERT INTO DECLUTTER.BK_HARD_PURGE_DEPARTMENTS (declutter_run, ID, ACCOUNT_ID, MANAGER_ID)
@@ -483,10 +571,10 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                        AND NOT EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_DEPARTMENTS x
                                         WHERE x.declutter_run = p_run AND x.ID = c.ID);
                     v_rows := SQL%ROWCOUNT;
-                    DECLUTTER.NOTE_CACHE(p_run, 13, v_table, v_rows, v_started, 0);
+                    DECLUTTER.NOTE_CACHE(p_run, 14, v_table, v_rows, v_started, 0);
                     v_round := v_round + v_rows;
                     p_rows := p_rows + v_rows;
-                    v_edge := 14;
+                    v_edge := 15;
                     v_table := 'HARD.EMPLOYEES';
                     show(p_run, v_action, v_edge, v_table);
                     INSERT INTO DECLUTTER.BK_HARD_PURGE_EMPLOYEES (declutter_run, ID, ACCOUNT_ID, DEPT_ID, MENTOR_ID, HIRED_ON)
@@ -497,13 +585,13 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                        AND NOT EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_EMPLOYEES x
                                         WHERE x.declutter_run = p_run AND x.ID = c.ID);
                     v_rows := SQL%ROWCOUNT;
-                    DECLUTTER.NOTE_CACHE(p_run, 14, v_table, v_rows, v_started, 0);
+                    DECLUTTER.NOTE_CACHE(p_run, 15, v_table, v_rows, v_started, 0);
                     v_round := v_round + v_rows;
                     p_rows := p_rows + v_rows;
                     EXIT WHEN v_round = 0;
                 END LOOP;
                 UPDATE DECLUTTER.CONTROL SET status = 'cached', finished_at = SYSTIMESTAMP
-                 WHERE run_id = p_run AND edge_id IN (12, 13, 14);
+                 WHERE run_id = p_run AND edge_id IN (13, 14, 15);
                 p_phase := 'cache';
                 p_remaining := DECLUTTER.REMAINING(p_run);
                 RETURN;
@@ -573,7 +661,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                     -- (Oracle does not make a child insert wait for a parent locked FOR UPDATE: a child inserted
                     -- after this point makes the delete fail with ORA-02292, or, through a CASCADE or SET NULL edge,
                     -- is found by the late-row check after the delete; either way the batch is retried.)
-                    v_edge := 12;
+                    v_edge := 13;
                     v_table := 'HARD.EMPLOYEES';
                     v_action := 'catch-up';
                     INSERT INTO DECLUTTER.BK_HARD_PURGE_EMPLOYEES (declutter_run, ID, ACCOUNT_ID, DEPT_ID, MENTOR_ID, HIRED_ON)
@@ -586,11 +674,11 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                                         WHERE x.declutter_run = p_run AND x.ID = c.ID);
                     v_rows := SQL%ROWCOUNT;
                     IF v_rows > 0 THEN
-                        DECLUTTER.NOTE_CATCHUP(p_run, 12, v_table, NULL, v_rows, v_started);
+                        DECLUTTER.NOTE_CATCHUP(p_run, 13, v_table, NULL, v_rows, v_started);
                     END IF;
                     v_edge := 3;
                     v_table := 'HARD.DEPARTMENTS';
-                    -- Detach (edge 12, EMPLOYEES_DEPT_FK): purged HARD.EMPLOYEES rows that point into this batch.
+                    -- Detach (edge 13, EMPLOYEES_DEPT_FK): purged HARD.EMPLOYEES rows that point into this batch.
                     v_action := 'detach';
                     SELECT c.ROWID BULK COLLECT INTO v_rowids
                       FROM HARD.EMPLOYEES c
@@ -663,16 +751,16 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                 RETURN;
             END IF;
 
-            -- HARD.FOLDER_FILES (height 0): progress on edge 16
+            -- HARD.FOLDER_FILES (height 0): progress on edge 17
             BEGIN
                 SELECT watermark INTO v_wm FROM DECLUTTER.CONTROL
-                 WHERE run_id = p_run AND edge_id = 16 AND status <> 'deleted';
+                 WHERE run_id = p_run AND edge_id = 17 AND status <> 'deleted';
             EXCEPTION
                 WHEN NO_DATA_FOUND THEN
                     v_wm := NULL;
             END;
             IF v_wm IS NOT NULL THEN
-                v_edge := 16;
+                v_edge := 17;
                 v_table := 'HARD.FOLDER_FILES';
                 v_action := 'delete';
                 show(p_run, v_action, v_edge, v_table);
@@ -700,7 +788,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                         v_rows := SQL%ROWCOUNT;
                     END IF;
                 END IF;
-                DECLUTTER.NOTE_DELETE(p_run, 16, v_table, v_upper, v_rows, v_started);
+                DECLUTTER.NOTE_DELETE(p_run, 17, v_table, v_upper, v_rows, v_started);
                 p_phase := 'delete';
                 p_rows := v_rows;
                 p_remaining := DECLUTTER.REMAINING(p_run);
@@ -751,16 +839,16 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                 RETURN;
             END IF;
 
-            -- HARD.ORDER_ITEMS (height 0): progress on edge 17
+            -- HARD.ORDER_ITEMS (height 0): progress on edge 18
             BEGIN
                 SELECT watermark INTO v_wm FROM DECLUTTER.CONTROL
-                 WHERE run_id = p_run AND edge_id = 17 AND status <> 'deleted';
+                 WHERE run_id = p_run AND edge_id = 18 AND status <> 'deleted';
             EXCEPTION
                 WHEN NO_DATA_FOUND THEN
                     v_wm := NULL;
             END;
             IF v_wm IS NOT NULL THEN
-                v_edge := 17;
+                v_edge := 18;
                 v_table := 'HARD.ORDER_ITEMS';
                 v_action := 'delete';
                 show(p_run, v_action, v_edge, v_table);
@@ -788,23 +876,67 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                         v_rows := SQL%ROWCOUNT;
                     END IF;
                 END IF;
-                DECLUTTER.NOTE_DELETE(p_run, 17, v_table, v_upper, v_rows, v_started);
+                DECLUTTER.NOTE_DELETE(p_run, 18, v_table, v_upper, v_rows, v_started);
                 p_phase := 'delete';
                 p_rows := v_rows;
                 p_remaining := DECLUTTER.REMAINING(p_run);
                 RETURN;
             END IF;
 
-            -- HARD.SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX (height 0): progress on edge 9
+            -- HARD.PARCEL_SCANS (height 0): progress on edge 21
             BEGIN
                 SELECT watermark INTO v_wm FROM DECLUTTER.CONTROL
-                 WHERE run_id = p_run AND edge_id = 9 AND status <> 'deleted';
+                 WHERE run_id = p_run AND edge_id = 21 AND status <> 'deleted';
             EXCEPTION
                 WHEN NO_DATA_FOUND THEN
                     v_wm := NULL;
             END;
             IF v_wm IS NOT NULL THEN
-                v_edge := 9;
+                v_edge := 21;
+                v_table := 'HARD.PARCEL_SCANS';
+                v_action := 'delete';
+                show(p_run, v_action, v_edge, v_table);
+                -- The batch: the next p_max_rows backup rows after the watermark.
+                SELECT MAX(s.declutter_seq) INTO v_upper
+                  FROM (SELECT b.declutter_seq FROM DECLUTTER.BK_HARD_PURGE_PARCEL_SCANS b
+                         WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm
+                         ORDER BY b.declutter_seq) s
+                 WHERE ROWNUM <= p_max_rows;
+                v_rows := 0;
+                IF v_upper IS NOT NULL THEN
+                    -- Lock the batch rows first: the statements below then never wait on them.
+                    v_action := 'lock';
+                    SELECT t.ROWID BULK COLLECT INTO v_batch
+                      FROM HARD.PARCEL_SCANS t
+                     WHERE t.ID IN (SELECT b.ID FROM DECLUTTER.BK_HARD_PURGE_PARCEL_SCANS b
+                                       WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm
+                                         AND b.declutter_seq <= v_upper)
+                       FOR UPDATE WAIT 5;
+                    v_action := 'delete';
+                    v_rows := 0;
+                    IF v_batch.COUNT > 0 THEN
+                        FORALL i IN 1 .. v_batch.COUNT
+                            DELETE FROM HARD.PARCEL_SCANS WHERE ROWID = v_batch(i);
+                        v_rows := SQL%ROWCOUNT;
+                    END IF;
+                END IF;
+                DECLUTTER.NOTE_DELETE(p_run, 21, v_table, v_upper, v_rows, v_started);
+                p_phase := 'delete';
+                p_rows := v_rows;
+                p_remaining := DECLUTTER.REMAINING(p_run);
+                RETURN;
+            END IF;
+
+            -- HARD.SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX (height 0): progress on edge 10
+            BEGIN
+                SELECT watermark INTO v_wm FROM DECLUTTER.CONTROL
+                 WHERE run_id = p_run AND edge_id = 10 AND status <> 'deleted';
+            EXCEPTION
+                WHEN NO_DATA_FOUND THEN
+                    v_wm := NULL;
+            END;
+            IF v_wm IS NOT NULL THEN
+                v_edge := 10;
                 v_table := 'HARD.SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX';
                 v_action := 'delete';
                 show(p_run, v_action, v_edge, v_table);
@@ -832,23 +964,23 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                         v_rows := SQL%ROWCOUNT;
                     END IF;
                 END IF;
-                DECLUTTER.NOTE_DELETE(p_run, 9, v_table, v_upper, v_rows, v_started);
+                DECLUTTER.NOTE_DELETE(p_run, 10, v_table, v_upper, v_rows, v_started);
                 p_phase := 'delete';
                 p_rows := v_rows;
                 p_remaining := DECLUTTER.REMAINING(p_run);
                 RETURN;
             END IF;
 
-            -- HARD.TAGS (height 0): progress on edge 10
+            -- HARD.TAGS (height 0): progress on edge 11
             BEGIN
                 SELECT watermark INTO v_wm FROM DECLUTTER.CONTROL
-                 WHERE run_id = p_run AND edge_id = 10 AND status <> 'deleted';
+                 WHERE run_id = p_run AND edge_id = 11 AND status <> 'deleted';
             EXCEPTION
                 WHEN NO_DATA_FOUND THEN
                     v_wm := NULL;
             END;
             IF v_wm IS NOT NULL THEN
-                v_edge := 10;
+                v_edge := 11;
                 v_table := 'HARD.TAGS';
                 v_action := 'delete';
                 show(p_run, v_action, v_edge, v_table);
@@ -876,23 +1008,23 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                         v_rows := SQL%ROWCOUNT;
                     END IF;
                 END IF;
-                DECLUTTER.NOTE_DELETE(p_run, 10, v_table, v_upper, v_rows, v_started);
+                DECLUTTER.NOTE_DELETE(p_run, 11, v_table, v_upper, v_rows, v_started);
                 p_phase := 'delete';
                 p_rows := v_rows;
                 p_remaining := DECLUTTER.REMAINING(p_run);
                 RETURN;
             END IF;
 
-            -- HARD.order notes (height 0): progress on edge 18
+            -- HARD.order notes (height 0): progress on edge 19
             BEGIN
                 SELECT watermark INTO v_wm FROM DECLUTTER.CONTROL
-                 WHERE run_id = p_run AND edge_id = 18 AND status <> 'deleted';
+                 WHERE run_id = p_run AND edge_id = 19 AND status <> 'deleted';
             EXCEPTION
                 WHEN NO_DATA_FOUND THEN
                     v_wm := NULL;
             END;
             IF v_wm IS NOT NULL THEN
-                v_edge := 18;
+                v_edge := 19;
                 v_table := 'HARD.order notes';
                 v_action := 'delete';
                 show(p_run, v_action, v_edge, v_table);
@@ -920,23 +1052,23 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                         v_rows := SQL%ROWCOUNT;
                     END IF;
                 END IF;
-                DECLUTTER.NOTE_DELETE(p_run, 18, v_table, v_upper, v_rows, v_started);
+                DECLUTTER.NOTE_DELETE(p_run, 19, v_table, v_upper, v_rows, v_started);
                 p_phase := 'delete';
                 p_rows := v_rows;
                 p_remaining := DECLUTTER.REMAINING(p_run);
                 RETURN;
             END IF;
 
-            -- HARD.Überweisungen (height 0): progress on edge 11
+            -- HARD.Überweisungen (height 0): progress on edge 12
             BEGIN
                 SELECT watermark INTO v_wm FROM DECLUTTER.CONTROL
-                 WHERE run_id = p_run AND edge_id = 11 AND status <> 'deleted';
+                 WHERE run_id = p_run AND edge_id = 12 AND status <> 'deleted';
             EXCEPTION
                 WHEN NO_DATA_FOUND THEN
                     v_wm := NULL;
             END;
             IF v_wm IS NOT NULL THEN
-                v_edge := 11;
+                v_edge := 12;
                 v_table := 'HARD.Überweisungen';
                 v_action := 'delete';
                 show(p_run, v_action, v_edge, v_table);
@@ -964,7 +1096,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                         v_rows := SQL%ROWCOUNT;
                     END IF;
                 END IF;
-                DECLUTTER.NOTE_DELETE(p_run, 11, v_table, v_upper, v_rows, v_started);
+                DECLUTTER.NOTE_DELETE(p_run, 12, v_table, v_upper, v_rows, v_started);
                 p_phase := 'delete';
                 p_rows := v_rows;
                 p_remaining := DECLUTTER.REMAINING(p_run);
@@ -1005,7 +1137,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                     -- (Oracle does not make a child insert wait for a parent locked FOR UPDATE: a child inserted
                     -- after this point makes the delete fail with ORA-02292, or, through a CASCADE or SET NULL edge,
                     -- is found by the late-row check after the delete; either way the batch is retried.)
-                    v_edge := 14;
+                    v_edge := 15;
                     v_table := 'HARD.EMPLOYEES';
                     v_action := 'catch-up';
                     INSERT INTO DECLUTTER.BK_HARD_PURGE_EMPLOYEES (declutter_run, ID, ACCOUNT_ID, DEPT_ID, MENTOR_ID, HIRED_ON)
@@ -1018,9 +1150,9 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                                         WHERE x.declutter_run = p_run AND x.ID = c.ID);
                     v_rows := SQL%ROWCOUNT;
                     IF v_rows > 0 THEN
-                        DECLUTTER.NOTE_CATCHUP(p_run, 14, v_table, NULL, v_rows, v_started);
+                        DECLUTTER.NOTE_CATCHUP(p_run, 15, v_table, NULL, v_rows, v_started);
                     END IF;
-                    v_edge := 13;
+                    v_edge := 14;
                     v_table := 'HARD.DEPARTMENTS';
                     v_action := 'catch-up';
                     INSERT INTO DECLUTTER.BK_HARD_PURGE_DEPARTMENTS (declutter_run, ID, ACCOUNT_ID, MANAGER_ID)
@@ -1033,9 +1165,9 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                                         WHERE x.declutter_run = p_run AND x.ID = c.ID);
                     v_rows := SQL%ROWCOUNT;
                     IF v_rows > 0 THEN
-                        DECLUTTER.NOTE_CATCHUP(p_run, 13, v_table, NULL, v_rows, v_started);
+                        DECLUTTER.NOTE_CATCHUP(p_run, 14, v_table, NULL, v_rows, v_started);
                     END IF;
-                    v_edge := 12;
+                    v_edge := 13;
                     v_table := 'HARD.EMPLOYEES';
                     v_action := 'catch-up';
                     INSERT INTO DECLUTTER.BK_HARD_PURGE_EMPLOYEES (declutter_run, ID, ACCOUNT_ID, DEPT_ID, MENTOR_ID, HIRED_ON)
@@ -1050,11 +1182,11 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                                         WHERE x.declutter_run = p_run AND x.ID = c.ID);
                     v_rows := SQL%ROWCOUNT;
                     IF v_rows > 0 THEN
-                        DECLUTTER.NOTE_CATCHUP(p_run, 12, v_table, NULL, v_rows, v_started);
+                        DECLUTTER.NOTE_CATCHUP(p_run, 13, v_table, NULL, v_rows, v_started);
                     END IF;
                     v_edge := 3;
                     v_table := 'HARD.DEPARTMENTS';
-                    -- Detach (edge 12, EMPLOYEES_DEPT_FK) before the catch-up delete of HARD.DEPARTMENTS: purged
+                    -- Detach (edge 13, EMPLOYEES_DEPT_FK) before the catch-up delete of HARD.DEPARTMENTS: purged
                     -- HARD.EMPLOYEES rows that point at the rows caught up there are set to null first, or that delete would fail
                     -- (ORA-02292) on every attempt; rollback puts the values back from the backup.
                     v_action := 'catch-up detach';
@@ -1090,7 +1222,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                     END IF;
                     v_edge := 4;
                     v_table := 'HARD.EMPLOYEES';
-                    -- Detach (edge 14, EMPLOYEES_MENTOR_FK): purged HARD.EMPLOYEES rows that point into this batch,
+                    -- Detach (edge 15, EMPLOYEES_MENTOR_FK): purged HARD.EMPLOYEES rows that point into this batch,
                     -- the batch rows themselves included (the delete below runs once per row, so a parent deleted before
                     -- its child in the same batch would fail with ORA-02292).
                     v_action := 'detach';
@@ -1158,7 +1290,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                     -- (Oracle does not make a child insert wait for a parent locked FOR UPDATE: a child inserted
                     -- after this point makes the delete fail with ORA-02292, or, through a CASCADE or SET NULL edge,
                     -- is found by the late-row check after the delete; either way the batch is retried.)
-                    v_edge := 15;
+                    v_edge := 16;
                     v_table := 'HARD.FOLDERS';
                     v_action := 'catch-up';
                     LOOP -- late rows of the tree, and their late children, until none is left
@@ -1172,11 +1304,11 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                                         WHERE x.declutter_run = p_run AND x.ID = c.ID);
                     v_rows := SQL%ROWCOUNT;
                     IF v_rows > 0 THEN
-                        DECLUTTER.NOTE_CATCHUP(p_run, 15, v_table, NULL, v_rows, v_started);
+                        DECLUTTER.NOTE_CATCHUP(p_run, 16, v_table, NULL, v_rows, v_started);
                     END IF;
                     EXIT WHEN v_rows = 0;
                     END LOOP;
-                    v_edge := 16;
+                    v_edge := 17;
                     v_table := 'HARD.FOLDER_FILES';
                     v_action := 'catch-up';
                     INSERT INTO DECLUTTER.BK_HARD_PURGE_FOLDER_FILES (declutter_run, ID, FOLDER_ID, "BODY")
@@ -1189,9 +1321,9 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                                         WHERE x.declutter_run = p_run AND x.ID = c.ID);
                     v_rows := SQL%ROWCOUNT;
                     IF v_rows > 0 THEN
-                        DECLUTTER.NOTE_CATCHUP(p_run, 16, v_table, NULL, v_rows, v_started);
+                        DECLUTTER.NOTE_CATCHUP(p_run, 17, v_table, NULL, v_rows, v_started);
                     END IF;
-                    v_edge := 16;
+                    v_edge := 17;
                     v_table := 'HARD.FOLDER_FILES';
                     v_action := 'catch-up delete';
                     SELECT MAX(b.declutter_seq) INTO v_round FROM DECLUTTER.BK_HARD_PURGE_FOLDER_FILES b WHERE b.declutter_run = p_run;
@@ -1200,14 +1332,14 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                      WHERE t.ID IN (SELECT b.ID FROM DECLUTTER.BK_HARD_PURGE_FOLDER_FILES b
                                        WHERE b.declutter_run = p_run
                                          AND b.declutter_seq > (SELECT k.watermark FROM DECLUTTER.CONTROL k
-                                                                 WHERE k.run_id = p_run AND k.edge_id = 16))
+                                                                 WHERE k.run_id = p_run AND k.edge_id = 17))
                        FOR UPDATE WAIT 5;
                     v_rows := 0;
                     IF v_rowids.COUNT > 0 THEN
                         FORALL i IN 1 .. v_rowids.COUNT
                             DELETE FROM HARD.FOLDER_FILES WHERE ROWID = v_rowids(i);
                         v_rows := SQL%ROWCOUNT;
-                        DECLUTTER.NOTE_CATCHUP(p_run, 16, v_table, v_round, v_rows, v_started);
+                        DECLUTTER.NOTE_CATCHUP(p_run, 17, v_table, v_round, v_rows, v_started);
                     END IF;
                     -- Late rows of this tree caught up above go now, children first, before their parents in the batch
                     -- (their sequence numbers lie beyond the batch; later batches find them gone).
@@ -1234,8 +1366,8 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                         FORALL i IN 1 .. v_batch.COUNT
                             DELETE FROM HARD.FOLDERS WHERE ROWID = v_batch(i);
                         v_rows := SQL%ROWCOUNT;
-                        -- Edge 16 (HARD.FOLDER_FILES(FOLDER_ID) -> HARD.FOLDERS(ID) [FOLDER_FILES_FOLDERS_FK]): rows inserted since the catch-up that the delete took with it?
-                        v_edge := 16;
+                        -- Edge 17 (HARD.FOLDER_FILES(FOLDER_ID) -> HARD.FOLDERS(ID) [FOLDER_FILES_FOLDERS_FK]): rows inserted since the catch-up that the delete took with it?
+                        v_edge := 17;
                         v_table := 'HARD.FOLDER_FILES';
                         v_action := 'late-row check';
                         v_scn := DBMS_FLASHBACK.GET_SYSTEM_CHANGE_NUMBER;
@@ -1296,7 +1428,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                     -- (Oracle does not make a child insert wait for a parent locked FOR UPDATE: a child inserted
                     -- after this point makes the delete fail with ORA-02292, or, through a CASCADE or SET NULL edge,
                     -- is found by the late-row check after the delete; either way the batch is retried.)
-                    v_edge := 17;
+                    v_edge := 18;
                     v_table := 'HARD.ORDER_ITEMS';
                     v_action := 'catch-up';
                     INSERT INTO DECLUTTER.BK_HARD_PURGE_ORDER_ITEMS (declutter_run, ACCOUNT_ID, ORDER_NO, LINE_NO, QTY, PRICE, TOTAL)
@@ -1309,9 +1441,9 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                                         WHERE x.declutter_run = p_run AND x.ACCOUNT_ID = c.ACCOUNT_ID AND x.ORDER_NO = c.ORDER_NO AND x.LINE_NO = c.LINE_NO);
                     v_rows := SQL%ROWCOUNT;
                     IF v_rows > 0 THEN
-                        DECLUTTER.NOTE_CATCHUP(p_run, 17, v_table, NULL, v_rows, v_started);
+                        DECLUTTER.NOTE_CATCHUP(p_run, 18, v_table, NULL, v_rows, v_started);
                     END IF;
-                    v_edge := 18;
+                    v_edge := 19;
                     v_table := 'HARD.order notes';
                     v_action := 'catch-up';
                     INSERT INTO DECLUTTER."BK_HARD_PURGE_order notes" (declutter_run, "id", "Account Id", "Order No", "Note Text")
@@ -1324,9 +1456,9 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                                         WHERE x.declutter_run = p_run AND x."id" = c."id");
                     v_rows := SQL%ROWCOUNT;
                     IF v_rows > 0 THEN
-                        DECLUTTER.NOTE_CATCHUP(p_run, 18, v_table, NULL, v_rows, v_started);
+                        DECLUTTER.NOTE_CATCHUP(p_run, 19, v_table, NULL, v_rows, v_started);
                     END IF;
-                    v_edge := 17;
+                    v_edge := 18;
                     v_table := 'HARD.ORDER_ITEMS';
                     v_action := 'catch-up delete';
                     SELECT MAX(b.declutter_seq) INTO v_round FROM DECLUTTER.BK_HARD_PURGE_ORDER_ITEMS b WHERE b.declutter_run = p_run;
@@ -1335,16 +1467,16 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                      WHERE (t.ACCOUNT_ID, t.ORDER_NO, t.LINE_NO) IN (SELECT b.ACCOUNT_ID, b.ORDER_NO, b.LINE_NO FROM DECLUTTER.BK_HARD_PURGE_ORDER_ITEMS b
                                        WHERE b.declutter_run = p_run
                                          AND b.declutter_seq > (SELECT k.watermark FROM DECLUTTER.CONTROL k
-                                                                 WHERE k.run_id = p_run AND k.edge_id = 17))
+                                                                 WHERE k.run_id = p_run AND k.edge_id = 18))
                        FOR UPDATE WAIT 5;
                     v_rows := 0;
                     IF v_rowids.COUNT > 0 THEN
                         FORALL i IN 1 .. v_rowids.COUNT
                             DELETE FROM HARD.ORDER_ITEMS WHERE ROWID = v_rowids(i);
                         v_rows := SQL%ROWCOUNT;
-                        DECLUTTER.NOTE_CATCHUP(p_run, 17, v_table, v_round, v_rows, v_started);
+                        DECLUTTER.NOTE_CATCHUP(p_run, 18, v_table, v_round, v_rows, v_started);
                     END IF;
-                    v_edge := 18;
+                    v_edge := 19;
                     v_table := 'HARD.order notes';
                     v_action := 'catch-up delete';
                     SELECT MAX(b.declutter_seq) INTO v_round FROM DECLUTTER."BK_HARD_PURGE_order notes" b WHERE b.declutter_run = p_run;
@@ -1353,14 +1485,14 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                      WHERE t."id" IN (SELECT b."id" FROM DECLUTTER."BK_HARD_PURGE_order notes" b
                                        WHERE b.declutter_run = p_run
                                          AND b.declutter_seq > (SELECT k.watermark FROM DECLUTTER.CONTROL k
-                                                                 WHERE k.run_id = p_run AND k.edge_id = 18))
+                                                                 WHERE k.run_id = p_run AND k.edge_id = 19))
                        FOR UPDATE WAIT 5;
                     v_rows := 0;
                     IF v_rowids.COUNT > 0 THEN
                         FORALL i IN 1 .. v_rowids.COUNT
                             DELETE FROM HARD."order notes" WHERE ROWID = v_rowids(i);
                         v_rows := SQL%ROWCOUNT;
-                        DECLUTTER.NOTE_CATCHUP(p_run, 18, v_table, v_round, v_rows, v_started);
+                        DECLUTTER.NOTE_CATCHUP(p_run, 19, v_table, v_round, v_rows, v_started);
                     END IF;
                     v_edge := 8;
                     v_table := 'HARD.ORDERS';
@@ -1375,6 +1507,494 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                 DECLUTTER.NOTE_DELETE(p_run, 8, v_table, v_upper, v_rows, v_started);
                 p_phase := 'delete';
                 p_rows := v_rows;
+                p_remaining := DECLUTTER.REMAINING(p_run);
+                RETURN;
+            END IF;
+
+            -- HARD.PARCELS (height 1): progress on edge 20
+            -- Deferred unit 1: HARD.PARCELS, HARD.SHIPMENTS reference each other in a cycle
+            -- that only DEFERRABLE foreign keys break. A batch is the next backed-up rows of this table together with
+            -- every purged row of the unit connected to them (rows referencing them inside the unit, transitively, and
+            -- rows inserted since the cache), gathered in DECLUTTER.DU_HARD_PURGE_SET and deleted in this one unit of work with
+            -- the deferrable constraints deferred (SET CONSTRAINTS ... DEFERRED: the FORALL deletes below run once per
+            -- row, so a row and the row referencing it through a deferred key cannot both go otherwise); SET
+            -- CONSTRAINTS ... IMMEDIATE checks them before the watermark moves, so a reference left to a deleted row
+            -- fails the unit here (ORA-02292: undone and retried), never the COMMIT.
+            BEGIN
+                SELECT watermark INTO v_wm FROM DECLUTTER.CONTROL
+                 WHERE run_id = p_run AND edge_id = 20 AND status <> 'deleted';
+            EXCEPTION
+                WHEN NO_DATA_FOUND THEN
+                    v_wm := NULL;
+            END;
+            IF v_wm IS NOT NULL THEN
+                v_edge := 20;
+                v_table := 'HARD.PARCELS';
+                v_action := 'delete';
+                show(p_run, v_action, v_edge, v_table);
+                -- The batch: the next p_max_rows backup rows after the watermark.
+                SELECT MAX(s.declutter_seq) INTO v_upper
+                  FROM (SELECT b.declutter_seq FROM DECLUTTER.BK_HARD_PURGE_PARCELS b
+                         WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm
+                         ORDER BY b.declutter_seq) s
+                 WHERE ROWNUM <= p_max_rows;
+                v_mark := 0;
+                IF v_upper IS NOT NULL THEN
+                    -- The set, by table of the unit (1 = HARD.PARCELS, 2 = HARD.SHIPMENTS)
+                    -- and backup sequence number; it starts as the batch rows still present, locked first.
+                    v_action := 'lock';
+                    DELETE FROM DECLUTTER.DU_HARD_PURGE_SET;
+                    SELECT t.ROWID BULK COLLECT INTO v_rowids
+                      FROM HARD.PARCELS t
+                     WHERE t.ID IN (SELECT b.ID FROM DECLUTTER.BK_HARD_PURGE_PARCELS b
+                                       WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm
+                                         AND b.declutter_seq <= v_upper)
+                       FOR UPDATE WAIT 5;
+                    INSERT INTO DECLUTTER.DU_HARD_PURGE_SET (t, seq)
+                    SELECT 1, b.declutter_seq
+                      FROM DECLUTTER.BK_HARD_PURGE_PARCELS b
+                     WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm AND b.declutter_seq <= v_upper
+                       AND EXISTS (SELECT 1 FROM HARD.PARCELS t WHERE t.ID = b.ID);
+                    -- Grow the set to a fixed point: rows inserted since the cache that reference it are backed up
+                    -- (catch-up; in the unit they join the set), and backed-up rows of the unit that reference it join it.
+                    LOOP
+                        v_round := 0;
+                        v_edge := 20;
+                        v_table := 'HARD.PARCELS';
+                        v_action := 'catch-up';
+                        -- HARD.PARCELS(SHIPMENT_ID) -> HARD.SHIPMENTS(ID) [PARCELS_SHIPMENTS_FK]
+                        SELECT NVL(MAX(x.declutter_seq), 0) INTO v_from FROM DECLUTTER.BK_HARD_PURGE_PARCELS x WHERE x.declutter_run = p_run;
+                        INSERT INTO DECLUTTER.BK_HARD_PURGE_PARCELS (declutter_run, ID, SHIPMENT_ID, WEIGHT)
+                        SELECT p_run, c.ID, c.SHIPMENT_ID, c.WEIGHT
+                          FROM HARD.PARCELS c
+                         WHERE EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_SHIPMENTS p
+                                        WHERE p.declutter_run = p_run
+                                          AND p.declutter_seq IN (SELECT s.seq FROM DECLUTTER.DU_HARD_PURGE_SET s WHERE s.t = 2)
+                                          AND p.ID = c.SHIPMENT_ID)
+                           AND NOT EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_PARCELS x
+                                            WHERE x.declutter_run = p_run AND x.ID = c.ID);
+                        v_rows := SQL%ROWCOUNT;
+                        IF v_rows > 0 THEN
+                            DECLUTTER.NOTE_CATCHUP(p_run, 20, v_table, NULL, v_rows, v_started);
+                            -- The rows caught up (numbered after v_from) join the set.
+                            INSERT INTO DECLUTTER.DU_HARD_PURGE_SET (t, seq)
+                            SELECT 1, x.declutter_seq FROM DECLUTTER.BK_HARD_PURGE_PARCELS x
+                             WHERE x.declutter_run = p_run AND x.declutter_seq > v_from;
+                        END IF;
+                        v_round := v_round + v_rows;
+                        v_edge := 21;
+                        v_table := 'HARD.PARCEL_SCANS';
+                        v_action := 'catch-up';
+                        -- HARD.PARCEL_SCANS(PARCEL_ID) -> HARD.PARCELS(ID) [PARCEL_SCANS_PARCELS_FK]
+                        INSERT INTO DECLUTTER.BK_HARD_PURGE_PARCEL_SCANS (declutter_run, ID, PARCEL_ID, SCANNED_AT)
+                        SELECT p_run, c.ID, c.PARCEL_ID, c.SCANNED_AT
+                          FROM HARD.PARCEL_SCANS c
+                         WHERE EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_PARCELS p
+                                        WHERE p.declutter_run = p_run
+                                          AND p.declutter_seq IN (SELECT s.seq FROM DECLUTTER.DU_HARD_PURGE_SET s WHERE s.t = 1)
+                                          AND p.ID = c.PARCEL_ID)
+                           AND NOT EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_PARCEL_SCANS x
+                                            WHERE x.declutter_run = p_run AND x.ID = c.ID);
+                        v_rows := SQL%ROWCOUNT;
+                        IF v_rows > 0 THEN
+                            DECLUTTER.NOTE_CATCHUP(p_run, 21, v_table, NULL, v_rows, v_started);
+                        END IF;
+                        v_round := v_round + v_rows;
+                        v_edge := 22;
+                        v_table := 'HARD.SHIPMENTS';
+                        v_action := 'catch-up';
+                        -- HARD.SHIPMENTS(LAST_PARCEL_ID) -> HARD.PARCELS(ID) [SHIPMENTS_LAST_PARCEL_FK, deferred]
+                        SELECT NVL(MAX(x.declutter_seq), 0) INTO v_from FROM DECLUTTER.BK_HARD_PURGE_SHIPMENTS x WHERE x.declutter_run = p_run;
+                        INSERT INTO DECLUTTER.BK_HARD_PURGE_SHIPMENTS (declutter_run, ID, ACCOUNT_ID, LAST_PARCEL_ID)
+                        SELECT p_run, c.ID, c.ACCOUNT_ID, c.LAST_PARCEL_ID
+                          FROM HARD.SHIPMENTS c
+                         WHERE EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_PARCELS p
+                                        WHERE p.declutter_run = p_run
+                                          AND p.declutter_seq IN (SELECT s.seq FROM DECLUTTER.DU_HARD_PURGE_SET s WHERE s.t = 1)
+                                          AND p.ID = c.LAST_PARCEL_ID)
+                           AND NOT EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_SHIPMENTS x
+                                            WHERE x.declutter_run = p_run AND x.ID = c.ID);
+                        v_rows := SQL%ROWCOUNT;
+                        IF v_rows > 0 THEN
+                            DECLUTTER.NOTE_CATCHUP(p_run, 22, v_table, NULL, v_rows, v_started);
+                            -- The rows caught up (numbered after v_from) join the set.
+                            INSERT INTO DECLUTTER.DU_HARD_PURGE_SET (t, seq)
+                            SELECT 2, x.declutter_seq FROM DECLUTTER.BK_HARD_PURGE_SHIPMENTS x
+                             WHERE x.declutter_run = p_run AND x.declutter_seq > v_from;
+                        END IF;
+                        v_round := v_round + v_rows;
+                        v_action := 'expand';
+                        v_edge := 20;
+                        v_table := 'HARD.PARCELS';
+                        -- HARD.PARCELS(SHIPMENT_ID) -> HARD.SHIPMENTS(ID) [PARCELS_SHIPMENTS_FK]
+                        -- (driven from the set: its rows, their backup rows, the table's rows referencing them, theirs)
+                        INSERT INTO DECLUTTER.DU_HARD_PURGE_SET (t, seq)
+                        SELECT DISTINCT 1, b.declutter_seq
+                          FROM DECLUTTER.DU_HARD_PURGE_SET z, DECLUTTER.BK_HARD_PURGE_SHIPMENTS p, HARD.PARCELS c, DECLUTTER.BK_HARD_PURGE_PARCELS b
+                         WHERE z.t = 2
+                           AND p.declutter_run = p_run AND p.declutter_seq = z.seq
+                           AND p.ID = c.SHIPMENT_ID
+                           AND b.declutter_run = p_run AND b.ID = c.ID
+                           AND NOT EXISTS (SELECT 1 FROM DECLUTTER.DU_HARD_PURGE_SET y
+                                            WHERE y.t = 1 AND y.seq = b.declutter_seq);
+                        v_round := v_round + SQL%ROWCOUNT;
+                        v_edge := 22;
+                        v_table := 'HARD.SHIPMENTS';
+                        -- HARD.SHIPMENTS(LAST_PARCEL_ID) -> HARD.PARCELS(ID) [SHIPMENTS_LAST_PARCEL_FK, deferred]
+                        -- (driven from the set: its rows, their backup rows, the table's rows referencing them, theirs)
+                        INSERT INTO DECLUTTER.DU_HARD_PURGE_SET (t, seq)
+                        SELECT DISTINCT 2, b.declutter_seq
+                          FROM DECLUTTER.DU_HARD_PURGE_SET z, DECLUTTER.BK_HARD_PURGE_PARCELS p, HARD.SHIPMENTS c, DECLUTTER.BK_HARD_PURGE_SHIPMENTS b
+                         WHERE z.t = 1
+                           AND p.declutter_run = p_run AND p.declutter_seq = z.seq
+                           AND p.ID = c.LAST_PARCEL_ID
+                           AND b.declutter_run = p_run AND b.ID = c.ID
+                           AND NOT EXISTS (SELECT 1 FROM DECLUTTER.DU_HARD_PURGE_SET y
+                                            WHERE y.t = 2 AND y.seq = b.declutter_seq);
+                        v_round := v_round + SQL%ROWCOUNT;
+                        EXIT WHEN v_round = 0;
+                    END LOOP;
+                    -- From here to SET CONSTRAINTS ... IMMEDIATE the deferrable constraints are checked once, there.
+                    v_action := 'defer';
+                    EXECUTE IMMEDIATE 'SET CONSTRAINTS HARD.SHIPMENTS_LAST_PARCEL_FK DEFERRED';
+                    v_deferred := 'HARD.SHIPMENTS_LAST_PARCEL_FK';
+                    v_edge := 21;
+                    v_table := 'HARD.PARCEL_SCANS';
+                    v_action := 'catch-up delete';
+                    SELECT MAX(b.declutter_seq) INTO v_round FROM DECLUTTER.BK_HARD_PURGE_PARCEL_SCANS b WHERE b.declutter_run = p_run;
+                    SELECT t.ROWID BULK COLLECT INTO v_rowids
+                      FROM HARD.PARCEL_SCANS t
+                     WHERE t.ID IN (SELECT b.ID FROM DECLUTTER.BK_HARD_PURGE_PARCEL_SCANS b
+                                       WHERE b.declutter_run = p_run
+                                         AND b.declutter_seq > (SELECT k.watermark FROM DECLUTTER.CONTROL k
+                                                                 WHERE k.run_id = p_run AND k.edge_id = 21))
+                       FOR UPDATE WAIT 5;
+                    IF v_rowids.COUNT > 0 THEN
+                        FORALL i IN 1 .. v_rowids.COUNT
+                            DELETE FROM HARD.PARCEL_SCANS WHERE ROWID = v_rowids(i);
+                        v_rows := SQL%ROWCOUNT;
+                        DECLUTTER.NOTE_CATCHUP(p_run, 21, v_table, v_round, v_rows, v_started);
+                    END IF;
+                    -- Delete the set, table by table (children before parents through the constraints not deferred):
+                    -- each table's rows of the set are locked, then deleted through their ROWIDs.
+                    p_rows := 0;
+                    v_edge := 20;
+                    v_table := 'HARD.PARCELS';
+                    v_action := 'lock';
+                    SELECT t.ROWID BULK COLLECT INTO v_rowids
+                      FROM HARD.PARCELS t
+                     WHERE t.ID IN (SELECT b.ID FROM DECLUTTER.BK_HARD_PURGE_PARCELS b
+                                       WHERE b.declutter_run = p_run
+                                         AND b.declutter_seq IN (SELECT s.seq FROM DECLUTTER.DU_HARD_PURGE_SET s WHERE s.t = 1))
+                       FOR UPDATE WAIT 5;
+                    v_action := 'delete';
+                    v_rows := 0;
+                    IF v_rowids.COUNT > 0 THEN
+                        FORALL i IN 1 .. v_rowids.COUNT
+                            DELETE FROM HARD.PARCELS WHERE ROWID = v_rowids(i);
+                        v_rows := SQL%ROWCOUNT;
+                        -- Edge 21 (HARD.PARCEL_SCANS(PARCEL_ID) -> HARD.PARCELS(ID) [PARCEL_SCANS_PARCELS_FK]): rows inserted since the catch-up that the delete took with it?
+                        v_edge := 21;
+                        v_table := 'HARD.PARCEL_SCANS';
+                        v_action := 'late-row check';
+                        v_scn := DBMS_FLASHBACK.GET_SYSTEM_CHANGE_NUMBER;
+                        SELECT COUNT(*) INTO v_late
+                          FROM HARD.PARCEL_SCANS AS OF SCN v_scn c
+                         WHERE EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_PARCELS p
+                                        WHERE p.declutter_run = p_run AND p.declutter_seq IN (SELECT s.seq FROM DECLUTTER.DU_HARD_PURGE_SET s WHERE s.t = 1)
+                                          AND p.ID = c.PARCEL_ID)
+                           AND NOT EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_PARCEL_SCANS x
+                                            WHERE x.declutter_run = p_run AND x.ID = c.ID)
+                           AND ROWNUM = 1;
+                        IF v_late > 0 THEN
+                            RAISE_APPLICATION_ERROR(-20010, 'declutter: a row of ' || v_table || ' was inserted under the rows being'
+                                || ' deleted after they were caught up (edge ' || v_edge || '); the unit is undone and retried');
+                        END IF;
+                        v_edge := 20;
+                        v_table := 'HARD.PARCELS';
+                    END IF;
+                    v_mark := v_rows;
+                    p_rows := p_rows + v_rows;
+                    v_edge := 9;
+                    v_table := 'HARD.SHIPMENTS';
+                    v_action := 'lock';
+                    SELECT t.ROWID BULK COLLECT INTO v_rowids
+                      FROM HARD.SHIPMENTS t
+                     WHERE t.ID IN (SELECT b.ID FROM DECLUTTER.BK_HARD_PURGE_SHIPMENTS b
+                                       WHERE b.declutter_run = p_run
+                                         AND b.declutter_seq IN (SELECT s.seq FROM DECLUTTER.DU_HARD_PURGE_SET s WHERE s.t = 2))
+                       FOR UPDATE WAIT 5;
+                    v_action := 'delete';
+                    v_rows := 0;
+                    IF v_rowids.COUNT > 0 THEN
+                        FORALL i IN 1 .. v_rowids.COUNT
+                            DELETE FROM HARD.SHIPMENTS WHERE ROWID = v_rowids(i);
+                        v_rows := SQL%ROWCOUNT;
+                    END IF;
+                    IF v_rows > 0 THEN
+                        UPDATE DECLUTTER.CONTROL SET rows_deleted = rows_deleted + v_rows,
+                               started_at = NVL(started_at, v_started)
+                         WHERE run_id = p_run AND edge_id = 9;
+                        INSERT INTO DECLUTTER.LOG (run_id, edge_id, table_name, action, row_count, started_at, message)
+                        VALUES (p_run, 9, v_table, 'delete', v_rows, v_started,
+                                'with a batch of HARD.PARCELS (deferred unit 1)');
+                    END IF;
+                    p_rows := p_rows + v_rows;
+                    -- The deferred checks run here, inside this unit of work: a reference left to a deleted row fails
+                    -- the batch (undone to the savepoint and retried), before the watermark moves.
+                    v_edge := 20;
+                    v_table := 'HARD.PARCELS';
+                    v_action := 'deferred check';
+                    EXECUTE IMMEDIATE 'SET CONSTRAINTS HARD.SHIPMENTS_LAST_PARCEL_FK IMMEDIATE';
+                    v_deferred := NULL;
+                    DELETE FROM DECLUTTER.DU_HARD_PURGE_SET;
+                END IF;
+                DECLUTTER.NOTE_DELETE(p_run, 20, v_table, v_upper, v_mark, v_started);
+                p_phase := 'delete';
+                p_remaining := DECLUTTER.REMAINING(p_run);
+                RETURN;
+            END IF;
+
+            -- HARD.SHIPMENTS (height 1): progress on edge 9
+            -- Deferred unit 1: HARD.PARCELS, HARD.SHIPMENTS reference each other in a cycle
+            -- that only DEFERRABLE foreign keys break. A batch is the next backed-up rows of this table together with
+            -- every purged row of the unit connected to them (rows referencing them inside the unit, transitively, and
+            -- rows inserted since the cache), gathered in DECLUTTER.DU_HARD_PURGE_SET and deleted in this one unit of work with
+            -- the deferrable constraints deferred (SET CONSTRAINTS ... DEFERRED: the FORALL deletes below run once per
+            -- row, so a row and the row referencing it through a deferred key cannot both go otherwise); SET
+            -- CONSTRAINTS ... IMMEDIATE checks them before the watermark moves, so a reference left to a deleted row
+            -- fails the unit here (ORA-02292: undone and retried), never the COMMIT.
+            BEGIN
+                SELECT watermark INTO v_wm FROM DECLUTTER.CONTROL
+                 WHERE run_id = p_run AND edge_id = 9 AND status <> 'deleted';
+            EXCEPTION
+                WHEN NO_DATA_FOUND THEN
+                    v_wm := NULL;
+            END;
+            IF v_wm IS NOT NULL THEN
+                v_edge := 9;
+                v_table := 'HARD.SHIPMENTS';
+                v_action := 'delete';
+                show(p_run, v_action, v_edge, v_table);
+                -- The batch: the next p_max_rows backup rows after the watermark.
+                SELECT MAX(s.declutter_seq) INTO v_upper
+                  FROM (SELECT b.declutter_seq FROM DECLUTTER.BK_HARD_PURGE_SHIPMENTS b
+                         WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm
+                         ORDER BY b.declutter_seq) s
+                 WHERE ROWNUM <= p_max_rows;
+                v_mark := 0;
+                IF v_upper IS NOT NULL THEN
+                    -- The set, by table of the unit (1 = HARD.PARCELS, 2 = HARD.SHIPMENTS)
+                    -- and backup sequence number; it starts as the batch rows still present, locked first.
+                    v_action := 'lock';
+                    DELETE FROM DECLUTTER.DU_HARD_PURGE_SET;
+                    SELECT t.ROWID BULK COLLECT INTO v_rowids
+                      FROM HARD.SHIPMENTS t
+                     WHERE t.ID IN (SELECT b.ID FROM DECLUTTER.BK_HARD_PURGE_SHIPMENTS b
+                                       WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm
+                                         AND b.declutter_seq <= v_upper)
+                       FOR UPDATE WAIT 5;
+                    INSERT INTO DECLUTTER.DU_HARD_PURGE_SET (t, seq)
+                    SELECT 2, b.declutter_seq
+                      FROM DECLUTTER.BK_HARD_PURGE_SHIPMENTS b
+                     WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm AND b.declutter_seq <= v_upper
+                       AND EXISTS (SELECT 1 FROM HARD.SHIPMENTS t WHERE t.ID = b.ID);
+                    -- Grow the set to a fixed point: rows inserted since the cache that reference it are backed up
+                    -- (catch-up; in the unit they join the set), and backed-up rows of the unit that reference it join it.
+                    LOOP
+                        v_round := 0;
+                        v_edge := 20;
+                        v_table := 'HARD.PARCELS';
+                        v_action := 'catch-up';
+                        -- HARD.PARCELS(SHIPMENT_ID) -> HARD.SHIPMENTS(ID) [PARCELS_SHIPMENTS_FK]
+                        SELECT NVL(MAX(x.declutter_seq), 0) INTO v_from FROM DECLUTTER.BK_HARD_PURGE_PARCELS x WHERE x.declutter_run = p_run;
+                        INSERT INTO DECLUTTER.BK_HARD_PURGE_PARCELS (declutter_run, ID, SHIPMENT_ID, WEIGHT)
+                        SELECT p_run, c.ID, c.SHIPMENT_ID, c.WEIGHT
+                          FROM HARD.PARCELS c
+                         WHERE EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_SHIPMENTS p
+                                        WHERE p.declutter_run = p_run
+                                          AND p.declutter_seq IN (SELECT s.seq FROM DECLUTTER.DU_HARD_PURGE_SET s WHERE s.t = 2)
+                                          AND p.ID = c.SHIPMENT_ID)
+                           AND NOT EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_PARCELS x
+                                            WHERE x.declutter_run = p_run AND x.ID = c.ID);
+                        v_rows := SQL%ROWCOUNT;
+                        IF v_rows > 0 THEN
+                            DECLUTTER.NOTE_CATCHUP(p_run, 20, v_table, NULL, v_rows, v_started);
+                            -- The rows caught up (numbered after v_from) join the set.
+                            INSERT INTO DECLUTTER.DU_HARD_PURGE_SET (t, seq)
+                            SELECT 1, x.declutter_seq FROM DECLUTTER.BK_HARD_PURGE_PARCELS x
+                             WHERE x.declutter_run = p_run AND x.declutter_seq > v_from;
+                        END IF;
+                        v_round := v_round + v_rows;
+                        v_edge := 21;
+                        v_table := 'HARD.PARCEL_SCANS';
+                        v_action := 'catch-up';
+                        -- HARD.PARCEL_SCANS(PARCEL_ID) -> HARD.PARCELS(ID) [PARCEL_SCANS_PARCELS_FK]
+                        INSERT INTO DECLUTTER.BK_HARD_PURGE_PARCEL_SCANS (declutter_run, ID, PARCEL_ID, SCANNED_AT)
+                        SELECT p_run, c.ID, c.PARCEL_ID, c.SCANNED_AT
+                          FROM HARD.PARCEL_SCANS c
+                         WHERE EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_PARCELS p
+                                        WHERE p.declutter_run = p_run
+                                          AND p.declutter_seq IN (SELECT s.seq FROM DECLUTTER.DU_HARD_PURGE_SET s WHERE s.t = 1)
+                                          AND p.ID = c.PARCEL_ID)
+                           AND NOT EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_PARCEL_SCANS x
+                                            WHERE x.declutter_run = p_run AND x.ID = c.ID);
+                        v_rows := SQL%ROWCOUNT;
+                        IF v_rows > 0 THEN
+                            DECLUTTER.NOTE_CATCHUP(p_run, 21, v_table, NULL, v_rows, v_started);
+                        END IF;
+                        v_round := v_round + v_rows;
+                        v_edge := 22;
+                        v_table := 'HARD.SHIPMENTS';
+                        v_action := 'catch-up';
+                        -- HARD.SHIPMENTS(LAST_PARCEL_ID) -> HARD.PARCELS(ID) [SHIPMENTS_LAST_PARCEL_FK, deferred]
+                        SELECT NVL(MAX(x.declutter_seq), 0) INTO v_from FROM DECLUTTER.BK_HARD_PURGE_SHIPMENTS x WHERE x.declutter_run = p_run;
+                        INSERT INTO DECLUTTER.BK_HARD_PURGE_SHIPMENTS (declutter_run, ID, ACCOUNT_ID, LAST_PARCEL_ID)
+                        SELECT p_run, c.ID, c.ACCOUNT_ID, c.LAST_PARCEL_ID
+                          FROM HARD.SHIPMENTS c
+                         WHERE EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_PARCELS p
+                                        WHERE p.declutter_run = p_run
+                                          AND p.declutter_seq IN (SELECT s.seq FROM DECLUTTER.DU_HARD_PURGE_SET s WHERE s.t = 1)
+                                          AND p.ID = c.LAST_PARCEL_ID)
+                           AND NOT EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_SHIPMENTS x
+                                            WHERE x.declutter_run = p_run AND x.ID = c.ID);
+                        v_rows := SQL%ROWCOUNT;
+                        IF v_rows > 0 THEN
+                            DECLUTTER.NOTE_CATCHUP(p_run, 22, v_table, NULL, v_rows, v_started);
+                            -- The rows caught up (numbered after v_from) join the set.
+                            INSERT INTO DECLUTTER.DU_HARD_PURGE_SET (t, seq)
+                            SELECT 2, x.declutter_seq FROM DECLUTTER.BK_HARD_PURGE_SHIPMENTS x
+                             WHERE x.declutter_run = p_run AND x.declutter_seq > v_from;
+                        END IF;
+                        v_round := v_round + v_rows;
+                        v_action := 'expand';
+                        v_edge := 20;
+                        v_table := 'HARD.PARCELS';
+                        -- HARD.PARCELS(SHIPMENT_ID) -> HARD.SHIPMENTS(ID) [PARCELS_SHIPMENTS_FK]
+                        -- (driven from the set: its rows, their backup rows, the table's rows referencing them, theirs)
+                        INSERT INTO DECLUTTER.DU_HARD_PURGE_SET (t, seq)
+                        SELECT DISTINCT 1, b.declutter_seq
+                          FROM DECLUTTER.DU_HARD_PURGE_SET z, DECLUTTER.BK_HARD_PURGE_SHIPMENTS p, HARD.PARCELS c, DECLUTTER.BK_HARD_PURGE_PARCELS b
+                         WHERE z.t = 2
+                           AND p.declutter_run = p_run AND p.declutter_seq = z.seq
+                           AND p.ID = c.SHIPMENT_ID
+                           AND b.declutter_run = p_run AND b.ID = c.ID
+                           AND NOT EXISTS (SELECT 1 FROM DECLUTTER.DU_HARD_PURGE_SET y
+                                            WHERE y.t = 1 AND y.seq = b.declutter_seq);
+                        v_round := v_round + SQL%ROWCOUNT;
+                        v_edge := 22;
+                        v_table := 'HARD.SHIPMENTS';
+                        -- HARD.SHIPMENTS(LAST_PARCEL_ID) -> HARD.PARCELS(ID) [SHIPMENTS_LAST_PARCEL_FK, deferred]
+                        -- (driven from the set: its rows, their backup rows, the table's rows referencing them, theirs)
+                        INSERT INTO DECLUTTER.DU_HARD_PURGE_SET (t, seq)
+                        SELECT DISTINCT 2, b.declutter_seq
+                          FROM DECLUTTER.DU_HARD_PURGE_SET z, DECLUTTER.BK_HARD_PURGE_PARCELS p, HARD.SHIPMENTS c, DECLUTTER.BK_HARD_PURGE_SHIPMENTS b
+                         WHERE z.t = 1
+                           AND p.declutter_run = p_run AND p.declutter_seq = z.seq
+                           AND p.ID = c.LAST_PARCEL_ID
+                           AND b.declutter_run = p_run AND b.ID = c.ID
+                           AND NOT EXISTS (SELECT 1 FROM DECLUTTER.DU_HARD_PURGE_SET y
+                                            WHERE y.t = 2 AND y.seq = b.declutter_seq);
+                        v_round := v_round + SQL%ROWCOUNT;
+                        EXIT WHEN v_round = 0;
+                    END LOOP;
+                    -- From here to SET CONSTRAINTS ... IMMEDIATE the deferrable constraints are checked once, there.
+                    v_action := 'defer';
+                    EXECUTE IMMEDIATE 'SET CONSTRAINTS HARD.SHIPMENTS_LAST_PARCEL_FK DEFERRED';
+                    v_deferred := 'HARD.SHIPMENTS_LAST_PARCEL_FK';
+                    v_edge := 21;
+                    v_table := 'HARD.PARCEL_SCANS';
+                    v_action := 'catch-up delete';
+                    SELECT MAX(b.declutter_seq) INTO v_round FROM DECLUTTER.BK_HARD_PURGE_PARCEL_SCANS b WHERE b.declutter_run = p_run;
+                    SELECT t.ROWID BULK COLLECT INTO v_rowids
+                      FROM HARD.PARCEL_SCANS t
+                     WHERE t.ID IN (SELECT b.ID FROM DECLUTTER.BK_HARD_PURGE_PARCEL_SCANS b
+                                       WHERE b.declutter_run = p_run
+                                         AND b.declutter_seq > (SELECT k.watermark FROM DECLUTTER.CONTROL k
+                                                                 WHERE k.run_id = p_run AND k.edge_id = 21))
+                       FOR UPDATE WAIT 5;
+                    IF v_rowids.COUNT > 0 THEN
+                        FORALL i IN 1 .. v_rowids.COUNT
+                            DELETE FROM HARD.PARCEL_SCANS WHERE ROWID = v_rowids(i);
+                        v_rows := SQL%ROWCOUNT;
+                        DECLUTTER.NOTE_CATCHUP(p_run, 21, v_table, v_round, v_rows, v_started);
+                    END IF;
+                    -- Delete the set, table by table (children before parents through the constraints not deferred):
+                    -- each table's rows of the set are locked, then deleted through their ROWIDs.
+                    p_rows := 0;
+                    v_edge := 20;
+                    v_table := 'HARD.PARCELS';
+                    v_action := 'lock';
+                    SELECT t.ROWID BULK COLLECT INTO v_rowids
+                      FROM HARD.PARCELS t
+                     WHERE t.ID IN (SELECT b.ID FROM DECLUTTER.BK_HARD_PURGE_PARCELS b
+                                       WHERE b.declutter_run = p_run
+                                         AND b.declutter_seq IN (SELECT s.seq FROM DECLUTTER.DU_HARD_PURGE_SET s WHERE s.t = 1))
+                       FOR UPDATE WAIT 5;
+                    v_action := 'delete';
+                    v_rows := 0;
+                    IF v_rowids.COUNT > 0 THEN
+                        FORALL i IN 1 .. v_rowids.COUNT
+                            DELETE FROM HARD.PARCELS WHERE ROWID = v_rowids(i);
+                        v_rows := SQL%ROWCOUNT;
+                        -- Edge 21 (HARD.PARCEL_SCANS(PARCEL_ID) -> HARD.PARCELS(ID) [PARCEL_SCANS_PARCELS_FK]): rows inserted since the catch-up that the delete took with it?
+                        v_edge := 21;
+                        v_table := 'HARD.PARCEL_SCANS';
+                        v_action := 'late-row check';
+                        v_scn := DBMS_FLASHBACK.GET_SYSTEM_CHANGE_NUMBER;
+                        SELECT COUNT(*) INTO v_late
+                          FROM HARD.PARCEL_SCANS AS OF SCN v_scn c
+                         WHERE EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_PARCELS p
+                                        WHERE p.declutter_run = p_run AND p.declutter_seq IN (SELECT s.seq FROM DECLUTTER.DU_HARD_PURGE_SET s WHERE s.t = 1)
+                                          AND p.ID = c.PARCEL_ID)
+                           AND NOT EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_PARCEL_SCANS x
+                                            WHERE x.declutter_run = p_run AND x.ID = c.ID)
+                           AND ROWNUM = 1;
+                        IF v_late > 0 THEN
+                            RAISE_APPLICATION_ERROR(-20010, 'declutter: a row of ' || v_table || ' was inserted under the rows being'
+                                || ' deleted after they were caught up (edge ' || v_edge || '); the unit is undone and retried');
+                        END IF;
+                        v_edge := 20;
+                        v_table := 'HARD.PARCELS';
+                    END IF;
+                    IF v_rows > 0 THEN
+                        UPDATE DECLUTTER.CONTROL SET rows_deleted = rows_deleted + v_rows,
+                               started_at = NVL(started_at, v_started)
+                         WHERE run_id = p_run AND edge_id = 20;
+                        INSERT INTO DECLUTTER.LOG (run_id, edge_id, table_name, action, row_count, started_at, message)
+                        VALUES (p_run, 20, v_table, 'delete', v_rows, v_started,
+                                'with a batch of HARD.SHIPMENTS (deferred unit 1)');
+                    END IF;
+                    p_rows := p_rows + v_rows;
+                    v_edge := 9;
+                    v_table := 'HARD.SHIPMENTS';
+                    v_action := 'lock';
+                    SELECT t.ROWID BULK COLLECT INTO v_rowids
+                      FROM HARD.SHIPMENTS t
+                     WHERE t.ID IN (SELECT b.ID FROM DECLUTTER.BK_HARD_PURGE_SHIPMENTS b
+                                       WHERE b.declutter_run = p_run
+                                         AND b.declutter_seq IN (SELECT s.seq FROM DECLUTTER.DU_HARD_PURGE_SET s WHERE s.t = 2))
+                       FOR UPDATE WAIT 5;
+                    v_action := 'delete';
+                    v_rows := 0;
+                    IF v_rowids.COUNT > 0 THEN
+                        FORALL i IN 1 .. v_rowids.COUNT
+                            DELETE FROM HARD.SHIPMENTS WHERE ROWID = v_rowids(i);
+                        v_rows := SQL%ROWCOUNT;
+                    END IF;
+                    v_mark := v_rows;
+                    p_rows := p_rows + v_rows;
+                    -- The deferred checks run here, inside this unit of work: a reference left to a deleted row fails
+                    -- the batch (undone to the savepoint and retried), before the watermark moves.
+                    v_edge := 9;
+                    v_table := 'HARD.SHIPMENTS';
+                    v_action := 'deferred check';
+                    EXECUTE IMMEDIATE 'SET CONSTRAINTS HARD.SHIPMENTS_LAST_PARCEL_FK IMMEDIATE';
+                    v_deferred := NULL;
+                    DELETE FROM DECLUTTER.DU_HARD_PURGE_SET;
+                END IF;
+                DECLUTTER.NOTE_DELETE(p_run, 9, v_table, v_upper, v_mark, v_started);
+                p_phase := 'delete';
                 p_remaining := DECLUTTER.REMAINING(p_run);
                 RETURN;
             END IF;
@@ -1514,6 +2134,22 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                     END IF;
                     v_round := v_round + v_rows;
                     v_edge := 9;
+                    v_table := 'HARD.SHIPMENTS';
+                    v_action := 'catch-up';
+                    INSERT INTO DECLUTTER.BK_HARD_PURGE_SHIPMENTS (declutter_run, ID, ACCOUNT_ID, LAST_PARCEL_ID)
+                    SELECT p_run, c.ID, c.ACCOUNT_ID, c.LAST_PARCEL_ID
+                      FROM HARD.SHIPMENTS c
+                     WHERE EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_ACCOUNTS p
+                                    WHERE p.declutter_run = p_run AND p.declutter_seq > v_wm AND p.declutter_seq <= v_upper
+                                      AND p.ID = c.ACCOUNT_ID)
+                       AND NOT EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_SHIPMENTS x
+                                        WHERE x.declutter_run = p_run AND x.ID = c.ID);
+                    v_rows := SQL%ROWCOUNT;
+                    IF v_rows > 0 THEN
+                        DECLUTTER.NOTE_CATCHUP(p_run, 9, v_table, NULL, v_rows, v_started);
+                    END IF;
+                    v_round := v_round + v_rows;
+                    v_edge := 10;
                     v_table := 'HARD.SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX';
                     v_action := 'catch-up';
                     INSERT INTO DECLUTTER.BK_HARD_PURGE_SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX_D764B9B2 (declutter_run, ID, ACCOUNT_ID, PAYLOAD)
@@ -1526,10 +2162,10 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                                         WHERE x.declutter_run = p_run AND x.ID = c.ID);
                     v_rows := SQL%ROWCOUNT;
                     IF v_rows > 0 THEN
-                        DECLUTTER.NOTE_CATCHUP(p_run, 9, v_table, NULL, v_rows, v_started);
+                        DECLUTTER.NOTE_CATCHUP(p_run, 10, v_table, NULL, v_rows, v_started);
                     END IF;
                     v_round := v_round + v_rows;
-                    v_edge := 10;
+                    v_edge := 11;
                     v_table := 'HARD.TAGS';
                     v_action := 'catch-up';
                     INSERT INTO DECLUTTER.BK_HARD_PURGE_TAGS (declutter_run, ACCOUNT_ID, LABEL, COLOR)
@@ -1542,10 +2178,10 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                                         WHERE x.declutter_run = p_run AND x.ACCOUNT_ID = c.ACCOUNT_ID AND x.LABEL = c.LABEL);
                     v_rows := SQL%ROWCOUNT;
                     IF v_rows > 0 THEN
-                        DECLUTTER.NOTE_CATCHUP(p_run, 10, v_table, NULL, v_rows, v_started);
+                        DECLUTTER.NOTE_CATCHUP(p_run, 11, v_table, NULL, v_rows, v_started);
                     END IF;
                     v_round := v_round + v_rows;
-                    v_edge := 11;
+                    v_edge := 12;
                     v_table := 'HARD.Überweisungen';
                     v_action := 'catch-up';
                     INSERT INTO DECLUTTER."BK_HARD_PURGE_Überweisungen" (declutter_run, "Nr", ACCOUNT_ID, "Betrag", "Verwendungszweck")
@@ -1558,10 +2194,10 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                                         WHERE x.declutter_run = p_run AND x."Nr" = c."Nr");
                     v_rows := SQL%ROWCOUNT;
                     IF v_rows > 0 THEN
-                        DECLUTTER.NOTE_CATCHUP(p_run, 11, v_table, NULL, v_rows, v_started);
+                        DECLUTTER.NOTE_CATCHUP(p_run, 12, v_table, NULL, v_rows, v_started);
                     END IF;
                     v_round := v_round + v_rows;
-                    v_edge := 15;
+                    v_edge := 16;
                     v_table := 'HARD.FOLDERS';
                     v_action := 'catch-up';
                     INSERT INTO DECLUTTER.BK_HARD_PURGE_FOLDERS (declutter_run, ID, ACCOUNT_ID, PARENT_ID, NAME)
@@ -1576,10 +2212,10 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                                         WHERE x.declutter_run = p_run AND x.ID = c.ID);
                     v_rows := SQL%ROWCOUNT;
                     IF v_rows > 0 THEN
-                        DECLUTTER.NOTE_CATCHUP(p_run, 15, v_table, NULL, v_rows, v_started);
+                        DECLUTTER.NOTE_CATCHUP(p_run, 16, v_table, NULL, v_rows, v_started);
                     END IF;
                     v_round := v_round + v_rows;
-                    v_edge := 16;
+                    v_edge := 17;
                     v_table := 'HARD.FOLDER_FILES';
                     v_action := 'catch-up';
                     INSERT INTO DECLUTTER.BK_HARD_PURGE_FOLDER_FILES (declutter_run, ID, FOLDER_ID, "BODY")
@@ -1594,10 +2230,10 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                                         WHERE x.declutter_run = p_run AND x.ID = c.ID);
                     v_rows := SQL%ROWCOUNT;
                     IF v_rows > 0 THEN
-                        DECLUTTER.NOTE_CATCHUP(p_run, 16, v_table, NULL, v_rows, v_started);
+                        DECLUTTER.NOTE_CATCHUP(p_run, 17, v_table, NULL, v_rows, v_started);
                     END IF;
                     v_round := v_round + v_rows;
-                    v_edge := 17;
+                    v_edge := 18;
                     v_table := 'HARD.ORDER_ITEMS';
                     v_action := 'catch-up';
                     INSERT INTO DECLUTTER.BK_HARD_PURGE_ORDER_ITEMS (declutter_run, ACCOUNT_ID, ORDER_NO, LINE_NO, QTY, PRICE, TOTAL)
@@ -1612,10 +2248,10 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                                         WHERE x.declutter_run = p_run AND x.ACCOUNT_ID = c.ACCOUNT_ID AND x.ORDER_NO = c.ORDER_NO AND x.LINE_NO = c.LINE_NO);
                     v_rows := SQL%ROWCOUNT;
                     IF v_rows > 0 THEN
-                        DECLUTTER.NOTE_CATCHUP(p_run, 17, v_table, NULL, v_rows, v_started);
+                        DECLUTTER.NOTE_CATCHUP(p_run, 18, v_table, NULL, v_rows, v_started);
                     END IF;
                     v_round := v_round + v_rows;
-                    v_edge := 18;
+                    v_edge := 19;
                     v_table := 'HARD.order notes';
                     v_action := 'catch-up';
                     INSERT INTO DECLUTTER."BK_HARD_PURGE_order notes" (declutter_run, "id", "Account Id", "Order No", "Note Text")
@@ -1630,10 +2266,64 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                                         WHERE x.declutter_run = p_run AND x."id" = c."id");
                     v_rows := SQL%ROWCOUNT;
                     IF v_rows > 0 THEN
-                        DECLUTTER.NOTE_CATCHUP(p_run, 18, v_table, NULL, v_rows, v_started);
+                        DECLUTTER.NOTE_CATCHUP(p_run, 19, v_table, NULL, v_rows, v_started);
                     END IF;
                     v_round := v_round + v_rows;
-                    v_edge := 14;
+                    v_edge := 20;
+                    v_table := 'HARD.PARCELS';
+                    v_action := 'catch-up';
+                    INSERT INTO DECLUTTER.BK_HARD_PURGE_PARCELS (declutter_run, ID, SHIPMENT_ID, WEIGHT)
+                    SELECT p_run, c.ID, c.SHIPMENT_ID, c.WEIGHT
+                      FROM HARD.PARCELS c
+                     WHERE EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_SHIPMENTS p
+                                    WHERE p.declutter_run = p_run
+                                      AND p.declutter_seq > (SELECT k.watermark FROM DECLUTTER.CONTROL k
+                                                              WHERE k.run_id = p_run AND k.edge_id = 9)
+                                      AND p.ID = c.SHIPMENT_ID)
+                       AND NOT EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_PARCELS x
+                                        WHERE x.declutter_run = p_run AND x.ID = c.ID);
+                    v_rows := SQL%ROWCOUNT;
+                    IF v_rows > 0 THEN
+                        DECLUTTER.NOTE_CATCHUP(p_run, 20, v_table, NULL, v_rows, v_started);
+                    END IF;
+                    v_round := v_round + v_rows;
+                    v_edge := 21;
+                    v_table := 'HARD.PARCEL_SCANS';
+                    v_action := 'catch-up';
+                    INSERT INTO DECLUTTER.BK_HARD_PURGE_PARCEL_SCANS (declutter_run, ID, PARCEL_ID, SCANNED_AT)
+                    SELECT p_run, c.ID, c.PARCEL_ID, c.SCANNED_AT
+                      FROM HARD.PARCEL_SCANS c
+                     WHERE EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_PARCELS p
+                                    WHERE p.declutter_run = p_run
+                                      AND p.declutter_seq > (SELECT k.watermark FROM DECLUTTER.CONTROL k
+                                                              WHERE k.run_id = p_run AND k.edge_id = 20)
+                                      AND p.ID = c.PARCEL_ID)
+                       AND NOT EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_PARCEL_SCANS x
+                                        WHERE x.declutter_run = p_run AND x.ID = c.ID);
+                    v_rows := SQL%ROWCOUNT;
+                    IF v_rows > 0 THEN
+                        DECLUTTER.NOTE_CATCHUP(p_run, 21, v_table, NULL, v_rows, v_started);
+                    END IF;
+                    v_round := v_round + v_rows;
+                    v_edge := 22;
+                    v_table := 'HARD.SHIPMENTS';
+                    v_action := 'catch-up';
+                    INSERT INTO DECLUTTER.BK_HARD_PURGE_SHIPMENTS (declutter_run, ID, ACCOUNT_ID, LAST_PARCEL_ID)
+                    SELECT p_run, c.ID, c.ACCOUNT_ID, c.LAST_PARCEL_ID
+                      FROM HARD.SHIPMENTS c
+                     WHERE EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_PARCELS p
+                                    WHERE p.declutter_run = p_run
+                                      AND p.declutter_seq > (SELECT k.watermark FROM DECLUTTER.CONTROL k
+                                                              WHERE k.run_id = p_run AND k.edge_id = 20)
+                                      AND p.ID = c.LAST_PARCEL_ID)
+                       AND NOT EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_SHIPMENTS x
+                                        WHERE x.declutter_run = p_run AND x.ID = c.ID);
+                    v_rows := SQL%ROWCOUNT;
+                    IF v_rows > 0 THEN
+                        DECLUTTER.NOTE_CATCHUP(p_run, 22, v_table, NULL, v_rows, v_started);
+                    END IF;
+                    v_round := v_round + v_rows;
+                    v_edge := 15;
                     v_table := 'HARD.EMPLOYEES';
                     v_action := 'catch-up';
                     INSERT INTO DECLUTTER.BK_HARD_PURGE_EMPLOYEES (declutter_run, ID, ACCOUNT_ID, DEPT_ID, MENTOR_ID, HIRED_ON)
@@ -1648,10 +2338,10 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                                         WHERE x.declutter_run = p_run AND x.ID = c.ID);
                     v_rows := SQL%ROWCOUNT;
                     IF v_rows > 0 THEN
-                        DECLUTTER.NOTE_CATCHUP(p_run, 14, v_table, NULL, v_rows, v_started);
+                        DECLUTTER.NOTE_CATCHUP(p_run, 15, v_table, NULL, v_rows, v_started);
                     END IF;
                     v_round := v_round + v_rows;
-                    v_edge := 12;
+                    v_edge := 13;
                     v_table := 'HARD.EMPLOYEES';
                     v_action := 'catch-up';
                     INSERT INTO DECLUTTER.BK_HARD_PURGE_EMPLOYEES (declutter_run, ID, ACCOUNT_ID, DEPT_ID, MENTOR_ID, HIRED_ON)
@@ -1666,10 +2356,10 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                                         WHERE x.declutter_run = p_run AND x.ID = c.ID);
                     v_rows := SQL%ROWCOUNT;
                     IF v_rows > 0 THEN
-                        DECLUTTER.NOTE_CATCHUP(p_run, 12, v_table, NULL, v_rows, v_started);
+                        DECLUTTER.NOTE_CATCHUP(p_run, 13, v_table, NULL, v_rows, v_started);
                     END IF;
                     v_round := v_round + v_rows;
-                    v_edge := 13;
+                    v_edge := 14;
                     v_table := 'HARD.DEPARTMENTS';
                     v_action := 'catch-up';
                     INSERT INTO DECLUTTER.BK_HARD_PURGE_DEPARTMENTS (declutter_run, ID, ACCOUNT_ID, MANAGER_ID)
@@ -1684,7 +2374,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                                         WHERE x.declutter_run = p_run AND x.ID = c.ID);
                     v_rows := SQL%ROWCOUNT;
                     IF v_rows > 0 THEN
-                        DECLUTTER.NOTE_CATCHUP(p_run, 13, v_table, NULL, v_rows, v_started);
+                        DECLUTTER.NOTE_CATCHUP(p_run, 14, v_table, NULL, v_rows, v_started);
                     END IF;
                     v_round := v_round + v_rows;
                     EXIT WHEN v_round = 0;
@@ -1704,9 +2394,14 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                     IF v_rows > 0 THEN
                         DECLUTTER.NOTE_CATCHUP(p_run, 2, v_table, NULL, v_rows, v_started);
                     END IF;
+                    -- Some of the rows caught up below belong to a cycle broken through DEFERRABLE foreign keys (a
+                    -- deferred unit): its constraints are deferred while they go, and checked right after.
+                    v_action := 'defer';
+                    EXECUTE IMMEDIATE 'SET CONSTRAINTS HARD.SHIPMENTS_LAST_PARCEL_FK DEFERRED';
+                    v_deferred := 'HARD.SHIPMENTS_LAST_PARCEL_FK';
                     v_edge := 3;
                     v_table := 'HARD.DEPARTMENTS';
-                    -- Detach (edge 12, EMPLOYEES_DEPT_FK) before the catch-up delete of HARD.DEPARTMENTS: purged
+                    -- Detach (edge 13, EMPLOYEES_DEPT_FK) before the catch-up delete of HARD.DEPARTMENTS: purged
                     -- HARD.EMPLOYEES rows that point at the rows caught up there are set to null first, or that delete would fail
                     -- (ORA-02292) on every attempt; rollback puts the values back from the backup.
                     v_action := 'catch-up detach';
@@ -1758,7 +2453,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                         v_rows := SQL%ROWCOUNT;
                         DECLUTTER.NOTE_CATCHUP(p_run, 5, v_table, v_round, v_rows, v_started);
                     END IF;
-                    v_edge := 16;
+                    v_edge := 17;
                     v_table := 'HARD.FOLDER_FILES';
                     v_action := 'catch-up delete';
                     SELECT MAX(b.declutter_seq) INTO v_round FROM DECLUTTER.BK_HARD_PURGE_FOLDER_FILES b WHERE b.declutter_run = p_run;
@@ -1767,14 +2462,14 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                      WHERE t.ID IN (SELECT b.ID FROM DECLUTTER.BK_HARD_PURGE_FOLDER_FILES b
                                        WHERE b.declutter_run = p_run
                                          AND b.declutter_seq > (SELECT k.watermark FROM DECLUTTER.CONTROL k
-                                                                 WHERE k.run_id = p_run AND k.edge_id = 16))
+                                                                 WHERE k.run_id = p_run AND k.edge_id = 17))
                        FOR UPDATE WAIT 5;
                     v_rows := 0;
                     IF v_rowids.COUNT > 0 THEN
                         FORALL i IN 1 .. v_rowids.COUNT
                             DELETE FROM HARD.FOLDER_FILES WHERE ROWID = v_rowids(i);
                         v_rows := SQL%ROWCOUNT;
-                        DECLUTTER.NOTE_CATCHUP(p_run, 16, v_table, v_round, v_rows, v_started);
+                        DECLUTTER.NOTE_CATCHUP(p_run, 17, v_table, v_round, v_rows, v_started);
                     END IF;
                     v_edge := 7;
                     v_table := 'HARD.GROUP';
@@ -1794,7 +2489,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                         v_rows := SQL%ROWCOUNT;
                         DECLUTTER.NOTE_CATCHUP(p_run, 7, v_table, v_round, v_rows, v_started);
                     END IF;
-                    v_edge := 17;
+                    v_edge := 18;
                     v_table := 'HARD.ORDER_ITEMS';
                     v_action := 'catch-up delete';
                     SELECT MAX(b.declutter_seq) INTO v_round FROM DECLUTTER.BK_HARD_PURGE_ORDER_ITEMS b WHERE b.declutter_run = p_run;
@@ -1803,16 +2498,34 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                      WHERE (t.ACCOUNT_ID, t.ORDER_NO, t.LINE_NO) IN (SELECT b.ACCOUNT_ID, b.ORDER_NO, b.LINE_NO FROM DECLUTTER.BK_HARD_PURGE_ORDER_ITEMS b
                                        WHERE b.declutter_run = p_run
                                          AND b.declutter_seq > (SELECT k.watermark FROM DECLUTTER.CONTROL k
-                                                                 WHERE k.run_id = p_run AND k.edge_id = 17))
+                                                                 WHERE k.run_id = p_run AND k.edge_id = 18))
                        FOR UPDATE WAIT 5;
                     v_rows := 0;
                     IF v_rowids.COUNT > 0 THEN
                         FORALL i IN 1 .. v_rowids.COUNT
                             DELETE FROM HARD.ORDER_ITEMS WHERE ROWID = v_rowids(i);
                         v_rows := SQL%ROWCOUNT;
-                        DECLUTTER.NOTE_CATCHUP(p_run, 17, v_table, v_round, v_rows, v_started);
+                        DECLUTTER.NOTE_CATCHUP(p_run, 18, v_table, v_round, v_rows, v_started);
                     END IF;
-                    v_edge := 9;
+                    v_edge := 21;
+                    v_table := 'HARD.PARCEL_SCANS';
+                    v_action := 'catch-up delete';
+                    SELECT MAX(b.declutter_seq) INTO v_round FROM DECLUTTER.BK_HARD_PURGE_PARCEL_SCANS b WHERE b.declutter_run = p_run;
+                    SELECT t.ROWID BULK COLLECT INTO v_rowids
+                      FROM HARD.PARCEL_SCANS t
+                     WHERE t.ID IN (SELECT b.ID FROM DECLUTTER.BK_HARD_PURGE_PARCEL_SCANS b
+                                       WHERE b.declutter_run = p_run
+                                         AND b.declutter_seq > (SELECT k.watermark FROM DECLUTTER.CONTROL k
+                                                                 WHERE k.run_id = p_run AND k.edge_id = 21))
+                       FOR UPDATE WAIT 5;
+                    v_rows := 0;
+                    IF v_rowids.COUNT > 0 THEN
+                        FORALL i IN 1 .. v_rowids.COUNT
+                            DELETE FROM HARD.PARCEL_SCANS WHERE ROWID = v_rowids(i);
+                        v_rows := SQL%ROWCOUNT;
+                        DECLUTTER.NOTE_CATCHUP(p_run, 21, v_table, v_round, v_rows, v_started);
+                    END IF;
+                    v_edge := 10;
                     v_table := 'HARD.SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX';
                     v_action := 'catch-up delete';
                     SELECT MAX(b.declutter_seq) INTO v_round FROM DECLUTTER.BK_HARD_PURGE_SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX_D764B9B2 b WHERE b.declutter_run = p_run;
@@ -1821,16 +2534,16 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                      WHERE t.ID IN (SELECT b.ID FROM DECLUTTER.BK_HARD_PURGE_SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX_D764B9B2 b
                                        WHERE b.declutter_run = p_run
                                          AND b.declutter_seq > (SELECT k.watermark FROM DECLUTTER.CONTROL k
-                                                                 WHERE k.run_id = p_run AND k.edge_id = 9))
+                                                                 WHERE k.run_id = p_run AND k.edge_id = 10))
                        FOR UPDATE WAIT 5;
                     v_rows := 0;
                     IF v_rowids.COUNT > 0 THEN
                         FORALL i IN 1 .. v_rowids.COUNT
                             DELETE FROM HARD.SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX WHERE ROWID = v_rowids(i);
                         v_rows := SQL%ROWCOUNT;
-                        DECLUTTER.NOTE_CATCHUP(p_run, 9, v_table, v_round, v_rows, v_started);
+                        DECLUTTER.NOTE_CATCHUP(p_run, 10, v_table, v_round, v_rows, v_started);
                     END IF;
-                    v_edge := 10;
+                    v_edge := 11;
                     v_table := 'HARD.TAGS';
                     v_action := 'catch-up delete';
                     SELECT MAX(b.declutter_seq) INTO v_round FROM DECLUTTER.BK_HARD_PURGE_TAGS b WHERE b.declutter_run = p_run;
@@ -1839,16 +2552,16 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                      WHERE (t.ACCOUNT_ID, t.LABEL) IN (SELECT b.ACCOUNT_ID, b.LABEL FROM DECLUTTER.BK_HARD_PURGE_TAGS b
                                        WHERE b.declutter_run = p_run
                                          AND b.declutter_seq > (SELECT k.watermark FROM DECLUTTER.CONTROL k
-                                                                 WHERE k.run_id = p_run AND k.edge_id = 10))
+                                                                 WHERE k.run_id = p_run AND k.edge_id = 11))
                        FOR UPDATE WAIT 5;
                     v_rows := 0;
                     IF v_rowids.COUNT > 0 THEN
                         FORALL i IN 1 .. v_rowids.COUNT
                             DELETE FROM HARD.TAGS WHERE ROWID = v_rowids(i);
                         v_rows := SQL%ROWCOUNT;
-                        DECLUTTER.NOTE_CATCHUP(p_run, 10, v_table, v_round, v_rows, v_started);
+                        DECLUTTER.NOTE_CATCHUP(p_run, 11, v_table, v_round, v_rows, v_started);
                     END IF;
-                    v_edge := 18;
+                    v_edge := 19;
                     v_table := 'HARD.order notes';
                     v_action := 'catch-up delete';
                     SELECT MAX(b.declutter_seq) INTO v_round FROM DECLUTTER."BK_HARD_PURGE_order notes" b WHERE b.declutter_run = p_run;
@@ -1857,16 +2570,16 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                      WHERE t."id" IN (SELECT b."id" FROM DECLUTTER."BK_HARD_PURGE_order notes" b
                                        WHERE b.declutter_run = p_run
                                          AND b.declutter_seq > (SELECT k.watermark FROM DECLUTTER.CONTROL k
-                                                                 WHERE k.run_id = p_run AND k.edge_id = 18))
+                                                                 WHERE k.run_id = p_run AND k.edge_id = 19))
                        FOR UPDATE WAIT 5;
                     v_rows := 0;
                     IF v_rowids.COUNT > 0 THEN
                         FORALL i IN 1 .. v_rowids.COUNT
                             DELETE FROM HARD."order notes" WHERE ROWID = v_rowids(i);
                         v_rows := SQL%ROWCOUNT;
-                        DECLUTTER.NOTE_CATCHUP(p_run, 18, v_table, v_round, v_rows, v_started);
+                        DECLUTTER.NOTE_CATCHUP(p_run, 19, v_table, v_round, v_rows, v_started);
                     END IF;
-                    v_edge := 11;
+                    v_edge := 12;
                     v_table := 'HARD.Überweisungen';
                     v_action := 'catch-up delete';
                     SELECT MAX(b.declutter_seq) INTO v_round FROM DECLUTTER."BK_HARD_PURGE_Überweisungen" b WHERE b.declutter_run = p_run;
@@ -1875,18 +2588,18 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                      WHERE t."Nr" IN (SELECT b."Nr" FROM DECLUTTER."BK_HARD_PURGE_Überweisungen" b
                                        WHERE b.declutter_run = p_run
                                          AND b.declutter_seq > (SELECT k.watermark FROM DECLUTTER.CONTROL k
-                                                                 WHERE k.run_id = p_run AND k.edge_id = 11))
+                                                                 WHERE k.run_id = p_run AND k.edge_id = 12))
                        FOR UPDATE WAIT 5;
                     v_rows := 0;
                     IF v_rowids.COUNT > 0 THEN
                         FORALL i IN 1 .. v_rowids.COUNT
                             DELETE FROM HARD."Überweisungen" WHERE ROWID = v_rowids(i);
                         v_rows := SQL%ROWCOUNT;
-                        DECLUTTER.NOTE_CATCHUP(p_run, 11, v_table, v_round, v_rows, v_started);
+                        DECLUTTER.NOTE_CATCHUP(p_run, 12, v_table, v_round, v_rows, v_started);
                     END IF;
                     v_edge := 4;
                     v_table := 'HARD.EMPLOYEES';
-                    -- Detach (edge 14, EMPLOYEES_MENTOR_FK) before the catch-up delete of HARD.EMPLOYEES: purged
+                    -- Detach (edge 15, EMPLOYEES_MENTOR_FK) before the catch-up delete of HARD.EMPLOYEES: purged
                     -- HARD.EMPLOYEES rows that point at the rows caught up there (the caught-up rows themselves
                     -- included: the delete runs once per row) are set to null first, or that delete would fail
                     -- (ORA-02292) on every attempt; rollback puts the values back from the backup.
@@ -1940,8 +2653,8 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                         FORALL i IN 1 .. v_rowids.COUNT
                             DELETE FROM HARD.FOLDERS WHERE ROWID = v_rowids(i);
                         v_rows := SQL%ROWCOUNT;
-                        -- Edge 16 (HARD.FOLDER_FILES(FOLDER_ID) -> HARD.FOLDERS(ID) [FOLDER_FILES_FOLDERS_FK]): rows inserted since the catch-up that the delete took with it?
-                        v_edge := 16;
+                        -- Edge 17 (HARD.FOLDER_FILES(FOLDER_ID) -> HARD.FOLDERS(ID) [FOLDER_FILES_FOLDERS_FK]): rows inserted since the catch-up that the delete took with it?
+                        v_edge := 17;
                         v_table := 'HARD.FOLDER_FILES';
                         v_action := 'late-row check';
                         v_scn := DBMS_FLASHBACK.GET_SYSTEM_CHANGE_NUMBER;
@@ -1980,6 +2693,65 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                         v_rows := SQL%ROWCOUNT;
                         DECLUTTER.NOTE_CATCHUP(p_run, 8, v_table, v_round, v_rows, v_started);
                     END IF;
+                    v_edge := 20;
+                    v_table := 'HARD.PARCELS';
+                    v_action := 'catch-up delete';
+                    SELECT MAX(b.declutter_seq) INTO v_round FROM DECLUTTER.BK_HARD_PURGE_PARCELS b WHERE b.declutter_run = p_run;
+                    SELECT t.ROWID BULK COLLECT INTO v_rowids
+                      FROM HARD.PARCELS t
+                     WHERE t.ID IN (SELECT b.ID FROM DECLUTTER.BK_HARD_PURGE_PARCELS b
+                                       WHERE b.declutter_run = p_run
+                                         AND b.declutter_seq > (SELECT k.watermark FROM DECLUTTER.CONTROL k
+                                                                 WHERE k.run_id = p_run AND k.edge_id = 20))
+                       FOR UPDATE WAIT 5;
+                    v_rows := 0;
+                    IF v_rowids.COUNT > 0 THEN
+                        FORALL i IN 1 .. v_rowids.COUNT
+                            DELETE FROM HARD.PARCELS WHERE ROWID = v_rowids(i);
+                        v_rows := SQL%ROWCOUNT;
+                        -- Edge 21 (HARD.PARCEL_SCANS(PARCEL_ID) -> HARD.PARCELS(ID) [PARCEL_SCANS_PARCELS_FK]): rows inserted since the catch-up that the delete took with it?
+                        v_edge := 21;
+                        v_table := 'HARD.PARCEL_SCANS';
+                        v_action := 'late-row check';
+                        v_scn := DBMS_FLASHBACK.GET_SYSTEM_CHANGE_NUMBER;
+                        SELECT COUNT(*) INTO v_late
+                          FROM HARD.PARCEL_SCANS AS OF SCN v_scn c
+                         WHERE EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_PARCELS p
+                                        WHERE p.declutter_run = p_run AND p.declutter_seq > (SELECT k.watermark FROM DECLUTTER.CONTROL k
+                                                                                  WHERE k.run_id = p_run AND k.edge_id = 20)
+                                          AND p.ID = c.PARCEL_ID)
+                           AND NOT EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_PARCEL_SCANS x
+                                            WHERE x.declutter_run = p_run AND x.ID = c.ID)
+                           AND ROWNUM = 1;
+                        IF v_late > 0 THEN
+                            RAISE_APPLICATION_ERROR(-20010, 'declutter: a row of ' || v_table || ' was inserted under the rows being'
+                                || ' deleted after they were caught up (edge ' || v_edge || '); the unit is undone and retried');
+                        END IF;
+                        v_edge := 20;
+                        v_table := 'HARD.PARCELS';
+                        DECLUTTER.NOTE_CATCHUP(p_run, 20, v_table, v_round, v_rows, v_started);
+                    END IF;
+                    v_edge := 9;
+                    v_table := 'HARD.SHIPMENTS';
+                    v_action := 'catch-up delete';
+                    SELECT MAX(b.declutter_seq) INTO v_round FROM DECLUTTER.BK_HARD_PURGE_SHIPMENTS b WHERE b.declutter_run = p_run;
+                    SELECT t.ROWID BULK COLLECT INTO v_rowids
+                      FROM HARD.SHIPMENTS t
+                     WHERE t.ID IN (SELECT b.ID FROM DECLUTTER.BK_HARD_PURGE_SHIPMENTS b
+                                       WHERE b.declutter_run = p_run
+                                         AND b.declutter_seq > (SELECT k.watermark FROM DECLUTTER.CONTROL k
+                                                                 WHERE k.run_id = p_run AND k.edge_id = 9))
+                       FOR UPDATE WAIT 5;
+                    v_rows := 0;
+                    IF v_rowids.COUNT > 0 THEN
+                        FORALL i IN 1 .. v_rowids.COUNT
+                            DELETE FROM HARD.SHIPMENTS WHERE ROWID = v_rowids(i);
+                        v_rows := SQL%ROWCOUNT;
+                        DECLUTTER.NOTE_CATCHUP(p_run, 9, v_table, v_round, v_rows, v_started);
+                    END IF;
+                    v_action := 'deferred check';
+                    EXECUTE IMMEDIATE 'SET CONSTRAINTS HARD.SHIPMENTS_LAST_PARCEL_FK IMMEDIATE';
+                    v_deferred := NULL;
                     v_edge := 1;
                     v_table := 'HARD.ACCOUNTS';
                     v_action := 'delete';
@@ -2041,6 +2813,10 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
             WHEN e_lock_wait OR e_busy OR e_deadlock OR e_child_found OR e_late_row OR e_cancelled OR e_time_limit THEN
                 v_message := SUBSTRB(SQLERRM, 1, 3000);
                 ROLLBACK TO SAVEPOINT declutter_unit;
+                IF v_deferred IS NOT NULL THEN
+                    -- Undone to the savepoint: nothing is left to check; the constraints go back to IMMEDIATE.
+                    EXECUTE IMMEDIATE 'SET CONSTRAINTS ' || v_deferred || ' IMMEDIATE';
+                END IF;
                 DECLUTTER.NOTE_ERROR(p_run, v_edge, v_table, v_action, v_message, 1, v_started);
                 p_phase := 'retry';
                 p_rows := 0;
@@ -2048,6 +2824,10 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
             WHEN OTHERS THEN
                 v_message := SUBSTRB(SQLERRM || ' ' || DBMS_UTILITY.FORMAT_ERROR_BACKTRACE, 1, 3000);
                 ROLLBACK TO SAVEPOINT declutter_unit;
+                IF v_deferred IS NOT NULL THEN
+                    -- Undone to the savepoint: nothing is left to check; the constraints go back to IMMEDIATE.
+                    EXECUTE IMMEDIATE 'SET CONSTRAINTS ' || v_deferred || ' IMMEDIATE';
+                END IF;
                 DECLUTTER.NOTE_ERROR(p_run, v_edge, v_table, v_action, v_message, 0, v_started);
                 p_phase := 'failed';
                 p_rows := 0;
@@ -2164,6 +2944,37 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
         -- Identity ID: back to GENERATED ALWAYS, its sequence past the restored values.
         DECLUTTER.SYNC_IDENTITY('HARD', 'ACCOUNTS', 'ID', 'ALWAYS', 5);
 
+        -- HARD.SHIPMENTS (height 1)
+        v_started := SYSTIMESTAMP;
+        show(p_run, 'restore', 9, 'HARD.SHIPMENTS');
+        -- HARD.PARCELS.ID is GENERATED ALWAYS: BY DEFAULT while its old values go back in.
+        DECLUTTER.OPEN_IDENTITY('HARD', 'PARCELS', 'ID', 5);
+        -- Deferred unit 1: its tables reference each other through DEFERRABLE foreign keys, so they are restored
+        -- in one transaction with those constraints deferred, and checked (SET CONSTRAINTS ... IMMEDIATE) before it commits.
+        EXECUTE IMMEDIATE 'SET CONSTRAINTS HARD.SHIPMENTS_LAST_PARCEL_FK DEFERRED';
+        INSERT INTO HARD.SHIPMENTS (ID, ACCOUNT_ID, LAST_PARCEL_ID)
+        SELECT b.ID, b.ACCOUNT_ID, b.LAST_PARCEL_ID
+          FROM DECLUTTER.BK_HARD_PURGE_SHIPMENTS b
+         WHERE b.declutter_run = p_run
+           AND NOT EXISTS (SELECT 1 FROM HARD.SHIPMENTS t WHERE t.ID = b.ID);
+        v_rows := SQL%ROWCOUNT;
+        DECLUTTER.NOTE_RESTORE(p_run, 9, 'HARD.SHIPMENTS', v_rows, v_started);
+
+        -- HARD.PARCELS (height 1)
+        v_started := SYSTIMESTAMP;
+        show(p_run, 'restore', 20, 'HARD.PARCELS');
+        INSERT INTO HARD.PARCELS (ID, SHIPMENT_ID, WEIGHT)
+        SELECT b.ID, b.SHIPMENT_ID, b.WEIGHT
+          FROM DECLUTTER.BK_HARD_PURGE_PARCELS b
+         WHERE b.declutter_run = p_run
+           AND NOT EXISTS (SELECT 1 FROM HARD.PARCELS t WHERE t.ID = b.ID);
+        v_rows := SQL%ROWCOUNT;
+        DECLUTTER.NOTE_RESTORE(p_run, 20, 'HARD.PARCELS', v_rows, v_started);
+        EXECUTE IMMEDIATE 'SET CONSTRAINTS HARD.SHIPMENTS_LAST_PARCEL_FK IMMEDIATE';
+        COMMIT;
+        -- Identity HARD.PARCELS.ID: back to GENERATED ALWAYS, its sequence past the restored values.
+        DECLUTTER.SYNC_IDENTITY('HARD', 'PARCELS', 'ID', 'ALWAYS', 5);
+
         -- HARD.ORDERS (height 1)
         v_started := SYSTIMESTAMP;
         show(p_run, 'restore', 8, 'HARD.ORDERS');
@@ -2202,62 +3013,74 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
 
         -- HARD.Überweisungen (height 0)
         v_started := SYSTIMESTAMP;
-        show(p_run, 'restore', 11, 'HARD.Überweisungen');
+        show(p_run, 'restore', 12, 'HARD.Überweisungen');
         INSERT INTO HARD."Überweisungen" ("Nr", ACCOUNT_ID, "Betrag", "Verwendungszweck")
         SELECT b."Nr", b.ACCOUNT_ID, b."Betrag", b."Verwendungszweck"
           FROM DECLUTTER."BK_HARD_PURGE_Überweisungen" b
          WHERE b.declutter_run = p_run
            AND NOT EXISTS (SELECT 1 FROM HARD."Überweisungen" t WHERE t."Nr" = b."Nr");
         v_rows := SQL%ROWCOUNT;
-        DECLUTTER.NOTE_RESTORE(p_run, 11, 'HARD.Überweisungen', v_rows, v_started);
+        DECLUTTER.NOTE_RESTORE(p_run, 12, 'HARD.Überweisungen', v_rows, v_started);
         COMMIT;
 
         -- HARD.order notes (height 0)
         v_started := SYSTIMESTAMP;
-        show(p_run, 'restore', 18, 'HARD.order notes');
+        show(p_run, 'restore', 19, 'HARD.order notes');
         INSERT INTO HARD."order notes" ("id", "Account Id", "Order No", "Note Text")
         SELECT b."id", b."Account Id", b."Order No", b."Note Text"
           FROM DECLUTTER."BK_HARD_PURGE_order notes" b
          WHERE b.declutter_run = p_run
            AND NOT EXISTS (SELECT 1 FROM HARD."order notes" t WHERE t."id" = b."id");
         v_rows := SQL%ROWCOUNT;
-        DECLUTTER.NOTE_RESTORE(p_run, 18, 'HARD.order notes', v_rows, v_started);
+        DECLUTTER.NOTE_RESTORE(p_run, 19, 'HARD.order notes', v_rows, v_started);
         COMMIT;
 
         -- HARD.TAGS (height 0)
         v_started := SYSTIMESTAMP;
-        show(p_run, 'restore', 10, 'HARD.TAGS');
+        show(p_run, 'restore', 11, 'HARD.TAGS');
         INSERT INTO HARD.TAGS (ACCOUNT_ID, LABEL, COLOR)
         SELECT b.ACCOUNT_ID, b.LABEL, b.COLOR
           FROM DECLUTTER.BK_HARD_PURGE_TAGS b
          WHERE b.declutter_run = p_run
            AND NOT EXISTS (SELECT 1 FROM HARD.TAGS t WHERE t.ACCOUNT_ID = b.ACCOUNT_ID AND t.LABEL = b.LABEL);
         v_rows := SQL%ROWCOUNT;
-        DECLUTTER.NOTE_RESTORE(p_run, 10, 'HARD.TAGS', v_rows, v_started);
+        DECLUTTER.NOTE_RESTORE(p_run, 11, 'HARD.TAGS', v_rows, v_started);
         COMMIT;
 
         -- HARD.SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX (height 0)
         v_started := SYSTIMESTAMP;
-        show(p_run, 'restore', 9, 'HARD.SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX');
+        show(p_run, 'restore', 10, 'HARD.SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX');
         INSERT INTO HARD.SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX (ID, ACCOUNT_ID, PAYLOAD)
         SELECT b.ID, b.ACCOUNT_ID, b.PAYLOAD
           FROM DECLUTTER.BK_HARD_PURGE_SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX_D764B9B2 b
          WHERE b.declutter_run = p_run
            AND NOT EXISTS (SELECT 1 FROM HARD.SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX t WHERE t.ID = b.ID);
         v_rows := SQL%ROWCOUNT;
-        DECLUTTER.NOTE_RESTORE(p_run, 9, 'HARD.SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX', v_rows, v_started);
+        DECLUTTER.NOTE_RESTORE(p_run, 10, 'HARD.SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX', v_rows, v_started);
+        COMMIT;
+
+        -- HARD.PARCEL_SCANS (height 0)
+        v_started := SYSTIMESTAMP;
+        show(p_run, 'restore', 21, 'HARD.PARCEL_SCANS');
+        INSERT INTO HARD.PARCEL_SCANS (ID, PARCEL_ID, SCANNED_AT)
+        SELECT b.ID, b.PARCEL_ID, b.SCANNED_AT
+          FROM DECLUTTER.BK_HARD_PURGE_PARCEL_SCANS b
+         WHERE b.declutter_run = p_run
+           AND NOT EXISTS (SELECT 1 FROM HARD.PARCEL_SCANS t WHERE t.ID = b.ID);
+        v_rows := SQL%ROWCOUNT;
+        DECLUTTER.NOTE_RESTORE(p_run, 21, 'HARD.PARCEL_SCANS', v_rows, v_started);
         COMMIT;
 
         -- HARD.ORDER_ITEMS (height 0)
         v_started := SYSTIMESTAMP;
-        show(p_run, 'restore', 17, 'HARD.ORDER_ITEMS');
+        show(p_run, 'restore', 18, 'HARD.ORDER_ITEMS');
         INSERT INTO HARD.ORDER_ITEMS (ACCOUNT_ID, ORDER_NO, LINE_NO, QTY, PRICE)
         SELECT b.ACCOUNT_ID, b.ORDER_NO, b.LINE_NO, b.QTY, b.PRICE
           FROM DECLUTTER.BK_HARD_PURGE_ORDER_ITEMS b
          WHERE b.declutter_run = p_run
            AND NOT EXISTS (SELECT 1 FROM HARD.ORDER_ITEMS t WHERE t.ACCOUNT_ID = b.ACCOUNT_ID AND t.ORDER_NO = b.ORDER_NO AND t.LINE_NO = b.LINE_NO);
         v_rows := SQL%ROWCOUNT;
-        DECLUTTER.NOTE_RESTORE(p_run, 17, 'HARD.ORDER_ITEMS', v_rows, v_started);
+        DECLUTTER.NOTE_RESTORE(p_run, 18, 'HARD.ORDER_ITEMS', v_rows, v_started);
         COMMIT;
 
         -- HARD.GROUP (height 0)
@@ -2274,14 +3097,14 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
 
         -- HARD.FOLDER_FILES (height 0)
         v_started := SYSTIMESTAMP;
-        show(p_run, 'restore', 16, 'HARD.FOLDER_FILES');
+        show(p_run, 'restore', 17, 'HARD.FOLDER_FILES');
         INSERT INTO HARD.FOLDER_FILES (ID, FOLDER_ID, "BODY")
         SELECT b.ID, b.FOLDER_ID, b."BODY"
           FROM DECLUTTER.BK_HARD_PURGE_FOLDER_FILES b
          WHERE b.declutter_run = p_run
            AND NOT EXISTS (SELECT 1 FROM HARD.FOLDER_FILES t WHERE t.ID = b.ID);
         v_rows := SQL%ROWCOUNT;
-        DECLUTTER.NOTE_RESTORE(p_run, 16, 'HARD.FOLDER_FILES', v_rows, v_started);
+        DECLUTTER.NOTE_RESTORE(p_run, 17, 'HARD.FOLDER_FILES', v_rows, v_started);
         COMMIT;
 
         -- HARD.EVENT_SUBSCRIPTION_HISTORY_LOG (height 0)
@@ -2340,6 +3163,8 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
         -- Sequences behind column defaults (DEFAULT seq.NEXTVAL), found now: moved past the restored values (DDL, last,
         -- once every row and value is back). Identity columns were synchronized above.
         DECLUTTER.SYNC_SEQUENCES('HARD', 'ACCOUNTS');
+        DECLUTTER.SYNC_SEQUENCES('HARD', 'SHIPMENTS');
+        DECLUTTER.SYNC_SEQUENCES('HARD', 'PARCELS');
         DECLUTTER.SYNC_SEQUENCES('HARD', 'ORDERS');
         DECLUTTER.SYNC_SEQUENCES('HARD', 'FOLDERS');
         DECLUTTER.SYNC_SEQUENCES('HARD', 'EMPLOYEES');
@@ -2347,6 +3172,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
         DECLUTTER.SYNC_SEQUENCES('HARD', 'order notes');
         DECLUTTER.SYNC_SEQUENCES('HARD', 'TAGS');
         DECLUTTER.SYNC_SEQUENCES('HARD', 'SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX');
+        DECLUTTER.SYNC_SEQUENCES('HARD', 'PARCEL_SCANS');
         DECLUTTER.SYNC_SEQUENCES('HARD', 'ORDER_ITEMS');
         DECLUTTER.SYNC_SEQUENCES('HARD', 'GROUP');
         DECLUTTER.SYNC_SEQUENCES('HARD', 'FOLDER_FILES');
@@ -2447,6 +3273,21 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
          WHERE EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_ORDERS p
                         WHERE p.declutter_run = p_run AND p.ACCOUNT_ID = c.ACCOUNT_ID AND p.ORDER_NO = c.ORDER_NO
                           AND NOT EXISTS (SELECT 1 FROM HARD.ORDERS x WHERE x.ACCOUNT_ID = p.ACCOUNT_ID AND x.ORDER_NO = p.ORDER_NO));
+        PIPE ROW (v_row);
+
+        -- HARD.PARCEL_SCANS
+        SELECT 'HARD.PARCEL_SCANS', 0, COUNT(b.declutter_seq), COUNT(t.ID),
+               COUNT(b.declutter_seq) - COUNT(t.ID)
+          INTO v_row.table_name, v_row.height, v_row.backup_rows, v_row.present_rows, v_row.deleted_rows
+          FROM DECLUTTER.BK_HARD_PURGE_PARCEL_SCANS b
+          LEFT JOIN HARD.PARCEL_SCANS t ON t.ID = b.ID
+         WHERE b.declutter_run = p_run;
+        v_row.orphan_rows := 0;
+        SELECT v_row.orphan_rows + COUNT(*) INTO v_row.orphan_rows
+          FROM HARD.PARCEL_SCANS c
+         WHERE EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_PARCELS p
+                        WHERE p.declutter_run = p_run AND p.ID = c.PARCEL_ID
+                          AND NOT EXISTS (SELECT 1 FROM HARD.PARCELS x WHERE x.ID = p.ID));
         PIPE ROW (v_row);
 
         -- HARD.SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX
@@ -2567,6 +3408,41 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
          WHERE EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_ACCOUNTS p
                         WHERE p.declutter_run = p_run AND p.ID = c.ACCOUNT_ID
                           AND NOT EXISTS (SELECT 1 FROM HARD.ACCOUNTS x WHERE x.ID = p.ID));
+        PIPE ROW (v_row);
+
+        -- HARD.PARCELS
+        SELECT 'HARD.PARCELS', 1, COUNT(b.declutter_seq), COUNT(t.ID),
+               COUNT(b.declutter_seq) - COUNT(t.ID)
+          INTO v_row.table_name, v_row.height, v_row.backup_rows, v_row.present_rows, v_row.deleted_rows
+          FROM DECLUTTER.BK_HARD_PURGE_PARCELS b
+          LEFT JOIN HARD.PARCELS t ON t.ID = b.ID
+         WHERE b.declutter_run = p_run;
+        v_row.orphan_rows := 0;
+        SELECT v_row.orphan_rows + COUNT(*) INTO v_row.orphan_rows
+          FROM HARD.PARCELS c
+         WHERE EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_SHIPMENTS p
+                        WHERE p.declutter_run = p_run AND p.ID = c.SHIPMENT_ID
+                          AND NOT EXISTS (SELECT 1 FROM HARD.SHIPMENTS x WHERE x.ID = p.ID));
+        PIPE ROW (v_row);
+
+        -- HARD.SHIPMENTS
+        SELECT 'HARD.SHIPMENTS', 1, COUNT(b.declutter_seq), COUNT(t.ID),
+               COUNT(b.declutter_seq) - COUNT(t.ID)
+          INTO v_row.table_name, v_row.height, v_row.backup_rows, v_row.present_rows, v_row.deleted_rows
+          FROM DECLUTTER.BK_HARD_PURGE_SHIPMENTS b
+          LEFT JOIN HARD.SHIPMENTS t ON t.ID = b.ID
+         WHERE b.declutter_run = p_run;
+        v_row.orphan_rows := 0;
+        SELECT v_row.orphan_rows + COUNT(*) INTO v_row.orphan_rows
+          FROM HARD.SHIPMENTS c
+         WHERE EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_ACCOUNTS p
+                        WHERE p.declutter_run = p_run AND p.ID = c.ACCOUNT_ID
+                          AND NOT EXISTS (SELECT 1 FROM HARD.ACCOUNTS x WHERE x.ID = p.ID));
+        SELECT v_row.orphan_rows + COUNT(*) INTO v_row.orphan_rows
+          FROM HARD.SHIPMENTS c
+         WHERE EXISTS (SELECT 1 FROM DECLUTTER.BK_HARD_PURGE_PARCELS p
+                        WHERE p.declutter_run = p_run AND p.ID = c.LAST_PARCEL_ID
+                          AND NOT EXISTS (SELECT 1 FROM HARD.PARCELS x WHERE x.ID = p.ID));
         PIPE ROW (v_row);
 
         -- HARD.ACCOUNTS

@@ -111,7 +111,7 @@ public final class Benchmark {
             Fingerprint reference = null;
             List<Measurement> results = new ArrayList<>();
             for (PurgeMethod m : order) {
-                Measured r = measure(main, m, purge, rowsToPurge, before, reference);
+                Measured r = measure(main, m, purge, rowsToPurge, before.rows(), reference);
                 if (m == floor) {
                     reference = r.after;
                     if (r.m.rowsDeleted() != rowsToPurge) {
@@ -126,7 +126,7 @@ public final class Benchmark {
 
             List<ScalingRun> scaling = new ArrayList<>();
             if (options.scaling()) {
-                scaling = scaling(main, schema, perTenant, before.rows(), toDrop);
+                scaling = scaling(main, perTenant, before.rows(), toDrop);
             }
             Duration total = Duration.ofNanos(System.nanoTime() - start);
             say(String.format(Locale.ROOT, "Benchmark done in %.0f s", total.toMillis() / 1000.0));
@@ -140,8 +140,14 @@ public final class Benchmark {
         }
     }
 
-    private List<ScalingRun> scaling(BenchDatabase main, SyntheticSchema schema, Map<Long, Long> perTenant,
-                                     long mainRows, List<BenchDatabase> toDrop) throws Exception {
+    /**
+     * The scaling checks run on a database four times smaller than the main one (scale / 4, loaded with the same
+     * seed: its tenants are the first tenants of the main database, row for row): the same purge on both, then purges
+     * of other sizes on the small one (at the default scale, a 50% purge of the main database alone would take most of
+     * the time budget of the whole benchmark).
+     */
+    private List<ScalingRun> scaling(BenchDatabase main, Map<Long, Long> perTenant, long mainRows,
+                                     List<BenchDatabase> toDrop) throws Exception {
         List<ScalingRun> runs = new ArrayList<>();
         double small = options.scale() / 4;
         SyntheticSchema smallSchema = new SyntheticSchema(options.seed(), small);
@@ -159,16 +165,14 @@ public final class Benchmark {
             }
         }
         base.closeTenants(tenants);
-        runs.add(scalingRun("same purge, database 1/4 the size", small, base, baseRows, tenants, rows));
-        base.drop();
-        toDrop.remove(base);
+        runs.add(scalingRun("the purge, on a database 4 times smaller", small, base, baseRows, tenants, rows));
         main.closeTenants(tenants);
-        runs.add(scalingRun("same purge, database 4 times larger", options.scale(), main, mainRows, tenants, rows));
+        runs.add(scalingRun("the same purge, database 4 times larger", options.scale(), main, mainRows, tenants, rows));
         for (double p : options.scalingPercents()) {
-            List<Long> set = choose(perTenant, mainRows, p, options.seed());
-            long r = set.stream().mapToLong(perTenant::get).sum();
-            main.closeTenants(set);
-            runs.add(scalingRun(fmt(p) + "% of the rows", options.scale(), main, mainRows, set, r));
+            List<Long> set = choose(basePerTenant, baseRows, p, options.seed());
+            long r = set.stream().mapToLong(basePerTenant::get).sum();
+            base.closeTenants(set);
+            runs.add(scalingRun("purge " + fmt(p) + "% of the rows", small, base, baseRows, set, r));
         }
         return runs;
     }
@@ -177,8 +181,8 @@ public final class Benchmark {
                                   long rows) throws Exception {
         say("Scaling: " + label + String.format(Locale.ROOT, " (%,d of %,d rows)", rows, dbRows));
         Purge purge = new Purge(server, tenants, options.cap(), options.batchSize(), options.work());
-        Measured floor = measure(db, new FloorMethod(), purge, rows, null, null);
-        Measured decl = measure(db, new DeclutterMethod(true), purge, rows, null, floor.after);
+        Measured floor = measure(db, new FloorMethod(), purge, rows, dbRows, null);
+        Measured decl = measure(db, new DeclutterMethod(true), purge, rows, dbRows, floor.after);
         return new ScalingRun(label, scale, dbRows, 100.0 * rows / dbRows, tenants.size(), decl.m, floor.m);
     }
 
@@ -186,7 +190,7 @@ public final class Benchmark {
     }
 
     private Measured measure(BenchDatabase template, PurgeMethod method, Purge purge, long rowsToPurge,
-                             Fingerprint before, Fingerprint reference) throws Exception {
+                             long rowsBefore, Fingerprint reference) throws Exception {
         say("== " + method.title() + ": copying the database");
         BenchDatabase copy = template.copy(prefix + "_run");
         try {
@@ -194,7 +198,6 @@ public final class Benchmark {
             if (prepared != null) {
                 say("   " + prepared);
             }
-            long rowsBefore = before != null ? before.rows() : Fingerprint.of(copy, options.threads()).rows();
             long lsn0 = walLsn(copy);
             long t0 = System.nanoTime();
             PurgeMethod.Outcome o = method.run(copy, purge);

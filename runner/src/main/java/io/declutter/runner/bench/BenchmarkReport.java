@@ -96,10 +96,10 @@ public final class BenchmarkReport {
         s.append("\n");
         if (!sc.isEmpty()) {
             s.append("## Scaling\n\n");
-            s.append(String.format(Locale.ROOT, "The same purge on a database 4 times smaller (scale %s: its tenants are"
-                    + " the first tenants of the main database, row for row) and on the main database; then purges of"
-                    + " other sizes on the main database. declutter with backup, and the floor for reference.\n\n",
-                    Benchmark.fmt(o.scale() / 4)));
+            s.append(String.format(Locale.ROOT, "On a database 4 times smaller (scale %s, same seed: its tenants are the"
+                    + " first tenants of the main database, row for row): the purge, then the same tenants purged from"
+                    + " the main database; then purges of other sizes on the small database. declutter with backup, and"
+                    + " the floor for reference, each on a fresh copy.\n\n", Benchmark.fmt(o.scale() / 4)));
             s.append("| purge | database rows | tenants purged | rows purged | declutter with backup | rows/s | floor |"
                     + " rows/s | vs floor |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             for (Benchmark.ScalingRun x : sc) {

@@ -41,7 +41,7 @@ final class BenchCommand implements Callable<Integer> {
     String cap;
 
     @Option(names = "--scaling", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "also run the scaling checks: the same purge on a database 4 times smaller, and purges of --scaling-percents (default: on; --no-scaling skips them)")
+            description = "also run the scaling checks on a database 4 times smaller (scale / 4): the same purge there and on the main database, and purges of --scaling-percents of its rows (default: on; --no-scaling skips them)")
     boolean scaling;
 
     @Option(names = "--scaling-percents", split = ",", defaultValue = "1,10,50", description = "purge sizes of the scaling checks (default: ${DEFAULT-VALUE})")
@@ -65,8 +65,6 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter w = spec.commandLine().getOut();
-        // Liquibase prints an update summary on stdout for every deploy; the report is what matters here.
-        System.setProperty("liquibase.showSummaryOutput", "LOG");
         if (scale <= 0 || purgePercent <= 0 || purgePercent >= 100 || batchSize < 1) {
             throw new UserError(ExitCodes.BAD_INPUT, "--scale must be positive, --purge-percent between 0 and 100,"
                     + " --batch-size at least 1");

@@ -249,7 +249,8 @@ public final class SyntheticSchema {
                 .fk("author_id", "accounts", Ref.SAME_TENANT, Action.SET_NULL, true, 0)
                 .cols("version", Kind.INT, "checksum", Kind.HASH, "storage_url", Kind.URL, "created_at", Kind.TS));
         // The deep chain: tenants > workspaces > projects > tasks > task_comments > comment_reactions >
-        // reaction_notifications > notification_deliveries (depth 7 on every path).
+        // reaction_notifications > notification_deliveries: 7 FKs long; 6 by the shortest path (tenants > accounts > tasks
+        // through reporter_id).
         b.add(new Builder("tasks", "projects", 20).main("project_id", "projects", Action.NO_ACTION)
                 .fk("reporter_id", "accounts", Ref.SAME_TENANT, Action.NO_ACTION, true, 0)
                 .fk("assignee_id", "accounts", Ref.SAME_TENANT, Action.SET_NULL, true, 20)

@@ -247,13 +247,17 @@ public final class Benchmark {
             if (rows >= target) {
                 break;
             }
-            // skip a tenant that would overshoot by more than it helps (keeps small purges small)
+            // skip a tenant that would overshoot the target by more than it helps (keeps small purges small)
             long n = perTenant.get(t);
-            if (rows + n - target > target - rows && !chosen.isEmpty()) {
+            if (rows + n - target > target - rows) {
                 continue;
             }
             chosen.add(t);
             rows += n;
+        }
+        if (chosen.isEmpty()) { // every tenant is larger than twice the target: the smallest one
+            ids.stream().min(Comparator.comparingLong((Long t) -> perTenant.get(t)).thenComparing(t -> t))
+                    .ifPresent(chosen::add);
         }
         return chosen;
     }

@@ -88,6 +88,9 @@ class SyntheticSchemaTest {
         long chosen = a.stream().mapToLong(rows::get).sum();
         assertThat(chosen).isBetween(9_000L, 11_200L);
         assertThat(Benchmark.choose(rows, 50_500, 20, 43)).isNotEqualTo(a);
+        // a small purge stays small: no tenant larger than twice the target is taken
+        assertThat(Benchmark.choose(rows, 50_500, 1, 42).stream().mapToLong(rows::get).sum()).isBetween(250L, 1_010L);
+        assertThat(Benchmark.choose(Map.of(1L, 100L, 2L, 50L), 150, 1, 42)).containsExactly(2L);
     }
 
     private Map<String, Integer> depths() {

@@ -1,11 +1,15 @@
 <#import "../lib.ftl" as lib>
+<#-- Rows reached by several paths are stored once: an anti-join on the backup's key, not ON CONFLICT, whose
+     speculative insertion costs an extra WAL record and a second index probe per row. Only one session works on
+     a job at a time (advisory lock) and the SELECT returns each row once, so nothing else inserts the same key. -->
 <#macro insertBackup s indent>
 <#if !s.parent?? && job.rootPredicate?has_content>
 <#assign statement>INSERT INTO ${s.child.backup} (declutter_run, ${s.child.columnList("")})
 ${indent}SELECT $1, ${s.child.columnList("c")}
 ${indent}  FROM ${s.child.table} AS c
 ${indent} WHERE ${job.rootFilter}
-${indent}ON CONFLICT DO NOTHING</#assign>
+${indent}   AND NOT EXISTS (SELECT 1 FROM ${s.child.backup} AS x
+${indent}                    WHERE x.declutter_run = $1 AND ${s.child.keyMatch("x", "c")})</#assign>
 ${indent}-- The root predicate runs as plain SQL, as plan checked it: inside this procedure a column it names like
 ${indent}-- one of the procedure's variables (found, p_run, $1...) would be ambiguous.
 ${indent}EXECUTE '${statement?replace("'", "''")}'
@@ -20,7 +24,8 @@ ${indent}                WHERE p.declutter_run = p_run AND ${s.parentMatch})
 <#else>
 ${indent} WHERE ${job.rootFilter}
 </#if>
-${indent}ON CONFLICT DO NOTHING;
+${indent}   AND NOT EXISTS (SELECT 1 FROM ${s.child.backup} AS x
+${indent}                    WHERE x.declutter_run = p_run AND ${s.child.keyMatch("x", "c")});
 </#if>
 </#macro>
 <#macro catchUpDelete d>
@@ -205,7 +210,8 @@ BEGIN
               FROM ${n.childTable} AS c
              WHERE EXISTS (SELECT 1 FROM ${n.parent.backup} AS p
                             WHERE p.declutter_run = p_run AND ${n.parentMatch})
-            ON CONFLICT DO NOTHING;
+               AND NOT EXISTS (SELECT 1 FROM ${n.backup} AS x
+                                WHERE x.declutter_run = p_run AND ${n.keyMatch("x", "c")});
             GET DIAGNOSTICS v_rows = ROW_COUNT;
             PERFORM ${job.schema}.note_cache(p_run, ${n.edgeId}, v_table, v_rows, v_started, true);
             p_phase := 'cache';

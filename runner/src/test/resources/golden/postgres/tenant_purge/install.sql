@@ -1148,7 +1148,8 @@ BEGIN
             SELECT $1, c.id, c.name, c.status, c.closed_at, c.country_code, c.plan_id, c.created_at
               FROM app.tenants AS c
              WHERE (status = ''closed'' AND closed_at < now() - interval ''90 days'')
-            ON CONFLICT DO NOTHING'
+               AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_tenants AS x
+                                WHERE x.declutter_run = $1 AND x.id = c.id)'
               USING p_run;
             GET DIAGNOSTICS v_rows = ROW_COUNT;
             PERFORM declutter.note_cache(p_run, 1, v_table, v_rows, v_started, true);
@@ -1168,7 +1169,8 @@ BEGIN
               FROM app.users AS c
              WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_tenants AS p
                             WHERE p.declutter_run = p_run AND p.id = c.tenant_id)
-            ON CONFLICT DO NOTHING;
+               AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_users AS x
+                                WHERE x.declutter_run = p_run AND x.id = c.id);
             GET DIAGNOSTICS v_rows = ROW_COUNT;
             PERFORM declutter.note_cache(p_run, 7, v_table, v_rows, v_started, true);
             p_phase := 'cache';
@@ -1187,7 +1189,8 @@ BEGIN
               FROM app.projects AS c
              WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_tenants AS p
                             WHERE p.declutter_run = p_run AND p.id = c.tenant_id)
-            ON CONFLICT DO NOTHING;
+               AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_projects AS x
+                                WHERE x.declutter_run = p_run AND x.id = c.id);
             GET DIAGNOSTICS v_rows = ROW_COUNT;
             PERFORM declutter.note_cache(p_run, 4, v_table, v_rows, v_started, true);
             p_phase := 'cache';
@@ -1206,7 +1209,8 @@ BEGIN
               FROM app.projects AS c
              WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_users AS p
                             WHERE p.declutter_run = p_run AND p.id = c.owner_user_id)
-            ON CONFLICT DO NOTHING;
+               AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_projects AS x
+                                WHERE x.declutter_run = p_run AND x.id = c.id);
             GET DIAGNOSTICS v_rows = ROW_COUNT;
             PERFORM declutter.note_cache(p_run, 17, v_table, v_rows, v_started, true);
             p_phase := 'cache';
@@ -1225,7 +1229,8 @@ BEGIN
               FROM app.folders AS c
              WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_projects AS p
                             WHERE p.declutter_run = p_run AND p.id = c.project_id)
-            ON CONFLICT DO NOTHING;
+               AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_folders AS x
+                                WHERE x.declutter_run = p_run AND x.id = c.id);
             GET DIAGNOSTICS v_rows = ROW_COUNT;
             PERFORM declutter.note_cache(p_run, 10, v_table, v_rows, v_started, true);
             p_phase := 'cache';
@@ -1247,7 +1252,8 @@ BEGIN
                   FROM app.folders AS c
                  WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_folders AS p
                                 WHERE p.declutter_run = p_run AND p.id = c.parent_folder_id)
-                ON CONFLICT DO NOTHING;
+                   AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_folders AS x
+                                    WHERE x.declutter_run = p_run AND x.id = c.id);
                 GET DIAGNOSTICS v_rows = ROW_COUNT;
                 PERFORM declutter.note_cache(p_run, 21, v_table, v_rows, v_started, false);
                 v_round := v_round + v_rows;
@@ -1271,7 +1277,8 @@ BEGIN
               FROM app.invoices AS c
              WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_tenants AS p
                             WHERE p.declutter_run = p_run AND p.id = c.tenant_id)
-            ON CONFLICT DO NOTHING;
+               AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_invoices AS x
+                                WHERE x.declutter_run = p_run AND x.id = c.id);
             GET DIAGNOSTICS v_rows = ROW_COUNT;
             PERFORM declutter.note_cache(p_run, 3, v_table, v_rows, v_started, true);
             p_phase := 'cache';
@@ -1290,7 +1297,8 @@ BEGIN
               FROM app.documents AS c
              WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_users AS p
                             WHERE p.declutter_run = p_run AND p.id = c.author_id)
-            ON CONFLICT DO NOTHING;
+               AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_documents AS x
+                                WHERE x.declutter_run = p_run AND x.id = c.id);
             GET DIAGNOSTICS v_rows = ROW_COUNT;
             PERFORM declutter.note_cache(p_run, 16, v_table, v_rows, v_started, true);
             p_phase := 'cache';
@@ -1309,7 +1317,8 @@ BEGIN
               FROM app.documents AS c
              WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_folders AS p
                             WHERE p.declutter_run = p_run AND p.id = c.folder_id)
-            ON CONFLICT DO NOTHING;
+               AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_documents AS x
+                                WHERE x.declutter_run = p_run AND x.id = c.id);
             GET DIAGNOSTICS v_rows = ROW_COUNT;
             PERFORM declutter.note_cache(p_run, 20, v_table, v_rows, v_started, true);
             p_phase := 'cache';
@@ -1328,7 +1337,8 @@ BEGIN
               FROM app.tags AS c
              WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_tenants AS p
                             WHERE p.declutter_run = p_run AND p.id = c.tenant_id)
-            ON CONFLICT DO NOTHING;
+               AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_tags AS x
+                                WHERE x.declutter_run = p_run AND x.id = c.id);
             GET DIAGNOSTICS v_rows = ROW_COUNT;
             PERFORM declutter.note_cache(p_run, 5, v_table, v_rows, v_started, true);
             p_phase := 'cache';
@@ -1347,7 +1357,8 @@ BEGIN
               FROM app.teams AS c
              WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_tenants AS p
                             WHERE p.declutter_run = p_run AND p.id = c.tenant_id)
-            ON CONFLICT DO NOTHING;
+               AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_teams AS x
+                                WHERE x.declutter_run = p_run AND x.id = c.id);
             GET DIAGNOSTICS v_rows = ROW_COUNT;
             PERFORM declutter.note_cache(p_run, 6, v_table, v_rows, v_started, true);
             p_phase := 'cache';
@@ -1366,7 +1377,8 @@ BEGIN
               FROM app.payments AS c
              WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_invoices AS p
                             WHERE p.declutter_run = p_run AND p.id = c.invoice_id)
-            ON CONFLICT DO NOTHING;
+               AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_payments AS x
+                                WHERE x.declutter_run = p_run AND x.id = c.id);
             GET DIAGNOSTICS v_rows = ROW_COUNT;
             PERFORM declutter.note_cache(p_run, 9, v_table, v_rows, v_started, true);
             p_phase := 'cache';
@@ -1385,7 +1397,8 @@ BEGIN
               FROM app.document_versions AS c
              WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_documents AS p
                             WHERE p.declutter_run = p_run AND p.id = c.document_id)
-            ON CONFLICT DO NOTHING;
+               AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_document_versions AS x
+                                WHERE x.declutter_run = p_run AND x.document_id = c.document_id AND x.version_no = c.version_no);
             GET DIAGNOSTICS v_rows = ROW_COUNT;
             PERFORM declutter.note_cache(p_run, 23, v_table, v_rows, v_started, true);
             p_phase := 'cache';
@@ -1404,7 +1417,8 @@ BEGIN
               FROM app.audit_events AS c
              WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_tenants AS p
                             WHERE p.declutter_run = p_run AND p.id = c.tenant_id)
-            ON CONFLICT DO NOTHING;
+               AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_audit_events AS x
+                                WHERE x.declutter_run = p_run AND x.id = c.id);
             GET DIAGNOSTICS v_rows = ROW_COUNT;
             PERFORM declutter.note_cache(p_run, 2, v_table, v_rows, v_started, true);
             p_phase := 'cache';
@@ -1423,7 +1437,8 @@ BEGIN
               FROM app.invoice_lines AS c
              WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_invoices AS p
                             WHERE p.declutter_run = p_run AND p.id = c.invoice_id)
-            ON CONFLICT DO NOTHING;
+               AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_invoice_lines AS x
+                                WHERE x.declutter_run = p_run AND x.id = c.id);
             GET DIAGNOSTICS v_rows = ROW_COUNT;
             PERFORM declutter.note_cache(p_run, 8, v_table, v_rows, v_started, true);
             p_phase := 'cache';
@@ -1442,7 +1457,8 @@ BEGIN
               FROM app.document_tags AS c
              WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_tags AS p
                             WHERE p.declutter_run = p_run AND p.id = c.tag_id)
-            ON CONFLICT DO NOTHING;
+               AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_document_tags AS x
+                                WHERE x.declutter_run = p_run AND x.document_id = c.document_id AND x.tag_id = c.tag_id);
             GET DIAGNOSTICS v_rows = ROW_COUNT;
             PERFORM declutter.note_cache(p_run, 11, v_table, v_rows, v_started, true);
             p_phase := 'cache';
@@ -1461,7 +1477,8 @@ BEGIN
               FROM app.team_members AS c
              WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_teams AS p
                             WHERE p.declutter_run = p_run AND p.id = c.team_id)
-            ON CONFLICT DO NOTHING;
+               AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_team_members AS x
+                                WHERE x.declutter_run = p_run AND x.team_id = c.team_id AND x.user_id = c.user_id);
             GET DIAGNOSTICS v_rows = ROW_COUNT;
             PERFORM declutter.note_cache(p_run, 12, v_table, v_rows, v_started, true);
             p_phase := 'cache';
@@ -1480,7 +1497,8 @@ BEGIN
               FROM app.api_keys AS c
              WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_users AS p
                             WHERE p.declutter_run = p_run AND p.id = c.user_id)
-            ON CONFLICT DO NOTHING;
+               AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_api_keys AS x
+                                WHERE x.declutter_run = p_run AND x.id = c.id);
             GET DIAGNOSTICS v_rows = ROW_COUNT;
             PERFORM declutter.note_cache(p_run, 13, v_table, v_rows, v_started, true);
             p_phase := 'cache';
@@ -1499,7 +1517,8 @@ BEGIN
               FROM app.audit_events AS c
              WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_users AS p
                             WHERE p.declutter_run = p_run AND p.id = c.user_id)
-            ON CONFLICT DO NOTHING;
+               AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_audit_events AS x
+                                WHERE x.declutter_run = p_run AND x.id = c.id);
             GET DIAGNOSTICS v_rows = ROW_COUNT;
             PERFORM declutter.note_cache(p_run, 14, v_table, v_rows, v_started, true);
             p_phase := 'cache';
@@ -1518,7 +1537,8 @@ BEGIN
               FROM app.comments AS c
              WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_users AS p
                             WHERE p.declutter_run = p_run AND p.id = c.user_id)
-            ON CONFLICT DO NOTHING;
+               AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_comments AS x
+                                WHERE x.declutter_run = p_run AND x.id = c.id);
             GET DIAGNOSTICS v_rows = ROW_COUNT;
             PERFORM declutter.note_cache(p_run, 15, v_table, v_rows, v_started, true);
             p_phase := 'cache';
@@ -1537,7 +1557,8 @@ BEGIN
               FROM app.team_members AS c
              WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_users AS p
                             WHERE p.declutter_run = p_run AND p.id = c.user_id)
-            ON CONFLICT DO NOTHING;
+               AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_team_members AS x
+                                WHERE x.declutter_run = p_run AND x.team_id = c.team_id AND x.user_id = c.user_id);
             GET DIAGNOSTICS v_rows = ROW_COUNT;
             PERFORM declutter.note_cache(p_run, 18, v_table, v_rows, v_started, true);
             p_phase := 'cache';
@@ -1556,7 +1577,8 @@ BEGIN
               FROM app.refunds AS c
              WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_payments AS p
                             WHERE p.declutter_run = p_run AND p.id = c.payment_id)
-            ON CONFLICT DO NOTHING;
+               AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_refunds AS x
+                                WHERE x.declutter_run = p_run AND x.id = c.id);
             GET DIAGNOSTICS v_rows = ROW_COUNT;
             PERFORM declutter.note_cache(p_run, 19, v_table, v_rows, v_started, true);
             p_phase := 'cache';
@@ -1575,7 +1597,8 @@ BEGIN
               FROM app.document_tags AS c
              WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_documents AS p
                             WHERE p.declutter_run = p_run AND p.id = c.document_id)
-            ON CONFLICT DO NOTHING;
+               AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_document_tags AS x
+                                WHERE x.declutter_run = p_run AND x.document_id = c.document_id AND x.tag_id = c.tag_id);
             GET DIAGNOSTICS v_rows = ROW_COUNT;
             PERFORM declutter.note_cache(p_run, 22, v_table, v_rows, v_started, true);
             p_phase := 'cache';
@@ -1594,7 +1617,8 @@ BEGIN
               FROM app.comments AS c
              WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_document_versions AS p
                             WHERE p.declutter_run = p_run AND p.document_id = c.document_id AND p.version_no = c.version_no)
-            ON CONFLICT DO NOTHING;
+               AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_comments AS x
+                                WHERE x.declutter_run = p_run AND x.id = c.id);
             GET DIAGNOSTICS v_rows = ROW_COUNT;
             PERFORM declutter.note_cache(p_run, 24, v_table, v_rows, v_started, true);
             p_phase := 'cache';

@@ -20,7 +20,7 @@ import java.sql.SQLException;
             "delete it in batches inside a window, and runs, monitors, verifies and rolls them back."},
         subcommands = {PlanCommand.class, GenerateCommand.class, DeployCommand.class, RunCommand.class,
                 StatusCommand.class, StopCommand.class, RollbackCommand.class, VerifyCommand.class,
-                DemoCommand.class, CommandLine.HelpCommand.class},
+                DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         footer = {"", ExitCodes.HELP})
 public final class DeclutterCommand implements Runnable {
 

@@ -80,7 +80,8 @@ BEGIN
             SELECT $1, c.id, c.name, c.status, c.closed_at, c.country_code, c.plan_id, c.created_at
               FROM app.tenants AS c
              WHERE (status = ''closed'' AND closed_at < now() - interval ''90 days'')
-            ON CONFLICT DO NOTHING'
+               AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_tenants AS x
+                                WHERE x.declutter_run = $1 AND x.id = c.id)'
               USING p_run;
             GET DIAGNOSTICS v_rows = ROW_COUNT;
             PERFORM declutter.note_cache(p_run, 1, v_table, v_rows, v_started, true);
@@ -100,7 +101,8 @@ BEGIN
               FROM app.users AS c
              WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_tenants AS p
                             WHERE p.declutter_run = p_run AND p.id = c.tenant_id)
-            ON CONFLICT DO NOTHING;
+               AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_users AS x
+                                WHERE x.declutter_run = p_run AND x.id = c.id);
             GET DIAGNOSTICS v_rows = ROW_COUNT;
             PERFORM declutter.note_cache(p_run, 7, v_table, v_rows, v_started, true);
             p_phase := 'cache';
@@ -119,7 +121,8 @@ BEGIN
               FROM app.projects AS c
              WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_tenants AS p
                             WHERE p.declutter_run = p_run AND p.id = c.tenant_id)
-            ON CONFLICT DO NOTHING;
+               AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_projects AS x
+                                WHERE x.declutter_run = p_run AND x.id = c.id);
             GET DIAGNOSTICS v_rows = ROW_COUNT;
             PERFORM declutter.note_cache(p_run, 4, v_table, v_rows, v_started, true);
             p_phase := 'cache';
@@ -138,7 +141,8 @@ BEGIN
               FROM app.projects AS c
              WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_users AS p
                             WHERE p.declutter_run = p_run AND p.id = c.owner_user_id)
-            ON CONFLICT DO NOTHING;
+               AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_projects AS x
+                                WHERE x.declutter_run = p_run AND x.id = c.id);
             GET DIAGNOSTICS v_rows = ROW_COUNT;
             PERFORM declutter.note_cache(p_run, 17, v_table, v_rows, v_started, true);
             p_phase := 'cache';
@@ -157,7 +161,8 @@ BEGIN
               FROM app.folders AS c
              WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_projects AS p
                             WHERE p.declutter_run = p_run AND p.id = c.project_id)
-            ON CONFLICT DO NOTHING;
+               AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_folders AS x
+                                WHERE x.declutter_run = p_run AND x.id = c.id);
             GET DIAGNOSTICS v_rows = ROW_COUNT;
             PERFORM declutter.note_cache(p_run, 10, v_table, v_rows, v_started, true);
             p_phase := 'cache';
@@ -179,7 +184,8 @@ BEGIN
                   FROM app.folders AS c
                  WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_folders AS p
                                 WHERE p.declutter_run = p_run AND p.id = c.parent_folder_id)
-                ON CONFLICT DO NOTHING;
+                   AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_folders AS x
+                                    WHERE x.declutter_run = p_run AND x.id = c.id);
                 GET DIAGNOSTICS v_rows = ROW_COUNT;
                 PERFORM declutter.note_cache(p_run, 21, v_table, v_rows, v_started, false);
                 v_round := v_round + v_rows;
@@ -203,7 +209,8 @@ BEGIN
               FROM app.invoices AS c
              WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_tenants AS p
                             WHERE p.declutter_run = p_run AND p.id = c.tenant_id)
-            ON CONFLICT DO NOTHING;
+               AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_invoices AS x
+                                WHERE x.declutter_run = p_run AND x.id = c.id);
             GET DIAGNOSTICS v_rows = ROW_COUNT;
             PERFORM declutter.note_cache(p_run, 3, v_table, v_rows, v_started, true);
             p_phase := 'cache';
@@ -222,7 +229,8 @@ BEGIN
               FROM app.documents AS c
              WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_users AS p
                             WHERE p.declutter_run = p_run AND p.id = c.author_id)
-            ON CONFLICT DO NOTHING;
+               AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_documents AS x
+                                WHERE x.declutter_run = p_run AND x.id = c.id);
             GET DIAGNOSTICS v_rows = ROW_COUNT;
             PERFORM declutter.note_cache(p_run, 16, v_table, v_rows, v_started, true);
             p_phase := 'cache';
@@ -241,7 +249,8 @@ BEGIN
               FROM app.documents AS c
              WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_folders AS p
                             WHERE p.declutter_run = p_run AND p.id = c.folder_id)
-            ON CONFLICT DO NOTHING;
+               AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_documents AS x
+                                WHERE x.declutter_run = p_run AND x.id = c.id);
             GET DIAGNOSTICS v_rows = ROW_COUNT;
             PERFORM declutter.note_cache(p_run, 20, v_table, v_rows, v_started, true);
             p_phase := 'cache';
@@ -260,7 +269,8 @@ BEGIN
               FROM app.tags AS c
              WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_tenants AS p
                             WHERE p.declutter_run = p_run AND p.id = c.tenant_id)
-            ON CONFLICT DO NOTHING;
+               AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_tags AS x
+                                WHERE x.declutter_run = p_run AND x.id = c.id);
             GET DIAGNOSTICS v_rows = ROW_COUNT;
             PERFORM declutter.note_cache(p_run, 5, v_table, v_rows, v_started, true);
             p_phase := 'cache';
@@ -279,7 +289,8 @@ BEGIN
               FROM app.teams AS c
              WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_tenants AS p
                             WHERE p.declutter_run = p_run AND p.id = c.tenant_id)
-            ON CONFLICT DO NOTHING;
+               AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_teams AS x
+                                WHERE x.declutter_run = p_run AND x.id = c.id);
             GET DIAGNOSTICS v_rows = ROW_COUNT;
             PERFORM declutter.note_cache(p_run, 6, v_table, v_rows, v_started, true);
             p_phase := 'cache';
@@ -298,7 +309,8 @@ BEGIN
               FROM app.payments AS c
              WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_invoices AS p
                             WHERE p.declutter_run = p_run AND p.id = c.invoice_id)
-            ON CONFLICT DO NOTHING;
+               AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_payments AS x
+                                WHERE x.declutter_run = p_run AND x.id = c.id);
             GET DIAGNOSTICS v_rows = ROW_COUNT;
             PERFORM declutter.note_cache(p_run, 9, v_table, v_rows, v_started, true);
             p_phase := 'cache';
@@ -317,7 +329,8 @@ BEGIN
               FROM app.document_versions AS c
              WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_documents AS p
                             WHERE p.declutter_run = p_run AND p.id = c.document_id)
-            ON CONFLICT DO NOTHING;
+               AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_document_versions AS x
+                                WHERE x.declutter_run = p_run AND x.document_id = c.document_id AND x.version_no = c.version_no);
             GET DIAGNOSTICS v_rows = ROW_COUNT;
             PERFORM declutter.note_cache(p_run, 23, v_table, v_rows, v_started, true);
             p_phase := 'cache';
@@ -336,7 +349,8 @@ BEGIN
               FROM app.audit_events AS c
              WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_tenants AS p
                             WHERE p.declutter_run = p_run AND p.id = c.tenant_id)
-            ON CONFLICT DO NOTHING;
+               AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_audit_events AS x
+                                WHERE x.declutter_run = p_run AND x.id = c.id);
             GET DIAGNOSTICS v_rows = ROW_COUNT;
             PERFORM declutter.note_cache(p_run, 2, v_table, v_rows, v_started, true);
             p_phase := 'cache';
@@ -355,7 +369,8 @@ BEGIN
               FROM app.invoice_lines AS c
              WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_invoices AS p
                             WHERE p.declutter_run = p_run AND p.id = c.invoice_id)
-            ON CONFLICT DO NOTHING;
+               AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_invoice_lines AS x
+                                WHERE x.declutter_run = p_run AND x.id = c.id);
             GET DIAGNOSTICS v_rows = ROW_COUNT;
             PERFORM declutter.note_cache(p_run, 8, v_table, v_rows, v_started, true);
             p_phase := 'cache';
@@ -374,7 +389,8 @@ BEGIN
               FROM app.document_tags AS c
              WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_tags AS p
                             WHERE p.declutter_run = p_run AND p.id = c.tag_id)
-            ON CONFLICT DO NOTHING;
+               AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_document_tags AS x
+                                WHERE x.declutter_run = p_run AND x.document_id = c.document_id AND x.tag_id = c.tag_id);
             GET DIAGNOSTICS v_rows = ROW_COUNT;
             PERFORM declutter.note_cache(p_run, 11, v_table, v_rows, v_started, true);
             p_phase := 'cache';
@@ -393,7 +409,8 @@ BEGIN
               FROM app.team_members AS c
              WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_teams AS p
                             WHERE p.declutter_run = p_run AND p.id = c.team_id)
-            ON CONFLICT DO NOTHING;
+               AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_team_members AS x
+                                WHERE x.declutter_run = p_run AND x.team_id = c.team_id AND x.user_id = c.user_id);
             GET DIAGNOSTICS v_rows = ROW_COUNT;
             PERFORM declutter.note_cache(p_run, 12, v_table, v_rows, v_started, true);
             p_phase := 'cache';
@@ -412,7 +429,8 @@ BEGIN
               FROM app.api_keys AS c
              WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_users AS p
                             WHERE p.declutter_run = p_run AND p.id = c.user_id)
-            ON CONFLICT DO NOTHING;
+               AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_api_keys AS x
+                                WHERE x.declutter_run = p_run AND x.id = c.id);
             GET DIAGNOSTICS v_rows = ROW_COUNT;
             PERFORM declutter.note_cache(p_run, 13, v_table, v_rows, v_started, true);
             p_phase := 'cache';
@@ -431,7 +449,8 @@ BEGIN
               FROM app.audit_events AS c
              WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_users AS p
                             WHERE p.declutter_run = p_run AND p.id = c.user_id)
-            ON CONFLICT DO NOTHING;
+               AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_audit_events AS x
+                                WHERE x.declutter_run = p_run AND x.id = c.id);
             GET DIAGNOSTICS v_rows = ROW_COUNT;
             PERFORM declutter.note_cache(p_run, 14, v_table, v_rows, v_started, true);
             p_phase := 'cache';
@@ -450,7 +469,8 @@ BEGIN
               FROM app.comments AS c
              WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_users AS p
                             WHERE p.declutter_run = p_run AND p.id = c.user_id)
-            ON CONFLICT DO NOTHING;
+               AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_comments AS x
+                                WHERE x.declutter_run = p_run AND x.id = c.id);
             GET DIAGNOSTICS v_rows = ROW_COUNT;
             PERFORM declutter.note_cache(p_run, 15, v_table, v_rows, v_started, true);
             p_phase := 'cache';
@@ -469,7 +489,8 @@ BEGIN
               FROM app.team_members AS c
              WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_users AS p
                             WHERE p.declutter_run = p_run AND p.id = c.user_id)
-            ON CONFLICT DO NOTHING;
+               AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_team_members AS x
+                                WHERE x.declutter_run = p_run AND x.team_id = c.team_id AND x.user_id = c.user_id);
             GET DIAGNOSTICS v_rows = ROW_COUNT;
             PERFORM declutter.note_cache(p_run, 18, v_table, v_rows, v_started, true);
             p_phase := 'cache';
@@ -488,7 +509,8 @@ BEGIN
               FROM app.refunds AS c
              WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_payments AS p
                             WHERE p.declutter_run = p_run AND p.id = c.payment_id)
-            ON CONFLICT DO NOTHING;
+               AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_refunds AS x
+                                WHERE x.declutter_run = p_run AND x.id = c.id);
             GET DIAGNOSTICS v_rows = ROW_COUNT;
             PERFORM declutter.note_cache(p_run, 19, v_table, v_rows, v_started, true);
             p_phase := 'cache';
@@ -507,7 +529,8 @@ BEGIN
               FROM app.document_tags AS c
              WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_documents AS p
                             WHERE p.declutter_run = p_run AND p.id = c.document_id)
-            ON CONFLICT DO NOTHING;
+               AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_document_tags AS x
+                                WHERE x.declutter_run = p_run AND x.document_id = c.document_id AND x.tag_id = c.tag_id);
             GET DIAGNOSTICS v_rows = ROW_COUNT;
             PERFORM declutter.note_cache(p_run, 22, v_table, v_rows, v_started, true);
             p_phase := 'cache';
@@ -526,7 +549,8 @@ BEGIN
               FROM app.comments AS c
              WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_document_versions AS p
                             WHERE p.declutter_run = p_run AND p.document_id = c.document_id AND p.version_no = c.version_no)
-            ON CONFLICT DO NOTHING;
+               AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_comments AS x
+                                WHERE x.declutter_run = p_run AND x.id = c.id);
             GET DIAGNOSTICS v_rows = ROW_COUNT;
             PERFORM declutter.note_cache(p_run, 24, v_table, v_rows, v_started, true);
             p_phase := 'cache';

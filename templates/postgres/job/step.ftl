@@ -57,6 +57,115 @@ ${indent}                    WHERE x.declutter_run = p_run AND ${s.child.keyMatc
                     PERFORM ${job.schema}.note_catchup(p_run, ${d.primaryEdge}, v_table, v_round, v_rows, v_started);
                 END IF;
 </#macro>
+<#-- The careful path before a delete batch of a table with children: lock the batch, back up the rows inserted
+     since the cache that reference it, delete those; ends with v_edge, v_table and v_action set for the batch. -->
+<#macro carefulPath t>
+                -- Catch-up: rows inserted since the cache that reference this batch (directly, or through rows
+                -- caught up here) are backed up now and deleted below, so they neither block nor escape the purge.
+                -- The batch rows, then each row caught up, are locked first (FOR UPDATE): a new child's foreign
+                -- key check waits for this transaction, so no child can appear between catch-up and delete.
+<#if t.childrenFirst>
+                SELECT max(b.declutter_seq) INTO v_mark FROM ${t.backup} AS b WHERE b.declutter_run = p_run;
+</#if>
+                v_action := 'lock';
+                PERFORM 1
+                   FROM ${t.table} AS t
+                   JOIN ${t.backup} AS b ON ${t.keyMatch("t", "b")}
+                  WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm AND b.declutter_seq <= v_upper
+                    FOR UPDATE OF t;
+<#if t.catchUpRepeats>
+                -- Rows caught up in a cycle or a tree below can have children caught up only in the next round:
+                -- repeat until a round finds nothing new.
+                LOOP
+                v_round := 0;
+</#if>
+<#list t.catchUp as s>
+                v_edge := ${s.edgeId};
+                v_table := ${job.literal(s.child.display)};
+                v_action := 'catch-up';
+<#if s.selfLoop>
+                LOOP -- late rows of the tree, and their late children, until none is left
+</#if>
+                INSERT INTO ${s.child.backup} (declutter_run, ${s.child.columnList("")})
+                SELECT p_run, ${s.child.columnList("c")}
+                  FROM ${s.child.table} AS c
+                 WHERE EXISTS (SELECT 1 FROM ${s.parent.backup} AS p
+                                WHERE p.declutter_run = p_run<#if s.fromBatch> AND <#if t.childrenFirst>(</#if>p.declutter_seq > v_wm AND p.declutter_seq <= v_upper<#if t.childrenFirst> OR p.declutter_seq > v_mark)</#if><#else>
+                                  AND p.declutter_seq > (SELECT k.watermark FROM ${job.schema}.control AS k
+                                                          WHERE k.run_id = p_run AND k.edge_id = ${s.parent.primaryEdge})</#if>
+                                  AND ${s.parentMatch})
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM ${job.schema}.note_catchup(p_run, ${s.edgeId}, v_table, NULL, v_rows, v_started);
+                END IF;
+<#if t.catchUpRepeats>
+                v_round := v_round + v_rows;
+</#if>
+<#if s.selfLoop>
+                EXIT WHEN v_rows = 0;
+                END LOOP;
+</#if>
+</#list>
+<#if t.catchUpRepeats>
+                EXIT WHEN v_round = 0;
+                END LOOP;
+</#if>
+<#list t.catchUpNullifies as u>
+                v_edge := ${u.edge.edgeId};
+                v_table := ${job.literal(u.edge.childDisplay)};
+                v_action := 'catch-up';
+                INSERT INTO ${u.edge.backup} (declutter_run, ${u.edge.storedList("")})
+                SELECT p_run, ${u.edge.storedList("c")}
+                  FROM ${u.edge.childTable} AS c
+                 WHERE EXISTS (SELECT 1 FROM ${u.parent.backup} AS p
+                                WHERE p.declutter_run = p_run<#if u.fromBatch> AND p.declutter_seq > v_wm AND p.declutter_seq <= v_upper<#else>
+                                  AND p.declutter_seq > (SELECT k.watermark FROM ${job.schema}.control AS k
+                                                          WHERE k.run_id = p_run AND k.edge_id = ${u.parent.primaryEdge})</#if>
+                                  AND ${u.edge.parentMatch})
+                   FOR UPDATE OF c
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM ${job.schema}.note_catchup(p_run, ${u.edge.edgeId}, v_table, NULL, v_rows, v_started);
+                END IF;
+</#list>
+<#if t.deferCatchUp?has_content>
+                -- Some of these rows belong to a cycle broken through DEFERRABLE foreign keys: defer them meanwhile.
+                SET CONSTRAINTS ${t.deferCatchUp} DEFERRED;
+</#if>
+<#list t.catchUpDeletes as d>
+<@catchUpDelete d=d/>
+</#list>
+<#if t.deferCatchUp?has_content>
+                SET CONSTRAINTS ${t.deferCatchUp} IMMEDIATE;
+</#if>
+<#if t.childrenFirst>
+                -- Late rows of this tree caught up above go now, before their parents in the batch (their
+                -- sequence numbers lie beyond the batch; later batches find them gone).
+                v_edge := ${t.primaryEdge};
+                v_table := ${job.literal(t.display)};
+                v_action := 'catch-up delete';
+                DELETE FROM ${t.table} AS t
+                 USING ${t.backup} AS b
+                 WHERE b.declutter_run = p_run AND b.declutter_seq > v_mark AND ${t.keyMatch("t", "b")};
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                IF v_rows > 0 THEN
+                    PERFORM ${job.schema}.note_catchup(p_run, ${t.primaryEdge}, v_table, v_wm, v_rows, v_started);
+                END IF;
+</#if>
+                v_edge := ${t.primaryEdge};
+                v_table := ${job.literal(t.display)};
+                v_action := 'delete';
+</#macro>
+<#macro batchDelete t indent>
+${indent}DELETE FROM ${t.table} AS t
+${indent} USING ${t.backup} AS b
+${indent} WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm AND b.declutter_seq <= v_upper
+${indent}   AND ${t.keyMatch("t", "b")};
+${indent}GET DIAGNOSTICS v_rows = ROW_COUNT;
+</#macro>
 <#include "step_unit.ftl">
 <@lib.header object="procedure ${job.proc('step')}" purpose="one bounded unit of work of a run: the next cache step (root to leaves), else the next delete batch (leaves to root). The runner calls it in a loop; ${job.proc('cache')} and ${job.proc('delete')} do too."/>
 --
@@ -246,106 +355,9 @@ BEGIN
                      WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm
                      ORDER BY b.declutter_seq
                      LIMIT p_max_rows) AS s;
-<#if t.catchUp?has_content || t.catchUpNullifies?has_content>
+<#if (t.catchUp?has_content || t.catchUpNullifies?has_content) && !t.optimisticDelete>
             IF v_upper IS NOT NULL THEN
-                -- Catch-up: rows inserted since the cache that reference this batch (directly, or through rows
-                -- caught up here) are backed up now and deleted below, so they neither block nor escape the purge.
-                -- The batch rows, then each row caught up, are locked first (FOR UPDATE): a new child's foreign
-                -- key check waits for this transaction, so no child can appear between catch-up and delete.
-<#if t.childrenFirst>
-                SELECT max(b.declutter_seq) INTO v_mark FROM ${t.backup} AS b WHERE b.declutter_run = p_run;
-</#if>
-                v_action := 'lock';
-                PERFORM 1
-                   FROM ${t.table} AS t
-                   JOIN ${t.backup} AS b ON ${t.keyMatch("t", "b")}
-                  WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm AND b.declutter_seq <= v_upper
-                    FOR UPDATE OF t;
-<#if t.catchUpRepeats>
-                -- Rows caught up in a cycle or a tree below can have children caught up only in the next round:
-                -- repeat until a round finds nothing new.
-                LOOP
-                v_round := 0;
-</#if>
-<#list t.catchUp as s>
-                v_edge := ${s.edgeId};
-                v_table := ${job.literal(s.child.display)};
-                v_action := 'catch-up';
-<#if s.selfLoop>
-                LOOP -- late rows of the tree, and their late children, until none is left
-</#if>
-                INSERT INTO ${s.child.backup} (declutter_run, ${s.child.columnList("")})
-                SELECT p_run, ${s.child.columnList("c")}
-                  FROM ${s.child.table} AS c
-                 WHERE EXISTS (SELECT 1 FROM ${s.parent.backup} AS p
-                                WHERE p.declutter_run = p_run<#if s.fromBatch> AND <#if t.childrenFirst>(</#if>p.declutter_seq > v_wm AND p.declutter_seq <= v_upper<#if t.childrenFirst> OR p.declutter_seq > v_mark)</#if><#else>
-                                  AND p.declutter_seq > (SELECT k.watermark FROM ${job.schema}.control AS k
-                                                          WHERE k.run_id = p_run AND k.edge_id = ${s.parent.primaryEdge})</#if>
-                                  AND ${s.parentMatch})
-                   FOR UPDATE OF c
-                ON CONFLICT DO NOTHING;
-                GET DIAGNOSTICS v_rows = ROW_COUNT;
-                IF v_rows > 0 THEN
-                    PERFORM ${job.schema}.note_catchup(p_run, ${s.edgeId}, v_table, NULL, v_rows, v_started);
-                END IF;
-<#if t.catchUpRepeats>
-                v_round := v_round + v_rows;
-</#if>
-<#if s.selfLoop>
-                EXIT WHEN v_rows = 0;
-                END LOOP;
-</#if>
-</#list>
-<#if t.catchUpRepeats>
-                EXIT WHEN v_round = 0;
-                END LOOP;
-</#if>
-<#list t.catchUpNullifies as u>
-                v_edge := ${u.edge.edgeId};
-                v_table := ${job.literal(u.edge.childDisplay)};
-                v_action := 'catch-up';
-                INSERT INTO ${u.edge.backup} (declutter_run, ${u.edge.storedList("")})
-                SELECT p_run, ${u.edge.storedList("c")}
-                  FROM ${u.edge.childTable} AS c
-                 WHERE EXISTS (SELECT 1 FROM ${u.parent.backup} AS p
-                                WHERE p.declutter_run = p_run<#if u.fromBatch> AND p.declutter_seq > v_wm AND p.declutter_seq <= v_upper<#else>
-                                  AND p.declutter_seq > (SELECT k.watermark FROM ${job.schema}.control AS k
-                                                          WHERE k.run_id = p_run AND k.edge_id = ${u.parent.primaryEdge})</#if>
-                                  AND ${u.edge.parentMatch})
-                   FOR UPDATE OF c
-                ON CONFLICT DO NOTHING;
-                GET DIAGNOSTICS v_rows = ROW_COUNT;
-                IF v_rows > 0 THEN
-                    PERFORM ${job.schema}.note_catchup(p_run, ${u.edge.edgeId}, v_table, NULL, v_rows, v_started);
-                END IF;
-</#list>
-<#if t.deferCatchUp?has_content>
-                -- Some of these rows belong to a cycle broken through DEFERRABLE foreign keys: defer them meanwhile.
-                SET CONSTRAINTS ${t.deferCatchUp} DEFERRED;
-</#if>
-<#list t.catchUpDeletes as d>
-<@catchUpDelete d=d/>
-</#list>
-<#if t.deferCatchUp?has_content>
-                SET CONSTRAINTS ${t.deferCatchUp} IMMEDIATE;
-</#if>
-<#if t.childrenFirst>
-                -- Late rows of this tree caught up above go now, before their parents in the batch (their
-                -- sequence numbers lie beyond the batch; later batches find them gone).
-                v_edge := ${t.primaryEdge};
-                v_table := ${job.literal(t.display)};
-                v_action := 'catch-up delete';
-                DELETE FROM ${t.table} AS t
-                 USING ${t.backup} AS b
-                 WHERE b.declutter_run = p_run AND b.declutter_seq > v_mark AND ${t.keyMatch("t", "b")};
-                GET DIAGNOSTICS v_rows = ROW_COUNT;
-                IF v_rows > 0 THEN
-                    PERFORM ${job.schema}.note_catchup(p_run, ${t.primaryEdge}, v_table, v_wm, v_rows, v_started);
-                END IF;
-</#if>
-                v_edge := ${t.primaryEdge};
-                v_table := ${job.literal(t.display)};
-                v_action := 'delete';
+<@carefulPath t=t/>
             END IF;
 </#if>
 <#list t.detaches as d>
@@ -358,11 +370,24 @@ BEGIN
                AND EXISTS (SELECT 1 FROM ${d.childBackup} AS k
                             WHERE k.declutter_run = p_run AND ${d.keyMatch("k", "c")}<#if d.selfReference> AND k.declutter_seq > v_upper</#if>);
 </#list>
-            DELETE FROM ${t.table} AS t
-             USING ${t.backup} AS b
-             WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm AND b.declutter_seq <= v_upper
-               AND ${t.keyMatch("t", "b")};
-            GET DIAGNOSTICS v_rows = ROW_COUNT;
+<#if t.optimisticDelete>
+            -- Fast path: every foreign key into this table is a NOT DEFERRABLE NO ACTION or RESTRICT one, not a
+            -- self-reference: the delete changes no other row, and a row referencing the batch that arrived since
+            -- the cache makes its foreign key check fail (23503), which rolls back this block's subtransaction:
+            -- nothing is lost. An application inserting such a row holds FOR KEY SHARE on its parent until it
+            -- commits; the delete waits for it, then the check sees the committed row. A row inserted after the
+            -- delete waits for this transaction and fails once it commits, the parent gone (as with FOR UPDATE).
+            BEGIN
+<@batchDelete t=t indent="                "/>
+            EXCEPTION WHEN foreign_key_violation THEN
+                -- A row referencing the batch arrived after the cache: take the careful path (lock, catch up,
+                -- delete). Lock and statement timeouts and every other error propagate as before.
+<@carefulPath t=t/>
+<@batchDelete t=t indent="                "/>
+            END;
+<#else>
+<@batchDelete t=t indent="            "/>
+</#if>
             PERFORM ${job.schema}.note_delete(p_run, ${t.primaryEdge}, v_table, v_upper, v_rows, v_started);
             p_phase := 'delete';
             p_rows := v_rows;

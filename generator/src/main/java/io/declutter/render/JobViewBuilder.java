@@ -46,8 +46,11 @@ public final class JobViewBuilder {
         Map<Integer, DeferredUnitView> units = new HashMap<>();
         plan.tables().stream().mapToInt(PurgeTable::deferredUnit).filter(u -> u > 0).distinct()
                 .forEach(u -> units.put(u, unit(u, nullifies, plain)));
-        plan.tables().forEach(t -> views.put(t.name(), withUnit(tableView(t, detaches(t), catchUp(t, plain),
-                catchUpNullifies(t, nullifies, plain), catchUpDeletes(t, plain)), t, units)));
+        plan.tables().forEach(t -> {
+            TableView v = withUnit(tableView(t, detaches(t), catchUp(t, plain), catchUpNullifies(t, nullifies, plain),
+                    catchUpDeletes(t, plain)), t, units);
+            views.put(t.name(), v.withOptimisticDelete(optimisticDelete(t, v)));
+        });
         List<TableView> tables = plan.tables().stream().map(t -> views.get(t.name())).toList();
         TableView root = views.get(plan.job().root());
         String schemas = plan.tables().stream().map(t -> t.name().schema())
@@ -98,7 +101,7 @@ public final class JobViewBuilder {
                 t.childrenFirst(), selfMatch(t, "b", "p"), selfMatch(t, "c", "t"),
                 deferredConstraints(catchUpDeletes.stream().map(v -> plan.tables().stream()
                         .filter(p -> p.primaryEdge() == v.primaryEdge()).findFirst().orElseThrow().deferredUnit())
-                        .filter(u -> u > 0).collect(Collectors.toSet())), null, 0);
+                        .filter(u -> u > 0).collect(Collectors.toSet())), null, 0, false);
     }
 
     /** The view with its deferred unit and its position in it. */
@@ -111,7 +114,7 @@ public final class JobViewBuilder {
         return new TableView(v.display(), v.table(), v.backup(), v.backupName(), v.backupIndex(), v.height(),
                 v.primaryEdge(), v.cycleGroup(), v.backupColumns(), v.key(), v.overridingSystemValue(), v.detaches(),
                 v.detached(), v.catchUp(), v.catchUpNullifies(), v.catchUpDeletes(), v.sequences(), v.childrenFirst(),
-                v.treeRootParent(), v.treeJoin(), v.deferCatchUp(), unit, ordinal);
+                v.treeRootParent(), v.treeJoin(), v.deferCatchUp(), unit, ordinal, v.optimisticDelete());
     }
 
     /** {@code SET CONSTRAINTS} list of the deferred edges of the given units, in edge order; empty for none. */
@@ -268,6 +271,47 @@ public final class JobViewBuilder {
             }
         }
         return plan.tables().stream().filter(t -> seen.contains(t.name())).toList();
+    }
+
+    /**
+     * Whether a delete batch of {@code table} may skip the lock and the catch-up and try the delete first, taking
+     * the careful path (lock, catch-up, delete: the code every other table runs) only when that delete fails with a
+     * foreign key violation (SQLSTATE 23503), inside a PL/pgSQL block whose subtransaction the failure rolls back.
+     *
+     * <p>Safe when every foreign key into the table (from closure tables, excluded ones and SET NULL children alike)
+     * is a declared, NOT DEFERRABLE constraint, ON DELETE NO ACTION or RESTRICT, and not a self-reference: then the
+     * database checks at the end of the DELETE statement that no row anywhere still references a deleted row, and
+     * the DELETE itself changes no other row (no cascade, no SET NULL / SET DEFAULT that would remove or alter a late
+     * child without its backup, invariant 1). A child inserted since the cache (a late row, invariant 5) makes the
+     * check fail, so nothing is lost: the careful path backs it up and deletes it. A delete that succeeds deletes
+     * exactly the batch; the careful path would have found nothing to catch up from it (its first steps read the
+     * rows referencing the batch: none; the others read only rows those steps catch up).
+     *
+     * <p>Concurrency (READ COMMITTED): an application transaction inserting a child takes FOR KEY SHARE on the
+     * parent row for its foreign key check; the DELETE waits for it (within lock_timeout, else a retry as before),
+     * and the check, run with a fresh snapshot, sees the committed child: 23503, careful path. A child inserted
+     * after the DELETE locked its rows waits for this transaction and fails when it commits, the parent being gone:
+     * the same as with the careful path's FOR UPDATE lock.
+     *
+     * <p>Kept on the careful path: tables with nothing to catch up (it is the plain delete already), SET NULL
+     * children to record (catchUpNullifies), cycle-breaking detaches, trees deleted children first, catch-ups
+     * repeated to a fixed point, self-references and cycles, deferred units and deferred constraints.
+     */
+    private boolean optimisticDelete(PurgeTable table, TableView view) {
+        if (view.catchUp().isEmpty() || !view.catchUpNullifies().isEmpty() || !view.detaches().isEmpty()
+                || view.childrenFirst() || view.catchUpRepeats() || !view.deferCatchUp().isEmpty()
+                || view.unit() != null || table.cycleGroup() > 0 || table.deferredUnit() > 0) {
+            return false;
+        }
+        if (view.catchUp().stream().anyMatch(s -> s.selfLoop() || s.child().table().equals(s.parent().table()))) {
+            return false;
+        }
+        return plan.edges().stream()
+                .filter(e -> !e.root() && e.parent().equals(table.name()))
+                .map(e -> e.foreignKey().orElseThrow())
+                .allMatch(fk -> !fk.selfReference() && !fk.deferrable() && !fk.initiallyDeferred()
+                        && (fk.onDelete() == io.declutter.model.OnDelete.NO_ACTION
+                            || fk.onDelete() == io.declutter.model.OnDelete.RESTRICT));
     }
 
     /** Catch-up cache statements before a batch of {@code table}: top down (descending cache rank), by edge id. */

@@ -23,6 +23,9 @@ import java.util.List;
  *                       delete rows of a deferred unit; empty otherwise
  * @param unit           the deferred unit of this table, null when it is in none
  * @param unitOrdinal    this table's position in its unit (1-based), 0 when it is in none
+ * @param optimisticDelete each batch is first deleted without lock or catch-up, and the careful path (lock, catch
+ *                       up, delete) runs only when that delete fails on a foreign key (see
+ *                       {@code JobViewBuilder#optimisticDelete} for when this is safe)
  */
 public record TableView(
         String display,
@@ -47,7 +50,8 @@ public record TableView(
         String treeJoin,
         String deferCatchUp,
         DeferredUnitView unit,
-        int unitOrdinal) {
+        int unitOrdinal,
+        boolean optimisticDelete) {
 
     public TableView {
         backupColumns = List.copyOf(backupColumns);
@@ -58,6 +62,14 @@ public record TableView(
         catchUpNullifies = List.copyOf(catchUpNullifies);
         catchUpDeletes = List.copyOf(catchUpDeletes);
         sequences = List.copyOf(sequences);
+    }
+
+    /** This view with {@code optimisticDelete} set. */
+    public TableView withOptimisticDelete(boolean optimistic) {
+        return new TableView(display, table, backup, backupName, backupIndex, height, primaryEdge, cycleGroup,
+                backupColumns, key, overridingSystemValue, detaches, detached, catchUp, catchUpNullifies,
+                catchUpDeletes, sequences, childrenFirst, treeRootParent, treeJoin, deferCatchUp, unit, unitOrdinal,
+                optimistic);
     }
 
     /**

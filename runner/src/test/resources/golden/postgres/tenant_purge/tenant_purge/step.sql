@@ -756,7 +756,21 @@ BEGIN
                      WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm
                      ORDER BY b.declutter_seq
                      LIMIT p_max_rows) AS s;
-            IF v_upper IS NOT NULL THEN
+            -- Fast path: every foreign key into this table is a NOT DEFERRABLE NO ACTION or RESTRICT one, not a
+            -- self-reference: the delete changes no other row, and a row referencing the batch that arrived since
+            -- the cache makes its foreign key check fail (23503), which rolls back this block's subtransaction:
+            -- nothing is lost. An application inserting such a row holds FOR KEY SHARE on its parent until it
+            -- commits; the delete waits for it, then the check sees the committed row. A row inserted after the
+            -- delete waits for this transaction and fails once it commits, the parent gone (as with FOR UPDATE).
+            BEGIN
+                DELETE FROM app.document_versions AS t
+                 USING declutter.bk_tenant_purge_document_versions AS b
+                 WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm AND b.declutter_seq <= v_upper
+                   AND t.document_id = b.document_id AND t.version_no = b.version_no;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+            EXCEPTION WHEN foreign_key_violation THEN
+                -- A row referencing the batch arrived after the cache: take the careful path (lock, catch up,
+                -- delete). Lock and statement timeouts and every other error propagate as before.
                 -- Catch-up: rows inserted since the cache that reference this batch (directly, or through rows
                 -- caught up here) are backed up now and deleted below, so they neither block nor escape the purge.
                 -- The batch rows, then each row caught up, are locked first (FOR UPDATE): a new child's foreign
@@ -799,12 +813,12 @@ BEGIN
                 v_edge := 23;
                 v_table := 'app.document_versions';
                 v_action := 'delete';
-            END IF;
-            DELETE FROM app.document_versions AS t
-             USING declutter.bk_tenant_purge_document_versions AS b
-             WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm AND b.declutter_seq <= v_upper
-               AND t.document_id = b.document_id AND t.version_no = b.version_no;
-            GET DIAGNOSTICS v_rows = ROW_COUNT;
+                DELETE FROM app.document_versions AS t
+                 USING declutter.bk_tenant_purge_document_versions AS b
+                 WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm AND b.declutter_seq <= v_upper
+                   AND t.document_id = b.document_id AND t.version_no = b.version_no;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+            END;
             PERFORM declutter.note_delete(p_run, 23, v_table, v_upper, v_rows, v_started);
             p_phase := 'delete';
             p_rows := v_rows;
@@ -825,7 +839,21 @@ BEGIN
                      WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm
                      ORDER BY b.declutter_seq
                      LIMIT p_max_rows) AS s;
-            IF v_upper IS NOT NULL THEN
+            -- Fast path: every foreign key into this table is a NOT DEFERRABLE NO ACTION or RESTRICT one, not a
+            -- self-reference: the delete changes no other row, and a row referencing the batch that arrived since
+            -- the cache makes its foreign key check fail (23503), which rolls back this block's subtransaction:
+            -- nothing is lost. An application inserting such a row holds FOR KEY SHARE on its parent until it
+            -- commits; the delete waits for it, then the check sees the committed row. A row inserted after the
+            -- delete waits for this transaction and fails once it commits, the parent gone (as with FOR UPDATE).
+            BEGIN
+                DELETE FROM app.payments AS t
+                 USING declutter.bk_tenant_purge_payments AS b
+                 WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm AND b.declutter_seq <= v_upper
+                   AND t.id = b.id;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+            EXCEPTION WHEN foreign_key_violation THEN
+                -- A row referencing the batch arrived after the cache: take the careful path (lock, catch up,
+                -- delete). Lock and statement timeouts and every other error propagate as before.
                 -- Catch-up: rows inserted since the cache that reference this batch (directly, or through rows
                 -- caught up here) are backed up now and deleted below, so they neither block nor escape the purge.
                 -- The batch rows, then each row caught up, are locked first (FOR UPDATE): a new child's foreign
@@ -868,12 +896,12 @@ BEGIN
                 v_edge := 9;
                 v_table := 'app.payments';
                 v_action := 'delete';
-            END IF;
-            DELETE FROM app.payments AS t
-             USING declutter.bk_tenant_purge_payments AS b
-             WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm AND b.declutter_seq <= v_upper
-               AND t.id = b.id;
-            GET DIAGNOSTICS v_rows = ROW_COUNT;
+                DELETE FROM app.payments AS t
+                 USING declutter.bk_tenant_purge_payments AS b
+                 WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm AND b.declutter_seq <= v_upper
+                   AND t.id = b.id;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+            END;
             PERFORM declutter.note_delete(p_run, 9, v_table, v_upper, v_rows, v_started);
             p_phase := 'delete';
             p_rows := v_rows;
@@ -894,7 +922,21 @@ BEGIN
                      WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm
                      ORDER BY b.declutter_seq
                      LIMIT p_max_rows) AS s;
-            IF v_upper IS NOT NULL THEN
+            -- Fast path: every foreign key into this table is a NOT DEFERRABLE NO ACTION or RESTRICT one, not a
+            -- self-reference: the delete changes no other row, and a row referencing the batch that arrived since
+            -- the cache makes its foreign key check fail (23503), which rolls back this block's subtransaction:
+            -- nothing is lost. An application inserting such a row holds FOR KEY SHARE on its parent until it
+            -- commits; the delete waits for it, then the check sees the committed row. A row inserted after the
+            -- delete waits for this transaction and fails once it commits, the parent gone (as with FOR UPDATE).
+            BEGIN
+                DELETE FROM app.tags AS t
+                 USING declutter.bk_tenant_purge_tags AS b
+                 WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm AND b.declutter_seq <= v_upper
+                   AND t.id = b.id;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+            EXCEPTION WHEN foreign_key_violation THEN
+                -- A row referencing the batch arrived after the cache: take the careful path (lock, catch up,
+                -- delete). Lock and statement timeouts and every other error propagate as before.
                 -- Catch-up: rows inserted since the cache that reference this batch (directly, or through rows
                 -- caught up here) are backed up now and deleted below, so they neither block nor escape the purge.
                 -- The batch rows, then each row caught up, are locked first (FOR UPDATE): a new child's foreign
@@ -937,12 +979,12 @@ BEGIN
                 v_edge := 5;
                 v_table := 'app.tags';
                 v_action := 'delete';
-            END IF;
-            DELETE FROM app.tags AS t
-             USING declutter.bk_tenant_purge_tags AS b
-             WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm AND b.declutter_seq <= v_upper
-               AND t.id = b.id;
-            GET DIAGNOSTICS v_rows = ROW_COUNT;
+                DELETE FROM app.tags AS t
+                 USING declutter.bk_tenant_purge_tags AS b
+                 WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm AND b.declutter_seq <= v_upper
+                   AND t.id = b.id;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+            END;
             PERFORM declutter.note_delete(p_run, 5, v_table, v_upper, v_rows, v_started);
             p_phase := 'delete';
             p_rows := v_rows;
@@ -963,7 +1005,21 @@ BEGIN
                      WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm
                      ORDER BY b.declutter_seq
                      LIMIT p_max_rows) AS s;
-            IF v_upper IS NOT NULL THEN
+            -- Fast path: every foreign key into this table is a NOT DEFERRABLE NO ACTION or RESTRICT one, not a
+            -- self-reference: the delete changes no other row, and a row referencing the batch that arrived since
+            -- the cache makes its foreign key check fail (23503), which rolls back this block's subtransaction:
+            -- nothing is lost. An application inserting such a row holds FOR KEY SHARE on its parent until it
+            -- commits; the delete waits for it, then the check sees the committed row. A row inserted after the
+            -- delete waits for this transaction and fails once it commits, the parent gone (as with FOR UPDATE).
+            BEGIN
+                DELETE FROM app.teams AS t
+                 USING declutter.bk_tenant_purge_teams AS b
+                 WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm AND b.declutter_seq <= v_upper
+                   AND t.id = b.id;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+            EXCEPTION WHEN foreign_key_violation THEN
+                -- A row referencing the batch arrived after the cache: take the careful path (lock, catch up,
+                -- delete). Lock and statement timeouts and every other error propagate as before.
                 -- Catch-up: rows inserted since the cache that reference this batch (directly, or through rows
                 -- caught up here) are backed up now and deleted below, so they neither block nor escape the purge.
                 -- The batch rows, then each row caught up, are locked first (FOR UPDATE): a new child's foreign
@@ -1006,12 +1062,12 @@ BEGIN
                 v_edge := 6;
                 v_table := 'app.teams';
                 v_action := 'delete';
-            END IF;
-            DELETE FROM app.teams AS t
-             USING declutter.bk_tenant_purge_teams AS b
-             WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm AND b.declutter_seq <= v_upper
-               AND t.id = b.id;
-            GET DIAGNOSTICS v_rows = ROW_COUNT;
+                DELETE FROM app.teams AS t
+                 USING declutter.bk_tenant_purge_teams AS b
+                 WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm AND b.declutter_seq <= v_upper
+                   AND t.id = b.id;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+            END;
             PERFORM declutter.note_delete(p_run, 6, v_table, v_upper, v_rows, v_started);
             p_phase := 'delete';
             p_rows := v_rows;
@@ -1032,7 +1088,21 @@ BEGIN
                      WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm
                      ORDER BY b.declutter_seq
                      LIMIT p_max_rows) AS s;
-            IF v_upper IS NOT NULL THEN
+            -- Fast path: every foreign key into this table is a NOT DEFERRABLE NO ACTION or RESTRICT one, not a
+            -- self-reference: the delete changes no other row, and a row referencing the batch that arrived since
+            -- the cache makes its foreign key check fail (23503), which rolls back this block's subtransaction:
+            -- nothing is lost. An application inserting such a row holds FOR KEY SHARE on its parent until it
+            -- commits; the delete waits for it, then the check sees the committed row. A row inserted after the
+            -- delete waits for this transaction and fails once it commits, the parent gone (as with FOR UPDATE).
+            BEGIN
+                DELETE FROM app.documents AS t
+                 USING declutter.bk_tenant_purge_documents AS b
+                 WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm AND b.declutter_seq <= v_upper
+                   AND t.id = b.id;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+            EXCEPTION WHEN foreign_key_violation THEN
+                -- A row referencing the batch arrived after the cache: take the careful path (lock, catch up,
+                -- delete). Lock and statement timeouts and every other error propagate as before.
                 -- Catch-up: rows inserted since the cache that reference this batch (directly, or through rows
                 -- caught up here) are backed up now and deleted below, so they neither block nor escape the purge.
                 -- The batch rows, then each row caught up, are locked first (FOR UPDATE): a new child's foreign
@@ -1135,12 +1205,12 @@ BEGIN
                 v_edge := 16;
                 v_table := 'app.documents';
                 v_action := 'delete';
-            END IF;
-            DELETE FROM app.documents AS t
-             USING declutter.bk_tenant_purge_documents AS b
-             WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm AND b.declutter_seq <= v_upper
-               AND t.id = b.id;
-            GET DIAGNOSTICS v_rows = ROW_COUNT;
+                DELETE FROM app.documents AS t
+                 USING declutter.bk_tenant_purge_documents AS b
+                 WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm AND b.declutter_seq <= v_upper
+                   AND t.id = b.id;
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+            END;
             PERFORM declutter.note_delete(p_run, 16, v_table, v_upper, v_rows, v_started);
             p_phase := 'delete';
             p_rows := v_rows;

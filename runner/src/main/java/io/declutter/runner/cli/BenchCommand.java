@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
@@ -70,13 +69,7 @@ final class BenchCommand implements Callable<Integer> {
                     + " --batch-size at least 1");
         }
         Duration capDuration = io.declutter.config.Durations.parse("--cap", cap);
-        Map<String, String> env = new java.util.HashMap<>(System.getenv());
-        if (jdbcUrl != null) {
-            env.put(PostgresLocator.ENV_URL, jdbcUrl);
-        }
-        try (PostgresLocator.Server server = PostgresLocator.locate(env).orElseThrow(() -> new UserError(
-                ExitCodes.NO_DATABASE, "no PostgreSQL found: pass --jdbc-url, set " + PostgresLocator.ENV_URL
-                + ", start PostgreSQL on localhost:5432, or run where Docker is available"))) {
+        try (PostgresLocator.Server server = LocalServer.locate(jdbcUrl)) {
             w.println("Using " + server.how());
             Path work = Files.createTempDirectory("declutter-bench");
             Benchmark.Options options = new Benchmark.Options(scale, seed, purgePercent, capDuration, scaling,

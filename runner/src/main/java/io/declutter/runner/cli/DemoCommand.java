@@ -2,7 +2,6 @@ package io.declutter.runner.cli;
 
 import io.declutter.dialect.Resources;
 import io.declutter.runner.ExitCodes;
-import io.declutter.runner.UserError;
 import io.declutter.runner.db.PostgresLocator;
 import io.declutter.runner.db.ScratchDatabase;
 import io.declutter.runner.db.SqlScripts;
@@ -50,13 +49,7 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         out = spec.commandLine().getOut();
-        Map<String, String> env = new java.util.HashMap<>(System.getenv());
-        if (jdbcUrl != null) {
-            env.put(PostgresLocator.ENV_URL, jdbcUrl);
-        }
-        try (PostgresLocator.Server server = PostgresLocator.locate(env).orElseThrow(() -> new UserError(
-                ExitCodes.NO_DATABASE, "no PostgreSQL found: pass --jdbc-url, set " + PostgresLocator.ENV_URL
-                + ", start PostgreSQL on localhost:5432, or run where Docker is available"))) {
+        try (PostgresLocator.Server server = LocalServer.locate(jdbcUrl)) {
             heading("Using " + server.how());
             ScratchDatabase db = ScratchDatabase.create(server, "declutter_demo");
             try {

@@ -1,7 +1,7 @@
 package io.declutter.render;
 
 import io.declutter.dialect.Dialect;
-import io.declutter.graph.BackupNames;
+import io.declutter.plan.BackupNames;
 import io.declutter.model.Column;
 import io.declutter.model.Edge;
 import io.declutter.model.ForeignKey;

@@ -1,6 +1,6 @@
 package io.declutter.dialect.oracle;
 
-import io.declutter.graph.BackupNames;
+import io.declutter.plan.BackupNames;
 import io.declutter.model.Catalog;
 import io.declutter.model.Job;
 import io.declutter.model.NullifiedEdge;

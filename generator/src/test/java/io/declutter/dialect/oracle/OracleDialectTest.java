@@ -81,7 +81,7 @@ class OracleDialectTest {
         OracleScenarios.Scenario demo = OracleScenarios.all().get(0);
         var job = OracleScenarios.job("progress", "app.tenants", "1 = 1", true, List.of());
         var catalog = demo.readCatalog();
-        var plan = new io.declutter.graph.PlanBuilder(catalog, OracleNames.resolve(job, catalog), 128).build();
+        var plan = new io.declutter.plan.PlanBuilder(catalog, OracleNames.resolve(job, catalog), 128).build();
         assertThatThrownBy(() -> new OracleGenerator(dialect).generate(plan)).isInstanceOf(InvalidJobException.class)
                 .hasMessageContaining("Rename the job");
     }

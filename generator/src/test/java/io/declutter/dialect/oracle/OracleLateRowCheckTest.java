@@ -1,7 +1,7 @@
 package io.declutter.dialect.oracle;
 
-import io.declutter.graph.CatalogBuilder;
-import io.declutter.graph.PlanBuilder;
+import io.declutter.plan.CatalogBuilder;
+import io.declutter.plan.PlanBuilder;
 import io.declutter.model.Catalog;
 import io.declutter.model.Job;
 import io.declutter.model.TableName;

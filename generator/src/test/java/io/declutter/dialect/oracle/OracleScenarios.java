@@ -1,7 +1,7 @@
 package io.declutter.dialect.oracle;
 
 import io.declutter.dialect.Resources;
-import io.declutter.graph.PlanBuilder;
+import io.declutter.plan.PlanBuilder;
 import io.declutter.introspect.RecordedCatalog;
 import io.declutter.model.Catalog;
 import io.declutter.model.Job;

@@ -46,7 +46,7 @@ final class GenerateCommand extends JobCommand {
                 ? io.declutter.dialect.oracle.OracleNames.resolve(job.job(), recorded) : job.job();
         io.declutter.model.PurgePlan plan;
         try {
-            plan = new io.declutter.graph.PlanBuilder(recorded, j, dialect.maxIdentifierBytes()).build();
+            plan = new io.declutter.plan.PlanBuilder(recorded, j, dialect.maxIdentifierBytes()).build();
         } catch (InvalidJobException e) {
             throw new UserError(ExitCodes.BAD_INPUT, e.getMessage(), e);
         }

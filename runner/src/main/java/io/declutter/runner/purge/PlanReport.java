@@ -99,7 +99,7 @@ public final class PlanReport {
     }
 
     private static String createIndex(ForeignKey fk, Dialect dialect) {
-        String name = io.declutter.graph.BackupNames.fit(fk.child().name() + "_" + String.join("_", fk.childColumns())
+        String name = io.declutter.plan.BackupNames.fit(fk.child().name() + "_" + String.join("_", fk.childColumns())
                 + "_idx", dialect.maxIdentifierBytes());
         return "CREATE INDEX CONCURRENTLY IF NOT EXISTS " + dialect.quote(name) + " ON "
                 + dialect.qualify(fk.child().schema(), fk.child().name()) + " ("

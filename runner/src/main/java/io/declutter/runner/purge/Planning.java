@@ -1,7 +1,7 @@
 package io.declutter.runner.purge;
 
 import io.declutter.dialect.Dialect;
-import io.declutter.graph.PlanBuilder;
+import io.declutter.plan.PlanBuilder;
 import io.declutter.introspect.CatalogReader;
 import io.declutter.model.Catalog;
 import io.declutter.model.InvalidJobException;

@@ -1,4 +1,4 @@
-package io.declutter.graph;
+package io.declutter.plan;
 
 import io.declutter.model.Catalog;
 import io.declutter.model.Edge;
@@ -10,9 +10,9 @@ import io.declutter.model.PurgeTable;
 import io.declutter.model.Strategy;
 import org.junit.jupiter.api.Test;
 
-import static io.declutter.graph.TestJobs.edge;
-import static io.declutter.graph.TestJobs.plan;
-import static io.declutter.graph.TestJobs.t;
+import static io.declutter.plan.TestJobs.edge;
+import static io.declutter.plan.TestJobs.plan;
+import static io.declutter.plan.TestJobs.t;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 

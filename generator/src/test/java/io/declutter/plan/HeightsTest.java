@@ -1,4 +1,4 @@
-package io.declutter.graph;
+package io.declutter.plan;
 
 import io.declutter.model.ForeignKey;
 import io.declutter.model.OnDelete;
@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import static io.declutter.graph.TestJobs.t;
+import static io.declutter.plan.TestJobs.t;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 

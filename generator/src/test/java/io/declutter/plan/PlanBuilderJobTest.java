@@ -1,4 +1,4 @@
-package io.declutter.graph;
+package io.declutter.plan;
 
 import io.declutter.model.Catalog;
 import io.declutter.model.ForeignKey;
@@ -13,8 +13,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 
-import static io.declutter.graph.TestJobs.job;
-import static io.declutter.graph.TestJobs.plan;
+import static io.declutter.plan.TestJobs.job;
+import static io.declutter.plan.TestJobs.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

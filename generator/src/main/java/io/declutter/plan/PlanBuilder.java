@@ -1,4 +1,4 @@
-package io.declutter.graph;
+package io.declutter.plan;
 
 import io.declutter.model.Catalog;
 import io.declutter.model.Edge;

@@ -1,4 +1,4 @@
-package io.declutter.graph;
+package io.declutter.plan;
 
 import io.declutter.model.TableName;
 import org.junit.jupiter.api.Test;
@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
-import static io.declutter.graph.TestJobs.t;
+import static io.declutter.plan.TestJobs.t;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 

@@ -1,4 +1,4 @@
-package io.declutter.graph;
+package io.declutter.plan;
 
 import org.junit.jupiter.api.Test;
 

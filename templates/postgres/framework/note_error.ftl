@@ -7,7 +7,7 @@ LANGUAGE sql
 AS $fn$
     UPDATE ${schema}.control SET last_error = p_message WHERE run_id = p_run AND edge_id = p_edge;
 
-    UPDATE ${schema}.run SET status = 'failed', last_error = p_action || ' ' || p_table || ': ' || p_message
+    UPDATE ${schema}.run SET status = 'failed', last_error = p_action || coalesce(' ' || p_table, '') || ': ' || p_message
      WHERE run_id = p_run AND NOT p_retry;
 
     INSERT INTO ${schema}.log (run_id, edge_id, table_name, action, started_at, message)

@@ -190,6 +190,7 @@ AS ${tags.proc}
 #variable_conflict use_variable
 DECLARE
     v_status  text;
+    v_checked timestamptz;
     v_wm      bigint;
     v_upper   bigint;
     v_rows    bigint;
@@ -202,7 +203,8 @@ DECLARE
     v_message text;
 BEGIN
     -- FOR SHARE: a rollback of this run waits for the current unit and then stops the next one.
-    SELECT status INTO v_status FROM ${job.schema}.run WHERE run_id = p_run AND job = ${job.nameLiteral} FOR SHARE;
+    SELECT status, fks_checked_at INTO v_status, v_checked
+      FROM ${job.schema}.run WHERE run_id = p_run AND job = ${job.nameLiteral} FOR SHARE;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'declutter: run % of job % does not exist', p_run, ${job.nameLiteral}
             USING HINT = 'See the runs with: SELECT * FROM ${job.schema}.run WHERE job = ''${job.name}''';
@@ -334,6 +336,13 @@ BEGIN
             p_phase := 'cached';
             p_remaining := ${job.schema}.remaining(p_run);
             RETURN;
+        END IF;
+
+        -- ==== Before the first delete of every start or resume: no foreign key the plan does not know ====
+        IF v_checked IS NULL THEN
+            v_action := 'check foreign keys';
+            PERFORM ${job.proc('check_fks')}();
+            UPDATE ${job.schema}.run SET fks_checked_at = clock_timestamp() WHERE run_id = p_run;
         END IF;
 
         -- ==== Delete: leaves to root (ascending height), one batch of backup keys per call ====

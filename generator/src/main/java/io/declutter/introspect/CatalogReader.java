@@ -99,6 +99,15 @@ public final class CatalogReader {
         }
     }
 
+    /** A column recorded catalogs made before it existed may lack: null when absent. */
+    private static String optional(ResultSet rs, String column) {
+        try {
+            return rs.getString(column);
+        } catch (SQLException e) {
+            return null;
+        }
+    }
+
     private static TableName table(ResultSet rs, String schemaColumn, String tableColumn) throws SQLException {
         return new TableName(rs.getString(schemaColumn), rs.getString(tableColumn));
     }
@@ -124,6 +133,8 @@ public final class CatalogReader {
         final OnDelete onDelete;
         final boolean deferrable;
         final boolean initiallyDeferred;
+        final java.util.Optional<TableName> parentPartition;
+        final java.util.Optional<String> parentCondition;
         final List<String> childColumns = new ArrayList<>();
         final List<String> parentColumns = new ArrayList<>();
 
@@ -134,10 +145,17 @@ public final class CatalogReader {
             this.onDelete = OnDelete.valueOf(rs.getString("on_delete"));
             this.deferrable = rs.getBoolean("deferrable");
             this.initiallyDeferred = rs.getBoolean("initially_deferred");
+            String partition = optional(rs, "parent_partition");
+            this.parentPartition = partition == null ? java.util.Optional.empty()
+                    : java.util.Optional.of(new TableName(rs.getString("parent_partition_schema"), partition));
+            // A partition without a constraint (a default partition alone) holds every row of its parent.
+            this.parentCondition = java.util.Optional.ofNullable(partition == null ? null
+                    : optional(rs, "parent_condition")).filter(c -> !c.isBlank());
         }
 
         ForeignKey build() {
-            return new ForeignKey(name, child, childColumns, parent, parentColumns, onDelete, deferrable, initiallyDeferred);
+            return new ForeignKey(name, child, childColumns, parent, parentColumns, onDelete, deferrable, initiallyDeferred,
+                    parentPartition, parentCondition);
         }
     }
 }

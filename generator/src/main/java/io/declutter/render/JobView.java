@@ -10,6 +10,7 @@ import java.util.List;
  * @param detaches    columns rollback re-attaches from the closure backups at the end (cycle-breaking edges,
  *                    and nullable SET NULL columns of closure rows)
  * @param nullifies   every ON DELETE SET NULL / SET DEFAULT edge from the closure, by edge id
+ * @param foreignKeyCheck what the run compares with the catalog before its first delete
  */
 public record JobView(
         String name,
@@ -28,7 +29,8 @@ public record JobView(
         List<CacheUnitView> cacheUnits,
         List<EdgeView> edges,
         List<DetachView> detaches,
-        List<NullifyView> nullifies) {
+        List<NullifyView> nullifies,
+        ForeignKeyCheckView foreignKeyCheck) {
 
     public JobView {
         tables = List.copyOf(tables);

@@ -59,7 +59,22 @@ public final class JobViewBuilder {
                 plan.job().root().display(), plan.job().rootPredicate().orElse(""), schemas, plan.job().backup(),
                 plan.job().batchSize(), plan.job().lockTimeout().toMillis(), plan.job().statementTimeout().toMillis(),
                 root, rootFilter(root), tables, cacheUnits(), edgeViews(),
-                reattaches(), nullifies);
+                reattaches(), nullifies, foreignKeyCheck());
+    }
+
+    /** The closure tables and every foreign key of the plan, for the check before the first delete. */
+    private ForeignKeyCheckView foreignKeyCheck() {
+        List<String> purged = plan.tables().stream().map(t -> regclass(t.name())).toList();
+        List<ForeignKeyCheckView.Known> known = plan.edges().stream().filter(e -> !e.root())
+                .map(e -> e.foreignKey().orElseThrow())
+                .map(fk -> new ForeignKeyCheckView.Known(regclass(fk.child()), Sql.literal(fk.name())))
+                .distinct().toList();
+        return new ForeignKeyCheckView(purged, known);
+    }
+
+    /** The table as an expression of type regclass (looked up when the statement runs). */
+    private String regclass(TableName t) {
+        return "(" + tableText(t) + ")::regclass";
     }
 
     private String rootFilter(TableView root) {
@@ -84,6 +99,10 @@ public final class JobViewBuilder {
             // Without a backup the cache holds only what deletes and child lookups need.
             plan.followedEdges().stream().filter(e -> !e.root() && e.parent().equals(t.name()))
                     .forEach(e -> kept.addAll(e.foreignKey().orElseThrow().parentColumns()));
+            // A partition condition may name any of the parent's columns (see parentMatch): keep them all.
+            plan.edges().stream().filter(e -> !e.root() && e.parent().equals(t.name()))
+                    .filter(e -> e.foreignKey().orElseThrow().parentCondition().isPresent())
+                    .forEach(e -> t.columns().forEach(c -> kept.add(c.name())));
             plan.followedEdges().stream().filter(Edge::breaksCycle).filter(e -> e.child().equals(t.name()))
                     .forEach(e -> kept.addAll(e.foreignKey().orElseThrow().childColumns()));
         }
@@ -176,7 +195,7 @@ public final class JobViewBuilder {
         ForeignKey fk = e.foreignKey().orElseThrow();
         return new DeferredUnitView.UnitStepView(e.id(), fk.display() + " [" + fk.name() + (e.deferred() ? ", deferred"
                 : "") + "]", plain.get(e.child()), plain.get(e.parent()),
-                Sql.match("p", quoted(fk.parentColumns()), "c", quoted(fk.childColumns())),
+                parentMatch(fk),
                 ordinal.applyAsInt(e.parent()), ordinal.applyAsInt(e.child()));
     }
 
@@ -328,7 +347,7 @@ public final class JobViewBuilder {
                 .map(e -> {
                     ForeignKey fk = e.foreignKey().orElseThrow();
                     return new CatchUpStepView(e.id(), fk.display() + " [" + fk.name() + "]", plain.get(e.child()),
-                            plain.get(e.parent()), Sql.match("p", quoted(fk.parentColumns()), "c", quoted(fk.childColumns())),
+                            plain.get(e.parent()), parentMatch(fk),
                             e.parent().equals(table.name()), table.childrenFirst() && fk.selfReference());
                 })
                 .toList();
@@ -392,7 +411,7 @@ public final class JobViewBuilder {
                 dialect.qualify(dialect.frameworkSchema(), backup), backup,
                 dialect.quote(BackupNames.fit(backup + "_seq", dialect.maxIdentifierBytes())),
                 columnViews(n.child(), n.key().columns()), columnViews(n.child(), fk.childColumns()),
-                plain.get(fk.parent()), Sql.match("p", quoted(fk.parentColumns()), "c", quoted(fk.childColumns())),
+                plain.get(fk.parent()), parentMatch(fk),
                 fk.onDelete() == io.declutter.model.OnDelete.SET_DEFAULT);
     }
 
@@ -459,7 +478,7 @@ public final class JobViewBuilder {
         }
         ForeignKey fk = e.foreignKey().orElseThrow();
         return new CacheStepView(e.id(), fk.display() + " [" + fk.name() + "]", child, views.get(e.parent()),
-                Sql.match("p", quoted(fk.parentColumns()), "c", quoted(fk.childColumns())));
+                parentMatch(fk));
     }
 
     private List<EdgeView> edgeViews() {
@@ -480,6 +499,19 @@ public final class JobViewBuilder {
                     e.depth(), e.height(), e.cycleGroup(), e.breaksCycle() || e.deferred(), e.primary(), backup,
                     Sql.literal(e.strategy() == Strategy.SKIP ? "skipped" : "pending"));
         }).toList();
+    }
+
+    /**
+     * {@code p.<parent cols> = c.<child cols>}: a child row {@code c} references the backed-up parent row {@code p}.
+     * A foreign key into one partition of the parent also needs {@code p} to satisfy that partition's constraint
+     * (two partitions may hold the same key): the constraint names the parent's columns unqualified, so it is
+     * evaluated over a row made of {@code p}'s columns alone (docs/design.md#partitions).
+     */
+    private String parentMatch(ForeignKey fk) {
+        String match = Sql.match("p", quoted(fk.parentColumns()), "c", quoted(fk.childColumns()));
+        return fk.parentCondition()
+                .map(condition -> match + " AND (SELECT " + condition + " FROM (SELECT p.*) AS partition_row)")
+                .orElse(match);
     }
 
     private String textArray(List<String> values) {

@@ -12,7 +12,11 @@ SELECT fk.constraint_name AS constraint_name,
        CASE fk.delete_rule WHEN 'CASCADE' THEN 'CASCADE' WHEN 'SET NULL' THEN 'SET_NULL' ELSE 'NO_ACTION' END
            AS on_delete,
        CASE fk.deferrable WHEN 'DEFERRABLE' THEN 1 ELSE 0 END AS deferrable,
-       CASE fk.deferred WHEN 'DEFERRED' THEN 1 ELSE 0 END AS initially_deferred
+       CASE fk.deferred WHEN 'DEFERRED' THEN 1 ELSE 0 END AS initially_deferred,
+       -- a foreign key references a table, never one of its partitions, on Oracle
+       CAST(NULL AS VARCHAR2(128)) AS parent_partition_schema,
+       CAST(NULL AS VARCHAR2(128)) AS parent_partition,
+       CAST(NULL AS VARCHAR2(4000)) AS parent_condition
   FROM all_constraints fk
   JOIN all_constraints pk ON pk.owner = fk.r_owner AND pk.constraint_name = fk.r_constraint_name
   JOIN all_cons_columns cc

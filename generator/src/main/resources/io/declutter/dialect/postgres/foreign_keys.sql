@@ -1,22 +1,35 @@
 -- Declared foreign keys, one row per column pair. Constraints cloned onto partitions (conparentid <> 0)
--- are left out: the purge works on the partitioned parent.
+-- are left out: the purge works on the partitioned parent. A foreign key that references a partition (a
+-- table with relispartition, at any level) is reported against the root of its partition tree, the table the
+-- purge works on, with the partition and its partition constraint: only the root's rows satisfying that
+-- constraint are referenced (docs/design.md#partitions).
 SELECT con.conname AS constraint_name,
        cn.nspname AS child_schema,
        cc.relname AS child_table,
        ca.attname AS child_column,
-       pn.nspname AS parent_schema,
-       pc.relname AS parent_table,
+       rn.nspname AS parent_schema,
+       rc.relname AS parent_table,
        pa.attname AS parent_column,
        k.ord AS position,
        CASE con.confdeltype WHEN 'c' THEN 'CASCADE' WHEN 'n' THEN 'SET_NULL' WHEN 'd' THEN 'SET_DEFAULT'
                             WHEN 'r' THEN 'RESTRICT' ELSE 'NO_ACTION' END AS on_delete,
        con.condeferrable AS deferrable,
-       con.condeferred AS initially_deferred
+       con.condeferred AS initially_deferred,
+       CASE WHEN pc.relispartition THEN pn.nspname END AS parent_partition_schema,
+       CASE WHEN pc.relispartition THEN pc.relname END AS parent_partition,
+       CASE WHEN pc.relispartition THEN pg_get_partition_constraintdef(pc.oid) END AS parent_condition
   FROM pg_constraint con
   JOIN pg_class cc ON cc.oid = con.conrelid
   JOIN pg_namespace cn ON cn.oid = cc.relnamespace
   JOIN pg_class pc ON pc.oid = con.confrelid
   JOIN pg_namespace pn ON pn.oid = pc.relnamespace
+  -- the root of the referenced table's partition tree (the table itself when it is no partition)
+  JOIN pg_class rc ON rc.oid = CASE WHEN NOT pc.relispartition THEN pc.oid
+                                    ELSE (SELECT a.relid
+                                            FROM pg_partition_ancestors(pc.oid) AS a(relid)
+                                            JOIN pg_class ac ON ac.oid = a.relid
+                                           WHERE NOT ac.relispartition) END
+  JOIN pg_namespace rn ON rn.oid = rc.relnamespace
   CROSS JOIN LATERAL unnest(con.conkey, con.confkey) WITH ORDINALITY AS k(child_attnum, parent_attnum, ord)
   JOIN pg_attribute ca ON ca.attrelid = con.conrelid AND ca.attnum = k.child_attnum
   JOIN pg_attribute pa ON pa.attrelid = con.confrelid AND pa.attnum = k.parent_attnum

@@ -20,7 +20,7 @@ BEGIN
     -- An unfinished run (running or failed) is resumed, never started twice.
     UPDATE declutter.run
        SET status = 'running', deadline = p_deadline, batch_size = p_batch_size,
-           pause_requested = false, last_error = NULL
+           pause_requested = false, last_error = NULL, fks_checked_at = NULL
      WHERE job = p_job AND status IN ('running', 'failed')
     RETURNING run_id INTO v_run;
     IF FOUND THEN

@@ -18,6 +18,9 @@ CREATE TABLE IF NOT EXISTS declutter.run (
     pause_requested boolean     NOT NULL DEFAULT false,
     last_error      text
 );
+-- When the run last proved, before deleting, that the catalog holds no foreign key its plan does not know
+-- (reset at every start and resume). Added after the first release: upgrades add it here.
+ALTER TABLE declutter.run ADD COLUMN IF NOT EXISTS fks_checked_at timestamptz;
 
 -- At most one unfinished run per job: a new run of the job resumes it instead.
 CREATE UNIQUE INDEX IF NOT EXISTS run_one_open_per_job

@@ -29,6 +29,7 @@ AS $proc$
 #variable_conflict use_variable
 DECLARE
     v_status  text;
+    v_checked timestamptz;
     v_wm      bigint;
     v_upper   bigint;
     v_rows    bigint;
@@ -41,7 +42,8 @@ DECLARE
     v_message text;
 BEGIN
     -- FOR SHARE: a rollback of this run waits for the current unit and then stops the next one.
-    SELECT status INTO v_status FROM declutter.run WHERE run_id = p_run AND job = 'tenant_purge' FOR SHARE;
+    SELECT status, fks_checked_at INTO v_status, v_checked
+      FROM declutter.run WHERE run_id = p_run AND job = 'tenant_purge' FOR SHARE;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'declutter: run % of job % does not exist', p_run, 'tenant_purge'
             USING HINT = 'See the runs with: SELECT * FROM declutter.run WHERE job = ''tenant_purge''';
@@ -564,6 +566,13 @@ BEGIN
             p_phase := 'cached';
             p_remaining := declutter.remaining(p_run);
             RETURN;
+        END IF;
+
+        -- ==== Before the first delete of every start or resume: no foreign key the plan does not know ====
+        IF v_checked IS NULL THEN
+            v_action := 'check foreign keys';
+            PERFORM declutter.tenant_purge_check_fks();
+            UPDATE declutter.run SET fks_checked_at = clock_timestamp() WHERE run_id = p_run;
         END IF;
 
         -- ==== Delete: leaves to root (ascending height), one batch of backup keys per call ====

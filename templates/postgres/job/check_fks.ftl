@@ -1,0 +1,60 @@
+<#import "../lib.ftl" as lib>
+<@lib.header object="function ${job.proc('check_fks')}" purpose="refuses a delete when a foreign key the plan does not know acts on a purged table"/>
+--
+-- A foreign key the plan does not know could delete or change rows without a backup (an ON DELETE CASCADE into a
+-- table the closure never reached, say through a key that references one partition), or make a batch fail half
+-- way. Before the first delete batch of every start or resume, the step procedure calls this function: it reads
+-- the catalog for every foreign key whose referenced table is a purged table or any partition of one (at any
+-- level), takes the constraint it was cloned from when it is a partition's copy, and raises an error naming each
+-- one that is not an edge of the plan (followed, nulled or skipped), so the run stops before anything is deleted.
+-- Plan, generate and deploy the job again to take a new foreign key into account (docs/design.md#invariants).
+CREATE OR REPLACE FUNCTION ${job.proc('check_fks')}()
+RETURNS void
+LANGUAGE plpgsql
+STABLE
+AS ${tags.fn}
+DECLARE
+    v_unknown text;
+BEGIN
+    WITH RECURSIVE purged AS (
+        SELECT p.relid
+          FROM unnest(ARRAY[
+<#list job.foreignKeyCheck.purgedTables as t>
+                   ${t}<#sep>,</#sep>
+</#list>
+               ]) AS t(relid)
+         CROSS JOIN LATERAL pg_partition_tree(t.relid) AS p
+    ), origin AS (
+        -- each foreign key acting on a purged relation, followed up to the constraint it was cloned from
+        SELECT c.oid, c.conparentid
+          FROM pg_constraint AS c
+         WHERE c.contype = 'f' AND c.confrelid IN (SELECT relid FROM purged)
+        UNION
+        SELECT c.oid, c.conparentid
+          FROM origin AS o
+          JOIN pg_constraint AS c ON c.oid = o.conparentid
+    ), known (child, constraint_name) AS (
+<#if job.foreignKeyCheck.known?has_content>
+        VALUES
+<#list job.foreignKeyCheck.known as k>
+            (${k.childTable}, ${k.constraint}::name)<#sep>,</#sep>
+</#list>
+<#else>
+        SELECT NULL::regclass, NULL::name WHERE false
+</#if>
+    )
+    SELECT string_agg(format('%s on %s (references %s)', c.conname, c.conrelid::regclass, c.confrelid::regclass),
+                      '; ' ORDER BY c.conrelid::regclass::text, c.conname)
+      INTO v_unknown
+      FROM origin AS o
+      JOIN pg_constraint AS c ON c.oid = o.oid
+     WHERE o.conparentid = 0
+       AND NOT EXISTS (SELECT 1 FROM known AS k WHERE k.child = c.conrelid AND k.constraint_name = c.conname);
+    IF v_unknown IS NOT NULL THEN
+        RAISE EXCEPTION 'declutter: job % will not delete: foreign keys that its plan does not know act on purged tables: %',
+            ${job.nameLiteral}, v_unknown
+            USING HINT = 'Nothing was deleted. Roll this run back (declutter rollback), then plan, generate and deploy '
+                         'the job again so that its plan follows them, or drop the foreign keys that should not be there.';
+    END IF;
+END
+${tags.fn};

@@ -1,5 +1,7 @@
 package io.declutter.dialect;
 
+import io.declutter.model.TableName;
+
 import java.util.List;
 
 /**
@@ -32,6 +34,13 @@ public interface Dialect {
     default boolean defersCycles() {
         return true;
     }
+
+    /**
+     * The statement {@code plan --index-ddl} prints for an unindexed foreign key: an index on {@code columns} of
+     * {@code table} built without blocking writes to the table, named deterministically from the table and columns
+     * within the dialect's naming rules, ending with the statement terminator.
+     */
+    String createIndexStatement(TableName table, List<String> columns);
 
     /** Text of a catalog query; every dialect's version returns the same column aliases. */
     String catalogSql(CatalogQuery query);

@@ -1,9 +1,24 @@
 package io.declutter.model;
 
 import java.util.Objects;
+import java.util.Optional;
 
-/** Something the pre-flight checks of {@code plan} want a DBA to know; ERROR findings stop the job. */
-public record Finding(Severity severity, Kind kind, String subject, String message) {
+/**
+ * Something the pre-flight checks of {@code plan} want a DBA to know; ERROR findings stop the job. A finding about
+ * one foreign key carries it: constraint names are unique per table only, so the name in {@code subject} alone does
+ * not tell which key it is.
+ */
+public record Finding(Severity severity, Kind kind, String subject, String message, Optional<ForeignKey> foreignKey) {
+
+    /** A finding that is not about one foreign key. */
+    public Finding(Severity severity, Kind kind, String subject, String message) {
+        this(severity, kind, subject, message, Optional.empty());
+    }
+
+    /** A finding about the foreign key {@code fk}, with its name as the subject. */
+    public Finding(Severity severity, Kind kind, ForeignKey fk, String message) {
+        this(severity, kind, fk.name(), message, Optional.of(fk));
+    }
 
     public enum Severity { INFO, WARNING, ERROR }
 
@@ -33,5 +48,6 @@ public record Finding(Severity severity, Kind kind, String subject, String messa
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(subject, "subject");
         Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(foreignKey, "foreignKey");
     }
 }

@@ -223,7 +223,7 @@ public final class PlanBuilder {
         for (ForeignKey fk : closureEdges()) {
             Table child = catalog.table(fk.child()).orElseThrow();
             if (!child.hasIndexLeadingWith(fk.childColumns())) {
-                findings.add(new Finding(Severity.WARNING, Kind.UNINDEXED_FK, fk.name(), fk.display()
+                findings.add(new Finding(Severity.WARNING, Kind.UNINDEXED_FK, fk, fk.display()
                         + " has no index on " + fk.child() + "(" + String.join(", ", fk.childColumns()) + "):"
                         + " each cache step and each parent delete batch scans the whole table. Create the index"
                         + " (plan --index-ddl prints the statement)."));

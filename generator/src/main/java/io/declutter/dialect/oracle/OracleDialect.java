@@ -3,11 +3,13 @@ package io.declutter.dialect.oracle;
 import io.declutter.dialect.CatalogQuery;
 import io.declutter.dialect.Dialect;
 import io.declutter.dialect.Resources;
+import io.declutter.model.TableName;
 
 import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
@@ -137,6 +139,22 @@ public final class OracleDialect implements Dialect {
     @Override
     public String frameworkSchema() {
         return SCHEMA;
+    }
+
+    /**
+     * {@code ONLINE} lets DML go on while the index builds (Enterprise Edition; Standard Edition refuses it, and the
+     * statement without {@code ONLINE} then locks the table while it builds). Oracle creates an unqualified index in
+     * the schema of the user running the statement, so the name is qualified with the table's schema. The name is
+     * {@code <TABLE>_<COLUMNS>_IDX}, upper case (bare) when the table's and columns' names are, and shortened with a hash to the
+     * dialect's identifier limit.
+     */
+    @Override
+    public String createIndexStatement(TableName table, List<String> columns) {
+        String base = table.name() + "_" + String.join("_", columns);
+        String suffix = base.chars().anyMatch(Character::isLowerCase) ? "_idx" : "_IDX";
+        String name = OracleNames.derived(base, suffix, maxIdentifierBytes());
+        return "CREATE INDEX " + qualify(table.schema(), name) + " ON " + qualify(table.schema(), table.name())
+                + " (" + columnList(columns, "") + ") ONLINE;";
     }
 
     @Override

@@ -3,7 +3,10 @@ package io.declutter.dialect.postgres;
 import io.declutter.dialect.CatalogQuery;
 import io.declutter.dialect.Dialect;
 import io.declutter.dialect.Resources;
+import io.declutter.model.TableName;
+import io.declutter.plan.BackupNames;
 
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -61,6 +64,17 @@ public final class PostgresDialect implements Dialect {
     @Override
     public int maxIdentifierBytes() {
         return 63;
+    }
+
+    /**
+     * {@code CREATE INDEX CONCURRENTLY} does not block writes; {@code IF NOT EXISTS} makes a re-run harmless. The
+     * index lives in the table's schema (PostgreSQL allows no other), named {@code <table>_<columns>_idx}.
+     */
+    @Override
+    public String createIndexStatement(TableName table, List<String> columns) {
+        String name = BackupNames.fit(table.name() + "_" + String.join("_", columns) + "_idx", maxIdentifierBytes());
+        return "CREATE INDEX CONCURRENTLY IF NOT EXISTS " + quote(name) + " ON " + qualify(table.schema(), table.name())
+                + " (" + columnList(columns, "") + ");";
     }
 
     @Override

@@ -12,14 +12,14 @@ import picocli.CommandLine.Option;
             "Changes nothing. Exits 2 when the job cannot run as defined."})
 final class PlanCommand extends JobCommand {
 
-    @Option(names = "--index-ddl", description = "print only the CREATE INDEX CONCURRENTLY statements for unindexed foreign keys")
+    @Option(names = "--index-ddl", description = "print only the statements that index the unindexed foreign keys without blocking writes")
     boolean indexDdl;
 
     @Override
     int call(Context ctx) throws Exception {
         Planning.Result r = Planning.plan(ctx.connection(), ctx.dialect(), ctx.jobFile().job());
         if (indexDdl) {
-            PlanReport.indexDdl(r.plan(), r.catalog(), ctx.dialect()).forEach(ctx.out()::println);
+            PlanReport.indexDdl(r.plan(), ctx.dialect()).forEach(ctx.out()::println);
         } else {
             ctx.out().print(PlanReport.text(r.plan(), r.catalog(), ctx.dialect()));
         }

@@ -44,7 +44,7 @@ public final class PlanReport {
             out.append("  ").append(f.severity()).append("  ").append(f.kind().label()).append(" ")
                     .append(f.subject()).append(": ").append(f.message()).append("\n");
         }
-        List<String> ddl = indexDdl(plan, catalog, dialect);
+        List<String> ddl = indexDdl(plan, dialect);
         if (!ddl.isEmpty()) {
             out.append("\nIndexes that would make the purge fast (run them outside a transaction):\n");
             ddl.forEach(s -> out.append("  ").append(s).append("\n"));
@@ -85,24 +85,20 @@ public final class PlanReport {
         }
     }
 
-    /** {@code CREATE INDEX CONCURRENTLY} for each followed foreign key without a supporting index. */
-    public static List<String> indexDdl(PurgePlan plan, Catalog catalog, Dialect dialect) {
+    /**
+     * The dialect's online {@code CREATE INDEX} for each followed foreign key without a supporting index, one per
+     * child table and column list (two keys on the same columns need one index), in a stable order.
+     */
+    public static List<String> indexDdl(PurgePlan plan, Dialect dialect) {
         Map<String, String> ddl = new TreeMap<>();
         for (Finding f : plan.findings()) {
-            if (f.kind() != Kind.UNINDEXED_FK) {
-                continue;
+            if (f.kind() == Kind.UNINDEXED_FK) {
+                ForeignKey fk = f.foreignKey().orElseThrow(() -> new IllegalStateException(
+                        "unindexed foreign key finding without its key: " + f.subject()));
+                ddl.put(fk.child().display() + '\0' + String.join("\0", fk.childColumns()),
+                        dialect.createIndexStatement(fk.child(), fk.childColumns()));
             }
-            catalog.foreignKeys().stream().filter(fk -> fk.name().equals(f.subject())).findFirst().ifPresent(fk ->
-                    ddl.put(fk.name(), createIndex(fk, dialect)));
         }
         return List.copyOf(ddl.values());
-    }
-
-    private static String createIndex(ForeignKey fk, Dialect dialect) {
-        String name = io.declutter.plan.BackupNames.fit(fk.child().name() + "_" + String.join("_", fk.childColumns())
-                + "_idx", dialect.maxIdentifierBytes());
-        return "CREATE INDEX CONCURRENTLY IF NOT EXISTS " + dialect.quote(name) + " ON "
-                + dialect.qualify(fk.child().schema(), fk.child().name()) + " ("
-                + dialect.columnList(fk.childColumns(), "") + ");";
     }
 }

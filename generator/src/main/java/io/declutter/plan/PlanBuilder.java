@@ -230,11 +230,15 @@ public final class PlanBuilder {
             }
         }
         for (PurgeTable t : tables) {
-            t.table().columns().stream().map(c -> c.name()).filter(BOOKKEEPING_COLUMNS::contains).forEach(c ->
+            // Regardless of case: Oracle stores the backup tables' columns in upper case (DECLUTTER_RUN), PostgreSQL
+            // in lower case, so a table column of either spelling clashes with them on one of the two.
+            t.table().columns().stream().map(c -> c.name())
+                    .filter(c -> BOOKKEEPING_COLUMNS.contains(c.toLowerCase(java.util.Locale.ROOT))).forEach(c ->
                     findings.add(new Finding(Severity.ERROR, Kind.RESERVED_COLUMN, t.name().display(), "table "
-                            + t.name() + " has a column named " + c + ", a name the backup tables use for their own"
-                            + " bookkeeping (" + String.join(", ", BOOKKEEPING_COLUMNS) + "), so its rows cannot be"
-                            + " backed up. Rename the column, or exclude the table from the job.")));
+                            + t.name() + " has a column named " + c + ", a name (in any case) the backup tables use"
+                            + " for their own bookkeeping (" + String.join(", ", BOOKKEEPING_COLUMNS) + "), so its rows"
+                            + " cannot be backed up. Rename the column " + c + " of " + t.name() + ", or exclude "
+                            + t.name() + " from the job.")));
             if (!t.table().triggers().isEmpty()) {
                 findings.add(new Finding(Severity.WARNING, Kind.TRIGGER, t.name().display(), "table " + t.name()
                         + " has triggers that fire on every purged row: " + String.join(", ", t.table().triggers())

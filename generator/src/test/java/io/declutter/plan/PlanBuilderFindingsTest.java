@@ -283,6 +283,28 @@ class PlanBuilderFindingsTest {
         assertThat(plan.table(t("events")).orElseThrow().key().columns()).containsExactly("external_ref", "tenant_id");
     }
 
+    // --- reserved column names ------------------------------------------------------------------------------
+
+    @Test
+    void bookkeepingColumnNamesAreRefusedInAnyCase() {
+        Catalog catalog = new CatalogBuilder()
+                .table("tenants").id()
+                .table("users").id().references("tenants", "tenant_id").column("declutter_seq")
+                .table("orders").id().references("tenants", "tenant_id").column("DECLUTTER_RUN")
+                .table("items").id().references("tenants", "tenant_id").column("Declutter_Depth")
+                .table("notes").id().references("tenants", "tenant_id").column("declutter_runs")
+                .build();
+
+        assertThat(plan(catalog, "tenants").findings()).filteredOn(f -> f.kind() == Kind.RESERVED_COLUMN)
+                .extracting(Finding::severity, Finding::subject)
+                .containsExactlyInAnyOrder(tuple(Severity.ERROR, "app.users"), tuple(Severity.ERROR, "app.orders"),
+                        tuple(Severity.ERROR, "app.items"));
+        assertThat(plan(catalog, "tenants").findings()).filteredOn(f -> f.subject().equals("app.orders"))
+                .singleElement().satisfies(f -> assertThat(f.message())
+                        .contains("column named DECLUTTER_RUN", "Rename the column DECLUTTER_RUN of app.orders",
+                                "exclude app.orders from the job"));
+    }
+
     // --- triggers and partitions -----------------------------------------------------------------------------
 
     @Test

@@ -28,14 +28,6 @@ public interface Dialect {
     }
 
     /**
-     * Whether the generated procedures can break a cycle by deferring its DEFERRABLE foreign keys inside each delete
-     * batch (see {@link DeferredCycles}); a dialect that cannot refuses such plans.
-     */
-    default boolean defersCycles() {
-        return true;
-    }
-
-    /**
      * The statement {@code plan --index-ddl} prints for an unindexed foreign key: an index on {@code columns} of
      * {@code table} built without blocking writes to the table, named deterministically from the table and columns
      * within the dialect's naming rules, ending with the statement terminator.

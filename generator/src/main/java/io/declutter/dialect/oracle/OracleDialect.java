@@ -125,12 +125,6 @@ public final class OracleDialect implements Dialect {
         return "\"" + identifier + "\"";
     }
 
-    /** The Oracle package defers cycle constraints inside a batch (SET CONSTRAINTS ... DEFERRED / IMMEDIATE). */
-    @Override
-    public boolean defersCycles() {
-        return true;
-    }
-
     @Override
     public int maxIdentifierBytes() {
         return longIdentifiers() ? 128 : 30;

@@ -1,6 +1,5 @@
 package io.declutter.dialect.oracle;
 
-import io.declutter.dialect.DeferredCycles;
 import io.declutter.dialect.postgres.PostgresDialect;
 import io.declutter.plan.CatalogBuilder;
 import io.declutter.plan.PlanBuilder;
@@ -96,8 +95,6 @@ class OracleDeferredCycleTest {
     void aDeferredCycleIsNoLongerRefusedForOracle() {
         PurgePlan plan = plan(orders(false));
         assertThat(plan.errors()).isEmpty();
-        assertThat(DeferredCycles.check(ORACLE, plan)).isSameAs(plan);
-        assertThat(DeferredCycles.refusal(ORACLE, plan)).isEmpty();
         List<GeneratedFile> files = files(plan);
         assertThat(new Generator(ORACLE).generate(plan)).isNotEmpty();
         // the set of a batch lives in a global temporary table of the job, deployed before the package
@@ -188,7 +185,6 @@ class OracleDeferredCycleTest {
     void postgresRunsTheSamePlan() {
         PurgePlan plan = plan(orders(false));
         PostgresDialect postgres = new PostgresDialect();
-        assertThat(DeferredCycles.check(postgres, plan)).isSameAs(plan);
         assertThat(new Generator(postgres).generate(plan)).isNotEmpty();
     }
 

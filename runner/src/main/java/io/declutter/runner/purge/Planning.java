@@ -31,8 +31,7 @@ public final class Planning {
         }
         PurgePlan plan;
         try {
-            plan = io.declutter.dialect.DeferredCycles.check(dialect,
-                    new PlanBuilder(catalog, job, dialect.maxIdentifierBytes()).build());
+            plan = new PlanBuilder(catalog, job, dialect.maxIdentifierBytes()).build();
         } catch (InvalidJobException e) {
             throw new UserError(ExitCodes.BAD_INPUT, e.getMessage(), e);
         }

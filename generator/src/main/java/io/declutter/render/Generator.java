@@ -1,5 +1,6 @@
 package io.declutter.render;
 
+import io.declutter.config.Window;
 import io.declutter.dialect.Dialect;
 import io.declutter.dialect.oracle.OracleDialect;
 import io.declutter.dialect.oracle.OracleGenerator;
@@ -15,7 +16,8 @@ import java.util.stream.Collectors;
 /**
  * Renders everything a job deploys: one SQL file per database object, a Liquibase changelog with one
  * changeset per file, and {@code install.sql} (all objects in deploy order, for {@code psql -f}).
- * Output depends only on the plan, never on the clock or the data, so it is byte-for-byte reproducible.
+ * Output depends only on the plan and the job's window, never on the clock or the data, so it is byte-for-byte
+ * reproducible. This is the one way files are generated: {@code declutter generate} and {@code deploy} call it too.
  */
 public final class Generator {
 
@@ -26,9 +28,14 @@ public final class Generator {
         this.dialect = dialect;
     }
 
-    public List<GeneratedFile> generate(PurgePlan plan) {
+    /**
+     * The files of the plan's job. {@code window} is the job file's window: Oracle's scheduler job is created with it
+     * (PostgreSQL has no scheduler object: its runner enforces the window, so the files do not depend on it).
+     */
+    public List<GeneratedFile> generate(PurgePlan plan, Window window) {
         if (dialect instanceof OracleDialect oracle) {
-            return new OracleGenerator(oracle).generate(plan); // one PL/SQL package per job: see OracleGenerator
+            // one PL/SQL package per job: see OracleGenerator
+            return new OracleGenerator(oracle).generate(plan, window);
         }
         if (!plan.errors().isEmpty()) {
             throw new InvalidJobException("job " + plan.job().name() + " cannot be generated: "

@@ -1,5 +1,6 @@
 package io.declutter.dialect.oracle;
 
+import io.declutter.config.Window;
 import io.declutter.dialect.postgres.PostgresDialect;
 import io.declutter.plan.CatalogBuilder;
 import io.declutter.plan.PlanBuilder;
@@ -96,7 +97,7 @@ class OracleDeferredCycleTest {
         PurgePlan plan = plan(orders(false));
         assertThat(plan.errors()).isEmpty();
         List<GeneratedFile> files = files(plan);
-        assertThat(new Generator(ORACLE).generate(plan)).isNotEmpty();
+        assertThat(new Generator(ORACLE).generate(plan, Window.ALWAYS)).isNotEmpty();
         // the set of a batch lives in a global temporary table of the job, deployed before the package
         String set = file(files, "order_purge/unit_set.sql");
         assertThat(set).contains("CREATE GLOBAL TEMPORARY TABLE DECLUTTER.DU_ORDER_PURGE_SET",
@@ -185,7 +186,7 @@ class OracleDeferredCycleTest {
     void postgresRunsTheSamePlan() {
         PurgePlan plan = plan(orders(false));
         PostgresDialect postgres = new PostgresDialect();
-        assertThat(new Generator(postgres).generate(plan)).isNotEmpty();
+        assertThat(new Generator(postgres).generate(plan, Window.ALWAYS)).isNotEmpty();
     }
 
     @Test

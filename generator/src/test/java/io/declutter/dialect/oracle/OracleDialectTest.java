@@ -1,5 +1,6 @@
 package io.declutter.dialect.oracle;
 
+import io.declutter.config.Window;
 import io.declutter.dialect.Dialects;
 import io.declutter.model.InvalidJobException;
 import io.declutter.render.GeneratedFile;
@@ -71,7 +72,7 @@ class OracleDialectTest {
     @Test
     void theSharedGeneratorHandsOracleToTheOracleGenerator() {
         OracleScenarios.Scenario demo = OracleScenarios.all().get(0);
-        List<GeneratedFile> viaShared = new Generator(dialect).generate(demo.plan());
+        List<GeneratedFile> viaShared = new Generator(dialect).generate(demo.plan(), Window.ALWAYS);
         assertThat(viaShared).extracting(GeneratedFile::path).contains("tenant_purge/package_body.sql", "changelog.xml");
         assertThat(viaShared).isEqualTo(demo.generate());
     }

@@ -88,10 +88,7 @@ final class GenerateCommand extends JobCommand {
     private static List<GeneratedFile> render(io.declutter.dialect.Dialect dialect, io.declutter.config.JobFile job,
                                               io.declutter.model.PurgePlan plan) {
         try {
-            if (dialect instanceof io.declutter.dialect.oracle.OracleDialect oracle) {
-                return new io.declutter.dialect.oracle.OracleGenerator(oracle).generate(plan, job.window());
-            }
-            return new Generator(dialect).generate(plan);
+            return new Generator(dialect).generate(plan, job.window());
         } catch (InvalidJobException e) {
             throw new UserError(ExitCodes.BAD_INPUT, e.getMessage() + " (declutter plan shows the details)", e);
         }

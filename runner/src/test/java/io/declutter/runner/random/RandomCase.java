@@ -172,7 +172,7 @@ final class RandomCase {
                 dump("data.sql", schema.data());
                 inTransaction(admin, schema.data());
                 lap("data");
-                List<GeneratedFile> files = GENERATOR.generate(plan);
+                List<GeneratedFile> files = GENERATOR.generate(plan, io.declutter.config.Window.ALWAYS);
                 String install = files.stream()
                         .filter(f -> f.path().equals("install.sql")).map(GeneratedFile::content).findFirst().orElseThrow();
                 dump("install.sql", install);

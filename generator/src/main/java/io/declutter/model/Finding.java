@@ -26,6 +26,8 @@ public record Finding(Severity severity, Kind kind, String subject, String messa
         UNINDEXED_FK("unindexed foreign key"),
         BLOCKING_EDGE("blocking edge"),
         CASCADE_OUTSIDE("cascade outside closure"),
+        /** ON DELETE SET NULL / SET DEFAULT from an excluded table: nothing blocks, but rows outside are changed. */
+        SET_NULL_OUTSIDE("set null outside closure"),
         TRIGGER("trigger"),
         CYCLE("cycle"),
         NO_KEY("no primary key"),

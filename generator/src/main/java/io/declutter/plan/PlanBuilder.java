@@ -49,6 +49,9 @@ public final class PlanBuilder {
     private final List<EdgeDraft> drafts = new ArrayList<>();
     private final List<Finding> findings = new ArrayList<>();
 
+    /** The plan, once built: {@link #build()} walks the catalog into the fields above only the first time. */
+    private PurgePlan plan;
+
     private record EdgeDraft(int id, ForeignKey fk, Strategy strategy) {
     }
 
@@ -58,7 +61,15 @@ public final class PlanBuilder {
         this.maxIdentifierBytes = maxIdentifierBytes;
     }
 
+    /** The plan of the job; calling it again returns the same plan. */
     public PurgePlan build() {
+        if (plan == null) {
+            plan = buildOnce();
+        }
+        return plan;
+    }
+
+    private PurgePlan buildOnce() {
         requireKnownTables();
         walkClosure();
         // Only a NO ACTION check waits for the deferral: RESTRICT and CASCADE act when the parent row goes, whatever
@@ -182,7 +193,7 @@ public final class PlanBuilder {
                     fk.display() + " is ON DELETE CASCADE: deleting " + fk.parent() + " rows will make the database"
                             + " delete rows of the excluded table " + fk.child() + " without a backup."
                             + " Remove " + fk.child() + " from 'exclude' to back them up."));
-            case SET_NULL, SET_DEFAULT -> findings.add(new Finding(Severity.INFO, Kind.BLOCKING_EDGE, fk.name(),
+            case SET_NULL, SET_DEFAULT -> findings.add(new Finding(Severity.INFO, Kind.SET_NULL_OUTSIDE, fk.name(),
                     fk.display() + " is ON DELETE " + fk.onDelete().sql() + ": the database will change rows of the"
                             + " excluded table " + fk.child() + " and rollback will not restore them."));
             default -> findings.add(new Finding(Severity.WARNING, Kind.BLOCKING_EDGE, fk.name(),

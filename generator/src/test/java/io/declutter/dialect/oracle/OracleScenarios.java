@@ -7,7 +7,7 @@ import io.declutter.model.Catalog;
 import io.declutter.model.Job;
 import io.declutter.model.PurgePlan;
 import io.declutter.model.TableName;
-import io.declutter.render.GeneratedFile;
+import io.declutter.dialect.GeneratedFile;
 
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -30,7 +30,7 @@ final class OracleScenarios {
 
         PurgePlan plan() {
             Catalog c = readCatalog();
-            return new PlanBuilder(c, OracleNames.resolve(job, c), dialect.maxIdentifierBytes()).build();
+            return new PlanBuilder(c, job, dialect.naming()).build();
         }
 
         List<GeneratedFile> generate() {

@@ -1,7 +1,6 @@
 package io.declutter.runner.cli;
 
-import io.declutter.render.GeneratedFile;
-import io.declutter.render.Generator;
+import io.declutter.dialect.GeneratedFile;
 import io.declutter.runner.ExitCodes;
 import io.declutter.runner.UserError;
 import io.declutter.runner.purge.Deployer;
@@ -42,11 +41,9 @@ final class GenerateCommand extends JobCommand {
         } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
             throw new UserError(ExitCodes.BAD_INPUT, "--catalog " + catalog + ": " + e.getMessage(), e);
         }
-        io.declutter.model.Job j = dialect instanceof io.declutter.dialect.oracle.OracleDialect
-                ? io.declutter.dialect.oracle.OracleNames.resolve(job.job(), recorded) : job.job();
         io.declutter.model.PurgePlan plan;
         try {
-            plan = new io.declutter.plan.PlanBuilder(recorded, j, dialect.maxIdentifierBytes()).build();
+            plan = dialect.plan(recorded, job.job());
         } catch (InvalidJobException e) {
             throw new UserError(ExitCodes.BAD_INPUT, e.getMessage(), e);
         }
@@ -62,9 +59,9 @@ final class GenerateCommand extends JobCommand {
     private io.declutter.dialect.Dialect dialect(io.declutter.config.JobFile job) {
         try {
             if (dialectName != null) {
-                return io.declutter.dialect.Dialects.byName(dialectName);
+                return io.declutter.dialect.Dialects.forName(dialectName);
             }
-            return io.declutter.dialect.Dialects.forUrl(connection.settings(job).url().orElseThrow(() -> new UserError(
+            return io.declutter.dialect.Dialects.forJdbcUrl(connection.settings(job).url().orElseThrow(() -> new UserError(
                     ExitCodes.BAD_INPUT, "--catalog needs --dialect (or a database.url naming the database kind)")));
         } catch (IllegalArgumentException e) {
             throw new UserError(ExitCodes.BAD_INPUT, e.getMessage(), e);
@@ -88,10 +85,7 @@ final class GenerateCommand extends JobCommand {
     private static List<GeneratedFile> render(io.declutter.dialect.Dialect dialect, io.declutter.config.JobFile job,
                                               io.declutter.model.PurgePlan plan) {
         try {
-            if (dialect instanceof io.declutter.dialect.oracle.OracleDialect oracle) {
-                return new io.declutter.dialect.oracle.OracleGenerator(oracle).generate(plan, job.window());
-            }
-            return new Generator(dialect).generate(plan);
+            return dialect.generate(plan, job.window());
         } catch (InvalidJobException e) {
             throw new UserError(ExitCodes.BAD_INPUT, e.getMessage() + " (declutter plan shows the details)", e);
         }

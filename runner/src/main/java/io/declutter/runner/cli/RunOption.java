@@ -2,7 +2,7 @@ package io.declutter.runner.cli;
 
 import io.declutter.runner.ExitCodes;
 import io.declutter.runner.UserError;
-import io.declutter.runner.purge.JobProcedures;
+import io.declutter.dialect.JobProcedures;
 import picocli.CommandLine.Option;
 
 import java.sql.SQLException;

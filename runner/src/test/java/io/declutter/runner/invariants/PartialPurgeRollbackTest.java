@@ -1,7 +1,7 @@
 package io.declutter.runner.invariants;
 
 import io.declutter.runner.purge.Checksums;
-import io.declutter.runner.purge.JobProcedures;
+import io.declutter.dialect.JobProcedures;
 import io.declutter.runner.testing.ClosureOracle;
 import io.declutter.runner.testing.Cli;
 import io.declutter.runner.testing.DemoPurge;

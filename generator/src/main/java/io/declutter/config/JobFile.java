@@ -1,5 +1,6 @@
 package io.declutter.config;
 
+import io.declutter.model.Window;
 import io.declutter.model.Job;
 
 import java.util.Objects;

@@ -1,6 +1,6 @@
 package io.declutter.dialect;
 
-import io.declutter.config.Window;
+import io.declutter.model.Window;
 import io.declutter.model.Catalog;
 import io.declutter.model.Job;
 import io.declutter.model.PurgePlan;

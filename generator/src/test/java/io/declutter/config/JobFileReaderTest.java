@@ -1,5 +1,6 @@
 package io.declutter.config;
 
+import io.declutter.model.Window;
 import io.declutter.model.Job;
 import io.declutter.model.TableName;
 import org.assertj.core.api.AbstractThrowableAssert;

@@ -1,6 +1,6 @@
 package io.declutter.dialect.oracle;
 
-import io.declutter.config.Window;
+import io.declutter.model.Window;
 import io.declutter.dialect.CatalogQuery;
 import io.declutter.dialect.Dialect;
 import io.declutter.dialect.ErrorKind;

@@ -1,6 +1,6 @@
 package io.declutter.dialect.oracle;
 
-import io.declutter.config.Window;
+import io.declutter.model.Window;
 import io.declutter.model.Column;
 import io.declutter.model.Edge;
 import io.declutter.model.ForeignKey;

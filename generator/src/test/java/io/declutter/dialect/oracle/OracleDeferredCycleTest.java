@@ -9,7 +9,7 @@ import io.declutter.model.Job;
 import io.declutter.model.OnDelete;
 import io.declutter.model.PurgePlan;
 import io.declutter.dialect.GeneratedFile;
-import io.declutter.config.Window;
+import io.declutter.model.Window;
 import io.declutter.render.Generator;
 import org.junit.jupiter.api.Test;
 

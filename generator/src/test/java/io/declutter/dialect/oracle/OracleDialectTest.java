@@ -3,7 +3,7 @@ package io.declutter.dialect.oracle;
 import io.declutter.dialect.Dialects;
 import io.declutter.model.InvalidJobException;
 import io.declutter.dialect.GeneratedFile;
-import io.declutter.config.Window;
+import io.declutter.model.Window;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package io.declutter.runner.cli;
 
 import io.declutter.config.Durations;
-import io.declutter.config.Window;
+import io.declutter.model.Window;
 import io.declutter.dialect.ErrorKind;
 import io.declutter.model.Job;
 import io.declutter.runner.ExitCodes;

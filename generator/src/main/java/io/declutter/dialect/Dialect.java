@@ -1,9 +1,9 @@
 package io.declutter.dialect;
 
-import io.declutter.model.Window;
 import io.declutter.model.Catalog;
 import io.declutter.model.Job;
 import io.declutter.model.PurgePlan;
+import io.declutter.model.Window;
 import io.declutter.plan.Naming;
 import io.declutter.plan.PlanBuilder;
 

@@ -2,9 +2,9 @@ package io.declutter.plan;
 
 import io.declutter.model.Catalog;
 import io.declutter.model.Edge;
-import io.declutter.model.Finding;
 import io.declutter.model.Finding.Kind;
 import io.declutter.model.Finding.Severity;
+import io.declutter.model.Finding;
 import io.declutter.model.ForeignKey;
 import io.declutter.model.InvalidJobException;
 import io.declutter.model.Job;

@@ -1,6 +1,5 @@
 package io.declutter.dialect.oracle;
 
-import io.declutter.model.Window;
 import io.declutter.dialect.CatalogQuery;
 import io.declutter.dialect.Dialect;
 import io.declutter.dialect.ErrorKind;
@@ -11,6 +10,7 @@ import io.declutter.introspect.CatalogReader;
 import io.declutter.model.Catalog;
 import io.declutter.model.Job;
 import io.declutter.model.PurgePlan;
+import io.declutter.model.Window;
 import io.declutter.plan.Naming;
 
 import java.sql.CallableStatement;

@@ -1,6 +1,6 @@
 package io.declutter.dialect.oracle;
 
-import io.declutter.model.Window;
+import io.declutter.dialect.GeneratedFile;
 import io.declutter.model.Column;
 import io.declutter.model.Edge;
 import io.declutter.model.ForeignKey;
@@ -12,7 +12,7 @@ import io.declutter.model.PurgePlan;
 import io.declutter.model.PurgeTable;
 import io.declutter.model.Strategy;
 import io.declutter.model.TableName;
-import io.declutter.dialect.GeneratedFile;
+import io.declutter.model.Window;
 import io.declutter.render.JobView;
 import io.declutter.render.JobViewBuilder;
 import io.declutter.render.NullifyView;

@@ -1,8 +1,8 @@
 package io.declutter.dialect.oracle;
 
-import io.declutter.plan.BackupNames;
 import io.declutter.model.Catalog;
 import io.declutter.model.TableName;
+import io.declutter.plan.BackupNames;
 
 import java.util.List;
 import java.util.Locale;

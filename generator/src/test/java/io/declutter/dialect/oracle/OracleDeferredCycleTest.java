@@ -1,15 +1,15 @@
 package io.declutter.dialect.oracle;
 
 import io.declutter.dialect.DeferredCycles;
+import io.declutter.dialect.GeneratedFile;
 import io.declutter.dialect.postgres.PostgresDialect;
-import io.declutter.plan.CatalogBuilder;
-import io.declutter.plan.PlanBuilder;
 import io.declutter.model.Catalog;
 import io.declutter.model.Job;
 import io.declutter.model.OnDelete;
 import io.declutter.model.PurgePlan;
-import io.declutter.dialect.GeneratedFile;
 import io.declutter.model.Window;
+import io.declutter.plan.CatalogBuilder;
+import io.declutter.plan.PlanBuilder;
 import io.declutter.render.Generator;
 import org.junit.jupiter.api.Test;
 

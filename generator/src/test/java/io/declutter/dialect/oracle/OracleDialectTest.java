@@ -1,8 +1,8 @@
 package io.declutter.dialect.oracle;
 
 import io.declutter.dialect.Dialects;
-import io.declutter.model.InvalidJobException;
 import io.declutter.dialect.GeneratedFile;
+import io.declutter.model.InvalidJobException;
 import io.declutter.model.Window;
 import org.junit.jupiter.api.Test;
 

@@ -1,13 +1,13 @@
 package io.declutter.dialect.oracle;
 
+import io.declutter.dialect.GeneratedFile;
 import io.declutter.dialect.Resources;
-import io.declutter.plan.PlanBuilder;
 import io.declutter.introspect.RecordedCatalog;
 import io.declutter.model.Catalog;
 import io.declutter.model.Job;
 import io.declutter.model.PurgePlan;
 import io.declutter.model.TableName;
-import io.declutter.dialect.GeneratedFile;
+import io.declutter.plan.PlanBuilder;
 
 import java.net.URISyntaxException;
 import java.nio.file.Path;

@@ -1,13 +1,13 @@
 package io.declutter.dialect.oracle;
 
-import io.declutter.plan.CatalogBuilder;
-import io.declutter.plan.PlanBuilder;
+import io.declutter.dialect.GeneratedFile;
 import io.declutter.model.Catalog;
 import io.declutter.model.Job;
 import io.declutter.model.OnDelete;
 import io.declutter.model.PurgePlan;
 import io.declutter.model.TableName;
-import io.declutter.dialect.GeneratedFile;
+import io.declutter.plan.CatalogBuilder;
+import io.declutter.plan.PlanBuilder;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -1,11 +1,11 @@
 package io.declutter.runner.cli;
 
 import io.declutter.dialect.GeneratedFile;
+import io.declutter.model.InvalidJobException;
 import io.declutter.runner.ExitCodes;
 import io.declutter.runner.UserError;
 import io.declutter.runner.purge.Deployer;
 import io.declutter.runner.purge.Planning;
-import io.declutter.model.InvalidJobException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -1,12 +1,12 @@
 package io.declutter.runner.cli;
 
 import io.declutter.config.Durations;
-import io.declutter.model.Window;
 import io.declutter.dialect.ErrorKind;
+import io.declutter.dialect.JobProcedures;
 import io.declutter.model.Job;
+import io.declutter.model.Window;
 import io.declutter.runner.ExitCodes;
 import io.declutter.runner.UserError;
-import io.declutter.dialect.JobProcedures;
 import io.declutter.runner.purge.ProgressBar;
 import io.declutter.runner.purge.PurgeLoop;
 import org.slf4j.Logger;

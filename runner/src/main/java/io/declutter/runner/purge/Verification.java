@@ -1,6 +1,7 @@
 package io.declutter.runner.purge;
 
 import io.declutter.dialect.JobProcedures;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

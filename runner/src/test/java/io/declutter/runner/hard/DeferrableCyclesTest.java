@@ -1,12 +1,12 @@
 package io.declutter.runner.hard;
 
+import io.declutter.dialect.JobProcedures;
 import io.declutter.dialect.postgres.PostgresJobProcedures;
 import io.declutter.runner.db.ScratchDatabase;
 import io.declutter.runner.purge.Checksums;
-import io.declutter.dialect.JobProcedures;
-import io.declutter.runner.testing.FreshDatabases;
 import io.declutter.runner.testing.Cli;
 import io.declutter.runner.testing.ClosureOracle;
+import io.declutter.runner.testing.FreshDatabases;
 import io.declutter.runner.testing.JobFiles;
 import io.declutter.runner.testing.RoundTrip;
 import io.declutter.runner.testing.TableRows;

@@ -1,18 +1,18 @@
 package io.declutter.runner.random;
 
-import io.declutter.dialect.postgres.PostgresJobProcedures;
 import io.declutter.dialect.Dialect;
 import io.declutter.dialect.Dialects;
+import io.declutter.dialect.GeneratedFile;
+import io.declutter.dialect.JobProcedures;
+import io.declutter.dialect.postgres.PostgresJobProcedures;
 import io.declutter.model.Finding;
 import io.declutter.model.Job;
 import io.declutter.model.PurgePlan;
 import io.declutter.model.TableName;
-import io.declutter.dialect.GeneratedFile;
 import io.declutter.render.Generator;
 import io.declutter.runner.db.ScratchDatabase;
 import io.declutter.runner.db.SqlScripts;
 import io.declutter.runner.purge.Checksums;
-import io.declutter.dialect.JobProcedures;
 import io.declutter.runner.purge.Planning;
 import io.declutter.runner.purge.Verification;
 import io.declutter.runner.testing.Cli;

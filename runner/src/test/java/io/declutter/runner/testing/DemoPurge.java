@@ -1,13 +1,13 @@
 package io.declutter.runner.testing;
 
-import io.declutter.dialect.postgres.PostgresJobProcedures;
 import io.declutter.config.JobFileReader;
+import io.declutter.dialect.JobProcedures;
+import io.declutter.dialect.postgres.PostgresJobProcedures;
 import io.declutter.model.Job;
 import io.declutter.runner.cli.DeclutterCommand;
 import io.declutter.runner.db.JdbcUrls;
 import io.declutter.runner.db.PostgresLocator;
 import io.declutter.runner.db.ScratchDatabase;
-import io.declutter.dialect.JobProcedures;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package io.declutter.config;
 
+import io.declutter.model.Window;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;

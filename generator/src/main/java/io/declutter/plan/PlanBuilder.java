@@ -2,9 +2,9 @@ package io.declutter.plan;
 
 import io.declutter.model.Catalog;
 import io.declutter.model.Edge;
-import io.declutter.model.Finding;
 import io.declutter.model.Finding.Kind;
 import io.declutter.model.Finding.Severity;
+import io.declutter.model.Finding;
 import io.declutter.model.ForeignKey;
 import io.declutter.model.InvalidJobException;
 import io.declutter.model.Job;
@@ -42,6 +42,7 @@ public final class PlanBuilder {
 
     private final Catalog catalog;
     private final Job job;
+    private final Naming naming;
     private final int maxIdentifierBytes;
 
     private final Map<TableName, Integer> depth = new LinkedHashMap<>();
@@ -55,10 +56,17 @@ public final class PlanBuilder {
     private record EdgeDraft(int id, ForeignKey fk, Strategy strategy) {
     }
 
+    /** A planner for names spelled as written, generated names fitted to {@code maxIdentifierBytes}. */
     public PlanBuilder(Catalog catalog, Job job, int maxIdentifierBytes) {
+        this(catalog, job, Naming.neutral(maxIdentifierBytes));
+    }
+
+    /** A planner applying a dialect's naming rules: the job's table names resolve, and generated names are spelled, its way. */
+    public PlanBuilder(Catalog catalog, Job job, Naming naming) {
         this.catalog = catalog;
-        this.job = job;
-        this.maxIdentifierBytes = maxIdentifierBytes;
+        this.job = naming.resolve(job, catalog);
+        this.naming = naming;
+        this.maxIdentifierBytes = naming.maxIdentifierBytes();
     }
 
     /** The plan of the job; calling it again returns the same plan. */
@@ -102,18 +110,48 @@ public final class PlanBuilder {
                     followed && cycles.deferred().contains(d.fk())));
         }
 
+        List<NullifiedEdge> nullified = nullified(edges);
+        Map<String, String> spelled = spelled(backupNames, nullified);
         List<PurgeTable> tables = depth.keySet().stream()
                 .map(t -> purgeTable(catalog.table(t).orElseThrow(), height.get(t), cacheRank.get(t), cycles.group(t),
-                        backupNames.get(t), cycles.childrenFirst().contains(t), cycles.unit(t)))
+                        spelled.get(backupNames.get(t)), cycles.childrenFirst().contains(t), cycles.unit(t)))
                 .sorted(Comparator.comparingInt(PurgeTable::height).thenComparingInt(PurgeTable::deferredUnit)
                         .thenComparingInt(t -> t.deferredUnit() == 0 ? 0 : inUnit.get(t.name()))
                         .thenComparing(PurgeTable::name))
                 .toList();
         addTableFindings(tables);
-        return new PurgePlan(job, edges, tables, nullified(edges), findings.stream()
+        return new PurgePlan(job, edges, tables, nullified.stream().map(n -> new NullifiedEdge(n.edge(),
+                n.foreignKey(), n.child(), n.key(), spelled.get(n.backupTable()))).toList(), findings.stream()
                 .sorted(Comparator.comparing(Finding::severity).reversed()
                         .thenComparing(Finding::kind).thenComparing(Finding::subject))
                 .toList());
+    }
+
+    /**
+     * The backup-table names (of closure tables and of SET NULL records) spelled the dialect's way, by their neutral
+     * names. When the spelling makes two names equal (a table literally named like another's hashed name), every name
+     * stays neutral: those are unique, and each relation a job creates must have a name of its own.
+     */
+    private Map<String, String> spelled(Map<TableName, String> backupNames, List<NullifiedEdge> nullified) {
+        String prefix = "bk_" + job.name() + "_";
+        Map<String, String> spelled = new HashMap<>();
+        List<String> neutral = new ArrayList<>();
+        backupNames.forEach((t, name) -> {
+            neutral.add(name);
+            spelled.put(name, naming.backupTable(name, prefix, t.schema() + t.name()));
+        });
+        for (NullifiedEdge n : nullified) {
+            neutral.add(n.backupTable());
+            spelled.put(n.backupTable(), naming.backupTable(n.backupTable(), prefix,
+                    n.foreignKey().child().name() + n.foreignKey().name()));
+        }
+        Set<String> used = new java.util.HashSet<>();
+        if (neutral.stream().allMatch(name -> used.add(spelled.get(name)))) {
+            return spelled;
+        }
+        Map<String, String> unchanged = new HashMap<>();
+        neutral.forEach(name -> unchanged.put(name, name));
+        return unchanged;
     }
 
     /** SET NULL / SET DEFAULT edges with the key their child rows are recorded by. */

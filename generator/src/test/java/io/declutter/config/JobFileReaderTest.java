@@ -2,6 +2,7 @@ package io.declutter.config;
 
 import io.declutter.model.Job;
 import io.declutter.model.TableName;
+import io.declutter.model.Window;
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,5 +1,7 @@
 package io.declutter.runner;
 
+import io.declutter.dialect.ErrorKind;
+
 /** Exit codes of every declutter command (also listed in --help and the README). */
 public final class ExitCodes {
     /** Done: the command did all it was asked. */
@@ -22,5 +24,15 @@ public final class ExitCodes {
               4  stopped before the end (window over, stop file, pause request); run again to resume""";
 
     private ExitCodes() {
+    }
+
+    /** The exit code of a command ended by a database error or refusal of this kind. */
+    public static int of(ErrorKind kind) {
+        return switch (kind) {
+            case BAD_INPUT -> BAD_INPUT;
+            case BUSY -> STOPPED;
+            case LOGIN_REFUSED, UNKNOWN_DATABASE, UNREACHABLE -> NO_DATABASE;
+            case RETRY, OTHER -> FAILED;
+        };
     }
 }

@@ -101,7 +101,7 @@ class OracleCatalogFixturesTest {
     /** Every alias CatalogReader reads is selected by the Oracle query, as by the PostgreSQL one. */
     @Test
     void theOracleQueriesReturnThePostgresAliases() {
-        io.declutter.dialect.Dialect postgres = io.declutter.dialect.Dialects.byName("postgres");
+        io.declutter.dialect.Dialect postgres = io.declutter.dialect.Dialects.forName("postgres");
         Pattern alias = Pattern.compile("\\bAS\\s+([a-z_]+)\\b");
         for (CatalogQuery q : CatalogQuery.values()) {
             List<String> expected = aliases(alias, postgres.catalogSql(q));

@@ -1,6 +1,6 @@
 package io.declutter.dialect.oracle;
 
-import io.declutter.render.GeneratedFile;
+import io.declutter.dialect.GeneratedFile;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -1,6 +1,7 @@
 package io.declutter.runner.cli;
 
 import io.declutter.config.ConfigException;
+import io.declutter.dialect.RefusedException;
 import io.declutter.model.InvalidJobException;
 import io.declutter.runner.ExitCodes;
 import io.declutter.runner.UserError;
@@ -67,6 +68,9 @@ public final class DeclutterCommand implements Runnable {
         }
         if (e instanceof ConfigException || e instanceof InvalidJobException) {
             return ExitCodes.BAD_INPUT;
+        }
+        if (e instanceof RefusedException r) {
+            return ExitCodes.of(r.kind());
         }
         return ExitCodes.FAILED;
     }

@@ -1,6 +1,6 @@
 package io.declutter.runner.cli;
 
-import io.declutter.render.GeneratedFile;
+import io.declutter.dialect.GeneratedFile;
 import io.declutter.runner.ExitCodes;
 import io.declutter.runner.purge.Deployer;
 import picocli.CommandLine.Command;

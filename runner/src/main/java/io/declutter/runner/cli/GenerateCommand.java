@@ -1,12 +1,11 @@
 package io.declutter.runner.cli;
 
-import io.declutter.render.GeneratedFile;
-import io.declutter.render.Generator;
+import io.declutter.dialect.GeneratedFile;
+import io.declutter.model.InvalidJobException;
 import io.declutter.runner.ExitCodes;
 import io.declutter.runner.UserError;
 import io.declutter.runner.purge.Deployer;
 import io.declutter.runner.purge.Planning;
-import io.declutter.model.InvalidJobException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -42,11 +41,9 @@ final class GenerateCommand extends JobCommand {
         } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
             throw new UserError(ExitCodes.BAD_INPUT, "--catalog " + catalog + ": " + e.getMessage(), e);
         }
-        io.declutter.model.Job j = dialect instanceof io.declutter.dialect.oracle.OracleDialect
-                ? io.declutter.dialect.oracle.OracleNames.resolve(job.job(), recorded) : job.job();
         io.declutter.model.PurgePlan plan;
         try {
-            plan = new io.declutter.plan.PlanBuilder(recorded, j, dialect.maxIdentifierBytes()).build();
+            plan = dialect.plan(recorded, job.job());
         } catch (InvalidJobException e) {
             throw new UserError(ExitCodes.BAD_INPUT, e.getMessage(), e);
         }
@@ -62,9 +59,9 @@ final class GenerateCommand extends JobCommand {
     private io.declutter.dialect.Dialect dialect(io.declutter.config.JobFile job) {
         try {
             if (dialectName != null) {
-                return io.declutter.dialect.Dialects.byName(dialectName);
+                return io.declutter.dialect.Dialects.forName(dialectName);
             }
-            return io.declutter.dialect.Dialects.forUrl(connection.settings(job).url().orElseThrow(() -> new UserError(
+            return io.declutter.dialect.Dialects.forJdbcUrl(connection.settings(job).url().orElseThrow(() -> new UserError(
                     ExitCodes.BAD_INPUT, "--catalog needs --dialect (or a database.url naming the database kind)")));
         } catch (IllegalArgumentException e) {
             throw new UserError(ExitCodes.BAD_INPUT, e.getMessage(), e);
@@ -88,7 +85,7 @@ final class GenerateCommand extends JobCommand {
     private static List<GeneratedFile> render(io.declutter.dialect.Dialect dialect, io.declutter.config.JobFile job,
                                               io.declutter.model.PurgePlan plan) {
         try {
-            return new Generator(dialect).generate(plan, job.window());
+            return dialect.generate(plan, job.window());
         } catch (InvalidJobException e) {
             throw new UserError(ExitCodes.BAD_INPUT, e.getMessage() + " (declutter plan shows the details)", e);
         }

@@ -1,7 +1,7 @@
 package io.declutter.runner.cli;
 
+import io.declutter.dialect.JobProcedures;
 import io.declutter.runner.ExitCodes;
-import io.declutter.runner.purge.JobProcedures;
 import io.declutter.runner.purge.StatusReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

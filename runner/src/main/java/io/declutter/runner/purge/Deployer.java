@@ -1,6 +1,6 @@
 package io.declutter.runner.purge;
 
-import io.declutter.render.GeneratedFile;
+import io.declutter.dialect.GeneratedFile;
 import liquibase.Scope;
 import liquibase.command.CommandScope;
 import liquibase.command.core.UpdateCommandStep;

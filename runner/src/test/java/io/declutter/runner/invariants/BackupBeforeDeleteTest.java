@@ -1,6 +1,6 @@
 package io.declutter.runner.invariants;
 
-import io.declutter.runner.purge.JobProcedures;
+import io.declutter.dialect.JobProcedures;
 import io.declutter.runner.testing.ClosureOracle;
 import io.declutter.runner.testing.DemoPurge;
 import io.declutter.runner.testing.TableRows;

@@ -1,8 +1,9 @@
 package io.declutter.runner.invariants;
 
+import io.declutter.dialect.JobProcedures;
 import io.declutter.dialect.Resources;
+import io.declutter.dialect.postgres.PostgresJobProcedures;
 import io.declutter.runner.db.ScratchDatabase;
-import io.declutter.runner.purge.JobProcedures;
 import io.declutter.runner.testing.Cli;
 import io.declutter.runner.testing.DemoPurge;
 import io.declutter.runner.testing.JobFiles;
@@ -43,7 +44,7 @@ class OptimisticDeleteTest {
             String late;
             assertThat(Cli.run("deploy", "-j", job.toString()).exitCode()).isZero();
             try (Connection runner = db.connect(); Connection app = db.connect()) {
-                JobProcedures procs = new JobProcedures(runner, DemoPurge.JOB, DemoPurge.SCHEMA);
+                JobProcedures procs = new PostgresJobProcedures(runner, DemoPurge.JOB, DemoPurge.SCHEMA);
                 long run = procs.beginRun(Optional.empty(), 1000);
                 String phase;
                 do {

@@ -1,9 +1,9 @@
 package io.declutter.runner.invariants;
 
+import io.declutter.dialect.JobProcedures;
 import io.declutter.runner.purge.Checksums;
-import io.declutter.runner.purge.JobProcedures;
-import io.declutter.runner.testing.ClosureOracle;
 import io.declutter.runner.testing.Cli;
+import io.declutter.runner.testing.ClosureOracle;
 import io.declutter.runner.testing.DemoPurge;
 import io.declutter.runner.testing.TableRows;
 import org.junit.jupiter.api.AfterAll;

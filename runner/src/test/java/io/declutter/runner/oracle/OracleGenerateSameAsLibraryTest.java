@@ -3,13 +3,10 @@ package io.declutter.runner.oracle;
 import io.declutter.config.JobFile;
 import io.declutter.config.JobFileReader;
 import io.declutter.dialect.oracle.OracleDialect;
-import io.declutter.dialect.oracle.OracleNames;
 import io.declutter.introspect.RecordedCatalog;
 import io.declutter.model.Catalog;
 import io.declutter.model.PurgePlan;
-import io.declutter.plan.PlanBuilder;
-import io.declutter.render.GeneratedFile;
-import io.declutter.render.Generator;
+import io.declutter.dialect.GeneratedFile;
 import io.declutter.runner.testing.Cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,9 +47,8 @@ class OracleGenerateSameAsLibraryTest {
         OracleDialect oracle = OracleDialect.latest();
         JobFile job = JobFileReader.read(jobFile);
         Catalog catalog = RecordedCatalog.read(CATALOG, oracle);
-        PurgePlan plan = new PlanBuilder(catalog, OracleNames.resolve(job.job(), catalog), oracle.maxIdentifierBytes())
-                .build();
-        List<GeneratedFile> library = new Generator(oracle).generate(plan, job.window());
+        PurgePlan plan = oracle.plan(catalog, job.job());
+        List<GeneratedFile> library = oracle.generate(plan, job.window());
 
         GeneratedFile scheduler = library.stream().filter(f -> f.path().equals("tenant_purge/scheduler.sql"))
                 .findFirst().orElseThrow();

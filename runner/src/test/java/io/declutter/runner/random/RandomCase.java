@@ -2,16 +2,16 @@ package io.declutter.runner.random;
 
 import io.declutter.dialect.Dialect;
 import io.declutter.dialect.Dialects;
+import io.declutter.dialect.GeneratedFile;
+import io.declutter.dialect.JobProcedures;
+import io.declutter.dialect.postgres.PostgresJobProcedures;
 import io.declutter.model.Finding;
 import io.declutter.model.Job;
 import io.declutter.model.PurgePlan;
 import io.declutter.model.TableName;
-import io.declutter.render.GeneratedFile;
-import io.declutter.render.Generator;
 import io.declutter.runner.db.ScratchDatabase;
 import io.declutter.runner.db.SqlScripts;
 import io.declutter.runner.purge.Checksums;
-import io.declutter.runner.purge.JobProcedures;
 import io.declutter.runner.purge.Planning;
 import io.declutter.runner.purge.Verification;
 import io.declutter.runner.testing.Cli;
@@ -75,10 +75,9 @@ import java.util.stream.Collectors;
 final class RandomCase {
 
     static final String FRAMEWORK = "declutter";
-    static final Dialect DIALECT = Dialects.byName("postgres");
+    static final Dialect DIALECT = Dialects.forName("postgres");
     private static final int MAX_STEPS = 50_000;
     /** One generator for every case: its FreeMarker configuration caches the parsed templates. */
-    private static final Generator GENERATOR = new Generator(DIALECT);
 
     /** What a case did, for the summary. */
     record Outcome(long seed, int number, Set<String> features, int steps, long millis) {
@@ -171,7 +170,7 @@ final class RandomCase {
                 dump("data.sql", schema.data());
                 inTransaction(admin, schema.data());
                 lap("data");
-                List<GeneratedFile> files = GENERATOR.generate(plan, io.declutter.config.Window.ALWAYS);
+                List<GeneratedFile> files = DIALECT.generate(plan, io.declutter.model.Window.ALWAYS);
                 String install = files.stream()
                         .filter(f -> f.path().equals("install.sql")).map(GeneratedFile::content).findFirst().orElseThrow();
                 dump("install.sql", install);
@@ -502,7 +501,7 @@ final class RandomCase {
             rs.next();
             pid = rs.getInt(1);
         }
-        procs = new JobProcedures(purge, job, FRAMEWORK);
+        procs = new PostgresJobProcedures(purge, job, FRAMEWORK);
     }
 
     private void closePurge() {
@@ -645,7 +644,7 @@ final class RandomCase {
             check(c[0] == n && c[1] == n, t + ": control table counts cached " + c[0] + ", deleted " + c[1]
                     + ", expected " + n + " (nothing backed up or counted twice)");
         }
-        JobProcedures p = new JobProcedures(admin, job, FRAMEWORK);
+        JobProcedures p = new PostgresJobProcedures(admin, job, FRAMEWORK);
         Verification.Result v = Verification.verify(admin, p, run);
         check(v.ok(), "verify: " + v.problems());
         for (Verification.Row r : v.rows()) {
@@ -711,7 +710,7 @@ final class RandomCase {
             check(sums.get(ClosureOracle.quote(t)).equals(checksum(admin, expected.values())),
                     t + ": checksum after rollback " + sums.get(ClosureOracle.quote(t)) + " (invariant 3)");
         }
-        Verification.Result v = Verification.verify(admin, new JobProcedures(admin, job, FRAMEWORK), run);
+        Verification.Result v = Verification.verify(admin, new PostgresJobProcedures(admin, job, FRAMEWORK), run);
         check(v.ok(), "verify after rollback: " + v.problems());
         for (RandomSchema.Table t : schema.tables) {
             for (RandomSchema.Column c : t.columns) {

@@ -160,7 +160,8 @@ final class RunCommand extends JobCommand {
         try (Statement st = ctx.connection().createStatement()) {
             for (String t : tables) {
                 int dot = t.indexOf('.');
-                // No truncation: that phase takes an ACCESS EXCLUSIVE lock on the table (SPEC invariant 6).
+                // No truncation: that phase takes an ACCESS EXCLUSIVE lock on the table (invariant 6 in
+                // docs/design.md#invariants).
                 st.execute("VACUUM (ANALYZE, TRUNCATE false) "
                         + ctx.dialect().qualify(t.substring(0, dot), t.substring(dot + 1)));
             }

@@ -7,7 +7,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * A named purge definition (SPEC §3).
+ * A named purge definition (docs/design.md#jobs).
  *
  * @param rootPredicate SQL condition on the root table selecting the rows to purge; empty when keys are passed at run time
  * @param excludedTables tables the purge never enters; foreign keys from them into the closure are reported as blocking

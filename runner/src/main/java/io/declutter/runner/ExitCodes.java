@@ -2,7 +2,7 @@ package io.declutter.runner;
 
 import io.declutter.dialect.ErrorKind;
 
-/** Exit codes of every declutter command (also listed in --help and the README). */
+/** Exit codes of every declutter command (also listed in --help, by DeclutterCommand, and in the README). */
 public final class ExitCodes {
     /** Done: the command did all it was asked. */
     public static final int OK = 0;
@@ -14,14 +14,6 @@ public final class ExitCodes {
     public static final int NO_DATABASE = 3;
     /** Stopped before the end (window over, stop file, pause request): run again to resume. */
     public static final int STOPPED = 4;
-
-    public static final String HELP = """
-            Exit codes:
-              0  done
-              1  a run failed or a check did not hold (see the output and declutter.log)
-              2  bad input (usage, job file, unknown table, bad predicate, cycle, unknown run); nothing changed
-              3  database unreachable or login refused; nothing changed
-              4  stopped before the end (window over, stop file, pause request); run again to resume""";
 
     private ExitCodes() {
     }

@@ -105,7 +105,7 @@ public final class PostgresDialect implements Dialect {
 
     /**
      * {@code VACUUM (ANALYZE)} of each purged table, without truncation: that phase takes an ACCESS EXCLUSIVE lock on
-     * the table, which a purge during business hours must never take.
+     * the table, which a purge during business hours must never take (invariant 6 in docs/design.md#invariants).
      */
     @Override
     public String maintain(Connection connection, List<String> tables) throws SQLException {

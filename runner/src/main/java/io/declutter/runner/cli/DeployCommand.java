@@ -10,10 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-@Command(name = "deploy", mixinStandardHelpOptions = true,
-        description = {"Deploys the job with Liquibase: generates it afresh from the database (or takes a",
-            "directory written by 'generate' with --dir) and applies changelog.xml. Objects that did",
-            "not change are left alone; changed ones are replaced (runOnChange)."})
+@Command(name = "deploy", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+        description = {"Deploys the job's database objects with Liquibase.",
+            "Generates them afresh from the database (or takes a directory written by 'generate' with --dir) and"
+            + " applies changelog.xml. Objects that did not change are left alone; changed ones are replaced"
+            + " (runOnChange)."})
 final class DeployCommand extends JobCommand {
 
     @Option(names = "--dir", paramLabel = "DIR", description = "deploy this generated directory instead of generating")

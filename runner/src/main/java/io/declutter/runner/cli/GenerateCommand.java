@@ -12,10 +12,11 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 import java.util.List;
 
-@Command(name = "generate", mixinStandardHelpOptions = true,
-        description = {"Writes the job's SQL (one file per database object), install.sql for psql -f",
-            "(SQL*Plus/SQLcl on Oracle), and changelog.xml for Liquibase into a directory. Same schema and",
-            "job file: same bytes. With --catalog, from a recorded catalog, without connecting."})
+@Command(name = "generate", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+        description = {"Writes the job's SQL and its Liquibase changelog into a directory.",
+            "One file per database object, install.sql for psql -f (SQL*Plus/SQLcl on Oracle), and changelog.xml for"
+            + " Liquibase. Same schema and job file: same bytes. With --catalog, from a recorded catalog, without"
+            + " connecting."})
 final class GenerateCommand extends JobCommand {
 
     @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "output directory (default: generated/<job>)")

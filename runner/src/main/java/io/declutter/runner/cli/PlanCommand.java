@@ -6,10 +6,10 @@ import io.declutter.runner.purge.Planning;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "plan", mixinStandardHelpOptions = true,
-        description = {"Shows the job's control table (edges, depth, height, estimated rows), the closure as a tree,",
-            "and the pre-flight checks: unindexed foreign keys, blocking edges, triggers, cycles.",
-            "Changes nothing. Exits 2 when the job cannot run as defined."})
+@Command(name = "plan", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+        description = {"Shows the job's plan and its pre-flight checks, changing nothing.",
+            "The control table (edges, depth, height, estimated rows), the closure as a tree, and the checks:"
+            + " unindexed foreign keys, blocking edges, triggers, cycles. Exits 2 when the job cannot run as defined."})
 final class PlanCommand extends JobCommand {
 
     @Option(names = "--index-ddl", description = "print only the statements that index the unindexed foreign keys without blocking writes")

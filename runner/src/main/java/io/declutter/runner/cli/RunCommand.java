@@ -24,11 +24,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
-@Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Runs the job's purge (or resumes its unfinished run): caches and backs up the closure,",
-            "then deletes it in batches, leaves first, one transaction per batch, until done or the window",
-            "ends. Shows progress. Afterwards VACUUM (ANALYZE) runs on the purged tables (without truncation, which",
-            "would lock them exclusively); on Oracle, statistics are gathered."})
+@Command(name = "run", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+        description = {"Runs the job's purge, or resumes its unfinished run.",
+            "Caches and backs up the closure, then deletes it in batches, leaves first, one transaction per batch,"
+            + " until done or the window ends. Shows progress. Afterwards VACUUM (ANALYZE) runs on the purged tables"
+            + " (without truncation, which would lock them exclusively); on Oracle, statistics are gathered."})
 final class RunCommand extends JobCommand {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);

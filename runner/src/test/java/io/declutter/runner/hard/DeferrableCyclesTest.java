@@ -29,11 +29,11 @@ import java.util.Set;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Cycles across tables that only DEFERRABLE NOT NULL foreign keys break (SPEC §4): each delete batch takes a
- * connected set of rows of the cycle's tables and deletes it in one transaction with the constraints deferred;
- * rollback restores the cycle in one transaction. Batches are far smaller than the cycle's rows, rows of one
- * tenant's cycle reach into other tenants' rows, and the constraints are DEFERRABLE INITIALLY IMMEDIATE as well as
- * INITIALLY DEFERRED.
+ * Cycles across tables that only DEFERRABLE NOT NULL foreign keys break (docs/design.md#deferred-cycle-units): each
+ * delete batch takes a connected set of rows of the cycle's tables and deletes it in one transaction with the
+ * constraints deferred; rollback restores the cycle in one transaction. Batches are far smaller than the cycle's rows,
+ * rows of one tenant's cycle reach into other tenants' rows, and the constraints are DEFERRABLE INITIALLY IMMEDIATE as
+ * well as INITIALLY DEFERRED.
  */
 class DeferrableCyclesTest {
 

@@ -41,13 +41,13 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The safety invariants of SPEC §5 on the demo, one suite for every database: {@link PostgresInvariantSuiteTest}
- * runs it on PostgreSQL, {@code OracleInvariantSuiteTest} on Oracle Database Free. Everything goes through the CLI
- * ({@code generate}, {@code deploy}, {@code run}, {@code status --json}, {@code verify}, {@code rollback}, a stop
- * file) and plain JDBC: the expected rows come from {@link ClosureOracle}, computed in Java from the data and
- * the foreign keys JDBC metadata reports, never from the product's catalog queries; rows are read with
- * {@code SELECT *} and hashed in Java. The deeper PostgreSQL-only tests (concurrent inserts, crashes, locks, the
- * backup at every moment of a run) live beside it in this package.
+ * The safety invariants (docs/design.md#invariants) on the demo, one suite for every database:
+ * {@link PostgresInvariantSuiteTest} runs it on PostgreSQL, {@code OracleInvariantSuiteTest} on Oracle Database Free.
+ * Everything goes through the CLI ({@code generate}, {@code deploy}, {@code run}, {@code status --json},
+ * {@code verify}, {@code rollback}, a stop file) and plain JDBC: the expected rows come from {@link ClosureOracle},
+ * computed in Java from the data and the foreign keys JDBC metadata reports, never from the product's catalog queries;
+ * rows are read with {@code SELECT *} and hashed in Java. The deeper PostgreSQL-only tests (concurrent inserts,
+ * crashes, locks, the backup at every moment of a run) live beside it in this package.
  *
  * <ol>
  *   <li>A complete purge removes exactly the closure and changes nothing else, leaves no orphan, and its backup

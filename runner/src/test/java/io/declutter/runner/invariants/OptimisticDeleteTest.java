@@ -25,11 +25,11 @@ import java.util.Optional;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The delete phase's fast path (SPEC §5 invariants 1 and 5): a batch of a table whose foreign keys in are all
- * NO ACTION or RESTRICT is deleted without lock or catch-up; a child inserted since the cache makes that delete fail
- * on its foreign key, and the careful path (lock, catch up, delete) takes over in the same call: the batch succeeds,
- * the late row is backed up, deleted and counted as caught up. Tables with a CASCADE (or SET NULL) child never take
- * the fast path.
+ * The delete phase's fast path (docs/design.md#fast-path; invariants 1 and 5): a batch of a table whose foreign keys in
+ * are all NO ACTION or RESTRICT is deleted without lock or catch-up; a child inserted since the cache makes that delete
+ * fail on its foreign key, and the careful path (lock, catch up, delete) takes over in the same call: the batch
+ * succeeds, the late row is backed up, deleted and counted as caught up. Tables with a CASCADE (or SET NULL) child
+ * never take the fast path.
  */
 class OptimisticDeleteTest {
 

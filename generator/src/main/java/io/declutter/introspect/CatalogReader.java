@@ -45,7 +45,7 @@ public final class CatalogReader {
         query(connection, CatalogQuery.COLUMNS, rs -> columns.computeIfAbsent(table(rs, "schema_name", "table_name"),
                 k -> new ArrayList<>()).add(new Column(rs.getString("column_name"), rs.getInt("position"),
                 rs.getString("data_type"), rs.getBoolean("nullable"), Identity.valueOf(rs.getString("identity_kind")),
-                rs.getBoolean("generated"))));
+                rs.getBoolean("generated"), java.util.Optional.ofNullable(optional(rs, "default_value")))));
         Map<TableName, Map<String, KeyDraft>> keys = new LinkedHashMap<>();
         query(connection, CatalogQuery.KEYS, rs -> {
             boolean primary = rs.getBoolean("is_primary");
@@ -79,7 +79,10 @@ public final class CatalogReader {
         Map<String, FkDraft> drafts = new LinkedHashMap<>();
         query(connection, CatalogQuery.FOREIGN_KEYS, rs -> {
             TableName child = table(rs, "child_schema", "child_table");
-            String key = child.display() + "\u0000" + rs.getString("constraint_name");
+            // Constraint names are unique per declaring table: two partitions may each declare one of the same name.
+            String key = child.display() + "\u0000" + java.util.Objects.toString(optional(rs, "child_partition_schema"))
+                    + "\u0000" + java.util.Objects.toString(optional(rs, "child_partition")) + "\u0000"
+                    + rs.getString("constraint_name");
             FkDraft d = drafts.get(key);
             if (d == null) {
                 d = new FkDraft(rs, child);
@@ -87,6 +90,10 @@ public final class CatalogReader {
             }
             d.childColumns.add(rs.getString("child_column"));
             d.parentColumns.add(rs.getString("parent_column"));
+            // Without the column (catalogs recorded before it), every column of the key is reset.
+            if (optional(rs, "reset_column") == null || rs.getBoolean("reset_column")) {
+                d.resetColumns.add(rs.getString("child_column"));
+            }
         });
         return drafts.values().stream().map(FkDraft::build).toList();
     }
@@ -135,7 +142,10 @@ public final class CatalogReader {
         final boolean initiallyDeferred;
         final java.util.Optional<TableName> parentPartition;
         final java.util.Optional<String> parentCondition;
+        final java.util.Optional<TableName> childPartition;
+        final java.util.Optional<String> childCondition;
         final List<String> childColumns = new ArrayList<>();
+        final List<String> resetColumns = new ArrayList<>();
         final List<String> parentColumns = new ArrayList<>();
 
         FkDraft(ResultSet rs, TableName child) throws SQLException {
@@ -151,11 +161,16 @@ public final class CatalogReader {
             // A partition without a constraint (a default partition alone) holds every row of its parent.
             this.parentCondition = java.util.Optional.ofNullable(partition == null ? null
                     : optional(rs, "parent_condition")).filter(c -> !c.isBlank());
+            String declaring = optional(rs, "child_partition");
+            this.childPartition = declaring == null ? java.util.Optional.empty()
+                    : java.util.Optional.of(new TableName(rs.getString("child_partition_schema"), declaring));
+            this.childCondition = java.util.Optional.ofNullable(declaring == null ? null
+                    : optional(rs, "child_condition")).filter(c -> !c.isBlank());
         }
 
         ForeignKey build() {
             return new ForeignKey(name, child, childColumns, parent, parentColumns, onDelete, deferrable, initiallyDeferred,
-                    parentPartition, parentCondition);
+                    parentPartition, parentCondition, childPartition, childCondition, resetColumns);
         }
     }
 }

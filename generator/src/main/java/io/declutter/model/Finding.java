@@ -10,6 +10,9 @@ public record Finding(Severity severity, Kind kind, String subject, String messa
     public enum Kind {
         UNINDEXED_FK("unindexed foreign key"),
         BLOCKING_EDGE("blocking edge"),
+        RESET_REFUSED("refused reset"),
+        SET_DEFAULT("set default"),
+        OVERRIDDEN_EDGE("edge override"),
         CASCADE_OUTSIDE("cascade outside closure"),
         TRIGGER("trigger"),
         CYCLE("cycle"),

@@ -40,11 +40,13 @@ public final class OracleNames {
         return written;
     }
 
-    /** The job with its root and excluded tables resolved against the catalog (unknown names are left as written). */
+    /** The job with its root, excluded and overridden tables resolved against the catalog (unknown names are left as written). */
     public static Job resolve(Job job, Catalog catalog) {
         return new Job(job.name(), resolve(job.root(), catalog), job.rootPredicate(), job.batchSize(), job.backup(),
                 job.excludedTables().stream().map(t -> resolve(t, catalog)).toList(), job.lockTimeout(),
-                job.statementTimeout());
+                job.statementTimeout(), job.edgeOverrides().stream()
+                        .map(o -> new io.declutter.model.EdgeOverride(resolve(o.table(), catalog), o.constraint(),
+                                o.strategy())).toList());
     }
 
     /** The plan with Oracle-style backup table names (same lengths, still unique). */

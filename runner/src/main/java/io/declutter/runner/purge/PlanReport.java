@@ -58,7 +58,8 @@ public final class PlanReport {
             long estimate = catalog.table(e.child()).map(Table::rowEstimate).orElse(0L);
             rows.add(List.of(String.valueOf(e.id()), e.root() ? "-" : e.parentEdgeId().map(String::valueOf).orElse("-")
                             + " " + e.parent().display(), e.child().display(),
-                    e.foreignKey().map(fk -> fk.name() + " (" + String.join(", ", fk.childColumns()) + ")").orElse("root"),
+                    e.foreignKey().map(fk -> fk.name() + " (" + String.join(", ", fk.childColumns()) + ")"
+                            + fk.childPartition().map(p -> " on " + p.display()).orElse("")).orElse("root"),
                     e.foreignKey().map(fk -> fk.onDelete().sql()).orElse("-"),
                     e.strategy().sql() + (e.breaksCycle() ? " (detach)" : e.deferred() ? " (defer)" : ""),
                     String.valueOf(e.depth()), String.valueOf(e.height()),

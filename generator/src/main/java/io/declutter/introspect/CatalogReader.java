@@ -3,6 +3,7 @@ package io.declutter.introspect;
 import io.declutter.dialect.CatalogQuery;
 import io.declutter.dialect.Dialect;
 import io.declutter.model.Catalog;
+import io.declutter.model.CheckConstraint;
 import io.declutter.model.Column;
 import io.declutter.model.ForeignKey;
 import io.declutter.model.Identity;
@@ -26,6 +27,9 @@ import java.util.Map;
  * this class only knows the column aliases every dialect returns.
  */
 public final class CatalogReader {
+
+    /** Reads the JSON arrays a catalog query aggregates (the CHECK constraints a reset must satisfy). */
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private final Dialect dialect;
 
@@ -146,6 +150,7 @@ public final class CatalogReader {
         final java.util.Optional<String> childCondition;
         final List<String> childColumns = new ArrayList<>();
         final List<String> resetColumns = new ArrayList<>();
+        final List<CheckConstraint> resetChecks = new ArrayList<>();
         final List<String> parentColumns = new ArrayList<>();
 
         FkDraft(ResultSet rs, TableName child) throws SQLException {
@@ -166,11 +171,22 @@ public final class CatalogReader {
                     : java.util.Optional.of(new TableName(rs.getString("child_partition_schema"), declaring));
             this.childCondition = java.util.Optional.ofNullable(declaring == null ? null
                     : optional(rs, "child_condition")).filter(c -> !c.isBlank());
+            String checks = optional(rs, "reset_checks");
+            if (checks != null && !checks.isBlank()) {
+                try {
+                    for (com.fasterxml.jackson.databind.JsonNode check : JSON.readTree(checks)) {
+                        resetChecks.add(new CheckConstraint(check.path("name").asText(),
+                                check.path("expression").asText()));
+                    }
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    throw new SQLException("foreign key " + name + ": unreadable reset_checks: " + e.getMessage(), e);
+                }
+            }
         }
 
         ForeignKey build() {
             return new ForeignKey(name, child, childColumns, parent, parentColumns, onDelete, deferrable, initiallyDeferred,
-                    parentPartition, parentCondition, childPartition, childCondition, resetColumns);
+                    parentPartition, parentCondition, childPartition, childCondition, resetColumns, resetChecks);
         }
     }
 }

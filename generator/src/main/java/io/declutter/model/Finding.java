@@ -12,6 +12,7 @@ public record Finding(Severity severity, Kind kind, String subject, String messa
         BLOCKING_EDGE("blocking edge"),
         RESET_REFUSED("refused reset"),
         SET_DEFAULT("set default"),
+        RESET_CHECK("check on a reset column"),
         OVERRIDDEN_EDGE("edge override"),
         CASCADE_OUTSIDE("cascade outside closure"),
         TRIGGER("trigger"),

@@ -26,6 +26,9 @@ import java.util.Optional;
  * @param resetColumns the child columns ON DELETE SET NULL / SET DEFAULT resets: every child column unless the
  *                     constraint names a subset ({@code ON DELETE SET NULL (col)}, PostgreSQL 15); empty for the
  *                     other actions
+ * @param resetChecks  the CHECK constraints of the declaring table that name a column of the key: the database
+ *                     evaluates them on every row SET NULL / SET DEFAULT resets, and refuses the parent's delete if
+ *                     one fails; empty for the other actions
  */
 public record ForeignKey(
         String name,
@@ -40,13 +43,14 @@ public record ForeignKey(
         Optional<String> parentCondition,
         Optional<TableName> childPartition,
         Optional<String> childCondition,
-        List<String> resetColumns) {
+        List<String> resetColumns,
+        List<CheckConstraint> resetChecks) {
 
     /** A foreign key that references its parent table itself (no partition of it). */
     public ForeignKey(String name, TableName child, List<String> childColumns, TableName parent,
                       List<String> parentColumns, OnDelete onDelete, boolean deferrable, boolean initiallyDeferred) {
         this(name, child, childColumns, parent, parentColumns, onDelete, deferrable, initiallyDeferred,
-                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of());
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of(), List.of());
     }
 
     /** A foreign key declared on its child table itself, whose SET NULL / SET DEFAULT resets every child column. */
@@ -54,7 +58,7 @@ public record ForeignKey(
                       List<String> parentColumns, OnDelete onDelete, boolean deferrable, boolean initiallyDeferred,
                       Optional<TableName> parentPartition, Optional<String> parentCondition) {
         this(name, child, childColumns, parent, parentColumns, onDelete, deferrable, initiallyDeferred,
-                parentPartition, parentCondition, Optional.empty(), Optional.empty(), List.of());
+                parentPartition, parentCondition, Optional.empty(), Optional.empty(), List.of(), List.of());
     }
 
     public ForeignKey {
@@ -80,6 +84,7 @@ public record ForeignKey(
         boolean resets = onDelete == OnDelete.SET_NULL || onDelete == OnDelete.SET_DEFAULT;
         // No list given: SET NULL / SET DEFAULT resets every column of the key, as SQL defines it.
         resetColumns = !resets ? List.of() : resetColumns.isEmpty() ? childColumns : List.copyOf(resetColumns);
+        resetChecks = resets ? List.copyOf(resetChecks) : List.of();
         if (!childColumns.containsAll(resetColumns)) {
             throw new IllegalArgumentException("foreign key " + name + ": reset columns " + resetColumns
                     + " are not all columns of the key " + childColumns);

@@ -233,6 +233,15 @@ public final class PlanBuilder {
                     + " reference purged rows before the run."));
             return;
         }
+        for (io.declutter.model.CheckConstraint check : fk.resetChecks()) {
+            findings.add(new Finding(Severity.WARNING, Kind.RESET_CHECK, fk.name(), fk.display() + " is ON DELETE "
+                    + fk.onDelete().sql() + " and CHECK " + check.name() + " " + check.expression() + " of "
+                    + fk.child() + " names its columns: the database evaluates it on every row it resets and refuses"
+                    + " the delete of a " + fk.parent() + " row if it fails. Before its first delete the run checks it"
+                    + " on every row it will reset and stops, deleting nothing, if one would fail; to avoid the reset,"
+                    + " follow the edge as a delete with \"edges: [{table: " + fk.declaringTable() + ", constraint: "
+                    + fk.name() + ", strategy: delete}]\" in the job file."));
+        }
         if (fk.onDelete() == OnDelete.SET_DEFAULT) {
             Table child = catalog.table(fk.child()).orElseThrow();
             List<String> defaults = fk.resetColumns().stream().map(c -> child.column(c).orElseThrow())

@@ -9,8 +9,22 @@ import java.util.List;
  * @param purgedTables the closure tables, each as an SQL expression of type regclass
  * @param known        the plan's foreign keys, followed, nulled or skipped, by child table and constraint name
  * @param defaults     the ON DELETE SET DEFAULT edges whose reset writes values the data must accept
+ * @param resetChecks  the CHECK constraints the rows reset by SET NULL / SET DEFAULT edges must satisfy
  */
-public record ForeignKeyCheckView(List<String> purgedTables, List<Known> known, List<DefaultCheck> defaults) {
+public record ForeignKeyCheckView(List<String> purgedTables, List<Known> known, List<DefaultCheck> defaults,
+                                  List<ResetCheck> resetChecks) {
+
+    /**
+     * A CHECK constraint the database evaluates on the child rows an ON DELETE SET NULL / SET DEFAULT edge resets:
+     * the run looks for a row {@code c} referencing a purged parent row whose reset copy fails it.
+     *
+     * @param resetRow   a select list of {@code c}'s columns with the reset ones replaced by their new values, named
+     *                   as the columns (the constraint's expression is evaluated over it)
+     * @param expression the constraint's expression, on the columns unqualified
+     */
+    public record ResetCheck(String description, String constraint, String childTable, String parentBackup,
+                             String parentMatch, String resetRow, String expression) {
+    }
 
     /**
      * An ON DELETE SET DEFAULT edge: the database writes the columns' defaults into every child row {@code c} that
@@ -37,6 +51,7 @@ public record ForeignKeyCheckView(List<String> purgedTables, List<Known> known, 
         purgedTables = List.copyOf(purgedTables);
         known = List.copyOf(known);
         defaults = List.copyOf(defaults);
+        resetChecks = List.copyOf(resetChecks);
         if (purgedTables.isEmpty()) {
             throw new IllegalArgumentException("a purge has at least its root table");
         }

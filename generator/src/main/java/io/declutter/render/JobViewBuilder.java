@@ -69,7 +69,45 @@ public final class JobViewBuilder {
                 .map(e -> e.foreignKey().orElseThrow())
                 .map(fk -> new ForeignKeyCheckView.Known(regclass(fk.declaringTable()), Sql.literal(fk.name())))
                 .distinct().toList();
-        return new ForeignKeyCheckView(purged, known, defaultChecks());
+        return new ForeignKeyCheckView(purged, known, defaultChecks(), resetChecks());
+    }
+
+    /**
+     * The CHECK constraints of each SET NULL / SET DEFAULT edge, each with the row its reset makes of a child row
+     * {@code c} (docs/design.md#edges). A default drawn from a sequence cannot be evaluated without consuming a value:
+     * such an edge is left to plan's warning.
+     */
+    private List<ForeignKeyCheckView.ResetCheck> resetChecks() {
+        List<ForeignKeyCheckView.ResetCheck> checks = new ArrayList<>();
+        for (NullifiedEdge n : plan.nullified()) {
+            ForeignKey fk = n.foreignKey();
+            if (fk.resetChecks().isEmpty()) {
+                continue;
+            }
+            List<String> row = new ArrayList<>();
+            boolean volatileDefault = false;
+            for (Column c : n.child().columns()) {
+                String value = "c." + dialect.quote(c.name());
+                if (fk.resetColumns().contains(c.name())) {
+                    boolean toNull = fk.onDelete() == io.declutter.model.OnDelete.SET_NULL || c.defaultIsNull();
+                    String expression = c.defaultValue().orElse("");
+                    volatileDefault |= !toNull && (expression.isEmpty() || expression.contains("nextval("));
+                    value = toNull ? "NULL::" + c.type() : "(" + expression + ")::" + c.type();
+                }
+                row.add(value + " AS " + dialect.quote(c.name()));
+            }
+            if (volatileDefault) {
+                continue;
+            }
+            TableView parent = views.get(fk.parent());
+            for (io.declutter.model.CheckConstraint check : fk.resetChecks()) {
+                checks.add(new ForeignKeyCheckView.ResetCheck(fk.display() + " [" + fk.name() + ", ON DELETE "
+                        + fk.onDelete().sql() + "], CHECK " + check.name(), check.name(),
+                        dialect.qualify(fk.declaringTable().schema(), fk.declaringTable().name()), parent.backup(),
+                        parentMatch(fk), String.join(", ", row), check.expression()));
+            }
+        }
+        return checks;
     }
 
     /**

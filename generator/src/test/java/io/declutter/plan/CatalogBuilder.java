@@ -65,7 +65,7 @@ public final class CatalogBuilder {
         }
         return new ForeignKey(fk.name, fk.child, fk.childColumns, fk.parent, parentColumns, fk.onDelete,
                 fk.deferrable, false, java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty(),
-                java.util.Optional.empty(), fk.resetColumns);
+                java.util.Optional.empty(), fk.resetColumns, fk.resetChecks);
     }
 
     private static final class FkSpec {
@@ -78,6 +78,7 @@ public final class CatalogBuilder {
         boolean deferrable;
         boolean indexed = true;
         List<String> resetColumns = List.of();
+        List<io.declutter.model.CheckConstraint> resetChecks = new ArrayList<>();
 
         FkSpec(TableName child, TableName parent, List<String> childColumns) {
             this.child = child;
@@ -191,6 +192,12 @@ public final class CatalogBuilder {
         /** The last foreign key's SET NULL / SET DEFAULT resets only these of its columns. */
         public TableBuilder resetting(String... cols) {
             last().resetColumns = List.of(cols);
+            return this;
+        }
+
+        /** A CHECK constraint of this table naming a column of the last foreign key. */
+        public TableBuilder resetCheck(String constraint, String expression) {
+            last().resetChecks.add(new io.declutter.model.CheckConstraint(constraint, expression));
             return this;
         }
 

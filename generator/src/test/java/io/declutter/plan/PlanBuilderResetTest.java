@@ -177,4 +177,23 @@ class PlanBuilderResetTest {
         assertThat(plan.findings().get(0).message()).contains("to find the rows the database resets");
         assertThat(plan.edges()).extracting(Edge::strategy).containsExactly(Strategy.DELETE, Strategy.SET_NULL);
     }
+
+    @Test
+    void checkConstraintOnAResetColumnIsAWarningThatTheRunChecksIt() {
+        Catalog catalog = new CatalogBuilder()
+                .table("orgs").id()
+                .table("notes").id().nullableColumn("org_id").references("orgs", "org_id")
+                .onDelete(OnDelete.SET_NULL).resetCheck("notes_owned", "(org_id IS NOT NULL)")
+                .build();
+
+        PurgePlan plan = plan(catalog, "orgs");
+
+        assertThat(plan.errors()).isEmpty();
+        assertThat(plan.findings()).singleElement().satisfies(f -> {
+            assertThat(f.kind()).isEqualTo(Kind.RESET_CHECK);
+            assertThat(f.severity()).isEqualTo(Severity.WARNING);
+            assertThat(f.message()).contains("CHECK notes_owned (org_id IS NOT NULL)")
+                    .contains("the run checks it on every row it will reset");
+        });
+    }
 }

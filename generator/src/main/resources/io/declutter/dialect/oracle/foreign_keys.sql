@@ -22,7 +22,9 @@ SELECT fk.constraint_name AS constraint_name,
        CAST(NULL AS VARCHAR2(128)) AS child_partition,
        CAST(NULL AS VARCHAR2(4000)) AS child_condition,
        -- ON DELETE SET NULL resets every column of the key (Oracle names no subset)
-       1 AS reset_column
+       1 AS reset_column,
+       -- CHECK constraints on reset columns are not read on Oracle (no check before the first delete there)
+       CAST(NULL AS VARCHAR2(4000)) AS reset_checks
   FROM all_constraints fk
   JOIN all_constraints pk ON pk.owner = fk.r_owner AND pk.constraint_name = fk.r_constraint_name
   JOIN all_cons_columns cc

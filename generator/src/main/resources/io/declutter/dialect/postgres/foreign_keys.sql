@@ -6,7 +6,8 @@
 -- is reported against the root of the child's partition tree, with the partition that declares it and its
 -- partition constraint: only the root's rows satisfying it reference the parent (docs/design.md#partitions).
 -- reset_column: whether ON DELETE SET NULL / SET DEFAULT resets the column (PostgreSQL 15 can name a subset,
--- confdelsetcols; read through to_jsonb so that the query runs on versions without that column too).
+-- confdelsetcols; read through to_jsonb so that the query runs on versions without that column too). reset_checks is
+-- repeated on every row of a constraint.
 SELECT con.conname AS constraint_name,
        crn.nspname AS child_schema,
        crc.relname AS child_table,
@@ -28,7 +29,16 @@ SELECT con.conname AS constraint_name,
        CASE WHEN jsonb_typeof(to_jsonb(con) -> 'confdelsetcols') = 'array'
                  AND jsonb_array_length(to_jsonb(con) -> 'confdelsetcols') > 0
             THEN to_jsonb(con) -> 'confdelsetcols' @> to_jsonb(k.child_attnum)
-            ELSE true END AS reset_column
+            ELSE true END AS reset_column,
+       -- the validated CHECK constraints of the declaring table that name a column of the key, which the database
+       -- evaluates on every row SET NULL / SET DEFAULT resets (a JSON array; NULL for the other actions or none)
+       CASE WHEN con.confdeltype IN ('n', 'd') THEN
+           (SELECT json_agg(json_build_object('name', ck.conname,
+                                              'expression', pg_get_expr(ck.conbin, ck.conrelid)) ORDER BY ck.conname)
+              FROM pg_constraint ck
+             WHERE ck.conrelid = con.conrelid AND ck.contype = 'c' AND ck.convalidated
+               AND ck.conkey && con.conkey)::text
+       END AS reset_checks
   FROM pg_constraint con
   JOIN pg_class cc ON cc.oid = con.conrelid
   JOIN pg_namespace cn ON cn.oid = cc.relnamespace

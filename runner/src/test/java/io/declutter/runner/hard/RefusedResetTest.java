@@ -169,6 +169,58 @@ class RefusedResetTest {
         }
     }
 
+    /**
+     * ON DELETE SET NULL onto a nullable column that a CHECK constraint needs: only the data shows whether a reset row
+     * fails it, so plan warns and the run refuses before its first delete while one would.
+     */
+    @Test
+    void setNullThatACheckConstraintRefusesIsRefusedBeforeTheFirstDelete() throws Exception {
+        ScratchDatabase db = databases.load("""
+                create table orgs (id bigint primary key);
+                create table users (id bigint primary key, org_id bigint not null references orgs(id));
+                create index on users (org_id);
+                create table events (id bigint primary key, user_id bigint references users(id) on delete set null,
+                                     note text not null,
+                                     constraint events_owned check (user_id is not null or note = 'orphan'));
+                create index on events (user_id);
+                insert into orgs values (1), (2); insert into users values (10, 1), (20, 2);
+                insert into events values (100, 10, 'x'), (200, 20, 'y'), (300, 10, 'orphan');
+                """);
+        Path job = JobFiles.write(dir, "org_purge.yaml", JOB, db.url());
+        List<String> tables = List.of("public.orgs", "public.users", "public.events");
+        Cli.Result plan = Cli.run("plan", "-j", job.toString());
+        assertThat(plan.exitCode()).as(plan.toString()).isZero();
+        assertThat(plan.out()).contains("WARNING  check on a reset column events_user_id_fkey")
+                .contains("CHECK events_owned");
+        ok(Cli.run("deploy", "-j", job.toString()));
+        Map<String, Checksums.Sum> before;
+        try (Connection c = db.connect()) {
+            before = Checksums.of(c, tables);
+        }
+        Cli.Result run = Cli.run("run", "-j", job.toString(), "--no-vacuum");
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+        assertThat(run.toString()).contains("will not delete").contains("CHECK events_owned")
+                .contains("would fail the CHECK constraint");
+        try (Connection c = db.connect()) {
+            assertThat(Checksums.of(c, tables)).as("nothing deleted").isEqualTo(before);
+        }
+        ok(Cli.run("rollback", "-j", job.toString(), "--run", "1"));
+
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            st.execute("update events set note = 'orphan' where id = 100");
+            before = Checksums.of(c, tables);
+        }
+        ok(Cli.run("run", "-j", job.toString(), "--no-vacuum"));
+        try (Connection c = db.connect()) {
+            assertThat(ids(c, "select id || ':' || coalesce(user_id::text, '-') from events"))
+                    .containsExactly("100:-", "200:20", "300:-");
+        }
+        ok(Cli.run("rollback", "-j", job.toString(), "--run", "2"));
+        try (Connection c = db.connect()) {
+            assertThat(Checksums.of(c, tables)).isEqualTo(before);
+        }
+    }
+
     private static void ok(Cli.Result r) {
         assertThat(r.exitCode()).as(r.toString()).isZero();
     }

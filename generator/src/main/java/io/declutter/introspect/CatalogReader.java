@@ -151,6 +151,7 @@ public final class CatalogReader {
         final List<String> childColumns = new ArrayList<>();
         final List<String> resetColumns = new ArrayList<>();
         final List<CheckConstraint> resetChecks = new ArrayList<>();
+        final boolean childPartitionIndexed;
         final List<String> parentColumns = new ArrayList<>();
 
         FkDraft(ResultSet rs, TableName child) throws SQLException {
@@ -171,6 +172,8 @@ public final class CatalogReader {
                     : java.util.Optional.of(new TableName(rs.getString("child_partition_schema"), declaring));
             this.childCondition = java.util.Optional.ofNullable(declaring == null ? null
                     : optional(rs, "child_condition")).filter(c -> !c.isBlank());
+            this.childPartitionIndexed = optional(rs, "child_partition_indexed") != null
+                    && rs.getBoolean("child_partition_indexed");
             String checks = optional(rs, "reset_checks");
             if (checks != null && !checks.isBlank()) {
                 try {
@@ -186,7 +189,8 @@ public final class CatalogReader {
 
         ForeignKey build() {
             return new ForeignKey(name, child, childColumns, parent, parentColumns, onDelete, deferrable, initiallyDeferred,
-                    parentPartition, parentCondition, childPartition, childCondition, resetColumns, resetChecks);
+                    parentPartition, parentCondition, childPartition, childCondition, resetColumns, resetChecks,
+                    childPartitionIndexed);
         }
     }
 }

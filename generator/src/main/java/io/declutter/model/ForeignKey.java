@@ -29,6 +29,8 @@ import java.util.Optional;
  * @param resetChecks  the CHECK constraints of the declaring table that name a column of the key: the database
  *                     evaluates them on every row SET NULL / SET DEFAULT resets, and refuses the parent's delete if
  *                     one fails; empty for the other actions
+ * @param childPartitionIndexed for a foreign key declared on a partition only: whether that partition has an index
+ *                     leading with the key's columns (the model's indexes are those of the partitioned tables)
  */
 public record ForeignKey(
         String name,
@@ -44,13 +46,14 @@ public record ForeignKey(
         Optional<TableName> childPartition,
         Optional<String> childCondition,
         List<String> resetColumns,
-        List<CheckConstraint> resetChecks) {
+        List<CheckConstraint> resetChecks,
+        boolean childPartitionIndexed) {
 
     /** A foreign key that references its parent table itself (no partition of it). */
     public ForeignKey(String name, TableName child, List<String> childColumns, TableName parent,
                       List<String> parentColumns, OnDelete onDelete, boolean deferrable, boolean initiallyDeferred) {
         this(name, child, childColumns, parent, parentColumns, onDelete, deferrable, initiallyDeferred,
-                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of(), List.of());
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of(), List.of(), false);
     }
 
     /** A foreign key declared on its child table itself, whose SET NULL / SET DEFAULT resets every child column. */
@@ -58,7 +61,7 @@ public record ForeignKey(
                       List<String> parentColumns, OnDelete onDelete, boolean deferrable, boolean initiallyDeferred,
                       Optional<TableName> parentPartition, Optional<String> parentCondition) {
         this(name, child, childColumns, parent, parentColumns, onDelete, deferrable, initiallyDeferred,
-                parentPartition, parentCondition, Optional.empty(), Optional.empty(), List.of(), List.of());
+                parentPartition, parentCondition, Optional.empty(), Optional.empty(), List.of(), List.of(), false);
     }
 
     public ForeignKey {

@@ -328,9 +328,11 @@ public final class PlanBuilder {
         for (EdgeDraft d : drafts) {
             ForeignKey fk = d.fk();
             Table child = catalog.table(fk.child()).orElseThrow();
-            if (d.strategy() != Strategy.SKIP && !child.hasIndexLeadingWith(fk.childColumns())) {
+            boolean indexed = fk.childPartition().isPresent() ? fk.childPartitionIndexed()
+                    : child.hasIndexLeadingWith(fk.childColumns());
+            if (d.strategy() != Strategy.SKIP && !indexed) {
                 findings.add(new Finding(Severity.WARNING, Kind.UNINDEXED_FK, fk.name(), fk.display()
-                        + " has no index on " + fk.child() + "(" + String.join(", ", fk.childColumns()) + "):"
+                        + " has no index on " + fk.declaringTable() + "(" + String.join(", ", fk.childColumns()) + "):"
                         + (d.strategy() == Strategy.SET_NULL ? " each parent delete batch scans the whole table to"
                         + " find the rows the database resets (and the purge to record them)."
                         : " each cache step and each parent delete batch scans the whole table.")

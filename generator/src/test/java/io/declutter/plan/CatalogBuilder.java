@@ -65,7 +65,7 @@ public final class CatalogBuilder {
         }
         return new ForeignKey(fk.name, fk.child, fk.childColumns, fk.parent, parentColumns, fk.onDelete,
                 fk.deferrable, false, java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty(),
-                java.util.Optional.empty(), fk.resetColumns, fk.resetChecks);
+                java.util.Optional.empty(), fk.resetColumns, fk.resetChecks, false);
     }
 
     private static final class FkSpec {

@@ -21,6 +21,7 @@ SELECT fk.constraint_name AS constraint_name,
        CAST(NULL AS VARCHAR2(128)) AS child_partition_schema,
        CAST(NULL AS VARCHAR2(128)) AS child_partition,
        CAST(NULL AS VARCHAR2(4000)) AS child_condition,
+       CAST(NULL AS NUMBER(1)) AS child_partition_indexed,
        -- ON DELETE SET NULL resets every column of the key (Oracle names no subset)
        1 AS reset_column,
        -- CHECK constraints on reset columns are not read on Oracle (no check before the first delete there)

@@ -26,6 +26,14 @@ SELECT con.conname AS constraint_name,
        CASE WHEN cc.relispartition THEN cn.nspname END AS child_partition_schema,
        CASE WHEN cc.relispartition THEN cc.relname END AS child_partition,
        CASE WHEN cc.relispartition THEN pg_get_partition_constraintdef(cc.oid) END AS child_condition,
+       -- whether the declaring partition has an index leading with the key's columns (its own, or its share of an
+       -- index on the partitioned table): the indexes read for the model are the partitioned tables' only
+       CASE WHEN cc.relispartition THEN
+           EXISTS (SELECT 1 FROM pg_index i
+                    WHERE i.indrelid = con.conrelid AND i.indpred IS NULL
+                      AND i.indnkeyatts >= cardinality(con.conkey)
+                      AND (i.indkey::int2[])[0:cardinality(con.conkey) - 1] @> con.conkey)
+       END AS child_partition_indexed,
        CASE WHEN jsonb_typeof(to_jsonb(con) -> 'confdelsetcols') = 'array'
                  AND jsonb_array_length(to_jsonb(con) -> 'confdelsetcols') > 0
             THEN to_jsonb(con) -> 'confdelsetcols' @> to_jsonb(k.child_attnum)

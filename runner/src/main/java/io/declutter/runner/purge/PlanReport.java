@@ -100,10 +100,12 @@ public final class PlanReport {
     }
 
     private static String createIndex(ForeignKey fk, Dialect dialect) {
-        String name = io.declutter.plan.BackupNames.fit(fk.child().name() + "_" + String.join("_", fk.childColumns())
+        // A foreign key declared on one partition only needs its index there (a plain table, which takes CONCURRENTLY).
+        io.declutter.model.TableName table = fk.declaringTable();
+        String name = io.declutter.plan.BackupNames.fit(table.name() + "_" + String.join("_", fk.childColumns())
                 + "_idx", dialect.maxIdentifierBytes());
         return "CREATE INDEX CONCURRENTLY IF NOT EXISTS " + dialect.quote(name) + " ON "
-                + dialect.qualify(fk.child().schema(), fk.child().name()) + " ("
+                + dialect.qualify(table.schema(), table.name()) + " ("
                 + dialect.columnList(fk.childColumns(), "") + ");";
     }
 }

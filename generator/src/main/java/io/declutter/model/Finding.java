@@ -25,6 +25,10 @@ public record Finding(Severity severity, Kind kind, String subject, String messa
     public enum Kind {
         UNINDEXED_FK("unindexed foreign key"),
         BLOCKING_EDGE("blocking edge"),
+        RESET_REFUSED("refused reset"),
+        SET_DEFAULT("set default"),
+        RESET_CHECK("check on a reset column"),
+        OVERRIDDEN_EDGE("edge override"),
         CASCADE_OUTSIDE("cascade outside closure"),
         /** ON DELETE SET NULL / SET DEFAULT from an excluded table: nothing blocks, but rows outside are changed. */
         SET_NULL_OUTSIDE("set null outside closure"),

@@ -1,6 +1,7 @@
 package io.declutter.plan;
 
 import io.declutter.model.Catalog;
+import io.declutter.model.EdgeOverride;
 import io.declutter.model.Job;
 import io.declutter.model.TableName;
 
@@ -33,11 +34,15 @@ public interface Naming {
         return neutral;
     }
 
-    /** The job with its root and excluded tables resolved (names the catalog does not hold are left as written). */
+    /**
+     * The job with its root, excluded and overridden tables resolved (names the catalog does not hold are left as
+     * written).
+     */
     default Job resolve(Job job, Catalog catalog) {
         return new Job(job.name(), resolve(job.root(), catalog), job.rootPredicate(), job.batchSize(), job.backup(),
                 job.excludedTables().stream().map(t -> resolve(t, catalog)).toList(), job.lockTimeout(),
-                job.statementTimeout());
+                job.statementTimeout(), job.edgeOverrides().stream()
+                        .map(o -> new EdgeOverride(resolve(o.table(), catalog), o.constraint(), o.strategy())).toList());
     }
 
     /** Names as written, generated names only fitted to {@code maxIdentifierBytes}. */

@@ -2,6 +2,7 @@ package io.declutter.plan;
 
 import io.declutter.model.Catalog;
 import io.declutter.model.Edge;
+import io.declutter.model.EdgeOverride;
 import io.declutter.model.Finding.Kind;
 import io.declutter.model.Finding.Severity;
 import io.declutter.model.Finding;
@@ -49,6 +50,7 @@ public final class PlanBuilder {
     private final Map<TableName, Integer> primaryEdge = new HashMap<>();
     private final List<EdgeDraft> drafts = new ArrayList<>();
     private final List<Finding> findings = new ArrayList<>();
+    private final Set<EdgeOverride> usedOverrides = new java.util.HashSet<>();
 
     /** The plan, once built: {@link #build()} walks the catalog into the fields above only the first time. */
     private PurgePlan plan;
@@ -80,6 +82,7 @@ public final class PlanBuilder {
     private PurgePlan buildOnce() {
         requireKnownTables();
         walkClosure();
+        requireUsedOverrides();
         // Only a NO ACTION check waits for the deferral: RESTRICT and CASCADE act when the parent row goes, whatever
         // the constraint's mode, so such keys cannot break a cycle by being deferred.
         Cycles cycles = Cycles.of(closureEdges(), depth.keySet(), this::nullable,
@@ -206,15 +209,24 @@ public final class PlanBuilder {
             TableName parent = queue.poll();
             for (ForeignKey fk : catalog.referencing(parent)) {
                 int id = drafts.size() + 2;
+                Optional<EdgeOverride> override = job.edgeOverrides().stream().filter(o -> o.matches(fk)).findFirst();
                 if (job.excludedTables().contains(fk.child())) {
+                    if (override.isPresent()) {
+                        throw new InvalidJobException("job " + job.name() + ": edge " + override.get().display()
+                                + " is overridden in 'edges', but its table " + fk.child() + " is excluded: remove"
+                                + " one of the two from the job file");
+                    }
                     drafts.add(new EdgeDraft(id, fk, Strategy.SKIP));
                     reportEdgeIntoExcluded(fk);
                     continue;
                 }
-                if (fk.onDelete() == OnDelete.SET_NULL || fk.onDelete() == OnDelete.SET_DEFAULT) {
+                override.ifPresent(o -> usedOverrides.add(o));
+                if ((fk.onDelete() == OnDelete.SET_NULL || fk.onDelete() == OnDelete.SET_DEFAULT) && override.isEmpty()) {
                     drafts.add(new EdgeDraft(id, fk, Strategy.SET_NULL));
+                    reportReset(fk);
                     continue; // the child rows stay: the database resets their columns
                 }
+                override.ifPresent(o -> reportOverride(fk));
                 drafts.add(new EdgeDraft(id, fk, Strategy.DELETE));
                 if (!depth.containsKey(fk.child())) {
                     depth.put(fk.child(), depth.get(parent) + 1);
@@ -225,7 +237,98 @@ public final class PlanBuilder {
         }
     }
 
+    /** An override must name a foreign key the closure reaches, or it is a typo the job would silently ignore. */
+    private void requireUsedOverrides() {
+        List<String> unused = job.edgeOverrides().stream().filter(o -> !usedOverrides.contains(o))
+                .map(EdgeOverride::display).toList();
+        if (!unused.isEmpty()) {
+            throw new InvalidJobException("job " + job.name() + ": 'edges' overrides " + String.join(", ", unused)
+                    + ", but no foreign key of that name on that table leads from a purged table (plan lists the"
+                    + " edges of the closure with their constraints). Fix the table or constraint name, or remove"
+                    + " the entry.");
+        }
+    }
+
+    /**
+     * The columns a SET NULL / SET DEFAULT edge would reset to null although they are NOT NULL: the database refuses
+     * such a reset, so it refuses to delete any parent row the child references, exactly as under RESTRICT.
+     */
+    private List<String> refusedResets(ForeignKey fk) {
+        Table child = catalog.table(fk.child()).orElseThrow();
+        return fk.resetColumns().stream()
+                .filter(c -> child.column(c).map(col -> !col.nullable()
+                        && (fk.onDelete() == OnDelete.SET_NULL || col.defaultIsNull())).orElse(false))
+                .toList();
+    }
+
+    /**
+     * A SET NULL / SET DEFAULT edge the plan leaves to the database: refused when the database would refuse the reset
+     * (the run would fail at the parent's first batch), warned when SET DEFAULT writes a value only the data can
+     * judge (docs/design.md#edges).
+     */
+    private void reportReset(ForeignKey fk) {
+        List<String> refused = refusedResets(fk);
+        if (!refused.isEmpty()) {
+            findings.add(new Finding(Severity.ERROR, Kind.RESET_REFUSED, fk.name(), fk.display() + " is ON DELETE "
+                    + fk.onDelete().sql() + ", but " + fk.child() + (refused.size() == 1 ? " column " : " columns ")
+                    + String.join(", ", refused) + (refused.size() == 1 ? " is" : " are") + " NOT NULL"
+                    + (fk.onDelete() == OnDelete.SET_DEFAULT ? " with no default (its default is NULL)" : "")
+                    + ": the database refuses to delete a " + fk.parent() + " row that a " + fk.child() + " row"
+                    + " references, as if the foreign key were RESTRICT, so the run would fail at the first "
+                    + fk.parent() + " batch. Either follow the edge as a delete (back up and delete those "
+                    + fk.child() + " rows with everything that references them) by adding to the job file"
+                    + " \"edges: [{table: " + fk.declaringTable() + ", constraint: " + fk.name() + ", strategy:"
+                    + " delete}]\", or exclude " + fk.child() + " from the job and delete or re-point its rows that"
+                    + " reference purged rows before the run."));
+            return;
+        }
+        for (io.declutter.model.CheckConstraint check : fk.resetChecks()) {
+            findings.add(new Finding(Severity.WARNING, Kind.RESET_CHECK, fk.name(), fk.display() + " is ON DELETE "
+                    + fk.onDelete().sql() + " and CHECK " + check.name() + " " + check.expression() + " of "
+                    + fk.child() + " names its columns: the database evaluates it on every row it resets and refuses"
+                    + " the delete of a " + fk.parent() + " row if it fails. Before its first delete the run checks it"
+                    + " on every row it will reset and stops, deleting nothing, if one would fail; to avoid the reset,"
+                    + " follow the edge as a delete with \"edges: [{table: " + fk.declaringTable() + ", constraint: "
+                    + fk.name() + ", strategy: delete}]\" in the job file."));
+        }
+        if (fk.onDelete() == OnDelete.SET_DEFAULT) {
+            Table child = catalog.table(fk.child()).orElseThrow();
+            List<String> defaults = fk.resetColumns().stream().map(c -> child.column(c).orElseThrow())
+                    .filter(c -> !c.defaultIsNull())
+                    .map(c -> c.name() + " = " + c.defaultValue().orElse("(identity)")).toList();
+            if (!defaults.isEmpty()) {
+                findings.add(new Finding(Severity.WARNING, Kind.SET_DEFAULT, fk.name(), fk.display() + " is ON DELETE"
+                        + " SET DEFAULT: the database sets " + String.join(", ", defaults) + " in the " + fk.child()
+                        + " rows that reference purged rows and checks the foreign key: unless " + fk.parent()
+                        + " holds a row with that key and this job does not purge it, it refuses the delete and the"
+                        + " run fails at the first " + fk.parent() + " batch. Make sure it does, or follow the edge as"
+                        + " a delete with \"edges: [{table: " + fk.declaringTable() + ", constraint: " + fk.name()
+                        + ", strategy: delete}]\" in the job file."));
+            }
+        }
+    }
+
+    private void reportOverride(ForeignKey fk) {
+        if (fk.onDelete() == OnDelete.SET_NULL || fk.onDelete() == OnDelete.SET_DEFAULT) {
+            findings.add(new Finding(Severity.INFO, Kind.OVERRIDDEN_EDGE, fk.name(), fk.display() + " is ON DELETE "
+                    + fk.onDelete().sql() + ", followed as a delete by the job's 'edges' override: the " + fk.child()
+                    + " rows that reference purged rows are backed up and deleted (with their own closure) before"
+                    + " their parents, instead of staying with the column reset."));
+        }
+    }
+
     private void reportEdgeIntoExcluded(ForeignKey fk) {
+        if (!refusedResets(fk).isEmpty()) {
+            // the database refuses the reset: the edge blocks like a NO ACTION one
+            findings.add(new Finding(Severity.WARNING, Kind.BLOCKING_EDGE, fk.name(), fk.display() + " comes from the"
+                    + " excluded table " + fk.child() + " and is ON DELETE " + fk.onDelete().sql() + " onto NOT NULL "
+                    + String.join(", ", refusedResets(fk)) + ", a reset the database refuses: any of its rows that"
+                    + " reference purged " + fk.parent() + " rows will make the delete fail. Delete or re-point those"
+                    + " rows first, or remove " + fk.child() + " from 'exclude' and follow the edge as a delete with"
+                    + " \"edges: [{table: " + fk.declaringTable() + ", constraint: " + fk.name()
+                    + ", strategy: delete}]\"."));
+            return;
+        }
         switch (fk.onDelete()) {
             case CASCADE -> findings.add(new Finding(Severity.WARNING, Kind.CASCADE_OUTSIDE, fk.name(),
                     fk.display() + " is ON DELETE CASCADE: deleting " + fk.parent() + " rows will make the database"
@@ -269,13 +372,20 @@ public final class PlanBuilder {
     }
 
     private void addTableFindings(List<PurgeTable> tables) {
-        for (ForeignKey fk : closureEdges()) {
+        // A SET NULL / SET DEFAULT edge needs its index as much: the database looks the child rows up to reset them
+        // in every parent delete batch, and the purge to record them first.
+        for (EdgeDraft d : drafts) {
+            ForeignKey fk = d.fk();
             Table child = catalog.table(fk.child()).orElseThrow();
-            if (!child.hasIndexLeadingWith(fk.childColumns())) {
+            boolean indexed = fk.childPartition().isPresent() ? fk.childPartitionIndexed()
+                    : child.hasIndexLeadingWith(fk.childColumns());
+            if (d.strategy() != Strategy.SKIP && !indexed) {
                 findings.add(new Finding(Severity.WARNING, Kind.UNINDEXED_FK, fk, fk.display()
-                        + " has no index on " + fk.child() + "(" + String.join(", ", fk.childColumns()) + "):"
-                        + " each cache step and each parent delete batch scans the whole table. Create the index"
-                        + " (plan --index-ddl prints the statement)."));
+                        + " has no index on " + fk.declaringTable() + "(" + String.join(", ", fk.childColumns()) + "):"
+                        + (d.strategy() == Strategy.SET_NULL ? " each parent delete batch scans the whole table to"
+                        + " find the rows the database resets (and the purge to record them)."
+                        : " each cache step and each parent delete batch scans the whole table.")
+                        + " Create the index (plan --index-ddl prints the statement)."));
             }
         }
         for (PurgeTable t : tables) {

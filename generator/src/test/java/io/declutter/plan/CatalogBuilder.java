@@ -64,7 +64,8 @@ public final class CatalogBuilder {
             parentColumns = parent.primaryKey;
         }
         return new ForeignKey(fk.name, fk.child, fk.childColumns, fk.parent, parentColumns, fk.onDelete,
-                fk.deferrable, false);
+                fk.deferrable, false, java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty(),
+                java.util.Optional.empty(), fk.resetColumns, fk.resetChecks, false);
     }
 
     private static final class FkSpec {
@@ -76,6 +77,8 @@ public final class CatalogBuilder {
         OnDelete onDelete = OnDelete.NO_ACTION;
         boolean deferrable;
         boolean indexed = true;
+        List<String> resetColumns = List.of();
+        List<io.declutter.model.CheckConstraint> resetChecks = new ArrayList<>();
 
         FkSpec(TableName child, TableName parent, List<String> childColumns) {
             this.child = child;
@@ -118,6 +121,19 @@ public final class CatalogBuilder {
                 columns.add(new Column(column, columns.size() + 1, "bigint", nullable, Identity.NONE, false));
             }
             return this;
+        }
+
+        /** Gives a declared column a default (as the catalog prints it). */
+        public TableBuilder defaultValue(String column, String expression) {
+            for (int i = 0; i < columns.size(); i++) {
+                Column c = columns.get(i);
+                if (c.name().equals(column)) {
+                    columns.set(i, new Column(c.name(), c.position(), c.type(), c.nullable(), c.identity(),
+                            c.generated(), java.util.Optional.of(expression)));
+                    return this;
+                }
+            }
+            throw new IllegalStateException("declare column " + column + " before its default");
         }
 
         public TableBuilder primaryKey(String... cols) {
@@ -170,6 +186,18 @@ public final class CatalogBuilder {
 
         public TableBuilder onDelete(OnDelete action) {
             last().onDelete = action;
+            return this;
+        }
+
+        /** The last foreign key's SET NULL / SET DEFAULT resets only these of its columns. */
+        public TableBuilder resetting(String... cols) {
+            last().resetColumns = List.of(cols);
+            return this;
+        }
+
+        /** A CHECK constraint of this table naming a column of the last foreign key. */
+        public TableBuilder resetCheck(String constraint, String expression) {
+            last().resetChecks.add(new io.declutter.model.CheckConstraint(constraint, expression));
             return this;
         }
 

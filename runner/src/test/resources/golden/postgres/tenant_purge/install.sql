@@ -1086,7 +1086,8 @@ VALUES
 -- level), takes the constraint it was cloned from when it is a partition's copy, and raises an error naming each
 -- one that is not an edge of the plan (followed, nulled or skipped), so the run stops before anything is deleted.
 -- Plan, generate and deploy the job again to take a new foreign key into account (docs/design.md#invariants).
-CREATE OR REPLACE FUNCTION declutter.tenant_purge_check_fks()
+DROP FUNCTION IF EXISTS declutter.tenant_purge_check_fks();
+CREATE OR REPLACE FUNCTION declutter.tenant_purge_check_fks(p_run bigint)
 RETURNS void
 LANGUAGE plpgsql
 STABLE
@@ -1741,7 +1742,7 @@ BEGIN
         -- ==== Before the first delete of every start or resume: no foreign key the plan does not know ====
         IF v_checked IS NULL THEN
             v_action := 'check foreign keys';
-            PERFORM declutter.tenant_purge_check_fks();
+            PERFORM declutter.tenant_purge_check_fks(p_run);
             UPDATE declutter.run SET fks_checked_at = clock_timestamp() WHERE run_id = p_run;
         END IF;
 

@@ -58,7 +58,8 @@ public final class PlanReport {
             long estimate = catalog.table(e.child()).map(Table::rowEstimate).orElse(0L);
             rows.add(List.of(String.valueOf(e.id()), e.root() ? "-" : e.parentEdgeId().map(String::valueOf).orElse("-")
                             + " " + e.parent().display(), e.child().display(),
-                    e.foreignKey().map(fk -> fk.name() + " (" + String.join(", ", fk.childColumns()) + ")").orElse("root"),
+                    e.foreignKey().map(fk -> fk.name() + " (" + String.join(", ", fk.childColumns()) + ")"
+                            + fk.childPartition().map(p -> " on " + p.display()).orElse("")).orElse("root"),
                     e.foreignKey().map(fk -> fk.onDelete().sql()).orElse("-"),
                     e.strategy().sql() + (e.breaksCycle() ? " (detach)" : e.deferred() ? " (defer)" : ""),
                     String.valueOf(e.depth()), String.valueOf(e.height()),
@@ -95,8 +96,8 @@ public final class PlanReport {
             if (f.kind() == Kind.UNINDEXED_FK) {
                 ForeignKey fk = f.foreignKey().orElseThrow(() -> new IllegalStateException(
                         "unindexed foreign key finding without its key: " + f.subject()));
-                ddl.put(fk.child().display() + '\0' + String.join("\0", fk.childColumns()),
-                        dialect.createIndexStatement(fk.child(), fk.childColumns()));
+                ddl.put(fk.declaringTable().display() + '\0' + String.join("\0", fk.childColumns()),
+                        dialect.createIndexStatement(fk.declaringTable(), fk.childColumns()));
             }
         }
         return List.copyOf(ddl.values());

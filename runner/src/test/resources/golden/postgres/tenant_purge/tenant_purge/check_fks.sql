@@ -15,7 +15,8 @@
 -- level), takes the constraint it was cloned from when it is a partition's copy, and raises an error naming each
 -- one that is not an edge of the plan (followed, nulled or skipped), so the run stops before anything is deleted.
 -- Plan, generate and deploy the job again to take a new foreign key into account (docs/design.md#invariants).
-CREATE OR REPLACE FUNCTION declutter.tenant_purge_check_fks()
+DROP FUNCTION IF EXISTS declutter.tenant_purge_check_fks();
+CREATE OR REPLACE FUNCTION declutter.tenant_purge_check_fks(p_run bigint)
 RETURNS void
 LANGUAGE plpgsql
 STABLE

@@ -42,11 +42,12 @@ BEGIN
        AND NOT EXISTS (SELECT 1 FROM ${t.table} AS t WHERE ${t.keyMatch("t", "b")});
     GET DIAGNOSTICS v_rows = ROW_COUNT;
 <#list t.sequences as q>
-    -- Keep the sequence of ${lib.line(t.display)}.${lib.line(q.name)} (if it has one) ahead of the restored values.
-    PERFORM setval(s.seq, m.top)
-       FROM (SELECT pg_get_serial_sequence(${q.table}, ${q.literal})::regclass AS seq) AS s,
-            (SELECT max(x.${q.name}) AS top FROM ${t.table} AS x) AS m
-      WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
+    -- The sequence behind ${lib.line(t.display)}.${lib.line(q.name)} (if any) moves forward past the restored values it could still hand out.
+    PERFORM ${job.schema}.advance_sequence(s.seq, r.low, r.high)
+       FROM ${job.schema}.column_sequences(${q.table}, ${q.literal}) AS s
+      CROSS JOIN LATERAL (SELECT min(b.${q.name}) AS low, max(b.${q.name}) AS high
+                            FROM ${t.backup} AS b
+                           WHERE b.declutter_run = p_run AND b.${q.name} BETWEEN s.min_value AND s.max_value) AS r;
 </#list>
     PERFORM ${job.schema}.note_restore(p_run, ${t.primaryEdge}, ${job.literal(t.display)}, v_rows, v_started);
 <#if !t.unit??>

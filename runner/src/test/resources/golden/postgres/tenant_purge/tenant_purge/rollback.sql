@@ -41,11 +41,12 @@ BEGIN
      WHERE b.declutter_run = p_run
        AND NOT EXISTS (SELECT 1 FROM app.tenants AS t WHERE t.id = b.id);
     GET DIAGNOSTICS v_rows = ROW_COUNT;
-    -- Keep the sequence of app.tenants.id (if it has one) ahead of the restored values.
-    PERFORM setval(s.seq, m.top)
-       FROM (SELECT pg_get_serial_sequence('app.tenants', 'id')::regclass AS seq) AS s,
-            (SELECT max(x.id) AS top FROM app.tenants AS x) AS m
-      WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
+    -- The sequence behind app.tenants.id (if any) moves forward past the restored values it could still hand out.
+    PERFORM declutter.advance_sequence(s.seq, r.low, r.high)
+       FROM declutter.column_sequences('app.tenants', 'id') AS s
+      CROSS JOIN LATERAL (SELECT min(b.id) AS low, max(b.id) AS high
+                            FROM declutter.bk_tenant_purge_tenants AS b
+                           WHERE b.declutter_run = p_run AND b.id BETWEEN s.min_value AND s.max_value) AS r;
     PERFORM declutter.note_restore(p_run, 1, 'app.tenants', v_rows, v_started);
     COMMIT;
 
@@ -58,11 +59,12 @@ BEGIN
      WHERE b.declutter_run = p_run
        AND NOT EXISTS (SELECT 1 FROM app.users AS t WHERE t.id = b.id);
     GET DIAGNOSTICS v_rows = ROW_COUNT;
-    -- Keep the sequence of app.users.id (if it has one) ahead of the restored values.
-    PERFORM setval(s.seq, m.top)
-       FROM (SELECT pg_get_serial_sequence('app.users', 'id')::regclass AS seq) AS s,
-            (SELECT max(x.id) AS top FROM app.users AS x) AS m
-      WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
+    -- The sequence behind app.users.id (if any) moves forward past the restored values it could still hand out.
+    PERFORM declutter.advance_sequence(s.seq, r.low, r.high)
+       FROM declutter.column_sequences('app.users', 'id') AS s
+      CROSS JOIN LATERAL (SELECT min(b.id) AS low, max(b.id) AS high
+                            FROM declutter.bk_tenant_purge_users AS b
+                           WHERE b.declutter_run = p_run AND b.id BETWEEN s.min_value AND s.max_value) AS r;
     PERFORM declutter.note_restore(p_run, 7, 'app.users', v_rows, v_started);
     COMMIT;
 
@@ -75,11 +77,12 @@ BEGIN
      WHERE b.declutter_run = p_run
        AND NOT EXISTS (SELECT 1 FROM app.projects AS t WHERE t.id = b.id);
     GET DIAGNOSTICS v_rows = ROW_COUNT;
-    -- Keep the sequence of app.projects.id (if it has one) ahead of the restored values.
-    PERFORM setval(s.seq, m.top)
-       FROM (SELECT pg_get_serial_sequence('app.projects', 'id')::regclass AS seq) AS s,
-            (SELECT max(x.id) AS top FROM app.projects AS x) AS m
-      WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
+    -- The sequence behind app.projects.id (if any) moves forward past the restored values it could still hand out.
+    PERFORM declutter.advance_sequence(s.seq, r.low, r.high)
+       FROM declutter.column_sequences('app.projects', 'id') AS s
+      CROSS JOIN LATERAL (SELECT min(b.id) AS low, max(b.id) AS high
+                            FROM declutter.bk_tenant_purge_projects AS b
+                           WHERE b.declutter_run = p_run AND b.id BETWEEN s.min_value AND s.max_value) AS r;
     PERFORM declutter.note_restore(p_run, 4, 'app.projects', v_rows, v_started);
     COMMIT;
 
@@ -92,11 +95,12 @@ BEGIN
      WHERE b.declutter_run = p_run
        AND NOT EXISTS (SELECT 1 FROM app.folders AS t WHERE t.id = b.id);
     GET DIAGNOSTICS v_rows = ROW_COUNT;
-    -- Keep the sequence of app.folders.id (if it has one) ahead of the restored values.
-    PERFORM setval(s.seq, m.top)
-       FROM (SELECT pg_get_serial_sequence('app.folders', 'id')::regclass AS seq) AS s,
-            (SELECT max(x.id) AS top FROM app.folders AS x) AS m
-      WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
+    -- The sequence behind app.folders.id (if any) moves forward past the restored values it could still hand out.
+    PERFORM declutter.advance_sequence(s.seq, r.low, r.high)
+       FROM declutter.column_sequences('app.folders', 'id') AS s
+      CROSS JOIN LATERAL (SELECT min(b.id) AS low, max(b.id) AS high
+                            FROM declutter.bk_tenant_purge_folders AS b
+                           WHERE b.declutter_run = p_run AND b.id BETWEEN s.min_value AND s.max_value) AS r;
     PERFORM declutter.note_restore(p_run, 10, 'app.folders', v_rows, v_started);
     COMMIT;
 
@@ -109,11 +113,12 @@ BEGIN
      WHERE b.declutter_run = p_run
        AND NOT EXISTS (SELECT 1 FROM app.invoices AS t WHERE t.id = b.id);
     GET DIAGNOSTICS v_rows = ROW_COUNT;
-    -- Keep the sequence of app.invoices.id (if it has one) ahead of the restored values.
-    PERFORM setval(s.seq, m.top)
-       FROM (SELECT pg_get_serial_sequence('app.invoices', 'id')::regclass AS seq) AS s,
-            (SELECT max(x.id) AS top FROM app.invoices AS x) AS m
-      WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
+    -- The sequence behind app.invoices.id (if any) moves forward past the restored values it could still hand out.
+    PERFORM declutter.advance_sequence(s.seq, r.low, r.high)
+       FROM declutter.column_sequences('app.invoices', 'id') AS s
+      CROSS JOIN LATERAL (SELECT min(b.id) AS low, max(b.id) AS high
+                            FROM declutter.bk_tenant_purge_invoices AS b
+                           WHERE b.declutter_run = p_run AND b.id BETWEEN s.min_value AND s.max_value) AS r;
     PERFORM declutter.note_restore(p_run, 3, 'app.invoices', v_rows, v_started);
     COMMIT;
 
@@ -126,11 +131,12 @@ BEGIN
      WHERE b.declutter_run = p_run
        AND NOT EXISTS (SELECT 1 FROM app.documents AS t WHERE t.id = b.id);
     GET DIAGNOSTICS v_rows = ROW_COUNT;
-    -- Keep the sequence of app.documents.id (if it has one) ahead of the restored values.
-    PERFORM setval(s.seq, m.top)
-       FROM (SELECT pg_get_serial_sequence('app.documents', 'id')::regclass AS seq) AS s,
-            (SELECT max(x.id) AS top FROM app.documents AS x) AS m
-      WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
+    -- The sequence behind app.documents.id (if any) moves forward past the restored values it could still hand out.
+    PERFORM declutter.advance_sequence(s.seq, r.low, r.high)
+       FROM declutter.column_sequences('app.documents', 'id') AS s
+      CROSS JOIN LATERAL (SELECT min(b.id) AS low, max(b.id) AS high
+                            FROM declutter.bk_tenant_purge_documents AS b
+                           WHERE b.declutter_run = p_run AND b.id BETWEEN s.min_value AND s.max_value) AS r;
     PERFORM declutter.note_restore(p_run, 16, 'app.documents', v_rows, v_started);
     COMMIT;
 
@@ -143,11 +149,12 @@ BEGIN
      WHERE b.declutter_run = p_run
        AND NOT EXISTS (SELECT 1 FROM app.teams AS t WHERE t.id = b.id);
     GET DIAGNOSTICS v_rows = ROW_COUNT;
-    -- Keep the sequence of app.teams.id (if it has one) ahead of the restored values.
-    PERFORM setval(s.seq, m.top)
-       FROM (SELECT pg_get_serial_sequence('app.teams', 'id')::regclass AS seq) AS s,
-            (SELECT max(x.id) AS top FROM app.teams AS x) AS m
-      WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
+    -- The sequence behind app.teams.id (if any) moves forward past the restored values it could still hand out.
+    PERFORM declutter.advance_sequence(s.seq, r.low, r.high)
+       FROM declutter.column_sequences('app.teams', 'id') AS s
+      CROSS JOIN LATERAL (SELECT min(b.id) AS low, max(b.id) AS high
+                            FROM declutter.bk_tenant_purge_teams AS b
+                           WHERE b.declutter_run = p_run AND b.id BETWEEN s.min_value AND s.max_value) AS r;
     PERFORM declutter.note_restore(p_run, 6, 'app.teams', v_rows, v_started);
     COMMIT;
 
@@ -160,11 +167,12 @@ BEGIN
      WHERE b.declutter_run = p_run
        AND NOT EXISTS (SELECT 1 FROM app.tags AS t WHERE t.id = b.id);
     GET DIAGNOSTICS v_rows = ROW_COUNT;
-    -- Keep the sequence of app.tags.id (if it has one) ahead of the restored values.
-    PERFORM setval(s.seq, m.top)
-       FROM (SELECT pg_get_serial_sequence('app.tags', 'id')::regclass AS seq) AS s,
-            (SELECT max(x.id) AS top FROM app.tags AS x) AS m
-      WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
+    -- The sequence behind app.tags.id (if any) moves forward past the restored values it could still hand out.
+    PERFORM declutter.advance_sequence(s.seq, r.low, r.high)
+       FROM declutter.column_sequences('app.tags', 'id') AS s
+      CROSS JOIN LATERAL (SELECT min(b.id) AS low, max(b.id) AS high
+                            FROM declutter.bk_tenant_purge_tags AS b
+                           WHERE b.declutter_run = p_run AND b.id BETWEEN s.min_value AND s.max_value) AS r;
     PERFORM declutter.note_restore(p_run, 5, 'app.tags', v_rows, v_started);
     COMMIT;
 
@@ -177,11 +185,12 @@ BEGIN
      WHERE b.declutter_run = p_run
        AND NOT EXISTS (SELECT 1 FROM app.payments AS t WHERE t.id = b.id);
     GET DIAGNOSTICS v_rows = ROW_COUNT;
-    -- Keep the sequence of app.payments.id (if it has one) ahead of the restored values.
-    PERFORM setval(s.seq, m.top)
-       FROM (SELECT pg_get_serial_sequence('app.payments', 'id')::regclass AS seq) AS s,
-            (SELECT max(x.id) AS top FROM app.payments AS x) AS m
-      WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
+    -- The sequence behind app.payments.id (if any) moves forward past the restored values it could still hand out.
+    PERFORM declutter.advance_sequence(s.seq, r.low, r.high)
+       FROM declutter.column_sequences('app.payments', 'id') AS s
+      CROSS JOIN LATERAL (SELECT min(b.id) AS low, max(b.id) AS high
+                            FROM declutter.bk_tenant_purge_payments AS b
+                           WHERE b.declutter_run = p_run AND b.id BETWEEN s.min_value AND s.max_value) AS r;
     PERFORM declutter.note_restore(p_run, 9, 'app.payments', v_rows, v_started);
     COMMIT;
 
@@ -194,16 +203,18 @@ BEGIN
      WHERE b.declutter_run = p_run
        AND NOT EXISTS (SELECT 1 FROM app.document_versions AS t WHERE t.document_id = b.document_id AND t.version_no = b.version_no);
     GET DIAGNOSTICS v_rows = ROW_COUNT;
-    -- Keep the sequence of app.document_versions.document_id (if it has one) ahead of the restored values.
-    PERFORM setval(s.seq, m.top)
-       FROM (SELECT pg_get_serial_sequence('app.document_versions', 'document_id')::regclass AS seq) AS s,
-            (SELECT max(x.document_id) AS top FROM app.document_versions AS x) AS m
-      WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
-    -- Keep the sequence of app.document_versions.version_no (if it has one) ahead of the restored values.
-    PERFORM setval(s.seq, m.top)
-       FROM (SELECT pg_get_serial_sequence('app.document_versions', 'version_no')::regclass AS seq) AS s,
-            (SELECT max(x.version_no) AS top FROM app.document_versions AS x) AS m
-      WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
+    -- The sequence behind app.document_versions.document_id (if any) moves forward past the restored values it could still hand out.
+    PERFORM declutter.advance_sequence(s.seq, r.low, r.high)
+       FROM declutter.column_sequences('app.document_versions', 'document_id') AS s
+      CROSS JOIN LATERAL (SELECT min(b.document_id) AS low, max(b.document_id) AS high
+                            FROM declutter.bk_tenant_purge_document_versions AS b
+                           WHERE b.declutter_run = p_run AND b.document_id BETWEEN s.min_value AND s.max_value) AS r;
+    -- The sequence behind app.document_versions.version_no (if any) moves forward past the restored values it could still hand out.
+    PERFORM declutter.advance_sequence(s.seq, r.low, r.high)
+       FROM declutter.column_sequences('app.document_versions', 'version_no') AS s
+      CROSS JOIN LATERAL (SELECT min(b.version_no) AS low, max(b.version_no) AS high
+                            FROM declutter.bk_tenant_purge_document_versions AS b
+                           WHERE b.declutter_run = p_run AND b.version_no BETWEEN s.min_value AND s.max_value) AS r;
     PERFORM declutter.note_restore(p_run, 23, 'app.document_versions', v_rows, v_started);
     COMMIT;
 
@@ -216,16 +227,18 @@ BEGIN
      WHERE b.declutter_run = p_run
        AND NOT EXISTS (SELECT 1 FROM app.team_members AS t WHERE t.team_id = b.team_id AND t.user_id = b.user_id);
     GET DIAGNOSTICS v_rows = ROW_COUNT;
-    -- Keep the sequence of app.team_members.team_id (if it has one) ahead of the restored values.
-    PERFORM setval(s.seq, m.top)
-       FROM (SELECT pg_get_serial_sequence('app.team_members', 'team_id')::regclass AS seq) AS s,
-            (SELECT max(x.team_id) AS top FROM app.team_members AS x) AS m
-      WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
-    -- Keep the sequence of app.team_members.user_id (if it has one) ahead of the restored values.
-    PERFORM setval(s.seq, m.top)
-       FROM (SELECT pg_get_serial_sequence('app.team_members', 'user_id')::regclass AS seq) AS s,
-            (SELECT max(x.user_id) AS top FROM app.team_members AS x) AS m
-      WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
+    -- The sequence behind app.team_members.team_id (if any) moves forward past the restored values it could still hand out.
+    PERFORM declutter.advance_sequence(s.seq, r.low, r.high)
+       FROM declutter.column_sequences('app.team_members', 'team_id') AS s
+      CROSS JOIN LATERAL (SELECT min(b.team_id) AS low, max(b.team_id) AS high
+                            FROM declutter.bk_tenant_purge_team_members AS b
+                           WHERE b.declutter_run = p_run AND b.team_id BETWEEN s.min_value AND s.max_value) AS r;
+    -- The sequence behind app.team_members.user_id (if any) moves forward past the restored values it could still hand out.
+    PERFORM declutter.advance_sequence(s.seq, r.low, r.high)
+       FROM declutter.column_sequences('app.team_members', 'user_id') AS s
+      CROSS JOIN LATERAL (SELECT min(b.user_id) AS low, max(b.user_id) AS high
+                            FROM declutter.bk_tenant_purge_team_members AS b
+                           WHERE b.declutter_run = p_run AND b.user_id BETWEEN s.min_value AND s.max_value) AS r;
     PERFORM declutter.note_restore(p_run, 12, 'app.team_members', v_rows, v_started);
     COMMIT;
 
@@ -238,11 +251,12 @@ BEGIN
      WHERE b.declutter_run = p_run
        AND NOT EXISTS (SELECT 1 FROM app.refunds AS t WHERE t.id = b.id);
     GET DIAGNOSTICS v_rows = ROW_COUNT;
-    -- Keep the sequence of app.refunds.id (if it has one) ahead of the restored values.
-    PERFORM setval(s.seq, m.top)
-       FROM (SELECT pg_get_serial_sequence('app.refunds', 'id')::regclass AS seq) AS s,
-            (SELECT max(x.id) AS top FROM app.refunds AS x) AS m
-      WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
+    -- The sequence behind app.refunds.id (if any) moves forward past the restored values it could still hand out.
+    PERFORM declutter.advance_sequence(s.seq, r.low, r.high)
+       FROM declutter.column_sequences('app.refunds', 'id') AS s
+      CROSS JOIN LATERAL (SELECT min(b.id) AS low, max(b.id) AS high
+                            FROM declutter.bk_tenant_purge_refunds AS b
+                           WHERE b.declutter_run = p_run AND b.id BETWEEN s.min_value AND s.max_value) AS r;
     PERFORM declutter.note_restore(p_run, 19, 'app.refunds', v_rows, v_started);
     COMMIT;
 
@@ -255,11 +269,12 @@ BEGIN
      WHERE b.declutter_run = p_run
        AND NOT EXISTS (SELECT 1 FROM app.invoice_lines AS t WHERE t.id = b.id);
     GET DIAGNOSTICS v_rows = ROW_COUNT;
-    -- Keep the sequence of app.invoice_lines.id (if it has one) ahead of the restored values.
-    PERFORM setval(s.seq, m.top)
-       FROM (SELECT pg_get_serial_sequence('app.invoice_lines', 'id')::regclass AS seq) AS s,
-            (SELECT max(x.id) AS top FROM app.invoice_lines AS x) AS m
-      WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
+    -- The sequence behind app.invoice_lines.id (if any) moves forward past the restored values it could still hand out.
+    PERFORM declutter.advance_sequence(s.seq, r.low, r.high)
+       FROM declutter.column_sequences('app.invoice_lines', 'id') AS s
+      CROSS JOIN LATERAL (SELECT min(b.id) AS low, max(b.id) AS high
+                            FROM declutter.bk_tenant_purge_invoice_lines AS b
+                           WHERE b.declutter_run = p_run AND b.id BETWEEN s.min_value AND s.max_value) AS r;
     PERFORM declutter.note_restore(p_run, 8, 'app.invoice_lines', v_rows, v_started);
     COMMIT;
 
@@ -272,16 +287,18 @@ BEGIN
      WHERE b.declutter_run = p_run
        AND NOT EXISTS (SELECT 1 FROM app.document_tags AS t WHERE t.document_id = b.document_id AND t.tag_id = b.tag_id);
     GET DIAGNOSTICS v_rows = ROW_COUNT;
-    -- Keep the sequence of app.document_tags.document_id (if it has one) ahead of the restored values.
-    PERFORM setval(s.seq, m.top)
-       FROM (SELECT pg_get_serial_sequence('app.document_tags', 'document_id')::regclass AS seq) AS s,
-            (SELECT max(x.document_id) AS top FROM app.document_tags AS x) AS m
-      WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
-    -- Keep the sequence of app.document_tags.tag_id (if it has one) ahead of the restored values.
-    PERFORM setval(s.seq, m.top)
-       FROM (SELECT pg_get_serial_sequence('app.document_tags', 'tag_id')::regclass AS seq) AS s,
-            (SELECT max(x.tag_id) AS top FROM app.document_tags AS x) AS m
-      WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
+    -- The sequence behind app.document_tags.document_id (if any) moves forward past the restored values it could still hand out.
+    PERFORM declutter.advance_sequence(s.seq, r.low, r.high)
+       FROM declutter.column_sequences('app.document_tags', 'document_id') AS s
+      CROSS JOIN LATERAL (SELECT min(b.document_id) AS low, max(b.document_id) AS high
+                            FROM declutter.bk_tenant_purge_document_tags AS b
+                           WHERE b.declutter_run = p_run AND b.document_id BETWEEN s.min_value AND s.max_value) AS r;
+    -- The sequence behind app.document_tags.tag_id (if any) moves forward past the restored values it could still hand out.
+    PERFORM declutter.advance_sequence(s.seq, r.low, r.high)
+       FROM declutter.column_sequences('app.document_tags', 'tag_id') AS s
+      CROSS JOIN LATERAL (SELECT min(b.tag_id) AS low, max(b.tag_id) AS high
+                            FROM declutter.bk_tenant_purge_document_tags AS b
+                           WHERE b.declutter_run = p_run AND b.tag_id BETWEEN s.min_value AND s.max_value) AS r;
     PERFORM declutter.note_restore(p_run, 11, 'app.document_tags', v_rows, v_started);
     COMMIT;
 
@@ -294,11 +311,12 @@ BEGIN
      WHERE b.declutter_run = p_run
        AND NOT EXISTS (SELECT 1 FROM app.comments AS t WHERE t.id = b.id);
     GET DIAGNOSTICS v_rows = ROW_COUNT;
-    -- Keep the sequence of app.comments.id (if it has one) ahead of the restored values.
-    PERFORM setval(s.seq, m.top)
-       FROM (SELECT pg_get_serial_sequence('app.comments', 'id')::regclass AS seq) AS s,
-            (SELECT max(x.id) AS top FROM app.comments AS x) AS m
-      WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
+    -- The sequence behind app.comments.id (if any) moves forward past the restored values it could still hand out.
+    PERFORM declutter.advance_sequence(s.seq, r.low, r.high)
+       FROM declutter.column_sequences('app.comments', 'id') AS s
+      CROSS JOIN LATERAL (SELECT min(b.id) AS low, max(b.id) AS high
+                            FROM declutter.bk_tenant_purge_comments AS b
+                           WHERE b.declutter_run = p_run AND b.id BETWEEN s.min_value AND s.max_value) AS r;
     PERFORM declutter.note_restore(p_run, 15, 'app.comments', v_rows, v_started);
     COMMIT;
 
@@ -311,11 +329,12 @@ BEGIN
      WHERE b.declutter_run = p_run
        AND NOT EXISTS (SELECT 1 FROM app.audit_events AS t WHERE t.id = b.id);
     GET DIAGNOSTICS v_rows = ROW_COUNT;
-    -- Keep the sequence of app.audit_events.id (if it has one) ahead of the restored values.
-    PERFORM setval(s.seq, m.top)
-       FROM (SELECT pg_get_serial_sequence('app.audit_events', 'id')::regclass AS seq) AS s,
-            (SELECT max(x.id) AS top FROM app.audit_events AS x) AS m
-      WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
+    -- The sequence behind app.audit_events.id (if any) moves forward past the restored values it could still hand out.
+    PERFORM declutter.advance_sequence(s.seq, r.low, r.high)
+       FROM declutter.column_sequences('app.audit_events', 'id') AS s
+      CROSS JOIN LATERAL (SELECT min(b.id) AS low, max(b.id) AS high
+                            FROM declutter.bk_tenant_purge_audit_events AS b
+                           WHERE b.declutter_run = p_run AND b.id BETWEEN s.min_value AND s.max_value) AS r;
     PERFORM declutter.note_restore(p_run, 2, 'app.audit_events', v_rows, v_started);
     COMMIT;
 
@@ -328,11 +347,12 @@ BEGIN
      WHERE b.declutter_run = p_run
        AND NOT EXISTS (SELECT 1 FROM app.api_keys AS t WHERE t.id = b.id);
     GET DIAGNOSTICS v_rows = ROW_COUNT;
-    -- Keep the sequence of app.api_keys.id (if it has one) ahead of the restored values.
-    PERFORM setval(s.seq, m.top)
-       FROM (SELECT pg_get_serial_sequence('app.api_keys', 'id')::regclass AS seq) AS s,
-            (SELECT max(x.id) AS top FROM app.api_keys AS x) AS m
-      WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
+    -- The sequence behind app.api_keys.id (if any) moves forward past the restored values it could still hand out.
+    PERFORM declutter.advance_sequence(s.seq, r.low, r.high)
+       FROM declutter.column_sequences('app.api_keys', 'id') AS s
+      CROSS JOIN LATERAL (SELECT min(b.id) AS low, max(b.id) AS high
+                            FROM declutter.bk_tenant_purge_api_keys AS b
+                           WHERE b.declutter_run = p_run AND b.id BETWEEN s.min_value AND s.max_value) AS r;
     PERFORM declutter.note_restore(p_run, 13, 'app.api_keys', v_rows, v_started);
     COMMIT;
 

@@ -235,9 +235,9 @@ public final class PlanBuilder {
                             + t.name() + " has a column named " + c + ", a name the backup tables use for their own"
                             + " bookkeeping (" + String.join(", ", BOOKKEEPING_COLUMNS) + "), so its rows cannot be"
                             + " backed up. Rename the column, or exclude the table from the job.")));
-            if (!t.table().triggers().isEmpty()) {
+            if (!t.table().deleteTriggers().isEmpty()) {
                 findings.add(new Finding(Severity.WARNING, Kind.TRIGGER, t.name().display(), "table " + t.name()
-                        + " has triggers that fire on every purged row: " + String.join(", ", t.table().triggers())
+                        + " has triggers that fire on every purged row: " + String.join(", ", t.table().deleteTriggers())
                         + ". Check that they tolerate a bulk delete (or disable them for the window). A sequence only a"
                         + " trigger uses is not moved by rollback: move it past the restored values by hand."));
             }

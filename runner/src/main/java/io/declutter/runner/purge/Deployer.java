@@ -42,7 +42,7 @@ public final class Deployer {
      * Applies {@code changelog.xml} in {@code dir} to the database behind {@code connection}. Liquibase's own
      * bookkeeping (DATABASECHANGELOG, DATABASECHANGELOGLOCK) goes into {@code bookkeepingSchema}, declutter's
      * framework schema, never into the connection's default schema: a tool that removes clutter adds none to the
-     * application's schemas (docs/design.md#deploy). On PostgreSQL that schema is created here when missing, as
+     * application's schemas. On PostgreSQL that schema is created here when missing, as
      * Liquibase locks before the first changeset (which creates it too) runs; on Oracle it is the DECLUTTER user,
      * created beforehand by setup_schema.sql.
      */

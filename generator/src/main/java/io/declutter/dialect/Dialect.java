@@ -111,4 +111,10 @@ public interface Dialect {
         String prefix = alias.isEmpty() ? "" : alias + ".";
         return String.join(", ", columns.stream().map(c -> prefix + quote(c)).toList());
     }
+
+    /**
+     * What {@code plan} says under its trigger table about how rollback treats the application's triggers on this
+     * database (lines ending in a newline); {@code someFire} when a listed trigger fires during rollback all the same.
+     */
+    String rollbackTriggerNote(boolean someFire);
 }

@@ -10,6 +10,7 @@ import io.declutter.model.Identity;
 import io.declutter.model.OnDelete;
 import io.declutter.model.Table;
 import io.declutter.model.TableName;
+import io.declutter.model.Trigger;
 import io.declutter.model.UniqueKey;
 
 import java.sql.Connection;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Reads the whole user catalog in six set-based queries (tables, columns, keys, foreign keys, indexes,
@@ -61,9 +63,9 @@ public final class CatalogReader {
         query(connection, CatalogQuery.INDEXES, rs -> indexes.computeIfAbsent(table(rs, "schema_name", "table_name"),
                         k -> new LinkedHashMap<>())
                 .computeIfAbsent(rs.getString("index_name"), k -> new ArrayList<>()).add(rs.getString("column_name")));
-        Map<TableName, List<String>> triggers = new LinkedHashMap<>();
+        Map<TableName, List<Trigger>> triggers = new LinkedHashMap<>();
         query(connection, CatalogQuery.TRIGGERS, rs -> triggers.computeIfAbsent(table(rs, "schema_name", "table_name"),
-                k -> new ArrayList<>()).add(rs.getString("trigger_name")));
+                k -> new ArrayList<>()).add(trigger(rs)));
 
         List<Table> tables = new ArrayList<>();
         for (TableName t : estimates.keySet()) {
@@ -117,6 +119,25 @@ public final class CatalogReader {
         } catch (SQLException e) {
             return null;
         }
+    }
+
+    /**
+     * A trigger row. Catalogs recorded before timing and events were read list only the triggers that fire on DELETE,
+     * enabled: so they are read as such, timing and level unknown, fired by rollback (as nothing says otherwise).
+     */
+    private static Trigger trigger(ResultSet rs) throws SQLException {
+        String events = optional(rs, "events");
+        String enabled = optional(rs, "enabled");
+        String firesOnRollback = optional(rs, "fires_on_rollback");
+        return new Trigger(rs.getString("trigger_name"), Objects.requireNonNullElse(optional(rs, "timing"), ""),
+                events == null ? List.of("DELETE") : List.of(events.split(",")),
+                Objects.requireNonNullElse(optional(rs, "trigger_level"), ""),
+                enabled == null || truthy(enabled), firesOnRollback == null || truthy(firesOnRollback));
+    }
+
+    /** A boolean column as PostgreSQL (t, true) or Oracle (1) returns it, or as a recorded catalog holds it. */
+    private static boolean truthy(String value) {
+        return value.equals("1") || value.equalsIgnoreCase("t") || value.equalsIgnoreCase("true");
     }
 
     private static TableName table(ResultSet rs, String schemaColumn, String tableColumn) throws SQLException {

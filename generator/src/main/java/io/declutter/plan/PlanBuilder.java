@@ -398,9 +398,9 @@ public final class PlanBuilder {
                             + " for their own bookkeeping (" + String.join(", ", BOOKKEEPING_COLUMNS) + "), so its rows"
                             + " cannot be backed up. Rename the column " + c + " of " + t.name() + ", or exclude "
                             + t.name() + " from the job.")));
-            if (!t.table().triggers().isEmpty()) {
+            if (!t.table().deleteTriggers().isEmpty()) {
                 findings.add(new Finding(Severity.WARNING, Kind.TRIGGER, t.name().display(), "table " + t.name()
-                        + " has triggers that fire on every purged row: " + String.join(", ", t.table().triggers())
+                        + " has triggers that fire on every purged row: " + String.join(", ", t.table().deleteTriggers())
                         + ". Check that they tolerate a bulk delete (or disable them for the window). A sequence only a"
                         + " trigger uses is not moved by rollback: move it past the restored values by hand."));
             }

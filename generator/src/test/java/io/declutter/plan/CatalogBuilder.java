@@ -7,6 +7,7 @@ import io.declutter.model.Identity;
 import io.declutter.model.OnDelete;
 import io.declutter.model.Table;
 import io.declutter.model.TableName;
+import io.declutter.model.Trigger;
 import io.declutter.model.UniqueKey;
 
 import java.util.ArrayList;
@@ -94,7 +95,7 @@ public final class CatalogBuilder {
         private final List<Column> columns = new ArrayList<>();
         private final List<UniqueKey> uniqueKeys = new ArrayList<>();
         private final List<List<String>> indexes = new ArrayList<>();
-        private final List<String> triggers = new ArrayList<>();
+        private final List<Trigger> triggers = new ArrayList<>();
         private final List<FkSpec> foreignKeys = new ArrayList<>();
         private List<String> primaryKey;
         private boolean partitioned;
@@ -155,7 +156,12 @@ public final class CatalogBuilder {
             return this;
         }
 
+        /** An enabled AFTER DELETE row trigger (the kind a purge fires). */
         public TableBuilder trigger(String trigger) {
+            return trigger(new Trigger(trigger, "AFTER", List.of("DELETE"), "ROW", true, false));
+        }
+
+        public TableBuilder trigger(Trigger trigger) {
             triggers.add(trigger);
             return this;
         }

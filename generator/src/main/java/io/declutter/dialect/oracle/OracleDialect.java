@@ -230,4 +230,10 @@ public final class OracleDialect implements Dialect {
     public String toString() {
         return "oracle " + version();
     }
+
+    @Override
+    public String rollbackTriggerNote(boolean someFire) {
+        return "Rollback re-inserts rows with the table's triggers enabled (Oracle has no switch for one session):"
+                + " an INSERT trigger that derives rows or refuses values makes it fail or add rows.\n";
+    }
 }

@@ -117,4 +117,11 @@ public final class PostgresDialect implements Dialect {
         }
         return "VACUUM (ANALYZE) done on " + tables.size() + " tables";
     }
+
+    @Override
+    public String rollbackTriggerNote(boolean someFire) {
+        return "Rollback restores with session_replication_role = replica, for its own transaction only:"
+                + " triggers and rules marked 'not fired' do not run, so it puts back exactly the backed-up rows.\n"
+                + (someFire ? "Those marked FIRES are set to ENABLE ALWAYS or ENABLE REPLICA and run even then.\n" : "");
+    }
 }

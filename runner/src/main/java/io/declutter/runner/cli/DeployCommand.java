@@ -31,7 +31,7 @@ final class DeployCommand extends JobCommand {
             ctx.err().println("declutter: " + source + " has no changelog.xml; write it with 'declutter generate -o " + source + "'");
             return ExitCodes.BAD_INPUT;
         }
-        Deployer.liquibaseUpdate(ctx.connection(), source);
+        Deployer.liquibaseUpdate(ctx.connection(), source, ctx.dialect().frameworkSchema());
         ctx.out().println("Deployed job " + ctx.jobFile().job().name() + " from " + source);
         return ExitCodes.OK;
     }

@@ -9,6 +9,7 @@ import io.declutter.model.ForeignKey;
 import io.declutter.model.PurgePlan;
 import io.declutter.model.Strategy;
 import io.declutter.model.Table;
+import io.declutter.model.Trigger;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -44,12 +45,42 @@ public final class PlanReport {
             out.append("  ").append(f.severity()).append("  ").append(f.kind().label()).append(" ")
                     .append(f.subject()).append(": ").append(f.message()).append("\n");
         }
+        triggers(plan, catalog, dialect, out);
         List<String> ddl = indexDdl(plan, dialect);
         if (!ddl.isEmpty()) {
             out.append("\nIndexes that would make the purge fast (run them outside a transaction):\n");
             ddl.forEach(s -> out.append("  ").append(s).append("\n"));
         }
         return out.toString();
+    }
+
+    /**
+     * Every trigger and rule on a table the run changes (purged tables, and the children whose keys a SET NULL or
+     * SET DEFAULT edge resets), with its events and timing: what the purge fires, and what rollback will not fire.
+     */
+    private static void triggers(PurgePlan plan, Catalog catalog, Dialect dialect, StringBuilder out) {
+        Map<String, Table> tables = new TreeMap<>();
+        plan.tables().forEach(t -> tables.put(t.name().display(), t.table()));
+        plan.edges().stream().filter(e -> e.strategy() == Strategy.SET_NULL)
+                .forEach(e -> catalog.table(e.child()).ifPresent(t -> tables.put(t.name().display(), t)));
+        List<List<String>> rows = new ArrayList<>();
+        boolean firedByRollback = false;
+        for (Table t : tables.values()) {
+            for (Trigger tr : t.triggers()) {
+                boolean restores = tr.firesOnRestore() && tr.firesOnRollback();
+                firedByRollback |= restores;
+                rows.add(List.of(t.name().display(), tr.name(), tr.description(), !tr.enabled() ? "disabled"
+                        : tr.firesOnDelete() ? "fires" : "-", !tr.enabled() ? "disabled" : restores ? "FIRES"
+                        : tr.firesOnRestore() ? "not fired" : "-"));
+            }
+        }
+        if (rows.isEmpty()) {
+            return;
+        }
+        out.append("\nTriggers and rules on the tables a run changes (purge: fired by its deletes and resets;")
+                .append(" rollback: fired while it restores rows):\n");
+        out.append(TextTable.render(List.of("table", "trigger", "fires on", "purge", "rollback"), rows));
+        out.append(dialect.rollbackTriggerNote(firedByRollback));
     }
 
     private static List<List<String>> rows(PurgePlan plan, Catalog catalog) {

@@ -208,7 +208,7 @@ final class RandomCase {
         Path dir = Files.createTempDirectory("declutter-random-" + job);
         try (Connection c = db.connect()) {
             io.declutter.runner.purge.Deployer.write(files, dir);
-            io.declutter.runner.purge.Deployer.liquibaseUpdate(c, dir);
+            io.declutter.runner.purge.Deployer.liquibaseUpdate(c, dir, "declutter");
         } finally {
             try (var paths = Files.walk(dir)) {
                 paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -1265,7 +1265,8 @@ BEGIN
                    ('app.users')::regclass,
                    ('app.tenants')::regclass
                ]) AS t(relid)
-         CROSS JOIN LATERAL pg_partition_tree(t.relid) AS p
+         -- the table itself, and every partition of it (pg_partition_tree lists nothing for a plain table)
+         CROSS JOIN LATERAL (SELECT t.relid UNION SELECT relid FROM pg_partition_tree(t.relid)) AS p
     ), origin AS (
         -- each foreign key acting on a purged relation, followed up to the constraint it was cloned from
         SELECT c.oid, c.conparentid

@@ -9,7 +9,7 @@
 -- or SQL*Plus / SQLcl (@install.sql), and regenerate rather than edit.
 -- ============================================================================
 --
--- Window: the job file gives none, so 22:00 for 7 hours.
+-- Window: from 22:00 to 05:00.
 -- Every night at 22:00 it starts (or resumes) a run with a deadline 420 minutes later and calls
 -- DELETE_RUN, which stops at the deadline and resumes the next night. It shows up in V$SESSION as MODULE
 -- 'declutter:tenant_purge' and in USER_SCHEDULER_JOB_RUN_DETAILS; runs and errors are in DECLUTTER.RUN and LOG.

@@ -74,7 +74,7 @@ public final class JobViewBuilder {
 
     /**
      * The CHECK constraints of each SET NULL / SET DEFAULT edge, each with the row its reset makes of a child row
-     * {@code c} (docs/design.md#edges). A default drawn from a sequence cannot be evaluated without consuming a value:
+     * {@code c} (docs/design.md#set-null-and-set-default). A default drawn from a sequence cannot be evaluated without consuming a value:
      * such an edge is left to plan's warning.
      */
     private List<ForeignKeyCheckView.ResetCheck> resetChecks() {
@@ -112,7 +112,7 @@ public final class JobViewBuilder {
 
     /**
      * What the run checks of each ON DELETE SET DEFAULT edge before its first delete: only the data can say whether
-     * the key the reset writes exists in the parent and survives the run (docs/design.md#edges). Defaults drawn
+     * the key the reset writes exists in the parent and survives the run (docs/design.md#set-null-and-set-default). Defaults drawn
      * from a sequence are left out: evaluating one would consume a value, and plan warns about the edge anyway.
      */
     private List<ForeignKeyCheckView.DefaultCheck> defaultChecks() {

@@ -25,7 +25,9 @@ import java.util.List;
  * @param unitOrdinal    this table's position in its unit (1-based), 0 when it is in none
  * @param optimisticDelete each batch is first deleted without lock or catch-up, and the careful path (lock, catch
  *                       up, delete) runs only when that delete fails on a foreign key (see
- *                       {@code JobViewBuilder#optimisticDelete} for when this is safe)
+ *                       {@code PurgeAnalysis.TableWork#fastPath} for when this is safe)
+ * @param catchUpRepeats the catch-up statements are repeated until a round finds nothing new (a cycle or a tree
+ *                       among the finished tables below)
  */
 public record TableView(
         String display,
@@ -51,7 +53,8 @@ public record TableView(
         String deferCatchUp,
         DeferredUnitView unit,
         int unitOrdinal,
-        boolean optimisticDelete) {
+        boolean optimisticDelete,
+        boolean catchUpRepeats) {
 
     public TableView {
         backupColumns = List.copyOf(backupColumns);
@@ -69,24 +72,7 @@ public record TableView(
         return new TableView(display, table, backup, backupName, backupIndex, height, primaryEdge, cycleGroup,
                 backupColumns, key, overridingSystemValue, detaches, detached, catchUp, catchUpNullifies,
                 catchUpDeletes, sequences, childrenFirst, treeRootParent, treeJoin, deferCatchUp, unit, unitOrdinal,
-                optimistic);
-    }
-
-    /**
-     * Whether the catch-up statements must be repeated to a fixed point: some step reads rows caught up by itself or
-     * by a later step (a self-reference or a cycle among the finished tables), which one round cannot see. Steps that
-     * read this table's batch are left out: late rows of the table itself are detached and deleted in later batches.
-     */
-    public boolean catchUpRepeats() {
-        java.util.Set<String> written = new java.util.HashSet<>();
-        for (int i = catchUp.size() - 1; i >= 0; i--) {
-            CatchUpStepView s = catchUp.get(i);
-            written.add(s.child().table());
-            if (!s.fromBatch() && written.contains(s.parent().table())) {
-                return true;
-            }
-        }
-        return false;
+                optimistic, catchUpRepeats);
     }
 
     /** Comma list of the backup columns, optionally prefixed with an alias. */

@@ -34,12 +34,15 @@ import java.util.stream.Stream;
  *                      nullable SET NULL columns of closure rows
  * @param knownForeignKeys the foreign keys the plan knows (child table and constraint name, in edge order, no
  *                      duplicates): any other enabled foreign key into a purged table stops the first delete
+ * @param late          the finished tables some batch catches up from, in delete order: what is done with their
+ *                      late rows, once per table, whichever batch it runs for
  */
 public record PurgeAnalysis(List<TableWork> tables, List<CacheUnit> cacheUnits, List<DeferredUnit> deferredUnits,
-                            List<Reattach> reattaches, List<KnownForeignKey> knownForeignKeys) {
+                            List<Reattach> reattaches, List<KnownForeignKey> knownForeignKeys, List<LateWork> late) {
 
     public PurgeAnalysis {
         tables = List.copyOf(tables);
+        late = List.copyOf(late);
         cacheUnits = List.copyOf(cacheUnits);
         deferredUnits = List.copyOf(deferredUnits);
         reattaches = List.copyOf(reattaches);
@@ -102,12 +105,21 @@ public record PurgeAnalysis(List<TableWork> tables, List<CacheUnit> cacheUnits, 
      *                        they run
      * @param catchUpRepeats  the catch-up statements are repeated to a fixed point (see {@link #repeats})
      * @param fastPath        each batch is first deleted without lock or catch-up (see {@link #fastPath})
+     * @param lateTables      the same catch-up grouped by table: after the steps from the batch ({@code catchUp}
+     *                        with {@code fromBatch}), the late rows of each of these tables, top down (descending
+     *                        cache rank, then delete order), each table's steps as its {@link LateWork} lists them
+     * @param lateRepeats     that grouped catch-up must be repeated to a fixed point
      */
     public record TableWork(TableName table, List<Integer> detachEdges, List<String> detachedColumns,
                             List<String> cacheColumns, List<Integer> selfReferences, List<CatchUpStep> catchUp,
                             List<NullifyStep> catchUpNullifies, List<TableName> catchUpDeletes,
-                            List<Integer> deferEdges, boolean catchUpRepeats, boolean fastPath) {
+                            List<Integer> deferEdges, boolean catchUpRepeats, boolean fastPath,
+                            List<TableName> lateTables, boolean lateRepeats) {
         public TableWork {
+            lateTables = List.copyOf(lateTables);
+            if (!new java.util.HashSet<>(lateTables).equals(new java.util.HashSet<>(catchUpDeletes))) {
+                throw new IllegalArgumentException(table + ": the late tables are the finished tables below");
+            }
             Objects.requireNonNull(table, "table");
             detachEdges = List.copyOf(detachEdges);
             detachedColumns = List.copyOf(detachedColumns);
@@ -124,6 +136,20 @@ public record PurgeAnalysis(List<TableWork> tables, List<CacheUnit> cacheUnits, 
                     || catchUpRepeats || !deferEdges.isEmpty())) {
                 throw new IllegalArgumentException(table + ": the fast path needs a plain catch-up");
             }
+        }
+    }
+
+    /**
+     * What is done with the late rows of a finished table {@code table} (rows inserted since its deletes finished,
+     * caught up through a table above it, after that table's watermark): the catch-up statements from them
+     * ({@code catchUpEdges}: self-references first, then by edge id), the SET NULL records of the edges from it
+     * ({@code nullifyEdges}), and (separately, once the catch-up is complete) their delete.
+     */
+    public record LateWork(TableName table, List<Integer> catchUpEdges, List<Integer> nullifyEdges) {
+        public LateWork {
+            Objects.requireNonNull(table, "table");
+            catchUpEdges = List.copyOf(catchUpEdges);
+            nullifyEdges = List.copyOf(nullifyEdges);
         }
     }
 
@@ -171,11 +197,14 @@ public record PurgeAnalysis(List<TableWork> tables, List<CacheUnit> cacheUnits, 
      * @param detaches       cycle-breaking edges from the unit's tables
      * @param deferEdges     the unit's deferred edges, in edge order
      * @param deleteDeferEdges those and the ones of other units whose caught-up rows a batch deletes first
+     * @param lateTables     the finished tables below, top down: the grouped form of the catch-up from them (see
+     *                       {@link TableWork#lateTables})
      */
     public record DeferredUnit(int id, List<TableName> tables, List<UnitStep> catchUp, List<UnitStep> expansions,
                                List<UnitEdge> nullifies, List<TableName> catchUpDeletes, List<UnitEdge> detaches,
-                               List<Integer> deferEdges, List<Integer> deleteDeferEdges) {
+                               List<Integer> deferEdges, List<Integer> deleteDeferEdges, List<TableName> lateTables) {
         public DeferredUnit {
+            lateTables = List.copyOf(lateTables);
             tables = List.copyOf(tables);
             catchUp = List.copyOf(catchUp);
             expansions = List.copyOf(expansions);
@@ -262,7 +291,33 @@ public record PurgeAnalysis(List<TableWork> tables, List<CacheUnit> cacheUnits, 
             List<KnownForeignKey> known = plan.edges().stream().filter(e -> !e.root())
                     .map(e -> e.foreignKey().orElseThrow())
                     .map(fk -> new KnownForeignKey(fk.child(), fk.name())).distinct().toList();
-            return new PurgeAnalysis(tables, cacheUnits(), units, reattaches(), known);
+            Set<TableName> finished = new java.util.HashSet<>();
+            tables.forEach(w -> finished.addAll(w.catchUpDeletes()));
+            units.forEach(u -> finished.addAll(u.catchUpDeletes()));
+            List<LateWork> late = plan.tables().stream().map(PurgeTable::name).filter(finished::contains)
+                    .map(this::late).toList();
+            return new PurgeAnalysis(tables, cacheUnits(), units, reattaches(), known, late);
+        }
+
+        private LateWork late(TableName table) {
+            return new LateWork(table, lateSteps(table).stream().map(CatchUpStep::edgeId).toList(),
+                    plan.nullified().stream().filter(n -> n.foreignKey().parent().equals(table))
+                            .map(n -> n.edge().id()).toList());
+        }
+
+        /** The catch-up steps from the late rows of a finished table: self-references first, then by edge id. */
+        private List<CatchUpStep> lateSteps(TableName table) {
+            return followed().filter(e -> e.parent().equals(table))
+                    .sorted(Comparator.comparing((Edge e) -> e.child().equals(e.parent()) ? 0 : 1)
+                            .thenComparingInt(Edge::id))
+                    .map(e -> new CatchUpStep(e.id(), e.parent(), e.child(), false, false))
+                    .toList();
+        }
+
+        /** Finished tables in catch-up order: descending cache rank, then delete order. */
+        private List<TableName> topDown(List<TableName> below) {
+            return below.stream().sorted(Comparator.comparing((TableName n) -> rank(n), Comparator.reverseOrder())
+                    .thenComparing(position::get)).toList();
         }
 
         private PurgeTable table(TableName name) {
@@ -308,9 +363,12 @@ public record PurgeAnalysis(List<TableWork> tables, List<CacheUnit> cacheUnits, 
             boolean repeats = repeats(catchUp);
             List<Integer> selfReferences = followed()
                     .filter(e -> e.parent().equals(t.name()) && e.child().equals(t.name())).map(Edge::id).toList();
+            List<TableName> lateTables = topDown(below);
+            List<CatchUpStep> grouped = new ArrayList<>(catchUp.stream().filter(CatchUpStep::fromBatch).toList());
+            lateTables.forEach(n -> grouped.addAll(lateSteps(n)));
             return new TableWork(t.name(), detaches, detachedColumns(t), cacheColumns(t), selfReferences, catchUp,
                     nullifies, below, defer, repeats,
-                    fastPath(t, catchUp, nullifies, detaches, repeats, defer));
+                    fastPath(t, catchUp, nullifies, detaches, repeats, defer), lateTables, repeats(grouped));
         }
 
         /**
@@ -466,7 +524,7 @@ public record PurgeAnalysis(List<TableWork> tables, List<CacheUnit> cacheUnits, 
             Set<Integer> deleted = new TreeSet<>(Set.of(id));
             below.stream().map(this::table).mapToInt(PurgeTable::deferredUnit).filter(u -> u > 0).forEach(deleted::add);
             return new DeferredUnit(id, names, catchUp, expansions, nullifies, below, detaches,
-                    deferEdges(Set.of(id)), deferEdges(deleted));
+                    deferEdges(Set.of(id)), deferEdges(deleted), topDown(below));
         }
 
         /**

@@ -41,7 +41,8 @@ public final class JobViewBuilder {
     }
 
     public JobView build() {
-        plan.tables().forEach(t -> views.put(t.name(), tableView(t, List.of(), List.of(), List.of(), List.of(), false)));
+        plan.tables().forEach(t -> views.put(t.name(), tableView(t, List.of(), List.of(), List.of(), List.of(), false,
+                List.of(), false)));
         // Detaches and catch-up steps need the views of other tables: second pass.
         Map<TableName, TableView> plain = new HashMap<>(views);
         List<NullifyView> nullifies = plan.nullified().stream().map(n -> nullify(n, plain)).toList();
@@ -50,7 +51,8 @@ public final class JobViewBuilder {
         plan.tables().forEach(t -> {
             PurgeAnalysis.TableWork work = analysis.table(t.name());
             TableView v = withUnit(tableView(t, detaches(t), catchUp(t, plain), catchUpNullifies(t, nullifies, plain),
-                    catchUpDeletes(t), work.catchUpRepeats()), t, units);
+                    catchUpDeletes(t), work.catchUpRepeats(), work.lateTables().stream().map(plain::get).toList(),
+                    work.lateRepeats()), t, units);
             views.put(t.name(), v.withOptimisticDelete(work.fastPath()));
         });
         List<TableView> tables = plan.tables().stream().map(t -> views.get(t.name())).toList();
@@ -61,7 +63,24 @@ public final class JobViewBuilder {
                 plan.job().root().display(), plan.job().rootPredicate().orElse(""), schemas, plan.job().backup(),
                 plan.job().batchSize(), plan.job().lockTimeout().toMillis(), plan.job().statementTimeout().toMillis(),
                 root, rootFilter(root), tables, cacheUnits(), edgeViews(),
-                reattaches(), nullifies, foreignKeyCheck());
+                reattaches(), nullifies, foreignKeyCheck(), late(nullifies, plain));
+    }
+
+    /** The late rows of each finished table some batch catches up from (see {@link LateView}). */
+    private List<LateView> late(List<NullifyView> nullifies, Map<TableName, TableView> plain) {
+        return analysis.late().stream().map(l -> {
+            PurgeTable t = plan.table(l.table()).orElseThrow();
+            List<CatchUpStepView> steps = l.catchUpEdges().stream().map(id -> {
+                Edge e = edge(id);
+                ForeignKey fk = e.foreignKey().orElseThrow();
+                return new CatchUpStepView(id, fk.display() + " [" + fk.name() + "]", plain.get(e.child()),
+                        plain.get(e.parent()), parentMatch(fk), false, false);
+            }).toList();
+            List<NullifyView> records = l.nullifyEdges().stream()
+                    .map(id -> nullifies.stream().filter(v -> v.edgeId() == id).findFirst().orElseThrow()).toList();
+            return new LateView(tableView(t, detaches(t), List.of(), List.of(), List.of(), false, List.of(), false),
+                    steps, records);
+        }).toList();
     }
 
     /** The closure tables and every foreign key of the plan, for the check before the first delete. */
@@ -95,7 +114,7 @@ public final class JobViewBuilder {
 
     private TableView tableView(PurgeTable t, List<DetachView> detaches, List<CatchUpStepView> catchUp,
                                 List<CatchUpNullifyView> catchUpNullifies, List<TableView> catchUpDeletes,
-                                boolean catchUpRepeats) {
+                                boolean catchUpRepeats, List<TableView> lateTables, boolean lateRepeats) {
         PurgeAnalysis.TableWork work = analysis.table(t.name());
         Set<String> kept = new LinkedHashSet<>(work.cacheColumns());
         List<ColumnView> columns = t.columns().stream()
@@ -112,7 +131,7 @@ public final class JobViewBuilder {
                 t.table().columns().stream().anyMatch(c -> c.identity() == Identity.ALWAYS), detaches,
                 quoted(work.detachedColumns()), catchUp, catchUpNullifies, catchUpDeletes, sequences(t),
                 t.childrenFirst(), selfMatch(work, "b", "p"), selfMatch(work, "c", "t"),
-                deferCatchUp, null, 0, false, catchUpRepeats);
+                deferCatchUp, null, 0, false, catchUpRepeats, lateTables, lateRepeats);
     }
 
     /** The view with its deferred unit and its position in it. */
@@ -126,7 +145,7 @@ public final class JobViewBuilder {
                 v.primaryEdge(), v.cycleGroup(), v.backupColumns(), v.key(), v.overridingSystemValue(), v.detaches(),
                 v.detached(), v.catchUp(), v.catchUpNullifies(), v.catchUpDeletes(), v.sequences(), v.childrenFirst(),
                 v.treeRootParent(), v.treeJoin(), v.deferCatchUp(), unit, ordinal, v.optimisticDelete(),
-                v.catchUpRepeats());
+                v.catchUpRepeats(), v.lateTables(), v.lateRepeats());
     }
 
     /** {@code SET CONSTRAINTS} list of the given deferred edges, in edge order; empty for none. */
@@ -156,14 +175,16 @@ public final class JobViewBuilder {
                         plain.get(n.parent()), n.parentOrdinal()))
                 .toList();
         List<TableView> deletes = u.catchUpDeletes().stream().map(n -> plan.table(n).orElseThrow())
-                .map(t -> tableView(t, detaches(t), List.of(), List.of(), List.of(), false)).toList();
+                .map(t -> tableView(t, detaches(t), List.of(), List.of(), List.of(), false, List.of(), false))
+                .toList();
         List<DeferredUnitView.UnitDetachView> detaches = u.detaches().stream()
                 .map(d -> new DeferredUnitView.UnitDetachView(detach(edge(d.edgeId())), plain.get(d.parent()),
                         d.parentOrdinal()))
                 .toList();
         return new DeferredUnitView(u.id(), constraints(u.deferEdges()), constraints(u.deleteDeferEdges()),
                 u.tables().stream().map(plain::get).toList(),
-                catchUp, expansions, unitNullifies, deletes, detaches);
+                catchUp, expansions, unitNullifies, deletes, detaches,
+                u.lateTables().stream().map(plain::get).toList());
     }
 
     private DeferredUnitView.UnitStepView unitStep(PurgeAnalysis.UnitStep st, Map<TableName, TableView> plain) {
@@ -250,7 +271,8 @@ public final class JobViewBuilder {
      */
     private List<TableView> catchUpDeletes(PurgeTable table) {
         return analysis.table(table.name()).catchUpDeletes().stream().map(n -> plan.table(n).orElseThrow())
-                .map(t -> tableView(t, detaches(t), List.of(), List.of(), List.of(), false)).toList();
+                .map(t -> tableView(t, detaches(t), List.of(), List.of(), List.of(), false, List.of(), false))
+                .toList();
     }
 
     /**

@@ -28,6 +28,9 @@ import java.util.List;
  *                       {@code PurgeAnalysis.TableWork#fastPath} for when this is safe)
  * @param catchUpRepeats the catch-up statements are repeated until a round finds nothing new (a cycle or a tree
  *                       among the finished tables below)
+ * @param lateTables     the catch-up grouped by table (PostgreSQL): after the steps from the batch, the late rows of
+ *                       these finished tables, top down (see {@link LateView})
+ * @param lateRepeats    that grouped catch-up is repeated until a round finds nothing new
  */
 public record TableView(
         String display,
@@ -54,7 +57,9 @@ public record TableView(
         DeferredUnitView unit,
         int unitOrdinal,
         boolean optimisticDelete,
-        boolean catchUpRepeats) {
+        boolean catchUpRepeats,
+        List<TableView> lateTables,
+        boolean lateRepeats) {
 
     public TableView {
         backupColumns = List.copyOf(backupColumns);
@@ -65,6 +70,7 @@ public record TableView(
         catchUpNullifies = List.copyOf(catchUpNullifies);
         catchUpDeletes = List.copyOf(catchUpDeletes);
         sequences = List.copyOf(sequences);
+        lateTables = List.copyOf(lateTables);
     }
 
     /** This view with {@code optimisticDelete} set. */
@@ -72,7 +78,7 @@ public record TableView(
         return new TableView(display, table, backup, backupName, backupIndex, height, primaryEdge, cycleGroup,
                 backupColumns, key, overridingSystemValue, detaches, detached, catchUp, catchUpNullifies,
                 catchUpDeletes, sequences, childrenFirst, treeRootParent, treeJoin, deferCatchUp, unit, unitOrdinal,
-                optimistic, catchUpRepeats);
+                optimistic, catchUpRepeats, lateTables, lateRepeats);
     }
 
     /** Comma list of the backup columns, optionally prefixed with an alias. */

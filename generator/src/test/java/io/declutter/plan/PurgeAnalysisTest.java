@@ -58,6 +58,10 @@ class PurgeAnalysisTest {
                 .containsExactly(tuple(id(plan, "orders_tenant_id_fkey"), true),
                         tuple(id(plan, "order_lines_order_id_fkey"), false));
         assertThat(tenants.catchUpDeletes()).containsExactly(t("order_lines"), t("orders"));
+        assertThat(tenants.lateTables()).as("grouped by table, top down").containsExactly(t("orders"), t("order_lines"));
+        assertThat(a.late()).extracting(l -> l.table().name(), l -> l.catchUpEdges())
+                .containsExactly(tuple("order_lines", List.of()),
+                        tuple("orders", List.of(id(plan, "order_lines_order_id_fkey"))));
         assertThat(tenants.catchUpRepeats()).isFalse();
         assertThat(tenants.fastPath()).isTrue();
 
@@ -196,7 +200,8 @@ class PurgeAnalysisTest {
     @Test
     void recordsRefuseWhatCannotBe() {
         assertThatThrownBy(() -> new TableWork(t("a"), List.of(7), List.of(), List.of(), List.of(),
-                List.of(new CatchUpStep(2, t("a"), t("b"), true, false)), List.of(), List.of(), List.of(), false, true))
+                List.of(new CatchUpStep(2, t("a"), t("b"), true, false)), List.of(), List.of(), List.of(), false, true,
+                List.of(), false))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("fast path");
         assertThatThrownBy(() -> new CatchUpStep(2, t("a"), t("b"), true, true))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("self-reference");

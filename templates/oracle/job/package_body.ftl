@@ -102,6 +102,9 @@ CREATE OR REPLACE PACKAGE BODY ${ora.pkg} AS
 
     c_job CONSTANT VARCHAR2(128) := ${job.nameLiteral};
 
+    -- The run whose foreign keys this session checked (check_fks), NULL before the first check.
+    g_fks_checked NUMBER;
+
     TYPE t_rowids IS TABLE OF UROWID INDEX BY PLS_INTEGER;
 
     e_lock_wait   EXCEPTION;
@@ -133,6 +136,8 @@ CREATE OR REPLACE PACKAGE BODY ${ora.pkg} AS
         DBMS_APPLICATION_INFO.SET_ACTION(SUBSTRB('run ' || p_run || ' ' || p_action || ' e' || p_edge, 1, 32));
         DBMS_APPLICATION_INFO.SET_CLIENT_INFO(SUBSTRB(p_table, 1, 64));
     END show;
+
+<#include "body/check_fks.ftl">
 
 <#include "body/step.ftl">
 

@@ -171,6 +171,13 @@
                 RETURN;
             END IF;
 
+            -- ==== Before the first delete of the run in this session: no foreign key the plan does not know ====
+            IF g_fks_checked IS NULL OR g_fks_checked <> p_run THEN
+                v_action := 'check foreign keys';
+                check_fks;
+                g_fks_checked := p_run;
+            END IF;
+
             -- ==== Delete: leaves to root (ascending height), one batch of backup keys per call ====
 <#list job.tables as t>
 <#if t.unit??>

@@ -229,7 +229,15 @@ public final class OracleGenerator {
                 "FREQ=DAILY;BYHOUR=" + start.getHour() + ";BYMINUTE=" + start.getMinute() + ";BYSECOND=0",
                 String.format("%02d:%02d", start.getHour(), start.getMinute()), minutes, windowText,
                 dialect.qualify(schemaName, unitSet), unitSet,
-                dialect.quote(OracleNames.derived("DU_" + jobUpper, "_SET_PK", dialect.maxIdentifierBytes())));
+                dialect.quote(OracleNames.derived("DU_" + jobUpper, "_SET_PK", dialect.maxIdentifierBytes())),
+                plan.tables().stream().map(t -> literal(quotedPath(t.name().schema(), t.name().name()))).toList(),
+                PurgeAnalysis.of(plan).knownForeignKeys().stream()
+                        .map(k -> literal(quotedPath(k.child().schema(), k.child().name(), k.name()))).toList());
+    }
+
+    /** {@code "A"."B"...}: unambiguous, as Oracle names cannot hold a double quote. */
+    private static String quotedPath(String... names) {
+        return java.util.Arrays.stream(names).map(n -> "\"" + n + "\"").collect(Collectors.joining("."));
     }
 
     /** {@code (b.fk = PRIOR b.key) OR ...} over the self-references of a tree table: a backup row's children. */

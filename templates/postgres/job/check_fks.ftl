@@ -8,7 +8,16 @@
 -- level), takes the constraint it was cloned from when it is a partition's copy, and raises an error naming each
 -- one that is not an edge of the plan (followed, nulled or skipped), so the run stops before anything is deleted.
 -- Plan, generate and deploy the job again to take a new foreign key into account (docs/design.md#invariants).
-CREATE OR REPLACE FUNCTION ${job.proc('check_fks')}()
+<#if job.foreignKeyCheck.defaults?has_content || job.foreignKeyCheck.resetChecks?has_content>
+--
+-- Then it looks for a child row of an ON DELETE SET NULL / SET DEFAULT edge, referencing a row of this run, whose
+-- reset the database would refuse: the key the defaults give it is not in the parent, or only in a row this run
+-- purges; or a CHECK constraint of the child fails on the row once reset (evaluated over the row with the reset
+-- columns replaced). The parent's delete would fail on such a row half way through the run; it fails here
+-- instead, before anything is deleted (docs/design.md#edges).
+</#if>
+DROP FUNCTION IF EXISTS ${job.proc('check_fks')}();
+CREATE OR REPLACE FUNCTION ${job.proc('check_fks')}(p_run bigint)
 RETURNS void
 LANGUAGE plpgsql
 STABLE
@@ -23,7 +32,8 @@ BEGIN
                    ${t}<#sep>,</#sep>
 </#list>
                ]) AS t(relid)
-         CROSS JOIN LATERAL pg_partition_tree(t.relid) AS p
+         -- the table itself, and every partition of it (pg_partition_tree lists nothing for a plain table)
+         CROSS JOIN LATERAL (SELECT t.relid UNION SELECT relid FROM pg_partition_tree(t.relid)) AS p
     ), origin AS (
         -- each foreign key acting on a purged relation, followed up to the constraint it was cloned from
         SELECT c.oid, c.conparentid
@@ -56,5 +66,33 @@ BEGIN
             USING HINT = 'Nothing was deleted. Roll this run back (declutter rollback), then plan, generate and deploy '
                          'the job again so that its plan follows them, or drop the foreign keys that should not be there.';
     END IF;
+<#list job.foreignKeyCheck.defaults as d>
+    -- ${lib.line(d.description)}
+    IF EXISTS (SELECT 1 FROM ${d.childTable} AS c
+                WHERE EXISTS (SELECT 1 FROM ${d.parentBackup} AS p WHERE p.declutter_run = p_run AND ${d.parentMatch})
+                  AND ${d.checked}
+                  AND NOT EXISTS (SELECT 1 FROM ${d.parentTable} AS x
+                                   WHERE ${d.target}
+                                     AND NOT EXISTS (SELECT 1 FROM ${d.parentBackup} AS b
+                                                      WHERE b.declutter_run = p_run AND ${d.backedUp}))) THEN
+        RAISE EXCEPTION 'declutter: job % will not delete: %: the key its defaults give to the rows it resets is not in the parent table, or only in rows this run purges, so the database would refuse the delete',
+            ${job.nameLiteral}, ${job.literal(d.description)}
+            USING HINT = 'Nothing was deleted. Roll this run back (declutter rollback), then insert the parent row the default '
+                         'names, or follow the edge as a delete (an ''edges'' override with strategy delete in the job file) '
+                         'and plan, generate and deploy the job again.';
+    END IF;
+</#list>
+<#list job.foreignKeyCheck.resetChecks as k>
+    -- ${lib.line(k.description)}
+    IF EXISTS (SELECT 1 FROM ${k.childTable} AS c
+                WHERE EXISTS (SELECT 1 FROM ${k.parentBackup} AS p WHERE p.declutter_run = p_run AND ${k.parentMatch})
+                  AND (SELECT ${k.expression}
+                         FROM (SELECT ${k.resetRow}) AS reset_row) IS FALSE) THEN
+        RAISE EXCEPTION 'declutter: job % will not delete: %: the rows the database resets would fail the CHECK constraint, so it would refuse the delete',
+            ${job.nameLiteral}, ${job.literal(k.description)}
+            USING HINT = 'Nothing was deleted. Roll this run back (declutter rollback), then follow the edge as a delete (an '
+                         '''edges'' override with strategy delete in the job file) and plan, generate and deploy the job again.';
+    END IF;
+</#list>
 END
 ${tags.fn};

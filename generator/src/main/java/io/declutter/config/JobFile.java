@@ -1,6 +1,7 @@
 package io.declutter.config;
 
 import io.declutter.model.Job;
+import io.declutter.model.Window;
 
 import java.util.Objects;
 

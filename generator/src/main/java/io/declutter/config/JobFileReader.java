@@ -1,5 +1,6 @@
 package io.declutter.config;
 
+import io.declutter.model.Window;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
@@ -12,8 +13,10 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.declutter.model.EdgeOverride;
 import io.declutter.model.InvalidJobException;
 import io.declutter.model.Job;
+import io.declutter.model.Strategy;
 import io.declutter.model.TableName;
 
 import java.io.IOException;
@@ -86,7 +89,8 @@ public final class JobFileReader {
                     raw.backup == null || raw.backup,
                     raw.exclude == null ? List.of() : raw.exclude.stream().map(JobFileReader::tableName).toList(),
                     Durations.parse("timeouts.lock", raw.timeouts.lock),
-                    Durations.parse("timeouts.statement", raw.timeouts.statement));
+                    Durations.parse("timeouts.statement", raw.timeouts.statement),
+                    edges(raw.edges));
             return new JobFile(job, window(raw.window), database(raw.database));
         } catch (InvalidJobException e) {
             throw new ConfigException(source + ": " + e.getMessage(), e);
@@ -101,6 +105,30 @@ public final class JobFileReader {
             throw new ConfigException("'" + (text == null ? "" : text) + "' is not a table name; write schema.table");
         }
         return dot < 0 ? new TableName("public", t) : new TableName(t.substring(0, dot), t.substring(dot + 1));
+    }
+
+    /** {@code edges}: per-edge strategy overrides, each naming a foreign key by its table and constraint. */
+    private static List<EdgeOverride> edges(List<RawEdge> edges) {
+        if (edges == null) {
+            return List.of();
+        }
+        List<EdgeOverride> result = new java.util.ArrayList<>();
+        for (int i = 0; i < edges.size(); i++) {
+            RawEdge e = edges.get(i);
+            String where = "edges[" + i + "]";
+            if (e == null || e.table == null || e.constraint == null || e.strategy == null) {
+                throw new ConfigException(where + ": give 'table' (the table declaring the foreign key, as"
+                        + " schema.table), 'constraint' (its name) and 'strategy' (delete)");
+            }
+            Strategy strategy = switch (e.strategy.strip().toLowerCase(java.util.Locale.ROOT)) {
+                case "delete" -> Strategy.DELETE;
+                default -> throw new ConfigException(where + ": strategy '" + e.strategy + "' is not one that can be"
+                        + " chosen; write 'delete' (back up and delete the rows that reference purged rows, instead of"
+                        + " letting the database set their column to null or its default)");
+            };
+            result.add(new EdgeOverride(tableName(e.table), e.constraint, strategy));
+        }
+        return result;
     }
 
     private static Window window(RawWindow w) {
@@ -161,6 +189,13 @@ public final class JobFileReader {
         @JsonProperty @JsonSetter(nulls = Nulls.SKIP) public RawTimeouts timeouts = new RawTimeouts();
         @JsonProperty public RawWindow window;
         @JsonProperty public RawDatabase database;
+        @JsonProperty public List<RawEdge> edges;
+    }
+
+    static final class RawEdge {
+        @JsonProperty public String table;
+        @JsonProperty public String constraint;
+        @JsonProperty public String strategy;
     }
 
     static final class RawRoot {

@@ -3,12 +3,14 @@ package io.declutter.introspect;
 import io.declutter.dialect.CatalogQuery;
 import io.declutter.dialect.Dialect;
 import io.declutter.model.Catalog;
+import io.declutter.model.CheckConstraint;
 import io.declutter.model.Column;
 import io.declutter.model.ForeignKey;
 import io.declutter.model.Identity;
 import io.declutter.model.OnDelete;
 import io.declutter.model.Table;
 import io.declutter.model.TableName;
+import io.declutter.model.Trigger;
 import io.declutter.model.UniqueKey;
 
 import java.sql.Connection;
@@ -19,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Reads the whole user catalog in six set-based queries (tables, columns, keys, foreign keys, indexes,
@@ -26,6 +29,9 @@ import java.util.Map;
  * this class only knows the column aliases every dialect returns.
  */
 public final class CatalogReader {
+
+    /** Reads the JSON arrays a catalog query aggregates (the CHECK constraints a reset must satisfy). */
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private final Dialect dialect;
 
@@ -45,7 +51,7 @@ public final class CatalogReader {
         query(connection, CatalogQuery.COLUMNS, rs -> columns.computeIfAbsent(table(rs, "schema_name", "table_name"),
                 k -> new ArrayList<>()).add(new Column(rs.getString("column_name"), rs.getInt("position"),
                 rs.getString("data_type"), rs.getBoolean("nullable"), Identity.valueOf(rs.getString("identity_kind")),
-                rs.getBoolean("generated"))));
+                rs.getBoolean("generated"), java.util.Optional.ofNullable(optional(rs, "default_value")))));
         Map<TableName, Map<String, KeyDraft>> keys = new LinkedHashMap<>();
         query(connection, CatalogQuery.KEYS, rs -> {
             boolean primary = rs.getBoolean("is_primary");
@@ -57,9 +63,9 @@ public final class CatalogReader {
         query(connection, CatalogQuery.INDEXES, rs -> indexes.computeIfAbsent(table(rs, "schema_name", "table_name"),
                         k -> new LinkedHashMap<>())
                 .computeIfAbsent(rs.getString("index_name"), k -> new ArrayList<>()).add(rs.getString("column_name")));
-        Map<TableName, List<String>> triggers = new LinkedHashMap<>();
+        Map<TableName, List<Trigger>> triggers = new LinkedHashMap<>();
         query(connection, CatalogQuery.TRIGGERS, rs -> triggers.computeIfAbsent(table(rs, "schema_name", "table_name"),
-                k -> new ArrayList<>()).add(rs.getString("trigger_name")));
+                k -> new ArrayList<>()).add(trigger(rs)));
 
         List<Table> tables = new ArrayList<>();
         for (TableName t : estimates.keySet()) {
@@ -79,7 +85,10 @@ public final class CatalogReader {
         Map<String, FkDraft> drafts = new LinkedHashMap<>();
         query(connection, CatalogQuery.FOREIGN_KEYS, rs -> {
             TableName child = table(rs, "child_schema", "child_table");
-            String key = child.display() + "\u0000" + rs.getString("constraint_name");
+            // Constraint names are unique per declaring table: two partitions may each declare one of the same name.
+            String key = child.display() + "\u0000" + java.util.Objects.toString(optional(rs, "child_partition_schema"))
+                    + "\u0000" + java.util.Objects.toString(optional(rs, "child_partition")) + "\u0000"
+                    + rs.getString("constraint_name");
             FkDraft d = drafts.get(key);
             if (d == null) {
                 d = new FkDraft(rs, child);
@@ -87,6 +96,10 @@ public final class CatalogReader {
             }
             d.childColumns.add(rs.getString("child_column"));
             d.parentColumns.add(rs.getString("parent_column"));
+            // Without the column (catalogs recorded before it), every column of the key is reset.
+            if (optional(rs, "reset_column") == null || rs.getBoolean("reset_column")) {
+                d.resetColumns.add(rs.getString("child_column"));
+            }
         });
         return drafts.values().stream().map(FkDraft::build).toList();
     }
@@ -106,6 +119,25 @@ public final class CatalogReader {
         } catch (SQLException e) {
             return null;
         }
+    }
+
+    /**
+     * A trigger row. Catalogs recorded before timing and events were read list only the triggers that fire on DELETE,
+     * enabled: so they are read as such, timing and level unknown, fired by rollback (as nothing says otherwise).
+     */
+    private static Trigger trigger(ResultSet rs) throws SQLException {
+        String events = optional(rs, "events");
+        String enabled = optional(rs, "enabled");
+        String firesOnRollback = optional(rs, "fires_on_rollback");
+        return new Trigger(rs.getString("trigger_name"), Objects.requireNonNullElse(optional(rs, "timing"), ""),
+                events == null ? List.of("DELETE") : List.of(events.split(",")),
+                Objects.requireNonNullElse(optional(rs, "trigger_level"), ""),
+                enabled == null || truthy(enabled), firesOnRollback == null || truthy(firesOnRollback));
+    }
+
+    /** A boolean column as PostgreSQL (t, true) or Oracle (1) returns it, or as a recorded catalog holds it. */
+    private static boolean truthy(String value) {
+        return value.equals("1") || value.equalsIgnoreCase("t") || value.equalsIgnoreCase("true");
     }
 
     private static TableName table(ResultSet rs, String schemaColumn, String tableColumn) throws SQLException {
@@ -135,7 +167,12 @@ public final class CatalogReader {
         final boolean initiallyDeferred;
         final java.util.Optional<TableName> parentPartition;
         final java.util.Optional<String> parentCondition;
+        final java.util.Optional<TableName> childPartition;
+        final java.util.Optional<String> childCondition;
         final List<String> childColumns = new ArrayList<>();
+        final List<String> resetColumns = new ArrayList<>();
+        final List<CheckConstraint> resetChecks = new ArrayList<>();
+        final boolean childPartitionIndexed;
         final List<String> parentColumns = new ArrayList<>();
 
         FkDraft(ResultSet rs, TableName child) throws SQLException {
@@ -151,11 +188,30 @@ public final class CatalogReader {
             // A partition without a constraint (a default partition alone) holds every row of its parent.
             this.parentCondition = java.util.Optional.ofNullable(partition == null ? null
                     : optional(rs, "parent_condition")).filter(c -> !c.isBlank());
+            String declaring = optional(rs, "child_partition");
+            this.childPartition = declaring == null ? java.util.Optional.empty()
+                    : java.util.Optional.of(new TableName(rs.getString("child_partition_schema"), declaring));
+            this.childCondition = java.util.Optional.ofNullable(declaring == null ? null
+                    : optional(rs, "child_condition")).filter(c -> !c.isBlank());
+            this.childPartitionIndexed = optional(rs, "child_partition_indexed") != null
+                    && rs.getBoolean("child_partition_indexed");
+            String checks = optional(rs, "reset_checks");
+            if (checks != null && !checks.isBlank()) {
+                try {
+                    for (com.fasterxml.jackson.databind.JsonNode check : JSON.readTree(checks)) {
+                        resetChecks.add(new CheckConstraint(check.path("name").asText(),
+                                check.path("expression").asText()));
+                    }
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    throw new SQLException("foreign key " + name + ": unreadable reset_checks: " + e.getMessage(), e);
+                }
+            }
         }
 
         ForeignKey build() {
             return new ForeignKey(name, child, childColumns, parent, parentColumns, onDelete, deferrable, initiallyDeferred,
-                    parentPartition, parentCondition);
+                    parentPartition, parentCondition, childPartition, childCondition, resetColumns, resetChecks,
+                    childPartitionIndexed);
         }
     }
 }

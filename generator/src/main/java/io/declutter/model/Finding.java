@@ -1,16 +1,37 @@
 package io.declutter.model;
 
 import java.util.Objects;
+import java.util.Optional;
 
-/** Something the pre-flight checks of {@code plan} want a DBA to know; ERROR findings stop the job. */
-public record Finding(Severity severity, Kind kind, String subject, String message) {
+/**
+ * Something the pre-flight checks of {@code plan} want a DBA to know; ERROR findings stop the job. A finding about
+ * one foreign key carries it: constraint names are unique per table only, so the name in {@code subject} alone does
+ * not tell which key it is.
+ */
+public record Finding(Severity severity, Kind kind, String subject, String message, Optional<ForeignKey> foreignKey) {
+
+    /** A finding that is not about one foreign key. */
+    public Finding(Severity severity, Kind kind, String subject, String message) {
+        this(severity, kind, subject, message, Optional.empty());
+    }
+
+    /** A finding about the foreign key {@code fk}, with its name as the subject. */
+    public Finding(Severity severity, Kind kind, ForeignKey fk, String message) {
+        this(severity, kind, fk.name(), message, Optional.of(fk));
+    }
 
     public enum Severity { INFO, WARNING, ERROR }
 
     public enum Kind {
         UNINDEXED_FK("unindexed foreign key"),
         BLOCKING_EDGE("blocking edge"),
+        RESET_REFUSED("refused reset"),
+        SET_DEFAULT("set default"),
+        RESET_CHECK("check on a reset column"),
+        OVERRIDDEN_EDGE("edge override"),
         CASCADE_OUTSIDE("cascade outside closure"),
+        /** ON DELETE SET NULL / SET DEFAULT from an excluded table: nothing blocks, but rows outside are changed. */
+        SET_NULL_OUTSIDE("set null outside closure"),
         TRIGGER("trigger"),
         CYCLE("cycle"),
         NO_KEY("no primary key"),
@@ -33,5 +54,6 @@ public record Finding(Severity severity, Kind kind, String subject, String messa
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(subject, "subject");
         Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(foreignKey, "foreignKey");
     }
 }

@@ -13,6 +13,24 @@ import java.util.Optional;
  * the purge works on (the root of the partition tree), {@code parentPartition} the partition it really references,
  * and {@code parentCondition} the partition constraint (an SQL condition on the parent's columns, unqualified, as
  * the catalog prints it): only parent rows satisfying it are referenced (docs/design.md#partitions).
+ *
+ * <p>Likewise a foreign key may be declared on one partition of a partitioned table only (not on the partitioned
+ * table, so its other partitions reference nothing). Its {@code child} is then the partitioned table the purge works
+ * on (the root of the partition tree), {@code childPartition} the partition that declares it, and
+ * {@code childCondition} that partition's constraint (on the child's columns, unqualified): only child rows
+ * satisfying it reference the parent. The purge follows it through the partitioned table, restricted to those rows,
+ * rather than through the partition as a table of its own: every table of the closure is a root of its partition
+ * tree, so a row is backed up, deleted and restored through exactly one backup table however many foreign keys
+ * reach it, some declared on the whole table and some on one of its partitions (docs/design.md#partitions).
+ *
+ * @param resetColumns the child columns ON DELETE SET NULL / SET DEFAULT resets: every child column unless the
+ *                     constraint names a subset ({@code ON DELETE SET NULL (col)}, PostgreSQL 15); empty for the
+ *                     other actions
+ * @param resetChecks  the CHECK constraints of the declaring table that name a column of the key: the database
+ *                     evaluates them on every row SET NULL / SET DEFAULT resets, and refuses the parent's delete if
+ *                     one fails; empty for the other actions
+ * @param childPartitionIndexed for a foreign key declared on a partition only: whether that partition has an index
+ *                     leading with the key's columns (the model's indexes are those of the partitioned tables)
  */
 public record ForeignKey(
         String name,
@@ -24,13 +42,26 @@ public record ForeignKey(
         boolean deferrable,
         boolean initiallyDeferred,
         Optional<TableName> parentPartition,
-        Optional<String> parentCondition) {
+        Optional<String> parentCondition,
+        Optional<TableName> childPartition,
+        Optional<String> childCondition,
+        List<String> resetColumns,
+        List<CheckConstraint> resetChecks,
+        boolean childPartitionIndexed) {
 
     /** A foreign key that references its parent table itself (no partition of it). */
     public ForeignKey(String name, TableName child, List<String> childColumns, TableName parent,
                       List<String> parentColumns, OnDelete onDelete, boolean deferrable, boolean initiallyDeferred) {
         this(name, child, childColumns, parent, parentColumns, onDelete, deferrable, initiallyDeferred,
-                Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of(), List.of(), false);
+    }
+
+    /** A foreign key declared on its child table itself, whose SET NULL / SET DEFAULT resets every child column. */
+    public ForeignKey(String name, TableName child, List<String> childColumns, TableName parent,
+                      List<String> parentColumns, OnDelete onDelete, boolean deferrable, boolean initiallyDeferred,
+                      Optional<TableName> parentPartition, Optional<String> parentCondition) {
+        this(name, child, childColumns, parent, parentColumns, onDelete, deferrable, initiallyDeferred,
+                parentPartition, parentCondition, Optional.empty(), Optional.empty(), List.of(), List.of(), false);
     }
 
     public ForeignKey {
@@ -48,15 +79,34 @@ public record ForeignKey(
         if (parentCondition.isPresent() && (parentPartition.isEmpty() || parentCondition.get().isBlank())) {
             throw new IllegalArgumentException("foreign key " + name + ": a partition condition needs its partition");
         }
+        Objects.requireNonNull(childPartition, "childPartition");
+        Objects.requireNonNull(childCondition, "childCondition");
+        if (childCondition.isPresent() && (childPartition.isEmpty() || childCondition.get().isBlank())) {
+            throw new IllegalArgumentException("foreign key " + name + ": a partition condition needs its partition");
+        }
+        boolean resets = onDelete == OnDelete.SET_NULL || onDelete == OnDelete.SET_DEFAULT;
+        // No list given: SET NULL / SET DEFAULT resets every column of the key, as SQL defines it.
+        resetColumns = !resets ? List.of() : resetColumns.isEmpty() ? childColumns : List.copyOf(resetColumns);
+        resetChecks = resets ? List.copyOf(resetChecks) : List.of();
+        if (!childColumns.containsAll(resetColumns)) {
+            throw new IllegalArgumentException("foreign key " + name + ": reset columns " + resetColumns
+                    + " are not all columns of the key " + childColumns);
+        }
+    }
+
+    /** The table that declares the constraint: the child, or the partition of it that declares it. */
+    public TableName declaringTable() {
+        return childPartition.orElse(child);
     }
 
     public boolean selfReference() {
         return child.equals(parent);
     }
 
-    /** Human form: {@code child(cols) -> parent(cols)}, naming the partition when it references one. */
+    /** Human form: {@code child(cols) -> parent(cols)}, naming the partitions it is declared on or references. */
     public String display() {
-        return child.display() + "(" + String.join(", ", childColumns) + ") -> "
+        return child.display() + childPartition.map(p -> " partition " + p.display()).orElse("")
+                + "(" + String.join(", ", childColumns) + ") -> "
                 + parent.display() + parentPartition.map(p -> " partition " + p.display()).orElse("")
                 + "(" + String.join(", ", parentColumns) + ")";
     }

@@ -7,10 +7,11 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * A named purge definition (SPEC §3).
+ * A named purge definition (docs/design.md#jobs).
  *
  * @param rootPredicate SQL condition on the root table selecting the rows to purge; empty when keys are passed at run time
  * @param excludedTables tables the purge never enters; foreign keys from them into the closure are reported as blocking
+ * @param edgeOverrides  per-edge strategy overrides (see {@link EdgeOverride})
  */
 public record Job(
         String name,
@@ -20,7 +21,14 @@ public record Job(
         boolean backup,
         List<TableName> excludedTables,
         Duration lockTimeout,
-        Duration statementTimeout) {
+        Duration statementTimeout,
+        List<EdgeOverride> edgeOverrides) {
+
+    /** A job without edge overrides. */
+    public Job(String name, TableName root, Optional<String> rootPredicate, int batchSize, boolean backup,
+               List<TableName> excludedTables, Duration lockTimeout, Duration statementTimeout) {
+        this(name, root, rootPredicate, batchSize, backup, excludedTables, lockTimeout, statementTimeout, List.of());
+    }
 
     /** Job names become parts of procedure and table names, so they must be plain lower-case identifiers. */
     public static final Pattern VALID_NAME = Pattern.compile("[a-z][a-z0-9_]{0,29}");
@@ -32,6 +40,8 @@ public record Job(
         Objects.requireNonNull(lockTimeout, "lockTimeout");
         Objects.requireNonNull(statementTimeout, "statementTimeout");
         excludedTables = excludedTables.stream().sorted().toList();
+        edgeOverrides = edgeOverrides.stream().sorted(java.util.Comparator.comparing(EdgeOverride::table)
+                .thenComparing(EdgeOverride::constraint)).toList();
         if (!VALID_NAME.matcher(name).matches()) {
             throw new InvalidJobException("job name '" + name + "' is not a valid job name: use 1 to 30 characters,"
                     + " lower-case letters, digits and underscores, starting with a letter (e.g. tenant_purge)");
@@ -56,6 +66,13 @@ public record Job(
                                 + " chr(), e.g. chr(13)");
                     });
         }
+        edgeOverrides.stream().collect(java.util.stream.Collectors.groupingBy(EdgeOverride::display,
+                        java.util.stream.Collectors.counting()))
+                .entrySet().stream().filter(e -> e.getValue() > 1).map(java.util.Map.Entry::getKey).sorted().findFirst()
+                .ifPresent(edge -> {
+                    throw new InvalidJobException("job " + name + ": edge " + edge + " is overridden more than once;"
+                            + " keep one entry for it in 'edges'");
+                });
         if (excludedTables.contains(root)) {
             throw new InvalidJobException("job " + name + ": the root table " + root + " cannot be excluded");
         }

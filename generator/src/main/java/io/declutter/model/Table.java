@@ -8,7 +8,7 @@ import java.util.Optional;
  * A table as the catalog describes it.
  *
  * @param indexes      the key columns of every index, in index order (used to find unindexed foreign keys)
- * @param triggers     names of user triggers that fire on the table (a purge fires them too)
+ * @param triggers     user triggers and rules on the table, whatever they fire on (ordered by name)
  * @param rowEstimate  planner statistics; never written into generated files, which must not change with data
  */
 public record Table(
@@ -16,7 +16,7 @@ public record Table(
         List<Column> columns,
         List<UniqueKey> keys,
         List<List<String>> indexes,
-        List<String> triggers,
+        List<Trigger> triggers,
         boolean partitioned,
         long rowEstimate) {
 
@@ -46,6 +46,11 @@ public record Table(
     public boolean hasIndexLeadingWith(List<String> cols) {
         return indexes.stream().anyMatch(ix -> ix.size() >= cols.size()
                 && ix.subList(0, cols.size()).containsAll(cols));
+    }
+
+    /** Names of the enabled triggers and rules that fire on DELETE: a purge fires them too. */
+    public List<String> deleteTriggers() {
+        return triggers.stream().filter(Trigger::firesOnDelete).map(Trigger::name).toList();
     }
 
     public boolean hasAlwaysIdentity() {

@@ -2,9 +2,10 @@ package io.declutter.plan;
 
 import io.declutter.model.Catalog;
 import io.declutter.model.Edge;
-import io.declutter.model.Finding;
+import io.declutter.model.EdgeOverride;
 import io.declutter.model.Finding.Kind;
 import io.declutter.model.Finding.Severity;
+import io.declutter.model.Finding;
 import io.declutter.model.ForeignKey;
 import io.declutter.model.InvalidJobException;
 import io.declutter.model.Job;
@@ -42,25 +43,46 @@ public final class PlanBuilder {
 
     private final Catalog catalog;
     private final Job job;
+    private final Naming naming;
     private final int maxIdentifierBytes;
 
     private final Map<TableName, Integer> depth = new LinkedHashMap<>();
     private final Map<TableName, Integer> primaryEdge = new HashMap<>();
     private final List<EdgeDraft> drafts = new ArrayList<>();
     private final List<Finding> findings = new ArrayList<>();
+    private final Set<EdgeOverride> usedOverrides = new java.util.HashSet<>();
+
+    /** The plan, once built: {@link #build()} walks the catalog into the fields above only the first time. */
+    private PurgePlan plan;
 
     private record EdgeDraft(int id, ForeignKey fk, Strategy strategy) {
     }
 
+    /** A planner for names spelled as written, generated names fitted to {@code maxIdentifierBytes}. */
     public PlanBuilder(Catalog catalog, Job job, int maxIdentifierBytes) {
-        this.catalog = catalog;
-        this.job = job;
-        this.maxIdentifierBytes = maxIdentifierBytes;
+        this(catalog, job, Naming.neutral(maxIdentifierBytes));
     }
 
+    /** A planner applying a dialect's naming rules: the job's table names resolve, and generated names are spelled, its way. */
+    public PlanBuilder(Catalog catalog, Job job, Naming naming) {
+        this.catalog = catalog;
+        this.job = naming.resolve(job, catalog);
+        this.naming = naming;
+        this.maxIdentifierBytes = naming.maxIdentifierBytes();
+    }
+
+    /** The plan of the job; calling it again returns the same plan. */
     public PurgePlan build() {
+        if (plan == null) {
+            plan = buildOnce();
+        }
+        return plan;
+    }
+
+    private PurgePlan buildOnce() {
         requireKnownTables();
         walkClosure();
+        requireUsedOverrides();
         // Only a NO ACTION check waits for the deferral: RESTRICT and CASCADE act when the parent row goes, whatever
         // the constraint's mode, so such keys cannot break a cycle by being deferred.
         Cycles cycles = Cycles.of(closureEdges(), depth.keySet(), this::nullable,
@@ -91,18 +113,48 @@ public final class PlanBuilder {
                     followed && cycles.deferred().contains(d.fk())));
         }
 
+        List<NullifiedEdge> nullified = nullified(edges);
+        Map<String, String> spelled = spelled(backupNames, nullified);
         List<PurgeTable> tables = depth.keySet().stream()
                 .map(t -> purgeTable(catalog.table(t).orElseThrow(), height.get(t), cacheRank.get(t), cycles.group(t),
-                        backupNames.get(t), cycles.childrenFirst().contains(t), cycles.unit(t)))
+                        spelled.get(backupNames.get(t)), cycles.childrenFirst().contains(t), cycles.unit(t)))
                 .sorted(Comparator.comparingInt(PurgeTable::height).thenComparingInt(PurgeTable::deferredUnit)
                         .thenComparingInt(t -> t.deferredUnit() == 0 ? 0 : inUnit.get(t.name()))
                         .thenComparing(PurgeTable::name))
                 .toList();
         addTableFindings(tables);
-        return new PurgePlan(job, edges, tables, nullified(edges), findings.stream()
+        return new PurgePlan(job, edges, tables, nullified.stream().map(n -> new NullifiedEdge(n.edge(),
+                n.foreignKey(), n.child(), n.key(), spelled.get(n.backupTable()))).toList(), findings.stream()
                 .sorted(Comparator.comparing(Finding::severity).reversed()
                         .thenComparing(Finding::kind).thenComparing(Finding::subject))
                 .toList());
+    }
+
+    /**
+     * The backup-table names (of closure tables and of SET NULL records) spelled the dialect's way, by their neutral
+     * names. When the spelling makes two names equal (a table literally named like another's hashed name), every name
+     * stays neutral: those are unique, and each relation a job creates must have a name of its own.
+     */
+    private Map<String, String> spelled(Map<TableName, String> backupNames, List<NullifiedEdge> nullified) {
+        String prefix = "bk_" + job.name() + "_";
+        Map<String, String> spelled = new HashMap<>();
+        List<String> neutral = new ArrayList<>();
+        backupNames.forEach((t, name) -> {
+            neutral.add(name);
+            spelled.put(name, naming.backupTable(name, prefix, t.schema() + t.name()));
+        });
+        for (NullifiedEdge n : nullified) {
+            neutral.add(n.backupTable());
+            spelled.put(n.backupTable(), naming.backupTable(n.backupTable(), prefix,
+                    n.foreignKey().child().name() + n.foreignKey().name()));
+        }
+        Set<String> used = new java.util.HashSet<>();
+        if (neutral.stream().allMatch(name -> used.add(spelled.get(name)))) {
+            return spelled;
+        }
+        Map<String, String> unchanged = new HashMap<>();
+        neutral.forEach(name -> unchanged.put(name, name));
+        return unchanged;
     }
 
     /** SET NULL / SET DEFAULT edges with the key their child rows are recorded by. */
@@ -157,15 +209,24 @@ public final class PlanBuilder {
             TableName parent = queue.poll();
             for (ForeignKey fk : catalog.referencing(parent)) {
                 int id = drafts.size() + 2;
+                Optional<EdgeOverride> override = job.edgeOverrides().stream().filter(o -> o.matches(fk)).findFirst();
                 if (job.excludedTables().contains(fk.child())) {
+                    if (override.isPresent()) {
+                        throw new InvalidJobException("job " + job.name() + ": edge " + override.get().display()
+                                + " is overridden in 'edges', but its table " + fk.child() + " is excluded: remove"
+                                + " one of the two from the job file");
+                    }
                     drafts.add(new EdgeDraft(id, fk, Strategy.SKIP));
                     reportEdgeIntoExcluded(fk);
                     continue;
                 }
-                if (fk.onDelete() == OnDelete.SET_NULL || fk.onDelete() == OnDelete.SET_DEFAULT) {
+                override.ifPresent(o -> usedOverrides.add(o));
+                if ((fk.onDelete() == OnDelete.SET_NULL || fk.onDelete() == OnDelete.SET_DEFAULT) && override.isEmpty()) {
                     drafts.add(new EdgeDraft(id, fk, Strategy.SET_NULL));
+                    reportReset(fk);
                     continue; // the child rows stay: the database resets their columns
                 }
+                override.ifPresent(o -> reportOverride(fk));
                 drafts.add(new EdgeDraft(id, fk, Strategy.DELETE));
                 if (!depth.containsKey(fk.child())) {
                     depth.put(fk.child(), depth.get(parent) + 1);
@@ -176,13 +237,104 @@ public final class PlanBuilder {
         }
     }
 
+    /** An override must name a foreign key the closure reaches, or it is a typo the job would silently ignore. */
+    private void requireUsedOverrides() {
+        List<String> unused = job.edgeOverrides().stream().filter(o -> !usedOverrides.contains(o))
+                .map(EdgeOverride::display).toList();
+        if (!unused.isEmpty()) {
+            throw new InvalidJobException("job " + job.name() + ": 'edges' overrides " + String.join(", ", unused)
+                    + ", but no foreign key of that name on that table leads from a purged table (plan lists the"
+                    + " edges of the closure with their constraints). Fix the table or constraint name, or remove"
+                    + " the entry.");
+        }
+    }
+
+    /**
+     * The columns a SET NULL / SET DEFAULT edge would reset to null although they are NOT NULL: the database refuses
+     * such a reset, so it refuses to delete any parent row the child references, exactly as under RESTRICT.
+     */
+    private List<String> refusedResets(ForeignKey fk) {
+        Table child = catalog.table(fk.child()).orElseThrow();
+        return fk.resetColumns().stream()
+                .filter(c -> child.column(c).map(col -> !col.nullable()
+                        && (fk.onDelete() == OnDelete.SET_NULL || col.defaultIsNull())).orElse(false))
+                .toList();
+    }
+
+    /**
+     * A SET NULL / SET DEFAULT edge the plan leaves to the database: refused when the database would refuse the reset
+     * (the run would fail at the parent's first batch), warned when SET DEFAULT writes a value only the data can
+     * judge (docs/design.md#edges).
+     */
+    private void reportReset(ForeignKey fk) {
+        List<String> refused = refusedResets(fk);
+        if (!refused.isEmpty()) {
+            findings.add(new Finding(Severity.ERROR, Kind.RESET_REFUSED, fk.name(), fk.display() + " is ON DELETE "
+                    + fk.onDelete().sql() + ", but " + fk.child() + (refused.size() == 1 ? " column " : " columns ")
+                    + String.join(", ", refused) + (refused.size() == 1 ? " is" : " are") + " NOT NULL"
+                    + (fk.onDelete() == OnDelete.SET_DEFAULT ? " with no default (its default is NULL)" : "")
+                    + ": the database refuses to delete a " + fk.parent() + " row that a " + fk.child() + " row"
+                    + " references, as if the foreign key were RESTRICT, so the run would fail at the first "
+                    + fk.parent() + " batch. Either follow the edge as a delete (back up and delete those "
+                    + fk.child() + " rows with everything that references them) by adding to the job file"
+                    + " \"edges: [{table: " + fk.declaringTable() + ", constraint: " + fk.name() + ", strategy:"
+                    + " delete}]\", or exclude " + fk.child() + " from the job and delete or re-point its rows that"
+                    + " reference purged rows before the run."));
+            return;
+        }
+        for (io.declutter.model.CheckConstraint check : fk.resetChecks()) {
+            findings.add(new Finding(Severity.WARNING, Kind.RESET_CHECK, fk.name(), fk.display() + " is ON DELETE "
+                    + fk.onDelete().sql() + " and CHECK " + check.name() + " " + check.expression() + " of "
+                    + fk.child() + " names its columns: the database evaluates it on every row it resets and refuses"
+                    + " the delete of a " + fk.parent() + " row if it fails. Before its first delete the run checks it"
+                    + " on every row it will reset and stops, deleting nothing, if one would fail; to avoid the reset,"
+                    + " follow the edge as a delete with \"edges: [{table: " + fk.declaringTable() + ", constraint: "
+                    + fk.name() + ", strategy: delete}]\" in the job file."));
+        }
+        if (fk.onDelete() == OnDelete.SET_DEFAULT) {
+            Table child = catalog.table(fk.child()).orElseThrow();
+            List<String> defaults = fk.resetColumns().stream().map(c -> child.column(c).orElseThrow())
+                    .filter(c -> !c.defaultIsNull())
+                    .map(c -> c.name() + " = " + c.defaultValue().orElse("(identity)")).toList();
+            if (!defaults.isEmpty()) {
+                findings.add(new Finding(Severity.WARNING, Kind.SET_DEFAULT, fk.name(), fk.display() + " is ON DELETE"
+                        + " SET DEFAULT: the database sets " + String.join(", ", defaults) + " in the " + fk.child()
+                        + " rows that reference purged rows and checks the foreign key: unless " + fk.parent()
+                        + " holds a row with that key and this job does not purge it, it refuses the delete and the"
+                        + " run fails at the first " + fk.parent() + " batch. Make sure it does, or follow the edge as"
+                        + " a delete with \"edges: [{table: " + fk.declaringTable() + ", constraint: " + fk.name()
+                        + ", strategy: delete}]\" in the job file."));
+            }
+        }
+    }
+
+    private void reportOverride(ForeignKey fk) {
+        if (fk.onDelete() == OnDelete.SET_NULL || fk.onDelete() == OnDelete.SET_DEFAULT) {
+            findings.add(new Finding(Severity.INFO, Kind.OVERRIDDEN_EDGE, fk.name(), fk.display() + " is ON DELETE "
+                    + fk.onDelete().sql() + ", followed as a delete by the job's 'edges' override: the " + fk.child()
+                    + " rows that reference purged rows are backed up and deleted (with their own closure) before"
+                    + " their parents, instead of staying with the column reset."));
+        }
+    }
+
     private void reportEdgeIntoExcluded(ForeignKey fk) {
+        if (!refusedResets(fk).isEmpty()) {
+            // the database refuses the reset: the edge blocks like a NO ACTION one
+            findings.add(new Finding(Severity.WARNING, Kind.BLOCKING_EDGE, fk.name(), fk.display() + " comes from the"
+                    + " excluded table " + fk.child() + " and is ON DELETE " + fk.onDelete().sql() + " onto NOT NULL "
+                    + String.join(", ", refusedResets(fk)) + ", a reset the database refuses: any of its rows that"
+                    + " reference purged " + fk.parent() + " rows will make the delete fail. Delete or re-point those"
+                    + " rows first, or remove " + fk.child() + " from 'exclude' and follow the edge as a delete with"
+                    + " \"edges: [{table: " + fk.declaringTable() + ", constraint: " + fk.name()
+                    + ", strategy: delete}]\"."));
+            return;
+        }
         switch (fk.onDelete()) {
             case CASCADE -> findings.add(new Finding(Severity.WARNING, Kind.CASCADE_OUTSIDE, fk.name(),
                     fk.display() + " is ON DELETE CASCADE: deleting " + fk.parent() + " rows will make the database"
                             + " delete rows of the excluded table " + fk.child() + " without a backup."
                             + " Remove " + fk.child() + " from 'exclude' to back them up."));
-            case SET_NULL, SET_DEFAULT -> findings.add(new Finding(Severity.INFO, Kind.BLOCKING_EDGE, fk.name(),
+            case SET_NULL, SET_DEFAULT -> findings.add(new Finding(Severity.INFO, Kind.SET_NULL_OUTSIDE, fk.name(),
                     fk.display() + " is ON DELETE " + fk.onDelete().sql() + ": the database will change rows of the"
                             + " excluded table " + fk.child() + " and rollback will not restore them."));
             default -> findings.add(new Finding(Severity.WARNING, Kind.BLOCKING_EDGE, fk.name(),
@@ -220,24 +372,35 @@ public final class PlanBuilder {
     }
 
     private void addTableFindings(List<PurgeTable> tables) {
-        for (ForeignKey fk : closureEdges()) {
+        // A SET NULL / SET DEFAULT edge needs its index as much: the database looks the child rows up to reset them
+        // in every parent delete batch, and the purge to record them first.
+        for (EdgeDraft d : drafts) {
+            ForeignKey fk = d.fk();
             Table child = catalog.table(fk.child()).orElseThrow();
-            if (!child.hasIndexLeadingWith(fk.childColumns())) {
-                findings.add(new Finding(Severity.WARNING, Kind.UNINDEXED_FK, fk.name(), fk.display()
-                        + " has no index on " + fk.child() + "(" + String.join(", ", fk.childColumns()) + "):"
-                        + " each cache step and each parent delete batch scans the whole table. Create the index"
-                        + " (plan --index-ddl prints the statement)."));
+            boolean indexed = fk.childPartition().isPresent() ? fk.childPartitionIndexed()
+                    : child.hasIndexLeadingWith(fk.childColumns());
+            if (d.strategy() != Strategy.SKIP && !indexed) {
+                findings.add(new Finding(Severity.WARNING, Kind.UNINDEXED_FK, fk, fk.display()
+                        + " has no index on " + fk.declaringTable() + "(" + String.join(", ", fk.childColumns()) + "):"
+                        + (d.strategy() == Strategy.SET_NULL ? " each parent delete batch scans the whole table to"
+                        + " find the rows the database resets (and the purge to record them)."
+                        : " each cache step and each parent delete batch scans the whole table.")
+                        + " Create the index (plan --index-ddl prints the statement)."));
             }
         }
         for (PurgeTable t : tables) {
-            t.table().columns().stream().map(c -> c.name()).filter(BOOKKEEPING_COLUMNS::contains).forEach(c ->
+            // Regardless of case: Oracle stores the backup tables' columns in upper case (DECLUTTER_RUN), PostgreSQL
+            // in lower case, so a table column of either spelling clashes with them on one of the two.
+            t.table().columns().stream().map(c -> c.name())
+                    .filter(c -> BOOKKEEPING_COLUMNS.contains(c.toLowerCase(java.util.Locale.ROOT))).forEach(c ->
                     findings.add(new Finding(Severity.ERROR, Kind.RESERVED_COLUMN, t.name().display(), "table "
-                            + t.name() + " has a column named " + c + ", a name the backup tables use for their own"
-                            + " bookkeeping (" + String.join(", ", BOOKKEEPING_COLUMNS) + "), so its rows cannot be"
-                            + " backed up. Rename the column, or exclude the table from the job.")));
-            if (!t.table().triggers().isEmpty()) {
+                            + t.name() + " has a column named " + c + ", a name (in any case) the backup tables use"
+                            + " for their own bookkeeping (" + String.join(", ", BOOKKEEPING_COLUMNS) + "), so its rows"
+                            + " cannot be backed up. Rename the column " + c + " of " + t.name() + ", or exclude "
+                            + t.name() + " from the job.")));
+            if (!t.table().deleteTriggers().isEmpty()) {
                 findings.add(new Finding(Severity.WARNING, Kind.TRIGGER, t.name().display(), "table " + t.name()
-                        + " has triggers that fire on every purged row: " + String.join(", ", t.table().triggers())
+                        + " has triggers that fire on every purged row: " + String.join(", ", t.table().deleteTriggers())
                         + ". Check that they tolerate a bulk delete (or disable them for the window). A sequence only a"
                         + " trigger uses is not moved by rollback: move it past the restored values by hand."));
             }

@@ -32,7 +32,8 @@ import java.util.stream.Stream;
  * @param deferredUnits the deferred units by id (1-based, in order)
  * @param reattaches    what rollback re-attaches once every table is back: cycle-breaking columns, then the
  *                      nullable SET NULL columns of closure rows
- * @param knownForeignKeys the foreign keys the plan knows (child table and constraint name, in edge order, no
+ * @param knownForeignKeys the foreign keys the plan knows (declaring table, the child or its partition, and
+ *                      constraint name, in edge order, no
  *                      duplicates): any other enabled foreign key into a purged table stops the first delete
  * @param late          the finished tables some batch catches up from, in delete order: what is done with their
  *                      late rows, once per table, whichever batch it runs for
@@ -290,7 +291,7 @@ public record PurgeAnalysis(List<TableWork> tables, List<CacheUnit> cacheUnits, 
                     .distinct().sorted().mapToObj(this::unit).toList();
             List<KnownForeignKey> known = plan.edges().stream().filter(e -> !e.root())
                     .map(e -> e.foreignKey().orElseThrow())
-                    .map(fk -> new KnownForeignKey(fk.child(), fk.name())).distinct().toList();
+                    .map(fk -> new KnownForeignKey(fk.declaringTable(), fk.name())).distinct().toList();
             Set<TableName> finished = new java.util.HashSet<>();
             tables.forEach(w -> finished.addAll(w.catchUpDeletes()));
             units.forEach(u -> finished.addAll(u.catchUpDeletes()));

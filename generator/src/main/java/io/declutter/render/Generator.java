@@ -1,8 +1,7 @@
 package io.declutter.render;
 
 import io.declutter.dialect.Dialect;
-import io.declutter.dialect.oracle.OracleDialect;
-import io.declutter.dialect.oracle.OracleGenerator;
+import io.declutter.dialect.GeneratedFile;
 import io.declutter.model.InvalidJobException;
 import io.declutter.model.PurgePlan;
 
@@ -13,9 +12,11 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Renders everything a job deploys: one SQL file per database object, a Liquibase changelog with one
+ * Renders everything a PostgreSQL deployment of a job consists of ({@code PostgresDialect#generate} hands plans
+ * here; Oracle has its own generator): one SQL file per database object, a Liquibase changelog with one
  * changeset per file, and {@code install.sql} (all objects in deploy order, for {@code psql -f}).
- * Output depends only on the plan, never on the clock or the data, so it is byte-for-byte reproducible.
+ * Output depends only on the plan and the job's window, never on the clock or the data, so it is byte-for-byte
+ * reproducible. This is the one way files are generated: {@code declutter generate} and {@code deploy} call it too.
  */
 public final class Generator {
 
@@ -27,9 +28,6 @@ public final class Generator {
     }
 
     public List<GeneratedFile> generate(PurgePlan plan) {
-        if (dialect instanceof OracleDialect oracle) {
-            return new OracleGenerator(oracle).generate(plan); // one PL/SQL package per job: see OracleGenerator
-        }
         if (!plan.errors().isEmpty()) {
             throw new InvalidJobException("job " + plan.job().name() + " cannot be generated: "
                     + plan.errors().stream().map(f -> f.message()).collect(Collectors.joining("; ")));

@@ -89,7 +89,91 @@ public final class JobViewBuilder {
         List<ForeignKeyCheckView.Known> known = analysis.knownForeignKeys().stream()
                 .map(fk -> new ForeignKeyCheckView.Known(regclass(fk.child()), Sql.literal(fk.name())))
                 .distinct().toList();
-        return new ForeignKeyCheckView(purged, known);
+        return new ForeignKeyCheckView(purged, known, defaultChecks(), resetChecks());
+    }
+
+    /**
+     * The CHECK constraints of each SET NULL / SET DEFAULT edge, each with the row its reset makes of a child row
+     * {@code c} (docs/design.md#edges). A default drawn from a sequence cannot be evaluated without consuming a value:
+     * such an edge is left to plan's warning.
+     */
+    private List<ForeignKeyCheckView.ResetCheck> resetChecks() {
+        List<ForeignKeyCheckView.ResetCheck> checks = new ArrayList<>();
+        for (NullifiedEdge n : plan.nullified()) {
+            ForeignKey fk = n.foreignKey();
+            if (fk.resetChecks().isEmpty()) {
+                continue;
+            }
+            List<String> row = new ArrayList<>();
+            boolean volatileDefault = false;
+            for (Column c : n.child().columns()) {
+                String value = "c." + dialect.quote(c.name());
+                if (fk.resetColumns().contains(c.name())) {
+                    boolean toNull = fk.onDelete() == io.declutter.model.OnDelete.SET_NULL || c.defaultIsNull();
+                    String expression = c.defaultValue().orElse("");
+                    volatileDefault |= !toNull && (expression.isEmpty() || expression.contains("nextval("));
+                    value = toNull ? "NULL::" + c.type() : "(" + expression + ")::" + c.type();
+                }
+                row.add(value + " AS " + dialect.quote(c.name()));
+            }
+            if (volatileDefault) {
+                continue;
+            }
+            TableView parent = views.get(fk.parent());
+            for (io.declutter.model.CheckConstraint check : fk.resetChecks()) {
+                checks.add(new ForeignKeyCheckView.ResetCheck(fk.display() + " [" + fk.name() + ", ON DELETE "
+                        + fk.onDelete().sql() + "], CHECK " + check.name(), check.name(),
+                        dialect.qualify(fk.declaringTable().schema(), fk.declaringTable().name()), parent.backup(),
+                        parentMatch(fk), String.join(", ", row), check.expression()));
+            }
+        }
+        return checks;
+    }
+
+    /**
+     * What the run checks of each ON DELETE SET DEFAULT edge before its first delete: only the data can say whether
+     * the key the reset writes exists in the parent and survives the run (docs/design.md#edges). Defaults drawn
+     * from a sequence are left out: evaluating one would consume a value, and plan warns about the edge anyway.
+     */
+    private List<ForeignKeyCheckView.DefaultCheck> defaultChecks() {
+        List<ForeignKeyCheckView.DefaultCheck> checks = new ArrayList<>();
+        for (NullifiedEdge n : plan.nullified()) {
+            ForeignKey fk = n.foreignKey();
+            if (fk.onDelete() != io.declutter.model.OnDelete.SET_DEFAULT) {
+                continue;
+            }
+            List<String> values = new ArrayList<>();
+            boolean volatileDefault = false;
+            for (String column : fk.childColumns()) {
+                Column c = n.child().column(column).orElseThrow();
+                if (!fk.resetColumns().contains(column)) {
+                    values.add("c." + dialect.quote(column));
+                } else if (c.defaultIsNull()) {
+                    values.add("NULL");
+                } else {
+                    String expression = c.defaultValue().orElse("");
+                    volatileDefault |= expression.isEmpty() || expression.contains("nextval(");
+                    values.add("(" + expression + ")");
+                }
+            }
+            if (volatileDefault || values.contains("NULL")) {
+                continue; // nothing to evaluate, or a key left unchecked (MATCH SIMPLE)
+            }
+            List<String> parentColumns = quoted(fk.parentColumns());
+            List<String> target = new ArrayList<>();
+            for (int i = 0; i < values.size(); i++) {
+                target.add("x." + parentColumns.get(i) + " = " + values.get(i));
+            }
+            String partition = fk.parentCondition()
+                    .map(condition -> " AND (SELECT " + condition + " FROM (SELECT x.*) AS partition_row)").orElse("");
+            TableView parent = views.get(fk.parent());
+            checks.add(new ForeignKeyCheckView.DefaultCheck(fk.display() + " [" + fk.name() + ", ON DELETE SET DEFAULT]",
+                    dialect.qualify(fk.child().schema(), fk.child().name()), parent.backup(), parentMatch(fk),
+                    parent.table(), String.join(" AND ", target) + partition,
+                    values.stream().map(v -> v + " IS NOT NULL").collect(Collectors.joining(" AND ")),
+                    parent.keyMatch("b", "x")));
+        }
+        return checks;
     }
 
     /** The table as an expression of type regclass (looked up when the statement runs). */
@@ -362,13 +446,17 @@ public final class JobViewBuilder {
      * {@code p.<parent cols> = c.<child cols>}: a child row {@code c} references the backed-up parent row {@code p}.
      * A foreign key into one partition of the parent also needs {@code p} to satisfy that partition's constraint
      * (two partitions may hold the same key): the constraint names the parent's columns unqualified, so it is
-     * evaluated over a row made of {@code p}'s columns alone (docs/design.md#partitions).
+     * evaluated over a row made of {@code p}'s columns alone (docs/design.md#partitions). A foreign key declared on
+     * one partition of the child only binds the rows of that partition: {@code c} must satisfy its constraint, in the
+     * same way ({@code c} is the live child table wherever this condition is used).
      */
     private String parentMatch(ForeignKey fk) {
         String match = Sql.match("p", quoted(fk.parentColumns()), "c", quoted(fk.childColumns()));
-        return fk.parentCondition()
-                .map(condition -> match + " AND (SELECT " + condition + " FROM (SELECT p.*) AS partition_row)")
-                .orElse(match);
+        String parentRow = fk.parentCondition()
+                .map(condition -> " AND (SELECT " + condition + " FROM (SELECT p.*) AS partition_row)").orElse("");
+        String childRow = fk.childCondition()
+                .map(condition -> " AND (SELECT " + condition + " FROM (SELECT c.*) AS partition_row)").orElse("");
+        return match + parentRow + childRow;
     }
 
     private String textArray(List<String> values) {

@@ -1,13 +1,13 @@
 package io.declutter.render;
 
 /**
- * An integer column that may own a sequence (identity or serial): after a rollback its sequence is moved past
- * the restored values if it is behind them.
+ * An integer column that may be fed by a sequence (identity, serial, a nextval default): after a rollback the
+ * sequence is moved forward past the restored values it could still hand out (framework/sequence.sql).
  *
  * @param name     quoted column name
- * @param literal  the column name as a string literal, for {@code pg_get_serial_sequence}
- * @param table    the table as {@code pg_get_serial_sequence} reads it: its quoted name as a literal, or, for a name
- *                 with control characters (written {@code U&"..."}, which that function does not parse), a
+ * @param literal  the column name as a string literal, as {@code column_sequences} takes it
+ * @param table    the table as a text cast to regclass: its quoted name as a literal, or, for a name with control
+ *                 characters (written {@code U&"..."}, which the regclass input does not parse), a
  *                 {@code format('%I.%I', ...)} of its parts
  */
 public record SequenceView(String name, String literal, String table) {

@@ -14,8 +14,8 @@ final class Sql {
      * {@code U&'...'} with them escaped, so that no line-ending conversion (Liquibase removes every CR) changes it.
      */
     static String literal(String value) {
-        if (io.declutter.dialect.postgres.PostgresDialect.hasControlCharacter(value)) {
-            return "U&'" + io.declutter.dialect.postgres.PostgresDialect.unicodeEscaped(value.replace("'", "''")) + "'";
+        if (UnicodeEscapes.hasControlCharacter(value)) {
+            return "U&'" + UnicodeEscapes.unicodeEscaped(value.replace("'", "''")) + "'";
         }
         return "'" + value.replace("'", "''") + "'";
     }

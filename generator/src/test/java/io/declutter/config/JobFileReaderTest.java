@@ -2,6 +2,7 @@ package io.declutter.config;
 
 import io.declutter.model.Job;
 import io.declutter.model.TableName;
+import io.declutter.model.Window;
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -254,7 +255,7 @@ class JobFileReaderTest {
     void misspeltSettingIsRejectedNamingItAndTheSettingMeant() {
         assertRejected(MINIMAL + "batchsize: 100\n")
                 .hasMessage("job.yaml: unknown setting 'batchsize' at line 5 (did you mean 'batchSize'?);"
-                        + " the settings allowed there are backup, batchSize, database, exclude, job, root,"
+                        + " the settings allowed there are backup, batchSize, database, edges, exclude, job, root,"
                         + " timeouts, window");
     }
 
@@ -433,5 +434,47 @@ class JobFileReaderTest {
         assertThatThrownBy(() -> JobFileReader.parse("j.yaml", "job: purge\nroot: app.tenants\n"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("setting 'root'").hasMessageContaining("wrong form");
+    }
+
+    @Test
+    void edgeOverridesAreReadByTableAndConstraint() {
+        Job job = parse(MINIMAL + """
+                edges:
+                  - table: app.events
+                    constraint: events_user_id_fkey
+                    strategy: delete
+                """).job();
+        assertThat(job.edgeOverrides()).singleElement().satisfies(o -> {
+            assertThat(o.table()).isEqualTo(new TableName("app", "events"));
+            assertThat(o.constraint()).isEqualTo("events_user_id_fkey");
+            assertThat(o.strategy()).isEqualTo(io.declutter.model.Strategy.DELETE);
+        });
+        assertThat(parse(MINIMAL).job().edgeOverrides()).isEmpty();
+    }
+
+    @Test
+    void edgeOverrideWithAStrategyThatCannotBeChosenIsRejected() {
+        assertRejected(MINIMAL + """
+                edges:
+                  - {table: app.events, constraint: events_user_id_fkey, strategy: skip}
+                """).hasMessageContaining("edges[0]").hasMessageContaining("strategy 'skip'")
+                .hasMessageContaining("'delete'");
+    }
+
+    @Test
+    void incompleteEdgeOverrideIsRejected() {
+        assertRejected(MINIMAL + """
+                edges:
+                  - {table: app.events, strategy: delete}
+                """).hasMessageContaining("edges[0]").hasMessageContaining("'constraint'");
+    }
+
+    @Test
+    void edgeOverriddenTwiceIsRejected() {
+        assertRejected(MINIMAL + """
+                edges:
+                  - {table: app.events, constraint: events_user_id_fkey, strategy: delete}
+                  - {table: app.events, constraint: events_user_id_fkey, strategy: delete}
+                """).hasMessageContaining("app.events.events_user_id_fkey is overridden more than once");
     }
 }

@@ -7,6 +7,7 @@ import io.declutter.model.Identity;
 import io.declutter.model.OnDelete;
 import io.declutter.model.Table;
 import io.declutter.model.TableName;
+import io.declutter.model.Trigger;
 import io.declutter.model.UniqueKey;
 
 import java.util.ArrayList;
@@ -64,7 +65,8 @@ public final class CatalogBuilder {
             parentColumns = parent.primaryKey;
         }
         return new ForeignKey(fk.name, fk.child, fk.childColumns, fk.parent, parentColumns, fk.onDelete,
-                fk.deferrable, false);
+                fk.deferrable, false, java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty(),
+                java.util.Optional.empty(), fk.resetColumns, fk.resetChecks, false);
     }
 
     private static final class FkSpec {
@@ -76,6 +78,8 @@ public final class CatalogBuilder {
         OnDelete onDelete = OnDelete.NO_ACTION;
         boolean deferrable;
         boolean indexed = true;
+        List<String> resetColumns = List.of();
+        List<io.declutter.model.CheckConstraint> resetChecks = new ArrayList<>();
 
         FkSpec(TableName child, TableName parent, List<String> childColumns) {
             this.child = child;
@@ -91,7 +95,7 @@ public final class CatalogBuilder {
         private final List<Column> columns = new ArrayList<>();
         private final List<UniqueKey> uniqueKeys = new ArrayList<>();
         private final List<List<String>> indexes = new ArrayList<>();
-        private final List<String> triggers = new ArrayList<>();
+        private final List<Trigger> triggers = new ArrayList<>();
         private final List<FkSpec> foreignKeys = new ArrayList<>();
         private List<String> primaryKey;
         private boolean partitioned;
@@ -120,6 +124,19 @@ public final class CatalogBuilder {
             return this;
         }
 
+        /** Gives a declared column a default (as the catalog prints it). */
+        public TableBuilder defaultValue(String column, String expression) {
+            for (int i = 0; i < columns.size(); i++) {
+                Column c = columns.get(i);
+                if (c.name().equals(column)) {
+                    columns.set(i, new Column(c.name(), c.position(), c.type(), c.nullable(), c.identity(),
+                            c.generated(), java.util.Optional.of(expression)));
+                    return this;
+                }
+            }
+            throw new IllegalStateException("declare column " + column + " before its default");
+        }
+
         public TableBuilder primaryKey(String... cols) {
             for (String c : cols) {
                 column(c);
@@ -139,7 +156,12 @@ public final class CatalogBuilder {
             return this;
         }
 
+        /** An enabled AFTER DELETE row trigger (the kind a purge fires). */
         public TableBuilder trigger(String trigger) {
+            return trigger(new Trigger(trigger, "AFTER", List.of("DELETE"), "ROW", true, false));
+        }
+
+        public TableBuilder trigger(Trigger trigger) {
             triggers.add(trigger);
             return this;
         }
@@ -170,6 +192,18 @@ public final class CatalogBuilder {
 
         public TableBuilder onDelete(OnDelete action) {
             last().onDelete = action;
+            return this;
+        }
+
+        /** The last foreign key's SET NULL / SET DEFAULT resets only these of its columns. */
+        public TableBuilder resetting(String... cols) {
+            last().resetColumns = List.of(cols);
+            return this;
+        }
+
+        /** A CHECK constraint of this table naming a column of the last foreign key. */
+        public TableBuilder resetCheck(String constraint, String expression) {
+            last().resetChecks.add(new io.declutter.model.CheckConstraint(constraint, expression));
             return this;
         }
 

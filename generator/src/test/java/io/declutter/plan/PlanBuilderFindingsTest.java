@@ -103,8 +103,10 @@ class PlanBuilderFindingsTest {
         PurgePlan plan = plan(catalog, "tenants", "invoices");
 
         assertThat(plan.findings()).extracting(Finding::severity, Finding::kind, Finding::subject)
-                .containsExactly(tuple(Severity.INFO, Kind.BLOCKING_EDGE, "invoices_tenant_id_fkey"));
-        assertThat(plan.findings().get(0).message()).contains("ON DELETE SET NULL");
+                .containsExactly(tuple(Severity.INFO, Kind.SET_NULL_OUTSIDE, "invoices_tenant_id_fkey"));
+        assertThat(plan.findings().get(0).message()).contains("ON DELETE SET NULL", "will change rows of the excluded"
+                + " table app.invoices").doesNotContain("fail");
+        assertThat(Kind.SET_NULL_OUTSIDE.label()).doesNotContain("block");
     }
 
     @Test
@@ -126,7 +128,7 @@ class PlanBuilderFindingsTest {
                         tuple(Severity.WARNING, Kind.UNINDEXED_FK, "users_tenant_id_fkey"),
                         tuple(Severity.WARNING, Kind.BLOCKING_EDGE, "audit_log_tenant_id_fkey"),
                         tuple(Severity.WARNING, Kind.CASCADE_OUTSIDE, "sessions_user_id_fkey"),
-                        tuple(Severity.INFO, Kind.BLOCKING_EDGE, "notes_user_id_fkey"));
+                        tuple(Severity.INFO, Kind.SET_NULL_OUTSIDE, "notes_user_id_fkey"));
         assertThat(plan.errors()).extracting(Finding::kind).containsExactly(Kind.NO_KEY);
     }
 
@@ -281,6 +283,50 @@ class PlanBuilderFindingsTest {
             assertThat(f.message()).contains("table app.events has no primary key").contains("Add a primary key");
         });
         assertThat(plan.table(t("events")).orElseThrow().key().columns()).containsExactly("external_ref", "tenant_id");
+    }
+
+    // --- building twice --------------------------------------------------------------------------------------
+
+    @Test
+    void buildingTwiceGivesTheSamePlanWithoutDoubledFindings() {
+        Catalog catalog = new CatalogBuilder()
+                .table("tenants").id()
+                .table("users").id().references("tenants", "tenant_id").unindexed().trigger("users_audit")
+                .table("audit_log").id().references("tenants", "tenant_id")
+                .table("notes").id().nullableColumn("user_id").references("users", "user_id").onDelete(OnDelete.SET_NULL)
+                .build();
+        PlanBuilder builder = new PlanBuilder(catalog, TestJobs.job("tenants", "audit_log"),
+                TestJobs.MAX_IDENTIFIER_BYTES);
+
+        PurgePlan first = builder.build();
+        PurgePlan second = builder.build();
+
+        assertThat(first.findings()).extracting(Finding::kind)
+                .containsExactly(Kind.UNINDEXED_FK, Kind.BLOCKING_EDGE, Kind.TRIGGER);
+        assertThat(second).isEqualTo(first);
+        assertThat(second.findings()).hasSameSizeAs(first.findings());
+    }
+
+    // --- reserved column names ------------------------------------------------------------------------------
+
+    @Test
+    void bookkeepingColumnNamesAreRefusedInAnyCase() {
+        Catalog catalog = new CatalogBuilder()
+                .table("tenants").id()
+                .table("users").id().references("tenants", "tenant_id").column("declutter_seq")
+                .table("orders").id().references("tenants", "tenant_id").column("DECLUTTER_RUN")
+                .table("items").id().references("tenants", "tenant_id").column("Declutter_Depth")
+                .table("notes").id().references("tenants", "tenant_id").column("declutter_runs")
+                .build();
+
+        assertThat(plan(catalog, "tenants").findings()).filteredOn(f -> f.kind() == Kind.RESERVED_COLUMN)
+                .extracting(Finding::severity, Finding::subject)
+                .containsExactlyInAnyOrder(tuple(Severity.ERROR, "app.users"), tuple(Severity.ERROR, "app.orders"),
+                        tuple(Severity.ERROR, "app.items"));
+        assertThat(plan(catalog, "tenants").findings()).filteredOn(f -> f.subject().equals("app.orders"))
+                .singleElement().satisfies(f -> assertThat(f.message())
+                        .contains("column named DECLUTTER_RUN", "Rename the column DECLUTTER_RUN of app.orders",
+                                "exclude app.orders from the job"));
     }
 
     // --- triggers and partitions -----------------------------------------------------------------------------

@@ -25,6 +25,16 @@ final class TestJobs {
                 Duration.ofSeconds(5), Duration.ofMinutes(10));
     }
 
+    /** The same job with edge overrides ({@code table.constraint}, all {@code delete}). */
+    static Job withOverrides(Job job, String... edges) {
+        return new Job(job.name(), job.root(), job.rootPredicate(), job.batchSize(), job.backup(), job.excludedTables(),
+                job.lockTimeout(), job.statementTimeout(), Arrays.stream(edges).map(e -> {
+                    int dot = e.lastIndexOf('.');
+                    return new io.declutter.model.EdgeOverride(CatalogBuilder.name(e.substring(0, dot)),
+                            e.substring(dot + 1), io.declutter.model.Strategy.DELETE);
+                }).toList());
+    }
+
     static PurgePlan plan(Catalog catalog, Job job) {
         return new PlanBuilder(catalog, job, MAX_IDENTIFIER_BYTES).build();
     }

@@ -61,7 +61,7 @@ class GeneratedSizeTest {
         PurgePlan plan = plan(tables, dialect);
         assertThat(plan.errors()).isEmpty();
         assertThat(plan.tables()).hasSize(tables);
-        long lines = new Generator(dialect).generate(plan).stream()
+        long lines = dialect.generate(plan, io.declutter.model.Window.ALWAYS).stream()
                 .filter(f -> !f.path().equals("install.sql")) // the other files again, one after the other
                 .mapToLong(f -> f.content().lines().count()).sum();
         return (double) lines / (plan.edges().size() - 1);

@@ -1,6 +1,8 @@
 package io.declutter.runner;
 
-/** Exit codes of every declutter command (also listed in --help and the README). */
+import io.declutter.dialect.ErrorKind;
+
+/** Exit codes of every declutter command (also listed in --help, by DeclutterCommand, and in the README). */
 public final class ExitCodes {
     /** Done: the command did all it was asked. */
     public static final int OK = 0;
@@ -13,14 +15,16 @@ public final class ExitCodes {
     /** Stopped before the end (window over, stop file, pause request): run again to resume. */
     public static final int STOPPED = 4;
 
-    public static final String HELP = """
-            Exit codes:
-              0  done
-              1  a run failed or a check did not hold (see the output and declutter.log)
-              2  bad input (usage, job file, unknown table, bad predicate, cycle, unknown run); nothing changed
-              3  database unreachable or login refused; nothing changed
-              4  stopped before the end (window over, stop file, pause request); run again to resume""";
-
     private ExitCodes() {
+    }
+
+    /** The exit code of a command ended by a database error or refusal of this kind. */
+    public static int of(ErrorKind kind) {
+        return switch (kind) {
+            case BAD_INPUT -> BAD_INPUT;
+            case BUSY -> STOPPED;
+            case LOGIN_REFUSED, UNKNOWN_DATABASE, UNREACHABLE -> NO_DATABASE;
+            case RETRY, OTHER -> FAILED;
+        };
     }
 }

@@ -2,12 +2,23 @@ package io.declutter.dialect.oracle;
 
 import io.declutter.dialect.CatalogQuery;
 import io.declutter.dialect.Dialect;
+import io.declutter.dialect.ErrorKind;
+import io.declutter.dialect.GeneratedFile;
+import io.declutter.dialect.JobProcedures;
 import io.declutter.dialect.Resources;
+import io.declutter.model.TableName;
+import io.declutter.introspect.CatalogReader;
+import io.declutter.model.Catalog;
+import io.declutter.model.Job;
+import io.declutter.model.PurgePlan;
+import io.declutter.model.Window;
+import io.declutter.plan.Naming;
 
 import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
@@ -37,6 +48,11 @@ public final class OracleDialect implements Dialect {
     private final int major;
     private final int minor;
 
+    /** Oracle 19c, as {@link java.util.ServiceLoader} creates it: {@link #named} and {@link #forConnection} pick the version. */
+    public OracleDialect() {
+        this(19, 0);
+    }
+
     private OracleDialect(int major, int minor) {
         this.major = major;
         this.minor = minor;
@@ -63,7 +79,8 @@ public final class OracleDialect implements Dialect {
     }
 
     /** {@code oracle} or {@code oracle:<version>}; empty when the name is another dialect's. */
-    public static java.util.Optional<OracleDialect> byName(String name) {
+    @Override
+    public java.util.Optional<Dialect> named(String name) {
         if (name.equals(NAME)) {
             return java.util.Optional.of(latest());
         }
@@ -77,7 +94,8 @@ public final class OracleDialect implements Dialect {
      * The dialect for the database behind the connection: 128-byte names when it supports them (PL/SQL's
      * {@code ORA_MAX_NAME_LEN_SUPPORTED}, which follows {@code COMPATIBLE}, 12.2 and later), else 30.
      */
-    public static OracleDialect forConnection(Connection connection) throws SQLException {
+    @Override
+    public OracleDialect forConnection(Connection connection) throws SQLException {
         int major = connection.getMetaData().getDatabaseMajorVersion();
         int minor = connection.getMetaData().getDatabaseMinorVersion();
         if (major > 12 || major == 12 && minor >= 2) {
@@ -123,12 +141,6 @@ public final class OracleDialect implements Dialect {
         return "\"" + identifier + "\"";
     }
 
-    /** The Oracle package defers cycle constraints inside a batch (SET CONSTRAINTS ... DEFERRED / IMMEDIATE). */
-    @Override
-    public boolean defersCycles() {
-        return true;
-    }
-
     @Override
     public int maxIdentifierBytes() {
         return longIdentifiers() ? 128 : 30;
@@ -139,9 +151,64 @@ public final class OracleDialect implements Dialect {
         return SCHEMA;
     }
 
+    /**
+     * {@code ONLINE} lets DML go on while the index builds (Enterprise Edition; Standard Edition refuses it, and the
+     * statement without {@code ONLINE} then locks the table while it builds). Oracle creates an unqualified index in
+     * the schema of the user running the statement, so the name is qualified with the table's schema. The name is
+     * {@code <TABLE>_<COLUMNS>_IDX}, upper case (bare) when the table's and columns' names are, and shortened with a hash to the
+     * dialect's identifier limit.
+     */
+    @Override
+    public String createIndexStatement(TableName table, List<String> columns) {
+        String base = table.name() + "_" + String.join("_", columns);
+        String suffix = base.chars().anyMatch(Character::isLowerCase) ? "_idx" : "_IDX";
+        String name = OracleNames.derived(base, suffix, maxIdentifierBytes());
+        return "CREATE INDEX " + qualify(table.schema(), name) + " ON " + qualify(table.schema(), table.name())
+                + " (" + columnList(columns, "") + ") ONLINE;";
+    }
+
     @Override
     public String catalogSql(CatalogQuery query) {
         return Resources.text(OracleDialect.class, query.resourceName());
+    }
+
+    @Override
+    public Catalog readCatalog(Connection connection) throws SQLException {
+        return new CatalogReader(this).read(connection);
+    }
+
+    /** Upper-case resolution of job-file names, Oracle-spelled backup tables: see {@link OracleNames}. */
+    @Override
+    public Naming naming() {
+        return new OracleNaming(maxIdentifierBytes());
+    }
+
+    @Override
+    public void checkPredicate(Connection connection, Job job) throws SQLException {
+        OraclePredicateCheck.checkPredicate(connection, this, job);
+    }
+
+    /** One PL/SQL package per job and the files a DBA runs by hand: see {@link OracleGenerator}. */
+    @Override
+    public List<GeneratedFile> generate(PurgePlan plan, Window window) {
+        return new OracleGenerator(this).generate(plan, window);
+    }
+
+    @Override
+    public JobProcedures procedures(Connection connection, Job job) {
+        return new OracleJobProcedures(connection, job.name(), job.statementTimeout());
+    }
+
+    @Override
+    public ErrorKind classify(SQLException e) {
+        return OracleErrors.classify(e);
+    }
+
+    /** Optimizer statistics ({@code DBMS_STATS.GATHER_TABLE_STATS}), Oracle's counterpart of VACUUM (ANALYZE). */
+    @Override
+    public String maintain(Connection connection, List<String> tables) throws SQLException {
+        OracleJobProcedures.gatherStats(connection, tables);
+        return "DBMS_STATS.GATHER_TABLE_STATS done on " + tables.size() + " tables";
     }
 
     /** How an unquoted name is stored: upper case (for names typed in a job file, e.g. {@code app.tenants}). */
@@ -162,5 +229,11 @@ public final class OracleDialect implements Dialect {
     @Override
     public String toString() {
         return "oracle " + version();
+    }
+
+    @Override
+    public String rollbackTriggerNote(boolean someFire) {
+        return "Rollback re-inserts rows with the table's triggers enabled (Oracle has no switch for one session):"
+                + " an INSERT trigger that derives rows or refuses values makes it fail or add rows.\n";
     }
 }

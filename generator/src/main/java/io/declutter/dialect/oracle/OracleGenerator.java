@@ -1,6 +1,6 @@
 package io.declutter.dialect.oracle;
 
-import io.declutter.config.Window;
+import io.declutter.dialect.GeneratedFile;
 import io.declutter.model.Column;
 import io.declutter.model.Edge;
 import io.declutter.model.ForeignKey;
@@ -11,8 +11,8 @@ import io.declutter.model.PurgePlan;
 import io.declutter.model.PurgeTable;
 import io.declutter.model.Strategy;
 import io.declutter.model.TableName;
+import io.declutter.model.Window;
 import io.declutter.plan.PurgeAnalysis;
-import io.declutter.render.GeneratedFile;
 import io.declutter.render.JobView;
 import io.declutter.render.JobViewBuilder;
 import io.declutter.render.NullifyView;
@@ -69,13 +69,16 @@ public final class OracleGenerator {
         return generate(plan, Window.ALWAYS);
     }
 
-    public List<GeneratedFile> generate(PurgePlan original, Window window) {
-        if (!original.errors().isEmpty()) {
-            throw new InvalidJobException("job " + original.job().name() + " cannot be generated: "
-                    + original.errors().stream().map(f -> f.message()).collect(Collectors.joining("; ")));
+    /**
+     * The files of a plan made with Oracle's naming rules ({@link OracleDialect#plan}: backup tables already carry
+     * their Oracle spelling).
+     */
+    public List<GeneratedFile> generate(PurgePlan plan, Window window) {
+        if (!plan.errors().isEmpty()) {
+            throw new InvalidJobException("job " + plan.job().name() + " cannot be generated: "
+                    + plan.errors().stream().map(f -> f.message()).collect(Collectors.joining("; ")));
         }
-        refuseWhatOracleCannotDo(original);
-        PurgePlan plan = OracleNames.adapt(original);
+        refuseWhatOracleCannotDo(plan);
         JobView job = new JobViewBuilder(dialect, plan).build();
         OracleJobView ora = oracleView(plan, job, window);
 

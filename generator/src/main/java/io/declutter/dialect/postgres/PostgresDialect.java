@@ -2,8 +2,25 @@ package io.declutter.dialect.postgres;
 
 import io.declutter.dialect.CatalogQuery;
 import io.declutter.dialect.Dialect;
+import io.declutter.dialect.ErrorKind;
+import io.declutter.dialect.GeneratedFile;
+import io.declutter.dialect.JobProcedures;
 import io.declutter.dialect.Resources;
+import io.declutter.model.TableName;
+import io.declutter.plan.BackupNames;
 
+import io.declutter.introspect.CatalogReader;
+import io.declutter.model.Catalog;
+import io.declutter.model.Job;
+import io.declutter.model.PurgePlan;
+import io.declutter.model.Window;
+import io.declutter.render.Generator;
+import io.declutter.render.UnicodeEscapes;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -30,32 +47,12 @@ public final class PostgresDialect implements Dialect {
         if (PLAIN.matcher(identifier).matches() && !KEYWORDS.contains(identifier)) {
             return identifier;
         }
-        if (hasControlCharacter(identifier)) {
+        if (UnicodeEscapes.hasControlCharacter(identifier)) {
             // U&"..." with the control characters escaped: a CR or LF written as such would not survive Liquibase
             // (it removes every CR from the SQL it runs) or a line-ending conversion of the generated files.
-            return "U&\"" + unicodeEscaped(identifier.replace("\"", "\"\"")) + "\"";
+            return "U&\"" + UnicodeEscapes.unicodeEscaped(identifier.replace("\"", "\"\"")) + "\"";
         }
         return "\"" + identifier.replace("\"", "\"\"") + "\"";
-    }
-
-    /** Whether the text holds a character below U+0020 or U+007F (line breaks, tabs, other controls). */
-    public static boolean hasControlCharacter(String text) {
-        return text.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f);
-    }
-
-    /** The body of a {@code U&"..."} or {@code U&'...'}: backslashes doubled, control characters as {@code \XXXX}. */
-    public static String unicodeEscaped(String text) {
-        StringBuilder sb = new StringBuilder();
-        for (char ch : text.toCharArray()) {
-            if (ch == '\\') {
-                sb.append("\\\\");
-            } else if (ch < 0x20 || ch == 0x7f) {
-                sb.append(String.format("\\%04X", (int) ch));
-            } else {
-                sb.append(ch);
-            }
-        }
-        return sb.toString();
     }
 
     @Override
@@ -63,8 +60,68 @@ public final class PostgresDialect implements Dialect {
         return 63;
     }
 
+    /**
+     * {@code CREATE INDEX CONCURRENTLY} does not block writes; {@code IF NOT EXISTS} makes a re-run harmless. The
+     * index lives in the table's schema (PostgreSQL allows no other), named {@code <table>_<columns>_idx}.
+     */
+    @Override
+    public String createIndexStatement(TableName table, List<String> columns) {
+        String name = BackupNames.fit(table.name() + "_" + String.join("_", columns) + "_idx", maxIdentifierBytes());
+        return "CREATE INDEX CONCURRENTLY IF NOT EXISTS " + quote(name) + " ON " + qualify(table.schema(), table.name())
+                + " (" + columnList(columns, "") + ");";
+    }
+
     @Override
     public String catalogSql(CatalogQuery query) {
         return Resources.text(PostgresDialect.class, query.resourceName());
+    }
+
+    @Override
+    public Catalog readCatalog(Connection connection) throws SQLException {
+        return new CatalogReader(this).read(connection);
+    }
+
+    @Override
+    public void checkPredicate(Connection connection, Job job) throws SQLException {
+        PostgresPredicateCheck.check(connection, this, job);
+    }
+
+    /** The files {@link Generator} renders from the PostgreSQL templates; the window is the runner's (or pg_cron's). */
+    @Override
+    public List<GeneratedFile> generate(PurgePlan plan, Window window) {
+        return new Generator(this).generate(plan);
+    }
+
+    @Override
+    public JobProcedures procedures(Connection connection, Job job) {
+        return new PostgresJobProcedures(connection, job.name(), frameworkSchema(), job.lockTimeout(),
+                job.statementTimeout());
+    }
+
+    @Override
+    public ErrorKind classify(SQLException e) {
+        return PostgresErrors.classify(e);
+    }
+
+    /**
+     * {@code VACUUM (ANALYZE)} of each purged table, without truncation: that phase takes an ACCESS EXCLUSIVE lock on
+     * the table, which a purge during business hours must never take (invariant 6 in docs/design.md#invariants).
+     */
+    @Override
+    public String maintain(Connection connection, List<String> tables) throws SQLException {
+        try (Statement st = connection.createStatement()) {
+            for (String t : tables) {
+                int dot = t.indexOf('.');
+                st.execute("VACUUM (ANALYZE, TRUNCATE false) " + qualify(t.substring(0, dot), t.substring(dot + 1)));
+            }
+        }
+        return "VACUUM (ANALYZE) done on " + tables.size() + " tables";
+    }
+
+    @Override
+    public String rollbackTriggerNote(boolean someFire) {
+        return "Rollback restores with session_replication_role = replica, for its own transaction only:"
+                + " triggers and rules marked 'not fired' do not run, so it puts back exactly the backed-up rows.\n"
+                + (someFire ? "Those marked FIRES are set to ENABLE ALWAYS or ENABLE REPLICA and run even then.\n" : "");
     }
 }

@@ -23,7 +23,9 @@ SELECT c.owner AS schema_name,
        CASE c.nullable WHEN 'Y' THEN 1 ELSE 0 END AS nullable,
        CASE i.generation_type WHEN 'ALWAYS' THEN 'ALWAYS' WHEN 'BY DEFAULT' THEN 'BY_DEFAULT' ELSE 'NONE' END
            AS identity_kind,
-       CASE c.virtual_column WHEN 'YES' THEN 1 ELSE 0 END AS generated
+       CASE c.virtual_column WHEN 'YES' THEN 1 ELSE 0 END AS generated,
+       -- only ON DELETE SET DEFAULT needs a column's default, and Oracle has no such rule
+       CAST(NULL AS VARCHAR2(4000)) AS default_value
   FROM all_tab_cols c
   JOIN all_tables t ON t.owner = c.owner AND t.table_name = c.table_name
   JOIN all_users u ON u.username = t.owner

@@ -16,7 +16,16 @@ SELECT fk.constraint_name AS constraint_name,
        -- a foreign key references a table, never one of its partitions, on Oracle
        CAST(NULL AS VARCHAR2(128)) AS parent_partition_schema,
        CAST(NULL AS VARCHAR2(128)) AS parent_partition,
-       CAST(NULL AS VARCHAR2(4000)) AS parent_condition
+       CAST(NULL AS VARCHAR2(4000)) AS parent_condition,
+       -- nor is it declared on one partition only
+       CAST(NULL AS VARCHAR2(128)) AS child_partition_schema,
+       CAST(NULL AS VARCHAR2(128)) AS child_partition,
+       CAST(NULL AS VARCHAR2(4000)) AS child_condition,
+       CAST(NULL AS NUMBER(1)) AS child_partition_indexed,
+       -- ON DELETE SET NULL resets every column of the key (Oracle names no subset)
+       1 AS reset_column,
+       -- CHECK constraints on reset columns are not read on Oracle (no check before the first delete there)
+       CAST(NULL AS VARCHAR2(4000)) AS reset_checks
   FROM all_constraints fk
   JOIN all_constraints pk ON pk.owner = fk.r_owner AND pk.constraint_name = fk.r_constraint_name
   JOIN all_cons_columns cc

@@ -1,12 +1,12 @@
 package io.declutter.dialect.oracle;
 
-import io.declutter.plan.CatalogBuilder;
-import io.declutter.plan.PlanBuilder;
+import io.declutter.dialect.GeneratedFile;
 import io.declutter.model.Catalog;
 import io.declutter.model.Job;
 import io.declutter.model.PurgePlan;
 import io.declutter.model.TableName;
-import io.declutter.render.GeneratedFile;
+import io.declutter.plan.CatalogBuilder;
+import io.declutter.plan.PlanBuilder;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -36,7 +36,7 @@ class OracleCatchUpDetachTest {
         OracleDialect dialect = OracleDialect.latest();
         Job job = new Job("detach", new TableName("app", "a"), Optional.of("1 = 1"), 1000, true, List.of(),
                 Duration.ofSeconds(5), Duration.ofMinutes(10));
-        PurgePlan plan = new PlanBuilder(catalog, OracleNames.resolve(job, catalog), dialect.maxIdentifierBytes()).build();
+        PurgePlan plan = new PlanBuilder(catalog, job, dialect.naming()).build();
         assertThat(plan.errors()).isEmpty();
         List<GeneratedFile> files = new OracleGenerator(dialect).generate(plan);
         return files.stream().filter(f -> f.path().equals("detach/package_body.sql")).findFirst().orElseThrow().content();

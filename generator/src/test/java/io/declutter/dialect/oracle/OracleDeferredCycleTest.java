@@ -1,15 +1,14 @@
 package io.declutter.dialect.oracle;
 
-import io.declutter.dialect.DeferredCycles;
+import io.declutter.dialect.GeneratedFile;
 import io.declutter.dialect.postgres.PostgresDialect;
-import io.declutter.plan.CatalogBuilder;
-import io.declutter.plan.PlanBuilder;
 import io.declutter.model.Catalog;
 import io.declutter.model.Job;
 import io.declutter.model.OnDelete;
 import io.declutter.model.PurgePlan;
-import io.declutter.render.GeneratedFile;
-import io.declutter.render.Generator;
+import io.declutter.model.Window;
+import io.declutter.plan.CatalogBuilder;
+import io.declutter.plan.PlanBuilder;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -53,7 +52,7 @@ class OracleDeferredCycleTest {
     private static PurgePlan plan(Catalog catalog) {
         Job job = new Job("order_purge", CatalogBuilder.name("tenants"), Optional.of("closed"), 100, true, List.of(),
                 Duration.ofSeconds(5), Duration.ofMinutes(1));
-        return new PlanBuilder(catalog, job, 128).build();
+        return new PlanBuilder(catalog, job, ORACLE.naming()).build();
     }
 
     private static List<GeneratedFile> files(PurgePlan plan) {
@@ -96,10 +95,8 @@ class OracleDeferredCycleTest {
     void aDeferredCycleIsNoLongerRefusedForOracle() {
         PurgePlan plan = plan(orders(false));
         assertThat(plan.errors()).isEmpty();
-        assertThat(DeferredCycles.check(ORACLE, plan)).isSameAs(plan);
-        assertThat(DeferredCycles.refusal(ORACLE, plan)).isEmpty();
         List<GeneratedFile> files = files(plan);
-        assertThat(new Generator(ORACLE).generate(plan)).isNotEmpty();
+        assertThat(ORACLE.generate(plan, Window.ALWAYS)).isNotEmpty();
         // the set of a batch lives in a global temporary table of the job, deployed before the package
         String set = file(files, "order_purge/unit_set.sql");
         assertThat(set).contains("CREATE GLOBAL TEMPORARY TABLE DECLUTTER.DU_ORDER_PURGE_SET",
@@ -188,8 +185,7 @@ class OracleDeferredCycleTest {
     void postgresRunsTheSamePlan() {
         PurgePlan plan = plan(orders(false));
         PostgresDialect postgres = new PostgresDialect();
-        assertThat(DeferredCycles.check(postgres, plan)).isSameAs(plan);
-        assertThat(new Generator(postgres).generate(plan)).isNotEmpty();
+        assertThat(postgres.generate(plan, Window.ALWAYS)).isNotEmpty();
     }
 
     @Test

@@ -1,9 +1,9 @@
 package io.declutter.dialect.oracle;
 
 import io.declutter.dialect.Dialects;
+import io.declutter.dialect.GeneratedFile;
 import io.declutter.model.InvalidJobException;
-import io.declutter.render.GeneratedFile;
-import io.declutter.render.Generator;
+import io.declutter.model.Window;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -34,9 +34,9 @@ class OracleDialectTest {
         assertThat(OracleDialect.latest().maxIdentifierBytes()).isEqualTo(128);
         assertThat(OracleDialect.forVersion("12.2").maxIdentifierBytes()).isEqualTo(128);
         assertThat(OracleDialect.forVersion("12.1").maxIdentifierBytes()).isEqualTo(30);
-        assertThat(Dialects.byName("oracle:12.1").maxIdentifierBytes()).isEqualTo(30);
-        assertThat(Dialects.byName("oracle").name()).isEqualTo("oracle");
-        assertThat(Dialects.forUrl("jdbc:oracle:thin:@//db:1521/FREEPDB1")).isInstanceOf(OracleDialect.class);
+        assertThat(Dialects.forName("oracle:12.1").maxIdentifierBytes()).isEqualTo(30);
+        assertThat(Dialects.forName("oracle").name()).isEqualTo("oracle");
+        assertThat(Dialects.forJdbcUrl("jdbc:oracle:thin:@//db:1521/FREEPDB1")).isInstanceOf(OracleDialect.class);
         assertThatThrownBy(() -> OracleDialect.forVersion("11.2")).hasMessageContaining("12.1 or later");
         assertThat(dialect.frameworkSchema()).isEqualTo("DECLUTTER");
     }
@@ -61,7 +61,7 @@ class OracleDialectTest {
     void backupTableNamesAreUpperCaseAndShortenedWithAHashFor12dot1() {
         OracleScenarios.Scenario v121 = OracleScenarios.all().stream()
                 .filter(s -> s.name().startsWith("hard 12.1")).findFirst().orElseThrow();
-        List<String> names = OracleNames.adapt(v121.plan()).tables().stream().map(t -> t.backupTable()).toList();
+        List<String> names = v121.plan().tables().stream().map(t -> t.backupTable()).toList();
         assertThat(names).allSatisfy(n -> assertThat(n.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(30));
         assertThat(names).contains("BK_HARD_PURGE_WITH_A_LONG_JOB_NAM_ACCOUNTS".length() > 30
                 ? names.stream().filter(n -> n.startsWith("BK_HARD_PURGE_WITH_A_")).findFirst().orElseThrow() : "");
@@ -69,9 +69,9 @@ class OracleDialectTest {
     }
 
     @Test
-    void theSharedGeneratorHandsOracleToTheOracleGenerator() {
+    void theDialectFoundByNameHandsPlansToTheOracleGenerator() {
         OracleScenarios.Scenario demo = OracleScenarios.all().get(0);
-        List<GeneratedFile> viaShared = new Generator(dialect).generate(demo.plan());
+        List<GeneratedFile> viaShared = Dialects.forName("oracle").generate(demo.plan(), Window.ALWAYS);
         assertThat(viaShared).extracting(GeneratedFile::path).contains("tenant_purge/package_body.sql", "changelog.xml");
         assertThat(viaShared).isEqualTo(demo.generate());
     }
@@ -81,7 +81,7 @@ class OracleDialectTest {
         OracleScenarios.Scenario demo = OracleScenarios.all().get(0);
         var job = OracleScenarios.job("progress", "app.tenants", "1 = 1", true, List.of());
         var catalog = demo.readCatalog();
-        var plan = new io.declutter.plan.PlanBuilder(catalog, OracleNames.resolve(job, catalog), 128).build();
+        var plan = dialect.plan(catalog, job);
         assertThatThrownBy(() -> new OracleGenerator(dialect).generate(plan)).isInstanceOf(InvalidJobException.class)
                 .hasMessageContaining("Rename the job");
     }

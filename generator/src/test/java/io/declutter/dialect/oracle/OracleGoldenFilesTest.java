@@ -1,6 +1,6 @@
 package io.declutter.dialect.oracle;
 
-import io.declutter.render.GeneratedFile;
+import io.declutter.dialect.GeneratedFile;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 

@@ -1,13 +1,13 @@
 package io.declutter.dialect.oracle;
 
-import io.declutter.plan.CatalogBuilder;
-import io.declutter.plan.PlanBuilder;
+import io.declutter.dialect.GeneratedFile;
 import io.declutter.model.Catalog;
 import io.declutter.model.Job;
-import io.declutter.model.TableName;
 import io.declutter.model.OnDelete;
 import io.declutter.model.PurgePlan;
-import io.declutter.render.GeneratedFile;
+import io.declutter.model.TableName;
+import io.declutter.plan.CatalogBuilder;
+import io.declutter.plan.PlanBuilder;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -40,7 +40,7 @@ class OracleLateRowCheckTest {
         OracleDialect dialect = OracleDialect.latest();
         Job job = new Job("late_rows", new TableName("app", "a"), Optional.of("1 = 1"), 1000, true, List.of(),
                 Duration.ofSeconds(5), Duration.ofMinutes(10));
-        PurgePlan plan = new PlanBuilder(catalog, OracleNames.resolve(job, catalog), dialect.maxIdentifierBytes()).build();
+        PurgePlan plan = new PlanBuilder(catalog, job, dialect.naming()).build();
         assertThat(plan.errors()).isEmpty();
         return new OracleGenerator(dialect).generate(plan);
     }

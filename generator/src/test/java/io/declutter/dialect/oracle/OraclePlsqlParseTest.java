@@ -1,7 +1,7 @@
 package io.declutter.dialect.oracle;
 
 import io.declutter.dialect.CatalogQuery;
-import io.declutter.render.GeneratedFile;
+import io.declutter.dialect.GeneratedFile;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,13 +1,13 @@
 package io.declutter.dialect.oracle;
 
+import io.declutter.dialect.GeneratedFile;
 import io.declutter.dialect.Resources;
-import io.declutter.plan.PlanBuilder;
 import io.declutter.introspect.RecordedCatalog;
 import io.declutter.model.Catalog;
 import io.declutter.model.Job;
 import io.declutter.model.PurgePlan;
 import io.declutter.model.TableName;
-import io.declutter.render.GeneratedFile;
+import io.declutter.plan.PlanBuilder;
 
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -30,7 +30,7 @@ final class OracleScenarios {
 
         PurgePlan plan() {
             Catalog c = readCatalog();
-            return new PlanBuilder(c, OracleNames.resolve(job, c), dialect.maxIdentifierBytes()).build();
+            return new PlanBuilder(c, job, dialect.naming()).build();
         }
 
         List<GeneratedFile> generate() {

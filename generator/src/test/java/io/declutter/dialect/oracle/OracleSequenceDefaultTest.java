@@ -1,6 +1,6 @@
 package io.declutter.dialect.oracle;
 
-import io.declutter.render.GeneratedFile;
+import io.declutter.dialect.GeneratedFile;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -68,10 +68,12 @@ class OracleSequenceDefaultTest {
     void theSequenceIsRestartedFrom18cAndMovedByItsIncrementOn12_1() {
         String v19 = file(scenario("hard 19c").generate(), "framework/sequence.sql");
         assertThat(v19).contains("CREATE OR REPLACE PROCEDURE DECLUTTER.SYNC_SEQUENCES(", "identity_column = 'NO'",
-                "v_default := c.data_default;", "' RESTART START WITH ' || TO_CHAR(v_max + v_step)",
-                "IF v_next <= v_max THEN").doesNotContain("INCREMENT BY");
+                "v_default := c.data_default;", "' RESTART START WITH ' || TO_CHAR(v_target)",
+                "IF v_step > 0 AND v_next <= v_max THEN", "ELSIF v_step < 0 AND v_next >= v_min THEN",
+                "' BETWEEN :lo AND :hi'", "IF v_target BETWEEN v_min_value AND v_max_value THEN",
+                "WHEN e_exhausted THEN").doesNotContain("INCREMENT BY");
         String v121 = file(scenario("hard 12.1 (30-byte names)").generate(), "framework/sequence.sql");
-        assertThat(v121).contains("' INCREMENT BY ' || TO_CHAR(v_max - v_next + v_step)",
+        assertThat(v121).contains("' INCREMENT BY ' || TO_CHAR(v_target - v_next)",
                 "' INCREMENT BY ' || TO_CHAR(v_step)").doesNotContain("RESTART START WITH");
     }
 

@@ -1,7 +1,6 @@
 package io.declutter.runner.bench;
 
 import io.declutter.dialect.Dialects;
-import io.declutter.introspect.CatalogReader;
 import io.declutter.model.Catalog;
 import io.declutter.model.ForeignKey;
 import io.declutter.model.OnDelete;
@@ -75,7 +74,7 @@ final class Closure {
     }
 
     static Catalog read(Connection c) throws SQLException {
-        return new CatalogReader(Dialects.byName("postgres")).read(c);
+        return Dialects.forName("postgres").readCatalog(c);
     }
 
     static boolean nulls(ForeignKey fk) {

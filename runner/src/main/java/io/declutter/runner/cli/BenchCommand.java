@@ -18,13 +18,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Benchmarks declutter against the usual ways of purging on a synthetic multi-tenant SaaS",
-            "database (105 tables; scale 1 = about 5 million rows), all on the same data in one run: declutter with",
-            "and without backup, hand-written set-based DELETEs (the floor), a per-row delete-cascade function, an",
-            "ORM-style client loop and native ON DELETE CASCADE. Each method purges the same tenants on its own fresh",
-            "copy of the database; every method that finishes must leave exactly the rows the floor leaves. Writes a",
-            "Markdown report to --out. Finds PostgreSQL like the demo. Exits 1 if a check fails."})
+@Command(name = "bench", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+        description = {"Benchmarks declutter against the usual ways of purging.",
+            "On a synthetic multi-tenant SaaS database (105 tables; scale 1 = about 5 million rows), all on the same"
+            + " data in one run: declutter with and without backup, hand-written set-based DELETEs (the floor), a per-row"
+            + " delete-cascade function, an ORM-style client loop and native ON DELETE CASCADE. Each method purges the same"
+            + " tenants on its own fresh copy of the database; every method that finishes must leave exactly the rows the"
+            + " floor leaves. Writes a Markdown report to --out. Finds PostgreSQL like the demo. Exits 1 if a check fails."})
 final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--scale", defaultValue = "1", description = "size: 1 = about 5 million rows, 10 = 50 million (default: ${DEFAULT-VALUE})")

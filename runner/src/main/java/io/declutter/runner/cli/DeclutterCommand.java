@@ -1,6 +1,7 @@
 package io.declutter.runner.cli;
 
 import io.declutter.config.ConfigException;
+import io.declutter.dialect.RefusedException;
 import io.declutter.model.InvalidJobException;
 import io.declutter.runner.ExitCodes;
 import io.declutter.runner.UserError;
@@ -12,16 +13,21 @@ import picocli.CommandLine.Command;
 import java.sql.SQLException;
 
 @Command(name = "declutter",
-        mixinStandardHelpOptions = true,
+        mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
         versionProvider = VersionProvider.class,
-        description = {
-            "Purges connected data (closed tenants, rows past retention) from a live database: plans the",
-            "foreign-key closure of a root table, generates set-based stored procedures that back up and",
-            "delete it in batches inside a window, and runs, monitors, verifies and rolls them back."},
+        description = {"Purges connected data (closed tenants, rows past retention) from a live database.",
+            "Plans the foreign-key closure of a root table, generates set-based stored procedures that back up and"
+            + " delete it in batches inside a window, and runs, monitors, verifies and rolls them back."},
         subcommands = {PlanCommand.class, GenerateCommand.class, DeployCommand.class, RunCommand.class,
                 StatusCommand.class, StopCommand.class, RollbackCommand.class, VerifyCommand.class,
                 DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
-        footer = {"", ExitCodes.HELP})
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            " 0:done",
+            " 1:a run failed or a check did not hold (see the output and declutter.log)",
+            " 2:bad input (usage, job file, unknown table, bad predicate, cycle, unknown run); nothing changed",
+            " 3:database unreachable or login refused; nothing changed",
+            " 4:stopped before the end (window over, stop file, pause request); run again to resume"})
 public final class DeclutterCommand implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeclutterCommand.class);
@@ -67,6 +73,9 @@ public final class DeclutterCommand implements Runnable {
         }
         if (e instanceof ConfigException || e instanceof InvalidJobException) {
             return ExitCodes.BAD_INPUT;
+        }
+        if (e instanceof RefusedException r) {
+            return ExitCodes.of(r.kind());
         }
         return ExitCodes.FAILED;
     }

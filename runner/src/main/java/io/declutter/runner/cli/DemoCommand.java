@@ -21,12 +21,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
-@Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Runs the main job end to end on a sample multi-tenant SaaS database: creates a",
-            "throwaway database, loads the sample, plans, generates, deploys (Liquibase), purges the tenants",
-            "closed more than 90 days ago, verifies, rolls the run back and compares per-table checksums.",
-            "Finds PostgreSQL as the tests do ($DECLUTTER_TEST_JDBC_URL, localhost:5432, Docker,",
-            "embedded) unless --jdbc-url names a server. Exits 1 if any check fails."})
+@Command(name = "demo", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+        description = {"Runs the main job end to end on a sample multi-tenant SaaS database.",
+            "Creates a throwaway database, loads the sample, plans, generates, deploys (Liquibase), purges the tenants"
+            + " closed more than 90 days ago, verifies, rolls the run back and compares per-table checksums. Finds"
+            + " PostgreSQL as the tests do ($DECLUTTER_TEST_JDBC_URL, localhost:5432, Docker, embedded) unless --jdbc-url"
+            + " names a server. Exits 1 if any check fails."})
 final class DemoCommand implements Callable<Integer> {
 
     private static final String DEMO = "/sql/demo/postgres/";

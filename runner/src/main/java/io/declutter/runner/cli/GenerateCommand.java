@@ -1,22 +1,22 @@
 package io.declutter.runner.cli;
 
-import io.declutter.render.GeneratedFile;
-import io.declutter.render.Generator;
+import io.declutter.dialect.GeneratedFile;
+import io.declutter.model.InvalidJobException;
 import io.declutter.runner.ExitCodes;
 import io.declutter.runner.UserError;
 import io.declutter.runner.purge.Deployer;
 import io.declutter.runner.purge.Planning;
-import io.declutter.model.InvalidJobException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.util.List;
 
-@Command(name = "generate", mixinStandardHelpOptions = true,
-        description = {"Writes the job's SQL (one file per database object), install.sql for psql -f",
-            "(SQL*Plus/SQLcl on Oracle), and changelog.xml for Liquibase into a directory. Same schema and",
-            "job file: same bytes. With --catalog, from a recorded catalog, without connecting."})
+@Command(name = "generate", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+        description = {"Writes the job's SQL and its Liquibase changelog into a directory.",
+            "One file per database object, install.sql for psql -f (SQL*Plus/SQLcl on Oracle), and changelog.xml for"
+            + " Liquibase. Same schema and job file: same bytes. With --catalog, from a recorded catalog, without"
+            + " connecting."})
 final class GenerateCommand extends JobCommand {
 
     @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "output directory (default: generated/<job>)")
@@ -42,11 +42,9 @@ final class GenerateCommand extends JobCommand {
         } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
             throw new UserError(ExitCodes.BAD_INPUT, "--catalog " + catalog + ": " + e.getMessage(), e);
         }
-        io.declutter.model.Job j = dialect instanceof io.declutter.dialect.oracle.OracleDialect
-                ? io.declutter.dialect.oracle.OracleNames.resolve(job.job(), recorded) : job.job();
         io.declutter.model.PurgePlan plan;
         try {
-            plan = new io.declutter.plan.PlanBuilder(recorded, j, dialect.maxIdentifierBytes()).build();
+            plan = dialect.plan(recorded, job.job());
         } catch (InvalidJobException e) {
             throw new UserError(ExitCodes.BAD_INPUT, e.getMessage(), e);
         }
@@ -62,9 +60,9 @@ final class GenerateCommand extends JobCommand {
     private io.declutter.dialect.Dialect dialect(io.declutter.config.JobFile job) {
         try {
             if (dialectName != null) {
-                return io.declutter.dialect.Dialects.byName(dialectName);
+                return io.declutter.dialect.Dialects.forName(dialectName);
             }
-            return io.declutter.dialect.Dialects.forUrl(connection.settings(job).url().orElseThrow(() -> new UserError(
+            return io.declutter.dialect.Dialects.forJdbcUrl(connection.settings(job).url().orElseThrow(() -> new UserError(
                     ExitCodes.BAD_INPUT, "--catalog needs --dialect (or a database.url naming the database kind)")));
         } catch (IllegalArgumentException e) {
             throw new UserError(ExitCodes.BAD_INPUT, e.getMessage(), e);
@@ -88,10 +86,7 @@ final class GenerateCommand extends JobCommand {
     private static List<GeneratedFile> render(io.declutter.dialect.Dialect dialect, io.declutter.config.JobFile job,
                                               io.declutter.model.PurgePlan plan) {
         try {
-            if (dialect instanceof io.declutter.dialect.oracle.OracleDialect oracle) {
-                return new io.declutter.dialect.oracle.OracleGenerator(oracle).generate(plan, job.window());
-            }
-            return new Generator(dialect).generate(plan);
+            return dialect.generate(plan, job.window());
         } catch (InvalidJobException e) {
             throw new UserError(ExitCodes.BAD_INPUT, e.getMessage() + " (declutter plan shows the details)", e);
         }

@@ -4,9 +4,9 @@ import io.declutter.config.JobFile;
 import io.declutter.config.JobFileReader;
 import io.declutter.dialect.Dialect;
 import io.declutter.dialect.Dialects;
+import io.declutter.dialect.JobProcedures;
 import io.declutter.runner.ExitCodes;
 import io.declutter.runner.UserError;
-import io.declutter.runner.purge.JobProcedures;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -41,8 +41,7 @@ abstract class JobCommand implements Callable<Integer> {
 
     /** The dialect to use for the database behind the connection (its version, for Oracle). */
     Dialect dialectFor(Dialect byUrl, Connection c) throws java.sql.SQLException {
-        return byUrl instanceof io.declutter.dialect.oracle.OracleDialect
-                ? io.declutter.dialect.oracle.OracleDialect.forConnection(c) : byUrl;
+        return byUrl.forConnection(c);
     }
 
     @Override
@@ -56,7 +55,7 @@ abstract class JobCommand implements Callable<Integer> {
                 "no database given: set database.url in the job file or pass --jdbc-url"));
         Dialect dialect;
         try {
-            dialect = Dialects.forUrl(url);
+            dialect = Dialects.forJdbcUrl(url);
         } catch (IllegalArgumentException e) {
             throw new UserError(ExitCodes.BAD_INPUT, e.getMessage(), e);
         }
@@ -70,7 +69,7 @@ abstract class JobCommand implements Callable<Integer> {
 
     /** The job's deployed procedures; a clear error (exit 2) when the job is not deployed in this database. */
     static JobProcedures deployedJob(Context ctx) throws SQLException {
-        JobProcedures procs = JobProcedures.of(ctx.connection(), ctx.dialect(), ctx.jobFile().job());
+        JobProcedures procs = ctx.dialect().procedures(ctx.connection(), ctx.jobFile().job());
         procs.requireDeployed();
         return procs;
     }

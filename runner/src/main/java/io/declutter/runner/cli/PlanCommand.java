@@ -6,20 +6,20 @@ import io.declutter.runner.purge.Planning;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "plan", mixinStandardHelpOptions = true,
-        description = {"Shows the job's control table (edges, depth, height, estimated rows), the closure as a tree,",
-            "and the pre-flight checks: unindexed foreign keys, blocking edges, triggers, cycles.",
-            "Changes nothing. Exits 2 when the job cannot run as defined."})
+@Command(name = "plan", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+        description = {"Shows the job's plan and its pre-flight checks, changing nothing.",
+            "The control table (edges, depth, height, estimated rows), the closure as a tree, and the checks:"
+            + " unindexed foreign keys, blocking edges, triggers, cycles. Exits 2 when the job cannot run as defined."})
 final class PlanCommand extends JobCommand {
 
-    @Option(names = "--index-ddl", description = "print only the CREATE INDEX CONCURRENTLY statements for unindexed foreign keys")
+    @Option(names = "--index-ddl", description = "print only the statements that index the unindexed foreign keys without blocking writes")
     boolean indexDdl;
 
     @Override
     int call(Context ctx) throws Exception {
         Planning.Result r = Planning.plan(ctx.connection(), ctx.dialect(), ctx.jobFile().job());
         if (indexDdl) {
-            PlanReport.indexDdl(r.plan(), r.catalog(), ctx.dialect()).forEach(ctx.out()::println);
+            PlanReport.indexDdl(r.plan(), ctx.dialect()).forEach(ctx.out()::println);
         } else {
             ctx.out().print(PlanReport.text(r.plan(), r.catalog(), ctx.dialect()));
         }

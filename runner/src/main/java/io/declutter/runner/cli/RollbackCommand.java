@@ -1,14 +1,15 @@
 package io.declutter.runner.cli;
 
+import io.declutter.dialect.JobProcedures;
 import io.declutter.runner.ExitCodes;
-import io.declutter.runner.purge.JobProcedures;
 import io.declutter.runner.purge.StatusReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "rollback", mixinStandardHelpOptions = true,
-        description = {"Puts back every row a run purged, from its backup, root to leaves (after a complete or a",
-            "partial purge; rows still present are skipped). The run ends as 'rolled back'."})
+@Command(name = "rollback", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+        description = {"Puts back every row a run purged, from its backup.",
+            "Root to leaves, after a complete or a partial purge; rows still present are skipped. The run ends as"
+            + " 'rolled back'."})
 final class RollbackCommand extends JobCommand {
 
     @Mixin

@@ -1,11 +1,12 @@
 package io.declutter.runner.cli;
 
 import io.declutter.config.Durations;
-import io.declutter.config.Window;
+import io.declutter.dialect.ErrorKind;
+import io.declutter.dialect.JobProcedures;
 import io.declutter.model.Job;
+import io.declutter.model.Window;
 import io.declutter.runner.ExitCodes;
 import io.declutter.runner.UserError;
-import io.declutter.runner.purge.JobProcedures;
 import io.declutter.runner.purge.ProgressBar;
 import io.declutter.runner.purge.PurgeLoop;
 import org.slf4j.Logger;
@@ -16,7 +17,6 @@ import picocli.CommandLine.Option;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
@@ -24,11 +24,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
-@Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Runs the job's purge (or resumes its unfinished run): caches and backs up the closure,",
-            "then deletes it in batches, leaves first, one transaction per batch, until done or the window",
-            "ends. Shows progress. Afterwards VACUUM (ANALYZE) runs on the purged tables (without truncation, which",
-            "would lock them exclusively); on Oracle, statistics are gathered."})
+@Command(name = "run", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+        description = {"Runs the job's purge, or resumes its unfinished run.",
+            "Caches and backs up the closure, then deletes it in batches, leaves first, one transaction per batch,"
+            + " until done or the window ends. Shows progress. Afterwards VACUUM (ANALYZE) runs on the purged tables"
+            + " (without truncation, which would lock them exclusively); on Oracle, statistics are gathered."})
 final class RunCommand extends JobCommand {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
@@ -90,7 +90,7 @@ final class RunCommand extends JobCommand {
         try {
             outcome = new PurgeLoop(procs, batch, deadline, Optional.ofNullable(stopFile), bar).drive(run);
         } catch (SQLException e) {
-            if (connectionLost(e)) {
+            if (ctx.dialect().classify(e) == ErrorKind.UNREACHABLE) {
                 throw new UserError(ExitCodes.FAILED, "lost the connection to the database during run " + run
                         + " of job " + job.name() + " (" + firstLine(e.getMessage()) + "). The unit of work in progress"
                         + " was committed whole or not at all: nothing is lost. Run the same command again to resume.", e);
@@ -133,15 +133,6 @@ final class RunCommand extends JobCommand {
         return given.stream().map(k -> Arrays.asList(k.split(":", -1))).toList();
     }
 
-    /**
-     * Whether the session is gone: a connection failure (class 08), or the server ending it (57P01 terminated by
-     * an administrator, 57P02 crash of another backend, 57P03 cannot connect now).
-     */
-    private static boolean connectionLost(SQLException e) {
-        String state = e.getSQLState() == null ? "" : e.getSQLState();
-        return state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03");
-    }
-
     private static String firstLine(String message) {
         if (message == null) {
             return "no message";
@@ -151,20 +142,6 @@ final class RunCommand extends JobCommand {
     }
 
     private void vacuum(Context ctx, List<String> tables) throws Exception {
-        if (ctx.dialect() instanceof io.declutter.dialect.oracle.OracleDialect) {
-            new io.declutter.runner.purge.OracleJobProcedures(ctx.connection(), ctx.jobFile().job().name(),
-                    ctx.jobFile().job().statementTimeout()).gatherStats(tables);
-            ctx.out().println("DBMS_STATS.GATHER_TABLE_STATS done on " + tables.size() + " tables");
-            return;
-        }
-        try (Statement st = ctx.connection().createStatement()) {
-            for (String t : tables) {
-                int dot = t.indexOf('.');
-                // No truncation: that phase takes an ACCESS EXCLUSIVE lock on the table (SPEC invariant 6).
-                st.execute("VACUUM (ANALYZE, TRUNCATE false) "
-                        + ctx.dialect().qualify(t.substring(0, dot), t.substring(dot + 1)));
-            }
-        }
-        ctx.out().println("VACUUM (ANALYZE) done on " + tables.size() + " tables");
+        ctx.out().println(ctx.dialect().maintain(ctx.connection(), tables));
     }
 }

@@ -1,8 +1,8 @@
 package io.declutter.runner.cli;
 
+import io.declutter.dialect.JobProcedures;
 import io.declutter.runner.ExitCodes;
 import io.declutter.runner.UserError;
-import io.declutter.runner.purge.JobProcedures;
 import picocli.CommandLine.Option;
 
 import java.sql.SQLException;

@@ -1,15 +1,16 @@
 package io.declutter.runner.cli;
 
+import io.declutter.dialect.JobProcedures;
 import io.declutter.runner.ExitCodes;
-import io.declutter.runner.purge.JobProcedures;
 import io.declutter.runner.purge.StatusReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "status", mixinStandardHelpOptions = true,
-        description = {"Shows a run's progress per table: cached, deleted, restored, remaining, rate, ETA and",
-            "errors (default: the job's latest run). Works the same for runs started by cron or pg_cron."})
+@Command(name = "status", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+        description = {"Shows a run's progress per table.",
+            "Cached, deleted, restored, remaining, rate, ETA and errors (default: the job's latest run). Works the"
+            + " same for runs started by cron or pg_cron."})
 final class StatusCommand extends JobCommand {
 
     @Mixin

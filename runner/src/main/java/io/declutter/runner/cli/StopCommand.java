@@ -1,14 +1,15 @@
 package io.declutter.runner.cli;
 
+import io.declutter.dialect.JobProcedures;
 import io.declutter.runner.ExitCodes;
-import io.declutter.runner.purge.JobProcedures;
 import picocli.CommandLine.Command;
 
 import java.util.Optional;
 
-@Command(name = "stop", mixinStandardHelpOptions = true,
-        description = {"Asks the job's unfinished run to stop after its current batch (sets the pause flag that",
-            "the runner and the in-database delete procedure check). The next 'run' resumes it."})
+@Command(name = "stop", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+        description = {"Asks the job's unfinished run to stop after its current batch.",
+            "Sets the pause flag that the runner and the in-database delete procedure check. The next 'run' resumes"
+            + " it."})
 final class StopCommand extends JobCommand {
 
     @Override

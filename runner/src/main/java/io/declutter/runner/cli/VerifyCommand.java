@@ -1,14 +1,15 @@
 package io.declutter.runner.cli;
 
+import io.declutter.dialect.JobProcedures;
 import io.declutter.runner.ExitCodes;
-import io.declutter.runner.purge.JobProcedures;
 import io.declutter.runner.purge.Verification;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "verify", mixinStandardHelpOptions = true,
-        description = {"Counts per table the rows a run backed up, how many are still present or gone, and",
-            "orphans pointing at purged rows; exits 1 when the counts contradict the run's status."})
+@Command(name = "verify", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+        description = {"Checks what a run backed up, deleted and left behind.",
+            "Counts per table the rows a run backed up, how many are still present or gone, and orphans pointing at"
+            + " purged rows; exits 1 when the counts contradict the run's status."})
 final class VerifyCommand extends JobCommand {
 
     @Mixin

@@ -1,5 +1,7 @@
 package io.declutter.runner.db;
 
+import io.declutter.dialect.Dialects;
+import io.declutter.dialect.ErrorKind;
 import io.declutter.runner.ExitCodes;
 import io.declutter.runner.UserError;
 
@@ -31,20 +33,29 @@ public final class Connections {
     }
 
     static UserError explain(String url, Optional<String> user, SQLException e) {
-        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        ErrorKind kind = kind(url, e);
         String who = user.map(u -> " as " + u).orElse("");
-        if (state.equals("28P01") || state.equals("28000")) {
+        if (kind == ErrorKind.LOGIN_REFUSED) {
             return new UserError(ExitCodes.NO_DATABASE, "login to " + url + who + " refused: " + e.getMessage()
                     + ". Check the user and the password (database.passwordEnv or database.passwordFile in the job file).", e);
         }
-        if (state.equals("3D000")) {
+        if (kind == ErrorKind.UNKNOWN_DATABASE) {
             return new UserError(ExitCodes.NO_DATABASE, "database in " + url + " does not exist: " + e.getMessage()
                     + ". Check the database name in database.url of the job file (or --jdbc-url).", e);
         }
-        if (state.startsWith("08") || e.getMessage() != null && e.getMessage().contains("No suitable driver")) {
+        if (kind == ErrorKind.UNREACHABLE || e.getMessage() != null && e.getMessage().contains("No suitable driver")) {
             return new UserError(ExitCodes.NO_DATABASE, "cannot reach the database at " + url + ": " + e.getMessage()
                     + ". Check the host, port and that the server is running.", e);
         }
         return new UserError(ExitCodes.NO_DATABASE, "cannot connect to " + url + who + ": " + e.getMessage(), e);
+    }
+
+    /** What the dialect of the URL makes of the error; a URL no dialect serves has no driver either. */
+    private static ErrorKind kind(String url, SQLException e) {
+        try {
+            return Dialects.forJdbcUrl(url).classify(e);
+        } catch (IllegalArgumentException unknown) {
+            return ErrorKind.OTHER;
+        }
     }
 }

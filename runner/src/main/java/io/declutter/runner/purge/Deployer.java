@@ -1,12 +1,13 @@
 package io.declutter.runner.purge;
 
-import io.declutter.render.GeneratedFile;
+import io.declutter.dialect.GeneratedFile;
 import liquibase.Scope;
 import liquibase.command.CommandScope;
 import liquibase.command.core.UpdateCommandStep;
 import liquibase.command.core.helpers.DbUrlConnectionArgumentsCommandStep;
 import liquibase.database.Database;
 import liquibase.database.DatabaseFactory;
+import liquibase.database.core.PostgresDatabase;
 import liquibase.database.jvm.JdbcConnection;
 import liquibase.resource.DirectoryResourceAccessor;
 import liquibase.ui.LoggerUIService;
@@ -16,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 
@@ -36,11 +38,27 @@ public final class Deployer {
         return files.stream().map(f -> dir.resolve(f.path())).toList();
     }
 
-    /** Applies {@code changelog.xml} in {@code dir} to the database behind {@code connection}. */
-    public static void liquibaseUpdate(Connection connection, Path dir) throws Exception {
+    /**
+     * Applies {@code changelog.xml} in {@code dir} to the database behind {@code connection}. Liquibase's own
+     * bookkeeping (DATABASECHANGELOG, DATABASECHANGELOGLOCK) goes into {@code bookkeepingSchema}, declutter's
+     * framework schema, never into the connection's default schema: a tool that removes clutter adds none to the
+     * application's schemas. On PostgreSQL that schema is created here when missing, as
+     * Liquibase locks before the first changeset (which creates it too) runs; on Oracle it is the DECLUTTER user,
+     * created beforehand by setup_schema.sql.
+     */
+    public static void liquibaseUpdate(Connection connection, Path dir, String bookkeepingSchema) throws Exception {
         JulBridge.install();
         Database database = DatabaseFactory.getInstance()
                 .findCorrectDatabaseImplementation(new JdbcConnection(connection));
+        if (database instanceof PostgresDatabase) {
+            try (Statement st = connection.createStatement()) {
+                st.execute("CREATE SCHEMA IF NOT EXISTS \"" + bookkeepingSchema.replace("\"", "\"\"") + "\"");
+            }
+            if (!connection.getAutoCommit()) {
+                connection.commit();
+            }
+        }
+        database.setLiquibaseSchemaName(bookkeepingSchema);
         try (DirectoryResourceAccessor accessor = new DirectoryResourceAccessor(dir)) {
             // Liquibase's console output goes to its logger (and so to SLF4J) instead of stdout.
             Scope.child(Map.of(Scope.Attr.resourceAccessor.name(), accessor,

@@ -9,6 +9,7 @@ import io.declutter.model.ForeignKey;
 import io.declutter.model.PurgePlan;
 import io.declutter.model.Strategy;
 import io.declutter.model.Table;
+import io.declutter.model.Trigger;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -44,12 +45,42 @@ public final class PlanReport {
             out.append("  ").append(f.severity()).append("  ").append(f.kind().label()).append(" ")
                     .append(f.subject()).append(": ").append(f.message()).append("\n");
         }
-        List<String> ddl = indexDdl(plan, catalog, dialect);
+        triggers(plan, catalog, dialect, out);
+        List<String> ddl = indexDdl(plan, dialect);
         if (!ddl.isEmpty()) {
             out.append("\nIndexes that would make the purge fast (run them outside a transaction):\n");
             ddl.forEach(s -> out.append("  ").append(s).append("\n"));
         }
         return out.toString();
+    }
+
+    /**
+     * Every trigger and rule on a table the run changes (purged tables, and the children whose keys a SET NULL or
+     * SET DEFAULT edge resets), with its events and timing: what the purge fires, and what rollback will not fire.
+     */
+    private static void triggers(PurgePlan plan, Catalog catalog, Dialect dialect, StringBuilder out) {
+        Map<String, Table> tables = new TreeMap<>();
+        plan.tables().forEach(t -> tables.put(t.name().display(), t.table()));
+        plan.edges().stream().filter(e -> e.strategy() == Strategy.SET_NULL)
+                .forEach(e -> catalog.table(e.child()).ifPresent(t -> tables.put(t.name().display(), t)));
+        List<List<String>> rows = new ArrayList<>();
+        boolean firedByRollback = false;
+        for (Table t : tables.values()) {
+            for (Trigger tr : t.triggers()) {
+                boolean restores = tr.firesOnRestore() && tr.firesOnRollback();
+                firedByRollback |= restores;
+                rows.add(List.of(t.name().display(), tr.name(), tr.description(), !tr.enabled() ? "disabled"
+                        : tr.firesOnDelete() ? "fires" : "-", !tr.enabled() ? "disabled" : restores ? "FIRES"
+                        : tr.firesOnRestore() ? "not fired" : "-"));
+            }
+        }
+        if (rows.isEmpty()) {
+            return;
+        }
+        out.append("\nTriggers and rules on the tables a run changes (purge: fired by its deletes and resets;")
+                .append(" rollback: fired while it restores rows):\n");
+        out.append(TextTable.render(List.of("table", "trigger", "fires on", "purge", "rollback"), rows));
+        out.append(dialect.rollbackTriggerNote(firedByRollback));
     }
 
     private static List<List<String>> rows(PurgePlan plan, Catalog catalog) {
@@ -58,7 +89,8 @@ public final class PlanReport {
             long estimate = catalog.table(e.child()).map(Table::rowEstimate).orElse(0L);
             rows.add(List.of(String.valueOf(e.id()), e.root() ? "-" : e.parentEdgeId().map(String::valueOf).orElse("-")
                             + " " + e.parent().display(), e.child().display(),
-                    e.foreignKey().map(fk -> fk.name() + " (" + String.join(", ", fk.childColumns()) + ")").orElse("root"),
+                    e.foreignKey().map(fk -> fk.name() + " (" + String.join(", ", fk.childColumns()) + ")"
+                            + fk.childPartition().map(p -> " on " + p.display()).orElse("")).orElse("root"),
                     e.foreignKey().map(fk -> fk.onDelete().sql()).orElse("-"),
                     e.strategy().sql() + (e.breaksCycle() ? " (detach)" : e.deferred() ? " (defer)" : ""),
                     String.valueOf(e.depth()), String.valueOf(e.height()),
@@ -85,24 +117,20 @@ public final class PlanReport {
         }
     }
 
-    /** {@code CREATE INDEX CONCURRENTLY} for each followed foreign key without a supporting index. */
-    public static List<String> indexDdl(PurgePlan plan, Catalog catalog, Dialect dialect) {
+    /**
+     * The dialect's online {@code CREATE INDEX} for each followed foreign key without a supporting index, one per
+     * child table and column list (two keys on the same columns need one index), in a stable order.
+     */
+    public static List<String> indexDdl(PurgePlan plan, Dialect dialect) {
         Map<String, String> ddl = new TreeMap<>();
         for (Finding f : plan.findings()) {
-            if (f.kind() != Kind.UNINDEXED_FK) {
-                continue;
+            if (f.kind() == Kind.UNINDEXED_FK) {
+                ForeignKey fk = f.foreignKey().orElseThrow(() -> new IllegalStateException(
+                        "unindexed foreign key finding without its key: " + f.subject()));
+                ddl.put(fk.declaringTable().display() + '\0' + String.join("\0", fk.childColumns()),
+                        dialect.createIndexStatement(fk.declaringTable(), fk.childColumns()));
             }
-            catalog.foreignKeys().stream().filter(fk -> fk.name().equals(f.subject())).findFirst().ifPresent(fk ->
-                    ddl.put(fk.name(), createIndex(fk, dialect)));
         }
         return List.copyOf(ddl.values());
-    }
-
-    private static String createIndex(ForeignKey fk, Dialect dialect) {
-        String name = io.declutter.plan.BackupNames.fit(fk.child().name() + "_" + String.join("_", fk.childColumns())
-                + "_idx", dialect.maxIdentifierBytes());
-        return "CREATE INDEX CONCURRENTLY IF NOT EXISTS " + dialect.quote(name) + " ON "
-                + dialect.qualify(fk.child().schema(), fk.child().name()) + " ("
-                + dialect.columnList(fk.childColumns(), "") + ");";
     }
 }

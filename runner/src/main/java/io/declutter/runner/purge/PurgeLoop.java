@@ -1,5 +1,6 @@
 package io.declutter.runner.purge;
 
+import io.declutter.dialect.JobProcedures;
 import io.declutter.runner.ExitCodes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

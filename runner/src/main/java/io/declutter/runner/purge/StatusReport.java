@@ -1,5 +1,6 @@
 package io.declutter.runner.purge;
 
+import io.declutter.dialect.JobProcedures;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -34,23 +35,8 @@ public final class StatusReport {
 
     public static RunStatus read(Connection connection, JobProcedures procs, long run) throws SQLException {
         JobProcedures.RunInfo info = procs.runInfo(run);
-        String s = procs.schema();
         // Totals per table come from the log, which keeps every run's history (the control table only the latest).
-        String sql = procs instanceof OracleJobProcedures oracle ? oracle.statusSql() : """
-                SELECT c.child_table, c.height,
-                       CASE WHEN c.run_id = ? THEN c.status ELSE '-' END,
-                       COALESCE(sum(l.rows) FILTER (WHERE l.action IN ('cache', 'catch-up')), 0),
-                       COALESCE(sum(l.rows) FILTER (WHERE l.action IN ('delete', 'catch-up delete')), 0),
-                       COALESCE(sum(l.rows) FILTER (WHERE l.action = 'restore'), 0),
-                       EXTRACT(EPOCH FROM sum(l.ended_at - l.started_at) FILTER (WHERE l.action = 'delete')),
-                       CASE WHEN c.run_id = ? THEN c.last_error END
-                  FROM %1$s.control AS c
-                  LEFT JOIN %1$s.control AS e ON e.job = c.job AND e.child_table = c.child_table AND e.strategy = 'delete'
-                  LEFT JOIN %1$s.log AS l ON l.run_id = ? AND l.edge_id = e.edge_id
-                 WHERE c.job = ? AND c.is_primary
-                 GROUP BY c.child_table, c.height, c.run_id, c.status, c.last_error
-                 ORDER BY c.height, c.child_table
-                """.formatted(s);
+        String sql = procs.statusSql();
         List<TableStatus> tables = new ArrayList<>();
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
             ps.setLong(1, run);

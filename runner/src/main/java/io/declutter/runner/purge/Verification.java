@@ -1,5 +1,7 @@
 package io.declutter.runner.purge;
 
+import io.declutter.dialect.JobProcedures;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -28,9 +30,7 @@ public final class Verification {
     public static Result verify(Connection connection, JobProcedures procs, long run) throws SQLException {
         String status = procs.runInfo(run).status();
         List<Row> rows = new ArrayList<>();
-        try (PreparedStatement ps = connection.prepareStatement(procs instanceof OracleJobProcedures oracle
-                ? oracle.verifySql()
-                : "SELECT * FROM " + procs.schema() + "." + procs.job() + "_verify(?) ORDER BY height, table_name")) {
+        try (PreparedStatement ps = connection.prepareStatement(procs.verifySql())) {
             ps.setLong(1, run);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -22,9 +22,9 @@ import static io.declutter.runner.badinput.Refusals.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * SPEC §5, bad job definitions: each is refused by {@code plan}, {@code generate} and {@code deploy} with exit
- * code 2 and a message that names the problem and says what to fix, and changes nothing: no file is written, no
- * {@code declutter} schema appears, every table keeps its content, no function or sequence changes.
+ * Bad job definitions (docs/design.md#bad-input): each is refused by {@code plan}, {@code generate} and {@code deploy}
+ * with exit code 2 and a message that names the problem and says what to fix, and changes nothing: no file is written,
+ * no {@code declutter} schema appears, every table keeps its content, no function or sequence changes.
  */
 class BadJobInputTest {
 

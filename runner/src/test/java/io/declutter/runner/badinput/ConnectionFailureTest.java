@@ -27,12 +27,12 @@ import static io.declutter.runner.badinput.Refusals.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * SPEC §5, the database side: an unreachable server, a database that does not exist and a refused login exit 3;
- * a password source that cannot be used (a {@code passwordEnv} variable that is not set, a missing
- * {@code passwordFile}) is bad input and exits 2. Every message names the problem and what to check, and nothing
- * changes. The local test server trusts 127.0.0.1, so it never checks a password: the wrong-password case runs
- * only against a server that does (it is skipped with that reason otherwise), while a user that does not exist
- * and a role without LOGIN are refused even under trust and are always tested.
+ * Bad input on the database side (docs/design.md#bad-input): an unreachable server, a database that does not exist and
+ * a refused login exit 3; a password source that cannot be used (a {@code passwordEnv} variable that is not set, a
+ * missing {@code passwordFile}) is bad input and exits 2. Every message names the problem and what to check, and
+ * nothing changes. The local test server trusts 127.0.0.1, so it never checks a password: the wrong-password case runs
+ * only against a server that does (it is skipped with that reason otherwise), while a user that does not exist and a
+ * role without LOGIN are refused even under trust and are always tested.
  */
 class ConnectionFailureTest {
 

@@ -4,7 +4,10 @@ import io.declutter.runner.testing.Cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** What every refusal of bad input looks like (SPEC §5): the documented exit code and one clear message. */
+/**
+ * What every refusal of bad input looks like (docs/design.md#bad-input): the documented exit code and one clear
+ * message.
+ */
 final class Refusals {
 
     private Refusals() {

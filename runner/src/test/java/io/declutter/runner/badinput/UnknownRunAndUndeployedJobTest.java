@@ -26,11 +26,12 @@ import static io.declutter.runner.badinput.Refusals.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * SPEC §5, runtime commands on a database that is not ready for them: {@code run} (and status, verify, rollback,
- * stop) before anything is deployed, or before this job is deployed; and {@code status}, {@code verify} and
- * {@code rollback} with a run id that does not exist, or that belongs to another job. Each exits 2 with a message
- * that says what is missing and what to do, and nothing changes: no schema is created, no run row is added, every
- * table keeps its content. The tests build on each other (ordered): undeployed, then deployed, then with runs.
+ * Bad input (docs/design.md#bad-input): runtime commands on a database that is not ready for them: {@code run} (and
+ * status, verify, rollback, stop) before anything is deployed, or before this job is deployed; and {@code status},
+ * {@code verify} and {@code rollback} with a run id that does not exist, or that belongs to another job. Each exits 2
+ * with a message that says what is missing and what to do, and nothing changes: no schema is created, no run row is
+ * added, every table keeps its content. The tests build on each other (ordered): undeployed, then deployed, then with
+ * runs.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class UnknownRunAndUndeployedJobTest {

@@ -19,10 +19,11 @@ import static io.declutter.runner.badinput.Refusals.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * SPEC §4/§5: a cycle that cannot be broken (two tables referencing each other through NOT NULL foreign keys, or a
- * NOT NULL self-reference) makes {@code plan}, {@code generate} and {@code deploy} refuse the job with exit 2,
- * naming the cycle and the ways to resolve it, and nothing changes. The same shapes with a nullable key, which
- * can be broken, are accepted (so the refusals are about the cycles, not about this schema).
+ * Unresolvable cycles (docs/design.md#cycles) are bad input (docs/design.md#bad-input): a cycle that cannot be broken
+ * (two tables referencing each other through NOT NULL foreign keys, or a NOT NULL self-reference) makes {@code plan},
+ * {@code generate} and {@code deploy} refuse the job with exit 2, naming the cycle and the ways to resolve it, and
+ * nothing changes. The same shapes with a nullable key, which can be broken, are accepted (so the refusals are about
+ * the cycles, not about this schema).
  */
 class UnresolvableCycleTest {
 

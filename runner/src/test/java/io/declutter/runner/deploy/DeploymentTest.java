@@ -86,6 +86,10 @@ class DeploymentTest {
     void changelogDeploysWithLiquibaseAndASecondDeployIsANoOp() throws Exception {
         try (ScratchDatabase db = TestDatabase.freshDemo("deploy_lb")) {
             Path job = JobFiles.demoJob(work, db.url());
+            List<String> applicationCatalog;
+            try (Connection c = db.connect()) {
+                applicationCatalog = applicationCatalog(c);
+            }
             Cli.Result first = Cli.run("deploy", "-j", job.toString(), "--dir", generated.toString());
             assertThat(first.exitCode()).as(first.toString()).isZero();
             assertThat(first.out()).contains("Deployed job tenant_purge");
@@ -99,6 +103,10 @@ class DeploymentTest {
                         .hasSize(GeneratedTree.read(generated).size() - 2);
                 assertThat(changelog).allSatisfy(row -> assertThat(row).contains("|EXECUTED|"));
                 assertThat(count(c, "SELECT count(*) FROM declutter.control WHERE job = 'tenant_purge'")).isPositive();
+                assertThat(applicationCatalog(c)).as("deploy adds nothing outside the declutter schema")
+                        .containsExactlyElementsOf(applicationCatalog);
+                assertThat(count(c, "SELECT count(*) FROM pg_class WHERE relname IN ('databasechangelog',"
+                        + " 'databasechangeloglock') AND relnamespace = 'declutter'::regnamespace")).isEqualTo(2);
             }
 
             Cli.Result again = Cli.run("deploy", "-j", job.toString(), "--dir", generated.toString());
@@ -110,6 +118,7 @@ class DeploymentTest {
                 assertThat(changelog(c)).as("changesets executed (id, checksum, type, order, date)")
                         .containsExactlyElementsOf(changelog);
                 assertThat(DatabaseState.of(c)).as("database after deploying again").isEqualTo(deployed);
+                assertThat(applicationCatalog(c)).containsExactlyElementsOf(applicationCatalog);
             }
 
             Cli.Result run = Cli.run("run", "-j", job.toString(), "--ignore-window");
@@ -167,12 +176,36 @@ class DeploymentTest {
     private static List<String> changelog(Connection c) throws Exception {
         List<String> rows = new ArrayList<>();
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT id, md5sum, exectype,"
-                + " orderexecuted, dateexecuted FROM public.databasechangelog ORDER BY orderexecuted")) {
+                + " orderexecuted, dateexecuted FROM declutter.databasechangelog ORDER BY orderexecuted")) {
             while (rs.next()) {
                 rows.add(rs.getString(1) + "|" + rs.getString(2) + "|" + rs.getString(3) + "|" + rs.getInt(4) + "|"
                         + rs.getTimestamp(5));
             }
         }
+        return rows;
+    }
+
+    /**
+     * Every relation (table, index, sequence, view, ...) and every function or procedure outside the declutter
+     * schema and the system's own (pg_catalog, information_schema, pg_toast: the toast tables of declutter's tables
+     * live there), by schema, name, kind and signature.
+     */
+    private static List<String> applicationCatalog(Connection c) throws Exception {
+        List<String> rows = new ArrayList<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("""
+                SELECT n.nspname || '.' || r.relname || ' ' || r.relkind::text
+                  FROM pg_class AS r JOIN pg_namespace AS n ON n.oid = r.relnamespace
+                 WHERE n.nspname NOT IN ('declutter', 'pg_catalog', 'information_schema', 'pg_toast')
+                UNION ALL
+                SELECT n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ') ' || p.prokind::text
+                  FROM pg_proc AS p JOIN pg_namespace AS n ON n.oid = p.pronamespace
+                 WHERE n.nspname NOT IN ('declutter', 'pg_catalog', 'information_schema', 'pg_toast')
+                 ORDER BY 1""")) {
+            while (rs.next()) {
+                rows.add(rs.getString(1));
+            }
+        }
+        assertThat(rows).as("the demo's application tables").anyMatch(r -> r.startsWith("app.tenants "));
         return rows;
     }
 

@@ -24,11 +24,11 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * SPEC §5 invariant 7: same schema and configuration, byte-identical files. Every generated file is compared
- * (the per-object SQL, {@code changelog.xml} and {@code install.sql}): generating twice from one database, from
- * two fresh databases loaded the same way, from a database whose object ids were shifted before loading, and
- * after the job was deployed and run (which adds the {@code declutter} schema and changes the data). The files
- * carry no timestamp, use only {@code \n} line endings and end with {@code \n}.
+ * Invariant 7 (docs/design.md#invariants): same schema and configuration, byte-identical files. Every generated file is
+ * compared (the per-object SQL, {@code changelog.xml} and {@code install.sql}): generating twice from one database,
+ * from two fresh databases loaded the same way, from a database whose object ids were shifted before loading, and after
+ * the job was deployed and run (which adds the {@code declutter} schema and changes the data). The files carry no
+ * timestamp, use only {@code \n} line endings and end with {@code \n}.
  */
 class DeterminismTest {
 

@@ -1,11 +1,12 @@
 package io.declutter.runner.hard;
 
+import io.declutter.dialect.JobProcedures;
+import io.declutter.dialect.postgres.PostgresJobProcedures;
 import io.declutter.runner.db.ScratchDatabase;
 import io.declutter.runner.purge.Checksums;
-import io.declutter.runner.purge.JobProcedures;
-import io.declutter.runner.testing.FreshDatabases;
 import io.declutter.runner.testing.Cli;
 import io.declutter.runner.testing.ClosureOracle;
+import io.declutter.runner.testing.FreshDatabases;
 import io.declutter.runner.testing.JobFiles;
 import io.declutter.runner.testing.RoundTrip;
 import io.declutter.runner.testing.TableRows;
@@ -28,11 +29,11 @@ import java.util.Set;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Cycles across tables that only DEFERRABLE NOT NULL foreign keys break (SPEC §4): each delete batch takes a
- * connected set of rows of the cycle's tables and deletes it in one transaction with the constraints deferred;
- * rollback restores the cycle in one transaction. Batches are far smaller than the cycle's rows, rows of one
- * tenant's cycle reach into other tenants' rows, and the constraints are DEFERRABLE INITIALLY IMMEDIATE as well as
- * INITIALLY DEFERRED.
+ * Cycles across tables that only DEFERRABLE NOT NULL foreign keys break (docs/design.md#deferred-cycle-units): each
+ * delete batch takes a connected set of rows of the cycle's tables and deletes it in one transaction with the
+ * constraints deferred; rollback restores the cycle in one transaction. Batches are far smaller than the cycle's rows,
+ * rows of one tenant's cycle reach into other tenants' rows, and the constraints are DEFERRABLE INITIALLY IMMEDIATE as
+ * well as INITIALLY DEFERRED.
  */
 class DeferrableCyclesTest {
 
@@ -141,7 +142,7 @@ class DeferrableCyclesTest {
         long run;
         int deleteSteps = 0;
         try (Connection c = db.connect()) {
-            JobProcedures procs = new JobProcedures(c, "order_purge", "declutter");
+            JobProcedures procs = new PostgresJobProcedures(c, "order_purge", "declutter");
             run = procs.beginRun(Optional.empty(), 4);
             // cache, then a few batches of the cycle
             while (deleteSteps < 6) {
@@ -182,7 +183,7 @@ class DeferrableCyclesTest {
         }
         // A new session resumes and finishes (another batch size).
         try (Connection c = db.connect()) {
-            JobProcedures procs = new JobProcedures(c, "order_purge", "declutter");
+            JobProcedures procs = new PostgresJobProcedures(c, "order_purge", "declutter");
             assertThat(procs.beginRun(Optional.empty(), 7)).isEqualTo(run);
             for (int i = 0; i < 10_000; i++) {
                 JobProcedures.Step s = procs.step(run, 7);
@@ -234,7 +235,7 @@ class DeferrableCyclesTest {
         }
         long run;
         try (Connection c = db.connect()) {
-            JobProcedures procs = new JobProcedures(c, "abc_purge", "declutter");
+            JobProcedures procs = new PostgresJobProcedures(c, "abc_purge", "declutter");
             run = procs.beginRun(Optional.empty(), 3);
             // stop once the cycle is partly deleted: some of its batches done, more to come
             while (scalar(c, "SELECT count(*) FROM t.c") > 150) {

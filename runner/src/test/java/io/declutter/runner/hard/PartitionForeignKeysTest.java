@@ -141,6 +141,34 @@ class PartitionForeignKeysTest {
         }
     }
 
+    @Test
+    void aRunRefusesToDeleteWhileAForeignKeyItsPlanDoesNotKnowActsOnAPlainPurgedTable() throws Exception {
+        // pg_partition_tree lists nothing for a table that is not partitioned: the check must still see the table
+        ScratchDatabase db = databases.load(SCHEMA);
+        Path job = JobFiles.write(dir, "org_purge.yaml", """
+                job: org_purge
+                root:
+                  table: public.org
+                  where: "id = 1"
+                """, db.url());
+        ok(Cli.run("deploy", "-j", job.toString()));
+        List<String> tables = List.of("public.org", "public.runner", "public.runner_ns", "public.runner_pr",
+                "public.org_note");
+        Map<String, Checksums.Sum> before;
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            st.execute("create table org_note (id int primary key, org_id int not null"
+                    + " references org(id) on delete cascade)");
+            st.execute("insert into org_note values (1, 1)");
+            before = Checksums.of(c, tables);
+        }
+        Cli.Result run = Cli.run("run", "-j", job.toString(), "--no-vacuum");
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+        assertThat(run.toString()).contains("org_note_org_id_fkey").contains("plan does not know");
+        try (Connection c = db.connect()) {
+            assertThat(Checksums.of(c, tables)).as("nothing deleted").isEqualTo(before);
+        }
+    }
+
     private static void ok(Cli.Result r) {
         assertThat(r.exitCode()).as(r.toString()).isZero();
     }

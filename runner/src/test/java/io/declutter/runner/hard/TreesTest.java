@@ -1,8 +1,9 @@
 package io.declutter.runner.hard;
 
+import io.declutter.dialect.JobProcedures;
+import io.declutter.dialect.postgres.PostgresJobProcedures;
 import io.declutter.runner.db.ScratchDatabase;
 import io.declutter.runner.db.SqlScripts;
-import io.declutter.runner.purge.JobProcedures;
 import io.declutter.runner.testing.Cli;
 import io.declutter.runner.testing.ClosureOracle;
 import io.declutter.runner.testing.JobFiles;
@@ -74,7 +75,7 @@ class TreesTest {
         Path job = JobFiles.write(dir, "late.yaml", "job: late\nroot:\n  table: tr.orgs\n  where: \"closed\"\n", db.url());
         assertThat(Cli.run("deploy", "-j", job.toString()).exitCode()).isZero();
         try (Connection c = db.connect(); Statement st = c.createStatement()) {
-            JobProcedures procs = new JobProcedures(c, "late", "declutter");
+            JobProcedures procs = new PostgresJobProcedures(c, "late", "declutter");
             long run = procs.beginRun(Optional.empty(), 5);
             String phase;
             do {

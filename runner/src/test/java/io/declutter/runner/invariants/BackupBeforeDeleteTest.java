@@ -1,6 +1,6 @@
 package io.declutter.runner.invariants;
 
-import io.declutter.runner.purge.JobProcedures;
+import io.declutter.dialect.JobProcedures;
 import io.declutter.runner.testing.ClosureOracle;
 import io.declutter.runner.testing.DemoPurge;
 import io.declutter.runner.testing.TableRows;
@@ -15,7 +15,7 @@ import java.util.Optional;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * SPEC §5 invariant 1: every row deleted is in the backup, committed no later than its deletion.
+ * Invariant 1 (docs/design.md#invariants): every row deleted is in the backup, committed no later than its deletion.
  *
  * <p>The demo job is generated and deployed with the CLI, then driven one step procedure call at a time on one
  * connection while a second connection looks at what is committed: after caching (nothing deleted, the backup

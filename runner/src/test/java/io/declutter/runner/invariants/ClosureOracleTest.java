@@ -4,6 +4,8 @@ import io.declutter.runner.db.ScratchDatabase;
 import io.declutter.runner.db.SqlScripts;
 import io.declutter.runner.testing.ClosureOracle;
 import io.declutter.runner.testing.TestDatabase;
+import io.declutter.runner.testing.targets.JdbcSchema;
+import io.declutter.runner.testing.targets.Snapshot;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,6 +46,9 @@ class ClosureOracleTest {
                     CREATE TABLE s.unrelated (id int PRIMARY KEY);
                     CREATE TABLE s.lookup (id int PRIMARY KEY);
                     ALTER TABLE s.root ADD COLUMN lookup_id int REFERENCES s.lookup;
+                    CREATE TABLE s.note (id int PRIMARY KEY, node_id int REFERENCES s.node ON DELETE SET NULL,
+                                         root_id int REFERENCES s.root ON DELETE SET NULL);
+                    CREATE TABLE s.note_child (id int PRIMARY KEY, note_id int NOT NULL REFERENCES s.note);
 
                     INSERT INTO s.lookup VALUES (1);
                     INSERT INTO s.root VALUES (1, true, 1), (2, false, 1), (3, true, NULL);
@@ -59,6 +64,9 @@ class ClosureOracleTest {
                     INSERT INTO s.y VALUES (70, 60), (71, 62);
                     UPDATE s.x SET y_id = 70 WHERE id = 61;
                     INSERT INTO s.unrelated VALUES (1);
+                    -- notes stay (SET NULL): 80 and 81 point at closure rows and are reset, 82 at live rows only
+                    INSERT INTO s.note VALUES (80, 10, NULL), (81, 20, 3), (82, 20, 2), (83, NULL, NULL);
+                    INSERT INTO s.note_child VALUES (90, 80), (91, 82);
                     """);
         }
     }
@@ -86,6 +94,26 @@ class ClosureOracleTest {
             assertThat(closure.total()).isEqualTo(2 + 5 + 2 + 2 + 1 + 1 + 2 + 1);
             // tables the root references, and tables nothing connects, are not reachable
             assertThat(closure.tables()).doesNotContain("s.lookup", "s.unrelated", "app.tenants");
+            // ON DELETE SET NULL is not followed: the rows stay, their references reset
+            assertThat(closure.keys("s.note")).isEmpty();
+            assertThat(closure.keys("s.note_child")).isEmpty();
+            assertThat(closure.resets()).containsOnlyKeys("s.note");
+            assertThat(closure.resets().get("s.note")).containsOnlyKeys("(80)", "(81)");
+            assertThat(closure.resets().get("s.note").get("(80)")).containsExactly("node_id");
+            assertThat(closure.resets().get("s.note").get("(81)")).containsExactly("root_id");
+        }
+    }
+
+    @Test
+    void jdbcMetadataAndSnapshotGiveTheSameClosure() throws Exception {
+        try (Connection c = db.connect()) {
+            ClosureOracle.Closure catalog = ClosureOracle.compute(c, "s.root", "dead");
+            JdbcSchema schema = JdbcSchema.read(c, "s");
+            ClosureOracle.Closure jdbc = ClosureOracle.compute(c, schema, Snapshot.read(c, schema), "s.root", "dead");
+            assertThat(jdbc.counts()).isEqualTo(catalog.counts());
+            // a snapshot keys a row by its key columns' text: (7,3) there is 7, U+0001, 3
+            assertThat(jdbc.keys("s.pair")).containsExactlyInAnyOrder("1\u00011", "2\u00011");
+            assertThat(jdbc.resets().get("s.note")).containsOnlyKeys("80", "81");
         }
     }
 

@@ -19,7 +19,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * SPEC §5 invariant 2 (a complete purge removes exactly the closure) and invariant 3 after a complete purge
+ * Invariants 2 (a complete purge removes exactly the closure) and 3 after a complete purge (docs/design.md#invariants)
  * (rollback restores every table), driven entirely through the CLI as a DBA would: {@code generate}, {@code deploy
  * --dir}, {@code run}, {@code verify}, {@code rollback}, {@code verify}. The expected rows come from the
  * independent closure oracle, not from the product. A few rows are added to the demo so that part of the closure

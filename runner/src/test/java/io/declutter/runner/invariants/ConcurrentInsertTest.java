@@ -24,9 +24,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * SPEC §5 invariant 5: an application that keeps inserting children of purged rows while the purge runs
- * never makes it fail and never leaves an orphan. The late rows are caught up (backed up, then deleted
- * before their parents), counted in the log, and restored by a rollback like any other purged row.
+ * Invariant 5 (docs/design.md#invariants): an application that keeps inserting children of purged rows while the purge
+ * runs never makes it fail and never leaves an orphan. The late rows are caught up (backed up, then deleted before
+ * their parents), counted in the log, and restored by a rollback like any other purged row.
  */
 class ConcurrentInsertTest {
 

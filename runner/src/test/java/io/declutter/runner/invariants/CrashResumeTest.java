@@ -35,8 +35,9 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * SPEC §5 invariant 4: killing the runner, terminating its backend or restarting the database at any point, then
- * running again, reaches the same final state as an uninterrupted run: nothing lost, nothing backed up twice.
+ * Invariant 4 (docs/design.md#invariants): killing the runner, terminating its backend or restarting the database at
+ * any point, then running again, reaches the same final state as an uninterrupted run: nothing lost, nothing backed up
+ * twice.
  *
  * <p>The demo sample is loaded and the job deployed once ({@code pristine}); each scenario works on a byte-for-byte
  * copy of it ({@code CREATE DATABASE ... TEMPLATE}), and so does the uninterrupted reference run. The runner is the

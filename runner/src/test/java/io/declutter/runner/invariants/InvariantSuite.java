@@ -3,7 +3,7 @@ package io.declutter.runner.invariants;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.declutter.runner.testing.Cli;
-import io.declutter.runner.testing.targets.ExpectedClosure;
+import io.declutter.runner.testing.ClosureOracle;
 import io.declutter.runner.testing.targets.JdbcSchema;
 import io.declutter.runner.testing.targets.PurgeTarget;
 import io.declutter.runner.testing.targets.Snapshot;
@@ -41,13 +41,13 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The safety invariants of SPEC §5 on the demo, one suite for every database: {@link PostgresInvariantSuiteTest}
- * runs it on PostgreSQL, {@code OracleInvariantSuiteTest} on Oracle Database Free. Everything goes through the CLI
- * ({@code generate}, {@code deploy}, {@code run}, {@code status --json}, {@code verify}, {@code rollback}, a stop
- * file) and plain JDBC: the expected rows come from {@link ExpectedClosure}, computed in Java from the data and
- * the foreign keys JDBC metadata reports, never from the product's catalog queries; rows are read with
- * {@code SELECT *} and hashed in Java. The deeper PostgreSQL-only tests (concurrent inserts, crashes, locks, the
- * backup at every moment of a run) live beside it in this package.
+ * The safety invariants (docs/design.md#invariants) on the demo, one suite for every database:
+ * {@link PostgresInvariantSuiteTest} runs it on PostgreSQL, {@code OracleInvariantSuiteTest} on Oracle Database Free.
+ * Everything goes through the CLI ({@code generate}, {@code deploy}, {@code run}, {@code status --json},
+ * {@code verify}, {@code rollback}, a stop file) and plain JDBC: the expected rows come from {@link ClosureOracle},
+ * computed in Java from the data and the foreign keys JDBC metadata reports, never from the product's catalog queries;
+ * rows are read with {@code SELECT *} and hashed in Java. The deeper PostgreSQL-only tests (concurrent inserts,
+ * crashes, locks, the backup at every moment of a run) live beside it in this package.
  *
  * <ol>
  *   <li>A complete purge removes exactly the closure and changes nothing else, leaves no orphan, and its backup
@@ -69,7 +69,7 @@ public abstract class InvariantSuite {
     private String skipped;
     private JdbcSchema schema;
     private Snapshot before;
-    private ExpectedClosure closure;
+    private ClosureOracle.Closure closure;
     private long firstRun;
     private Map<String, Map<String, String>> afterFirstRun;
     private Map<String, Map<String, String>> firstBackup;
@@ -91,12 +91,12 @@ public abstract class InvariantSuite {
         try (Connection c = target.connect()) {
             schema = JdbcSchema.read(c, target.appSchema());
             before = Snapshot.read(c, schema);
-            closure = ExpectedClosure.compute(c, schema, before, target.table("tenants"), target.rootPredicate());
+            closure = ClosureOracle.compute(c, schema, before, target.table("tenants"), target.rootPredicate());
         }
         assertThat(schema.tables()).as("tables of the demo").contains(target.table("tenants"), target.table("documents"));
-        assertThat(ExpectedClosure.orphans(schema, before)).as("orphans before the purge").isEmpty();
+        assertThat(ClosureOracle.orphans(schema, before)).as("orphans before the purge").isEmpty();
         assertThat(closure.count(target.table("tenants"))).as("tenants to purge").isEqualTo(8);
-        assertThat(closure.tables()).as("tables with closure rows").hasSizeGreaterThan(10);
+        assertThat(closure.counts().keySet()).as("tables with closure rows").hasSizeGreaterThan(10);
         assertThat(closure.count(target.table("documents"))).as("documents to purge").isPositive();
         Path generated = target.dir().resolve("generated");
         cli(0, "generate", "-o", generated.toString());
@@ -253,12 +253,12 @@ public abstract class InvariantSuite {
             assertThat(difference(now.get(table), expected))
                     .as("%s: rows after the purge vs the rows outside the closure before it", table).isEmpty();
         }
-        assertThat(ExpectedClosure.orphans(schema, after)).as("orphans after the purge").isEmpty();
+        assertThat(ClosureOracle.orphans(schema, after)).as("orphans after the purge").isEmpty();
     }
 
     /** The backup of a run is exactly the closure, each row once and with its content before the purge. */
     private void assertBackupIsExactlyTheClosure(Map<String, Map<String, String>> backup, long run) {
-        assertThat(backup.keySet()).as("tables with a backup").containsAll(closure.tables());
+        assertThat(backup.keySet()).as("tables with a backup").containsAll(closure.counts().keySet());
         Map<String, Map<String, String>> was = before.rows();
         for (String table : backup.keySet()) {
             Map<String, String> expected = new TreeMap<>(was.get(table));

@@ -33,8 +33,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * SPEC §5 invariant 6: no statement holds row locks longer than one batch; lock and statement timeouts are set;
- * application tables are never locked exclusively.
+ * Invariant 6 (docs/design.md#invariants): no statement holds row locks longer than one batch; lock and statement
+ * timeouts are set; application tables are never locked exclusively.
  *
  * <ul>
  *   <li>A row of a purged tenant's document is locked (FOR UPDATE) by another session during a run whose job says

@@ -1,8 +1,9 @@
 package io.declutter.runner.invariants;
 
+import io.declutter.dialect.JobProcedures;
 import io.declutter.dialect.Resources;
+import io.declutter.dialect.postgres.PostgresJobProcedures;
 import io.declutter.runner.db.ScratchDatabase;
-import io.declutter.runner.purge.JobProcedures;
 import io.declutter.runner.testing.Cli;
 import io.declutter.runner.testing.DemoPurge;
 import io.declutter.runner.testing.JobFiles;
@@ -24,11 +25,11 @@ import java.util.Optional;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The delete phase's fast path (SPEC §5 invariants 1 and 5): a batch of a table whose foreign keys in are all
- * NO ACTION or RESTRICT is deleted without lock or catch-up; a child inserted since the cache makes that delete fail
- * on its foreign key, and the careful path (lock, catch up, delete) takes over in the same call: the batch succeeds,
- * the late row is backed up, deleted and counted as caught up. Tables with a CASCADE (or SET NULL) child never take
- * the fast path.
+ * The delete phase's fast path (docs/design.md#fast-path; invariants 1 and 5): a batch of a table whose foreign keys in
+ * are all NO ACTION or RESTRICT is deleted without lock or catch-up; a child inserted since the cache makes that delete
+ * fail on its foreign key, and the careful path (lock, catch up, delete) takes over in the same call: the batch
+ * succeeds, the late row is backed up, deleted and counted as caught up. Tables with a CASCADE (or SET NULL) child
+ * never take the fast path.
  */
 class OptimisticDeleteTest {
 
@@ -43,7 +44,7 @@ class OptimisticDeleteTest {
             String late;
             assertThat(Cli.run("deploy", "-j", job.toString()).exitCode()).isZero();
             try (Connection runner = db.connect(); Connection app = db.connect()) {
-                JobProcedures procs = new JobProcedures(runner, DemoPurge.JOB, DemoPurge.SCHEMA);
+                JobProcedures procs = new PostgresJobProcedures(runner, DemoPurge.JOB, DemoPurge.SCHEMA);
                 long run = procs.beginRun(Optional.empty(), 1000);
                 String phase;
                 do {

@@ -1,9 +1,9 @@
 package io.declutter.runner.invariants;
 
+import io.declutter.dialect.JobProcedures;
 import io.declutter.runner.purge.Checksums;
-import io.declutter.runner.purge.JobProcedures;
-import io.declutter.runner.testing.ClosureOracle;
 import io.declutter.runner.testing.Cli;
+import io.declutter.runner.testing.ClosureOracle;
 import io.declutter.runner.testing.DemoPurge;
 import io.declutter.runner.testing.TableRows;
 import org.junit.jupiter.api.AfterAll;
@@ -21,10 +21,10 @@ import java.util.Set;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * SPEC §5 invariant 3 after a partial purge: a run stopped in the middle of its deletes is rolled back with
- * {@code declutter rollback} and every table of the demo schema is exactly as before (per-table checksums, identity
- * values included; {@code audit_events} is GENERATED ALWAYS, {@code invoice_lines} has a stored generated column),
- * sequences are not behind, the run is 'rolled back' and {@code declutter verify} exits 0.
+ * Invariant 3 (docs/design.md#invariants) after a partial purge: a run stopped in the middle of its deletes is rolled
+ * back with {@code declutter rollback} and every table of the demo schema is exactly as before (per-table checksums,
+ * identity values included; {@code audit_events} is GENERATED ALWAYS, {@code invoice_lines} has a stored generated
+ * column), sequences are not behind, the run is 'rolled back' and {@code declutter verify} exits 0.
  *
  * <p>First stop: in the middle of the self-referencing {@code app.folders}, where rows not yet deleted have been
  * detached (parent set to NULL) and must be re-attached. Second stop, a new run after the first rollback: in the

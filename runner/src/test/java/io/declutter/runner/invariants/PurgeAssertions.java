@@ -20,7 +20,7 @@ import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Checks of the safety invariants (SPEC §5) shared by the invariant tests. */
+/** Checks of the safety invariants (docs/design.md#invariants) shared by the invariant tests. */
 final class PurgeAssertions {
 
     private PurgeAssertions() {

@@ -38,6 +38,8 @@ class PlanPreflightTest {
                     CREATE TABLE app.legal_holds (id int PRIMARY KEY, user_id bigint NOT NULL REFERENCES app.users);
                     CREATE TABLE app.exports (id int PRIMARY KEY,
                         tenant_id bigint NOT NULL REFERENCES app.tenants ON DELETE CASCADE);
+                    CREATE TABLE app.referrals (id int PRIMARY KEY,
+                        tenant_id bigint REFERENCES app.tenants ON DELETE SET NULL);
                     """);
         }
     }
@@ -50,13 +52,16 @@ class PlanPreflightTest {
     @Test
     void planReportsTriggersBlockingEdgesCascadesOutsideAndUnindexedForeignKeys() throws Exception {
         Path job = JobFiles.write(dir, "preflight.yaml", "job: preflight\nroot:\n  table: app.tenants\n"
-                + "  where: \"status = 'closed'\"\nexclude: [app.legal_holds, app.exports]\n", db.url());
+                + "  where: \"status = 'closed'\"\nexclude: [app.legal_holds, app.exports, app.referrals]\n", db.url());
         Cli.Result plan = Cli.run("plan", "-j", job.toString());
         assertThat(plan.exitCode()).as(plan.toString()).isZero();
         assertThat(plan.out())
                 .contains("WARNING  trigger app.users", "users_on_delete")
                 .contains("WARNING  blocking edge", "app.legal_holds", "will make the delete fail")
                 .contains("WARNING  cascade outside closure", "app.exports", "without a backup")
+                .contains("INFO  set null outside closure referrals_tenant_id_fkey", "will change rows of the excluded"
+                        + " table app.referrals")
+                .doesNotContain("blocking edge referrals_tenant_id_fkey")
                 .contains("WARNING  unindexed foreign key fk_audit_events_users")
                 .contains("CREATE INDEX CONCURRENTLY IF NOT EXISTS audit_events_user_id_idx ON app.audit_events (user_id);")
                 .contains("[excluded]");

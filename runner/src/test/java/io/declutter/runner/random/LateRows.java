@@ -117,7 +117,7 @@ final class LateRows {
     private void insertOne(Connection c, Random rnd, Map<String, Map<String, String>> into, StringBuilder trace)
             throws SQLException {
         // a child through a foreign key the purge follows (through a SET NULL one the row would stay)
-        List<RandomSchema.ForeignKey> followed = schema.foreignKeys.stream().filter(RandomOracle::followed).toList();
+        List<RandomSchema.ForeignKey> followed = schema.foreignKeys.stream().filter(RandomSchema.ForeignKey::followed).toList();
         RandomSchema.ForeignKey fk = followed.get(rnd.nextInt(followed.size()));
         Set<String> purged = purgedKeys(schema.display(fk.parent), into);
         if (purged.isEmpty()) {
@@ -194,7 +194,7 @@ final class LateRows {
             if (fk.child != t || fk == chosen) {
                 continue;
             }
-            if (fk.nullable() && (rnd.nextInt(3) > 0 || !RandomOracle.followed(fk))) {
+            if (fk.nullable() && (rnd.nextInt(3) > 0 || !fk.followed())) {
                 fk.childColumns.forEach(col -> row.put(col, null));
                 continue;
             }

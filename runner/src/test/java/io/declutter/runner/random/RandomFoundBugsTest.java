@@ -1,12 +1,13 @@
 package io.declutter.runner.random;
 
+import io.declutter.dialect.JobProcedures;
+import io.declutter.dialect.postgres.PostgresJobProcedures;
 import io.declutter.runner.db.ScratchDatabase;
 import io.declutter.runner.purge.Checksums;
-import io.declutter.runner.purge.JobProcedures;
-import io.declutter.runner.testing.FreshDatabases;
 import io.declutter.runner.testing.Cli;
 import io.declutter.runner.testing.ClosureOracle;
 import io.declutter.runner.testing.DemoPurge;
+import io.declutter.runner.testing.FreshDatabases;
 import io.declutter.runner.testing.JobFiles;
 import io.declutter.runner.testing.RoundTrip;
 import io.declutter.runner.testing.TableRows;
@@ -178,7 +179,7 @@ class RandomFoundBugsTest {
             for (String t : tables) {
                 expected.put(t, new java.util.HashMap<>(TableRows.of(c, t)));
             }
-            JobProcedures procs = new JobProcedures(c, job, "declutter");
+            JobProcedures procs = new PostgresJobProcedures(c, job, "declutter");
             long run = procs.beginRun(Optional.empty(), 100);
             DemoPurge.stepUntilNext(procs, c, run, table, 100);
             for (String insert : lateInserts) {
@@ -231,7 +232,7 @@ class RandomFoundBugsTest {
                 db.url());
         assertThat(Cli.run("deploy", "-j", jobFile.toString()).exitCode()).isZero();
         try (Connection c = db.connect(); Connection app = db.connect()) {
-            JobProcedures procs = new JobProcedures(c, "dl_purge", "declutter");
+            JobProcedures procs = new PostgresJobProcedures(c, "dl_purge", "declutter");
             long run = procs.beginRun(Optional.empty(), 100);
             DemoPurge.stepUntilNext(procs, c, run, "dl.accounts", 100);
             int stepPid = pid(c);

@@ -21,11 +21,11 @@ import java.util.stream.Collectors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Randomized purges (SPEC §5, invariants 1 to 5): random schemas and data ({@link RandomSchema}), each purged with
- * random batch sizes, interruptions and concurrent inserts, then rolled back, and checked against an expectation
- * computed independently from the data ({@link RandomOracle}, see {@link RandomCase} for every check). Cases run on
- * two worker threads; each worker reuses one database for all its cases (a schema and a job per case, dropped
- * after; the database itself is replaced every 250 cases). 200 cases take about a minute.
+ * Randomized purges (invariants 1 to 5 of docs/design.md#invariants): random schemas and data ({@link RandomSchema}),
+ * each purged with random batch sizes, interruptions and concurrent inserts, then rolled back, and checked against an
+ * expectation computed independently from the data ({@link io.declutter.runner.testing.ClosureOracle}, see {@link RandomCase} for every check).
+ * Cases run on two worker threads; each worker reuses one database for all its cases (a schema and a job per case,
+ * dropped after; the database itself is replaced every 250 cases). 200 cases take about a minute.
  *
  * <p>System properties:
  * <ul>

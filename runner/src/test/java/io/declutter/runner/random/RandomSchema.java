@@ -132,6 +132,11 @@ final class RandomSchema {
         boolean selfReference() {
             return child == parent;
         }
+
+        /** Whether a purge follows the key (deletes the rows referencing purged rows): all but SET NULL / DEFAULT. */
+        boolean followed() {
+            return !onDelete.equals("SET NULL") && !onDelete.equals("SET DEFAULT");
+        }
     }
 
     final long seed;
@@ -455,7 +460,7 @@ final class RandomSchema {
             while (!todo.isEmpty()) {
                 Table x = todo.pop();
                 for (ForeignKey fk : foreignKeys) {
-                    if (fk.parent == x && !fk.selfReference() && RandomOracle.followed(fk) && seen.add(fk.child)) {
+                    if (fk.parent == x && !fk.selfReference() && fk.followed() && seen.add(fk.child)) {
                         todo.push(fk.child);
                     }
                 }

@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
  * run). With a switch on, a case gets one instance of the feature and expects what the product does today:
  * {@link #refusal} says which {@code plan} ERROR finding (exit 2) refuses it. When the product learns a feature,
  * move it out of here into {@link RandomSchema}'s normal features (with its data and, if its semantics differ from
- * "follow the edge", its expectation in {@link RandomOracle}), as was done for ON DELETE SET NULL / SET DEFAULT
+ * "follow the edge", its expectation in {@link io.declutter.runner.testing.ClosureOracle}), as was done for ON DELETE SET NULL / SET DEFAULT
  * edges, trees through a NOT NULL self-reference and cycles through DEFERRABLE NOT NULL foreign keys.
  *
  * <p>Turn switches on with {@code -Ddeclutter.random.unsupported=no_primary_key,not_null_cycle} (or {@code all}).

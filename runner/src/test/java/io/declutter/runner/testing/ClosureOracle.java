@@ -1,5 +1,9 @@
 package io.declutter.runner.testing;
 
+import io.declutter.runner.testing.targets.JdbcSchema;
+import io.declutter.runner.testing.targets.PurgeTarget;
+import io.declutter.runner.testing.targets.Snapshot;
+
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -9,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -17,24 +22,44 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The purge closure computed independently of the product: from the live data and the catalog's foreign keys
- * (plain {@code pg_constraint} queries, not the generator's introspection), in Java, to a fixed point.
+ * The one closure oracle of the tests: what a purge must delete and what it must leave changed, computed
+ * independently of the product, in Java, from the live data and foreign keys read without the product's
+ * introspection, to a fixed point.
  *
- * <p>Starting from the root rows the predicate selects, every foreign key is followed from parent to child: a
- * child row belongs to the closure when all its FK columns are non-null and equal the referenced columns of a
- * closure row of the parent (MATCH SIMPLE). Self-references and cycles are followed until nothing new is found.
- * Rows are identified by their primary key as PostgreSQL prints it: {@code ROW(pk1, pk2)::text}, e.g.
- * {@code (42)} or {@code (7,3)}, the same text {@link TableRows} uses.
+ * <p>Starting from the root rows the predicate selects, every foreign key is followed from parent to child except
+ * ON DELETE SET NULL / SET DEFAULT ones: a child row belongs to the closure when all its FK columns are non-null and
+ * equal the referenced columns of a closure row of the parent (MATCH SIMPLE). Self-references and cycles are
+ * followed until nothing new is found. Rows outside the closure that reference a closure row through a SET NULL /
+ * SET DEFAULT key stay, and the database resets their FK columns: they are the closure's {@link Closure#resets()}.
+ *
+ * <p>Two ways to read the same thing:
+ * <ul>
+ *   <li>{@link #compute(Connection, String, String)}, PostgreSQL: foreign keys from {@code pg_constraint} (every
+ *       schema), rows known by their primary key as PostgreSQL prints it, {@code ROW(pk1, pk2)::text}, e.g.
+ *       {@code (42)} or {@code (7,3)}, the same text {@link TableRows} uses;</li>
+ *   <li>{@link #compute(Connection, JdbcSchema, Snapshot, String, String)}, any dialect (the shared invariant
+ *       suite): foreign keys from JDBC metadata, rows from a {@link Snapshot}, known by the snapshot's keys.</li>
+ * </ul>
  */
 public final class ClosureOracle {
 
-    /** A foreign key, columns in constraint order. Tables are {@code schema.table} (unquoted). */
+    /**
+     * A foreign key, columns in constraint order. Tables are {@code schema.table} (unquoted).
+     *
+     * @param keepsChild ON DELETE SET NULL / SET DEFAULT: deleting a parent leaves the child row, reset
+     */
     public record ForeignKey(String name, String child, List<String> childColumns, String parent,
-                             List<String> parentColumns) {
+                             List<String> parentColumns, boolean keepsChild) {
     }
 
-    /** The closure: for every table reachable from the root through FKs, the keys of its closure rows. */
-    public record Closure(String root, Map<String, Set<String>> keys, List<ForeignKey> edges) {
+    /**
+     * The closure: for every table reachable from the root through FKs, the keys of its closure rows; and for rows
+     * outside it that the database resets (SET NULL / SET DEFAULT), the columns reset.
+     *
+     * @param resets table to (key to the FK columns the database resets in that row)
+     */
+    public record Closure(String root, Map<String, Set<String>> keys, List<ForeignKey> edges,
+                          Map<String, Map<String, Set<String>>> resets) {
 
         public Set<String> keys(String table) {
             return keys.getOrDefault(table, Set.of());
@@ -52,10 +77,33 @@ public final class ClosureOracle {
         public Set<String> tables() {
             return keys.keySet();
         }
+
+        /** Table to closure row count, for the tables with closure rows. */
+        public Map<String, Long> counts() {
+            Map<String, Long> out = new TreeMap<>();
+            keys.forEach((t, k) -> {
+                if (!k.isEmpty()) {
+                    out.put(t, (long) k.size());
+                }
+            });
+            return out;
+        }
+    }
+
+    /** The rows of one table as the walk sees them: a key per row and the text of the columns FKs use. */
+    private interface Rows {
+        int size();
+
+        String key(int row);
+
+        /** The values of {@code columns} in the row, null where a value is null. */
+        List<String> values(int row, List<String> columns);
     }
 
     private ClosureOracle() {
     }
+
+    // ------------------------------------------------------------------------------------------------ PostgreSQL
 
     /**
      * @param rootTable {@code schema.table} (unquoted)
@@ -63,87 +111,28 @@ public final class ClosureOracle {
      */
     public static Closure compute(Connection c, String rootTable, String predicate) throws SQLException {
         List<ForeignKey> fks = foreignKeys(c);
-        // Tables reachable from the root, parent to child.
-        Map<String, List<ForeignKey>> outgoing = new HashMap<>();
-        for (ForeignKey fk : fks) {
-            outgoing.computeIfAbsent(fk.parent(), k -> new ArrayList<>()).add(fk);
-        }
-        Set<String> reachable = new TreeSet<>();
-        Deque<String> todo = new ArrayDeque<>(List.of(rootTable));
-        while (!todo.isEmpty()) {
-            String t = todo.pop();
-            if (reachable.add(t)) {
-                outgoing.getOrDefault(t, List.of()).forEach(fk -> todo.push(fk.child()));
-            }
-        }
+        Set<String> reachable = reachable(rootTable, fks);
         List<ForeignKey> edges = fks.stream().filter(fk -> reachable.contains(fk.parent())).toList();
-
-        // Per table, the columns the walk needs: its key, the FK columns it refers with, the columns referred to.
+        // Per table, the columns the walk needs: the FK columns it refers with, the columns referred to.
         Map<String, Set<String>> needed = new TreeMap<>();
-        for (String t : reachable) {
-            needed.put(t, new LinkedHashSet<>());
-        }
+        reachable.forEach(t -> needed.put(t, new LinkedHashSet<>()));
         for (ForeignKey fk : edges) {
             needed.get(fk.child()).addAll(fk.childColumns());
             needed.get(fk.parent()).addAll(fk.parentColumns());
         }
-        Map<String, TableData> data = new TreeMap<>();
+        Map<String, Rows> data = new TreeMap<>();
         for (String t : reachable) {
-            data.put(t, TableData.load(c, t, primaryKey(c, t), List.copyOf(needed.get(t))));
+            data.put(t, PgRows.load(c, t, primaryKey(c, t), List.copyOf(needed.get(t))));
         }
-
-        // Child lookup per edge: FK values -> child rows.
-        Map<ForeignKey, Map<List<String>, List<Integer>>> childIndex = new HashMap<>();
-        for (ForeignKey fk : edges) {
-            TableData child = data.get(fk.child());
-            Map<List<String>, List<Integer>> index = new HashMap<>();
-            for (int i = 0; i < child.rows.size(); i++) {
-                List<String> values = child.values(i, fk.childColumns());
-                if (!values.contains(null)) {
-                    index.computeIfAbsent(values, k -> new ArrayList<>()).add(i);
-                }
-            }
-            childIndex.put(fk, index);
-        }
-
-        Map<String, Set<Integer>> found = new TreeMap<>();
-        reachable.forEach(t -> found.put(t, new java.util.HashSet<>()));
-        record Hit(String table, int row) {
-        }
-        Deque<Hit> queue = new ArrayDeque<>();
-        TableData root = data.get(rootTable);
-        for (String key : rootKeys(c, rootTable, root.keyColumns, predicate)) {
-            Integer row = root.byKey.get(key);
-            if (row == null) {
-                throw new IllegalStateException("root key " + key + " not loaded");
-            }
-            if (found.get(rootTable).add(row)) {
-                queue.add(new Hit(rootTable, row));
+        List<String> rootKeys = new ArrayList<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT "
+                + keyExpression("r", primaryKey(c, rootTable)) + " FROM " + quote(rootTable) + " AS r WHERE ("
+                + predicate + ")")) {
+            while (rs.next()) {
+                rootKeys.add(rs.getString(1));
             }
         }
-        while (!queue.isEmpty()) {
-            Hit h = queue.poll();
-            TableData parent = data.get(h.table());
-            for (ForeignKey fk : outgoing.getOrDefault(h.table(), List.of())) {
-                List<String> values = parent.values(h.row(), fk.parentColumns());
-                if (values.contains(null)) {
-                    continue;
-                }
-                for (int childRow : childIndex.get(fk).getOrDefault(values, List.of())) {
-                    if (found.get(fk.child()).add(childRow)) {
-                        queue.add(new Hit(fk.child(), childRow));
-                    }
-                }
-            }
-        }
-
-        Map<String, Set<String>> keys = new TreeMap<>();
-        found.forEach((t, rows) -> {
-            Set<String> k = new TreeSet<>();
-            rows.forEach(r -> k.add(data.get(t).rows.get(r).key()));
-            keys.put(t, Collections.unmodifiableSet(k));
-        });
-        return new Closure(rootTable, Collections.unmodifiableMap(keys), edges);
+        return walk(rootTable, reachable, edges, data, rootKeys);
     }
 
     /** Every FK of the database outside the system schemas (partition clones left out). */
@@ -155,7 +144,8 @@ public final class ClosureOracle {
                                JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num ORDER BY k.ord),
                        pn.nspname || '.' || pc.relname,
                        ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY AS k(num, ord)
-                               JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.num ORDER BY k.ord)
+                               JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.num ORDER BY k.ord),
+                       con.confdeltype IN ('n', 'd')
                   FROM pg_constraint con
                   JOIN pg_class cc ON cc.oid = con.conrelid
                   JOIN pg_namespace cn ON cn.oid = cc.relnamespace
@@ -168,7 +158,7 @@ public final class ClosureOracle {
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             while (rs.next()) {
                 fks.add(new ForeignKey(rs.getString(1), rs.getString(2), List.of((String[]) rs.getArray(3).getArray()),
-                        rs.getString(4), List.of((String[]) rs.getArray(5).getArray())));
+                        rs.getString(4), List.of((String[]) rs.getArray(5).getArray()), rs.getBoolean(6)));
             }
         }
         return fks;
@@ -221,38 +211,18 @@ public final class ClosureOracle {
         return "ROW(" + String.join(", ", keyColumns.stream().map(k -> alias + "." + ident(k)).toList()) + ")::text";
     }
 
-    private static List<String> rootKeys(Connection c, String rootTable, List<String> keyColumns, String predicate)
-            throws SQLException {
-        List<String> keys = new ArrayList<>();
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT "
-                + keyExpression("r", keyColumns) + " FROM " + quote(rootTable) + " AS r WHERE (" + predicate + ")")) {
-            while (rs.next()) {
-                keys.add(rs.getString(1));
-            }
-        }
-        return keys;
-    }
-
-    /** The rows of one table: key text and the text of the columns the walk needs. */
-    private static final class TableData {
-        record Row(String key, String[] values) {
-        }
-
-        final List<String> keyColumns;
+    /** A PostgreSQL table's rows: {@code ROW(pk)::text} and the needed columns as {@code ::text}. */
+    private static final class PgRows implements Rows {
+        final List<String> keys = new ArrayList<>();
+        final List<String[]> values = new ArrayList<>();
         final Map<String, Integer> position = new HashMap<>();
-        final List<Row> rows = new ArrayList<>();
-        final Map<String, Integer> byKey = new HashMap<>();
 
-        private TableData(List<String> keyColumns, List<String> columns) {
-            this.keyColumns = keyColumns;
-            for (int i = 0; i < columns.size(); i++) {
-                position.put(columns.get(i), i);
-            }
-        }
-
-        static TableData load(Connection c, String table, List<String> keyColumns, List<String> columns)
+        static PgRows load(Connection c, String table, List<String> keyColumns, List<String> columns)
                 throws SQLException {
-            TableData d = new TableData(keyColumns, columns);
+            PgRows d = new PgRows();
+            for (int i = 0; i < columns.size(); i++) {
+                d.position.put(columns.get(i), i);
+            }
             StringBuilder sql = new StringBuilder("SELECT ").append(keyExpression("t", keyColumns));
             for (String col : columns) {
                 sql.append(", t.").append(ident(col)).append("::text");
@@ -262,25 +232,246 @@ public final class ClosureOracle {
                 st.setFetchSize(10_000);
                 try (ResultSet rs = st.executeQuery(sql.toString())) {
                     while (rs.next()) {
-                        String[] values = new String[columns.size()];
-                        for (int i = 0; i < values.length; i++) {
-                            values[i] = rs.getString(i + 2);
+                        String[] v = new String[columns.size()];
+                        for (int i = 0; i < v.length; i++) {
+                            v[i] = rs.getString(i + 2);
                         }
-                        d.byKey.put(rs.getString(1), d.rows.size());
-                        d.rows.add(new Row(rs.getString(1), values));
+                        d.keys.add(rs.getString(1));
+                        d.values.add(v);
                     }
                 }
             }
             return d;
         }
 
-        List<String> values(int row, List<String> columns) {
-            String[] v = rows.get(row).values();
+        @Override
+        public int size() {
+            return keys.size();
+        }
+
+        @Override
+        public String key(int row) {
+            return keys.get(row);
+        }
+
+        @Override
+        public List<String> values(int row, List<String> columns) {
+            String[] v = values.get(row);
             List<String> out = new ArrayList<>(columns.size());
-            for (String col : columns) {
-                out.add(v[position.get(col)]);
-            }
+            columns.forEach(col -> out.add(v[position.get(col)]));
             return out;
         }
+    }
+
+    // ---------------------------------------------------------------------------------------------- any dialect
+
+    /**
+     * The closure of the rows of {@code root} that {@code predicate} selects, over the rows of {@code data} (tables
+     * of one schema, foreign keys as JDBC metadata reports them), keyed as the snapshot keys them.
+     */
+    public static Closure compute(Connection c, JdbcSchema schema, Snapshot data, String root, String predicate)
+            throws SQLException {
+        List<ForeignKey> fks = schema.foreignKeys().stream().filter(fk -> data.tables().contains(fk.child())
+                        && data.tables().contains(fk.parent()))
+                .map(fk -> new ForeignKey(fk.name(), fk.child(), fk.childColumns(), fk.parent(), fk.parentColumns(),
+                        fk.keepsChild())).toList();
+        Set<String> reachable = reachable(root, fks);
+        Map<String, Rows> rows = new TreeMap<>();
+        reachable.forEach(t -> rows.put(t, new SnapshotRows(data.table(t))));
+        int[] rootKey = at(data, root, primaryKeyOf(schema, root));
+        List<String> rootKeys = new ArrayList<>();
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT * FROM " + PurgeTarget.qualified(root) + " WHERE " + predicate)) {
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                rootKeys.add(Snapshot.key(Snapshot.values(rs, n), rootKey));
+            }
+        }
+        return walk(root, reachable, fks.stream().filter(fk -> reachable.contains(fk.parent())).toList(), rows,
+                rootKeys);
+    }
+
+    /** Rows whose foreign key (all columns non-null) references no row: "fk: child key -> values". */
+    public static List<String> orphans(JdbcSchema schema, Snapshot data) {
+        List<String> out = new ArrayList<>();
+        for (JdbcSchema.ForeignKey fk : schema.foreignKeys()) {
+            if (!data.tables().contains(fk.parent()) || !data.tables().contains(fk.child())) {
+                continue;
+            }
+            Set<List<String>> parents = new HashSet<>();
+            int[] pcols = at(data, fk.parent(), fk.parentColumns());
+            data.table(fk.parent()).rows().values().forEach(r -> parents.add(tuple(r, pcols)));
+            int[] ccols = at(data, fk.child(), fk.childColumns());
+            data.table(fk.child()).rows().forEach((k, r) -> {
+                List<String> t = tuple(r, ccols);
+                if (t != null && !parents.contains(t)) {
+                    out.add(fk.name() + ": " + fk.child() + " " + k + " -> " + t);
+                }
+            });
+        }
+        return out;
+    }
+
+    private static List<String> primaryKeyOf(JdbcSchema schema, String table) {
+        List<String> key = schema.primaryKeys().get(table);
+        if (key == null || key.isEmpty()) {
+            throw new AssertionError(table + " has no primary key: the oracle keys rows by primary key");
+        }
+        return key;
+    }
+
+    private static int[] at(Snapshot data, String table, List<String> columns) {
+        List<String> all = data.table(table).columns();
+        return columns.stream().mapToInt(col -> {
+            int i = all.indexOf(col);
+            if (i < 0) {
+                throw new AssertionError(table + " has no column " + col);
+            }
+            return i;
+        }).toArray();
+    }
+
+    /** The values at {@code cols}, or null when one of them is null (such a reference references nothing). */
+    private static List<String> tuple(String[] row, int[] cols) {
+        List<String> t = new ArrayList<>(cols.length);
+        for (int i : cols) {
+            if (row[i] == null) {
+                return null;
+            }
+            t.add(row[i]);
+        }
+        return t;
+    }
+
+    /** A snapshot table's rows, keyed as the snapshot keys them. */
+    private static final class SnapshotRows implements Rows {
+        final List<String> columns;
+        final List<String> keys = new ArrayList<>();
+        final List<String[]> rows = new ArrayList<>();
+
+        SnapshotRows(Snapshot.TableData table) {
+            columns = table.columns();
+            new TreeMap<>(table.rows()).forEach((k, r) -> {
+                keys.add(k);
+                rows.add(r);
+            });
+        }
+
+        @Override
+        public int size() {
+            return keys.size();
+        }
+
+        @Override
+        public String key(int row) {
+            return keys.get(row);
+        }
+
+        @Override
+        public List<String> values(int row, List<String> cols) {
+            List<String> out = new ArrayList<>(cols.size());
+            cols.forEach(col -> out.add(rows.get(row)[columns.indexOf(col)]));
+            return out;
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------------- the walk
+
+    /** Tables reachable from the root through any foreign key, SET NULL ones included (their rows may be reset). */
+    private static Set<String> reachable(String root, List<ForeignKey> fks) {
+        Map<String, List<ForeignKey>> outgoing = new HashMap<>();
+        fks.forEach(fk -> outgoing.computeIfAbsent(fk.parent(), k -> new ArrayList<>()).add(fk));
+        Set<String> reachable = new TreeSet<>();
+        Deque<String> todo = new ArrayDeque<>(List.of(root));
+        while (!todo.isEmpty()) {
+            String t = todo.pop();
+            if (reachable.add(t)) {
+                outgoing.getOrDefault(t, List.of()).forEach(fk -> todo.push(fk.child()));
+            }
+        }
+        return reachable;
+    }
+
+    private static Closure walk(String root, Set<String> reachable, List<ForeignKey> edges, Map<String, Rows> data,
+                                List<String> rootKeys) {
+        // child lookup per edge: FK values (all non-null) -> child rows
+        Map<ForeignKey, Map<List<String>, List<Integer>>> childIndex = new HashMap<>();
+        for (ForeignKey fk : edges) {
+            Rows child = data.get(fk.child());
+            Map<List<String>, List<Integer>> index = new HashMap<>();
+            for (int i = 0; i < child.size(); i++) {
+                List<String> values = child.values(i, fk.childColumns());
+                if (!values.contains(null)) {
+                    index.computeIfAbsent(values, k -> new ArrayList<>()).add(i);
+                }
+            }
+            childIndex.put(fk, index);
+        }
+        Map<String, Integer> rootRows = new HashMap<>();
+        Rows rootData = data.get(root);
+        for (int i = 0; i < rootData.size(); i++) {
+            rootRows.put(rootData.key(i), i);
+        }
+
+        Map<String, Set<Integer>> found = new TreeMap<>();
+        reachable.forEach(t -> found.put(t, new HashSet<>()));
+        record Hit(String table, int row) {
+        }
+        Deque<Hit> queue = new ArrayDeque<>();
+        for (String key : rootKeys) {
+            Integer row = rootRows.get(key);
+            if (row == null) {
+                throw new IllegalStateException("root key " + key + " not loaded");
+            }
+            if (found.get(root).add(row)) {
+                queue.add(new Hit(root, row));
+            }
+        }
+        while (!queue.isEmpty()) {
+            Hit h = queue.poll();
+            for (ForeignKey fk : edges) {
+                if (fk.keepsChild() || !fk.parent().equals(h.table())) {
+                    continue;
+                }
+                List<String> values = data.get(h.table()).values(h.row(), fk.parentColumns());
+                if (values.contains(null)) {
+                    continue;
+                }
+                for (int childRow : childIndex.get(fk).getOrDefault(values, List.of())) {
+                    if (found.get(fk.child()).add(childRow)) {
+                        queue.add(new Hit(fk.child(), childRow));
+                    }
+                }
+            }
+        }
+
+        // resets: rows outside the closure pointing at closure rows through SET NULL / SET DEFAULT keys
+        Map<String, Map<String, Set<String>>> resets = new TreeMap<>();
+        for (ForeignKey fk : edges) {
+            if (!fk.keepsChild()) {
+                continue;
+            }
+            for (int parentRow : found.get(fk.parent())) {
+                List<String> values = data.get(fk.parent()).values(parentRow, fk.parentColumns());
+                if (values.contains(null)) {
+                    continue;
+                }
+                for (int child : childIndex.get(fk).getOrDefault(values, List.of())) {
+                    if (!found.get(fk.child()).contains(child)) {
+                        resets.computeIfAbsent(fk.child(), k -> new TreeMap<>())
+                                .computeIfAbsent(data.get(fk.child()).key(child), k -> new LinkedHashSet<>())
+                                .addAll(fk.childColumns());
+                    }
+                }
+            }
+        }
+
+        Map<String, Set<String>> keys = new TreeMap<>();
+        found.forEach((t, rows) -> {
+            Set<String> k = new TreeSet<>();
+            rows.forEach(r -> k.add(data.get(t).key(r)));
+            keys.put(t, Collections.unmodifiableSet(k));
+        });
+        return new Closure(root, Collections.unmodifiableMap(keys), edges, Collections.unmodifiableMap(resets));
     }
 }

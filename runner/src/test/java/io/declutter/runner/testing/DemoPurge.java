@@ -1,12 +1,13 @@
 package io.declutter.runner.testing;
 
 import io.declutter.config.JobFileReader;
+import io.declutter.dialect.JobProcedures;
+import io.declutter.dialect.postgres.PostgresJobProcedures;
 import io.declutter.model.Job;
 import io.declutter.runner.cli.DeclutterCommand;
 import io.declutter.runner.db.JdbcUrls;
 import io.declutter.runner.db.PostgresLocator;
 import io.declutter.runner.db.ScratchDatabase;
-import io.declutter.runner.purge.JobProcedures;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -133,7 +134,7 @@ public final class DemoPurge implements AutoCloseable {
     }
 
     public JobProcedures procs(Connection c) {
-        return new JobProcedures(c, JOB, SCHEMA);
+        return new PostgresJobProcedures(c, JOB, SCHEMA);
     }
 
     /** The job's root and predicate, as its job file gives them. */

@@ -15,7 +15,8 @@
 -- level), takes the constraint it was cloned from when it is a partition's copy, and raises an error naming each
 -- one that is not an edge of the plan (followed, nulled or skipped), so the run stops before anything is deleted.
 -- Plan, generate and deploy the job again to take a new foreign key into account (docs/design.md#invariants).
-CREATE OR REPLACE FUNCTION declutter.tenant_purge_check_fks()
+DROP FUNCTION IF EXISTS declutter.tenant_purge_check_fks();
+CREATE OR REPLACE FUNCTION declutter.tenant_purge_check_fks(p_run bigint)
 RETURNS void
 LANGUAGE plpgsql
 STABLE
@@ -44,7 +45,8 @@ BEGIN
                    ('app.users')::regclass,
                    ('app.tenants')::regclass
                ]) AS t(relid)
-         CROSS JOIN LATERAL pg_partition_tree(t.relid) AS p
+         -- the table itself, and every partition of it (pg_partition_tree lists nothing for a plain table)
+         CROSS JOIN LATERAL (SELECT t.relid UNION SELECT relid FROM pg_partition_tree(t.relid)) AS p
     ), origin AS (
         -- each foreign key acting on a purged relation, followed up to the constraint it was cloned from
         SELECT c.oid, c.conparentid

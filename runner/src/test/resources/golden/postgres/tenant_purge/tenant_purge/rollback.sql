@@ -8,9 +8,24 @@
 -- or `psql -f`, and regenerate rather than edit: the generator is the source.
 -- ============================================================================
 --
--- CALL it outside a transaction block (it commits per table). Rows still present are skipped, so it can be
--- called again after an interruption. Identity values are restored as they were; generated columns are
--- recomputed by the database. The run ends as 'rolled back' and is never resumed.
+-- One transaction: every row goes back, the references of the restored rows are checked, and the run is marked
+-- 'rolled back', all committed together. If anything fails, all of it is undone, the run keeps the status it had,
+-- and the error is logged (declutter.log, run.last_error) and raised: a rollback is never left half done, and is
+-- simply called again once the cause is fixed. CALL it outside a transaction block (it commits at its end). Rows
+-- still present are skipped; identity values are restored as they were; generated columns are recomputed by the
+-- database; sequences feeding restored columns move forward past the restored values (framework/sequence.sql).
+--
+-- A restore puts back exactly the rows that were backed up and nothing else, as pg_restore --disable-triggers does:
+-- for this transaction only (set_config(..., true), like SET LOCAL), session_replication_role = replica, so the
+-- application's triggers and rules do not fire (an AFTER INSERT trigger would derive a row the backup already holds,
+-- a BEFORE INSERT guard could refuse a row). Triggers and rules set to ENABLE ALWAYS or ENABLE REPLICA still fire:
+-- `declutter plan` lists them. Replica mode also skips the foreign-key triggers, so the references of every row the
+-- rollback wrote are checked before it commits (framework/check_references.sql): a restored row whose referenced
+-- row was deleted since the purge fails the rollback, which is then undone. Setting session_replication_role needs
+-- superuser, or on PostgreSQL 15 and later the SET privilege on it (GRANT SET ON PARAMETER session_replication_role
+-- TO <role>); without it the rollback stops with that error before it changes anything. It takes no lock beyond the
+-- ROW EXCLUSIVE of its inserts and updates (no ALTER TABLE): the application keeps writing, its triggers firing for
+-- its own rows, while the rollback runs.
 CREATE OR REPLACE PROCEDURE declutter.tenant_purge_rollback(p_run bigint)
 LANGUAGE plpgsql
 AS $proc$
@@ -20,331 +35,439 @@ AS $proc$
 DECLARE
     v_rows    bigint;
     v_started timestamptz;
+    v_begun   timestamptz := clock_timestamp();
+    v_doing   text;  -- the step under way: variables keep their values when the block's work is undone
+    v_state   text;
+    v_message text;
+    v_detail  text;
+    v_hint    text;
 BEGIN
-    -- FOR UPDATE waits for a purge unit in progress; the step procedure then refuses to continue.
+    -- FOR UPDATE waits for a purge unit in progress and holds the run until this rollback commits or is undone; the
+    -- step procedure then refuses to continue.
     PERFORM 1 FROM declutter.run WHERE run_id = p_run AND job = 'tenant_purge' FOR UPDATE;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'declutter: run % of job % does not exist', p_run, 'tenant_purge'
             USING HINT = 'See the runs with: SELECT * FROM declutter.run WHERE job = ''tenant_purge''';
     END IF;
-    UPDATE declutter.run SET status = 'rolling back', pause_requested = false WHERE run_id = p_run;
-    INSERT INTO declutter.log (run_id, action, started_at, message)
-    VALUES (p_run, 'begin', clock_timestamp(), 'rollback');
-    COMMIT;
+    BEGIN
+        PERFORM set_config('session_replication_role', 'replica', true);
+    EXCEPTION
+        WHEN insufficient_privilege THEN
+            RAISE EXCEPTION 'declutter: role % may not set session_replication_role, which rollback of run % needs so '
+                            'that the application''s triggers and rules do not fire while the backed-up rows go back',
+                            current_user, p_run
+                USING ERRCODE = 'insufficient_privilege',
+                      HINT = 'Nothing was changed. Roll back as a superuser, or (PostgreSQL 15 and later) grant it: '
+                             'GRANT SET ON PARAMETER session_replication_role TO ' || quote_ident(current_user) || ';';
+    END;
 
-    -- app.tenants (height 6)
-    v_started := clock_timestamp();
-    PERFORM set_config('lock_timeout', '5000ms', true);
-    INSERT INTO app.tenants (id, name, status, closed_at, country_code, plan_id, created_at)
-    SELECT b.id, b.name, b.status, b.closed_at, b.country_code, b.plan_id, b.created_at
-      FROM declutter.bk_tenant_purge_tenants AS b
-     WHERE b.declutter_run = p_run
-       AND NOT EXISTS (SELECT 1 FROM app.tenants AS t WHERE t.id = b.id);
-    GET DIAGNOSTICS v_rows = ROW_COUNT;
-    -- Keep the sequence of app.tenants.id (if it has one) ahead of the restored values.
-    PERFORM setval(s.seq, m.top)
-       FROM (SELECT pg_get_serial_sequence('app.tenants', 'id')::regclass AS seq) AS s,
-            (SELECT max(x.id) AS top FROM app.tenants AS x) AS m
-      WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
-    PERFORM declutter.note_restore(p_run, 1, 'app.tenants', v_rows, v_started);
-    COMMIT;
+    BEGIN
+        v_doing := 'begin';
+        UPDATE declutter.run SET status = 'rolling back', pause_requested = false WHERE run_id = p_run;
+        INSERT INTO declutter.log (run_id, action, started_at, message)
+        VALUES (p_run, 'begin', v_begun, 'rollback');
 
-    -- app.users (height 5)
-    v_started := clock_timestamp();
-    PERFORM set_config('lock_timeout', '5000ms', true);
-    INSERT INTO app.users (id, tenant_id, email, display_name, is_admin, created_at)
-    SELECT b.id, b.tenant_id, b.email, b.display_name, b.is_admin, b.created_at
-      FROM declutter.bk_tenant_purge_users AS b
-     WHERE b.declutter_run = p_run
-       AND NOT EXISTS (SELECT 1 FROM app.users AS t WHERE t.id = b.id);
-    GET DIAGNOSTICS v_rows = ROW_COUNT;
-    -- Keep the sequence of app.users.id (if it has one) ahead of the restored values.
-    PERFORM setval(s.seq, m.top)
-       FROM (SELECT pg_get_serial_sequence('app.users', 'id')::regclass AS seq) AS s,
-            (SELECT max(x.id) AS top FROM app.users AS x) AS m
-      WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
-    PERFORM declutter.note_restore(p_run, 7, 'app.users', v_rows, v_started);
-    COMMIT;
+        -- app.tenants (height 6)
+        v_doing := 'restore app.tenants';
+        v_started := clock_timestamp();
+        PERFORM set_config('lock_timeout', '5000ms', true);
+        INSERT INTO app.tenants (id, name, status, closed_at, country_code, plan_id, created_at)
+        SELECT b.id, b.name, b.status, b.closed_at, b.country_code, b.plan_id, b.created_at
+          FROM declutter.bk_tenant_purge_tenants AS b
+         WHERE b.declutter_run = p_run
+           AND NOT EXISTS (SELECT 1 FROM app.tenants AS t WHERE t.id = b.id);
+        GET DIAGNOSTICS v_rows = ROW_COUNT;
+        -- The sequence behind app.tenants.id (if any) moves forward past the restored values it could still hand out.
+        PERFORM declutter.advance_sequence(s.seq, r.low, r.high)
+           FROM declutter.column_sequences('app.tenants', 'id') AS s
+          CROSS JOIN LATERAL (SELECT min(b.id) AS low, max(b.id) AS high
+                                FROM declutter.bk_tenant_purge_tenants AS b
+                               WHERE b.declutter_run = p_run AND b.id BETWEEN s.min_value AND s.max_value) AS r;
+        PERFORM declutter.note_restore(p_run, 1, 'app.tenants', v_rows, v_started);
 
-    -- app.projects (height 4)
-    v_started := clock_timestamp();
-    PERFORM set_config('lock_timeout', '5000ms', true);
-    INSERT INTO app.projects (id, tenant_id, owner_user_id, name, archived, created_at)
-    SELECT b.id, b.tenant_id, b.owner_user_id, b.name, b.archived, b.created_at
-      FROM declutter.bk_tenant_purge_projects AS b
-     WHERE b.declutter_run = p_run
-       AND NOT EXISTS (SELECT 1 FROM app.projects AS t WHERE t.id = b.id);
-    GET DIAGNOSTICS v_rows = ROW_COUNT;
-    -- Keep the sequence of app.projects.id (if it has one) ahead of the restored values.
-    PERFORM setval(s.seq, m.top)
-       FROM (SELECT pg_get_serial_sequence('app.projects', 'id')::regclass AS seq) AS s,
-            (SELECT max(x.id) AS top FROM app.projects AS x) AS m
-      WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
-    PERFORM declutter.note_restore(p_run, 4, 'app.projects', v_rows, v_started);
-    COMMIT;
+        -- app.users (height 5)
+        v_doing := 'restore app.users';
+        v_started := clock_timestamp();
+        PERFORM set_config('lock_timeout', '5000ms', true);
+        INSERT INTO app.users (id, tenant_id, email, display_name, is_admin, created_at)
+        SELECT b.id, b.tenant_id, b.email, b.display_name, b.is_admin, b.created_at
+          FROM declutter.bk_tenant_purge_users AS b
+         WHERE b.declutter_run = p_run
+           AND NOT EXISTS (SELECT 1 FROM app.users AS t WHERE t.id = b.id);
+        GET DIAGNOSTICS v_rows = ROW_COUNT;
+        -- The sequence behind app.users.id (if any) moves forward past the restored values it could still hand out.
+        PERFORM declutter.advance_sequence(s.seq, r.low, r.high)
+           FROM declutter.column_sequences('app.users', 'id') AS s
+          CROSS JOIN LATERAL (SELECT min(b.id) AS low, max(b.id) AS high
+                                FROM declutter.bk_tenant_purge_users AS b
+                               WHERE b.declutter_run = p_run AND b.id BETWEEN s.min_value AND s.max_value) AS r;
+        PERFORM declutter.note_restore(p_run, 7, 'app.users', v_rows, v_started);
 
-    -- app.folders (height 3)
-    v_started := clock_timestamp();
-    PERFORM set_config('lock_timeout', '5000ms', true);
-    INSERT INTO app.folders (id, project_id, parent_folder_id, name, created_at)
-    SELECT b.id, b.project_id, NULL, b.name, b.created_at
-      FROM declutter.bk_tenant_purge_folders AS b
-     WHERE b.declutter_run = p_run
-       AND NOT EXISTS (SELECT 1 FROM app.folders AS t WHERE t.id = b.id);
-    GET DIAGNOSTICS v_rows = ROW_COUNT;
-    -- Keep the sequence of app.folders.id (if it has one) ahead of the restored values.
-    PERFORM setval(s.seq, m.top)
-       FROM (SELECT pg_get_serial_sequence('app.folders', 'id')::regclass AS seq) AS s,
-            (SELECT max(x.id) AS top FROM app.folders AS x) AS m
-      WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
-    PERFORM declutter.note_restore(p_run, 10, 'app.folders', v_rows, v_started);
-    COMMIT;
+        -- app.projects (height 4)
+        v_doing := 'restore app.projects';
+        v_started := clock_timestamp();
+        PERFORM set_config('lock_timeout', '5000ms', true);
+        INSERT INTO app.projects (id, tenant_id, owner_user_id, name, archived, created_at)
+        SELECT b.id, b.tenant_id, b.owner_user_id, b.name, b.archived, b.created_at
+          FROM declutter.bk_tenant_purge_projects AS b
+         WHERE b.declutter_run = p_run
+           AND NOT EXISTS (SELECT 1 FROM app.projects AS t WHERE t.id = b.id);
+        GET DIAGNOSTICS v_rows = ROW_COUNT;
+        -- The sequence behind app.projects.id (if any) moves forward past the restored values it could still hand out.
+        PERFORM declutter.advance_sequence(s.seq, r.low, r.high)
+           FROM declutter.column_sequences('app.projects', 'id') AS s
+          CROSS JOIN LATERAL (SELECT min(b.id) AS low, max(b.id) AS high
+                                FROM declutter.bk_tenant_purge_projects AS b
+                               WHERE b.declutter_run = p_run AND b.id BETWEEN s.min_value AND s.max_value) AS r;
+        PERFORM declutter.note_restore(p_run, 4, 'app.projects', v_rows, v_started);
 
-    -- app.invoices (height 2)
-    v_started := clock_timestamp();
-    PERFORM set_config('lock_timeout', '5000ms', true);
-    INSERT INTO app.invoices (id, tenant_id, invoice_no, status, currency, issued_at, due_at)
-    SELECT b.id, b.tenant_id, b.invoice_no, b.status, b.currency, b.issued_at, b.due_at
-      FROM declutter.bk_tenant_purge_invoices AS b
-     WHERE b.declutter_run = p_run
-       AND NOT EXISTS (SELECT 1 FROM app.invoices AS t WHERE t.id = b.id);
-    GET DIAGNOSTICS v_rows = ROW_COUNT;
-    -- Keep the sequence of app.invoices.id (if it has one) ahead of the restored values.
-    PERFORM setval(s.seq, m.top)
-       FROM (SELECT pg_get_serial_sequence('app.invoices', 'id')::regclass AS seq) AS s,
-            (SELECT max(x.id) AS top FROM app.invoices AS x) AS m
-      WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
-    PERFORM declutter.note_restore(p_run, 3, 'app.invoices', v_rows, v_started);
-    COMMIT;
+        -- app.folders (height 3)
+        v_doing := 'restore app.folders';
+        v_started := clock_timestamp();
+        PERFORM set_config('lock_timeout', '5000ms', true);
+        INSERT INTO app.folders (id, project_id, parent_folder_id, name, created_at)
+        SELECT b.id, b.project_id, NULL, b.name, b.created_at
+          FROM declutter.bk_tenant_purge_folders AS b
+         WHERE b.declutter_run = p_run
+           AND NOT EXISTS (SELECT 1 FROM app.folders AS t WHERE t.id = b.id);
+        GET DIAGNOSTICS v_rows = ROW_COUNT;
+        -- The sequence behind app.folders.id (if any) moves forward past the restored values it could still hand out.
+        PERFORM declutter.advance_sequence(s.seq, r.low, r.high)
+           FROM declutter.column_sequences('app.folders', 'id') AS s
+          CROSS JOIN LATERAL (SELECT min(b.id) AS low, max(b.id) AS high
+                                FROM declutter.bk_tenant_purge_folders AS b
+                               WHERE b.declutter_run = p_run AND b.id BETWEEN s.min_value AND s.max_value) AS r;
+        PERFORM declutter.note_restore(p_run, 10, 'app.folders', v_rows, v_started);
 
-    -- app.documents (height 2)
-    v_started := clock_timestamp();
-    PERFORM set_config('lock_timeout', '5000ms', true);
-    INSERT INTO app.documents (id, folder_id, author_id, title, mime_type, created_at)
-    SELECT b.id, b.folder_id, b.author_id, b.title, b.mime_type, b.created_at
-      FROM declutter.bk_tenant_purge_documents AS b
-     WHERE b.declutter_run = p_run
-       AND NOT EXISTS (SELECT 1 FROM app.documents AS t WHERE t.id = b.id);
-    GET DIAGNOSTICS v_rows = ROW_COUNT;
-    -- Keep the sequence of app.documents.id (if it has one) ahead of the restored values.
-    PERFORM setval(s.seq, m.top)
-       FROM (SELECT pg_get_serial_sequence('app.documents', 'id')::regclass AS seq) AS s,
-            (SELECT max(x.id) AS top FROM app.documents AS x) AS m
-      WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
-    PERFORM declutter.note_restore(p_run, 16, 'app.documents', v_rows, v_started);
-    COMMIT;
+        -- app.invoices (height 2)
+        v_doing := 'restore app.invoices';
+        v_started := clock_timestamp();
+        PERFORM set_config('lock_timeout', '5000ms', true);
+        INSERT INTO app.invoices (id, tenant_id, invoice_no, status, currency, issued_at, due_at)
+        SELECT b.id, b.tenant_id, b.invoice_no, b.status, b.currency, b.issued_at, b.due_at
+          FROM declutter.bk_tenant_purge_invoices AS b
+         WHERE b.declutter_run = p_run
+           AND NOT EXISTS (SELECT 1 FROM app.invoices AS t WHERE t.id = b.id);
+        GET DIAGNOSTICS v_rows = ROW_COUNT;
+        -- The sequence behind app.invoices.id (if any) moves forward past the restored values it could still hand out.
+        PERFORM declutter.advance_sequence(s.seq, r.low, r.high)
+           FROM declutter.column_sequences('app.invoices', 'id') AS s
+          CROSS JOIN LATERAL (SELECT min(b.id) AS low, max(b.id) AS high
+                                FROM declutter.bk_tenant_purge_invoices AS b
+                               WHERE b.declutter_run = p_run AND b.id BETWEEN s.min_value AND s.max_value) AS r;
+        PERFORM declutter.note_restore(p_run, 3, 'app.invoices', v_rows, v_started);
 
-    -- app.teams (height 1)
-    v_started := clock_timestamp();
-    PERFORM set_config('lock_timeout', '5000ms', true);
-    INSERT INTO app.teams (id, tenant_id, name, created_at)
-    SELECT b.id, b.tenant_id, b.name, b.created_at
-      FROM declutter.bk_tenant_purge_teams AS b
-     WHERE b.declutter_run = p_run
-       AND NOT EXISTS (SELECT 1 FROM app.teams AS t WHERE t.id = b.id);
-    GET DIAGNOSTICS v_rows = ROW_COUNT;
-    -- Keep the sequence of app.teams.id (if it has one) ahead of the restored values.
-    PERFORM setval(s.seq, m.top)
-       FROM (SELECT pg_get_serial_sequence('app.teams', 'id')::regclass AS seq) AS s,
-            (SELECT max(x.id) AS top FROM app.teams AS x) AS m
-      WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
-    PERFORM declutter.note_restore(p_run, 6, 'app.teams', v_rows, v_started);
-    COMMIT;
+        -- app.documents (height 2)
+        v_doing := 'restore app.documents';
+        v_started := clock_timestamp();
+        PERFORM set_config('lock_timeout', '5000ms', true);
+        INSERT INTO app.documents (id, folder_id, author_id, title, mime_type, created_at)
+        SELECT b.id, b.folder_id, b.author_id, b.title, b.mime_type, b.created_at
+          FROM declutter.bk_tenant_purge_documents AS b
+         WHERE b.declutter_run = p_run
+           AND NOT EXISTS (SELECT 1 FROM app.documents AS t WHERE t.id = b.id);
+        GET DIAGNOSTICS v_rows = ROW_COUNT;
+        -- The sequence behind app.documents.id (if any) moves forward past the restored values it could still hand out.
+        PERFORM declutter.advance_sequence(s.seq, r.low, r.high)
+           FROM declutter.column_sequences('app.documents', 'id') AS s
+          CROSS JOIN LATERAL (SELECT min(b.id) AS low, max(b.id) AS high
+                                FROM declutter.bk_tenant_purge_documents AS b
+                               WHERE b.declutter_run = p_run AND b.id BETWEEN s.min_value AND s.max_value) AS r;
+        PERFORM declutter.note_restore(p_run, 16, 'app.documents', v_rows, v_started);
 
-    -- app.tags (height 1)
-    v_started := clock_timestamp();
-    PERFORM set_config('lock_timeout', '5000ms', true);
-    INSERT INTO app.tags (id, tenant_id, name, color)
-    SELECT b.id, b.tenant_id, b.name, b.color
-      FROM declutter.bk_tenant_purge_tags AS b
-     WHERE b.declutter_run = p_run
-       AND NOT EXISTS (SELECT 1 FROM app.tags AS t WHERE t.id = b.id);
-    GET DIAGNOSTICS v_rows = ROW_COUNT;
-    -- Keep the sequence of app.tags.id (if it has one) ahead of the restored values.
-    PERFORM setval(s.seq, m.top)
-       FROM (SELECT pg_get_serial_sequence('app.tags', 'id')::regclass AS seq) AS s,
-            (SELECT max(x.id) AS top FROM app.tags AS x) AS m
-      WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
-    PERFORM declutter.note_restore(p_run, 5, 'app.tags', v_rows, v_started);
-    COMMIT;
+        -- app.teams (height 1)
+        v_doing := 'restore app.teams';
+        v_started := clock_timestamp();
+        PERFORM set_config('lock_timeout', '5000ms', true);
+        INSERT INTO app.teams (id, tenant_id, name, created_at)
+        SELECT b.id, b.tenant_id, b.name, b.created_at
+          FROM declutter.bk_tenant_purge_teams AS b
+         WHERE b.declutter_run = p_run
+           AND NOT EXISTS (SELECT 1 FROM app.teams AS t WHERE t.id = b.id);
+        GET DIAGNOSTICS v_rows = ROW_COUNT;
+        -- The sequence behind app.teams.id (if any) moves forward past the restored values it could still hand out.
+        PERFORM declutter.advance_sequence(s.seq, r.low, r.high)
+           FROM declutter.column_sequences('app.teams', 'id') AS s
+          CROSS JOIN LATERAL (SELECT min(b.id) AS low, max(b.id) AS high
+                                FROM declutter.bk_tenant_purge_teams AS b
+                               WHERE b.declutter_run = p_run AND b.id BETWEEN s.min_value AND s.max_value) AS r;
+        PERFORM declutter.note_restore(p_run, 6, 'app.teams', v_rows, v_started);
 
-    -- app.payments (height 1)
-    v_started := clock_timestamp();
-    PERFORM set_config('lock_timeout', '5000ms', true);
-    INSERT INTO app.payments (id, invoice_id, amount, method, paid_at)
-    SELECT b.id, b.invoice_id, b.amount, b.method, b.paid_at
-      FROM declutter.bk_tenant_purge_payments AS b
-     WHERE b.declutter_run = p_run
-       AND NOT EXISTS (SELECT 1 FROM app.payments AS t WHERE t.id = b.id);
-    GET DIAGNOSTICS v_rows = ROW_COUNT;
-    -- Keep the sequence of app.payments.id (if it has one) ahead of the restored values.
-    PERFORM setval(s.seq, m.top)
-       FROM (SELECT pg_get_serial_sequence('app.payments', 'id')::regclass AS seq) AS s,
-            (SELECT max(x.id) AS top FROM app.payments AS x) AS m
-      WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
-    PERFORM declutter.note_restore(p_run, 9, 'app.payments', v_rows, v_started);
-    COMMIT;
+        -- app.tags (height 1)
+        v_doing := 'restore app.tags';
+        v_started := clock_timestamp();
+        PERFORM set_config('lock_timeout', '5000ms', true);
+        INSERT INTO app.tags (id, tenant_id, name, color)
+        SELECT b.id, b.tenant_id, b.name, b.color
+          FROM declutter.bk_tenant_purge_tags AS b
+         WHERE b.declutter_run = p_run
+           AND NOT EXISTS (SELECT 1 FROM app.tags AS t WHERE t.id = b.id);
+        GET DIAGNOSTICS v_rows = ROW_COUNT;
+        -- The sequence behind app.tags.id (if any) moves forward past the restored values it could still hand out.
+        PERFORM declutter.advance_sequence(s.seq, r.low, r.high)
+           FROM declutter.column_sequences('app.tags', 'id') AS s
+          CROSS JOIN LATERAL (SELECT min(b.id) AS low, max(b.id) AS high
+                                FROM declutter.bk_tenant_purge_tags AS b
+                               WHERE b.declutter_run = p_run AND b.id BETWEEN s.min_value AND s.max_value) AS r;
+        PERFORM declutter.note_restore(p_run, 5, 'app.tags', v_rows, v_started);
 
-    -- app.document_versions (height 1)
-    v_started := clock_timestamp();
-    PERFORM set_config('lock_timeout', '5000ms', true);
-    INSERT INTO app.document_versions (document_id, version_no, size_bytes, body, created_at)
-    SELECT b.document_id, b.version_no, b.size_bytes, b.body, b.created_at
-      FROM declutter.bk_tenant_purge_document_versions AS b
-     WHERE b.declutter_run = p_run
-       AND NOT EXISTS (SELECT 1 FROM app.document_versions AS t WHERE t.document_id = b.document_id AND t.version_no = b.version_no);
-    GET DIAGNOSTICS v_rows = ROW_COUNT;
-    -- Keep the sequence of app.document_versions.document_id (if it has one) ahead of the restored values.
-    PERFORM setval(s.seq, m.top)
-       FROM (SELECT pg_get_serial_sequence('app.document_versions', 'document_id')::regclass AS seq) AS s,
-            (SELECT max(x.document_id) AS top FROM app.document_versions AS x) AS m
-      WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
-    -- Keep the sequence of app.document_versions.version_no (if it has one) ahead of the restored values.
-    PERFORM setval(s.seq, m.top)
-       FROM (SELECT pg_get_serial_sequence('app.document_versions', 'version_no')::regclass AS seq) AS s,
-            (SELECT max(x.version_no) AS top FROM app.document_versions AS x) AS m
-      WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
-    PERFORM declutter.note_restore(p_run, 23, 'app.document_versions', v_rows, v_started);
-    COMMIT;
+        -- app.payments (height 1)
+        v_doing := 'restore app.payments';
+        v_started := clock_timestamp();
+        PERFORM set_config('lock_timeout', '5000ms', true);
+        INSERT INTO app.payments (id, invoice_id, amount, method, paid_at)
+        SELECT b.id, b.invoice_id, b.amount, b.method, b.paid_at
+          FROM declutter.bk_tenant_purge_payments AS b
+         WHERE b.declutter_run = p_run
+           AND NOT EXISTS (SELECT 1 FROM app.payments AS t WHERE t.id = b.id);
+        GET DIAGNOSTICS v_rows = ROW_COUNT;
+        -- The sequence behind app.payments.id (if any) moves forward past the restored values it could still hand out.
+        PERFORM declutter.advance_sequence(s.seq, r.low, r.high)
+           FROM declutter.column_sequences('app.payments', 'id') AS s
+          CROSS JOIN LATERAL (SELECT min(b.id) AS low, max(b.id) AS high
+                                FROM declutter.bk_tenant_purge_payments AS b
+                               WHERE b.declutter_run = p_run AND b.id BETWEEN s.min_value AND s.max_value) AS r;
+        PERFORM declutter.note_restore(p_run, 9, 'app.payments', v_rows, v_started);
 
-    -- app.team_members (height 0)
-    v_started := clock_timestamp();
-    PERFORM set_config('lock_timeout', '5000ms', true);
-    INSERT INTO app.team_members (team_id, user_id, role, joined_at)
-    SELECT b.team_id, b.user_id, b.role, b.joined_at
-      FROM declutter.bk_tenant_purge_team_members AS b
-     WHERE b.declutter_run = p_run
-       AND NOT EXISTS (SELECT 1 FROM app.team_members AS t WHERE t.team_id = b.team_id AND t.user_id = b.user_id);
-    GET DIAGNOSTICS v_rows = ROW_COUNT;
-    -- Keep the sequence of app.team_members.team_id (if it has one) ahead of the restored values.
-    PERFORM setval(s.seq, m.top)
-       FROM (SELECT pg_get_serial_sequence('app.team_members', 'team_id')::regclass AS seq) AS s,
-            (SELECT max(x.team_id) AS top FROM app.team_members AS x) AS m
-      WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
-    -- Keep the sequence of app.team_members.user_id (if it has one) ahead of the restored values.
-    PERFORM setval(s.seq, m.top)
-       FROM (SELECT pg_get_serial_sequence('app.team_members', 'user_id')::regclass AS seq) AS s,
-            (SELECT max(x.user_id) AS top FROM app.team_members AS x) AS m
-      WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
-    PERFORM declutter.note_restore(p_run, 12, 'app.team_members', v_rows, v_started);
-    COMMIT;
+        -- app.document_versions (height 1)
+        v_doing := 'restore app.document_versions';
+        v_started := clock_timestamp();
+        PERFORM set_config('lock_timeout', '5000ms', true);
+        INSERT INTO app.document_versions (document_id, version_no, size_bytes, body, created_at)
+        SELECT b.document_id, b.version_no, b.size_bytes, b.body, b.created_at
+          FROM declutter.bk_tenant_purge_document_versions AS b
+         WHERE b.declutter_run = p_run
+           AND NOT EXISTS (SELECT 1 FROM app.document_versions AS t WHERE t.document_id = b.document_id AND t.version_no = b.version_no);
+        GET DIAGNOSTICS v_rows = ROW_COUNT;
+        -- The sequence behind app.document_versions.document_id (if any) moves forward past the restored values it could still hand out.
+        PERFORM declutter.advance_sequence(s.seq, r.low, r.high)
+           FROM declutter.column_sequences('app.document_versions', 'document_id') AS s
+          CROSS JOIN LATERAL (SELECT min(b.document_id) AS low, max(b.document_id) AS high
+                                FROM declutter.bk_tenant_purge_document_versions AS b
+                               WHERE b.declutter_run = p_run AND b.document_id BETWEEN s.min_value AND s.max_value) AS r;
+        -- The sequence behind app.document_versions.version_no (if any) moves forward past the restored values it could still hand out.
+        PERFORM declutter.advance_sequence(s.seq, r.low, r.high)
+           FROM declutter.column_sequences('app.document_versions', 'version_no') AS s
+          CROSS JOIN LATERAL (SELECT min(b.version_no) AS low, max(b.version_no) AS high
+                                FROM declutter.bk_tenant_purge_document_versions AS b
+                               WHERE b.declutter_run = p_run AND b.version_no BETWEEN s.min_value AND s.max_value) AS r;
+        PERFORM declutter.note_restore(p_run, 23, 'app.document_versions', v_rows, v_started);
 
-    -- app.refunds (height 0)
-    v_started := clock_timestamp();
-    PERFORM set_config('lock_timeout', '5000ms', true);
-    INSERT INTO app.refunds (id, payment_id, amount, reason, refunded_at)
-    SELECT b.id, b.payment_id, b.amount, b.reason, b.refunded_at
-      FROM declutter.bk_tenant_purge_refunds AS b
-     WHERE b.declutter_run = p_run
-       AND NOT EXISTS (SELECT 1 FROM app.refunds AS t WHERE t.id = b.id);
-    GET DIAGNOSTICS v_rows = ROW_COUNT;
-    -- Keep the sequence of app.refunds.id (if it has one) ahead of the restored values.
-    PERFORM setval(s.seq, m.top)
-       FROM (SELECT pg_get_serial_sequence('app.refunds', 'id')::regclass AS seq) AS s,
-            (SELECT max(x.id) AS top FROM app.refunds AS x) AS m
-      WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
-    PERFORM declutter.note_restore(p_run, 19, 'app.refunds', v_rows, v_started);
-    COMMIT;
+        -- app.team_members (height 0)
+        v_doing := 'restore app.team_members';
+        v_started := clock_timestamp();
+        PERFORM set_config('lock_timeout', '5000ms', true);
+        INSERT INTO app.team_members (team_id, user_id, role, joined_at)
+        SELECT b.team_id, b.user_id, b.role, b.joined_at
+          FROM declutter.bk_tenant_purge_team_members AS b
+         WHERE b.declutter_run = p_run
+           AND NOT EXISTS (SELECT 1 FROM app.team_members AS t WHERE t.team_id = b.team_id AND t.user_id = b.user_id);
+        GET DIAGNOSTICS v_rows = ROW_COUNT;
+        -- The sequence behind app.team_members.team_id (if any) moves forward past the restored values it could still hand out.
+        PERFORM declutter.advance_sequence(s.seq, r.low, r.high)
+           FROM declutter.column_sequences('app.team_members', 'team_id') AS s
+          CROSS JOIN LATERAL (SELECT min(b.team_id) AS low, max(b.team_id) AS high
+                                FROM declutter.bk_tenant_purge_team_members AS b
+                               WHERE b.declutter_run = p_run AND b.team_id BETWEEN s.min_value AND s.max_value) AS r;
+        -- The sequence behind app.team_members.user_id (if any) moves forward past the restored values it could still hand out.
+        PERFORM declutter.advance_sequence(s.seq, r.low, r.high)
+           FROM declutter.column_sequences('app.team_members', 'user_id') AS s
+          CROSS JOIN LATERAL (SELECT min(b.user_id) AS low, max(b.user_id) AS high
+                                FROM declutter.bk_tenant_purge_team_members AS b
+                               WHERE b.declutter_run = p_run AND b.user_id BETWEEN s.min_value AND s.max_value) AS r;
+        PERFORM declutter.note_restore(p_run, 12, 'app.team_members', v_rows, v_started);
 
-    -- app.invoice_lines (height 0)
-    v_started := clock_timestamp();
-    PERFORM set_config('lock_timeout', '5000ms', true);
-    INSERT INTO app.invoice_lines (id, invoice_id, description, quantity, unit_price)
-    SELECT b.id, b.invoice_id, b.description, b.quantity, b.unit_price
-      FROM declutter.bk_tenant_purge_invoice_lines AS b
-     WHERE b.declutter_run = p_run
-       AND NOT EXISTS (SELECT 1 FROM app.invoice_lines AS t WHERE t.id = b.id);
-    GET DIAGNOSTICS v_rows = ROW_COUNT;
-    -- Keep the sequence of app.invoice_lines.id (if it has one) ahead of the restored values.
-    PERFORM setval(s.seq, m.top)
-       FROM (SELECT pg_get_serial_sequence('app.invoice_lines', 'id')::regclass AS seq) AS s,
-            (SELECT max(x.id) AS top FROM app.invoice_lines AS x) AS m
-      WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
-    PERFORM declutter.note_restore(p_run, 8, 'app.invoice_lines', v_rows, v_started);
-    COMMIT;
+        -- app.refunds (height 0)
+        v_doing := 'restore app.refunds';
+        v_started := clock_timestamp();
+        PERFORM set_config('lock_timeout', '5000ms', true);
+        INSERT INTO app.refunds (id, payment_id, amount, reason, refunded_at)
+        SELECT b.id, b.payment_id, b.amount, b.reason, b.refunded_at
+          FROM declutter.bk_tenant_purge_refunds AS b
+         WHERE b.declutter_run = p_run
+           AND NOT EXISTS (SELECT 1 FROM app.refunds AS t WHERE t.id = b.id);
+        GET DIAGNOSTICS v_rows = ROW_COUNT;
+        -- The sequence behind app.refunds.id (if any) moves forward past the restored values it could still hand out.
+        PERFORM declutter.advance_sequence(s.seq, r.low, r.high)
+           FROM declutter.column_sequences('app.refunds', 'id') AS s
+          CROSS JOIN LATERAL (SELECT min(b.id) AS low, max(b.id) AS high
+                                FROM declutter.bk_tenant_purge_refunds AS b
+                               WHERE b.declutter_run = p_run AND b.id BETWEEN s.min_value AND s.max_value) AS r;
+        PERFORM declutter.note_restore(p_run, 19, 'app.refunds', v_rows, v_started);
 
-    -- app.document_tags (height 0)
-    v_started := clock_timestamp();
-    PERFORM set_config('lock_timeout', '5000ms', true);
-    INSERT INTO app.document_tags (document_id, tag_id, tagged_at)
-    SELECT b.document_id, b.tag_id, b.tagged_at
-      FROM declutter.bk_tenant_purge_document_tags AS b
-     WHERE b.declutter_run = p_run
-       AND NOT EXISTS (SELECT 1 FROM app.document_tags AS t WHERE t.document_id = b.document_id AND t.tag_id = b.tag_id);
-    GET DIAGNOSTICS v_rows = ROW_COUNT;
-    -- Keep the sequence of app.document_tags.document_id (if it has one) ahead of the restored values.
-    PERFORM setval(s.seq, m.top)
-       FROM (SELECT pg_get_serial_sequence('app.document_tags', 'document_id')::regclass AS seq) AS s,
-            (SELECT max(x.document_id) AS top FROM app.document_tags AS x) AS m
-      WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
-    -- Keep the sequence of app.document_tags.tag_id (if it has one) ahead of the restored values.
-    PERFORM setval(s.seq, m.top)
-       FROM (SELECT pg_get_serial_sequence('app.document_tags', 'tag_id')::regclass AS seq) AS s,
-            (SELECT max(x.tag_id) AS top FROM app.document_tags AS x) AS m
-      WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
-    PERFORM declutter.note_restore(p_run, 11, 'app.document_tags', v_rows, v_started);
-    COMMIT;
+        -- app.invoice_lines (height 0)
+        v_doing := 'restore app.invoice_lines';
+        v_started := clock_timestamp();
+        PERFORM set_config('lock_timeout', '5000ms', true);
+        INSERT INTO app.invoice_lines (id, invoice_id, description, quantity, unit_price)
+        SELECT b.id, b.invoice_id, b.description, b.quantity, b.unit_price
+          FROM declutter.bk_tenant_purge_invoice_lines AS b
+         WHERE b.declutter_run = p_run
+           AND NOT EXISTS (SELECT 1 FROM app.invoice_lines AS t WHERE t.id = b.id);
+        GET DIAGNOSTICS v_rows = ROW_COUNT;
+        -- The sequence behind app.invoice_lines.id (if any) moves forward past the restored values it could still hand out.
+        PERFORM declutter.advance_sequence(s.seq, r.low, r.high)
+           FROM declutter.column_sequences('app.invoice_lines', 'id') AS s
+          CROSS JOIN LATERAL (SELECT min(b.id) AS low, max(b.id) AS high
+                                FROM declutter.bk_tenant_purge_invoice_lines AS b
+                               WHERE b.declutter_run = p_run AND b.id BETWEEN s.min_value AND s.max_value) AS r;
+        PERFORM declutter.note_restore(p_run, 8, 'app.invoice_lines', v_rows, v_started);
 
-    -- app.comments (height 0)
-    v_started := clock_timestamp();
-    PERFORM set_config('lock_timeout', '5000ms', true);
-    INSERT INTO app.comments (id, document_id, version_no, user_id, body, resolved, created_at)
-    SELECT b.id, b.document_id, b.version_no, b.user_id, b.body, b.resolved, b.created_at
-      FROM declutter.bk_tenant_purge_comments AS b
-     WHERE b.declutter_run = p_run
-       AND NOT EXISTS (SELECT 1 FROM app.comments AS t WHERE t.id = b.id);
-    GET DIAGNOSTICS v_rows = ROW_COUNT;
-    -- Keep the sequence of app.comments.id (if it has one) ahead of the restored values.
-    PERFORM setval(s.seq, m.top)
-       FROM (SELECT pg_get_serial_sequence('app.comments', 'id')::regclass AS seq) AS s,
-            (SELECT max(x.id) AS top FROM app.comments AS x) AS m
-      WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
-    PERFORM declutter.note_restore(p_run, 15, 'app.comments', v_rows, v_started);
-    COMMIT;
+        -- app.document_tags (height 0)
+        v_doing := 'restore app.document_tags';
+        v_started := clock_timestamp();
+        PERFORM set_config('lock_timeout', '5000ms', true);
+        INSERT INTO app.document_tags (document_id, tag_id, tagged_at)
+        SELECT b.document_id, b.tag_id, b.tagged_at
+          FROM declutter.bk_tenant_purge_document_tags AS b
+         WHERE b.declutter_run = p_run
+           AND NOT EXISTS (SELECT 1 FROM app.document_tags AS t WHERE t.document_id = b.document_id AND t.tag_id = b.tag_id);
+        GET DIAGNOSTICS v_rows = ROW_COUNT;
+        -- The sequence behind app.document_tags.document_id (if any) moves forward past the restored values it could still hand out.
+        PERFORM declutter.advance_sequence(s.seq, r.low, r.high)
+           FROM declutter.column_sequences('app.document_tags', 'document_id') AS s
+          CROSS JOIN LATERAL (SELECT min(b.document_id) AS low, max(b.document_id) AS high
+                                FROM declutter.bk_tenant_purge_document_tags AS b
+                               WHERE b.declutter_run = p_run AND b.document_id BETWEEN s.min_value AND s.max_value) AS r;
+        -- The sequence behind app.document_tags.tag_id (if any) moves forward past the restored values it could still hand out.
+        PERFORM declutter.advance_sequence(s.seq, r.low, r.high)
+           FROM declutter.column_sequences('app.document_tags', 'tag_id') AS s
+          CROSS JOIN LATERAL (SELECT min(b.tag_id) AS low, max(b.tag_id) AS high
+                                FROM declutter.bk_tenant_purge_document_tags AS b
+                               WHERE b.declutter_run = p_run AND b.tag_id BETWEEN s.min_value AND s.max_value) AS r;
+        PERFORM declutter.note_restore(p_run, 11, 'app.document_tags', v_rows, v_started);
 
-    -- app.audit_events (height 0)
-    v_started := clock_timestamp();
-    PERFORM set_config('lock_timeout', '5000ms', true);
-    INSERT INTO app.audit_events (id, tenant_id, user_id, action, payload, occurred_at) OVERRIDING SYSTEM VALUE
-    SELECT b.id, b.tenant_id, b.user_id, b.action, b.payload, b.occurred_at
-      FROM declutter.bk_tenant_purge_audit_events AS b
-     WHERE b.declutter_run = p_run
-       AND NOT EXISTS (SELECT 1 FROM app.audit_events AS t WHERE t.id = b.id);
-    GET DIAGNOSTICS v_rows = ROW_COUNT;
-    -- Keep the sequence of app.audit_events.id (if it has one) ahead of the restored values.
-    PERFORM setval(s.seq, m.top)
-       FROM (SELECT pg_get_serial_sequence('app.audit_events', 'id')::regclass AS seq) AS s,
-            (SELECT max(x.id) AS top FROM app.audit_events AS x) AS m
-      WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
-    PERFORM declutter.note_restore(p_run, 2, 'app.audit_events', v_rows, v_started);
-    COMMIT;
+        -- app.comments (height 0)
+        v_doing := 'restore app.comments';
+        v_started := clock_timestamp();
+        PERFORM set_config('lock_timeout', '5000ms', true);
+        INSERT INTO app.comments (id, document_id, version_no, user_id, body, resolved, created_at)
+        SELECT b.id, b.document_id, b.version_no, b.user_id, b.body, b.resolved, b.created_at
+          FROM declutter.bk_tenant_purge_comments AS b
+         WHERE b.declutter_run = p_run
+           AND NOT EXISTS (SELECT 1 FROM app.comments AS t WHERE t.id = b.id);
+        GET DIAGNOSTICS v_rows = ROW_COUNT;
+        -- The sequence behind app.comments.id (if any) moves forward past the restored values it could still hand out.
+        PERFORM declutter.advance_sequence(s.seq, r.low, r.high)
+           FROM declutter.column_sequences('app.comments', 'id') AS s
+          CROSS JOIN LATERAL (SELECT min(b.id) AS low, max(b.id) AS high
+                                FROM declutter.bk_tenant_purge_comments AS b
+                               WHERE b.declutter_run = p_run AND b.id BETWEEN s.min_value AND s.max_value) AS r;
+        PERFORM declutter.note_restore(p_run, 15, 'app.comments', v_rows, v_started);
 
-    -- app.api_keys (height 0)
-    v_started := clock_timestamp();
-    PERFORM set_config('lock_timeout', '5000ms', true);
-    INSERT INTO app.api_keys (id, user_id, label, key_hash, revoked, created_at, last_used_at)
-    SELECT b.id, b.user_id, b.label, b.key_hash, b.revoked, b.created_at, b.last_used_at
-      FROM declutter.bk_tenant_purge_api_keys AS b
-     WHERE b.declutter_run = p_run
-       AND NOT EXISTS (SELECT 1 FROM app.api_keys AS t WHERE t.id = b.id);
-    GET DIAGNOSTICS v_rows = ROW_COUNT;
-    -- Keep the sequence of app.api_keys.id (if it has one) ahead of the restored values.
-    PERFORM setval(s.seq, m.top)
-       FROM (SELECT pg_get_serial_sequence('app.api_keys', 'id')::regclass AS seq) AS s,
-            (SELECT max(x.id) AS top FROM app.api_keys AS x) AS m
-      WHERE s.seq IS NOT NULL AND m.top > COALESCE(pg_sequence_last_value(s.seq), 0);
-    PERFORM declutter.note_restore(p_run, 13, 'app.api_keys', v_rows, v_started);
-    COMMIT;
+        -- app.audit_events (height 0)
+        v_doing := 'restore app.audit_events';
+        v_started := clock_timestamp();
+        PERFORM set_config('lock_timeout', '5000ms', true);
+        INSERT INTO app.audit_events (id, tenant_id, user_id, action, payload, occurred_at) OVERRIDING SYSTEM VALUE
+        SELECT b.id, b.tenant_id, b.user_id, b.action, b.payload, b.occurred_at
+          FROM declutter.bk_tenant_purge_audit_events AS b
+         WHERE b.declutter_run = p_run
+           AND NOT EXISTS (SELECT 1 FROM app.audit_events AS t WHERE t.id = b.id);
+        GET DIAGNOSTICS v_rows = ROW_COUNT;
+        -- The sequence behind app.audit_events.id (if any) moves forward past the restored values it could still hand out.
+        PERFORM declutter.advance_sequence(s.seq, r.low, r.high)
+           FROM declutter.column_sequences('app.audit_events', 'id') AS s
+          CROSS JOIN LATERAL (SELECT min(b.id) AS low, max(b.id) AS high
+                                FROM declutter.bk_tenant_purge_audit_events AS b
+                               WHERE b.declutter_run = p_run AND b.id BETWEEN s.min_value AND s.max_value) AS r;
+        PERFORM declutter.note_restore(p_run, 2, 'app.audit_events', v_rows, v_started);
 
-    -- Re-attach app.folders through fk_folders_folders_parent (restored as null above, or detached by a partial purge).
-    UPDATE app.folders AS t
-       SET parent_folder_id = b.parent_folder_id
-      FROM declutter.bk_tenant_purge_folders AS b
-     WHERE b.declutter_run = p_run AND t.id = b.id
-       AND t.parent_folder_id IS NULL AND b.parent_folder_id IS NOT NULL;
-    COMMIT;
+        -- app.api_keys (height 0)
+        v_doing := 'restore app.api_keys';
+        v_started := clock_timestamp();
+        PERFORM set_config('lock_timeout', '5000ms', true);
+        INSERT INTO app.api_keys (id, user_id, label, key_hash, revoked, created_at, last_used_at)
+        SELECT b.id, b.user_id, b.label, b.key_hash, b.revoked, b.created_at, b.last_used_at
+          FROM declutter.bk_tenant_purge_api_keys AS b
+         WHERE b.declutter_run = p_run
+           AND NOT EXISTS (SELECT 1 FROM app.api_keys AS t WHERE t.id = b.id);
+        GET DIAGNOSTICS v_rows = ROW_COUNT;
+        -- The sequence behind app.api_keys.id (if any) moves forward past the restored values it could still hand out.
+        PERFORM declutter.advance_sequence(s.seq, r.low, r.high)
+           FROM declutter.column_sequences('app.api_keys', 'id') AS s
+          CROSS JOIN LATERAL (SELECT min(b.id) AS low, max(b.id) AS high
+                                FROM declutter.bk_tenant_purge_api_keys AS b
+                               WHERE b.declutter_run = p_run AND b.id BETWEEN s.min_value AND s.max_value) AS r;
+        PERFORM declutter.note_restore(p_run, 13, 'app.api_keys', v_rows, v_started);
 
-    PERFORM declutter.finish_run(p_run, 'rolled back');
+        -- Re-attach app.folders through fk_folders_folders_parent (restored as null above, or detached by a partial purge).
+        v_doing := 're-attach app.folders';
+        UPDATE app.folders AS t
+           SET parent_folder_id = b.parent_folder_id
+          FROM declutter.bk_tenant_purge_folders AS b
+         WHERE b.declutter_run = p_run AND t.id = b.id
+           AND t.parent_folder_id IS NULL AND b.parent_folder_id IS NOT NULL;
+
+        -- Every row written above still references rows that exist (the foreign-key triggers did not check it).
+        v_doing := 'check references of app.tenants';
+        PERFORM declutter.check_references(p_run, declutter.relation_of(NULL::app.tenants),
+                                               declutter.relation_of(NULL::declutter.bk_tenant_purge_tenants));
+        v_doing := 'check references of app.users';
+        PERFORM declutter.check_references(p_run, declutter.relation_of(NULL::app.users),
+                                               declutter.relation_of(NULL::declutter.bk_tenant_purge_users));
+        v_doing := 'check references of app.projects';
+        PERFORM declutter.check_references(p_run, declutter.relation_of(NULL::app.projects),
+                                               declutter.relation_of(NULL::declutter.bk_tenant_purge_projects));
+        v_doing := 'check references of app.folders';
+        PERFORM declutter.check_references(p_run, declutter.relation_of(NULL::app.folders),
+                                               declutter.relation_of(NULL::declutter.bk_tenant_purge_folders));
+        v_doing := 'check references of app.invoices';
+        PERFORM declutter.check_references(p_run, declutter.relation_of(NULL::app.invoices),
+                                               declutter.relation_of(NULL::declutter.bk_tenant_purge_invoices));
+        v_doing := 'check references of app.documents';
+        PERFORM declutter.check_references(p_run, declutter.relation_of(NULL::app.documents),
+                                               declutter.relation_of(NULL::declutter.bk_tenant_purge_documents));
+        v_doing := 'check references of app.teams';
+        PERFORM declutter.check_references(p_run, declutter.relation_of(NULL::app.teams),
+                                               declutter.relation_of(NULL::declutter.bk_tenant_purge_teams));
+        v_doing := 'check references of app.tags';
+        PERFORM declutter.check_references(p_run, declutter.relation_of(NULL::app.tags),
+                                               declutter.relation_of(NULL::declutter.bk_tenant_purge_tags));
+        v_doing := 'check references of app.payments';
+        PERFORM declutter.check_references(p_run, declutter.relation_of(NULL::app.payments),
+                                               declutter.relation_of(NULL::declutter.bk_tenant_purge_payments));
+        v_doing := 'check references of app.document_versions';
+        PERFORM declutter.check_references(p_run, declutter.relation_of(NULL::app.document_versions),
+                                               declutter.relation_of(NULL::declutter.bk_tenant_purge_document_versions));
+        v_doing := 'check references of app.team_members';
+        PERFORM declutter.check_references(p_run, declutter.relation_of(NULL::app.team_members),
+                                               declutter.relation_of(NULL::declutter.bk_tenant_purge_team_members));
+        v_doing := 'check references of app.refunds';
+        PERFORM declutter.check_references(p_run, declutter.relation_of(NULL::app.refunds),
+                                               declutter.relation_of(NULL::declutter.bk_tenant_purge_refunds));
+        v_doing := 'check references of app.invoice_lines';
+        PERFORM declutter.check_references(p_run, declutter.relation_of(NULL::app.invoice_lines),
+                                               declutter.relation_of(NULL::declutter.bk_tenant_purge_invoice_lines));
+        v_doing := 'check references of app.document_tags';
+        PERFORM declutter.check_references(p_run, declutter.relation_of(NULL::app.document_tags),
+                                               declutter.relation_of(NULL::declutter.bk_tenant_purge_document_tags));
+        v_doing := 'check references of app.comments';
+        PERFORM declutter.check_references(p_run, declutter.relation_of(NULL::app.comments),
+                                               declutter.relation_of(NULL::declutter.bk_tenant_purge_comments));
+        v_doing := 'check references of app.audit_events';
+        PERFORM declutter.check_references(p_run, declutter.relation_of(NULL::app.audit_events),
+                                               declutter.relation_of(NULL::declutter.bk_tenant_purge_audit_events));
+        v_doing := 'check references of app.api_keys';
+        PERFORM declutter.check_references(p_run, declutter.relation_of(NULL::app.api_keys),
+                                               declutter.relation_of(NULL::declutter.bk_tenant_purge_api_keys));
+
+        PERFORM declutter.finish_run(p_run, 'rolled back');
+    EXCEPTION
+        WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE, v_message = MESSAGE_TEXT,
+                                    v_detail = PG_EXCEPTION_DETAIL, v_hint = PG_EXCEPTION_HINT;
+    END;
+    IF v_state IS NOT NULL THEN
+        -- Everything the block did is undone and the run keeps its status; the error is recorded and raised.
+        UPDATE declutter.run SET last_error = 'rollback (' || v_doing || '): ' || v_message WHERE run_id = p_run;
+        INSERT INTO declutter.log (run_id, action, started_at, message)
+        VALUES (p_run, 'error', v_begun, 'rollback (' || v_doing || '), undone: ' || v_message);
+        COMMIT;
+        RAISE EXCEPTION 'declutter: rollback of run % failed at % and was undone, nothing changed: %', p_run, v_doing, v_message
+            USING ERRCODE = v_state, DETAIL = v_detail,
+                  HINT = coalesce(nullif(v_hint, '') || ' ', '') || 'Fix the cause and call rollback again.';
+    END IF;
     COMMIT;
 END
 $proc$;

@@ -122,7 +122,7 @@ BEGIN
         -- ==== Before the first delete of every start or resume: no foreign key the plan does not know ====
         IF v_checked IS NULL THEN
             v_action := 'check foreign keys';
-            PERFORM declutter.tenant_purge_check_fks();
+            PERFORM declutter.tenant_purge_check_fks(p_run);
             UPDATE declutter.run SET fks_checked_at = clock_timestamp() WHERE run_id = p_run;
         END IF;
 

@@ -1,9 +1,9 @@
-package io.declutter.runner.purge;
+package io.declutter.dialect.oracle;
 
 import io.declutter.dialect.Dialect;
+import io.declutter.dialect.ErrorKind;
+import io.declutter.dialect.RefusedException;
 import io.declutter.model.Job;
-import io.declutter.runner.ExitCodes;
-import io.declutter.runner.UserError;
 
 import java.sql.CallableStatement;
 import java.sql.Connection;
@@ -14,15 +14,15 @@ import java.sql.SQLException;
  * resolves the names (a SELECT is never executed by PARSE, and DBMS_SQL takes exactly one statement, so nothing
  * can be smuggled after it).
  */
-final class OraclePlanning {
+final class OraclePredicateCheck {
 
-    private OraclePlanning() {
+    private OraclePredicateCheck() {
     }
 
     static void checkPredicate(Connection connection, Dialect dialect, Job job) throws SQLException {
         String predicate = job.rootPredicate().orElseThrow();
         if (predicate.contains(";")) {
-            throw new UserError(ExitCodes.BAD_INPUT, "job " + job.name() + ": the root predicate on " + job.root()
+            throw new RefusedException(ErrorKind.BAD_INPUT, "job " + job.name() + ": the root predicate on " + job.root()
                     + " contains a ';', which would end the statement it is put in. Fix 'root.where' in the job file:"
                     + " write one SQL condition on the root table's columns (e.g. status = 'closed').");
         }
@@ -34,7 +34,7 @@ final class OraclePlanning {
             cs.setString(1, sql);
             cs.execute();
         } catch (SQLException e) {
-            throw new UserError(ExitCodes.BAD_INPUT, "job " + job.name() + ": the root predicate does not work on "
+            throw new RefusedException(ErrorKind.BAD_INPUT, "job " + job.name() + ": the root predicate does not work on "
                     + job.root() + ": " + e.getMessage().strip() + ". Fix 'root.where' in the job file; it is a SQL"
                     + " condition on the root table's columns, e.g. status = 'closed'.", e);
         }

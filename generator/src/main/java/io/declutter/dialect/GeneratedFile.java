@@ -1,4 +1,4 @@
-package io.declutter.render;
+package io.declutter.dialect;
 
 import java.util.Objects;
 

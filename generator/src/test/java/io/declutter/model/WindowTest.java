@@ -1,4 +1,4 @@
-package io.declutter.config;
+package io.declutter.model;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -101,20 +101,20 @@ class WindowTest {
     @Test
     void startWithoutEndIsRejected() {
         assertThatThrownBy(() -> new Window(Optional.of(LocalTime.of(22, 0)), Optional.empty(), Optional.empty()))
-                .isInstanceOf(ConfigException.class)
+                .isInstanceOf(InvalidJobException.class)
                 .hasMessageContaining("give both 'start' and 'end'");
     }
 
     @Test
     void endWithoutStartIsRejected() {
         assertThatThrownBy(() -> new Window(Optional.empty(), Optional.of(LocalTime.of(5, 0)), Optional.empty()))
-                .isInstanceOf(ConfigException.class);
+                .isInstanceOf(InvalidJobException.class);
     }
 
     @Test
     void emptyWindowIsRejected() {
         assertThatThrownBy(() -> window("22:00", "22:00"))
-                .isInstanceOf(ConfigException.class)
+                .isInstanceOf(InvalidJobException.class)
                 .hasMessageContaining("'start' and 'end' are both 22:00");
     }
 }

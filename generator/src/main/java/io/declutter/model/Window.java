@@ -1,4 +1,4 @@
-package io.declutter.config;
+package io.declutter.model;
 
 import java.time.Duration;
 import java.time.LocalTime;
@@ -15,10 +15,10 @@ public record Window(Optional<LocalTime> start, Optional<LocalTime> end, Optiona
 
     public Window {
         if (start.isPresent() != end.isPresent()) {
-            throw new ConfigException("window: give both 'start' and 'end' (e.g. start: \"22:00\", end: \"05:00\"), or neither");
+            throw new InvalidJobException("window: give both 'start' and 'end' (e.g. start: \"22:00\", end: \"05:00\"), or neither");
         }
         if (start.isPresent() && start.get().equals(end.get())) {
-            throw new ConfigException("window: 'start' and 'end' are both " + start.get() + "; the window would be empty");
+            throw new InvalidJobException("window: 'start' and 'end' are both " + start.get() + "; the window would be empty");
         }
     }
 

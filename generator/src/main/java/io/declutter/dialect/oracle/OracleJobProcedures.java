@@ -1,8 +1,8 @@
-package io.declutter.runner.purge;
+package io.declutter.dialect.oracle;
 
-import io.declutter.dialect.oracle.OracleDialect;
-import io.declutter.runner.ExitCodes;
-import io.declutter.runner.UserError;
+import io.declutter.dialect.ErrorKind;
+import io.declutter.dialect.JobProcedures;
+import io.declutter.dialect.RefusedException;
 
 import java.sql.CallableStatement;
 import java.sql.PreparedStatement;
@@ -19,7 +19,7 @@ import java.util.Optional;
 
 /**
  * The job's procedures on Oracle: one package per job ({@code DECLUTTER.<JOB>}) and the framework functions,
- * called with JDBC escapes. Where the SQL of {@link JobProcedures} is also valid Oracle SQL it is inherited.
+ * called with JDBC escapes. The queries {@link JobProcedures} shares between the dialects are inherited.
  * A unit that runs longer than the job's statement timeout is cancelled by the driver (ORA-01013), rolled back
  * by the step procedure and reported as 'retry'.
  */
@@ -48,13 +48,13 @@ public final class OracleJobProcedures extends JobProcedures {
             ps.setString(1, job());
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
-                    throw new UserError(ExitCodes.BAD_INPUT, "job " + job() + " is not deployed in this database;"
+                    throw new RefusedException(ErrorKind.BAD_INPUT, "job " + job() + " is not deployed in this database;"
                             + " run 'declutter deploy' first");
                 }
             }
         } catch (SQLException e) {
             if (e.getErrorCode() == 942) { // ORA-00942: table or view does not exist
-                throw new UserError(ExitCodes.BAD_INPUT, "declutter is not deployed in this database (no "
+                throw new RefusedException(ErrorKind.BAD_INPUT, "declutter is not deployed in this database (no "
                         + schema() + ".CONTROL table, or no SELECT on it); run 'declutter deploy' first", e);
             }
             throw e;
@@ -68,7 +68,7 @@ public final class OracleJobProcedures extends JobProcedures {
             cs.setString(2, job());
             cs.execute();
             if (cs.getInt(1) != 1) {
-                throw new UserError(ExitCodes.STOPPED, "another session is working on job " + job()
+                throw new RefusedException(ErrorKind.BUSY, "another session is working on job " + job()
                         + " (a runner, or " + pkg + ".DELETE_RUN); nothing done");
             }
         }
@@ -100,7 +100,7 @@ public final class OracleJobProcedures extends JobProcedures {
                 int n = 0;
                 for (List<String> key : keys.stream().distinct().toList()) {
                     if (key.size() > MAX_KEY_PARTS) {
-                        throw new UserError(ExitCodes.BAD_INPUT, "a key has " + key.size() + " parts; Oracle runs take"
+                        throw new RefusedException(ErrorKind.BAD_INPUT, "a key has " + key.size() + " parts; Oracle runs take"
                                 + " at most " + MAX_KEY_PARTS);
                     }
                     ps.setLong(1, run);
@@ -168,14 +168,15 @@ public final class OracleJobProcedures extends JobProcedures {
         return tables;
     }
 
-    /** The rows of the job's VERIFY_RUN, in the order of {@link Verification}. */
-    String verifySql() {
+    @Override
+    public String verifySql() {
         return "SELECT table_name, height, backup_rows, present_rows, deleted_rows, orphan_rows FROM TABLE("
                 + pkg + ".VERIFY_RUN(?)) ORDER BY height, table_name";
     }
 
-    /** The per-table status query of {@link StatusReport}, in Oracle SQL (no FILTER, no EXTRACT(EPOCH ...)). */
-    String statusSql() {
+    /** In Oracle SQL: no FILTER, no EXTRACT(EPOCH ...). */
+    @Override
+    public String statusSql() {
         String seconds = "EXTRACT(DAY FROM (l.ended_at - l.started_at)) * 86400"
                 + " + EXTRACT(HOUR FROM (l.ended_at - l.started_at)) * 3600"
                 + " + EXTRACT(MINUTE FROM (l.ended_at - l.started_at)) * 60"
@@ -198,8 +199,8 @@ public final class OracleJobProcedures extends JobProcedures {
     }
 
     /** Optimizer statistics after a complete run (Oracle's counterpart of VACUUM (ANALYZE)). */
-    public void gatherStats(List<String> tables) throws SQLException {
-        try (CallableStatement cs = connection().prepareCall(
+    static void gatherStats(java.sql.Connection connection, List<String> tables) throws SQLException {
+        try (CallableStatement cs = connection.prepareCall(
                 "BEGIN DBMS_STATS.GATHER_TABLE_STATS(ownname => ?, tabname => ?); END;")) {
             for (String t : tables) {
                 int dot = t.indexOf('.');

@@ -1,0 +1,161 @@
+package io.declutter.dialect;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The runtime SQL of a deployed job, as the runner and the CLI call it: begin a run, call the step procedure, stop,
+ * roll back, and read the run's state. Each dialect implements the calls of its own procedures
+ * ({@link Dialect#procedures}); the queries here read the framework tables with SQL both databases accept.
+ */
+public abstract class JobProcedures {
+
+    private final Connection connection;
+    private final String job;
+    private final String schema;
+
+    protected JobProcedures(Connection connection, String job, String schema) {
+        this.connection = connection;
+        this.job = job;
+        this.schema = schema;
+    }
+
+    protected Connection connection() {
+        return connection;
+    }
+
+    public String job() {
+        return job;
+    }
+
+    /** The framework schema, as SQL spells it. */
+    public String schema() {
+        return schema;
+    }
+
+    /** The result of one call of the step procedure. */
+    public record Step(String phase, long rows, long remaining) {
+    }
+
+    /** A row of the run table. */
+    public record RunInfo(long id, String status, Instant started, Instant ended, Instant deadline,
+                          boolean pauseRequested, String lastError) {
+    }
+
+    /** Throws a {@link RefusedException} ({@link ErrorKind#BAD_INPUT}) when the job is not deployed in this database. */
+    public abstract void requireDeployed() throws SQLException;
+
+    /**
+     * Takes the job's session-level lock (the step procedure takes the same one per unit), so that two runners, or a
+     * runner and the in-database delete procedure, never work on one job at once; {@link ErrorKind#BUSY} when taken.
+     */
+    public abstract void lockJob() throws SQLException;
+
+    /** Starts a run or resumes the job's unfinished one. */
+    public abstract long beginRun(Optional<Instant> deadline, int batchSize) throws SQLException;
+
+    /** Stores root keys for a run of a job with keys given at run time (once, before caching starts). */
+    public abstract void addKeys(long run, List<List<String>> keys) throws SQLException;
+
+    /** One unit of work; a unit that timed out is reported as phase {@code retry}. */
+    public abstract Step step(long run, int maxRows) throws SQLException;
+
+    /** Puts back every row the run purged. */
+    public abstract void rollback(long run) throws SQLException;
+
+    /** Sets the run's pause flag: the runner and the in-database delete procedure stop after their current batch. */
+    public abstract boolean requestPause(long run) throws SQLException;
+
+    /** Closure tables of the job in delete order, as {@code schema.table}. */
+    public abstract List<String> tables() throws SQLException;
+
+    /**
+     * The job's verify rows for run {@code ?}: table, height, backup, present, deleted and orphan rows, ordered by
+     * height and table.
+     */
+    public abstract String verifySql();
+
+    /**
+     * Per-table totals of run {@code ?} (parameters: run, run, run, job): table, height, status, rows cached, deleted,
+     * restored, seconds spent deleting, last error; ordered by height and table.
+     */
+    public abstract String statusSql();
+
+    public boolean pauseRequested(long run) throws SQLException {
+        return runInfo(run).pauseRequested();
+    }
+
+    /** The run, or a clear error when the job has no such run. */
+    public RunInfo runInfo(long run) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT run_id, status, started_at, ended_at, deadline,"
+                + " pause_requested, last_error FROM " + schema + ".run WHERE run_id = ? AND job = ?")) {
+            ps.setLong(1, run);
+            ps.setString(2, job);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new RefusedException(ErrorKind.BAD_INPUT, "run " + run + " of job " + job + " does not exist;"
+                            + " 'declutter status' lists the job's latest run");
+                }
+                return new RunInfo(rs.getLong(1), rs.getString(2), instant(rs.getTimestamp(3)),
+                        instant(rs.getTimestamp(4)), instant(rs.getTimestamp(5)), rs.getBoolean(6), rs.getString(7));
+            }
+        }
+    }
+
+    /** The job's most recent run, if it ever ran. */
+    public Optional<Long> latestRun() throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT max(run_id) FROM " + schema + ".run WHERE job = ?")) {
+            ps.setString(1, job);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long id = rs.getLong(1);
+                return rs.wasNull() ? Optional.empty() : Optional.of(id);
+            }
+        }
+    }
+
+    /** The job's unfinished (running or failed) run, if any. */
+    public Optional<Long> openRun() throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT run_id FROM " + schema
+                + ".run WHERE job = ? AND status IN ('running', 'failed')")) {
+            ps.setString(1, job);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
+            }
+        }
+    }
+
+    /** Whether the run has started caching (keys can no longer be added). */
+    public boolean cacheStarted(long run) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT count(*) FROM " + schema
+                + ".control WHERE run_id = ? AND status <> 'pending' AND status <> 'skipped'")) {
+            ps.setLong(1, run);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) > 0;
+            }
+        }
+    }
+
+    /** Totals of the job's current run: rows cached and deleted. */
+    public long[] totals(long run) throws SQLException {
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT COALESCE(sum(rows_cached), 0), COALESCE(sum(rows_deleted), 0) FROM " + schema
+                        + ".control WHERE strategy = 'delete' AND run_id = " + run)) {
+            rs.next();
+            return new long[] {rs.getLong(1), rs.getLong(2)};
+        }
+    }
+
+    private static Instant instant(Timestamp ts) {
+        return ts == null ? null : ts.toInstant();
+    }
+}

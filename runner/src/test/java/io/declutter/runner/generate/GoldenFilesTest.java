@@ -39,6 +39,8 @@ class GoldenFilesTest {
     /** Set to {@code true} to rewrite the golden files from the current output instead of comparing. */
     static final String UPDATE_PROPERTY = "declutter.updateGolden";
     static final String RELATIVE = "postgres/tenant_purge";
+    /** Longest file a DBA reviews in one go (the demo's largest is well under it). */
+    static final long MAX_LINES = 600;
 
     private static ScratchDatabase db;
 
@@ -64,6 +66,16 @@ class GoldenFilesTest {
         assertThat(r.exitCode()).as(r.toString()).isZero();
         SortedMap<String, byte[]> actual = GeneratedTree.read(out);
         assertThat(actual).as("generated files").containsKeys("install.sql", "changelog.xml", "tenant_purge/step.sql");
+
+        // Reviewable table by table: no object's file is over 600 lines. install.sql is left out: it is all of them
+        // one after the other, for psql.
+        SortedMap<String, Long> lines = new java.util.TreeMap<>();
+        actual.forEach((path, bytes) -> lines.put(path,
+                new String(bytes, java.nio.charset.StandardCharsets.UTF_8).lines().count()));
+        assertThat(lines).as("lines per generated file").containsKey("install.sql");
+        assertThat(lines.entrySet()).filteredOn(e -> !e.getKey().equals("install.sql"))
+                .as("generated files over %d lines", MAX_LINES).allSatisfy(e -> assertThat(e.getValue())
+                        .as(e.getKey()).isLessThanOrEqualTo(MAX_LINES));
 
         Path golden = moduleDir().resolve("src/test/resources/golden").resolve(RELATIVE);
         if (Boolean.getBoolean(UPDATE_PROPERTY)) {

@@ -2321,6 +2321,9 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
 
     c_job CONSTANT VARCHAR2(128) := 'tenant_purge';
 
+    -- The run whose foreign keys this session checked (check_fks), NULL before the first check.
+    g_fks_checked NUMBER;
+
     TYPE t_rowids IS TABLE OF UROWID INDEX BY PLS_INTEGER;
 
     e_lock_wait   EXCEPTION;
@@ -2352,6 +2355,55 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
         DBMS_APPLICATION_INFO.SET_ACTION(SUBSTRB('run ' || p_run || ' ' || p_action || ' e' || p_edge, 1, 32));
         DBMS_APPLICATION_INFO.SET_CLIENT_INFO(SUBSTRB(p_table, 1, 64));
     END show;
+
+    -- Refuses a delete when an enabled foreign key the plan does not know references a purged table: it could delete
+    -- or change rows without a backup (an ON DELETE CASCADE into a table the closure never reached) or make a batch
+    -- fail half way. step calls it before the first delete batch of a run in each session (a resume in a new session
+    -- checks again); ORA-20012 names the constraints (at most 20) and fails the run, resumable once the job is planned,
+    -- generated and deployed again (docs/design.md#invariants). ALL_CONSTRAINTS lists the constraints of the tables
+    -- the package's owner holds a privilege on: a foreign key from a table it cannot see is not found.
+    PROCEDURE check_fks IS
+        v_purged  SYS.ODCIVARCHAR2LIST := SYS.ODCIVARCHAR2LIST(
+                      '"APP"."API_KEYS"', '"APP"."AUDIT_EVENTS"', '"APP"."COMMENTS"', '"APP"."DOCUMENT_TAGS"',
+                      '"APP"."INVOICE_LINES"', '"APP"."REFUNDS"', '"APP"."TEAM_MEMBERS"', '"APP"."DOCUMENT_VERSIONS"',
+                      '"APP"."PAYMENTS"', '"APP"."TAGS"', '"APP"."TEAMS"', '"APP"."DOCUMENTS"',
+                      '"APP"."INVOICES"', '"APP"."FOLDERS"', '"APP"."PROJECTS"', '"APP"."USERS"',
+                      '"APP"."TENANTS"'
+                  );
+        v_known   SYS.ODCIVARCHAR2LIST := SYS.ODCIVARCHAR2LIST(
+                      '"APP"."AUDIT_EVENTS"."FK_AUDIT_EVENTS_TENANTS"', '"APP"."INVOICES"."FK_INVOICES_TENANTS"',
+                      '"APP"."PROJECTS"."FK_PROJECTS_TENANTS"', '"APP"."TAGS"."FK_TAGS_TENANTS"',
+                      '"APP"."TEAMS"."FK_TEAMS_TENANTS"', '"APP"."USERS"."FK_USERS_TENANTS"',
+                      '"APP"."INVOICE_LINES"."FK_INVOICE_LINES_INVOICES"', '"APP"."PAYMENTS"."FK_PAYMENTS_INVOICES"',
+                      '"APP"."FOLDERS"."FK_FOLDERS_PROJECTS"', '"APP"."DOCUMENT_TAGS"."FK_DOCUMENT_TAGS_TAGS"',
+                      '"APP"."TEAM_MEMBERS"."FK_TEAM_MEMBERS_TEAMS"', '"APP"."API_KEYS"."FK_API_KEYS_USERS"',
+                      '"APP"."AUDIT_EVENTS"."FK_AUDIT_EVENTS_USERS"', '"APP"."COMMENTS"."FK_COMMENTS_USERS"',
+                      '"APP"."DOCUMENTS"."FK_DOCUMENTS_USERS_AUTHOR"', '"APP"."PROJECTS"."FK_PROJECTS_USERS_OWNER"',
+                      '"APP"."TEAM_MEMBERS"."FK_TEAM_MEMBERS_USERS"', '"APP"."REFUNDS"."FK_REFUNDS_PAYMENTS"',
+                      '"APP"."DOCUMENTS"."FK_DOCUMENTS_FOLDERS"', '"APP"."FOLDERS"."FK_FOLDERS_FOLDERS_PARENT"',
+                      '"APP"."DOCUMENT_TAGS"."FK_DOCUMENT_TAGS_DOCUMENTS"', '"APP"."DOCUMENT_VERSIONS"."FK_DOCUMENT_VERSIONS_DOCUMENTS"',
+                      '"APP"."COMMENTS"."FK_COMMENTS_DOCUMENT_VERSIONS"'
+                  );
+        v_unknown VARCHAR2(4000);
+    BEGIN
+        SELECT LISTAGG(n, ', ') WITHIN GROUP (ORDER BY n)
+          INTO v_unknown
+          FROM (SELECT SUBSTRB('"' || c.owner || '"."' || c.table_name || '"."' || c.constraint_name || '"', 1, 190) AS n
+                  FROM ALL_CONSTRAINTS c
+                  JOIN ALL_CONSTRAINTS r ON r.owner = c.r_owner AND r.constraint_name = c.r_constraint_name
+                 WHERE c.constraint_type = 'R'
+                   AND c.status = 'ENABLED'
+                   AND '"' || r.owner || '"."' || r.table_name || '"' IN (SELECT column_value FROM TABLE(v_purged))
+                   AND '"' || c.owner || '"."' || c.table_name || '"."' || c.constraint_name || '"'
+                       NOT IN (SELECT column_value FROM TABLE(v_known))
+                 ORDER BY n
+                 FETCH FIRST 20 ROWS ONLY);
+        IF v_unknown IS NOT NULL THEN
+            RAISE_APPLICATION_ERROR(-20012, SUBSTRB('declutter: job tenant_purge does not know these foreign keys into'
+                || ' tables it purges: ' || v_unknown || '. The run stops before its next delete. Plan, generate and'
+                || ' deploy the job again to take them into account, then resume the run.', 1, 2000));
+        END IF;
+    END check_fks;
 
     PROCEDURE step(
         p_run        IN  NUMBER,
@@ -2928,6 +2980,13 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.TENANT_PURGE AS
                 p_phase := 'cached';
                 p_remaining := DECLUTTER.REMAINING(p_run);
                 RETURN;
+            END IF;
+
+            -- ==== Before the first delete of the run in this session: no foreign key the plan does not know ====
+            IF g_fks_checked IS NULL OR g_fks_checked <> p_run THEN
+                v_action := 'check foreign keys';
+                check_fks;
+                g_fks_checked := p_run;
             END IF;
 
             -- ==== Delete: leaves to root (ascending height), one batch of backup keys per call ====

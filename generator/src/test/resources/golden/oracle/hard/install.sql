@@ -2233,6 +2233,9 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
 
     c_job CONSTANT VARCHAR2(128) := 'hard_purge';
 
+    -- The run whose foreign keys this session checked (check_fks), NULL before the first check.
+    g_fks_checked NUMBER;
+
     TYPE t_rowids IS TABLE OF UROWID INDEX BY PLS_INTEGER;
 
     e_lock_wait   EXCEPTION;
@@ -2264,6 +2267,53 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
         DBMS_APPLICATION_INFO.SET_ACTION(SUBSTRB('run ' || p_run || ' ' || p_action || ' e' || p_edge, 1, 32));
         DBMS_APPLICATION_INFO.SET_CLIENT_INFO(SUBSTRB(p_table, 1, 64));
     END show;
+
+    -- Refuses a delete when an enabled foreign key the plan does not know references a purged table: it could delete
+    -- or change rows without a backup (an ON DELETE CASCADE into a table the closure never reached) or make a batch
+    -- fail half way. step calls it before the first delete batch of a run in each session (a resume in a new session
+    -- checks again); ORA-20012 names the constraints (at most 20) and fails the run, resumable once the job is planned,
+    -- generated and deployed again (docs/design.md#invariants). ALL_CONSTRAINTS lists the constraints of the tables
+    -- the package's owner holds a privilege on: a foreign key from a table it cannot see is not found.
+    PROCEDURE check_fks IS
+        v_purged  SYS.ODCIVARCHAR2LIST := SYS.ODCIVARCHAR2LIST(
+                      '"HARD"."DEPARTMENTS"', '"HARD"."EVENT_SUBSCRIPTION_HISTORY_LOG"', '"HARD"."FOLDER_FILES"', '"HARD"."GROUP"',
+                      '"HARD"."ORDER_ITEMS"', '"HARD"."PARCEL_SCANS"', '"HARD"."SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"', '"HARD"."TAGS"',
+                      '"HARD"."order notes"', '"HARD"."Überweisungen"', '"HARD"."EMPLOYEES"', '"HARD"."FOLDERS"',
+                      '"HARD"."ORDERS"', '"HARD"."PARCELS"', '"HARD"."SHIPMENTS"', '"HARD"."ACCOUNTS"'
+                  );
+        v_known   SYS.ODCIVARCHAR2LIST := SYS.ODCIVARCHAR2LIST(
+                      '"HARD"."AUDIT_NOTES"."AUDIT_NOTES_ACCOUNTS_FK"', '"HARD"."DEPARTMENTS"."DEPARTMENTS_ACCOUNTS_FK"',
+                      '"HARD"."EMPLOYEES"."EMPLOYEES_ACCOUNTS_FK"', '"HARD"."EVENT_SUBSCRIPTION_HISTORY_LOG"."EVENT_SUB_HIST_LOG_ACC_FK"',
+                      '"HARD"."FOLDERS"."FOLDERS_ACCOUNTS_FK"', '"HARD"."GROUP"."GROUP_ACCOUNTS_FK"',
+                      '"HARD"."ORDERS"."ORDERS_ACCOUNTS_FK"', '"HARD"."SHIPMENTS"."SHIPMENTS_ACCOUNTS_FK"',
+                      '"HARD"."SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"."FK_SUBSCRIPTION_EVENTS_OF_ACCOUNTS_WITH_A_NAME_AT_THE_128_BYTE_LIMIT_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"', '"HARD"."TAGS"."TAGS_ACCOUNTS_FK"',
+                      '"HARD"."Überweisungen"."Überweisungen_FK"', '"HARD"."EMPLOYEES"."EMPLOYEES_DEPT_FK"',
+                      '"HARD"."DEPARTMENTS"."DEPARTMENTS_MANAGER_FK"', '"HARD"."EMPLOYEES"."EMPLOYEES_MENTOR_FK"',
+                      '"HARD"."FOLDERS"."FOLDERS_PARENT_FK"', '"HARD"."FOLDER_FILES"."FOLDER_FILES_FOLDERS_FK"',
+                      '"HARD"."ORDER_ITEMS"."ORDER_ITEMS_ORDERS_FK"', '"HARD"."order notes"."fk order notes orders"',
+                      '"HARD"."PARCELS"."PARCELS_SHIPMENTS_FK"', '"HARD"."PARCEL_SCANS"."PARCEL_SCANS_PARCELS_FK"',
+                      '"HARD"."SHIPMENTS"."SHIPMENTS_LAST_PARCEL_FK"'
+                  );
+        v_unknown VARCHAR2(4000);
+    BEGIN
+        SELECT LISTAGG(n, ', ') WITHIN GROUP (ORDER BY n)
+          INTO v_unknown
+          FROM (SELECT SUBSTRB('"' || c.owner || '"."' || c.table_name || '"."' || c.constraint_name || '"', 1, 190) AS n
+                  FROM ALL_CONSTRAINTS c
+                  JOIN ALL_CONSTRAINTS r ON r.owner = c.r_owner AND r.constraint_name = c.r_constraint_name
+                 WHERE c.constraint_type = 'R'
+                   AND c.status = 'ENABLED'
+                   AND '"' || r.owner || '"."' || r.table_name || '"' IN (SELECT column_value FROM TABLE(v_purged))
+                   AND '"' || c.owner || '"."' || c.table_name || '"."' || c.constraint_name || '"'
+                       NOT IN (SELECT column_value FROM TABLE(v_known))
+                 ORDER BY n
+                 FETCH FIRST 20 ROWS ONLY);
+        IF v_unknown IS NOT NULL THEN
+            RAISE_APPLICATION_ERROR(-20012, SUBSTRB('declutter: job hard_purge does not know these foreign keys into'
+                || ' tables it purges: ' || v_unknown || '. The run stops before its next delete. Plan, generate and'
+                || ' deploy the job again to take them into account, then resume the run.', 1, 2000));
+        END IF;
+    END check_fks;
 
     PROCEDURE step(
         p_run        IN  NUMBER,
@@ -2827,6 +2877,13 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.HARD_PURGE AS
                 p_phase := 'cached';
                 p_remaining := DECLUTTER.REMAINING(p_run);
                 RETURN;
+            END IF;
+
+            -- ==== Before the first delete of the run in this session: no foreign key the plan does not know ====
+            IF g_fks_checked IS NULL OR g_fks_checked <> p_run THEN
+                v_action := 'check foreign keys';
+                check_fks;
+                g_fks_checked := p_run;
             END IF;
 
             -- ==== Delete: leaves to root (ascending height), one batch of backup keys per call ====

@@ -37,7 +37,7 @@ public record Finding(Severity severity, Kind kind, String subject, String messa
         NO_KEY("no primary key"),
         RESERVED_COLUMN("reserved column name"),
         PARTITIONED("partitioned table"),
-        /** Row-level security hides rows from the role that runs the job (docs/design.md#bad-input). */
+        /** Row-level security hides rows from the role that runs the job (docs/design.md#failures-the-catalog-shows-before-the-run). */
         ROW_SECURITY("row-level security"),
         /** A rule ON DELETE on a purged table: DO INSTEAD refused, DO ALSO warned. */
         DELETE_RULE("delete rule"),

@@ -8,7 +8,7 @@ import java.util.Optional;
  * What the catalog says about running statements on a table as the role that read it (plan connects as the role that
  * runs the purge): row-level security, DELETE rules, exclusion constraints and missing privileges. Each is a way a
  * batch or a rollback can fail, or silently do less than planned, for a reason known before the run
- * (docs/design.md#bad-input). A catalog that does not say (Oracle's, recorded catalogs made before these were read)
+ * (docs/design.md#failures-the-catalog-shows-before-the-run). A catalog that does not say (Oracle's, recorded catalogs made before these were read)
  * reads as {@link #UNKNOWN}: nothing is reported.
  *
  * @param role                 the role that read the catalog, as an SQL identifier (quoted where needed); empty when

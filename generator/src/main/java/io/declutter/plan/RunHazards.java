@@ -19,7 +19,7 @@ import java.util.Set;
 /**
  * Reasons known from the catalog why a batch or a rollback would fail, or do less than planned, when the job runs as
  * the role that read the catalog: row-level security hiding rows from it, DELETE rules, exclusion constraints and
- * missing privileges (docs/design.md#bad-input). Each finding says what to do. What the catalog does not say
+ * missing privileges (docs/design.md#failures-the-catalog-shows-before-the-run). Each finding says what to do. What the catalog does not say
  * ({@link TableAccess#UNKNOWN}: Oracle, recorded catalogs) gives no finding.
  */
 final class RunHazards {

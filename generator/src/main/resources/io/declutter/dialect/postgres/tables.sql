@@ -1,7 +1,7 @@
 -- Ordinary and partitioned tables of user schemas (partitions are reached through their parent).
 -- Row estimates come from planner statistics; a partitioned parent sums its partitions.
 -- What running the purge as the current role (plan connects as the role that runs it) would meet on the table, each a
--- reason a batch or a rollback can fail or do less than planned (docs/design.md#bad-input):
+-- reason a batch or a rollback can fail or do less than planned (docs/design.md#failures-the-catalog-shows-before-the-run):
 -- row_security, force_row_security, rls_bypassed: row-level security is on, and whether the role escapes it
 --   (superuser, BYPASSRLS, or a member of the owner role while the table does not FORCE it); policies: their names
 --   (names are JSON arrays: a quoted name may hold a comma);

@@ -173,9 +173,10 @@ final class RunHazards {
                 grant = grant.isEmpty() ? "USAGE" : "USAGE, UPDATE";
             }
             findings.add(new Finding(Severity.ERROR, Kind.PRIVILEGE, s.sequence(), "role " + a.role() + " lacks "
-                    + String.join(" and ", s.missing()) + " on sequence " + s.sequence() + " of " + t.name() + "."
+                    + String.join(" and ", s.missing().stream().map(m -> m.equals("USAGE or SELECT") ? "USAGE (or SELECT)" : m)
+                    .toList()) + " on sequence " + s.sequence() + " of " + t.name() + "."
                     + s.column() + ", which rollback moves past the values it restores (it reads the sequence's"
-                    + " state and calls setval), so a rollback would fail. Grant it (as the owner): GRANT " + grant
+                    + " state and calls setval), so a rollback would fail. Grant what it lacks (as the sequence's owner): GRANT " + grant
                     + " ON SEQUENCE " + s.sequence() + " TO " + a.role() + ";"));
         }
     }

@@ -188,7 +188,7 @@ class RunHazardsTest {
         assertThat(of(plan(catalog, "tenants"), Kind.PRIVILEGE)).singleElement().satisfies(f -> {
             assertThat(f.severity()).isEqualTo(Severity.ERROR);
             assertThat(f.subject()).isEqualTo("app.tenants_id_seq");
-            assertThat(f.message()).contains("lacks UPDATE and USAGE or SELECT on sequence app.tenants_id_seq of"
+            assertThat(f.message()).contains("lacks UPDATE and USAGE (or SELECT) on sequence app.tenants_id_seq of"
                     + " app.tenants.id", "GRANT USAGE, UPDATE ON SEQUENCE app.tenants_id_seq TO purger;");
         });
     }

@@ -45,13 +45,13 @@ SELECT n.nspname AS schema_name,
        (SELECT json_agg(quote_ident(r.rulename) ORDER BY r.rulename) FROM pg_rewrite r
          WHERE r.ev_class = c.oid AND r.ev_type = '4' AND r.ev_enabled IN ('O', 'A') AND NOT r.is_instead)
            AS also_delete_rules,
-       (SELECT json_agg(json_build_object('column', s.attname, 'sequence', s.seq::regclass::text, 'missing',
-                        array_remove(ARRAY[CASE WHEN NOT has_sequence_privilege(s.seq, 'UPDATE') THEN 'UPDATE' END,
-                                           CASE WHEN NOT has_sequence_privilege(s.seq, 'USAGE')
-                                                 AND NOT has_sequence_privilege(s.seq, 'SELECT')
+       (SELECT json_agg(json_build_object('column', s.attname, 'sequence', s.seqrelid::regclass::text, 'missing',
+                        array_remove(ARRAY[CASE WHEN NOT has_sequence_privilege(s.seqrelid, 'UPDATE') THEN 'UPDATE' END,
+                                           CASE WHEN NOT has_sequence_privilege(s.seqrelid, 'USAGE')
+                                                 AND NOT has_sequence_privilege(s.seqrelid, 'SELECT')
                                                 THEN 'USAGE or SELECT' END], NULL))
-                        ORDER BY s.attname, s.seq::regclass::text)
-          FROM (SELECT DISTINCT a.attname, q.seqrelid AS seq
+                        ORDER BY s.attname, s.seqrelid::regclass::text)
+          FROM (SELECT DISTINCT a.attname, q.seqrelid
                   FROM pg_attribute a
                   JOIN pg_sequence q
                     ON EXISTS (SELECT 1 FROM pg_depend d
@@ -63,8 +63,8 @@ SELECT n.nspname AS schema_name,
                                 WHERE ad.adrelid = a.attrelid AND ad.adnum = a.attnum
                                   AND d.refclassid = 'pg_class'::regclass AND d.refobjid = q.seqrelid)
                  WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) s
-         WHERE NOT has_sequence_privilege(s.seq, 'UPDATE')
-            OR NOT (has_sequence_privilege(s.seq, 'USAGE') OR has_sequence_privilege(s.seq, 'SELECT')))
+         WHERE NOT has_sequence_privilege(s.seqrelid, 'UPDATE')
+            OR NOT (has_sequence_privilege(s.seqrelid, 'USAGE') OR has_sequence_privilege(s.seqrelid, 'SELECT')))
            AS sequence_privileges
   FROM pg_class c
   JOIN pg_namespace n ON n.oid = c.relnamespace

@@ -417,9 +417,9 @@ public final class PlanBuilder {
                 }).toList();
         findings.add(new Finding(Severity.INFO, Kind.ROW_IDENTITY, table.name().display(), "table " + table.name()
                 + " has no primary key and no unique key on NOT NULL columns: it is purged by row identity. Its rows"
-                + " are not cached: each batch deletes the rows that reference the batch's parent rows and backs up"
-                + " exactly the rows it deleted, in one statement (no key-based cache); rollback re-inserts every"
-                + " backed-up row once, so duplicates come back as they were; verify counts rows as a multiset. Cost: "
+                + " are backed up and deleted in one statement, no key-based cache (each batch deletes the rows that"
+                + " reference the batch's parent rows and backs up exactly the rows it deleted); rollback re-inserts"
+                + " every backed-up row once, duplicates as they were; verify counts rows as a multiset. Cost: "
                 + String.join("; ", lookups) + ". PostgreSQL only."));
     }
 

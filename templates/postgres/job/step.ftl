@@ -167,6 +167,7 @@ ${indent}   AND ${t.keyMatch("t", "b")};
 ${indent}GET DIAGNOSTICS v_rows = ROW_COUNT;
 </#macro>
 <#include "step_unit.ftl">
+<#include "step_triggers.ftl">
 <@lib.header object="procedure ${job.proc('step')}" purpose="one bounded unit of work of a run: the next cache step (root to leaves), else the next delete batch (leaves to root). The runner calls it in a loop; ${job.proc('cache')} and ${job.proc('delete')} do too."/>
 --
 -- Every unit is one set-based statement per edge or per batch and ends in the control table, so a run
@@ -342,8 +343,10 @@ BEGIN
         IF v_checked IS NULL THEN
             v_action := 'check foreign keys';
             PERFORM ${job.proc('check_fks')}(p_run);
+<@countBefore indent="            "/>
             UPDATE ${job.schema}.run SET fks_checked_at = clock_timestamp() WHERE run_id = p_run;
         END IF;
+<@disable indent="        "/>
 
         -- ==== Delete: leaves to root (ascending height), one batch of backup keys per call ====
 <#list job.tables as t>
@@ -397,6 +400,7 @@ BEGIN
 <#else>
 <@batchDelete t=t indent="            "/>
 </#if>
+<@enable indent="            "/>
             PERFORM ${job.schema}.note_delete(p_run, ${t.primaryEdge}, v_table, v_upper, v_rows, v_started);
             p_phase := 'delete';
             p_rows := v_rows;
@@ -407,6 +411,8 @@ BEGIN
 </#list>
 
         -- ==== Everything is deleted ====
+<@enable indent="        "/>
+<@countAfter indent="        "/>
         PERFORM ${job.schema}.finish_run(p_run, 'done');
         p_phase := 'done';
         p_remaining := 0;

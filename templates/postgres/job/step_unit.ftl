@@ -31,6 +31,7 @@
                      ORDER BY b.declutter_seq
                      LIMIT p_max_rows) AS s;
             IF v_upper IS NULL THEN
+<@enable indent="                "/>
                 PERFORM ${job.schema}.note_delete(p_run, ${t.primaryEdge}, v_table, NULL, 0, v_started);
                 p_phase := 'delete';
                 p_rows := 0;
@@ -179,6 +180,7 @@
             v_action := 'deferred check';
             SET CONSTRAINTS ${u.deleteConstraints} IMMEDIATE;
             DROP TABLE pg_temp.declutter_unit;
+<@enable indent="            "/>
             PERFORM ${job.schema}.note_delete(p_run, ${t.primaryEdge}, v_table, v_upper, v_mark, v_started);
             p_phase := 'delete';
             p_remaining := ${job.schema}.remaining(p_run);

@@ -58,6 +58,9 @@ public final class Generator {
                     renderer.render(folder + "/job", "nullify_table", model), job.name() + "-" + file));
         }
         for (String object : PostgresObjects.JOB) {
+            if (object.equals("triggers") && !job.triggers().any()) {
+                continue;
+            }
             objects.add(new GeneratedFile(job.name() + "/" + object + ".sql",
                     renderBody(folder + "/job", object, job), job.name() + "-" + object));
         }

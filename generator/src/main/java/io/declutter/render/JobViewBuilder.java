@@ -59,7 +59,7 @@ public final class JobViewBuilder {
                 plan.job().root().display(), plan.job().rootPredicate().orElse(""), schemas, plan.job().backup(),
                 plan.job().batchSize(), plan.job().lockTimeout().toMillis(), plan.job().statementTimeout().toMillis(),
                 root, rootFilter(root), tables, cacheUnits(), edgeViews(),
-                reattaches(), nullifies, foreignKeyCheck());
+                reattaches(), nullifies, foreignKeyCheck(), TriggersView.of(dialect, plan));
     }
 
     /** The closure tables and every foreign key of the plan, for the check before the first delete. */

@@ -12,8 +12,9 @@ final class PostgresObjects {
             "check_references", "finish_run", "remaining", "request_pause", "progress");
 
     /**
-     * Per-job objects after the backup tables; the step procedure comes before the loops that call it. "triggers" only
-     * for a job that disables or watches a trigger ({@link TriggersView#any()}).
+     * Per-job objects after the backup tables; the step procedure comes before the loops that call it, and the
+     * procedures it dispatches to (cache_next, one per table) right before it (see Generator). "triggers" only for a
+     * job that disables or watches a trigger ({@link TriggersView#any()}).
      */
     static final List<String> JOB = List.of("control_rows", "check_fks", "triggers", "step", "cache", "delete", "rollback", "verify");
 

@@ -58,6 +58,11 @@ BEGIN
     BEGIN
         v_doing := 'begin';
         UPDATE ${job.schema}.run SET status = 'rolling back', pause_requested = false WHERE run_id = p_run;
+<#if job.triggers.watched()>
+        -- A run rolled back before its end: count what the kept DELETE triggers wrote outside the closure so far
+        -- (job/triggers.sql; rows these restores write are not counted, the triggers do not fire for them).
+        PERFORM ${job.proc('trigger_effect')}(p_run, true);
+</#if>
         INSERT INTO ${job.schema}.log (run_id, action, started_at, message)
         VALUES (p_run, 'begin', v_begun, 'rollback');
 <#list job.restoreOrder() as t>

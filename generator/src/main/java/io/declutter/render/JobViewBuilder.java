@@ -63,7 +63,8 @@ public final class JobViewBuilder {
                 plan.job().root().display(), plan.job().rootPredicate().orElse(""), schemas, plan.job().backup(),
                 plan.job().batchSize(), plan.job().lockTimeout().toMillis(), plan.job().statementTimeout().toMillis(),
                 root, rootFilter(root), tables, cacheUnits(), edgeViews(),
-                reattaches(), nullifies, foreignKeyCheck(), late(nullifies, plain));
+                reattaches(), nullifies, foreignKeyCheck(), late(nullifies, plain),
+                TriggersView.of(dialect, plan));
     }
 
     /** The late rows of each finished table some batch catches up from (see {@link LateView}). */

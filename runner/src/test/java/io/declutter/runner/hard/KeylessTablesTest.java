@@ -134,6 +134,77 @@ class KeylessTablesTest {
         }
     }
 
+    /**
+     * A partitioned keyless table (a ctid is not even unique there: each partition numbers its own) below a table
+     * whose deletes finish first; rows inserted under a purged parent after that (a late child row and its points)
+     * are caught up from the finished table's late rows in the parent's batch, the points deleted as they are backed
+     * up.
+     */
+    @Test
+    void partitionedKeylessTableAndLateRowsBelowAFinishedTable() throws Exception {
+        ScratchDatabase db = databases.load("""
+                create table parent (id int primary key, closed boolean not null);
+                create table child (id int primary key, parent_id int not null references parent(id));
+                create index on child (parent_id);
+                create table point (kind int not null, child_id int not null references child(id), x int)
+                    partition by list (kind);
+                create table point_1 partition of point for values in (1);
+                create table point_2 partition of point for values in (2);
+                create index on point (child_id);
+                insert into parent values (1, true), (2, false);
+                insert into child values (10, 1), (11, 1), (20, 2);
+                insert into point values (1, 10, 1), (2, 10, 1), (2, 10, 1), (1, 11, 2), (1, 20, 3), (2, 20, 3);
+                """);
+        Path job = JobFiles.write(dir, "parent_purge.yaml", """
+                job: parent_purge
+                root:
+                  table: public.parent
+                  where: "closed"
+                batchSize: 1
+                """, db.url());
+        List<String> tables = List.of("public.parent", "public.child", "public.point");
+        Map<String, Checksums.Sum> before;
+        try (Connection c = db.connect()) {
+            before = Checksums.of(c, tables);
+        }
+        ok(Cli.run("deploy", "-j", job.toString()));
+        long run;
+        try (Connection c = db.connect()) {
+            JobProcedures procs = new PostgresJobProcedures(c, "parent_purge", "declutter");
+            run = procs.beginRun(Optional.empty(), 1);
+            for (int i = 0; i < 100 && !rows(c, "select status from declutter.control where run_id = " + run
+                    + " and child_table = 'public.child' and is_primary").equals(List.of("deleted")); i++) {
+                assertThat(procs.step(run, 1).phase()).isIn("cache", "delete");
+            }
+            assertThat(rows(c, "select count(*)::text from child")).containsExactly("1");
+        }
+        // The application: a new child of the closed parent (its table finished already), with points of its own.
+        try (Connection app = db.connect(); Statement st = app.createStatement()) {
+            st.execute("insert into child values (99, 1)");
+            st.execute("insert into point values (1, 99, 7), (2, 99, 7), (2, 99, 7)");
+        }
+        ok(Cli.run("run", "-j", job.toString(), "--no-vacuum", "--batch-size", "1"));
+        try (Connection c = db.connect()) {
+            assertThat(rows(c, "select id::text from parent")).containsExactly("2");
+            assertThat(rows(c, "select id::text from child")).containsExactly("20");
+            assertThat(rows(c, "select kind || ':' || child_id || ':' || x from point"))
+                    .containsExactly("1:20:3", "2:20:3");
+            assertThat(rows(c, "select kind || ':' || child_id || ':' || x from declutter.bk_parent_purge_point"))
+                    .containsExactly("1:10:1", "1:11:2", "1:99:7", "2:10:1", "2:10:1", "2:99:7", "2:99:7");
+            assertThat(rows(c, "select count(*)::text from declutter.log where run_id = " + run
+                    + " and table_name = 'public.point' and action = 'catch-up delete' and rows = 3"))
+                    .containsExactly("1");
+        }
+        ok(Cli.run("verify", "-j", job.toString()));
+        ok(Cli.run("rollback", "-j", job.toString(), "--run", String.valueOf(run)));
+        try (Connection c = db.connect()) {
+            assertThat(rows(c, "select kind || ':' || x || ':' || tableoid::regclass from point where child_id = 99"))
+                    .containsExactly("1:7:point_1", "2:7:point_2", "2:7:point_2");
+            c.createStatement().execute("delete from point where child_id = 99; delete from child where id = 99");
+            assertThat(Checksums.of(c, tables)).isEqualTo(before);
+        }
+    }
+
     private void purgeVerifyRollback(ScratchDatabase db, Path job, List<String> parentsLeft, List<String> pointsLeft,
                                      List<String> backedUp) throws Exception {
         Map<String, Checksums.Sum> before;

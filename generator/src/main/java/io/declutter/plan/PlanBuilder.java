@@ -126,6 +126,7 @@ public final class PlanBuilder {
                         .thenComparing(PurgeTable::name))
                 .toList();
         addTableFindings(tables);
+        findings.addAll(RunHazards.of(job, tables, nullified));
         requireKnownTriggers(tables);
         List<NullifiedEdge> spelledNullified = nullified.stream().map(n -> new NullifiedEdge(n.edge(),
                 n.foreignKey(), n.child(), n.key(), spelled.get(n.backupTable()))).toList();

@@ -5,7 +5,7 @@ import io.declutter.dialect.Dialect;
 import io.declutter.dialect.Dialects;
 import io.declutter.dialect.Resources;
 import io.declutter.introspect.RecordedCatalog;
-import io.declutter.runner.db.ScratchDatabase;
+import io.declutter.localdb.ScratchDatabase;
 import io.declutter.runner.db.SqlScripts;
 import io.declutter.runner.testing.Cli;
 import io.declutter.runner.testing.GeneratedTree;

@@ -72,11 +72,20 @@ BEGIN
         v_doing := ${job.literal("restore " + t.display)};
         v_started := clock_timestamp();
         PERFORM set_config('lock_timeout', '${job.lockTimeoutMs}ms', true);
+<#if t.rowIdentity>
+        -- No key (docs/design.md#tables-without-a-key): every backed-up row goes back once, duplicates as they were;
+        -- the backup holds exactly the rows the purge deleted, none of which can be present.
+        INSERT INTO ${t.table} (${t.writableList("")})<#if t.overridingSystemValue> OVERRIDING SYSTEM VALUE</#if>
+        SELECT ${t.restoreSelect("b")}
+          FROM ${t.backup} AS b
+         WHERE b.declutter_run = p_run;
+<#else>
         INSERT INTO ${t.table} (${t.writableList("")})<#if t.overridingSystemValue> OVERRIDING SYSTEM VALUE</#if>
         SELECT ${t.restoreSelect("b")}
           FROM ${t.backup} AS b
          WHERE b.declutter_run = p_run
            AND NOT EXISTS (SELECT 1 FROM ${t.table} AS t WHERE ${t.keyMatch("t", "b")});
+</#if>
         GET DIAGNOSTICS v_rows = ROW_COUNT;
 <#list t.sequences as q>
         -- The sequence behind ${lib.line(t.display)}.${lib.line(q.name)} (if any) moves forward past the restored values it could still hand out.

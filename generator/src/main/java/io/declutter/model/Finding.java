@@ -37,6 +37,8 @@ public record Finding(Severity severity, Kind kind, String subject, String messa
         TRIGGER_WRITES("trigger writing outside closure"),
         CYCLE("cycle"),
         NO_KEY("no primary key"),
+        /** A leaf without a usable key, purged by row identity (docs/design.md#tables-without-a-key). */
+        ROW_IDENTITY("purged by row identity"),
         RESERVED_COLUMN("reserved column name"),
         PARTITIONED("partitioned table"),
         /** Row-level security hides rows from the role that runs the job (docs/design.md#failures-the-catalog-shows-before-the-run). */

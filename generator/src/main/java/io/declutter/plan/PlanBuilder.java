@@ -120,7 +120,7 @@ public final class PlanBuilder {
         Map<String, String> spelled = spelled(backupNames, nullified);
         List<PurgeTable> tables = depth.keySet().stream()
                 .map(t -> purgeTable(catalog.table(t).orElseThrow(), height.get(t), cacheRank.get(t), cycles.group(t),
-                        spelled.get(backupNames.get(t)), cycles.childrenFirst().contains(t), cycles.unit(t)))
+                        spelled.get(backupNames.get(t)), cycles.childrenFirst().contains(t), cycles.unit(t), cycles))
                 .sorted(Comparator.comparingInt(PurgeTable::height).thenComparingInt(PurgeTable::deferredUnit)
                         .thenComparingInt(t -> t.deferredUnit() == 0 ? 0 : inUnit.get(t.name()))
                         .thenComparing(PurgeTable::name))
@@ -432,15 +432,73 @@ public final class PlanBuilder {
     }
 
     private PurgeTable purgeTable(Table table, int height, int rank, int group, String backupName,
-                                  boolean childrenFirst, int unit) {
-        UniqueKey key = table.primaryKey().or(() -> notNullUniqueKey(table)).orElseGet(() -> {
+                                  boolean childrenFirst, int unit, Cycles cycles) {
+        Optional<UniqueKey> usable = table.primaryKey().or(() -> notNullUniqueKey(table));
+        List<String> all = table.columns().stream().map(c -> c.name()).toList();
+        if (usable.isEmpty()) {
+            Optional<String> refusal = rowIdentityRefusal(table.name(), cycles);
+            if (refusal.isEmpty()) {
+                reportRowIdentity(table);
+                return new PurgeTable(table, new UniqueKey("(row)", all, false), height, rank, group, backupName,
+                        primaryEdge.get(table.name()), childrenFirst, unit, true);
+            }
             findings.add(new Finding(Severity.ERROR, Kind.NO_KEY, table.name().display(), "table " + table.name()
                     + " has no primary key and no unique key on NOT NULL columns, so its rows cannot be matched"
-                    + " between the table and its backup. Add a primary key, or exclude the table from the job."));
-            return new UniqueKey("(none)", table.columns().stream().map(c -> c.name()).toList(), false);
-        });
+                    + " between the table and its backup, and " + refusal.get() + ". Add a primary key, or exclude"
+                    + " the table from the job."));
+        }
+        UniqueKey key = usable.orElseGet(() -> new UniqueKey("(none)", all, false));
         return new PurgeTable(table, key, height, rank, group, backupName, primaryEdge.get(table.name()), childrenFirst,
                 unit);
+    }
+
+    /**
+     * Why a table without a usable key cannot be purged by row identity (docs/design.md#tables-without-a-key), empty
+     * when it can: it must be a leaf reached through delete edges only from parents outside deferred units, and not
+     * the root. Its rows are found through their foreign keys into purged rows, deleted and backed up in one
+     * statement: rows of another table referencing them (through a unique key on nullable columns) could be found by
+     * no key, and a deferred unit's batch gathers the rows it deletes by their keys.
+     */
+    private Optional<String> rowIdentityRefusal(TableName name, Cycles cycles) {
+        if (name.equals(job.root())) {
+            return Optional.of("it is the root table, whose rows are selected and cached by their key");
+        }
+        List<String> referencing = catalog.referencing(name).stream().map(ForeignKey::display).toList();
+        if (!referencing.isEmpty()) {
+            return Optional.of("it is referenced (" + String.join(", ", referencing) + "), so it is not a leaf: only"
+                    + " a table nothing references can be purged by row identity (its rows deleted and backed up in"
+                    + " one statement), as the rows referencing it must be found by a key first");
+        }
+        List<String> unitParents = drafts.stream().filter(d -> d.strategy() == Strategy.DELETE)
+                .filter(d -> d.fk().child().equals(name) && cycles.unit(d.fk().parent()) > 0)
+                .map(d -> d.fk().parent().display()).distinct().toList();
+        if (!unitParents.isEmpty()) {
+            return Optional.of("its parent " + String.join(", ", unitParents) + " is in a cycle of DEFERRABLE foreign"
+                    + " keys, whose batches gather the rows they delete by key, so it cannot be purged by row"
+                    + " identity");
+        }
+        return Optional.empty();
+    }
+
+    /** What purging a keyless leaf by row identity means and costs (docs/design.md#tables-without-a-key). */
+    private void reportRowIdentity(Table table) {
+        List<String> lookups = drafts.stream().filter(d -> d.strategy() == Strategy.DELETE)
+                .filter(d -> d.fk().child().equals(table.name()))
+                .map(d -> {
+                    ForeignKey fk = d.fk();
+                    boolean indexed = fk.childPartition().isPresent() ? fk.childPartitionIndexed()
+                            : table.hasIndexLeadingWith(fk.childColumns());
+                    String cols = fk.declaringTable() + "(" + String.join(", ", fk.childColumns()) + ")";
+                    return indexed ? "an index lookup on " + cols + " per " + fk.parent() + " row"
+                            : "a scan of the whole table " + fk.declaringTable() + " per " + fk.parent()
+                            + " batch (no index on " + cols + ")";
+                }).toList();
+        findings.add(new Finding(Severity.INFO, Kind.ROW_IDENTITY, table.name().display(), "table " + table.name()
+                + " has no primary key and no unique key on NOT NULL columns: it is purged by row identity. Its rows"
+                + " are backed up and deleted in one statement, no key-based cache (each batch deletes the rows that"
+                + " reference the batch's parent rows and backs up exactly the rows it deleted); rollback re-inserts"
+                + " every backed-up row once, duplicates as they were; verify counts rows as a multiset. Cost: "
+                + String.join("; ", lookups) + ". PostgreSQL only."));
     }
 
     private static Optional<UniqueKey> notNullUniqueKey(Table table) {

@@ -37,7 +37,7 @@ final class RunHazards {
         for (PurgeTable t : tables) {
             purged.add(t.name());
             rowSecurity(t.table(), false, findings);
-            rules(t.table(), findings);
+            rules(job, t.table(), findings);
             if (job.backup()) {
                 exclusion(t.table(), findings);
             }
@@ -92,23 +92,31 @@ final class RunHazards {
                 + " has row-level security enabled (" + policies + ") and " + why + ":" + effect + " " + fix));
     }
 
-    private static void rules(Table table, List<Finding> findings) {
-        TableAccess a = table.access();
+    /** DELETE rules, but those the job disables around each delete batch (docs/design.md#triggers). */
+    private static void rules(Job job, Table table, List<Finding> findings) {
+        TableAccess access = table.access();
+        TableAccess a = new TableAccess(access.role(), access.quotedName(), access.rowSecurity(),
+                access.rowSecurityBypassed(), access.forceRowSecurity(), access.owner(), access.policies(),
+                access.missingPrivileges(), access.exclusionConstraints(), access.insteadDeleteRules().stream()
+                .filter(r -> !job.disables(table.name(), r)).toList(), access.alsoDeleteRules().stream()
+                .filter(r -> !job.disables(table.name(), r)).toList(), access.sequences());
         if (!a.insteadDeleteRules().isEmpty()) {
             findings.add(new Finding(Severity.ERROR, Kind.DELETE_RULE, table.name().display(), "table " + table.name()
                     + " has DO INSTEAD " + rules(a.insteadDeleteRules()) + " ON DELETE: a DELETE on it runs the rule"
                     + " instead of deleting (for a conditional rule, on the rows its condition selects), so the purge"
                     + " would back up rows it cannot delete and the run would fail, or delete less than planned, at"
-                    + " the first batch. Disable the rule for the run (" + disable(a, a.insteadDeleteRules())
-                    + " takes a lock on the table; ENABLE RULE afterwards), or exclude " + table.name()
-                    + " from the job."));
+                    + " the first batch. Disable the rule for the run's deletes with \"triggers: {disable: ["
+                    + String.join(", ", a.insteadDeleteRules()) + "]}\" in the job file (each batch then runs "
+                    + disable(a, a.insteadDeleteRules()) + " in its own transaction, which locks the table SHARE ROW"
+                    + " EXCLUSIVE), or exclude " + table.name() + " from the job."));
         }
         if (!a.alsoDeleteRules().isEmpty()) {
             findings.add(new Finding(Severity.WARNING, Kind.DELETE_RULE, table.name().display(), "table "
                     + table.name() + " has DO ALSO " + rules(a.alsoDeleteRules()) + " ON DELETE: each purge batch"
                     + " also runs its statements, which may change rows declutter neither backs up nor restores"
-                    + " (rollback does not fire rules). Check what it writes, or disable it for the run ("
-                    + disable(a, a.alsoDeleteRules()) + "; ENABLE RULE afterwards)."));
+                    + " (rollback does not fire rules). Check what it writes (plan lists the tables), or disable it for"
+                    + " the run's deletes with \"triggers: {disable: [" + String.join(", ", a.alsoDeleteRules())
+                    + "]}\" in the job file (" + disable(a, a.alsoDeleteRules()) + " inside each batch)."));
         }
     }
 

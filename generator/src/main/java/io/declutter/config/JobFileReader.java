@@ -91,7 +91,8 @@ public final class JobFileReader {
                     Durations.parse("timeouts.lock", raw.timeouts.lock),
                     Durations.parse("timeouts.statement", raw.timeouts.statement),
                     edges(raw.edges));
-            return new JobFile(job, window(raw.window), database(raw.database));
+            return new JobFile(job, window(raw.window), database(raw.database),
+                    RehearsalSetting.parse("rehearse", raw.rehearse));
         } catch (InvalidJobException e) {
             throw new ConfigException(source + ": " + e.getMessage(), e);
         }
@@ -190,6 +191,8 @@ public final class JobFileReader {
         @JsonProperty public RawWindow window;
         @JsonProperty public RawDatabase database;
         @JsonProperty public List<RawEdge> edges;
+        /** true, false, all or a number of root rows: Jackson takes a YAML boolean or number as its text. */
+        @JsonProperty public String rehearse;
     }
 
     static final class RawEdge {

@@ -12,7 +12,7 @@ final class PostgresObjects {
             "check_references", "finish_run", "remaining", "request_pause", "progress");
 
     /** Per-job objects after the backup tables; the step procedure comes before the loops that call it. */
-    static final List<String> JOB = List.of("control_rows", "check_fks", "step", "cache", "delete", "rollback", "verify");
+    static final List<String> JOB = List.of("control_rows", "check_fks", "step", "cache", "delete", "rollback", "verify", "rehearse");
 
     private PostgresObjects() {
     }

@@ -255,8 +255,8 @@ class JobFileReaderTest {
     void misspeltSettingIsRejectedNamingItAndTheSettingMeant() {
         assertRejected(MINIMAL + "batchsize: 100\n")
                 .hasMessage("job.yaml: unknown setting 'batchsize' at line 5 (did you mean 'batchSize'?);"
-                        + " the settings allowed there are backup, batchSize, database, edges, exclude, job, root,"
-                        + " timeouts, window");
+                        + " the settings allowed there are backup, batchSize, database, edges, exclude, job, rehearse,"
+                        + " root, timeouts, window");
     }
 
     @Test
@@ -476,5 +476,21 @@ class JobFileReaderTest {
                   - {table: app.events, constraint: events_user_id_fkey, strategy: delete}
                   - {table: app.events, constraint: events_user_id_fkey, strategy: delete}
                 """).hasMessageContaining("app.events.events_user_id_fkey is overridden more than once");
+    }
+
+    @Test
+    void rehearseDefaultsToASampleOfOneHundredRootRows() {
+        assertThat(parse(MINIMAL).rehearse()).isEqualTo(new RehearsalSetting(true, Optional.of(100)));
+        assertThat(parse(MINIMAL + "rehearse: true\n").rehearse()).isEqualTo(RehearsalSetting.DEFAULT);
+        assertThat(parse(MINIMAL + "rehearse: false\n").rehearse().enabled()).isFalse();
+        assertThat(parse(MINIMAL + "rehearse: all\n").rehearse()).isEqualTo(new RehearsalSetting(true, Optional.empty()));
+        assertThat(parse(MINIMAL + "rehearse: 5\n").rehearse()).isEqualTo(new RehearsalSetting(true, Optional.of(5)));
+        assertThat(parse(MINIMAL + "rehearse:\n").rehearse()).isEqualTo(RehearsalSetting.DEFAULT);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"rehearse: 0", "rehearse: -3", "rehearse: sometimes", "rehearse: [1]"})
+    void aRehearseSettingThatIsNotTrueFalseAllOrACountIsRejected(String line) {
+        assertRejected(MINIMAL + line + "\n").hasMessageContaining("rehearse");
     }
 }

@@ -14,7 +14,7 @@
 -- reset the database would refuse: the key the defaults give it is not in the parent, or only in a row this run
 -- purges; or a CHECK constraint of the child fails on the row once reset (evaluated over the row with the reset
 -- columns replaced). The parent's delete would fail on such a row half way through the run; it fails here
--- instead, before anything is deleted (docs/design.md#edges).
+-- instead, before anything is deleted (docs/design.md#set-null-and-set-default).
 </#if>
 DROP FUNCTION IF EXISTS ${job.proc('check_fks')}();
 CREATE OR REPLACE FUNCTION ${job.proc('check_fks')}(p_run bigint)

@@ -10,7 +10,7 @@ import java.util.Objects;
  * own closure) before their parents, instead of staying with the column reset. This is the way through an edge the
  * database would refuse to reset (SET NULL onto a NOT NULL column, SET DEFAULT to a value the parent does not hold):
  * such an edge blocks the parent's delete exactly like RESTRICT, and {@code plan} refuses the job until the job
- * either overrides it or excludes the child table (docs/design.md#edges).
+ * either overrides it or excludes the child table (docs/design.md#set-null-and-set-default).
  *
  * @param table      the table declaring the foreign key (its partition, for one declared on a partition only)
  * @param constraint the constraint's name, exactly as the catalog spells it

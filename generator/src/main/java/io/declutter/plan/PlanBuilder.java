@@ -264,7 +264,7 @@ public final class PlanBuilder {
     /**
      * A SET NULL / SET DEFAULT edge the plan leaves to the database: refused when the database would refuse the reset
      * (the run would fail at the parent's first batch), warned when SET DEFAULT writes a value only the data can
-     * judge (docs/design.md#edges).
+     * judge (docs/design.md#set-null-and-set-default).
      */
     private void reportReset(ForeignKey fk) {
         List<String> refused = refusedResets(fk);

@@ -17,12 +17,15 @@ import java.util.List;
  * @param catchUpDeletes finished tables below the unit whose caught-up rows are deleted first, bottom up
  * @param detaches     nullable cycle-breaking edges from the unit's tables: purged rows outside the set pointing
  *                     into it are set to null before the set is deleted
+ * @param lateTables   the finished tables below, top down: the catch-up from them grouped by table (PostgreSQL)
  */
 public record DeferredUnitView(int id, String constraints, String deleteConstraints, List<TableView> tables, List<UnitStepView> catchUp,
                                List<UnitStepView> expansions, List<UnitNullifyView> nullifies,
-                               List<TableView> catchUpDeletes, List<UnitDetachView> detaches) {
+                               List<TableView> catchUpDeletes, List<UnitDetachView> detaches,
+                               List<TableView> lateTables) {
 
     public DeferredUnitView {
+        lateTables = List.copyOf(lateTables);
         tables = List.copyOf(tables);
         catchUp = List.copyOf(catchUp);
         expansions = List.copyOf(expansions);

@@ -58,8 +58,24 @@ public final class Generator {
                     renderer.render(folder + "/job", "nullify_table", model), job.name() + "-" + file));
         }
         for (String object : PostgresObjects.JOB) {
+            if (object.equals("step")) {
+                // the procedures the step dispatches to come first: one for the cache, one per finished table's late
+                // rows (called by the batches above it), one per table's batch
+                objects.add(new GeneratedFile(job.name() + "/cache_next.sql",
+                        renderBody(folder + "/job", "cache_next", job, Map.of()), job.name() + "-cache_next"));
+                for (LateView l : job.late()) {
+                    String file = job.lateFile(l.table());
+                    objects.add(new GeneratedFile(job.name() + "/" + file + ".sql",
+                            renderBody(folder + "/job", "late_table", job, Map.of("l", l)), job.name() + "-" + file));
+                }
+                for (TableView t : job.tables()) {
+                    String file = job.deleteFile(t);
+                    objects.add(new GeneratedFile(job.name() + "/" + file + ".sql",
+                            renderBody(folder + "/job", "delete_table", job, Map.of("t", t)), job.name() + "-" + file));
+                }
+            }
             objects.add(new GeneratedFile(job.name() + "/" + object + ".sql",
-                    renderBody(folder + "/job", object, job), job.name() + "-" + object));
+                    renderBody(folder + "/job", object, job, Map.of()), job.name() + "-" + object));
         }
         List<GeneratedFile> files = new ArrayList<>(objects);
         files.add(new GeneratedFile("changelog.xml",
@@ -75,12 +91,15 @@ public final class Generator {
      * early (the rest becoming SQL of its own). The usual tags are kept whenever they are free, so the output only
      * changes for such names; otherwise a numbered tag ({@code $proc1$}, ...) is taken, the first one that is free.
      */
-    private String renderBody(String folder, String object, JobView job) {
+    private String renderBody(String folder, String object, JobView job, Map<String, Object> extra) {
         for (int i = 0; ; i++) {
             String suffix = i == 0 ? "" : Integer.toString(i);
             Map<String, String> tags = Map.of("proc", "$proc" + suffix + "$", "fn", "$fn" + suffix + "$",
                     "block", "$do" + suffix + "$");
-            String out = renderer.render(folder, object, Map.of("job", job, "tags", tags));
+            Map<String, Object> model = new HashMap<>(extra);
+            model.put("job", job);
+            model.put("tags", tags);
+            String out = renderer.render(folder, object, model);
             // each tag opens and closes at most one body: anything beyond that comes from a name
             if (tags.values().stream().allMatch(tag -> occurrences(out, tag) == 0 || occurrences(out, tag) == 2)) {
                 return out;

@@ -30,9 +30,11 @@ public record JobView(
         List<EdgeView> edges,
         List<DetachView> detaches,
         List<NullifyView> nullifies,
-        ForeignKeyCheckView foreignKeyCheck) {
+        ForeignKeyCheckView foreignKeyCheck,
+        List<LateView> late) {
 
     public JobView {
+        late = List.copyOf(late);
         tables = List.copyOf(tables);
         cacheUnits = List.copyOf(cacheUnits);
         edges = List.copyOf(edges);
@@ -62,5 +64,38 @@ public record JobView(
     /** Qualified, quoted name of one of the job's procedures, e.g. {@code declutter.tenant_purge_step}. */
     public String proc(String suffix) {
         return schema + "." + name + "_" + suffix;
+    }
+
+    /** Longest procedure name PostgreSQL keeps (NAMEDATALEN - 1 bytes); the names built here are ASCII. */
+    private static final int MAX_NAME = 63;
+
+    /**
+     * Qualified name of the procedure that deletes one batch of {@code t}: {@code <job>_del_<edge>_<table>}, the
+     * primary edge keeping it unique when the table name is cut to fit or is the same in two schemas.
+     */
+    public String deleteProc(TableView t) {
+        String table = t.display().substring(t.display().indexOf('.') + 1).toLowerCase(java.util.Locale.ROOT)
+                .replaceAll("[^a-z0-9_]", "_");
+        String full = name + "_" + String.format("del_%03d_", t.primaryEdge()) + table;
+        String cut = full.length() <= MAX_NAME ? full : full.substring(0, MAX_NAME);
+        return schema + "." + cut.replaceAll("_+$", "");
+    }
+
+    /**
+     * Qualified name of the procedure that catches up and deletes the late rows of a finished table {@code t}:
+     * {@code <job>_late_<edge>_<table>}.
+     */
+    public String lateProc(TableView t) {
+        return deleteProc(t).replaceFirst("_del_(\\d+)_", "_late_$1_");
+    }
+
+    /** File (without {@code .sql}) of that procedure. */
+    public String lateFile(TableView t) {
+        return deleteFile(t).replaceFirst("^delete_", "late_");
+    }
+
+    /** File (without {@code .sql}) of that procedure: portable whatever the table is called. */
+    public String deleteFile(TableView t) {
+        return String.format("delete_%03d_", t.primaryEdge()) + t.display().replaceAll("[^A-Za-z0-9_]", "_");
     }
 }

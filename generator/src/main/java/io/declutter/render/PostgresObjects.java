@@ -11,7 +11,8 @@ final class PostgresObjects {
             "begin_run", "note_cache", "note_delete", "note_catchup", "note_error", "note_restore", "sequence",
             "check_references", "finish_run", "remaining", "request_pause", "progress");
 
-    /** Per-job objects after the backup tables; the step procedure comes before the loops that call it. */
+    /** Per-job objects after the backup tables; the step procedure comes before the loops that call it, and the
+     *  procedures it dispatches to (cache_next, one per table) right before it (see Generator). */
     static final List<String> JOB = List.of("control_rows", "check_fks", "step", "cache", "delete", "rollback", "verify", "rehearse");
 
     private PostgresObjects() {

@@ -25,7 +25,12 @@ import java.util.List;
  * @param unitOrdinal    this table's position in its unit (1-based), 0 when it is in none
  * @param optimisticDelete each batch is first deleted without lock or catch-up, and the careful path (lock, catch
  *                       up, delete) runs only when that delete fails on a foreign key (see
- *                       {@code JobViewBuilder#optimisticDelete} for when this is safe)
+ *                       {@code PurgeAnalysis.TableWork#fastPath} for when this is safe)
+ * @param catchUpRepeats the catch-up statements are repeated until a round finds nothing new (a cycle or a tree
+ *                       among the finished tables below)
+ * @param lateTables     the catch-up grouped by table (PostgreSQL): after the steps from the batch, the late rows of
+ *                       these finished tables, top down (see {@link LateView})
+ * @param lateRepeats    that grouped catch-up is repeated until a round finds nothing new
  */
 public record TableView(
         String display,
@@ -51,7 +56,10 @@ public record TableView(
         String deferCatchUp,
         DeferredUnitView unit,
         int unitOrdinal,
-        boolean optimisticDelete) {
+        boolean optimisticDelete,
+        boolean catchUpRepeats,
+        List<TableView> lateTables,
+        boolean lateRepeats) {
 
     public TableView {
         backupColumns = List.copyOf(backupColumns);
@@ -62,6 +70,7 @@ public record TableView(
         catchUpNullifies = List.copyOf(catchUpNullifies);
         catchUpDeletes = List.copyOf(catchUpDeletes);
         sequences = List.copyOf(sequences);
+        lateTables = List.copyOf(lateTables);
     }
 
     /** This view with {@code optimisticDelete} set. */
@@ -69,24 +78,7 @@ public record TableView(
         return new TableView(display, table, backup, backupName, backupIndex, height, primaryEdge, cycleGroup,
                 backupColumns, key, overridingSystemValue, detaches, detached, catchUp, catchUpNullifies,
                 catchUpDeletes, sequences, childrenFirst, treeRootParent, treeJoin, deferCatchUp, unit, unitOrdinal,
-                optimistic);
-    }
-
-    /**
-     * Whether the catch-up statements must be repeated to a fixed point: some step reads rows caught up by itself or
-     * by a later step (a self-reference or a cycle among the finished tables), which one round cannot see. Steps that
-     * read this table's batch are left out: late rows of the table itself are detached and deleted in later batches.
-     */
-    public boolean catchUpRepeats() {
-        java.util.Set<String> written = new java.util.HashSet<>();
-        for (int i = catchUp.size() - 1; i >= 0; i--) {
-            CatchUpStepView s = catchUp.get(i);
-            written.add(s.child().table());
-            if (!s.fromBatch() && written.contains(s.parent().table())) {
-                return true;
-            }
-        }
-        return false;
+                optimistic, catchUpRepeats, lateTables, lateRepeats);
     }
 
     /** Comma list of the backup columns, optionally prefixed with an alias. */

@@ -7,12 +7,12 @@ import io.declutter.model.ForeignKey;
 import io.declutter.model.Identity;
 import io.declutter.model.InvalidJobException;
 import io.declutter.model.NullifiedEdge;
-import io.declutter.model.OnDelete;
 import io.declutter.model.PurgePlan;
 import io.declutter.model.PurgeTable;
 import io.declutter.model.Strategy;
 import io.declutter.model.TableName;
 import io.declutter.model.Window;
+import io.declutter.plan.PurgeAnalysis;
 import io.declutter.render.JobView;
 import io.declutter.render.JobViewBuilder;
 import io.declutter.render.NullifyView;
@@ -232,13 +232,21 @@ public final class OracleGenerator {
                 "FREQ=DAILY;BYHOUR=" + start.getHour() + ";BYMINUTE=" + start.getMinute() + ";BYSECOND=0",
                 String.format("%02d:%02d", start.getHour(), start.getMinute()), minutes, windowText,
                 dialect.qualify(schemaName, unitSet), unitSet,
-                dialect.quote(OracleNames.derived("DU_" + jobUpper, "_SET_PK", dialect.maxIdentifierBytes())));
+                dialect.quote(OracleNames.derived("DU_" + jobUpper, "_SET_PK", dialect.maxIdentifierBytes())),
+                plan.tables().stream().map(t -> literal(quotedPath(t.name().schema(), t.name().name()))).toList(),
+                PurgeAnalysis.of(plan).knownForeignKeys().stream()
+                        .map(k -> literal(quotedPath(k.child().schema(), k.child().name(), k.name()))).toList());
+    }
+
+    /** {@code "A"."B"...}: unambiguous, as Oracle names cannot hold a double quote. */
+    private static String quotedPath(String... names) {
+        return java.util.Arrays.stream(names).map(n -> "\"" + n + "\"").collect(Collectors.joining("."));
     }
 
     /** {@code (b.fk = PRIOR b.key) OR ...} over the self-references of a tree table: a backup row's children. */
     private String treeConnect(PurgePlan plan, PurgeTable t) {
-        return plan.followedEdges().stream()
-                .filter(e -> !e.root() && e.parent().equals(t.name()) && e.child().equals(t.name()))
+        return PurgeAnalysis.of(plan).table(t.name()).selfReferences().stream()
+                .map(id -> plan.edges().stream().filter(e -> e.id() == id).findFirst().orElseThrow())
                 .map(e -> e.foreignKey().orElseThrow())
                 .map(fk -> {
                     List<String> parts = new ArrayList<>();
@@ -277,12 +285,7 @@ public final class OracleGenerator {
 
     private List<OracleViews.EdgeRow> edgeRows(PurgePlan plan) {
         return plan.edges().stream().map(e -> {
-            String backup = switch (e.strategy()) {
-                case DELETE -> literal(plan.table(e.child()).orElseThrow().backupTable());
-                case SET_NULL -> plan.nullified().stream().filter(n -> n.edge().id() == e.id()).findFirst()
-                        .map(n -> literal(n.backupTable())).orElse("NULL");
-                case SKIP -> "NULL";
-            };
+            String backup = PurgeAnalysis.backupTable(plan, e).map(OracleGenerator::literal).orElse("NULL");
             return new OracleViews.EdgeRow(e.id(), e.parentEdgeId().map(String::valueOf).orElse("NULL"),
                     e.foreignKey().map(fk -> literal(fk.name())).orElse("NULL"),
                     literal(e.parent().display()), literal(e.child().display()),
@@ -296,11 +299,8 @@ public final class OracleGenerator {
 
     /** Edges whose parent delete changes child rows by itself: ON DELETE CASCADE, SET NULL, SET DEFAULT. */
     private static Set<Integer> resetEdges(PurgePlan plan) {
-        return plan.edges().stream().filter(e -> e.foreignKey().map(ForeignKey::onDelete).filter(RESETS::contains).isPresent())
-                .map(Edge::id).collect(Collectors.toCollection(TreeSet::new));
+        return PurgeAnalysis.resettingEdges(plan);
     }
-
-    private static final Set<OnDelete> RESETS = Set.of(OnDelete.CASCADE, OnDelete.SET_NULL, OnDelete.SET_DEFAULT);
 
     private String columns(List<String> names) {
         return names.stream().map(dialect::quote).collect(Collectors.joining(", "));

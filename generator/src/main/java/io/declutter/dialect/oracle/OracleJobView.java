@@ -22,6 +22,9 @@ import java.util.Set;
  * @param unitSet     the job's global temporary table holding the set of rows a deferred-unit batch deletes (qualified,
  *                    quoted); {@code unitSetName} and {@code unitSetPk} as the catalog spells them / quoted. Deployed only
  *                    when the job has a deferred unit
+ * @param purgedTables the closure tables as string literals {@code '"OWNER"."TABLE"'} (the catalog's spelling), for
+ *                    the check of foreign keys before the first delete
+ * @param knownForeignKeys the plan's foreign keys as literals {@code '"OWNER"."TABLE"."CONSTRAINT"'}
  */
 public record OracleJobView(
         String pkg,
@@ -46,9 +49,13 @@ public record OracleJobView(
         String windowText,
         String unitSet,
         String unitSetName,
-        String unitSetPk) {
+        String unitSetPk,
+        List<String> purgedTables,
+        List<String> knownForeignKeys) {
 
     public OracleJobView {
+        purgedTables = List.copyOf(purgedTables);
+        knownForeignKeys = List.copyOf(knownForeignKeys);
         edges = List.copyOf(edges);
         tables = Map.copyOf(tables);
         nullifies = Map.copyOf(nullifies);

@@ -28,7 +28,7 @@ class OracleSequenceDefaultTest {
     /** The pattern as Oracle's REGEXP_LIKE(..., 'i') reads it; Java's reading is the same for this one. */
     private static Matcher match(String dataDefault) {
         OracleJobView view = new OracleJobView("p", "p", "DECLUTTER", "19.0", true, 5, "", "", List.of(),
-                java.util.Map.of(), java.util.Map.of(), java.util.Set.of(), List.of(), "", "", "", "", "", 0, "", "", "", "");
+                java.util.Map.of(), java.util.Map.of(), java.util.Set.of(), List.of(), "", "", "", "", "", 0, "", "", "", "", List.of(), List.of());
         return Pattern.compile(view.sequenceDefaultPattern(), Pattern.CASE_INSENSITIVE).matcher(dataDefault);
     }
 

@@ -120,7 +120,7 @@ class OptimisticDeleteTest {
             Path job = job(db, true);
             Path out = dir.resolve("generated");
             assertThat(Cli.run("generate", "-j", job.toString(), "-o", out.toString()).exitCode()).isZero();
-            String step = Files.readString(out.resolve("tenant_purge").resolve("step.sql"));
+            Path step = out.resolve("tenant_purge");
             // app.invoice_lines references app.invoices ON DELETE CASCADE: a late line would go without a backup.
             String invoices = section(step, "app.invoices");
             assertThat(invoices).doesNotContain("foreign_key_violation").contains("FOR UPDATE OF t");
@@ -135,12 +135,16 @@ class OptimisticDeleteTest {
         }
     }
 
-    /** The delete-phase block of one table in the step procedure. */
-    private static String section(String step, String table) {
-        int start = step.indexOf("        -- " + table + " (height ");
-        assertThat(start).as("delete block of %s", table).isPositive();
-        int end = step.indexOf("p_phase := 'delete';", start);
-        return step.substring(start, end);
+    /** The body of the procedure that deletes a batch of one table (its own file, delete_<edge>_<table>.sql). */
+    private static String section(Path folder, String table) throws java.io.IOException {
+        String suffix = "_" + table.replace('.', '_') + ".sql";
+        try (java.util.stream.Stream<Path> files = Files.list(folder)) {
+            Path file = files.filter(p -> p.getFileName().toString().startsWith("delete_")
+                    && p.getFileName().toString().endsWith(suffix)).findFirst().orElse(null);
+            assertThat(file).as("delete procedure of %s", table).isNotNull();
+            String text = Files.readString(file);
+            return text.substring(text.indexOf("CREATE OR REPLACE PROCEDURE"));
+        }
     }
 
     private Path job(ScratchDatabase db, boolean backup) throws Exception {

@@ -1,0 +1,191 @@
+<#import "../lib.ftl" as lib>
+<#macro insertBackup s indent>
+<#if !s.parent?? && job.rootPredicate?has_content>
+<#assign statement>INSERT INTO ${s.child.backup} (declutter_run, ${s.child.columnList("")})
+${indent}SELECT $1, ${s.child.columnList("c")}
+${indent}  FROM ${s.child.table} AS c
+${indent} WHERE ${job.rootFilter}
+${indent}   AND NOT EXISTS (SELECT 1 FROM ${s.child.backup} AS x
+${indent}                    WHERE x.declutter_run = $1 AND ${s.child.keyMatch("x", "c")})</#assign>
+${indent}EXECUTE '${statement?replace("'", "''")}'
+${indent}  USING p_run;
+<#else>
+${indent}INSERT INTO ${s.child.backup} (declutter_run, ${s.child.columnList("")})
+${indent}SELECT p_run, ${s.child.columnList("c")}
+${indent}  FROM ${s.child.table} AS c
+<#if s.parent??>
+${indent} WHERE EXISTS (SELECT 1 FROM ${s.parent.backup} AS p
+${indent}                WHERE p.declutter_run = p_run AND ${s.parentMatch})
+<#else>
+${indent} WHERE ${job.rootFilter}
+</#if>
+${indent}   AND NOT EXISTS (SELECT 1 FROM ${s.child.backup} AS x
+${indent}                    WHERE x.declutter_run = p_run AND ${s.child.keyMatch("x", "c")});
+</#if>
+</#macro>
+<@lib.header object="procedure ${job.proc('cache_next')}" purpose="the next unit of the cache phase of a run: back up the rows of one edge (or of one cycle), root to leaves; called by ${job.proc('step')}"/>
+--
+-- Backup. Each unit copies, into the backup table of the edge's child, the rows that reference rows already in the
+-- backup of its parent (the root's rows: those the root filter selects), so that the backups hold every row the
+-- purge deletes before anything is deleted. Units run root to leaves (descending cache rank): a table's rows are
+-- complete before its children are looked up. A row reached by several paths is stored once: an anti-join on the
+-- backup's key, not ON CONFLICT, whose speculative insertion costs an extra WAL record and a second index probe per
+-- row; only one session works on a job at a time (advisory lock) and the SELECT returns each row once, so nothing
+-- else inserts the same key. Each unit ends by marking its control rows 'cached', so a run resumes after it.
+<#if job.rootPredicate?has_content>
+--
+-- Root filter. The root predicate runs as plain SQL (EXECUTE), as plan checked it: inside this procedure a column
+-- it names like one of the procedure's variables (found, p_run, $1...) would be ambiguous.
+</#if>
+<#if job.cacheUnits?filter(u -> u.fixpoint)?has_content>
+--
+-- Cycles. The edges of a cycle group (tables referencing each other, or themselves) are one unit, repeated until
+-- a round finds no new rows.
+</#if>
+<#if job.cacheUnits?filter(u -> u.tree??)?has_content>
+--
+-- Trees. A table whose NOT NULL self-reference makes a tree has its backup rows renumbered deepest first once
+-- cached, so that delete batches (in sequence order) always take children before their parents.
+</#if>
+<#if job.nullifies?has_content>
+--
+-- SET NULL records. Rows behind an ON DELETE SET NULL / SET DEFAULT edge stay: their keys and the values the
+-- database will reset when their parents are deleted are recorded, for rollback.
+</#if>
+--
+-- Errors are caught here and handed back (p_sqlstate, p_message, with where they happened in p_edge, p_table and
+-- p_action), the unit's work rolled back: ${job.proc('step')} raises them again and records them.
+CREATE OR REPLACE PROCEDURE ${job.proc('cache_next')}(
+    p_run            bigint,
+    p_started        timestamptz,
+    INOUT p_phase    text,
+    INOUT p_rows     bigint,
+    INOUT p_edge     integer,
+    INOUT p_table    text,
+    INOUT p_action   text,
+    INOUT p_sqlstate text,
+    INOUT p_message  text)
+LANGUAGE plpgsql
+AS ${tags.proc}
+-- Every name this body writes unqualified is one of its own variables; columns of the purged tables (which may be
+-- called found, p_run, ...) are always written with their table's alias.
+#variable_conflict use_variable
+DECLARE
+    v_rows    bigint;
+    v_round   bigint;
+    v_edge    integer;
+    v_table   text;
+    v_action  text := 'cache';
+    v_started timestamptz := p_started;
+BEGIN
+    p_phase := NULL;
+    p_rows := 0;
+    p_sqlstate := NULL;
+    p_message := NULL;
+<#list job.cacheUnits as u>
+
+<#if u.fixpoint>
+    -- Cycle group ${u.cycleGroup} (${lib.line(u.first().child.display)}), to a fixed point:
+<#list u.steps as s>
+    --   edge ${s.edgeId}: ${lib.line(s.description)}
+</#list>
+    IF (SELECT status = 'pending' FROM ${job.schema}.control WHERE run_id = p_run AND edge_id = ${u.first().edgeId}) THEN
+        v_action := 'cache';
+        LOOP
+            v_round := 0;
+<#list u.steps as s>
+            v_edge := ${s.edgeId};
+            v_table := ${job.literal(s.child.display)};
+<@insertBackup s=s indent="            "/>
+            GET DIAGNOSTICS v_rows = ROW_COUNT;
+            PERFORM ${job.schema}.note_cache(p_run, ${s.edgeId}, v_table, v_rows, v_started, false);
+            v_round := v_round + v_rows;
+            p_rows := p_rows + v_rows;
+</#list>
+            EXIT WHEN v_round = 0;
+        END LOOP;
+<#if u.tree??>
+<#assign t = u.tree>
+        -- Tree ${lib.line(t.display)}: its backup rows renumbered deepest first.
+        CREATE TEMP TABLE declutter_tree ON COMMIT DROP AS
+        WITH RECURSIVE tree AS (
+            SELECT b.*, 0 AS declutter_depth
+              FROM ${t.backup} AS b
+             WHERE b.declutter_run = p_run
+               AND NOT EXISTS (SELECT 1 FROM ${t.backup} AS p
+                                WHERE p.declutter_run = p_run AND p.declutter_seq <> b.declutter_seq
+                                  AND (${t.treeRootParent}))
+            UNION ALL
+            SELECT c.*, t.declutter_depth + 1
+              FROM ${t.backup} AS c
+              JOIN tree AS t ON c.declutter_seq <> t.declutter_seq AND (${t.treeJoin})
+             WHERE c.declutter_run = p_run
+               AND t.declutter_depth < (SELECT count(*) FROM ${t.backup} AS n WHERE n.declutter_run = p_run)
+        )
+        SELECT b.*, COALESCE(d.depth, 0) AS declutter_depth
+          FROM ${t.backup} AS b
+          LEFT JOIN (SELECT declutter_seq, max(declutter_depth) AS depth FROM tree GROUP BY declutter_seq) AS d
+                 ON d.declutter_seq = b.declutter_seq
+         WHERE b.declutter_run = p_run;
+        DELETE FROM ${t.backup} WHERE declutter_run = p_run;
+        INSERT INTO ${t.backup} (declutter_run, ${t.columnList("")})
+        SELECT x.declutter_run, ${t.columnList("x")}
+          FROM declutter_tree AS x
+         ORDER BY x.declutter_depth DESC, x.declutter_seq;
+        DROP TABLE declutter_tree;
+</#if>
+        UPDATE ${job.schema}.control SET status = 'cached', finished_at = clock_timestamp()
+         WHERE run_id = p_run AND edge_id IN (<#list u.steps as s>${s.edgeId}<#sep>, </#sep></#list>);
+        p_phase := 'cache';
+        RETURN;
+    END IF;
+<#else>
+<#assign s = u.first()>
+    -- Edge ${s.edgeId}: ${lib.line(s.description)}
+    IF (SELECT status = 'pending' FROM ${job.schema}.control WHERE run_id = p_run AND edge_id = ${s.edgeId}) THEN
+        v_edge := ${s.edgeId};
+        v_table := ${job.literal(s.child.display)};
+        v_action := 'cache';
+<@insertBackup s=s indent="        "/>
+        GET DIAGNOSTICS v_rows = ROW_COUNT;
+        PERFORM ${job.schema}.note_cache(p_run, ${s.edgeId}, v_table, v_rows, v_started, true);
+        p_phase := 'cache';
+        p_rows := v_rows;
+        RETURN;
+    END IF;
+</#if>
+</#list>
+
+<#list job.nullifies as n>
+
+    -- Edge ${n.edgeId}: ${lib.line(n.description)}
+    IF (SELECT status = 'pending' FROM ${job.schema}.control WHERE run_id = p_run AND edge_id = ${n.edgeId}) THEN
+        v_edge := ${n.edgeId};
+        v_table := ${job.literal(n.childDisplay)};
+        v_action := 'cache';
+        INSERT INTO ${n.backup} (declutter_run, ${n.storedList("")})
+        SELECT p_run, ${n.storedList("c")}
+          FROM ${n.childTable} AS c
+         WHERE EXISTS (SELECT 1 FROM ${n.parent.backup} AS p
+                        WHERE p.declutter_run = p_run AND ${n.parentMatch})
+           AND NOT EXISTS (SELECT 1 FROM ${n.backup} AS x
+                            WHERE x.declutter_run = p_run AND ${n.keyMatch("x", "c")});
+        GET DIAGNOSTICS v_rows = ROW_COUNT;
+        PERFORM ${job.schema}.note_cache(p_run, ${n.edgeId}, v_table, v_rows, v_started, true);
+        p_phase := 'cache';
+        p_rows := v_rows;
+        RETURN;
+    END IF;
+</#list>
+
+    -- Every unit is cached: p_phase stays NULL.
+EXCEPTION
+    WHEN OTHERS OR query_canceled THEN
+        GET STACKED DIAGNOSTICS p_sqlstate = RETURNED_SQLSTATE, p_message = MESSAGE_TEXT;
+        p_edge := v_edge;
+        p_table := v_table;
+        p_action := v_action;
+        p_phase := NULL;
+        p_rows := 0;
+END
+${tags.proc};

@@ -1,0 +1,236 @@
+<#import "../lib.ftl" as lib>
+<#-- A call of the procedure of a finished table's late rows (catch-up from them, or their delete); an error it hands
+     back is raised again here, with where it happened. -->
+<#macro callLate d delete indent>
+${indent}CALL ${job.lateProc(d)}(p_run, v_started, ${delete?c}, v_rows, v_edge, v_table, v_action, v_state, v_message);
+${indent}IF v_state IS NOT NULL THEN
+${indent}    RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+${indent}END IF;
+</#macro>
+<#-- The careful path (lock, catch-up, caught-up deletes), explained in the header of step.sql; ends with v_edge,
+     v_table and v_action set for the batch. -->
+<#macro carefulPath t>
+        -- Careful path: lock the batch, catch up the rows inserted since the cache, delete those caught up below.
+<#if t.childrenFirst>
+        SELECT max(b.declutter_seq) INTO v_mark FROM ${t.backup} AS b WHERE b.declutter_run = p_run;
+</#if>
+        v_action := 'lock';
+        PERFORM 1
+           FROM ${t.table} AS t
+           JOIN ${t.backup} AS b ON ${t.keyMatch("t", "b")}
+          WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm AND b.declutter_seq <= v_upper
+            FOR UPDATE OF t;
+<#if t.lateRepeats>
+        -- Repeated until a round finds nothing new (a cycle or a tree below).
+        LOOP
+        v_round := 0;
+</#if>
+<#list t.catchUp?filter(s -> s.fromBatch) as s>
+        v_edge := ${s.edgeId};
+        v_table := ${job.literal(s.child.display)};
+        v_action := 'catch-up';
+<#if s.selfLoop>
+        LOOP -- late rows of the tree, and their late children, until none is left
+</#if>
+        INSERT INTO ${s.child.backup} (declutter_run, ${s.child.columnList("")})
+        SELECT p_run, ${s.child.columnList("c")}
+          FROM ${s.child.table} AS c
+         WHERE EXISTS (SELECT 1 FROM ${s.parent.backup} AS p
+                        WHERE p.declutter_run = p_run AND <#if t.childrenFirst>(</#if>p.declutter_seq > v_wm AND p.declutter_seq <= v_upper<#if t.childrenFirst> OR p.declutter_seq > v_mark)</#if>
+                          AND ${s.parentMatch})
+           FOR UPDATE OF c
+        ON CONFLICT DO NOTHING;
+        GET DIAGNOSTICS v_rows = ROW_COUNT;
+        IF v_rows > 0 THEN
+            PERFORM ${job.schema}.note_catchup(p_run, ${s.edgeId}, v_table, NULL, v_rows, v_started);
+        END IF;
+<#if t.lateRepeats>
+        v_round := v_round + v_rows;
+</#if>
+<#if s.selfLoop>
+        EXIT WHEN v_rows = 0;
+        END LOOP;
+</#if>
+</#list>
+<#list t.lateTables as d>
+<@callLate d=d delete=false indent="        "/>
+<#if t.lateRepeats>
+        v_round := v_round + v_rows;
+</#if>
+</#list>
+<#if t.lateRepeats>
+        EXIT WHEN v_round = 0;
+        END LOOP;
+</#if>
+<#list t.catchUpNullifies?filter(u -> u.fromBatch) as u>
+        v_edge := ${u.edge.edgeId};
+        v_table := ${job.literal(u.edge.childDisplay)};
+        v_action := 'catch-up';
+        INSERT INTO ${u.edge.backup} (declutter_run, ${u.edge.storedList("")})
+        SELECT p_run, ${u.edge.storedList("c")}
+          FROM ${u.edge.childTable} AS c
+         WHERE EXISTS (SELECT 1 FROM ${u.parent.backup} AS p
+                        WHERE p.declutter_run = p_run AND p.declutter_seq > v_wm AND p.declutter_seq <= v_upper
+                          AND ${u.edge.parentMatch})
+           FOR UPDATE OF c
+        ON CONFLICT DO NOTHING;
+        GET DIAGNOSTICS v_rows = ROW_COUNT;
+        IF v_rows > 0 THEN
+            PERFORM ${job.schema}.note_catchup(p_run, ${u.edge.edgeId}, v_table, NULL, v_rows, v_started);
+        END IF;
+</#list>
+<#if t.deferCatchUp?has_content>
+        -- Rows of a deferred unit among them: its constraints deferred meanwhile.
+        SET CONSTRAINTS ${t.deferCatchUp} DEFERRED;
+</#if>
+<#list t.catchUpDeletes as d>
+<@callLate d=d delete=true indent="        "/>
+</#list>
+<#if t.deferCatchUp?has_content>
+        SET CONSTRAINTS ${t.deferCatchUp} IMMEDIATE;
+</#if>
+<#if t.childrenFirst>
+        -- Late rows of this tree caught up above go now, before their parents in the batch.
+        v_edge := ${t.primaryEdge};
+        v_table := ${job.literal(t.display)};
+        v_action := 'catch-up delete';
+        DELETE FROM ${t.table} AS t
+         USING ${t.backup} AS b
+         WHERE b.declutter_run = p_run AND b.declutter_seq > v_mark AND ${t.keyMatch("t", "b")};
+        GET DIAGNOSTICS v_rows = ROW_COUNT;
+        IF v_rows > 0 THEN
+            PERFORM ${job.schema}.note_catchup(p_run, ${t.primaryEdge}, v_table, v_wm, v_rows, v_started);
+        END IF;
+</#if>
+        v_edge := ${t.primaryEdge};
+        v_table := ${job.literal(t.display)};
+        v_action := 'delete';
+</#macro>
+<#macro batchDelete t indent>
+${indent}DELETE FROM ${t.table} AS t
+${indent} USING ${t.backup} AS b
+${indent} WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm AND b.declutter_seq <= v_upper
+${indent}   AND ${t.keyMatch("t", "b")};
+${indent}GET DIAGNOSTICS v_rows = ROW_COUNT;
+</#macro>
+<#include "delete_unit.ftl">
+<#assign careful = (t.catchUp?has_content || t.catchUpNullifies?has_content)>
+<@lib.header object="procedure ${job.deleteProc(t)}" purpose="one delete batch of ${t.display}${careful?then(' with its catch-up', '')}; called by ${job.proc('step')}"/>
+--
+-- Table:    ${lib.line(t.display)} (height ${t.height}), progress on edge ${t.primaryEdge}, backup ${t.backup}
+<#if t.unit??>
+-- Deferred unit ${t.unit.id}: <#list t.unit.tables as m>${lib.line(m.display)}<#sep>, </#sep></#list>
+</#if>
+<#if t.catchUp?filter(s -> s.fromBatch)?has_content>
+-- Catch-up from the batch: <#list t.catchUp?filter(s -> s.fromBatch) as s>edge ${s.edgeId}<#sep>, </#sep></#list>
+</#if>
+<#if t.catchUpNullifies?filter(u -> u.fromBatch)?has_content>
+-- SET NULL records from the batch: <#list t.catchUpNullifies?filter(u -> u.fromBatch) as u>edge ${u.edge.edgeId}<#sep>, </#sep></#list>
+</#if>
+<#if t.lateTables?has_content>
+-- Then the late rows of the finished tables below (caught up, then deleted), each in its own procedure:
+<#list t.lateTables?chunk(6) as row>
+--   <#list row as d>${lib.line(d.display)}<#sep>, </#sep></#list><#sep>,</#sep>
+</#list>
+<#if t.lateRepeats>
+-- The catch-up is repeated until a round finds nothing new.
+</#if>
+</#if>
+<#if t.detaches?has_content>
+-- Detached before each batch: <#list t.detaches as d>edge ${d.edgeId}<#sep>, </#sep></#list>
+</#if>
+<#if t.childrenFirst>
+-- A tree through a NOT NULL self-reference: deleted children first.
+</#if>
+<#if t.unit??>
+-- Path: deferred unit (each batch grows into the set of the unit's rows connected to it).
+<#elseif t.optimisticDelete>
+-- Path: fast path first, the careful path when the delete fails on a foreign key.
+<#elseif careful>
+-- Path: careful path (lock, catch-up, delete).
+<#else>
+-- Path: plain delete (nothing references this table's rows).
+</#if>
+-- How each of these works is explained once, in the header of ${job.name}/step.sql.
+CREATE OR REPLACE PROCEDURE ${job.deleteProc(t)}(
+    p_run            bigint,
+    p_max_rows       integer,
+    p_started        timestamptz,
+    INOUT p_rows     bigint,
+    INOUT p_edge     integer,
+    INOUT p_table    text,
+    INOUT p_action   text,
+    INOUT p_sqlstate text,
+    INOUT p_message  text)
+LANGUAGE plpgsql
+AS ${tags.proc}
+-- Every name this body writes unqualified is one of its own variables; columns of the purged tables (which may be
+-- called found, p_run, ...) are always written with their table's alias.
+#variable_conflict use_variable
+DECLARE
+    v_wm      bigint;
+    v_upper   bigint;
+    v_rows    bigint;
+    v_round   bigint;
+    v_mark    bigint;
+    v_edge    integer := ${t.primaryEdge};
+    v_table   text := ${job.literal(t.display)};
+    v_action  text := 'delete';
+    v_started timestamptz := p_started;
+    v_state   text;
+    v_message text;
+BEGIN
+    p_rows := 0;
+    p_sqlstate := NULL;
+    p_message := NULL;
+<#if t.unit??>
+<@unitBatch t=t/>
+<#else>
+    SELECT watermark INTO v_wm FROM ${job.schema}.control
+     WHERE run_id = p_run AND edge_id = ${t.primaryEdge};
+    -- The batch: the next p_max_rows backup rows after the watermark.
+    SELECT max(s.declutter_seq) INTO v_upper
+      FROM (SELECT b.declutter_seq FROM ${t.backup} AS b
+             WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm
+             ORDER BY b.declutter_seq
+             LIMIT p_max_rows) AS s;
+<#if careful && !t.optimisticDelete>
+    IF v_upper IS NOT NULL THEN
+<@carefulPath t=t/>
+    END IF;
+</#if>
+<#list t.detaches as d>
+    -- Detach (edge ${d.edgeId}, ${lib.line(d.constraint)}): purged ${lib.line(d.childDisplay)} rows<#if d.selfReference> outside this batch</#if> that point into it.
+    UPDATE ${d.childTable} AS c
+       SET ${d.setNull}
+      FROM ${t.backup} AS b
+     WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm AND b.declutter_seq <= v_upper
+       AND ${d.refMatch}
+       AND EXISTS (SELECT 1 FROM ${d.childBackup} AS k
+                    WHERE k.declutter_run = p_run AND ${d.keyMatch("k", "c")}<#if d.selfReference> AND k.declutter_seq > v_upper</#if>);
+</#list>
+<#if t.optimisticDelete>
+    -- Fast path: the delete alone; a foreign key violation (a row arrived since the cache) takes the careful path.
+    BEGIN
+<@batchDelete t=t indent="        "/>
+    EXCEPTION WHEN foreign_key_violation THEN
+<@carefulPath t=t/>
+<@batchDelete t=t indent="        "/>
+    END;
+<#else>
+<@batchDelete t=t indent="    "/>
+</#if>
+    PERFORM ${job.schema}.note_delete(p_run, ${t.primaryEdge}, v_table, v_upper, v_rows, v_started);
+    p_rows := v_rows;
+</#if>
+EXCEPTION
+    WHEN OTHERS OR query_canceled THEN
+        -- This batch is rolled back; ${job.proc('step')} raises the error again and records it with where it
+        -- happened.
+        GET STACKED DIAGNOSTICS p_sqlstate = RETURNED_SQLSTATE, p_message = MESSAGE_TEXT;
+        p_edge := v_edge;
+        p_table := v_table;
+        p_action := v_action;
+        p_rows := 0;
+END
+${tags.proc};

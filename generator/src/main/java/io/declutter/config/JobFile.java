@@ -5,10 +5,11 @@ import io.declutter.model.Window;
 
 import java.util.Objects;
 
-/** A parsed job file: the purge definition, when it may run, and where the database is. */
-public record JobFile(Job job, Window window, DatabaseSettings database) {
+/** A parsed job file: the purge definition, when it may run, where the database is, and whether a run is rehearsed. */
+public record JobFile(Job job, Window window, DatabaseSettings database, RehearsalSetting rehearse) {
 
     public JobFile {
+        Objects.requireNonNull(rehearse, "rehearse");
         Objects.requireNonNull(job, "job");
         Objects.requireNonNull(window, "window");
         Objects.requireNonNull(database, "database");

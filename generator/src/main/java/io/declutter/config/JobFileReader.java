@@ -91,7 +91,8 @@ public final class JobFileReader {
                     Durations.parse("timeouts.lock", raw.timeouts.lock),
                     Durations.parse("timeouts.statement", raw.timeouts.statement),
                     edges(raw.edges), triggers(source, raw.triggers));
-            return new JobFile(job, window(raw.window), database(raw.database));
+            return new JobFile(job, window(raw.window), database(raw.database),
+                    RehearsalSetting.parse("rehearse", raw.rehearse));
         } catch (InvalidJobException e) {
             throw new ConfigException(source + ": " + e.getMessage(), e);
         }
@@ -225,6 +226,8 @@ public final class JobFileReader {
         @JsonProperty public RawDatabase database;
         @JsonProperty public List<RawEdge> edges;
         @JsonProperty public com.fasterxml.jackson.databind.JsonNode triggers;
+        /** true, false, all or a number of root rows: Jackson takes a YAML boolean or number as its text. */
+        @JsonProperty public String rehearse;
     }
 
     static final class RawEdge {

@@ -88,6 +88,37 @@ public abstract class JobProcedures {
         return List.of();
     }
 
+    /**
+     * What a rehearsal found (docs/design.md#rehearsal): outcome {@code ok}, {@code failed} (the table, the statement
+     * and the error say where and why) or {@code inconclusive} (a timeout, a deadlock, another session on the job).
+     */
+    public record Rehearsal(String outcome, long rootRows, long deletedRows, String failedTable,
+                            String failedStatement, String error) {
+
+        public boolean ok() {
+            return "ok".equals(outcome);
+        }
+
+        public boolean failed() {
+            return "failed".equals(outcome);
+        }
+    }
+
+    /** Whether this dialect can {@link #rehearse} a job. */
+    public boolean canRehearse() {
+        return false;
+    }
+
+    /**
+     * Purges the closure of up to {@code sample} root rows (null: all of them) of a new run in one transaction that is
+     * always rolled back, and reports the first failure; nothing is changed. {@code keys} are the root keys of a job
+     * with keys given at run time (empty otherwise).
+     */
+    public Rehearsal rehearse(Integer sample, List<List<String>> keys) throws SQLException {
+        throw new RefusedException(ErrorKind.BAD_INPUT, "job " + job + ": a rehearsal is not available for this database"
+                + " yet (PostgreSQL only)");
+    }
+
     /** Puts back every row the run purged. */
     public abstract void rollback(long run) throws SQLException;
 

@@ -16,7 +16,7 @@ final class PostgresObjects {
      * procedures it dispatches to (cache_next, one per table) right before it (see Generator). "triggers" only for a
      * job that disables or watches a trigger ({@link TriggersView#any()}).
      */
-    static final List<String> JOB = List.of("control_rows", "check_fks", "triggers", "step", "cache", "delete", "rollback", "verify");
+    static final List<String> JOB = List.of("control_rows", "check_fks", "triggers", "step", "cache", "delete", "rollback", "verify", "rehearse");
 
     private PostgresObjects() {
     }

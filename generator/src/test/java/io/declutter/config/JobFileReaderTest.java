@@ -255,8 +255,8 @@ class JobFileReaderTest {
     void misspeltSettingIsRejectedNamingItAndTheSettingMeant() {
         assertRejected(MINIMAL + "batchsize: 100\n")
                 .hasMessage("job.yaml: unknown setting 'batchsize' at line 5 (did you mean 'batchSize'?);"
-                        + " the settings allowed there are backup, batchSize, database, edges, exclude, job, root,"
-                        + " timeouts, triggers, window");
+                        + " the settings allowed there are backup, batchSize, database, edges, exclude, job, rehearse,"
+                        + " root, timeouts, triggers, window");
     }
 
     @Test
@@ -496,5 +496,21 @@ class JobFileReaderTest {
         assertRejected(MINIMAL + "triggers: {disable: [a, a]}\n").hasMessageContaining("trigger a is named more"
                 + " than once");
         assertRejected(MINIMAL + "triggers: {disable: [[a]]}\n").hasMessageContaining("not a trigger name");
+    }
+
+    @Test
+    void rehearseDefaultsToASampleOfOneHundredRootRows() {
+        assertThat(parse(MINIMAL).rehearse()).isEqualTo(new RehearsalSetting(true, Optional.of(100)));
+        assertThat(parse(MINIMAL + "rehearse: true\n").rehearse()).isEqualTo(RehearsalSetting.DEFAULT);
+        assertThat(parse(MINIMAL + "rehearse: false\n").rehearse().enabled()).isFalse();
+        assertThat(parse(MINIMAL + "rehearse: all\n").rehearse()).isEqualTo(new RehearsalSetting(true, Optional.empty()));
+        assertThat(parse(MINIMAL + "rehearse: 5\n").rehearse()).isEqualTo(new RehearsalSetting(true, Optional.of(5)));
+        assertThat(parse(MINIMAL + "rehearse:\n").rehearse()).isEqualTo(RehearsalSetting.DEFAULT);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"rehearse: 0", "rehearse: -3", "rehearse: sometimes", "rehearse: [1]"})
+    void aRehearseSettingThatIsNotTrueFalseAllOrACountIsRejected(String line) {
+        assertRejected(MINIMAL + line + "\n").hasMessageContaining("rehearse");
     }
 }

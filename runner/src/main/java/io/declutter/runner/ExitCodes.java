@@ -6,7 +6,7 @@ import io.declutter.dialect.ErrorKind;
 public final class ExitCodes {
     /** Done: the command did all it was asked. */
     public static final int OK = 0;
-    /** A run failed or a check did not hold (verify, demo); details are printed and in declutter.log. */
+    /** A run or a rehearsal failed, or a check did not hold (verify, demo); details are printed and in declutter.log. */
     public static final int FAILED = 1;
     /** Bad input: usage, job file, unknown table, bad predicate, unresolvable cycle, unknown run. Nothing was changed. */
     public static final int BAD_INPUT = 2;

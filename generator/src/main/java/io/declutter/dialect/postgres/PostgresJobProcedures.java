@@ -172,6 +172,73 @@ public final class PostgresJobProcedures extends JobProcedures {
     }
 
     @Override
+    public boolean canRehearse() {
+        return true;
+    }
+
+    /**
+     * Calls the job's rehearse function in a transaction of its own that is rolled back whatever happens (the
+     * function also rolls its own work back), under the job's lock and statement timeouts (SET LOCAL): the statement
+     * timeout bounds the whole rehearsal, one statement (docs/design.md#rehearsal).
+     */
+    @Override
+    public Rehearsal rehearse(Integer sample, List<List<String>> keys) throws SQLException {
+        boolean autoCommit = connection().getAutoCommit();
+        connection().setAutoCommit(false);
+        try {
+            try (Statement st = connection().createStatement()) {
+                st.execute((lockTimeout == null ? "" : "SET LOCAL lock_timeout = '" + Math.max(1, lockTimeout.toMillis())
+                        + "ms'; ") + (statementTimeout == null ? "" : "SET LOCAL statement_timeout = '"
+                        + Math.max(1, statementTimeout.toMillis()) + "ms'"));
+            }
+            try (PreparedStatement ps = connection().prepareStatement("SELECT outcome, root_rows, deleted_rows,"
+                    + " failed_table, failed_statement, error FROM " + schema() + "." + job() + "_rehearse(?, ?::text[])")) {
+                if (sample == null) {
+                    ps.setNull(1, java.sql.Types.INTEGER);
+                } else {
+                    ps.setInt(1, sample);
+                }
+                ps.setString(2, keys.isEmpty() ? null : keyArray(keys));
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return new Rehearsal(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getString(4),
+                            rs.getString(5), rs.getString(6));
+                }
+            }
+        } catch (SQLException e) {
+            if ("P0001".equals(e.getSQLState()) && e.getMessage() != null && e.getMessage().contains("declutter:")) {
+                throw new RefusedException(ErrorKind.BAD_INPUT, e.getMessage().replaceFirst("^ERROR: ", ""), e);
+            }
+            throw e;
+        } finally {
+            try {
+                if (!connection().isClosed()) {
+                    connection().rollback();
+                    connection().setAutoCommit(autoCommit);
+                }
+            } catch (SQLException ignored) {
+                // the connection is broken; the error in flight says why
+            }
+        }
+    }
+
+    /** Root keys as a two-dimensional text array literal, one row per key (passed as a parameter, never spliced). */
+    private static String keyArray(List<List<String>> keys) {
+        StringBuilder out = new StringBuilder("{");
+        for (int i = 0; i < keys.size(); i++) {
+            out.append(i == 0 ? "{" : ",{");
+            List<String> key = keys.get(i);
+            for (int j = 0; j < key.size(); j++) {
+                out.append(j == 0 ? "\"" : ",\"")
+                        .append(key.get(j).replace("\\", "\\\\").replace("\"", "\\\""))
+                        .append('"');
+            }
+            out.append('}');
+        }
+        return out.append('}').toString();
+    }
+
+    @Override
     public void rollback(long run) throws SQLException {
         try (CallableStatement cs = connection().prepareCall("CALL " + schema() + "." + job() + "_rollback(?)")) {
             cs.setLong(1, run);

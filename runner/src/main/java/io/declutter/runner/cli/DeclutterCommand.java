@@ -23,7 +23,7 @@ import java.sql.SQLException;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             " 0:done",
-            " 1:a run failed or a check did not hold (see the output and declutter.log)",
+            " 1:a run or a rehearsal failed, or a check did not hold (see the output and declutter.log)",
             " 2:bad input (usage, job file, unknown table, bad predicate, cycle, unknown run); nothing changed",
             " 3:database unreachable or login refused; nothing changed",
             " 4:stopped before the end (window over, stop file, pause request); run again to resume"})

@@ -9,6 +9,8 @@ import io.declutter.runner.ExitCodes;
 import io.declutter.runner.UserError;
 import io.declutter.runner.purge.ProgressBar;
 import io.declutter.runner.purge.PurgeLoop;
+import io.declutter.runner.purge.Rehearse;
+import io.declutter.config.RehearsalSetting;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -77,6 +79,9 @@ final class RunCommand extends JobCommand {
         }
 
         procs.lockJob();
+        if (!rehearsed(ctx, procs, rootKeys)) {
+            return ExitCodes.FAILED;
+        }
         long run = procs.beginRun(deadline, batch);
         if (!rootKeys.isEmpty()) {
             procs.addKeys(run, rootKeys);
@@ -102,6 +107,38 @@ final class RunCommand extends JobCommand {
             vacuum(ctx, procs.tables());
         }
         return outcome.exitCode();
+    }
+
+    /**
+     * Rehearses a new run (not a resumed one) unless the job file says {@code rehearse: false}
+     * (docs/design.md#rehearsal); false when the rehearsal failed: the run is then not started, nothing is changed and
+     * no run is recorded. An inconclusive rehearsal (a timeout, a deadlock) is a warning: the run starts, and handles
+     * timeouts as always.
+     */
+    private boolean rehearsed(Context ctx, JobProcedures procs, List<List<String>> rootKeys) throws Exception {
+        RehearsalSetting setting = ctx.jobFile().rehearse();
+        if (procs.openRun().isPresent()) {
+            return true; // a resumed run was rehearsed when it started
+        }
+        if (!setting.enabled()) {
+            LOG.info("job {}: no rehearsal ('rehearse: false' in the job file)", procs.job());
+            return true;
+        }
+        if (!procs.canRehearse()) {
+            LOG.warn("job {}: no rehearsal on this database (PostgreSQL only); the run starts without one", procs.job());
+            return true;
+        }
+        JobProcedures.Rehearsal r = procs.rehearse(setting.sample().orElse(null), rootKeys);
+        String text = Rehearse.describe(procs.job(), r);
+        if (r.failed()) {
+            ctx.out().println(text);
+            ctx.out().println("The run was not started. Fix the cause (or set 'rehearse: false' in the job file to run"
+                    + " without a rehearsal), then run again.");
+            return false;
+        }
+        ctx.out().println(r.ok() ? text : text + "\nThe run starts anyway: it retries timeouts as always.");
+        ctx.out().flush();
+        return true;
     }
 
     private List<List<String>> rootKeys(Job job, JobProcedures procs) throws Exception {

@@ -109,6 +109,7 @@ class PartitionForeignKeysTest {
                 root:
                   table: public.org
                   where: "id = 1"
+                rehearse: false
                 """, db.url());
         ok(Cli.run("deploy", "-j", job.toString()));
         Map<String, Checksums.Sum> before;
@@ -120,6 +121,10 @@ class PartitionForeignKeysTest {
             before = Checksums.of(c, List.of("public.org", "public.runner", "public.runner_ns", "public.runner_pr",
                     "public.runner_tag"));
         }
+        // a rehearsal finds it first; the run's own check (rehearse: false here) refuses before its first delete
+        Cli.Result rehearsal = Cli.run("plan", "-j", job.toString(), "--rehearse");
+        assertThat(rehearsal.exitCode()).as(rehearsal.toString()).isEqualTo(1);
+        assertThat(rehearsal.out()).contains("runner_tag_runner_id_fkey").contains("plan does not know");
         Cli.Result run = Cli.run("run", "-j", job.toString(), "--no-vacuum");
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
         assertThat(run.toString()).contains("runner_tag_runner_id_fkey").contains("runner_tag")

@@ -133,7 +133,9 @@ class RefusedResetTest {
                 insert into orgs values (1), (2); insert into teams values (10, 1), (20, 2);
                 insert into tickets values (100, 10), (200, 20);
                 """);
-        Path job = JobFiles.write(dir, "org_purge.yaml", JOB, db.url());
+        // The run's own check is what this test is about: without the rehearsal (which finds the same refusal first,
+        // below), the run begins and refuses before its first delete.
+        Path job = JobFiles.write(dir, "org_purge.yaml", JOB + "rehearse: false\n", db.url());
         List<String> tables = List.of("public.orgs", "public.teams", "public.tickets");
         Cli.Result plan = Cli.run("plan", "-j", job.toString());
         assertThat(plan.exitCode()).as(plan.toString()).isZero();
@@ -144,6 +146,10 @@ class RefusedResetTest {
         try (Connection c = db.connect()) {
             before = Checksums.of(c, tables);
         }
+        Cli.Result rehearsal = Cli.run("plan", "-j", job.toString(), "--rehearse");
+        assertThat(rehearsal.exitCode()).as(rehearsal.toString()).isEqualTo(1);
+        assertThat(rehearsal.out()).contains("FAILED").contains("check foreign keys")
+                .contains("tickets_team_id_fkey").contains("is not in the parent table");
         Cli.Result run = Cli.run("run", "-j", job.toString(), "--no-vacuum");
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
         assertThat(run.toString()).contains("will not delete").contains("tickets_team_id_fkey")
@@ -186,7 +192,7 @@ class RefusedResetTest {
                 insert into orgs values (1), (2); insert into users values (10, 1), (20, 2);
                 insert into events values (100, 10, 'x'), (200, 20, 'y'), (300, 10, 'orphan');
                 """);
-        Path job = JobFiles.write(dir, "org_purge.yaml", JOB, db.url());
+        Path job = JobFiles.write(dir, "org_purge.yaml", JOB + "rehearse: false\n", db.url());
         List<String> tables = List.of("public.orgs", "public.users", "public.events");
         Cli.Result plan = Cli.run("plan", "-j", job.toString());
         assertThat(plan.exitCode()).as(plan.toString()).isZero();

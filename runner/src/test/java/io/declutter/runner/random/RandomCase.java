@@ -834,6 +834,16 @@ final class RandomCase {
             check(c[0] == n && c[1] == n, t + ": control table counts cached " + c[0] + ", deleted " + c[1]
                     + ", expected " + n + " (nothing backed up or counted twice)");
         }
+        for (RandomSchema.Table t : schema.tables) {
+            if (t.outbox != null) {
+                // today's answer (Unsupported.DELETE_TRIGGER_OUTSIDE): one outbox row per row deleted
+                List<String> expected = new ArrayList<>(expectedGone(schema.display(t)));
+                java.util.Collections.sort(expected);
+                check(outbox(admin, t).equals(expected), schema.display(t) + ": the DELETE trigger's outbox holds "
+                        + outbox(admin, t) + ", expected one row per deleted row " + expected);
+                features.add("delete trigger writing outside the closure");
+            }
+        }
         JobProcedures p = new PostgresJobProcedures(admin, job, FRAMEWORK);
         Verification.Result v = Verification.verify(admin, p, run);
         check(v.ok(), "verify: " + v.problems());
@@ -866,8 +876,27 @@ final class RandomCase {
         return out;
     }
 
+    /** The keys the DELETE trigger of {@code t} wrote into its outbox, sorted (duplicates kept). */
+    private List<String> outbox(Connection admin, RandomSchema.Table t) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Statement st = admin.createStatement();
+             ResultSet rs = st.executeQuery("SELECT src FROM " + schema.outbox(t) + " ORDER BY src")) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        java.util.Collections.sort(out);
+        return out;
+    }
+
     /** Rolls the run back (sometimes interrupted and called again) and checks invariant 3. */
     private void rollbackAndCheck(Connection admin) throws Exception {
+        Map<String, List<String>> outboxes = new HashMap<>();
+        for (RandomSchema.Table t : schema.tables) {
+            if (t.outbox != null) {
+                outboxes.put(t.outbox, outbox(admin, t));
+            }
+        }
         connectPurge();
         if (rnd.nextInt(100) < 15) {
             features.add("rollback interrupted");
@@ -902,6 +931,13 @@ final class RandomCase {
         }
         Verification.Result v = Verification.verify(admin, new PostgresJobProcedures(admin, job, FRAMEWORK), run);
         check(v.ok(), "verify after rollback: " + v.problems());
+        for (RandomSchema.Table t : schema.tables) {
+            if (t.outbox != null) {
+                // today's answer: the rollback neither fires the trigger nor undoes what it wrote
+                check(outbox(admin, t).equals(outboxes.get(t.outbox)), schema.display(t) + ": outbox changed by the"
+                        + " rollback: " + outboxes.get(t.outbox) + " -> " + outbox(admin, t));
+            }
+        }
         for (RandomSchema.Table t : schema.tables) {
             for (RandomSchema.Column c : t.columns) {
                 if (c.identity != RandomSchema.Identity.NONE) {

@@ -105,6 +105,8 @@ final class RandomSchema {
         Table derivedFrom;
         /** The side table this table's AFTER INSERT trigger derives a row into for every new row. */
         Table derives;
+        /** An AFTER DELETE trigger writes each deleted row's key into this table outside the closure, or null. */
+        String outbox;
         /** An AFTER UPDATE trigger bumps the derived row's counter (it must not fire when a rollback writes). */
         boolean updateTrigger;
         /** Integer key values are row number * step + offset. */
@@ -707,6 +709,10 @@ final class RandomSchema {
                 Column c = t.add(new Column(name != null ? name : "declutter_run", "integer", true));
                 c.payload = "int";
             }
+            case DELETE_TRIGGER_OUTSIDE -> {
+                Table t = tables.get(rnd.nextInt(tables.size()));
+                t.outbox = tableNames.next("outbox");
+            }
             case NO_PRIMARY_KEY -> {
                 Table t = new Table(tables.size(), tableNames.next("nokey"));
                 tables.add(t);
@@ -841,6 +847,18 @@ final class RandomSchema {
             }
         }
         for (Table x : tables) {
+            if (x.outbox != null) {
+                String fn = Names.quote(schema) + "." + Names.quote("outbox_" + x.index);
+                sql.append("CREATE TABLE ").append(outbox(x)).append(" (id bigserial PRIMARY KEY, src text NOT NULL);\n")
+                        .append("CREATE FUNCTION ").append(fn).append("() RETURNS trigger LANGUAGE plpgsql AS $rtrg$\n")
+                        .append("BEGIN\n    INSERT INTO ").append(outbox(x)).append(" (src) VALUES (ROW(")
+                        .append(x.primaryKey.stream().map(k -> "OLD." + Names.quote(k)).collect(Collectors.joining(", ")))
+                        .append(")::text);\n    RETURN NULL;\nEND\n$rtrg$;\n")
+                        .append("CREATE TRIGGER outbox AFTER DELETE ON ").append(qualified(x))
+                        .append(" FOR EACH ROW EXECUTE FUNCTION ").append(fn).append("();\n");
+            }
+        }
+        for (Table x : tables) {
             if (x.derives == null) {
                 continue;
             }
@@ -866,6 +884,11 @@ final class RandomSchema {
             }
         }
         return sql.toString();
+    }
+
+    /** The outbox table of {@code t}'s DELETE trigger, quoted. */
+    String outbox(Table t) {
+        return Names.quote(schema) + "." + Names.quote(t.outbox);
     }
 
     static String quotedList(List<String> names) {

@@ -3,7 +3,7 @@
 -- a tree through a NOT NULL self-reference,
 -- composite keys, identity (ALWAYS and BY DEFAULT), virtual columns, LOBs (BLOB, CLOB, NCLOB), ON DELETE CASCADE and
 -- SET NULL, a key that is only UNIQUE, quoted lower-case, reserved, unicode names and a 128-byte table name.
--- Generated together with generator/src/test/resources/io/declutter/dialect/oracle/catalog/hard/*.tsv,
+-- Generated together with generator/src/test/resources/catalogs/oracle/hard/*.tsv,
 -- the rows the catalog queries return for it. Run as a user that may create tables in schema HARD.
 
 CREATE TABLE HARD.ACCOUNTS (

@@ -9,6 +9,7 @@ import io.declutter.model.ForeignKey;
 import io.declutter.model.Identity;
 import io.declutter.model.OnDelete;
 import io.declutter.model.Table;
+import io.declutter.model.TableAccess;
 import io.declutter.model.TableName;
 import io.declutter.model.Trigger;
 import io.declutter.model.UniqueKey;
@@ -42,10 +43,12 @@ public final class CatalogReader {
     public Catalog read(Connection connection) throws SQLException {
         Map<TableName, Long> estimates = new LinkedHashMap<>();
         Map<TableName, Boolean> partitioned = new LinkedHashMap<>();
+        Map<TableName, TableAccess> access = new LinkedHashMap<>();
         query(connection, CatalogQuery.TABLES, rs -> {
             TableName t = table(rs, "schema_name", "table_name");
             estimates.put(t, rs.getLong("row_estimate"));
             partitioned.put(t, rs.getBoolean("partitioned"));
+            access.put(t, access(rs, t));
         });
         Map<TableName, List<Column>> columns = new LinkedHashMap<>();
         query(connection, CatalogQuery.COLUMNS, rs -> columns.computeIfAbsent(table(rs, "schema_name", "table_name"),
@@ -76,7 +79,7 @@ public final class CatalogReader {
                     .map(e -> new UniqueKey(e.getKey(), e.getValue().columns, e.getValue().primary)).toList();
             tables.add(new Table(t, columns.get(t), tableKeys,
                     List.copyOf(indexes.getOrDefault(t, Map.of()).values()),
-                    triggers.getOrDefault(t, List.of()), partitioned.get(t), estimates.get(t)));
+                    triggers.getOrDefault(t, List.of()), partitioned.get(t), estimates.get(t), access.get(t)));
         }
         return new Catalog(tables, foreignKeys(connection));
     }
@@ -133,6 +136,55 @@ public final class CatalogReader {
                 events == null ? List.of("DELETE") : List.of(events.split(",")),
                 Objects.requireNonNullElse(optional(rs, "trigger_level"), ""),
                 enabled == null || truthy(enabled), firesOnRollback == null || truthy(firesOnRollback));
+    }
+
+    /**
+     * Row-level security, DELETE rules, exclusion constraints and privileges of a table, as far as the dialect's
+     * tables query reads them; {@link TableAccess#UNKNOWN} when it reads none (Oracle, catalogs recorded before).
+     */
+    private static TableAccess access(ResultSet rs, TableName t) throws SQLException {
+        String rowSecurity = optional(rs, "row_security");
+        if (rowSecurity == null) {
+            return TableAccess.UNKNOWN;
+        }
+        String missing = optional(rs, "missing_privileges");
+        List<TableAccess.SequenceGrant> sequences = new ArrayList<>();
+        String json = optional(rs, "sequence_privileges");
+        if (json != null && !json.isBlank()) {
+            try {
+                for (com.fasterxml.jackson.databind.JsonNode s : JSON.readTree(json)) {
+                    List<String> lacking = new ArrayList<>();
+                    s.path("missing").forEach(m -> lacking.add(m.asText()));
+                    sequences.add(new TableAccess.SequenceGrant(s.path("column").asText(), s.path("sequence").asText(),
+                            lacking));
+                }
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new SQLException("table " + t + ": unreadable sequence_privileges: " + e.getMessage(), e);
+            }
+        }
+        return new TableAccess(Objects.requireNonNullElse(optional(rs, "role"), ""),
+                Objects.requireNonNullElse(optional(rs, "quoted_name"), t.display()), truthy(rowSecurity), truthy(Objects.requireNonNullElse(
+                optional(rs, "rls_bypassed"), "true")), truthy(Objects.requireNonNullElse(
+                optional(rs, "force_row_security"), "false")), Objects.requireNonNullElse(optional(rs, "owner"), ""),
+                names(rs, "policies", t), missing == null ? java.util.Optional.empty()
+                : java.util.Optional.of(missing.isBlank() ? List.of() : List.of(missing.split(","))),
+                names(rs, "exclusion_constraints", t), names(rs, "instead_delete_rules", t),
+                names(rs, "also_delete_rules", t), sequences);
+    }
+
+    /** Names a catalog query aggregates as a JSON array; empty for NULL or a column it does not return. */
+    private static List<String> names(ResultSet rs, String column, TableName t) throws SQLException {
+        String json = optional(rs, column);
+        if (json == null || json.isBlank()) {
+            return List.of();
+        }
+        try {
+            List<String> names = new ArrayList<>();
+            JSON.readTree(json).forEach(n -> names.add(n.asText()));
+            return names;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new SQLException("table " + t + ": unreadable " + column + ": " + e.getMessage(), e);
+        }
     }
 
     /** A boolean column as PostgreSQL (t, true) or Oracle (1) returns it, or as a recorded catalog holds it. */

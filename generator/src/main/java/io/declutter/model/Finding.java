@@ -36,7 +36,15 @@ public record Finding(Severity severity, Kind kind, String subject, String messa
         CYCLE("cycle"),
         NO_KEY("no primary key"),
         RESERVED_COLUMN("reserved column name"),
-        PARTITIONED("partitioned table");
+        PARTITIONED("partitioned table"),
+        /** Row-level security hides rows from the role that runs the job (docs/design.md#failures-the-catalog-shows-before-the-run). */
+        ROW_SECURITY("row-level security"),
+        /** A rule ON DELETE on a purged table: DO INSTEAD refused, DO ALSO warned. */
+        DELETE_RULE("delete rule"),
+        /** An exclusion constraint that can refuse rollback's re-insert. */
+        EXCLUSION("exclusion constraint"),
+        /** A privilege the role that runs the job lacks on a table or sequence the job uses. */
+        PRIVILEGE("missing privilege");
 
         private final String label;
 

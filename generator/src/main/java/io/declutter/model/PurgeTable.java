@@ -39,4 +39,17 @@ public record PurgeTable(Table table, UniqueKey key, int height, int cacheRank, 
     public List<Column> columns() {
         return table.columns();
     }
+
+    private static final java.util.Set<String> INTEGER_TYPES = java.util.Set.of("smallint", "integer", "bigint");
+
+    /**
+     * Integer identity columns and integer key columns: the ones that may be fed by a sequence, which rollback moves
+     * forward past the values it restores (docs/design.md#rollback).
+     */
+    public List<Column> sequenceColumns() {
+        return columns().stream()
+                .filter(c -> INTEGER_TYPES.contains(c.type()))
+                .filter(c -> c.identity() != Identity.NONE || key.columns().contains(c.name()))
+                .toList();
+    }
 }

@@ -10,6 +10,8 @@ import java.util.Optional;
  * @param indexes      the key columns of every index, in index order (used to find unindexed foreign keys)
  * @param triggers     user triggers and rules on the table, whatever they fire on (ordered by name)
  * @param rowEstimate  planner statistics; never written into generated files, which must not change with data
+ * @param access       row-level security, DELETE rules, exclusion constraints and privileges of the role that read
+ *                     the catalog ({@link TableAccess#UNKNOWN} when the catalog does not say)
  */
 public record Table(
         TableName name,
@@ -18,9 +20,17 @@ public record Table(
         List<List<String>> indexes,
         List<Trigger> triggers,
         boolean partitioned,
-        long rowEstimate) {
+        long rowEstimate,
+        TableAccess access) {
+
+    /** A table of a catalog that says nothing about access (see {@link TableAccess#UNKNOWN}). */
+    public Table(TableName name, List<Column> columns, List<UniqueKey> keys, List<List<String>> indexes,
+                 List<Trigger> triggers, boolean partitioned, long rowEstimate) {
+        this(name, columns, keys, indexes, triggers, partitioned, rowEstimate, TableAccess.UNKNOWN);
+    }
 
     public Table {
+        Objects.requireNonNull(access, "access");
         Objects.requireNonNull(name, "name");
         columns = List.copyOf(columns);
         keys = List.copyOf(keys);

@@ -123,6 +123,7 @@ public final class PlanBuilder {
                         .thenComparing(PurgeTable::name))
                 .toList();
         addTableFindings(tables);
+        findings.addAll(RunHazards.of(job, tables, nullified));
         return new PurgePlan(job, edges, tables, nullified.stream().map(n -> new NullifiedEdge(n.edge(),
                 n.foreignKey(), n.child(), n.key(), spelled.get(n.backupTable()))).toList(), findings.stream()
                 .sorted(Comparator.comparing(Finding::severity).reversed()

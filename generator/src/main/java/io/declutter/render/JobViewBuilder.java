@@ -286,16 +286,12 @@ public final class JobViewBuilder {
                 .collect(Collectors.joining(" OR "));
     }
 
-    private static final Set<String> INTEGER_TYPES = Set.of("smallint", "integer", "bigint");
-
     /** Identity columns and integer key columns: the ones that may own a sequence. */
     private List<SequenceView> sequences(PurgeTable t) {
         if (!plan.job().backup()) {
             return List.of();
         }
-        return t.columns().stream()
-                .filter(c -> INTEGER_TYPES.contains(c.type()))
-                .filter(c -> c.identity() != Identity.NONE || t.key().columns().contains(c.name()))
+        return t.sequenceColumns().stream()
                 .map(c -> new SequenceView(dialect.quote(c.name()), Sql.literal(c.name()), tableText(t.name())))
                 .toList();
     }

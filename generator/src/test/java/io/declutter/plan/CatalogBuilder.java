@@ -99,6 +99,7 @@ public final class CatalogBuilder {
         private final List<FkSpec> foreignKeys = new ArrayList<>();
         private List<String> primaryKey;
         private boolean partitioned;
+        private io.declutter.model.TableAccess access = io.declutter.model.TableAccess.UNKNOWN;
 
         private TableBuilder(TableName name) {
             this.name = name;
@@ -163,6 +164,12 @@ public final class CatalogBuilder {
 
         public TableBuilder trigger(Trigger trigger) {
             triggers.add(trigger);
+            return this;
+        }
+
+        /** What the catalog says about the table's row-level security, rules, exclusion constraints, privileges. */
+        public TableBuilder access(io.declutter.model.TableAccess access) {
+            this.access = access;
             return this;
         }
 
@@ -244,7 +251,7 @@ public final class CatalogBuilder {
             uniqueKeys.forEach(k -> allIndexes.add(k.columns()));
             allIndexes.addAll(indexes);
             foreignKeys.stream().filter(fk -> fk.indexed).forEach(fk -> allIndexes.add(fk.childColumns));
-            return new Table(name, columns, keys, allIndexes, triggers, partitioned, 0);
+            return new Table(name, columns, keys, allIndexes, triggers, partitioned, 0, access);
         }
     }
 }

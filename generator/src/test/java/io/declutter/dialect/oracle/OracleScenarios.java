@@ -49,7 +49,7 @@ final class OracleScenarios {
 
     static Path catalogDir(String name) {
         String resource = name.equals("demo") ? "/sql/demo/oracle/catalog/tables.tsv"
-                : "/io/declutter/dialect/oracle/catalog/" + name + "/tables.tsv";
+                : "/catalogs/oracle/" + name + "/tables.tsv";
         try {
             return Path.of(OracleScenarios.class.getResource(resource).toURI()).getParent();
         } catch (URISyntaxException | NullPointerException e) {

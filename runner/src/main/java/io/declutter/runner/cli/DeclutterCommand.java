@@ -19,8 +19,7 @@ import java.sql.SQLException;
             "Plans the foreign-key closure of a root table, generates set-based stored procedures that back up and"
             + " delete it in batches inside a window, and runs, monitors, verifies and rolls them back."},
         subcommands = {PlanCommand.class, GenerateCommand.class, DeployCommand.class, RunCommand.class,
-                StatusCommand.class, StopCommand.class, RollbackCommand.class, VerifyCommand.class,
-                DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+                StatusCommand.class, StopCommand.class, RollbackCommand.class, VerifyCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             " 0:done",
@@ -45,7 +44,11 @@ public final class DeclutterCommand implements Runnable {
      * their own at a {@code println}, so a report written with {@code print} would otherwise be lost.
      */
     public static int execute(String... args) {
-        CommandLine cl = commandLine();
+        return execute(commandLine(), args);
+    }
+
+    /** {@link #execute(String...)} on a command line that may carry more commands (the demo module's). */
+    public static int execute(CommandLine cl, String... args) {
         try {
             return cl.execute(args);
         } finally {
@@ -54,8 +57,16 @@ public final class DeclutterCommand implements Runnable {
         }
     }
 
-    public static CommandLine commandLine() {
+    /**
+     * The CLI: the runner's commands, then {@code more} (picocli {@code @Command} objects: the demo module adds
+     * {@code demo} and {@code bench} this way, so the runner jar carries neither), then {@code help}.
+     */
+    public static CommandLine commandLine(Object... more) {
         CommandLine cl = new CommandLine(new DeclutterCommand());
+        for (Object command : more) {
+            cl.addSubcommand(command);
+        }
+        cl.addSubcommand(new CommandLine.HelpCommand());
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("declutter: " + message(e));
             commandLine.getErr().flush();

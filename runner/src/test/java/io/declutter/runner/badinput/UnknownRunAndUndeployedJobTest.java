@@ -1,7 +1,7 @@
 package io.declutter.runner.badinput;
 
 import io.declutter.runner.ExitCodes;
-import io.declutter.runner.db.ScratchDatabase;
+import io.declutter.localdb.ScratchDatabase;
 import io.declutter.runner.testing.Cli;
 import io.declutter.runner.testing.DatabaseState;
 import io.declutter.runner.testing.JobFiles;

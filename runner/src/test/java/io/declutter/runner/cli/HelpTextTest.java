@@ -28,7 +28,7 @@ class HelpTextTest {
         List<CommandLine> all = new ArrayList<>();
         all.add(top);
         all.addAll(top.getSubcommands().values());
-        assertThat(all).hasSizeGreaterThan(10);
+        assertThat(all).hasSizeGreaterThan(9);
         for (CommandLine c : all) {
             String usage = c.getUsageMessage(CommandLine.Help.Ansi.OFF);
             assertThat(usage.lines())

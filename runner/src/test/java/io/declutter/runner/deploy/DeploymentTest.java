@@ -1,6 +1,6 @@
 package io.declutter.runner.deploy;
 
-import io.declutter.runner.db.ScratchDatabase;
+import io.declutter.localdb.ScratchDatabase;
 import io.declutter.runner.testing.Cli;
 import io.declutter.runner.testing.DatabaseState;
 import io.declutter.runner.testing.GeneratedTree;

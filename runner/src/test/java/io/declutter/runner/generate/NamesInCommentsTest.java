@@ -1,6 +1,6 @@
 package io.declutter.runner.generate;
 
-import io.declutter.runner.db.ScratchDatabase;
+import io.declutter.localdb.ScratchDatabase;
 import io.declutter.runner.db.SqlScripts;
 import io.declutter.runner.testing.Cli;
 import io.declutter.runner.testing.GeneratedTree;

@@ -2,7 +2,7 @@ package io.declutter.runner.hard;
 
 import io.declutter.dialect.JobProcedures;
 import io.declutter.dialect.postgres.PostgresJobProcedures;
-import io.declutter.runner.db.ScratchDatabase;
+import io.declutter.localdb.ScratchDatabase;
 import io.declutter.runner.purge.Checksums;
 import io.declutter.runner.testing.Cli;
 import io.declutter.runner.testing.ClosureOracle;

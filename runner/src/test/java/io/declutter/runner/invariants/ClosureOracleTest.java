@@ -1,6 +1,6 @@
 package io.declutter.runner.invariants;
 
-import io.declutter.runner.db.ScratchDatabase;
+import io.declutter.localdb.ScratchDatabase;
 import io.declutter.runner.db.SqlScripts;
 import io.declutter.runner.testing.ClosureOracle;
 import io.declutter.runner.testing.TestDatabase;

@@ -1,6 +1,6 @@
 package io.declutter.runner.invariants;
 
-import io.declutter.runner.db.PostgresLocator;
+import io.declutter.localdb.PostgresLocator;
 import io.declutter.runner.purge.Checksums;
 import io.declutter.runner.testing.ChildCli;
 import io.declutter.runner.testing.Cli;

@@ -3,7 +3,7 @@ package io.declutter.runner.invariants;
 import io.declutter.dialect.JobProcedures;
 import io.declutter.dialect.Resources;
 import io.declutter.dialect.postgres.PostgresJobProcedures;
-import io.declutter.runner.db.ScratchDatabase;
+import io.declutter.localdb.ScratchDatabase;
 import io.declutter.runner.testing.Cli;
 import io.declutter.runner.testing.DemoPurge;
 import io.declutter.runner.testing.JobFiles;

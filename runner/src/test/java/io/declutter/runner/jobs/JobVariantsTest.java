@@ -3,7 +3,7 @@ package io.declutter.runner.jobs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.declutter.runner.ExitCodes;
-import io.declutter.runner.db.ScratchDatabase;
+import io.declutter.localdb.ScratchDatabase;
 import io.declutter.runner.testing.Cli;
 import io.declutter.runner.testing.JobFiles;
 import io.declutter.runner.testing.TestDatabase;

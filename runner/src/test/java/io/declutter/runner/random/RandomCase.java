@@ -9,7 +9,7 @@ import io.declutter.model.Finding;
 import io.declutter.model.Job;
 import io.declutter.model.PurgePlan;
 import io.declutter.model.TableName;
-import io.declutter.runner.db.ScratchDatabase;
+import io.declutter.localdb.ScratchDatabase;
 import io.declutter.runner.db.SqlScripts;
 import io.declutter.runner.purge.Checksums;
 import io.declutter.runner.purge.Planning;

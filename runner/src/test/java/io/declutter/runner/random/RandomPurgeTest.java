@@ -1,6 +1,6 @@
 package io.declutter.runner.random;
 
-import io.declutter.runner.db.ScratchDatabase;
+import io.declutter.localdb.ScratchDatabase;
 import io.declutter.runner.testing.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -5,9 +5,9 @@ import io.declutter.dialect.JobProcedures;
 import io.declutter.dialect.postgres.PostgresJobProcedures;
 import io.declutter.model.Job;
 import io.declutter.runner.cli.DeclutterCommand;
-import io.declutter.runner.db.JdbcUrls;
-import io.declutter.runner.db.PostgresLocator;
-import io.declutter.runner.db.ScratchDatabase;
+import io.declutter.localdb.JdbcUrls;
+import io.declutter.localdb.PostgresLocator;
+import io.declutter.localdb.ScratchDatabase;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

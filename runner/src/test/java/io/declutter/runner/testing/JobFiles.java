@@ -1,7 +1,7 @@
 package io.declutter.runner.testing;
 
 import io.declutter.dialect.Resources;
-import io.declutter.runner.db.PostgresLocator;
+import io.declutter.localdb.PostgresLocator;
 
 import java.io.IOException;
 import java.nio.file.Files;

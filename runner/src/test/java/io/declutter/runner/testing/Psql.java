@@ -1,7 +1,7 @@
 package io.declutter.runner.testing;
 
-import io.declutter.runner.db.PostgresLocator;
-import io.declutter.runner.db.ScratchDatabase;
+import io.declutter.localdb.PostgresLocator;
+import io.declutter.localdb.ScratchDatabase;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package io.declutter.runner.testing;
 
-import io.declutter.runner.db.ScratchDatabase;
+import io.declutter.localdb.ScratchDatabase;
 import io.declutter.runner.purge.Checksums;
 
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package io.declutter.runner.testing;
 
 import io.declutter.dialect.Resources;
-import io.declutter.runner.db.PostgresLocator;
-import io.declutter.runner.db.ScratchDatabase;
+import io.declutter.localdb.PostgresLocator;
+import io.declutter.localdb.ScratchDatabase;
 import io.declutter.runner.db.SqlScripts;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;

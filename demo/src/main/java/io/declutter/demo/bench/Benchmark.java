@@ -1,0 +1,352 @@
+package io.declutter.demo.bench;
+
+import io.declutter.localdb.PostgresLocator;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The benchmark: loads the synthetic database once, then purges the same closed tenants with each method, every
+ * method on its own fresh copy of the loaded database, and checks that every method that finished left exactly the
+ * rows the floor left. Optionally the scaling checks: the same purge on a database four times smaller (the main
+ * database holds the same tenants, with the same rows, and three times more), and purges of other sizes.
+ */
+public final class Benchmark {
+
+    /** The options of a run (see {@code declutter bench --help}). */
+    public record Options(double scale, long seed, double purgePercent, Duration cap, boolean scaling,
+                          List<Double> scalingPercents, int batchSize, int threads, Path work, String command) {
+    }
+
+    /** One measured purge. */
+    public record Measurement(String method, String description, boolean capped, boolean finished, long rowsDeleted,
+                              long rowsProcessed, long rowsToPurge, Duration wall, Duration longest, long walBytes,
+                              long backupBytes, String sameAsFloor, String prepared, String note) {
+
+        /** Rows per second: deleted rows over wall time (a capped run: rows it got through over the cap). */
+        public double rate() {
+            long rows = finished ? rowsDeleted : rowsProcessed;
+            return rows / Math.max(1e-9, wall.toNanos() / 1e9);
+        }
+
+        /** Wall time, or for a capped run the time the whole purge would take at its rate. */
+        public Duration estimatedTotal() {
+            if (finished) {
+                return wall;
+            }
+            double r = rate();
+            return r <= 0 ? null : Duration.ofMillis(Math.round(rowsToPurge / r * 1000));
+        }
+    }
+
+    /** A purge on one database of the scaling checks. */
+    public record ScalingRun(String label, double scale, long databaseRows, double percent, int tenants,
+                             Measurement declutter, Measurement floor) {
+    }
+
+    /** Everything the report shows. */
+    public record Result(Options options, Map<String, String> machine, long databaseRows, long databaseBytes,
+                         int tables, int tenants, List<Long> purgedTenants, long rowsToPurge, Duration loadTime,
+                         List<Measurement> methods, Duration declutterDeploy, List<String> planFindings,
+                         List<ScalingRun> scaling, List<String> problems, Duration total) {
+    }
+
+    private final PostgresLocator.Server server;
+    private final Options options;
+    private final PrintWriter out;
+    private final String prefix;
+    private final List<String> problems = new ArrayList<>();
+
+    public Benchmark(PostgresLocator.Server server, Options options, PrintWriter out) {
+        this.server = server;
+        this.options = options;
+        this.out = out;
+        this.prefix = "declutter_bench_" + Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36)
+                .substring(0, 6);
+    }
+
+    public Result run() throws Exception {
+        long start = System.nanoTime();
+        SyntheticSchema schema = new SyntheticSchema(options.seed(), options.scale());
+        say("Loading the synthetic SaaS database: scale " + fmt(options.scale()) + ", seed " + options.seed() + ", "
+                + schema.tenants() + " tenants, " + schema.tableNames().size() + " tables");
+        long t0 = System.nanoTime();
+        BenchDatabase main = BenchDatabase.load(server, prefix + "_main", schema, options.threads(), this::say);
+        List<BenchDatabase> toDrop = new ArrayList<>(List.of(main));
+        try {
+            Duration load = Duration.ofNanos(System.nanoTime() - t0);
+            long dbBytes = size(main);
+            Map<Long, Long> perTenant = main.rowsPerTenant();
+            List<Long> purged = choose(perTenant, main.totalRows(), options.purgePercent(), options.seed());
+            main.closeTenants(purged);
+            Fingerprint before = Fingerprint.of(main, options.threads());
+            long rowsToPurge = purged.stream().mapToLong(perTenant::get).sum();
+            say(String.format(Locale.ROOT, "%,d rows (%s) in %.0f s; the purge closes %d of %d tenants: %,d rows (%.1f%%)",
+                    before.rows(), bytes(dbBytes), load.toMillis() / 1000.0, purged.size(), perTenant.size(),
+                    rowsToPurge, 100.0 * rowsToPurge / before.rows()));
+
+            Purge purge = new Purge(server, purged, options.cap(), options.batchSize(), options.work());
+            List<PurgeMethod> order = new ArrayList<>();
+            FloorMethod floor = new FloorMethod();
+            DeclutterMethod withBackup = new DeclutterMethod(true);
+            DeclutterMethod withoutBackup = new DeclutterMethod(false);
+            order.add(floor);
+            order.add(withBackup);
+            order.add(withoutBackup);
+            order.add(new RowCascadeMethod());
+            order.add(new OrmLoopMethod());
+            order.add(new NativeCascadeMethod());
+            Fingerprint reference = null;
+            List<Measurement> results = new ArrayList<>();
+            for (PurgeMethod m : order) {
+                Measured r = measure(main, m, purge, rowsToPurge, before.rows(), reference);
+                if (m == floor) {
+                    reference = r.after;
+                    if (r.m.rowsDeleted() != rowsToPurge) {
+                        problems.add("the floor deleted " + r.m.rowsDeleted() + " rows, the layout says " + rowsToPurge);
+                    }
+                }
+                results.add(r.m);
+            }
+            // report order: as the issue lists them
+            List<Measurement> reported = List.of(results.get(1), results.get(2), results.get(0), results.get(3),
+                    results.get(4), results.get(5));
+
+            List<ScalingRun> scaling = new ArrayList<>();
+            if (options.scaling()) {
+                scaling = scaling(main, perTenant, before.rows(), toDrop);
+            }
+            Duration total = Duration.ofNanos(System.nanoTime() - start);
+            say(String.format(Locale.ROOT, "Benchmark done in %.0f s", total.toMillis() / 1000.0));
+            return new Result(options, machine(main), before.rows(), dbBytes, schema.tableNames().size(),
+                    perTenant.size(), purged, rowsToPurge, load, reported, withBackup.deployTime(),
+                    withBackup.unindexedFindings(), scaling, problems, total);
+        } finally {
+            for (BenchDatabase db : toDrop) {
+                db.drop();
+            }
+        }
+    }
+
+    /**
+     * The scaling checks run on a database four times smaller than the main one (scale / 4, loaded with the same
+     * seed: its tenants are the first tenants of the main database, row for row): the same purge on both, then purges
+     * of other sizes on the small one (at the default scale, a 50% purge of the main database alone would take most of
+     * the time budget of the whole benchmark).
+     */
+    private List<ScalingRun> scaling(BenchDatabase main, Map<Long, Long> perTenant, long mainRows,
+                                     List<BenchDatabase> toDrop) throws Exception {
+        List<ScalingRun> runs = new ArrayList<>();
+        double small = options.scale() / 4;
+        SyntheticSchema smallSchema = new SyntheticSchema(options.seed(), small);
+        say("Scaling: loading the same database at scale " + fmt(small) + " (" + smallSchema.tenants()
+                + " tenants: the first tenants of the main database, with the same rows)");
+        BenchDatabase base = BenchDatabase.load(server, prefix + "_quarter", smallSchema, options.threads(), this::say);
+        toDrop.add(base);
+        Map<Long, Long> basePerTenant = base.rowsPerTenant();
+        long baseRows = base.totalRows();
+        List<Long> tenants = choose(basePerTenant, baseRows, options.purgePercent(), options.seed());
+        long rows = tenants.stream().mapToLong(basePerTenant::get).sum();
+        for (long t : tenants) {
+            if (!basePerTenant.get(t).equals(perTenant.get(t))) {
+                problems.add("tenant " + t + " differs between scale " + fmt(small) + " and " + fmt(options.scale()));
+            }
+        }
+        base.closeTenants(tenants);
+        runs.add(scalingRun("the purge, on a database 4 times smaller", small, base, baseRows, tenants, rows));
+        main.closeTenants(tenants);
+        runs.add(scalingRun("the same purge, database 4 times larger", options.scale(), main, mainRows, tenants, rows));
+        for (double p : options.scalingPercents()) {
+            List<Long> set = choose(basePerTenant, baseRows, p, options.seed());
+            long r = set.stream().mapToLong(basePerTenant::get).sum();
+            base.closeTenants(set);
+            runs.add(scalingRun("purge " + fmt(p) + "% of the rows", small, base, baseRows, set, r));
+        }
+        return runs;
+    }
+
+    private ScalingRun scalingRun(String label, double scale, BenchDatabase db, long dbRows, List<Long> tenants,
+                                  long rows) throws Exception {
+        say("Scaling: " + label + String.format(Locale.ROOT, " (%,d of %,d rows)", rows, dbRows));
+        Purge purge = new Purge(server, tenants, options.cap(), options.batchSize(), options.work());
+        Measured floor = measure(db, new FloorMethod(), purge, rows, dbRows, null);
+        Measured decl = measure(db, new DeclutterMethod(true), purge, rows, dbRows, floor.after);
+        return new ScalingRun(label, scale, dbRows, 100.0 * rows / dbRows, tenants.size(), decl.m, floor.m);
+    }
+
+    private record Measured(Measurement m, Fingerprint after) {
+    }
+
+    private Measured measure(BenchDatabase template, PurgeMethod method, Purge purge, long rowsToPurge,
+                             long rowsBefore, Fingerprint reference) throws Exception {
+        say("== " + method.title() + ": copying the database");
+        BenchDatabase copy = template.copy(prefix + "_run");
+        try {
+            String prepared = method.prepare(copy, purge);
+            if (prepared != null) {
+                say("   " + prepared);
+            }
+            long lsn0 = walLsn(copy);
+            long t0 = System.nanoTime();
+            PurgeMethod.Outcome o = method.run(copy, purge);
+            Duration wall = Duration.ofNanos(System.nanoTime() - t0);
+            long wal = walLsn(copy) - lsn0;
+            Fingerprint after = Fingerprint.of(copy, options.threads());
+            long deleted = rowsBefore - after.rows();
+            String same;
+            if (reference == null) {
+                same = "reference";
+            } else if (!o.finished()) {
+                same = "not compared (capped)";
+            } else {
+                List<String> diff = after.differences(reference);
+                same = diff.isEmpty() ? "yes" : "NO: " + String.join(", ", diff.subList(0, Math.min(5, diff.size())))
+                        + (diff.size() > 5 ? " and " + (diff.size() - 5) + " more" : "");
+                if (!diff.isEmpty()) {
+                    problems.add(method.title() + " left different rows than the floor in " + diff.size() + " tables: "
+                            + diff);
+                }
+            }
+            if (o.finished() && deleted != rowsToPurge) {
+                problems.add(method.title() + " deleted " + deleted + " rows, expected " + rowsToPurge);
+            }
+            Measurement m = new Measurement(method.title(), method.description(), method.capped(), o.finished(), deleted,
+                    o.rowsProcessed() < 0 ? deleted : o.rowsProcessed(), rowsToPurge, wall, o.longest(), wal,
+                    o.backupBytes(), same, prepared, o.note());
+            say(String.format(Locale.ROOT, "   %,d rows deleted in %.1f s: %,.0f rows/s%s; longest transaction %.1f s;"
+                            + " WAL %s; same rows as the floor: %s", deleted, wall.toMillis() / 1000.0, m.rate(),
+                    o.finished() ? "" : " (capped; would take " + dur(m.estimatedTotal()) + ")",
+                    o.longest().toMillis() / 1000.0, bytes(wal), same));
+            return new Measured(m, after);
+        } finally {
+            copy.drop();
+        }
+    }
+
+    /** Tenants in a fixed pseudo-random order (from the seed), taken until they hold the given share of the rows. */
+    static List<Long> choose(Map<Long, Long> perTenant, long totalRows, double percent, long seed) {
+        List<Long> ids = new ArrayList<>(perTenant.keySet());
+        ids.sort(Comparator.comparingLong((Long t) -> new SplittableRandom(seed * 1_000_003L + t).nextLong())
+                .thenComparing(t -> t));
+        List<Long> chosen = new ArrayList<>();
+        long rows = 0;
+        double target = totalRows * percent / 100.0;
+        for (long t : ids) {
+            if (rows >= target) {
+                break;
+            }
+            // skip a tenant that would overshoot the target by more than it helps (keeps small purges small)
+            long n = perTenant.get(t);
+            if (rows + n - target > target - rows) {
+                continue;
+            }
+            chosen.add(t);
+            rows += n;
+        }
+        if (chosen.isEmpty()) { // every tenant is larger than twice the target: the smallest one
+            ids.stream().min(Comparator.comparingLong((Long t) -> perTenant.get(t)).thenComparing(t -> t))
+                    .ifPresent(chosen::add);
+        }
+        return chosen;
+    }
+
+    private static long walLsn(BenchDatabase db) throws Exception {
+        try (Connection c = db.connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static long size(BenchDatabase db) throws Exception {
+        try (Connection c = db.connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT pg_database_size(current_database())")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private Map<String, String> machine(BenchDatabase db) throws Exception {
+        Map<String, String> m = new java.util.LinkedHashMap<>();
+        String cpu = "?";
+        try {
+            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).strip()).orElse("?");
+        } catch (Exception ignored) {
+            // not Linux
+        }
+        String mem = "?";
+        try {
+            mem = Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal"))
+                    .findFirst().map(l -> String.format(Locale.ROOT, "%.0f GB",
+                            Long.parseLong(l.replaceAll("\\D", "")) / 1024.0 / 1024.0)).orElse("?");
+        } catch (Exception ignored) {
+            // not Linux
+        }
+        m.put("CPU", cpu);
+        m.put("cores", String.valueOf(Runtime.getRuntime().availableProcessors()));
+        m.put("RAM", mem);
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SELECT version()")) {
+                rs.next();
+                m.put("PostgreSQL", rs.getString(1).replaceAll(",.*", ""));
+            }
+            StringBuilder settings = new StringBuilder();
+            for (String s : List.of("shared_buffers", "work_mem", "max_wal_size", "synchronous_commit", "wal_level",
+                    "full_page_writes", "max_parallel_workers_per_gather")) {
+                try (ResultSet rs = st.executeQuery("SHOW " + s)) {
+                    rs.next();
+                    settings.append(settings.length() == 0 ? "" : ", ").append(s).append(" = ").append(rs.getString(1));
+                }
+            }
+            m.put("settings", settings.toString());
+        }
+        m.put("Java", System.getProperty("java.version"));
+        return m;
+    }
+
+    private void say(String line) {
+        out.println(line);
+        out.flush();
+    }
+
+    static String fmt(double d) {
+        return d == Math.rint(d) ? String.valueOf((long) d) : String.valueOf(d);
+    }
+
+    static String bytes(long b) {
+        if (b < 1024 * 1024) {
+            return String.format(Locale.ROOT, "%.0f kB", b / 1024.0);
+        }
+        if (b < 1024L * 1024 * 1024) {
+            return String.format(Locale.ROOT, "%.0f MB", b / 1024.0 / 1024);
+        }
+        return String.format(Locale.ROOT, "%.2f GB", b / 1024.0 / 1024 / 1024);
+    }
+
+    static String dur(Duration d) {
+        if (d == null) {
+            return "?";
+        }
+        double s = d.toMillis() / 1000.0;
+        if (s < 100) {
+            return String.format(Locale.ROOT, "%.1f s", s);
+        }
+        if (s < 3600 * 2) {
+            return String.format(Locale.ROOT, "%.0f s (%.0f min)", s, s / 60);
+        }
+        return String.format(Locale.ROOT, "%.0f s (%.1f h)", s, s / 3600);
+    }
+}

@@ -1,7 +1,7 @@
 package io.declutter.runner.plan;
 
 import io.declutter.runner.ExitCodes;
-import io.declutter.runner.db.ScratchDatabase;
+import io.declutter.localdb.ScratchDatabase;
 import io.declutter.runner.db.SqlScripts;
 import io.declutter.runner.testing.Cli;
 import io.declutter.runner.testing.JobFiles;

@@ -105,6 +105,8 @@ final class RandomSchema {
         Table derivedFrom;
         /** The side table this table's AFTER INSERT trigger derives a row into for every new row. */
         Table derives;
+        /** Row-level security enabled and forced, with a policy hiding every row. */
+        boolean rowSecurity;
         /** An AFTER DELETE trigger writes each deleted row's key into this table outside the closure, or null. */
         String outbox;
         /** An AFTER UPDATE trigger bumps the derived row's counter (it must not fire when a rollback writes). */
@@ -709,6 +711,7 @@ final class RandomSchema {
                 Column c = t.add(new Column(name != null ? name : "declutter_run", "integer", true));
                 c.payload = "int";
             }
+            case ROW_LEVEL_SECURITY -> tables.get(rnd.nextInt(tables.size())).rowSecurity = true;
             case DELETE_TRIGGER_OUTSIDE -> {
                 Table t = tables.get(rnd.nextInt(tables.size()));
                 t.outbox = tableNames.next("outbox");
@@ -847,6 +850,11 @@ final class RandomSchema {
             }
         }
         for (Table x : tables) {
+            if (x.rowSecurity) {
+                sql.append("ALTER TABLE ").append(qualified(x)).append(" ENABLE ROW LEVEL SECURITY;\nALTER TABLE ")
+                        .append(qualified(x)).append(" FORCE ROW LEVEL SECURITY;\nCREATE POLICY hide_all ON ")
+                        .append(qualified(x)).append(" USING (false);\n");
+            }
             if (x.outbox != null) {
                 String fn = Names.quote(schema) + "." + Names.quote("outbox_" + x.index);
                 sql.append("CREATE TABLE ").append(outbox(x)).append(" (id bigserial PRIMARY KEY, src text NOT NULL);\n")

@@ -17,3 +17,18 @@
 -- or `psql -f`, and regenerate rather than edit: the generator is the source.
 -- ============================================================================
 </#macro>
+<#-- Purge by row identity (docs/design.md#tables-without-a-key): the rows of a keyless leaf that reference the parent
+     backup rows selected by `parentRows` (a condition on p) are deleted and, in the same statement, backed up; the
+     DELETE locks the rows it deletes and RETURNING hands back exactly those, so no row identity outlives the
+     statement. Leaves the number of rows deleted (= backed up) in v_rows. -->
+<#macro purgeByRow child parentBackup parentMatch parentRows indent>
+${indent}WITH gone AS (
+${indent}    DELETE FROM ${child.table} AS c
+${indent}     USING ${parentBackup} AS p
+${indent}     WHERE p.declutter_run = p_run AND ${parentRows}
+${indent}       AND ${parentMatch}
+${indent} RETURNING ${child.columnList("c")})
+${indent}INSERT INTO ${child.backup} (declutter_run, ${child.columnList("")})
+${indent}SELECT p_run, ${child.columnList("gone")} FROM gone;
+${indent}GET DIAGNOSTICS v_rows = ROW_COUNT;
+</#macro>

@@ -6,7 +6,12 @@ CREATE TABLE IF NOT EXISTS ${t.backup} (
 <#list t.backupColumns as c>
     ${c.name} ${c.type},
 </#list>
+<#if t.rowIdentity>
+    -- No key (docs/design.md#tables-without-a-key): every deleted row is kept once, duplicates included.
+    PRIMARY KEY (declutter_run, declutter_seq)
+<#else>
     PRIMARY KEY (declutter_run, ${t.keyList("")})
+</#if>
 );
 
 -- Keeps a backup table created by an earlier deploy in step with columns added to ${lib.line(t.display)} since.

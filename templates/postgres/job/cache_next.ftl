@@ -142,6 +142,16 @@ BEGIN
 <#else>
 <#assign s = u.first()>
     -- Edge ${s.edgeId}: ${lib.line(s.description)}
+<#if s.child.rowIdentity>
+    -- ${lib.line(s.child.display)} has no key: nothing is cached, its rows are backed up as they are deleted
+    -- (docs/design.md#tables-without-a-key).
+    IF (SELECT status = 'pending' FROM ${job.schema}.control WHERE run_id = p_run AND edge_id = ${s.edgeId}) THEN
+        PERFORM ${job.schema}.note_cache(p_run, ${s.edgeId}, ${job.literal(s.child.display)}, 0, v_started, true);
+        p_phase := 'cache';
+        p_rows := 0;
+        RETURN;
+    END IF;
+<#else>
     IF (SELECT status = 'pending' FROM ${job.schema}.control WHERE run_id = p_run AND edge_id = ${s.edgeId}) THEN
         v_edge := ${s.edgeId};
         v_table := ${job.literal(s.child.display)};
@@ -153,6 +163,7 @@ BEGIN
         p_rows := v_rows;
         RETURN;
     END IF;
+</#if>
 </#if>
 </#list>
 

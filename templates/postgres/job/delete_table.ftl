@@ -28,6 +28,16 @@ ${indent}END IF;
 <#list t.catchUp?filter(s -> s.fromBatch) as s>
         v_edge := ${s.edgeId};
         v_table := ${job.literal(s.child.display)};
+<#if s.child.rowIdentity>
+        -- ${lib.line(s.child.display)} has no key: its rows referencing the batch are deleted as they are backed up.
+        v_action := 'catch-up delete';
+<@lib.purgeByRow child=s.child parentBackup=s.parent.backup parentMatch=s.parentMatch parentRows=(t.childrenFirst?then("(", "") + "p.declutter_seq > v_wm AND p.declutter_seq <= v_upper" + t.childrenFirst?then(" OR p.declutter_seq > v_mark)", "")) indent="        "/>
+        IF v_rows > 0 THEN
+            PERFORM ${job.schema}.note_catchup(p_run, ${s.edgeId}, v_table, NULL, v_rows, v_started);
+            PERFORM ${job.schema}.note_catchup(p_run, ${s.child.primaryEdge}, v_table, 0, v_rows, v_started);
+        END IF;
+<#continue>
+</#if>
         v_action := 'catch-up';
 <#if s.selfLoop>
         LOOP -- late rows of the tree, and their late children, until none is left
@@ -142,7 +152,13 @@ ${indent}GET DIAGNOSTICS v_rows = ROW_COUNT;
 <#if t.childrenFirst>
 -- A tree through a NOT NULL self-reference: deleted children first.
 </#if>
-<#if t.unit??>
+<#if t.rowIdentity>
+<#assign rp = job.incoming(t)?filter(s -> s.edgeId == t.primaryEdge)?first>
+-- Path: by row identity (no key, docs/design.md#tables-without-a-key). A batch is the next p_max_rows backup rows
+-- of ${lib.line(rp.parent.display)} (edge ${t.primaryEdge}) after the watermark, which counts that backup's sequence here: the
+-- ${lib.line(t.display)} rows referencing them are deleted and backed up in one statement. Rows referencing purged
+-- rows through another edge, or inserted later, go the same way in the batches of their parents.
+<#elseif t.unit??>
 -- Path: deferred unit (each batch grows into the set of the unit's rows connected to it).
 <#elseif t.optimisticDelete>
 -- Path: fast path first, the careful path when the delete fails on a foreign key.
@@ -185,6 +201,22 @@ BEGIN
     p_message := NULL;
 <#if t.unit??>
 <@unitBatch t=t/>
+<#elseif t.rowIdentity>
+    SELECT watermark INTO v_wm FROM ${job.schema}.control
+     WHERE run_id = p_run AND edge_id = ${t.primaryEdge};
+    SELECT max(s.declutter_seq) INTO v_upper
+      FROM (SELECT p.declutter_seq FROM ${rp.parent.backup} AS p
+             WHERE p.declutter_run = p_run AND p.declutter_seq > v_wm
+             ORDER BY p.declutter_seq
+             LIMIT p_max_rows) AS s;
+    v_rows := 0;
+    IF v_upper IS NOT NULL THEN
+<@lib.purgeByRow child=t parentBackup=rp.parent.backup parentMatch=rp.parentMatch parentRows="p.declutter_seq > v_wm AND p.declutter_seq <= v_upper" indent="        "/>
+        -- Never cached: the rows count as cached when they are backed up.
+        PERFORM ${job.schema}.note_catchup(p_run, ${t.primaryEdge}, v_table, NULL, v_rows, v_started);
+    END IF;
+    PERFORM ${job.schema}.note_delete(p_run, ${t.primaryEdge}, v_table, v_upper, v_rows, v_started);
+    p_rows := v_rows;
 <#else>
     SELECT watermark INTO v_wm FROM ${job.schema}.control
      WHERE run_id = p_run AND edge_id = ${t.primaryEdge};

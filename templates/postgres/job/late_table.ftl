@@ -75,6 +75,17 @@ BEGIN
     v_edge := ${s.edgeId};
     v_table := ${job.literal(s.child.display)};
     -- ${lib.line(s.description)}
+<#if s.child.rowIdentity>
+    -- ${lib.line(s.child.display)} has no key: its rows referencing the late rows are deleted as they are backed up.
+    v_action := 'catch-up delete';
+<@lib.purgeByRow child=s.child parentBackup=d.backup parentMatch=s.parentMatch parentRows="p.declutter_seq > v_wm" indent="    "/>
+    IF v_rows > 0 THEN
+        PERFORM ${job.schema}.note_catchup(p_run, ${s.edgeId}, v_table, NULL, v_rows, v_started);
+        PERFORM ${job.schema}.note_catchup(p_run, ${s.child.primaryEdge}, v_table, 0, v_rows, v_started);
+    END IF;
+    v_action := 'catch-up';
+<#continue>
+</#if>
     INSERT INTO ${s.child.backup} (declutter_run, ${s.child.columnList("")})
     SELECT p_run, ${s.child.columnList("c")}
       FROM ${s.child.table} AS c

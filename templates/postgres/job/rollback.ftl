@@ -58,6 +58,11 @@ BEGIN
     BEGIN
         v_doing := 'begin';
         UPDATE ${job.schema}.run SET status = 'rolling back', pause_requested = false WHERE run_id = p_run;
+<#if job.triggers.watched()>
+        -- A run rolled back before its end: count what the kept DELETE triggers wrote outside the closure so far
+        -- (job/triggers.sql; rows these restores write are not counted, the triggers do not fire for them).
+        PERFORM ${job.proc('trigger_effect')}(p_run, true);
+</#if>
         INSERT INTO ${job.schema}.log (run_id, action, started_at, message)
         VALUES (p_run, 'begin', v_begun, 'rollback');
 <#list job.restoreOrder() as t>
@@ -67,11 +72,20 @@ BEGIN
         v_doing := ${job.literal("restore " + t.display)};
         v_started := clock_timestamp();
         PERFORM set_config('lock_timeout', '${job.lockTimeoutMs}ms', true);
+<#if t.rowIdentity>
+        -- No key (docs/design.md#tables-without-a-key): every backed-up row goes back once, duplicates as they were;
+        -- the backup holds exactly the rows the purge deleted, none of which can be present.
+        INSERT INTO ${t.table} (${t.writableList("")})<#if t.overridingSystemValue> OVERRIDING SYSTEM VALUE</#if>
+        SELECT ${t.restoreSelect("b")}
+          FROM ${t.backup} AS b
+         WHERE b.declutter_run = p_run;
+<#else>
         INSERT INTO ${t.table} (${t.writableList("")})<#if t.overridingSystemValue> OVERRIDING SYSTEM VALUE</#if>
         SELECT ${t.restoreSelect("b")}
           FROM ${t.backup} AS b
          WHERE b.declutter_run = p_run
            AND NOT EXISTS (SELECT 1 FROM ${t.table} AS t WHERE ${t.keyMatch("t", "b")});
+</#if>
         GET DIAGNOSTICS v_rows = ROW_COUNT;
 <#list t.sequences as q>
         -- The sequence behind ${lib.line(t.display)}.${lib.line(q.name)} (if any) moves forward past the restored values it could still hand out.

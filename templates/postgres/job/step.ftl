@@ -1,4 +1,5 @@
 <#import "../lib.ftl" as lib>
+<#include "step_triggers.ftl">
 <@lib.header object="procedure ${job.proc('step')}" purpose="one bounded unit of work of a run: the next cache step (root to leaves), else the next delete batch (leaves to root). The runner calls it in a loop; ${job.proc('cache')} and ${job.proc('delete')} do too."/>
 --
 -- Every unit is one set-based statement per edge or per batch and ends in the control table, so a run
@@ -136,6 +137,7 @@ BEGIN
         IF v_checked IS NULL THEN
             v_action := 'check foreign keys';
             PERFORM ${job.proc('check_fks')}(p_run);
+<@countBefore indent="            "/>
             UPDATE ${job.schema}.run SET fks_checked_at = clock_timestamp() WHERE run_id = p_run;
         END IF;
 
@@ -151,6 +153,7 @@ BEGIN
          ORDER BY o.position
          LIMIT 1;
         IF FOUND THEN
+<@disable indent="            "/>
             v_action := 'delete';
             CASE v_next
 <#list job.tables as t>
@@ -161,6 +164,7 @@ BEGIN
             IF v_state IS NOT NULL THEN
                 RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
             END IF;
+<@enable indent="            "/>
             p_phase := 'delete';
             p_rows := v_rows;
             p_remaining := ${job.schema}.remaining(p_run);
@@ -168,6 +172,7 @@ BEGIN
         END IF;
 
         -- ==== Everything is deleted ====
+<@countAfter indent="        "/>
         PERFORM ${job.schema}.finish_run(p_run, 'done');
         p_phase := 'done';
         p_remaining := 0;

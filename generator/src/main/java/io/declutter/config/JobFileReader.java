@@ -90,7 +90,7 @@ public final class JobFileReader {
                     raw.exclude == null ? List.of() : raw.exclude.stream().map(JobFileReader::tableName).toList(),
                     Durations.parse("timeouts.lock", raw.timeouts.lock),
                     Durations.parse("timeouts.statement", raw.timeouts.statement),
-                    edges(raw.edges));
+                    edges(raw.edges), triggers(source, raw.triggers));
             return new JobFile(job, window(raw.window), database(raw.database));
         } catch (InvalidJobException e) {
             throw new ConfigException(source + ": " + e.getMessage(), e);
@@ -129,6 +129,40 @@ public final class JobFileReader {
             result.add(new EdgeOverride(tableName(e.table), e.constraint, strategy));
         }
         return result;
+    }
+
+    /**
+     * {@code triggers}: {@code keep} (the default: every trigger fires as the application's deletes fire it), or
+     * {@code {disable: [name, ...]}}: those triggers are disabled around each delete batch (docs/design.md#triggers).
+     * Whether each name is a trigger on a purged table is checked by plan, against the catalog.
+     */
+    private static List<String> triggers(String source, com.fasterxml.jackson.databind.JsonNode node) {
+        String form = "'triggers' is either 'keep' (the default) or '{disable: [trigger, ...]}' (names of triggers on"
+                + " purged tables, or schema.table.trigger)";
+        if (node == null || node.isNull() || node.isTextual() && node.asText().strip().equals("keep")) {
+            return List.of();
+        }
+        if (!node.isObject()) {
+            throw new ConfigException(source + ": 'triggers: " + node.asText() + "' is not a choice: " + form);
+        }
+        List<String> keys = new java.util.ArrayList<>();
+        node.fieldNames().forEachRemaining(keys::add);
+        if (!keys.equals(List.of("disable"))) {
+            throw new ConfigException(source + ": 'triggers' has " + (keys.isEmpty() ? "no setting" : "the setting(s) "
+                    + String.join(", ", keys)) + ": " + form);
+        }
+        com.fasterxml.jackson.databind.JsonNode list = node.get("disable");
+        if (!list.isArray() || list.isEmpty()) {
+            throw new ConfigException(source + ": 'triggers.disable' must be a list of one or more trigger names: " + form);
+        }
+        List<String> names = new java.util.ArrayList<>();
+        for (com.fasterxml.jackson.databind.JsonNode n : list) {
+            if (!n.isTextual() || n.asText().isBlank()) {
+                throw new ConfigException(source + ": 'triggers.disable' holds '" + n + "', not a trigger name: " + form);
+            }
+            names.add(n.asText().strip());
+        }
+        return names;
     }
 
     private static Window window(RawWindow w) {
@@ -190,6 +224,7 @@ public final class JobFileReader {
         @JsonProperty public RawWindow window;
         @JsonProperty public RawDatabase database;
         @JsonProperty public List<RawEdge> edges;
+        @JsonProperty public com.fasterxml.jackson.databind.JsonNode triggers;
     }
 
     static final class RawEdge {

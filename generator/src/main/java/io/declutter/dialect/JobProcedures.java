@@ -49,6 +49,19 @@ public abstract class JobProcedures {
                           boolean pauseRequested, String lastError) {
     }
 
+    /**
+     * What the DELETE triggers a job keeps enabled wrote outside the closure during a run (docs/design.md#triggers):
+     * a table they write, with its row count before the run's first delete and at its end (null until counted), or,
+     * for a trigger whose writes could not be read, no table and the reason.
+     */
+    public record TriggerEffect(String table, String triggers, String note, Long rowsBefore, Long rowsAfter) {
+
+        /** The rows written (after minus before; negative when rows were deleted), or null until both are counted. */
+        public Long difference() {
+            return rowsBefore == null || rowsAfter == null ? null : rowsAfter - rowsBefore;
+        }
+    }
+
     /** Throws a {@link RefusedException} ({@link ErrorKind#BAD_INPUT}) when the job is not deployed in this database. */
     public abstract void requireDeployed() throws SQLException;
 
@@ -66,6 +79,14 @@ public abstract class JobProcedures {
 
     /** One unit of work; a unit that timed out is reported as phase {@code retry}. */
     public abstract Step step(long run, int maxRows) throws SQLException;
+
+    /**
+     * The run's trigger effects ({@link TriggerEffect}), by table. Empty where the dialect does not record them
+     * (Oracle: see docs/schema-features.md#triggers).
+     */
+    public List<TriggerEffect> triggerEffects(long run) throws SQLException {
+        return List.of();
+    }
 
     /** Puts back every row the run purged. */
     public abstract void rollback(long run) throws SQLException;

@@ -12,6 +12,7 @@ import io.declutter.model.Table;
 import io.declutter.model.TableAccess;
 import io.declutter.model.TableName;
 import io.declutter.model.Trigger;
+import io.declutter.model.TriggerWrites;
 import io.declutter.model.UniqueKey;
 
 import java.sql.Connection;
@@ -67,8 +68,10 @@ public final class CatalogReader {
                         k -> new LinkedHashMap<>())
                 .computeIfAbsent(rs.getString("index_name"), k -> new ArrayList<>()).add(rs.getString("column_name")));
         Map<TableName, List<Trigger>> triggers = new LinkedHashMap<>();
-        query(connection, CatalogQuery.TRIGGERS, rs -> triggers.computeIfAbsent(table(rs, "schema_name", "table_name"),
-                k -> new ArrayList<>()).add(trigger(rs)));
+        query(connection, CatalogQuery.TRIGGERS, rs -> {
+            TableName t = table(rs, "schema_name", "table_name");
+            triggers.computeIfAbsent(t, k -> new ArrayList<>()).add(trigger(rs, writes(rs, t, estimates.keySet())));
+        });
 
         List<Table> tables = new ArrayList<>();
         for (TableName t : estimates.keySet()) {
@@ -128,14 +131,64 @@ public final class CatalogReader {
      * A trigger row. Catalogs recorded before timing and events were read list only the triggers that fire on DELETE,
      * enabled: so they are read as such, timing and level unknown, fired by rollback (as nothing says otherwise).
      */
-    private static Trigger trigger(ResultSet rs) throws SQLException {
+    private static Trigger trigger(ResultSet rs, TriggerWrites writes) throws SQLException {
         String events = optional(rs, "events");
         String enabled = optional(rs, "enabled");
         String firesOnRollback = optional(rs, "fires_on_rollback");
         return new Trigger(rs.getString("trigger_name"), Objects.requireNonNullElse(optional(rs, "timing"), ""),
                 events == null ? List.of("DELETE") : List.of(events.split(",")),
                 Objects.requireNonNullElse(optional(rs, "trigger_level"), ""),
-                enabled == null || truthy(enabled), firesOnRollback == null || truthy(firesOnRollback));
+                enabled == null || truthy(enabled), firesOnRollback == null || truthy(firesOnRollback), writes);
+    }
+
+    /**
+     * The tables a trigger's function writes (FunctionWrites reads its body). An unqualified name is looked up in the
+     * schemas of the function's own search_path when it sets one; otherwise it runs with the search_path of the
+     * session deleting (declutter's), and the name is looked up in the trigger's table's schema, then public
+     * (docs/schema-features.md#triggers). A catalog without the body columns (Oracle, older recordings) says unknown.
+     */
+    private static TriggerWrites writes(ResultSet rs, TableName table, java.util.Set<TableName> known)
+            throws SQLException {
+        String language = optional(rs, "function_language");
+        if (language == null) {
+            return TriggerWrites.unknown("the catalog read does not record trigger bodies");
+        }
+        FunctionWrites.Result read = FunctionWrites.read(language, optional(rs, "function_body"));
+        String searchPath = optional(rs, "search_path");
+        List<String> schemas = new ArrayList<>();
+        if (searchPath != null) {
+            for (String part : searchPath.split(",")) {
+                String schema = part.strip();
+                schema = schema.startsWith("\"") && schema.endsWith("\"") && schema.length() > 1
+                        ? schema.substring(1, schema.length() - 1).replace("\"\"", "\"") : schema;
+                if (!schema.isEmpty() && !schema.equals("$user") && !schema.equals("pg_temp")
+                        && !schema.equals("pg_catalog")) {
+                    schemas.add(schema);
+                }
+            }
+        }
+        if (schemas.isEmpty()) {
+            schemas.add(table.schema());
+            schemas.add("public");
+        }
+        List<TableName> tables = new ArrayList<>();
+        List<String> unknown = new ArrayList<>();
+        read.unknown().ifPresent(unknown::add);
+        for (FunctionWrites.Target target : read.targets()) {
+            java.util.Optional<TableName> found = target.schema().map(s -> new TableName(s, target.name()))
+                    .filter(known::contains)
+                    .or(() -> schemas.stream().map(s -> new TableName(s, target.name())).filter(known::contains)
+                            .findFirst());
+            if (found.isPresent()) {
+                tables.add(found.get());
+            } else {
+                // a temporary table, one in a schema declutter does not read, or a search_path it cannot know
+                unknown.add("it writes " + target.schema().map(s -> s + ".").orElse("") + target.name()
+                        + ", a table not found in " + String.join(" or ", target.schema().map(List::of).orElse(schemas)));
+            }
+        }
+        return new TriggerWrites(tables, unknown.isEmpty() ? java.util.Optional.empty()
+                : java.util.Optional.of(String.join("; ", unknown)));
     }
 
     /**

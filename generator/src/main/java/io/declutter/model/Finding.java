@@ -33,8 +33,12 @@ public record Finding(Severity severity, Kind kind, String subject, String messa
         /** ON DELETE SET NULL / SET DEFAULT from an excluded table: nothing blocks, but rows outside are changed. */
         SET_NULL_OUTSIDE("set null outside closure"),
         TRIGGER("trigger"),
+        /** A DELETE trigger on a purged table, kept enabled, that writes (or may write) outside the closure. */
+        TRIGGER_WRITES("trigger writing outside closure"),
         CYCLE("cycle"),
         NO_KEY("no primary key"),
+        /** A leaf without a usable key, purged by row identity (docs/design.md#tables-without-a-key). */
+        ROW_IDENTITY("purged by row identity"),
         RESERVED_COLUMN("reserved column name"),
         PARTITIONED("partitioned table"),
         /** Row-level security hides rows from the role that runs the job (docs/design.md#failures-the-catalog-shows-before-the-run). */

@@ -12,6 +12,9 @@ import java.util.regex.Pattern;
  * @param rootPredicate SQL condition on the root table selecting the rows to purge; empty when keys are passed at run time
  * @param excludedTables tables the purge never enters; foreign keys from them into the closure are reported as blocking
  * @param edgeOverrides  per-edge strategy overrides (see {@link EdgeOverride})
+ * @param disabledTriggers triggers (and rules) on purged tables that the run disables around each delete batch, as
+ *                       the job file names them: {@code name}, or {@code schema.table.name} where several purged
+ *                       tables have a trigger of that name (docs/design.md#triggers); empty: every trigger is kept
  */
 public record Job(
         String name,
@@ -22,7 +25,16 @@ public record Job(
         List<TableName> excludedTables,
         Duration lockTimeout,
         Duration statementTimeout,
-        List<EdgeOverride> edgeOverrides) {
+        List<EdgeOverride> edgeOverrides,
+        List<String> disabledTriggers) {
+
+    /** A job that keeps every trigger. */
+    public Job(String name, TableName root, Optional<String> rootPredicate, int batchSize, boolean backup,
+               List<TableName> excludedTables, Duration lockTimeout, Duration statementTimeout,
+               List<EdgeOverride> edgeOverrides) {
+        this(name, root, rootPredicate, batchSize, backup, excludedTables, lockTimeout, statementTimeout, edgeOverrides,
+                List.of());
+    }
 
     /** A job without edge overrides. */
     public Job(String name, TableName root, Optional<String> rootPredicate, int batchSize, boolean backup,
@@ -42,6 +54,7 @@ public record Job(
         excludedTables = excludedTables.stream().sorted().toList();
         edgeOverrides = edgeOverrides.stream().sorted(java.util.Comparator.comparing(EdgeOverride::table)
                 .thenComparing(EdgeOverride::constraint)).toList();
+        disabledTriggers = disabledTriggers.stream().sorted().toList();
         if (!VALID_NAME.matcher(name).matches()) {
             throw new InvalidJobException("job name '" + name + "' is not a valid job name: use 1 to 30 characters,"
                     + " lower-case letters, digits and underscores, starting with a letter (e.g. tenant_purge)");
@@ -73,9 +86,26 @@ public record Job(
                     throw new InvalidJobException("job " + name + ": edge " + edge + " is overridden more than once;"
                             + " keep one entry for it in 'edges'");
                 });
+        disabledTriggers.stream().filter(t -> t.isBlank()).findFirst().ifPresent(t -> {
+            throw new InvalidJobException("job " + name + ": 'triggers.disable' holds an empty name; give trigger"
+                    + " names (or schema.table.trigger)");
+        });
+        List<String> named = disabledTriggers;
+        disabledTriggers.stream().filter(t -> java.util.Collections.frequency(named, t) > 1).findFirst()
+                .ifPresent(t -> {
+                    throw new InvalidJobException("job " + name + ": trigger " + t + " is named more than once in"
+                            + " 'triggers.disable'");
+                });
         if (excludedTables.contains(root)) {
             throw new InvalidJobException("job " + name + ": the root table " + root + " cannot be excluded");
         }
+    }
+
+    /**
+     * Whether the job disables this trigger of {@code table}: named alone, or as {@code schema.table.name}.
+     */
+    public boolean disables(TableName table, String trigger) {
+        return disabledTriggers.contains(trigger) || disabledTriggers.contains(table.display() + "." + trigger);
     }
 
     /** Whether the root rows come from keys given to each run rather than from a predicate. */

@@ -31,6 +31,25 @@ public record PurgePlan(Job job, List<Edge> edges, List<PurgeTable> tables, List
         return findings.stream().filter(f -> f.severity() == Finding.Severity.ERROR).toList();
     }
 
+    /**
+     * Every enabled trigger and rule on a purged table that fires on DELETE, in delete order of their tables and by
+     * name, with the tables it writes outside the closure and whether the job disables it.
+     */
+    public List<DeleteTrigger> deleteTriggers() {
+        java.util.Set<TableName> closure = new java.util.HashSet<>();
+        tables.forEach(t -> closure.add(t.name()));
+        List<DeleteTrigger> result = new java.util.ArrayList<>();
+        for (PurgeTable t : tables) {
+            for (Trigger tr : t.table().triggers()) {
+                if (tr.firesOnDelete()) {
+                    result.add(new DeleteTrigger(t.name(), tr, tr.writes().tables().stream()
+                            .filter(w -> !closure.contains(w)).toList(), job.disables(t.name(), tr.name())));
+                }
+            }
+        }
+        return result;
+    }
+
     /** Edges whose rows are cached and deleted (not skipped). */
     public List<Edge> followedEdges() {
         return edges.stream().filter(e -> e.strategy() == Strategy.DELETE).toList();

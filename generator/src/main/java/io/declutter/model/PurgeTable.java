@@ -17,9 +17,17 @@ import java.util.Objects;
  *                      DEFERRABLE foreign keys: each delete batch removes a connected set of their rows in one
  *                      transaction, the constraints deferred), 0 when none; a unit's tables are contiguous in
  *                      delete order, each before the tables it references inside the unit (deferred edges aside)
+ * @param rowIdentity   a leaf without a primary key or a unique key on NOT NULL columns: never cached, its rows are
+ *                      deleted and backed up in one statement per batch of a parent, restored and verified as a
+ *                      multiset ({@code key} then lists every column); docs/design.md#tables-without-a-key
  */
 public record PurgeTable(Table table, UniqueKey key, int height, int cacheRank, int cycleGroup, String backupTable,
-                         int primaryEdge, boolean childrenFirst, int deferredUnit) {
+                         int primaryEdge, boolean childrenFirst, int deferredUnit, boolean rowIdentity) {
+
+    public PurgeTable(Table table, UniqueKey key, int height, int cacheRank, int cycleGroup, String backupTable,
+                      int primaryEdge, boolean childrenFirst, int deferredUnit) {
+        this(table, key, height, cacheRank, cycleGroup, backupTable, primaryEdge, childrenFirst, deferredUnit, false);
+    }
 
     public PurgeTable(Table table, UniqueKey key, int height, int cacheRank, int cycleGroup, String backupTable,
                       int primaryEdge, boolean childrenFirst) {

@@ -18,9 +18,17 @@ import java.util.Objects;
  *                         session_replication_role = replica (templates/postgres/job/rollback.ftl), so only
  *                         ENABLE ALWAYS and ENABLE REPLICA triggers and rules do; Oracle has no such switch, so every
  *                         enabled trigger does
+ * @param writes           the tables its function (or a rule's action) writes, or why that is unknown
  */
 public record Trigger(String name, String timing, List<String> events, String level, boolean enabled,
-                      boolean firesOnRollback) {
+                      boolean firesOnRollback, TriggerWrites writes) {
+
+    /** A trigger whose writes were not read. */
+    public Trigger(String name, String timing, List<String> events, String level, boolean enabled,
+                   boolean firesOnRollback) {
+        this(name, timing, events, level, enabled, firesOnRollback,
+                TriggerWrites.unknown("the catalog read does not record its body"));
+    }
 
     private static final List<String> EVENT_ORDER = List.of("INSERT", "UPDATE", "DELETE", "TRUNCATE");
 
@@ -28,6 +36,7 @@ public record Trigger(String name, String timing, List<String> events, String le
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(timing, "timing");
         Objects.requireNonNull(level, "level");
+        Objects.requireNonNull(writes, "writes");
         events = List.copyOf(events);
         if (events.isEmpty()) {
             throw new IllegalArgumentException("trigger " + name + " fires on no event");
@@ -48,6 +57,11 @@ public record Trigger(String name, String timing, List<String> events, String le
     /** Whether a restore (an INSERT, or an UPDATE writing back values) would fire it, were it not switched off. */
     public boolean firesOnRestore() {
         return enabled && (events.contains("INSERT") || events.contains("UPDATE"));
+    }
+
+    /** Whether it is a PostgreSQL rule (disabled with DISABLE RULE rather than DISABLE TRIGGER). */
+    public boolean rule() {
+        return timing.equals("RULE");
     }
 
     /** E.g. {@code AFTER INSERT OR UPDATE FOR EACH ROW}, {@code RULE ON DELETE}. */

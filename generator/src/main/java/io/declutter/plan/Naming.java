@@ -42,7 +42,8 @@ public interface Naming {
         return new Job(job.name(), resolve(job.root(), catalog), job.rootPredicate(), job.batchSize(), job.backup(),
                 job.excludedTables().stream().map(t -> resolve(t, catalog)).toList(), job.lockTimeout(),
                 job.statementTimeout(), job.edgeOverrides().stream()
-                        .map(o -> new EdgeOverride(resolve(o.table(), catalog), o.constraint(), o.strategy())).toList());
+                        .map(o -> new EdgeOverride(resolve(o.table(), catalog), o.constraint(), o.strategy())).toList(),
+                job.disabledTriggers());
     }
 
     /** Names as written, generated names only fitted to {@code maxIdentifierBytes}. */

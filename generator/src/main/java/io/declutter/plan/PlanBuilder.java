@@ -1,6 +1,7 @@
 package io.declutter.plan;
 
 import io.declutter.model.Catalog;
+import io.declutter.model.DeleteTrigger;
 import io.declutter.model.Edge;
 import io.declutter.model.EdgeOverride;
 import io.declutter.model.Finding.Kind;
@@ -16,6 +17,8 @@ import io.declutter.model.PurgeTable;
 import io.declutter.model.Strategy;
 import io.declutter.model.Table;
 import io.declutter.model.TableName;
+import io.declutter.model.Trigger;
+import io.declutter.model.TriggerWrites;
 import io.declutter.model.UniqueKey;
 
 import java.util.ArrayDeque;
@@ -117,18 +120,92 @@ public final class PlanBuilder {
         Map<String, String> spelled = spelled(backupNames, nullified);
         List<PurgeTable> tables = depth.keySet().stream()
                 .map(t -> purgeTable(catalog.table(t).orElseThrow(), height.get(t), cacheRank.get(t), cycles.group(t),
-                        spelled.get(backupNames.get(t)), cycles.childrenFirst().contains(t), cycles.unit(t)))
+                        spelled.get(backupNames.get(t)), cycles.childrenFirst().contains(t), cycles.unit(t), cycles))
                 .sorted(Comparator.comparingInt(PurgeTable::height).thenComparingInt(PurgeTable::deferredUnit)
                         .thenComparingInt(t -> t.deferredUnit() == 0 ? 0 : inUnit.get(t.name()))
                         .thenComparing(PurgeTable::name))
                 .toList();
         addTableFindings(tables);
         findings.addAll(RunHazards.of(job, tables, nullified));
-        return new PurgePlan(job, edges, tables, nullified.stream().map(n -> new NullifiedEdge(n.edge(),
-                n.foreignKey(), n.child(), n.key(), spelled.get(n.backupTable()))).toList(), findings.stream()
+        requireKnownTriggers(tables);
+        List<NullifiedEdge> spelledNullified = nullified.stream().map(n -> new NullifiedEdge(n.edge(),
+                n.foreignKey(), n.child(), n.key(), spelled.get(n.backupTable()))).toList();
+        addTriggerFindings(new PurgePlan(job, edges, tables, spelledNullified, List.of()).deleteTriggers());
+        return new PurgePlan(job, edges, tables, spelledNullified, findings.stream()
                 .sorted(Comparator.comparing(Finding::severity).reversed()
                         .thenComparing(Finding::kind).thenComparing(Finding::subject))
                 .toList());
+    }
+
+    /**
+     * Every name in 'triggers.disable' is a trigger (or rule) on a purged table that fires on DELETE, found once: a
+     * misspelt name would leave the trigger firing, unnoticed.
+     */
+    private void requireKnownTriggers(List<PurgeTable> tables) {
+        for (String name : job.disabledTriggers()) {
+            List<String> matches = new ArrayList<>();
+            List<String> silent = new ArrayList<>();
+            for (PurgeTable t : tables) {
+                for (Trigger tr : t.table().triggers()) {
+                    if (name.equals(tr.name()) || name.equals(t.name().display() + "." + tr.name())) {
+                        (tr.firesOnDelete() ? matches : silent).add(t.name().display() + "." + tr.name());
+                    }
+                }
+            }
+            if (matches.size() == 1) {
+                continue;
+            }
+            List<String> known = tables.stream().flatMap(t -> t.table().triggers().stream()
+                    .filter(Trigger::firesOnDelete).map(tr -> t.name().display() + "." + tr.name())).sorted().toList();
+            String listed = known.isEmpty() ? "no purged table has an enabled trigger that fires on DELETE"
+                    : "the triggers on purged tables that fire on DELETE are " + String.join(", ", known);
+            if (matches.size() > 1) {
+                throw new InvalidJobException("job " + job.name() + ": 'triggers.disable' names " + name + ", a"
+                        + " trigger of several purged tables (" + String.join(", ", matches.stream().sorted().toList())
+                        + "): write the one"
+                        + " meant as schema.table.trigger");
+            }
+            throw new InvalidJobException("job " + job.name() + ": 'triggers.disable' names " + name + ", "
+                    + (silent.isEmpty() ? "which is not a trigger on a table this job purges"
+                    : "a trigger of " + String.join(", ", silent) + " that does not fire on DELETE (or is disabled)")
+                    + "; " + listed + ". Fix the name, or remove it from the job file.");
+        }
+    }
+
+    /**
+     * A trigger the deletes fire that writes outside the closure (or may: its body could not be read) changes rows
+     * the run neither backs up nor can restore (docs/design.md#triggers): a warning with the choices, unless the job
+     * disables it.
+     */
+    private void addTriggerFindings(List<DeleteTrigger> triggers) {
+        for (DeleteTrigger d : triggers) {
+            if (d.disabled()) {
+                findings.add(new Finding(Severity.INFO, Kind.TRIGGER, d.display(), "trigger " + d.display() + " is"
+                        + " disabled by the job around each delete batch, inside the batch's transaction (ALTER TABLE "
+                        + d.table() + " DISABLE " + (d.trigger().rule() ? "RULE" : "TRIGGER") + " " + d.trigger().name()
+                        + ", re-enabled before it commits): each batch holds a SHARE ROW EXCLUSIVE lock on " + d.table()
+                        + " (the application's inserts, updates and deletes of it wait; reads do not), and the role"
+                        + " running the purge must own " + d.table() + ". The application's own deletes meanwhile"
+                        + " still fire it."));
+                continue;
+            }
+            if (!d.writesOutside()) {
+                continue;
+            }
+            TriggerWrites w = d.trigger().writes();
+            String what = (d.outside().isEmpty() ? "" : "writes " + String.join(", ", d.outside().stream()
+                    .map(TableName::display).toList()) + " (outside the closure)")
+                    + (w.known() ? "" : (d.outside().isEmpty() ? "may write any table" : ", and may write more")
+                    + ": " + w.unknown().get());
+            findings.add(new Finding(Severity.WARNING, Kind.TRIGGER_WRITES, d.display(), "trigger " + d.display()
+                    + " fires on every purged row and " + what + ". Those rows are not backed up, and rollback"
+                    + " cannot restore them. Either disable it for the run's deletes with \"triggers: {disable: ["
+                    + d.trigger().name() + "]}\" in the job file (each delete batch then locks " + d.table()
+                    + " SHARE ROW EXCLUSIVE, and the role must own it), or keep it: the run then counts the rows of "
+                    + (d.outside().isEmpty() ? "the tables it is known to write" : String.join(", ", d.outside()
+                    .stream().map(TableName::display).toList())) + " before its first delete and at its end, and"
+                    + " verify and rollback report the difference."));
+        }
     }
 
     /**
@@ -355,15 +432,73 @@ public final class PlanBuilder {
     }
 
     private PurgeTable purgeTable(Table table, int height, int rank, int group, String backupName,
-                                  boolean childrenFirst, int unit) {
-        UniqueKey key = table.primaryKey().or(() -> notNullUniqueKey(table)).orElseGet(() -> {
+                                  boolean childrenFirst, int unit, Cycles cycles) {
+        Optional<UniqueKey> usable = table.primaryKey().or(() -> notNullUniqueKey(table));
+        List<String> all = table.columns().stream().map(c -> c.name()).toList();
+        if (usable.isEmpty()) {
+            Optional<String> refusal = rowIdentityRefusal(table.name(), cycles);
+            if (refusal.isEmpty()) {
+                reportRowIdentity(table);
+                return new PurgeTable(table, new UniqueKey("(row)", all, false), height, rank, group, backupName,
+                        primaryEdge.get(table.name()), childrenFirst, unit, true);
+            }
             findings.add(new Finding(Severity.ERROR, Kind.NO_KEY, table.name().display(), "table " + table.name()
                     + " has no primary key and no unique key on NOT NULL columns, so its rows cannot be matched"
-                    + " between the table and its backup. Add a primary key, or exclude the table from the job."));
-            return new UniqueKey("(none)", table.columns().stream().map(c -> c.name()).toList(), false);
-        });
+                    + " between the table and its backup, and " + refusal.get() + ". Add a primary key, or exclude"
+                    + " the table from the job."));
+        }
+        UniqueKey key = usable.orElseGet(() -> new UniqueKey("(none)", all, false));
         return new PurgeTable(table, key, height, rank, group, backupName, primaryEdge.get(table.name()), childrenFirst,
                 unit);
+    }
+
+    /**
+     * Why a table without a usable key cannot be purged by row identity (docs/design.md#tables-without-a-key), empty
+     * when it can: it must be a leaf reached through delete edges only from parents outside deferred units, and not
+     * the root. Its rows are found through their foreign keys into purged rows, deleted and backed up in one
+     * statement: rows of another table referencing them (through a unique key on nullable columns) could be found by
+     * no key, and a deferred unit's batch gathers the rows it deletes by their keys.
+     */
+    private Optional<String> rowIdentityRefusal(TableName name, Cycles cycles) {
+        if (name.equals(job.root())) {
+            return Optional.of("it is the root table, whose rows are selected and cached by their key");
+        }
+        List<String> referencing = catalog.referencing(name).stream().map(ForeignKey::display).toList();
+        if (!referencing.isEmpty()) {
+            return Optional.of("it is referenced (" + String.join(", ", referencing) + "), so it is not a leaf: only"
+                    + " a table nothing references can be purged by row identity (its rows deleted and backed up in"
+                    + " one statement), as the rows referencing it must be found by a key first");
+        }
+        List<String> unitParents = drafts.stream().filter(d -> d.strategy() == Strategy.DELETE)
+                .filter(d -> d.fk().child().equals(name) && cycles.unit(d.fk().parent()) > 0)
+                .map(d -> d.fk().parent().display()).distinct().toList();
+        if (!unitParents.isEmpty()) {
+            return Optional.of("its parent " + String.join(", ", unitParents) + " is in a cycle of DEFERRABLE foreign"
+                    + " keys, whose batches gather the rows they delete by key, so it cannot be purged by row"
+                    + " identity");
+        }
+        return Optional.empty();
+    }
+
+    /** What purging a keyless leaf by row identity means and costs (docs/design.md#tables-without-a-key). */
+    private void reportRowIdentity(Table table) {
+        List<String> lookups = drafts.stream().filter(d -> d.strategy() == Strategy.DELETE)
+                .filter(d -> d.fk().child().equals(table.name()))
+                .map(d -> {
+                    ForeignKey fk = d.fk();
+                    boolean indexed = fk.childPartition().isPresent() ? fk.childPartitionIndexed()
+                            : table.hasIndexLeadingWith(fk.childColumns());
+                    String cols = fk.declaringTable() + "(" + String.join(", ", fk.childColumns()) + ")";
+                    return indexed ? "an index lookup on " + cols + " per " + fk.parent() + " row"
+                            : "a scan of the whole table " + fk.declaringTable() + " per " + fk.parent()
+                            + " batch (no index on " + cols + ")";
+                }).toList();
+        findings.add(new Finding(Severity.INFO, Kind.ROW_IDENTITY, table.name().display(), "table " + table.name()
+                + " has no primary key and no unique key on NOT NULL columns: it is purged by row identity. Its rows"
+                + " are backed up and deleted in one statement, no key-based cache (each batch deletes the rows that"
+                + " reference the batch's parent rows and backs up exactly the rows it deleted); rollback re-inserts"
+                + " every backed-up row once, duplicates as they were; verify counts rows as a multiset. Cost: "
+                + String.join("; ", lookups) + ". PostgreSQL only."));
     }
 
     private static Optional<UniqueKey> notNullUniqueKey(Table table) {
@@ -399,9 +534,15 @@ public final class PlanBuilder {
                             + " for their own bookkeeping (" + String.join(", ", BOOKKEEPING_COLUMNS) + "), so its rows"
                             + " cannot be backed up. Rename the column " + c + " of " + t.name() + ", or exclude "
                             + t.name() + " from the job.")));
-            if (!t.table().deleteTriggers().isEmpty()) {
+            // Triggers the job disables, and those writing outside the closure, have findings of their own.
+            List<String> kept = t.table().triggers().stream().filter(Trigger::firesOnDelete)
+                    .filter(tr -> !job.disables(t.name(), tr.name()) && tr.writes().known()
+                            && tables.stream().map(PurgeTable::name).collect(java.util.stream.Collectors.toSet())
+                            .containsAll(tr.writes().tables()))
+                    .map(Trigger::name).toList();
+            if (!kept.isEmpty()) {
                 findings.add(new Finding(Severity.WARNING, Kind.TRIGGER, t.name().display(), "table " + t.name()
-                        + " has triggers that fire on every purged row: " + String.join(", ", t.table().deleteTriggers())
+                        + " has triggers that fire on every purged row: " + String.join(", ", kept)
                         + ". Check that they tolerate a bulk delete (or disable them for the window). A sequence only a"
                         + " trigger uses is not moved by rollback: move it past the restored values by hand."));
             }

@@ -450,7 +450,10 @@ public record PurgeAnalysis(List<TableWork> tables, List<CacheUnit> cacheUnits, 
             while (!queue.isEmpty()) {
                 TableName from = queue.poll();
                 for (Edge e : edges) {
-                    if (e.parent().equals(from) && position.get(e.child()) < first && seen.add(e.child())) {
+                    // A table purged by row identity has no late rows to delete: the catch-up from the batch
+                    // deletes them as it backs them up (docs/design.md#tables-without-a-key), and it is a leaf.
+                    if (e.parent().equals(from) && position.get(e.child()) < first && !table(e.child()).rowIdentity()
+                            && seen.add(e.child())) {
                         queue.add(e.child());
                     }
                 }
@@ -474,7 +477,8 @@ public record PurgeAnalysis(List<TableWork> tables, List<CacheUnit> cacheUnits, 
 
         /** The columns a table's backup keeps, in table order. */
         private List<String> cacheColumns(PurgeTable t) {
-            if (plan.job().backup()) {
+            // A table purged by row identity is restored and verified by its whole rows.
+            if (plan.job().backup() || t.rowIdentity()) {
                 return t.columns().stream().map(c -> c.name()).toList();
             }
             // Without a backup the cache holds only what deletes and child lookups need.

@@ -58,6 +58,9 @@ public final class Generator {
                     renderer.render(folder + "/job", "nullify_table", model), job.name() + "-" + file));
         }
         for (String object : PostgresObjects.JOB) {
+            if (object.equals("triggers") && !job.triggers().any()) {
+                continue;
+            }
             if (object.equals("step")) {
                 // the procedures the step dispatches to come first: one for the cache, one per finished table's late
                 // rows (called by the batches above it), one per table's batch

@@ -11,6 +11,8 @@ import java.util.List;
  *                    and nullable SET NULL columns of closure rows)
  * @param nullifies   every ON DELETE SET NULL / SET DEFAULT edge from the closure, by edge id
  * @param foreignKeyCheck what the run compares with the catalog before its first delete
+ * @param triggers    DELETE triggers the run disables around each delete batch, and the tables it counts for those
+ *                    it keeps that write outside the closure (job/triggers.ftl)
  */
 public record JobView(
         String name,
@@ -31,7 +33,8 @@ public record JobView(
         List<DetachView> detaches,
         List<NullifyView> nullifies,
         ForeignKeyCheckView foreignKeyCheck,
-        List<LateView> late) {
+        List<LateView> late,
+        TriggersView triggers) {
 
     public JobView {
         late = List.copyOf(late);

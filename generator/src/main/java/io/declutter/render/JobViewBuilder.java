@@ -63,7 +63,8 @@ public final class JobViewBuilder {
                 plan.job().root().display(), plan.job().rootPredicate().orElse(""), schemas, plan.job().backup(),
                 plan.job().batchSize(), plan.job().lockTimeout().toMillis(), plan.job().statementTimeout().toMillis(),
                 root, rootFilter(root), tables, cacheUnits(), edgeViews(),
-                reattaches(), nullifies, foreignKeyCheck(), late(nullifies, plain));
+                reattaches(), nullifies, foreignKeyCheck(), late(nullifies, plain),
+                TriggersView.of(dialect, plan));
     }
 
     /** The late rows of each finished table some batch catches up from (see {@link LateView}). */
@@ -215,7 +216,7 @@ public final class JobViewBuilder {
                 t.table().columns().stream().anyMatch(c -> c.identity() == Identity.ALWAYS), detaches,
                 quoted(work.detachedColumns()), catchUp, catchUpNullifies, catchUpDeletes, sequences(t),
                 t.childrenFirst(), selfMatch(work, "b", "p"), selfMatch(work, "c", "t"),
-                deferCatchUp, null, 0, false, catchUpRepeats, lateTables, lateRepeats);
+                deferCatchUp, null, 0, false, catchUpRepeats, lateTables, lateRepeats, t.rowIdentity());
     }
 
     /** The view with its deferred unit and its position in it. */
@@ -229,7 +230,7 @@ public final class JobViewBuilder {
                 v.primaryEdge(), v.cycleGroup(), v.backupColumns(), v.key(), v.overridingSystemValue(), v.detaches(),
                 v.detached(), v.catchUp(), v.catchUpNullifies(), v.catchUpDeletes(), v.sequences(), v.childrenFirst(),
                 v.treeRootParent(), v.treeJoin(), v.deferCatchUp(), unit, ordinal, v.optimisticDelete(),
-                v.catchUpRepeats(), v.lateTables(), v.lateRepeats());
+                v.catchUpRepeats(), v.lateTables(), v.lateRepeats(), v.rowIdentity());
     }
 
     /** {@code SET CONSTRAINTS} list of the given deferred edges, in edge order; empty for none. */

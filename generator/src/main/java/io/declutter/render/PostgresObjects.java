@@ -7,13 +7,16 @@ final class PostgresObjects {
 
     /** Framework objects shared by all jobs: tables first, then the functions and the view using them. */
     static final List<String> FRAMEWORK = List.of(
-            "schema", "run", "run_key", "control", "log",
+            "schema", "run", "run_key", "control", "log", "trigger_effect",
             "begin_run", "note_cache", "note_delete", "note_catchup", "note_error", "note_restore", "sequence",
             "check_references", "finish_run", "remaining", "request_pause", "progress");
 
-    /** Per-job objects after the backup tables; the step procedure comes before the loops that call it, and the
-     *  procedures it dispatches to (cache_next, one per table) right before it (see Generator). */
-    static final List<String> JOB = List.of("control_rows", "check_fks", "step", "cache", "delete", "rollback", "verify");
+    /**
+     * Per-job objects after the backup tables; the step procedure comes before the loops that call it, and the
+     * procedures it dispatches to (cache_next, one per table) right before it (see Generator). "triggers" only for a
+     * job that disables or watches a trigger ({@link TriggersView#any()}).
+     */
+    static final List<String> JOB = List.of("control_rows", "check_fks", "triggers", "step", "cache", "delete", "rollback", "verify");
 
     private PostgresObjects() {
     }

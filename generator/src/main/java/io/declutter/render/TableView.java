@@ -31,6 +31,8 @@ import java.util.List;
  * @param lateTables     the catch-up grouped by table (PostgreSQL): after the steps from the batch, the late rows of
  *                       these finished tables, top down (see {@link LateView})
  * @param lateRepeats    that grouped catch-up is repeated until a round finds nothing new
+ * @param rowIdentity    a leaf without a usable key, purged by row identity: never cached, its rows deleted and
+ *                       backed up in one statement (docs/design.md#tables-without-a-key)
  */
 public record TableView(
         String display,
@@ -59,7 +61,8 @@ public record TableView(
         boolean optimisticDelete,
         boolean catchUpRepeats,
         List<TableView> lateTables,
-        boolean lateRepeats) {
+        boolean lateRepeats,
+        boolean rowIdentity) {
 
     public TableView {
         backupColumns = List.copyOf(backupColumns);
@@ -78,7 +81,7 @@ public record TableView(
         return new TableView(display, table, backup, backupName, backupIndex, height, primaryEdge, cycleGroup,
                 backupColumns, key, overridingSystemValue, detaches, detached, catchUp, catchUpNullifies,
                 catchUpDeletes, sequences, childrenFirst, treeRootParent, treeJoin, deferCatchUp, unit, unitOrdinal,
-                optimistic, catchUpRepeats, lateTables, lateRepeats);
+                optimistic, catchUpRepeats, lateTables, lateRepeats, rowIdentity);
     }
 
     /** Comma list of the backup columns, optionally prefixed with an alias. */

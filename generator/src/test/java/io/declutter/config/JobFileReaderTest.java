@@ -256,7 +256,7 @@ class JobFileReaderTest {
         assertRejected(MINIMAL + "batchsize: 100\n")
                 .hasMessage("job.yaml: unknown setting 'batchsize' at line 5 (did you mean 'batchSize'?);"
                         + " the settings allowed there are backup, batchSize, database, edges, exclude, job, root,"
-                        + " timeouts, window");
+                        + " timeouts, triggers, window");
     }
 
     @Test
@@ -476,5 +476,25 @@ class JobFileReaderTest {
                   - {table: app.events, constraint: events_user_id_fkey, strategy: delete}
                   - {table: app.events, constraint: events_user_id_fkey, strategy: delete}
                 """).hasMessageContaining("app.events.events_user_id_fkey is overridden more than once");
+    }
+
+    @Test
+    void triggersAreKeptUnlessTheJobDisablesThem() {
+        assertThat(parse(MINIMAL).job().disabledTriggers()).isEmpty();
+        assertThat(parse(MINIMAL + "triggers: keep\n").job().disabledTriggers()).isEmpty();
+        assertThat(parse(MINIMAL + "triggers:\n  disable: [org_outbox, app.users.users_audit]\n").job()
+                .disabledTriggers()).containsExactly("app.users.users_audit", "org_outbox");
+    }
+
+    @Test
+    void aTriggersSettingOfAnotherFormIsRejectedWithTheForms() {
+        assertRejected(MINIMAL + "triggers: none\n").hasMessageContaining("job.yaml: 'triggers: none' is not a choice:"
+                + " 'triggers' is either 'keep' (the default) or '{disable: [trigger, ...]}'");
+        assertRejected(MINIMAL + "triggers: {disabled: [a]}\n").hasMessageContaining("'triggers' has the setting(s)"
+                + " disabled");
+        assertRejected(MINIMAL + "triggers: {disable: []}\n").hasMessageContaining("one or more trigger names");
+        assertRejected(MINIMAL + "triggers: {disable: [a, a]}\n").hasMessageContaining("trigger a is named more"
+                + " than once");
+        assertRejected(MINIMAL + "triggers: {disable: [[a]]}\n").hasMessageContaining("not a trigger name");
     }
 }

@@ -157,9 +157,17 @@ public final class CatalogBuilder {
             return this;
         }
 
-        /** An enabled AFTER DELETE row trigger (the kind a purge fires). */
+        /** An enabled AFTER DELETE row trigger (the kind a purge fires) whose function writes no table. */
         public TableBuilder trigger(String trigger) {
-            return trigger(new Trigger(trigger, "AFTER", List.of("DELETE"), "ROW", true, false));
+            return trigger(new Trigger(trigger, "AFTER", List.of("DELETE"), "ROW", true, false,
+                    new io.declutter.model.TriggerWrites(List.of(), java.util.Optional.empty())));
+        }
+
+        /** An enabled AFTER DELETE row trigger whose function writes these tables ({@code app} schema). */
+        public TableBuilder triggerWriting(String trigger, String... tables) {
+            return trigger(new Trigger(trigger, "AFTER", List.of("DELETE"), "ROW", true, false,
+                    new io.declutter.model.TriggerWrites(java.util.Arrays.stream(tables)
+                            .map(t -> new TableName("app", t)).toList(), java.util.Optional.empty())));
         }
 
         public TableBuilder trigger(Trigger trigger) {

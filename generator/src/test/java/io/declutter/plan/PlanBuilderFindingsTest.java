@@ -124,12 +124,12 @@ class PlanBuilderFindingsTest {
 
         assertThat(plan.findings()).extracting(Finding::severity, Finding::kind, Finding::subject)
                 .containsExactly(
-                        tuple(Severity.ERROR, Kind.NO_KEY, "app.events"),
                         tuple(Severity.WARNING, Kind.UNINDEXED_FK, "users_tenant_id_fkey"),
                         tuple(Severity.WARNING, Kind.BLOCKING_EDGE, "audit_log_tenant_id_fkey"),
                         tuple(Severity.WARNING, Kind.CASCADE_OUTSIDE, "sessions_user_id_fkey"),
-                        tuple(Severity.INFO, Kind.SET_NULL_OUTSIDE, "notes_user_id_fkey"));
-        assertThat(plan.errors()).extracting(Finding::kind).containsExactly(Kind.NO_KEY);
+                        tuple(Severity.INFO, Kind.SET_NULL_OUTSIDE, "notes_user_id_fkey"),
+                        tuple(Severity.INFO, Kind.ROW_IDENTITY, "app.events"));
+        assertThat(plan.errors()).isEmpty();
     }
 
     // --- indexes ---------------------------------------------------------------------------------------------
@@ -267,12 +267,46 @@ class PlanBuilderFindingsTest {
                 .isEqualTo(new UniqueKey("events_seq_key", List.of("tenant_id", "seq"), false));
     }
 
+    // --- tables without a key (docs/design.md#tables-without-a-key) -------------------------------------------
+
     @Test
-    void tableWithNoUsableKeyIsAnError() {
+    void keylessLeafIsPurgedByRowIdentityAndSaysWhatItCosts() {
         Catalog catalog = new CatalogBuilder()
                 .table("tenants").id()
                 .table("events").nullableColumn("external_ref").uniqueKey("events_ref_key", "external_ref")
                 .references("tenants", "tenant_id")
+                .table("points").column("x").references("tenants", "tenant_id").unindexed()
+                .build();
+
+        PurgePlan plan = plan(catalog, "tenants");
+
+        assertThat(plan.errors()).isEmpty();
+        PurgeTable events = plan.table(t("events")).orElseThrow();
+        assertThat(events.rowIdentity()).isTrue();
+        assertThat(events.key().columns()).containsExactly("external_ref", "tenant_id");
+        assertThat(plan.table(t("tenants")).orElseThrow().rowIdentity()).isFalse();
+        assertThat(plan.findings()).filteredOn(f -> f.kind() == Kind.ROW_IDENTITY)
+                .extracting(Finding::severity, Finding::subject)
+                .containsExactly(tuple(Severity.INFO, "app.events"), tuple(Severity.INFO, "app.points"));
+        assertThat(plan.findings()).filteredOn(f -> f.subject().equals("app.events")).singleElement()
+                .satisfies(f -> assertThat(f.message()).contains("purged by row identity",
+                        "backed up and deleted in one statement, no key-based cache",
+                        "rollback re-inserts every backed-up row once, duplicates as they were", "verify counts rows as a multiset",
+                        "Cost: an index lookup on app.events(tenant_id) per app.tenants row"));
+        assertThat(plan.findings()).filteredOn(f -> f.subject().equals("app.points")).singleElement()
+                .satisfies(f -> assertThat(f.message()).contains(
+                        "Cost: a scan of the whole table app.points per app.tenants batch (no index on"
+                                + " app.points(tenant_id))"));
+    }
+
+    @Test
+    void keylessTableThatOthersReferenceIsRefused() {
+        Catalog catalog = new CatalogBuilder()
+                .table("tenants").id()
+                .table("events").nullableColumn("external_ref").uniqueKey("events_ref_key", "external_ref")
+                .references("tenants", "tenant_id")
+                .table("event_notes").id().nullableColumn("event_ref").references("events", "event_ref")
+                .toColumns("external_ref")
                 .build();
 
         PurgePlan plan = plan(catalog, "tenants");
@@ -280,9 +314,39 @@ class PlanBuilderFindingsTest {
         assertThat(plan.errors()).singleElement().satisfies(f -> {
             assertThat(f.kind()).isEqualTo(Kind.NO_KEY);
             assertThat(f.subject()).isEqualTo("app.events");
-            assertThat(f.message()).contains("table app.events has no primary key").contains("Add a primary key");
+            assertThat(f.message()).contains("table app.events has no primary key", "it is referenced",
+                    "not a leaf", "Add a primary key");
         });
-        assertThat(plan.table(t("events")).orElseThrow().key().columns()).containsExactly("external_ref", "tenant_id");
+        assertThat(plan.table(t("events")).orElseThrow().rowIdentity()).isFalse();
+    }
+
+    @Test
+    void keylessRootIsRefused() {
+        Catalog catalog = new CatalogBuilder()
+                .table("tenants").column("name")
+                .build();
+
+        assertThat(plan(catalog, "tenants").errors()).singleElement().satisfies(f -> {
+            assertThat(f.kind()).isEqualTo(Kind.NO_KEY);
+            assertThat(f.message()).contains("it is the root table");
+        });
+    }
+
+    @Test
+    void keylessTableBehindSetNullIsRefusedWithTheReason() {
+        Catalog catalog = new CatalogBuilder()
+                .table("tenants").id()
+                .table("points").nullableColumn("tenant_id").column("x").references("tenants", "tenant_id")
+                .onDelete(OnDelete.SET_NULL)
+                .build();
+
+        PurgePlan plan = plan(catalog, "tenants");
+
+        assertThat(plan.errors()).singleElement().satisfies(f -> {
+            assertThat(f.kind()).isEqualTo(Kind.NO_KEY);
+            assertThat(f.message()).contains("ON DELETE SET NULL", "app.points has no primary key",
+                    "cannot be recorded for rollback");
+        });
     }
 
     // --- building twice --------------------------------------------------------------------------------------

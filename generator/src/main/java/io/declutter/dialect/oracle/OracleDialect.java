@@ -10,7 +10,9 @@ import io.declutter.model.TableName;
 import io.declutter.introspect.CatalogReader;
 import io.declutter.model.Catalog;
 import io.declutter.model.Job;
+import io.declutter.model.Finding;
 import io.declutter.model.PurgePlan;
+import io.declutter.model.PurgeTable;
 import io.declutter.model.Window;
 import io.declutter.plan.Naming;
 
@@ -181,6 +183,29 @@ public final class OracleDialect implements Dialect {
     @Override
     public Naming naming() {
         return new OracleNaming(maxIdentifierBytes());
+    }
+
+    /**
+     * The plan, with every table it would purge by row identity refused: that mechanism is generated for PostgreSQL
+     * only for now (docs/oracle.md, docs/design.md#tables-without-a-key).
+     */
+    @Override
+    public PurgePlan plan(Catalog catalog, Job job) {
+        PurgePlan plan = Dialect.super.plan(catalog, job);
+        List<Finding> refused = plan.tables().stream().filter(PurgeTable::rowIdentity)
+                .map(t -> new Finding(Finding.Severity.ERROR, Finding.Kind.NO_KEY, t.name().display(), "table "
+                        + t.name() + " has no primary key and no unique key on NOT NULL columns: purging such a table"
+                        + " by row identity is generated for PostgreSQL only for now, not for Oracle. Add a primary"
+                        + " key to " + t.name() + ", or exclude it from the job."))
+                .toList();
+        if (refused.isEmpty()) {
+            return plan;
+        }
+        List<Finding> findings = new java.util.ArrayList<>(refused);
+        plan.findings().stream().filter(f -> !(f.kind() == Finding.Kind.ROW_IDENTITY)).forEach(findings::add);
+        findings.sort(java.util.Comparator.comparing(Finding::severity).reversed()
+                .thenComparing(Finding::kind).thenComparing(Finding::subject));
+        return new PurgePlan(plan.job(), plan.edges(), plan.tables(), plan.nullified(), findings);
     }
 
     @Override

@@ -147,6 +147,15 @@ public final class OracleGenerator {
                     + name.toUpperCase(Locale.ROOT) + " is one of declutter's own objects in schema "
                     + dialect.frameworkSchema() + ". Rename the job (e.g. " + name + "_purge).");
         }
+        plan.deleteTriggers().stream().filter(d -> d.disabled()).findFirst().ifPresent(d -> {
+            // ALTER TRIGGER is DDL, which Oracle commits at once: it cannot be confined to a delete batch's
+            // transaction, so a failure between disable and enable would leave the trigger off for the application.
+            throw new InvalidJobException("job " + name + ": 'triggers.disable' names " + d.display() + ", but on"
+                    + " Oracle disabling a trigger (ALTER TRIGGER ... DISABLE) is DDL that commits immediately, so it"
+                    + " cannot be undone with a failed batch and could leave the trigger disabled: declutter does not do"
+                    + " it there. Remove 'triggers' from the job file (plan warns about the trigger), or disable it"
+                    + " yourself for the purge window.");
+        });
         for (PurgeTable t : plan.tables()) {
             for (Column c : t.columns()) {
                 if (c.type().equals("LONG") || c.type().equals("LONG RAW")) {

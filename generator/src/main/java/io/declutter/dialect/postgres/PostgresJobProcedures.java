@@ -180,6 +180,28 @@ public final class PostgresJobProcedures extends JobProcedures {
     }
 
     @Override
+    public List<TriggerEffect> triggerEffects(long run) throws SQLException {
+        List<TriggerEffect> effects = new ArrayList<>();
+        try (PreparedStatement ps = connection().prepareStatement("SELECT table_name, triggers, note, rows_before,"
+                + " rows_after FROM " + schema() + ".trigger_effect WHERE run_id = ? ORDER BY table_name NULLS LAST,"
+                + " triggers")) {
+            ps.setLong(1, run);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    effects.add(new TriggerEffect(rs.getString(1), rs.getString(2), rs.getString(3),
+                            rs.getObject(4, Long.class), rs.getObject(5, Long.class)));
+                }
+            }
+        } catch (SQLException e) {
+            if ("42P01".equals(e.getSQLState())) {
+                return List.of(); // deployed before the table existed: nothing was recorded
+            }
+            throw e;
+        }
+        return effects;
+    }
+
+    @Override
     public boolean requestPause(long run) throws SQLException {
         try (PreparedStatement ps = connection().prepareStatement("SELECT " + schema() + ".request_pause(?)")) {
             ps.setLong(1, run);

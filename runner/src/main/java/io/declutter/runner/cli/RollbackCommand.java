@@ -3,8 +3,12 @@ package io.declutter.runner.cli;
 import io.declutter.dialect.JobProcedures;
 import io.declutter.runner.ExitCodes;
 import io.declutter.runner.purge.StatusReport;
+import io.declutter.runner.purge.Verification;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+
+import java.util.ArrayList;
+import java.util.List;
 
 @Command(name = "rollback", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
         description = {"Puts back every row a run purged, from its backup.",
@@ -21,7 +25,18 @@ final class RollbackCommand extends JobCommand {
         long run = runOption.resolve(procs, false);
         procs.rollback(run);
         StatusReport.RunStatus status = StatusReport.read(ctx.connection(), procs, run);
-        ctx.out().println(String.format("Run %d rolled back: %,d rows restored.", run, status.restored()));
+        List<String> problems = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        Verification.triggerEffects(procs.triggerEffects(run), problems, notes);
+        if (problems.isEmpty()) {
+            ctx.out().println(String.format("Run %d rolled back: %,d rows restored.", run, status.restored()));
+        } else {
+            // The backed-up rows are back, but not the database as it was: say so rather than claim success.
+            ctx.out().println(String.format("Run %d rolled back: %,d rows restored, but not everything the run"
+                    + " changed:", run, status.restored()));
+            problems.forEach(p -> ctx.out().println("PROBLEM: " + p));
+        }
+        notes.forEach(n -> ctx.out().println("NOTE: " + n));
         return ExitCodes.OK;
     }
 }

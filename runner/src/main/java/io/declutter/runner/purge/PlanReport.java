@@ -2,6 +2,7 @@ package io.declutter.runner.purge;
 
 import io.declutter.dialect.Dialect;
 import io.declutter.model.Catalog;
+import io.declutter.model.DeleteTrigger;
 import io.declutter.model.Edge;
 import io.declutter.model.Finding;
 import io.declutter.model.Finding.Kind;
@@ -9,6 +10,7 @@ import io.declutter.model.ForeignKey;
 import io.declutter.model.PurgePlan;
 import io.declutter.model.Strategy;
 import io.declutter.model.Table;
+import io.declutter.model.TableName;
 import io.declutter.model.Trigger;
 
 import java.util.ArrayList;
@@ -63,15 +65,21 @@ public final class PlanReport {
         plan.tables().forEach(t -> tables.put(t.name().display(), t.table()));
         plan.edges().stream().filter(e -> e.strategy() == Strategy.SET_NULL)
                 .forEach(e -> catalog.table(e.child()).ifPresent(t -> tables.put(t.name().display(), t)));
+        Map<String, DeleteTrigger> onDelete = new TreeMap<>();
+        plan.deleteTriggers().forEach(d -> onDelete.put(d.display(), d));
+        java.util.Set<TableName> closure = new java.util.HashSet<>();
+        plan.tables().forEach(t -> closure.add(t.name()));
         List<List<String>> rows = new ArrayList<>();
         boolean firedByRollback = false;
         for (Table t : tables.values()) {
             for (Trigger tr : t.triggers()) {
                 boolean restores = tr.firesOnRestore() && tr.firesOnRollback();
                 firedByRollback |= restores;
+                DeleteTrigger d = onDelete.get(t.name().display() + "." + tr.name());
                 rows.add(List.of(t.name().display(), tr.name(), tr.description(), !tr.enabled() ? "disabled"
-                        : tr.firesOnDelete() ? "fires" : "-", !tr.enabled() ? "disabled" : restores ? "FIRES"
-                        : tr.firesOnRestore() ? "not fired" : "-"));
+                        : d != null && d.disabled() ? "disabled by job" : tr.firesOnDelete() ? "fires" : "-",
+                        !tr.enabled() ? "disabled" : restores ? "FIRES" : tr.firesOnRestore() ? "not fired" : "-",
+                        d == null ? "" : writes(d, closure)));
             }
         }
         if (rows.isEmpty()) {
@@ -79,8 +87,20 @@ public final class PlanReport {
         }
         out.append("\nTriggers and rules on the tables a run changes (purge: fired by its deletes and resets;")
                 .append(" rollback: fired while it restores rows):\n");
-        out.append(TextTable.render(List.of("table", "trigger", "fires on", "purge", "rollback"), rows));
+        out.append(TextTable.render(List.of("table", "trigger", "fires on", "purge", "rollback",
+                "writes (DELETE triggers on purged tables)"), rows));
         out.append(dialect.rollbackTriggerNote(firedByRollback));
+    }
+
+    /** The tables a DELETE trigger writes, each marked inside or outside the closure, and "unknown" when it may write more. */
+    private static String writes(DeleteTrigger d, java.util.Set<TableName> closure) {
+        List<String> parts = new ArrayList<>();
+        d.trigger().writes().tables().forEach(w -> parts.add(w.display() + (closure.contains(w) ? " (purged)"
+                : " (OUTSIDE)")));
+        if (!d.trigger().writes().known()) {
+            parts.add("unknown");
+        }
+        return parts.isEmpty() ? "nothing" : String.join(", ", parts);
     }
 
     private static List<List<String>> rows(PurgePlan plan, Catalog catalog) {

@@ -27,7 +27,8 @@ public final class StatusReport {
 
     public record RunStatus(String job, long run, String status, Instant started, Instant ended, Instant deadline,
                             boolean pauseRequested, String lastError, long cached, long deleted, long restored,
-                            long remaining, double ratePerSecond, Long etaSeconds, List<TableStatus> tables) {
+                            long remaining, double ratePerSecond, Long etaSeconds, List<TableStatus> tables,
+                            List<JobProcedures.TriggerEffect> triggerEffects) {
     }
 
     private StatusReport() {
@@ -64,7 +65,7 @@ public final class StatusReport {
         Long eta = remaining > 0 && rate > 0 ? (long) (remaining / rate) : remaining == 0 ? 0L : null;
         return new RunStatus(procs.job(), run, info.status(), info.started(), info.ended(), info.deadline(),
                 info.pauseRequested(), info.lastError(), cached, deleted, restored, Math.max(0, remaining), rate, eta,
-                tables);
+                tables, procs.triggerEffects(run));
     }
 
     public static String text(RunStatus r) {
@@ -89,6 +90,20 @@ public final class StatusReport {
         }
         out.append("\n").append(TextTable.render(List.of("table", "height", "status", "cached", "deleted", "restored",
                 "remaining", "rows/s", "last error"), rows));
+        if (!r.triggerEffects().isEmpty()) {
+            // DELETE triggers the job keeps enabled, writing outside the closure (docs/design.md#triggers)
+            List<List<String>> effects = new ArrayList<>();
+            for (JobProcedures.TriggerEffect e : r.triggerEffects()) {
+                effects.add(List.of(e.table() == null ? "(unknown)" : e.table(), e.triggers(),
+                        e.rowsBefore() == null ? "-" : String.format("%,d", e.rowsBefore()),
+                        e.rowsAfter() == null ? "-" : String.format("%,d", e.rowsAfter()),
+                        e.difference() == null ? (e.note() == null ? "-" : e.note())
+                                : String.format("%+,d not backed up", e.difference())));
+            }
+            out.append("\nTables written by DELETE triggers kept enabled (not backed up, not restored by rollback):\n")
+                    .append(TextTable.render(List.of("table", "triggers", "rows before", "rows after", "difference"),
+                            effects));
+        }
         return out.toString();
     }
 

@@ -36,8 +36,8 @@ class PartitionOnlyForeignKeysTest {
 
     private static final String SCHEMA = """
             create table customer (id int primary key, store int not null);
-            -- the issue's script has no primary key on payment (a table without one is item 9 of the issue, refused
-            -- by plan today); the sample schema it comes from has this one
+            -- the issue's script has no primary key on payment (a keyless leaf is purged by row identity, see
+            -- KeylessTablesTest); the sample schema it comes from has this one
             create table payment (id int, customer_id int not null, paid date not null, primary key (id, paid))
                 partition by range (paid);
             create table payment_2022 partition of payment for values from ('2022-01-01') to ('2023-01-01');

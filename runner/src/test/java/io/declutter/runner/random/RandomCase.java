@@ -116,6 +116,36 @@ final class RandomCase {
     private long run;
     private int batch;
     private boolean runtimeKeys;
+    /**
+     * A CHECK on a reset column fails for a row outside the closure the purge resets: the run must refuse before its
+     * first delete ({@code checkRefused}). When only closure rows referencing purged rows through the edge fail it
+     * ({@code checkMayRefuse}), the run may refuse too: whether the database would reset such a row depends on the
+     * delete order (the product checks every row referencing a purged row, a conservative answer).
+     */
+    private boolean checkRefused;
+    private boolean checkMayRefuse;
+    /** The schema's sequences before the purge. */
+    private List<Sequence> sequences = List.of();
+    /** The run went to its end (not stopped midway): every late row was purged, so the rollback restored it. */
+    private boolean complete;
+
+    /** A sequence and its state; {@code column} the column it is owned by, max/min of that column. */
+    private record Sequence(String name, String table, String column, long increment, long min, long max,
+                            boolean cycle, long last, boolean called, Long columnMax, Long columnMin) {
+
+        long next() {
+            return called ? last + increment : last;
+        }
+
+        long handedOut() {
+            return called ? last : last - increment;
+        }
+
+        /** nextval would give a value beyond every value of the column (in the sequence's direction). */
+        boolean ahead() {
+            return increment > 0 ? columnMax == null || next() > columnMax : columnMin == null || next() < columnMin;
+        }
+    }
 
     RandomCase(ScratchDatabase db, long seed, int number, Set<Unsupported> switches, ExecutorService background) {
         this.db = db;
@@ -324,6 +354,9 @@ final class RandomCase {
         }
         lateRows = new LateRows(schema, closure, number);
         before = TableRows.of(admin, tables);
+        sequences = sequences(admin);
+        checkRefused = checkFails(admin, false);
+        checkMayRefuse = checkRefused || checkFails(admin, true);
         // The expected checksums are computed from per-row md5s; make sure that agrees with Checksums itself.
         Map<String, Checksums.Sum> sums = Checksums.of(admin, tables.stream().map(ClosureOracle::quote).toList());
         for (String t : tables) {
@@ -355,6 +388,12 @@ final class RandomCase {
         double pStop = calm < 35 ? 0 : rnd.nextDouble() * 0.06;
         double pKillBetween = calm < 45 ? 0 : rnd.nextDouble() * 0.05;
         double pKillDuring = calm < 45 ? 0 : rnd.nextDouble() * 0.06;
+        if (checkMayRefuse) {
+            // the run ends as failed at its check: interruptions would only meet a failed run
+            pStop = 0;
+            pKillBetween = 0;
+            pKillDuring = 0;
+        }
         double pWriter = closure.total() == 0 || calm < 40 ? 0 : rnd.nextDouble() * 0.3;
         boolean partial = rnd.nextInt(100) < 15;
         int estimate = (int) (closure.total() / Math.max(1, 10) + schema.foreignKeys.size() + tables.size());
@@ -462,9 +501,28 @@ final class RandomCase {
                     check(++busy < 200, "200 retries in a row");
                     Thread.sleep(20);
                 }
-                case "failed" -> fail("the run failed (invariant 5: it must never fail): " + lastError(admin));
+                case "failed" -> {
+                    if (!checkMayRefuse) {
+                        fail("the run failed (invariant 5: it must never fail): " + lastError(admin));
+                    }
+                    features.add(checkRefused ? "run refused by a check on a reset column"
+                            : "run refused by a check failed by closure rows only");
+                    String error = lastError(admin);
+                    check(error.contains("CHECK"), "the run failed, but not at the CHECK of a reset column: " + error);
+                    late = lateRows.committed();
+                    closePurge();
+                    assertUntouched(admin);
+                    rollbackAndCheck(admin);
+                    return steps;
+                }
                 default -> fail("unknown phase " + step.phase());
             }
+        }
+        check(!checkRefused, "a row the purge resets fails a CHECK on its reset column: the run must refuse before"
+                + " its first delete, but it ran to its end");
+        complete = true;
+        if (checkMayRefuse) {
+            features.add("run not refused though closure rows fail a check on a reset column");
         }
         late = lateRows.committed();
         features.add(late.isEmpty() ? "no late rows" : "late rows caught up");
@@ -475,6 +533,138 @@ final class RandomCase {
         rollbackAndCheck(admin);
         lap("rollback + check");
         return steps;
+    }
+
+    /** After a run refused at its check: every table holds its rows from before plus the late rows, unchanged. */
+    private void assertUntouched(Connection admin) throws SQLException {
+        for (String t : tables) {
+            Map<String, String> expected = new HashMap<>(before.get(t));
+            expected.putAll(late.getOrDefault(t, Map.of()));
+            String diff = TableRows.difference(TableRows.of(admin, t), expected);
+            check(diff.isEmpty(), t + " after the run refused at the CHECK (nothing may be deleted): " + diff);
+        }
+    }
+
+    /**
+     * Whether a row outside the closure that a SET NULL / SET DEFAULT key resets fails its CHECK (guard false); with
+     * {@code any}: whether any row referencing a closure row through that key does, closure rows included.
+     */
+    private boolean checkFails(Connection admin, boolean any) throws SQLException {
+        for (RandomSchema.Table t : schema.tables) {
+            for (RandomSchema.Column g : t.columns) {
+                if (g.guards == null) {
+                    continue;
+                }
+                if (any) {
+                    RandomSchema.ForeignKey fk = g.guards;
+                    String child = fk.childPartition == null ? schema.qualified(t)
+                            : Names.quote(schema.schema) + "." + Names.quote(fk.childPartition);
+                    String parent = fk.parentPartition == null ? schema.qualified(fk.parent)
+                            : Names.quote(schema.schema) + "." + Names.quote(fk.parentPartition);
+                    StringBuilder match = new StringBuilder();
+                    for (int i = 0; i < fk.childColumns.size(); i++) {
+                        match.append(" AND c.").append(Names.quote(fk.childColumns.get(i))).append(" = p.")
+                                .append(Names.quote(fk.parentColumns.get(i)));
+                    }
+                    try (PreparedStatement ps = admin.prepareStatement("SELECT count(*) FROM " + child + " AS c WHERE"
+                            + " NOT c." + Names.quote(g.name) + " AND EXISTS (SELECT 1 FROM " + parent + " AS p WHERE "
+                            + ClosureOracle.keyExpression("p", fk.parent.primaryKey) + " = ANY (?)" + match + ")")) {
+                        ps.setArray(1, admin.createArrayOf("text", closure.keys(schema.display(fk.parent)).toArray()));
+                        try (ResultSet rs = ps.executeQuery()) {
+                            rs.next();
+                            if (rs.getLong(1) > 0) {
+                                return true;
+                            }
+                        }
+                    }
+                    continue;
+                }
+                String first = g.guards.childColumns.get(0);
+                List<String> keys = closure.resets().getOrDefault(schema.display(t), Map.of()).entrySet().stream()
+                        .filter(e -> e.getValue().contains(first)).map(Map.Entry::getKey).toList();
+                if (keys.isEmpty()) {
+                    continue;
+                }
+                try (PreparedStatement ps = admin.prepareStatement("SELECT count(*) FROM " + schema.qualified(t)
+                        + " AS x WHERE " + ClosureOracle.keyExpression("x", t.primaryKey) + " = ANY (?) AND NOT x."
+                        + Names.quote(g.name))) {
+                    ps.setArray(1, admin.createArrayOf("text", keys.toArray()));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        if (rs.getLong(1) > 0) {
+                            return true;
+                        }
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Every sequence of the case's schema, with the column owning it (serial, identity, OWNED BY) and its range. */
+    private List<Sequence> sequences(Connection admin) throws SQLException {
+        List<String[]> found = new ArrayList<>();
+        try (PreparedStatement ps = admin.prepareStatement("""
+                SELECT format('%I.%I', n.nspname, c.relname), format('%I.%I', tn.nspname, t.relname), a.attname,
+                       q.seqincrement, q.seqmin, q.seqmax, q.seqcycle
+                  FROM pg_class c
+                  JOIN pg_namespace n ON n.oid = c.relnamespace
+                  JOIN pg_sequence q ON q.seqrelid = c.oid
+                  JOIN pg_depend d ON d.objid = c.oid AND d.classid = 'pg_class'::regclass
+                       AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') AND d.refobjsubid > 0
+                  JOIN pg_class t ON t.oid = d.refobjid
+                  JOIN pg_namespace tn ON tn.oid = t.relnamespace
+                  JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid
+                 WHERE c.relkind = 'S' AND n.nspname = ?
+                 ORDER BY 1""")) {
+            ps.setString(1, schema.schema);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5), rs.getString(6), String.valueOf(rs.getBoolean(7))});
+                }
+            }
+        }
+        List<Sequence> out = new ArrayList<>();
+        for (String[] f : found) {
+            try (Statement st = admin.createStatement(); ResultSet rs = st.executeQuery("SELECT s.last_value,"
+                    + " s.is_called, (SELECT max(x." + Names.quote(f[2]) + ") FROM " + f[1] + " AS x), (SELECT min(x."
+                    + Names.quote(f[2]) + ") FROM " + f[1] + " AS x) FROM " + f[0] + " AS s")) {
+                rs.next();
+                Long max = rs.getObject(3) == null ? null : rs.getLong(3);
+                Long min = rs.getObject(4) == null ? null : rs.getLong(4);
+                out.add(new Sequence(f[0], f[1], f[2], Long.parseLong(f[3]), Long.parseLong(f[4]),
+                        Long.parseLong(f[5]), Boolean.parseBoolean(f[6]), rs.getLong(1), rs.getBoolean(2), max, min));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * After a rollback: no sequence moved backwards (in its direction), none left its bounds (the database sees to
+     * that); and after a complete run, a sequence that was ahead of its column before is ahead of it again (the late
+     * rows, restored with ids of their own, included) unless the column's values reach the sequence's bound.
+     */
+    private void assertSequences(Connection admin) throws SQLException {
+        List<Sequence> now = sequences(admin);
+        Map<String, Sequence> was = new HashMap<>();
+        sequences.forEach(q -> was.put(q.name(), q));
+        for (Sequence q : now) {
+            Sequence b = was.get(q.name());
+            check(b != null, "sequence " + q.name() + " appeared");
+            check((q.handedOut() - b.handedOut()) * Long.signum(q.increment()) >= 0 || q.cycle(),
+                    "sequence " + q.name() + " moved backwards: " + b + " -> " + q);
+            boolean reachable = q.increment() > 0 ? q.columnMax() == null || q.columnMax() < q.max()
+                    : q.columnMin() == null || q.columnMin() > q.min();
+            if (complete && b.ahead() && reachable && !q.cycle()) {
+                check(q.ahead(), "sequence " + q.name() + " of " + q.table() + "." + q.column() + " was ahead of the"
+                        + " column before the purge, not after the rollback: " + b + " -> " + q);
+            }
+        }
+        check(now.size() == sequences.size(), "sequences before " + sequences + ", after " + now);
+        if (!sequences.isEmpty()) {
+            features.add("sequences checked after rollback");
+        }
     }
 
     /** Keys (as text, primary key order) of the root rows the predicate selects. */
@@ -644,6 +834,16 @@ final class RandomCase {
             check(c[0] == n && c[1] == n, t + ": control table counts cached " + c[0] + ", deleted " + c[1]
                     + ", expected " + n + " (nothing backed up or counted twice)");
         }
+        for (RandomSchema.Table t : schema.tables) {
+            if (t.outbox != null) {
+                // today's answer (Unsupported.DELETE_TRIGGER_OUTSIDE): one outbox row per row deleted
+                List<String> expected = new ArrayList<>(expectedGone(schema.display(t)));
+                java.util.Collections.sort(expected);
+                check(outbox(admin, t).equals(expected), schema.display(t) + ": the DELETE trigger's outbox holds "
+                        + outbox(admin, t) + ", expected one row per deleted row " + expected);
+                features.add("delete trigger writing outside the closure");
+            }
+        }
         JobProcedures p = new PostgresJobProcedures(admin, job, FRAMEWORK);
         Verification.Result v = Verification.verify(admin, p, run);
         check(v.ok(), "verify: " + v.problems());
@@ -676,8 +876,27 @@ final class RandomCase {
         return out;
     }
 
+    /** The keys the DELETE trigger of {@code t} wrote into its outbox, sorted (duplicates kept). */
+    private List<String> outbox(Connection admin, RandomSchema.Table t) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Statement st = admin.createStatement();
+             ResultSet rs = st.executeQuery("SELECT src FROM " + schema.outbox(t) + " ORDER BY src")) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        java.util.Collections.sort(out);
+        return out;
+    }
+
     /** Rolls the run back (sometimes interrupted and called again) and checks invariant 3. */
     private void rollbackAndCheck(Connection admin) throws Exception {
+        Map<String, List<String>> outboxes = new HashMap<>();
+        for (RandomSchema.Table t : schema.tables) {
+            if (t.outbox != null) {
+                outboxes.put(t.outbox, outbox(admin, t));
+            }
+        }
         connectPurge();
         if (rnd.nextInt(100) < 15) {
             features.add("rollback interrupted");
@@ -713,12 +932,20 @@ final class RandomCase {
         Verification.Result v = Verification.verify(admin, new PostgresJobProcedures(admin, job, FRAMEWORK), run);
         check(v.ok(), "verify after rollback: " + v.problems());
         for (RandomSchema.Table t : schema.tables) {
+            if (t.outbox != null) {
+                // today's answer: the rollback neither fires the trigger nor undoes what it wrote
+                check(outbox(admin, t).equals(outboxes.get(t.outbox)), schema.display(t) + ": outbox changed by the"
+                        + " rollback: " + outboxes.get(t.outbox) + " -> " + outbox(admin, t));
+            }
+        }
+        for (RandomSchema.Table t : schema.tables) {
             for (RandomSchema.Column c : t.columns) {
                 if (c.identity != RandomSchema.Identity.NONE) {
                     assertSequenceAhead(admin, t, c);
                 }
             }
         }
+        assertSequences(admin);
     }
 
     private void assertSequenceAhead(Connection admin, RandomSchema.Table t, RandomSchema.Column c) throws SQLException {

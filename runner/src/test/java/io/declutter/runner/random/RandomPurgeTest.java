@@ -44,8 +44,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  *       {@code case_<n>}; default 0).</li>
  *   <li>{@code declutter.random.threads}: worker threads (default 2).</li>
  *   <li>{@code declutter.random.unsupported}: features the product does not support yet to put into every case
- *       ({@code all} or a comma list, see {@link Unsupported}); such cases expect today's answer, a refusal by
- *       {@code plan}. {@link #unsupportedFeaturesGetTodaysAnswer} runs a few of each regardless.</li>
+ *       ({@code all} or a comma list, see {@link Unsupported}); such cases expect today's answer: a refusal by
+ *       {@code plan}, or for {@code delete_trigger_outside} a purge whose trigger fills an outbox outside the closure
+ *       that the rollback leaves. {@link #unsupportedFeaturesGetTodaysAnswer} runs a few of each regardless.</li>
  *   <li>{@code declutter.random.keep=true}: keep the databases (and a failing case's schema) for inspection;
  *       {@code declutter.random.dump=DIR}: write each case's schema.sql, data.sql and install.sql under DIR.</li>
  * </ul>

@@ -29,7 +29,14 @@ import java.util.stream.Collectors;
  *       its descendants: a nullable one, or a NOT NULL DEFERRABLE one (INITIALLY DEFERRED or IMMEDIATE) in a cycle
  *       of NOT NULL keys, which only deferring breaks (now and then every key of such a cycle is deferrable);</li>
  *   <li>ON DELETE SET NULL / SET DEFAULT foreign keys, not followed by the purge: their rows stay and are reset;</li>
- *   <li>hash-partitioned tables (purged through the partitioned table);</li>
+ *   <li>partitioned tables (purged through the partitioned table), HASH or RANGE; foreign keys referencing one
+ *       partition of a RANGE partitioned table, or declared on one partition only (binding only its rows);</li>
+ *   <li>SET NULL / SET DEFAULT keys onto NOT NULL columns (plan refuses the job), or onto columns a CHECK needs (a
+ *       guard column: the run refuses before its first delete when a reset row would fail it);</li>
+ *   <li>a side table filled by an AFTER INSERT trigger (and bumped by an AFTER UPDATE one) of a closure table, with
+ *       a unique key on the source's key: a rollback must not fire them;</li>
+ *   <li>key columns with their own sequence: MINVALUE above or among the ids (never called), descending, MAXVALUE
+ *       at the highest id, CYCLE, called; serial columns: a rollback moves sequences forward only;</li>
  *   <li>identity columns (GENERATED ALWAYS and BY DEFAULT, keys and not), generated stored columns, payload columns
  *       of many types (text with quotes/backslashes/unicode/line breaks, numeric, jsonb, bytea, arrays, NULLs);</li>
  *   <li>ON DELETE CASCADE / RESTRICT / NO ACTION, DEFERRABLE (INITIALLY DEFERRED) foreign keys;</li>
@@ -56,6 +63,16 @@ final class RandomSchema {
         /** How payload values are made: text, int, numeric, ts, json, bool, bytea, intarr, date; null for keys/FKs. */
         String payload;
         boolean key;
+        /** An own sequence (CREATE SEQUENCE ... OWNED BY, DEFAULT nextval): its name and flavor; see addSequence. */
+        String sequenceName;
+        String sequenceOptions;
+        /** {@code setval} arguments after the data (value, is_called), or null: the sequence is never called. */
+        String sequenceSetval;
+        /** Type written as {@code serial} (a sequence OWNED BY the column with a DEFAULT nextval). */
+        boolean serial;
+        String defaultExpression;
+        /** A boolean column a CHECK needs when this foreign key's (SET NULL / SET DEFAULT) first column is null. */
+        ForeignKey guards;
 
         Column(String name, String type, boolean nullable) {
             this.name = name;
@@ -80,6 +97,20 @@ final class RandomSchema {
         /** Hash partitioning: the column (part of every unique key) and the partitions' names; null when plain. */
         String partitionKey;
         final List<String> partitions = new ArrayList<>();
+        /** RANGE partitioning instead of HASH: the bounds between the partitions (partitions.size() - 1 of them). */
+        final List<Integer> rangeBounds = new ArrayList<>();
+        /** CHECK constraint expressions. */
+        final List<String> checks = new ArrayList<>();
+        /** A side table whose rows an AFTER INSERT trigger of {@link #derivedFrom} makes (none in {@link #rows}). */
+        Table derivedFrom;
+        /** The side table this table's AFTER INSERT trigger derives a row into for every new row. */
+        Table derives;
+        /** Row-level security enabled and forced, with a policy hiding every row. */
+        boolean rowSecurity;
+        /** An AFTER DELETE trigger writes each deleted row's key into this table outside the closure, or null. */
+        String outbox;
+        /** An AFTER UPDATE trigger bumps the derived row's counter (it must not fire when a rollback writes). */
+        boolean updateTrigger;
         /** Integer key values are row number * step + offset. */
         int keyStep = 1;
         int keyOffset;
@@ -101,6 +132,17 @@ final class RandomSchema {
         boolean hasIdentity(Identity kind) {
             return columns.stream().anyMatch(c -> c.identity == kind);
         }
+
+        /** The partition a row lies in (RANGE partitioned tables only). */
+        String partitionOf(Map<String, String> row) {
+            long a = Long.parseLong(row.get(partitionKey));
+            for (int i = 0; i < rangeBounds.size(); i++) {
+                if (a < rangeBounds.get(i)) {
+                    return partitions.get(i);
+                }
+            }
+            return partitions.get(partitions.size() - 1);
+        }
     }
 
     /** A foreign key; {@code name} null lets PostgreSQL name it. */
@@ -114,6 +156,10 @@ final class RandomSchema {
         String onDelete = "NO ACTION";
         boolean deferrable;
         boolean initiallyDeferred;
+        /** Declared on this partition of the child only (RANGE partitioned child), or null. */
+        String childPartition;
+        /** References this partition of the parent (RANGE partitioned parent), or null. */
+        String parentPartition;
 
         ForeignKey(String name, Table child, List<String> childColumns, Table parent, List<String> parentColumns,
                    String kind) {
@@ -147,6 +193,8 @@ final class RandomSchema {
     final Set<String> features = new LinkedHashSet<>();
     String predicate;
     int selectedRoots;
+    /** The plan ERROR a shape the product knows but refuses gets (SET NULL onto NOT NULL), or null. */
+    Finding.Kind refusal;
 
     private final Random rnd;
     private final Names tableNames;
@@ -178,6 +226,9 @@ final class RandomSchema {
 
     /** The plan ERROR the product answers this schema with today, if any. */
     Optional<Finding.Kind> expectedRefusal() {
+        if (refusal != null) {
+            return Optional.of(refusal);
+        }
         return unsupported.stream().map(Unsupported::refusal).flatMap(Optional::stream).findFirst();
     }
 
@@ -213,9 +264,24 @@ final class RandomSchema {
             for (int i = 0, n = 1 + rnd.nextInt(2); i < n; i++) {
                 Table child = tables.get(1 + rnd.nextInt(tables.size() - 1));
                 boolean setNull = rnd.nextBoolean();
-                ForeignKey fk = addForeignKey(child, tables.get(rnd.nextInt(child.index)), true,
+                // now and then onto NOT NULL columns (SET DEFAULT: no default, so NULL): the database would refuse
+                // the reset like a RESTRICT edge; plan refuses the job (docs/design.md#set-null-and-set-default)
+                boolean notNull = rnd.nextInt(100) < 6;
+                ForeignKey fk = addForeignKey(child, tables.get(rnd.nextInt(child.index)), !notNull,
                         setNull ? "set null" : "set default");
                 fk.onDelete = setNull ? "SET NULL" : "SET DEFAULT";
+                if (notNull) {
+                    refusal = Finding.Kind.RESET_REFUSED;
+                    features.add("refused: " + fk.onDelete.toLowerCase() + " onto not null");
+                } else if (rnd.nextInt(100) < 35) {
+                    // a CHECK that needs the column (or the guard): the run refuses before its first delete when a
+                    // row it would reset fails it, runs normally otherwise
+                    Column g = child.add(new Column(columnNames(child).next("ok"), "boolean", false));
+                    g.payload = "guard";
+                    g.guards = fk;
+                    child.checks.add(Names.quote(fk.childColumns.get(0)) + " IS NOT NULL OR " + Names.quote(g.name));
+                    features.add("check on a reset column");
+                }
             }
         }
         int backEdges = rnd.nextInt(100) < 35 ? 1 + (rnd.nextInt(4) == 0 ? 1 : 0) : 0;
@@ -234,9 +300,13 @@ final class RandomSchema {
         for (Unsupported u : unsupported) {
             inject(u);
         }
+        if (rnd.nextInt(100) < 20) {
+            addDerivingTrigger();
+        }
         if (expectedRefusal().isEmpty()) {
             fillData();
         }
+        tables.forEach(t -> t.columns.stream().filter(c -> c.sequenceName != null).forEach(c -> resolveSequence(t, c)));
         foreignKeys.forEach(fk -> {
             features.add("fk:" + fk.kind);
             if (!fk.onDelete.equals("NO ACTION")) {
@@ -251,6 +321,12 @@ final class RandomSchema {
             if (!fk.parentColumns.equals(fk.parent.primaryKey)) {
                 features.add("fk to unique key");
             }
+            if (fk.parentPartition != null) {
+                features.add("fk references a partition");
+            }
+            if (fk.childPartition != null) {
+                features.add("fk declared on a partition only");
+            }
         });
         tables.forEach(t -> t.columns.forEach(c -> {
             if (c.identity != Identity.NONE) {
@@ -258,6 +334,13 @@ final class RandomSchema {
             }
             if (c.generated != null) {
                 features.add("generated column");
+            }
+            if (c.sequenceName != null) {
+                features.add("sequence " + c.sequenceOptions.replaceAll("[-0-9]+", "n").replace(" OWNED", "")
+                        .toLowerCase() + (c.sequenceSetval == null ? " (never called)" : ""));
+            }
+            if (c.serial) {
+                features.add("serial column");
             }
         }));
         if (tables.stream().anyMatch(t -> t.primaryKey.size() > 1)) {
@@ -291,6 +374,10 @@ final class RandomSchema {
             t.primaryKey = List.of(id.name);
             t.keyStep = 1 + rnd.nextInt(3);
             t.keyOffset = rnd.nextInt(5) == 0 ? -50 + rnd.nextInt(40) : rnd.nextInt(100);
+            if (id.identity == Identity.NONE && rnd.nextInt(100) < 35) {
+                id.sequenceName = tableNames.next("seq");
+                id.sequenceOptions = String.valueOf(rnd.nextInt(5)); // the flavor, made concrete with the data
+            }
         } else if (kind < 75) {
             Column k = t.add(new Column(cols.next("code"), "text", false));
             k.key = true;
@@ -309,6 +396,16 @@ final class RandomSchema {
                     t.partitions.add(tableNames.next("part"));
                 }
                 features.add("partitioned table");
+                if (rnd.nextBoolean()) {
+                    // RANGE on a (values 1 to 16): the generator knows each row's partition, so foreign keys can
+                    // reference a partition, or be declared on one only
+                    int bound = 1;
+                    for (int i = 1; i < n; i++) {
+                        bound += 1 + rnd.nextInt(5);
+                        t.rangeBounds.add(bound);
+                    }
+                    features.add("range partitioned table");
+                }
             }
         }
         if (t.partitionKey == null && rnd.nextInt(100) < 30) {
@@ -409,6 +506,14 @@ final class RandomSchema {
         if (!fk.onDelete.equals("RESTRICT") && rnd.nextInt(100) < 10) {
             fk.deferrable = true;
             fk.initiallyDeferred = rnd.nextBoolean();
+        }
+        if (child != parent && !kind.startsWith("cycle")) {
+            if (!parent.rangeBounds.isEmpty() && rnd.nextInt(100) < 45) {
+                fk.parentPartition = parent.partitions.get(rnd.nextInt(parent.partitions.size()));
+            }
+            if (!child.rangeBounds.isEmpty() && rnd.nextInt(100) < 35) {
+                fk.childPartition = child.partitions.get(rnd.nextInt(child.partitions.size()));
+            }
         }
         foreignKeys.add(fk);
         return fk;
@@ -546,6 +651,47 @@ final class RandomSchema {
         return true;
     }
 
+    /**
+     * A side table filled by an AFTER INSERT trigger of a table (one row per row, a unique key on the source's key, ON
+     * DELETE CASCADE back to it), as search data or counters are kept; sometimes also an AFTER UPDATE trigger bumping
+     * the side row's counter. A purge deletes the side rows with their source (the cascade edge); a rollback must
+     * restore exactly the backed-up rows: the triggers must not fire while it writes (docs/design.md#rollback).
+     */
+    private void addDerivingTrigger() {
+        List<Table> candidates = tables.stream().filter(t -> t.partitionKey == null && t.derivedFrom == null
+                && t.derives == null).toList();
+        Table x = candidates.get(rnd.nextInt(candidates.size()));
+        Table side = new Table(tables.size(), tableNames.next("derived"));
+        tables.add(side);
+        Names cols = columnNames(side);
+        Column id = side.add(new Column(cols.next("id"), "integer", false));
+        if (rnd.nextBoolean()) {
+            id.serial = true;
+        } else {
+            id.identity = Identity.BY_DEFAULT;
+        }
+        side.primaryKey = List.of(id.name);
+        List<String> src = new ArrayList<>();
+        for (String k : x.primaryKey) {
+            src.add(side.add(new Column(cols.next("src"), x.column(k).type, false)).name);
+        }
+        side.uniqueKeys.add(src);
+        Column n = side.add(new Column(cols.next("n"), "integer", false));
+        n.defaultExpression = "0";
+        ForeignKey fk = new ForeignKey(rnd.nextBoolean() ? null : constraintNames.next("fk"), side, src, x,
+                x.primaryKey, "derived");
+        fk.onDelete = "CASCADE";
+        foreignKeys.add(fk);
+        side.derivedFrom = x;
+        x.derives = side;
+        x.updateTrigger = rnd.nextBoolean()
+                && foreignKeys.stream().noneMatch(f -> f.child == x && !f.followed());
+        features.add("deriving insert trigger");
+        if (x.updateTrigger) {
+            features.add("deriving update trigger");
+        }
+    }
+
     private void inject(Unsupported u) {
         switch (u) {
             case NOT_NULL_CYCLE -> addBackEdge(false, false, null);
@@ -565,11 +711,55 @@ final class RandomSchema {
                 Column c = t.add(new Column(name != null ? name : "declutter_run", "integer", true));
                 c.payload = "int";
             }
+            case ROW_LEVEL_SECURITY -> tables.get(rnd.nextInt(tables.size())).rowSecurity = true;
+            case DELETE_TRIGGER_OUTSIDE -> {
+                Table t = tables.get(rnd.nextInt(tables.size()));
+                t.outbox = tableNames.next("outbox");
+            }
             case NO_PRIMARY_KEY -> {
                 Table t = new Table(tables.size(), tableNames.next("nokey"));
                 tables.add(t);
                 addForeignKey(t, tables.get(rnd.nextInt(tables.size() - 1)), false, "tree");
                 addPayload(t);
+            }
+        }
+    }
+
+    /**
+     * The sequence of a key column, one of five flavors (issue shapes from real schemas): MINVALUE/START above the
+     * highest id or among the ids, never called; descending; ascending with MAXVALUE at or just above the highest id
+     * (a rollback cannot move it past restored ids); called, ahead of the ids; CYCLE. A rollback moves a sequence
+     * only forward, within its bounds, and must never fail on one (docs/design.md#rollback).
+     */
+    private void resolveSequence(Table t, Column c) {
+        long max = t.rows.stream().mapToLong(r -> Long.parseLong(r.get(c.name))).max().orElse(0);
+        long min = t.rows.stream().mapToLong(r -> Long.parseLong(r.get(c.name))).min().orElse(0);
+        switch (Integer.parseInt(c.sequenceOptions)) {
+            case 0 -> {
+                boolean among = rnd.nextBoolean() && max > min && max > 1;
+                long m = among ? Math.max(1, min + 1 + rnd.nextInt((int) (max - min)))
+                        : Math.max(1, max) + 1 + rnd.nextInt(1000);
+                features.add(among ? "sequence minvalue among the ids" : "sequence minvalue above the ids");
+                c.sequenceOptions = "START " + m + " MINVALUE " + m;
+            }
+            case 1 -> {
+                long top = Math.min(min, 0) - 1 - rnd.nextInt(100);
+                c.sequenceOptions = "INCREMENT BY -1 MAXVALUE " + top + " START " + top;
+                c.sequenceSetval = rnd.nextBoolean() ? null : (top - rnd.nextInt(50)) + ", true";
+            }
+            case 2 -> {
+                long m = Math.max(2, max) + rnd.nextInt(3);
+                c.sequenceOptions = "MINVALUE 1 MAXVALUE " + m;
+                c.sequenceSetval = Math.max(1, m - rnd.nextInt(3)) + ", true";
+            }
+            case 3 -> {
+                c.sequenceOptions = "MINVALUE 1";
+                c.sequenceSetval = (Math.max(1, max) + rnd.nextInt(20)) + ", " + rnd.nextBoolean();
+            }
+            default -> {
+                long m = Math.max(1, max) + 1 + rnd.nextInt(30);
+                c.sequenceOptions = "MINVALUE 1 MAXVALUE " + m + " CYCLE";
+                c.sequenceSetval = (1 + rnd.nextInt((int) m)) + ", true";
             }
         }
     }
@@ -583,7 +773,11 @@ final class RandomSchema {
             sql.append("CREATE TABLE ").append(qualified(t)).append(" (\n");
             List<String> parts = new ArrayList<>();
             for (Column c : t.columns) {
-                StringBuilder col = new StringBuilder("    ").append(Names.quote(c.name)).append(' ').append(c.type);
+                StringBuilder col = new StringBuilder("    ").append(Names.quote(c.name)).append(' ')
+                        .append(c.serial ? "serial" : c.type);
+                if (c.defaultExpression != null) {
+                    col.append(" DEFAULT ").append(c.defaultExpression);
+                }
                 if (c.identity != Identity.NONE) {
                     col.append(" GENERATED ").append(c.identity == Identity.ALWAYS ? "ALWAYS" : "BY DEFAULT")
                             .append(" AS IDENTITY");
@@ -602,24 +796,48 @@ final class RandomSchema {
             for (List<String> uk : t.uniqueKeys) {
                 parts.add("    UNIQUE (" + quotedList(uk) + ")");
             }
+            for (String check : t.checks) {
+                parts.add("    CHECK (" + check + ")");
+            }
             sql.append(String.join(",\n", parts)).append("\n)");
             if (t.partitionKey != null) {
-                sql.append(" PARTITION BY HASH (").append(Names.quote(t.partitionKey)).append(")");
+                sql.append(" PARTITION BY ").append(t.rangeBounds.isEmpty() ? "HASH" : "RANGE").append(" (")
+                        .append(Names.quote(t.partitionKey)).append(")");
             }
             sql.append(";\n");
             for (int i = 0; i < t.partitions.size(); i++) {
                 sql.append("CREATE TABLE ").append(Names.quote(schema)).append('.').append(Names.quote(t.partitions.get(i)))
-                        .append(" PARTITION OF ").append(qualified(t)).append(" FOR VALUES WITH (MODULUS ")
-                        .append(t.partitions.size()).append(", REMAINDER ").append(i).append(");\n");
+                        .append(" PARTITION OF ").append(qualified(t));
+                if (t.rangeBounds.isEmpty()) {
+                    sql.append(" FOR VALUES WITH (MODULUS ").append(t.partitions.size()).append(", REMAINDER ")
+                            .append(i).append(");\n");
+                } else {
+                    sql.append(" FOR VALUES FROM (").append(i == 0 ? "MINVALUE" : t.rangeBounds.get(i - 1))
+                            .append(") TO (").append(i == t.rangeBounds.size() ? "MAXVALUE" : t.rangeBounds.get(i))
+                            .append(");\n");
+                }
+            }
+            for (Column c : t.columns) {
+                if (c.sequenceName != null) {
+                    String seq = Names.quote(schema) + "." + Names.quote(c.sequenceName);
+                    sql.append("CREATE SEQUENCE ").append(seq).append(' ').append(c.sequenceOptions)
+                            .append(" OWNED BY ").append(qualified(t)).append('.').append(Names.quote(c.name))
+                            .append(";\nALTER TABLE ").append(qualified(t)).append(" ALTER COLUMN ")
+                            .append(Names.quote(c.name)).append(" SET DEFAULT nextval(").append(Names.literal(seq))
+                            .append("::regclass);\n");
+                }
             }
         }
         for (ForeignKey fk : foreignKeys) {
-            sql.append("ALTER TABLE ").append(qualified(fk.child)).append(" ADD ");
+            String child = fk.childPartition == null ? qualified(fk.child)
+                    : Names.quote(schema) + "." + Names.quote(fk.childPartition);
+            sql.append("ALTER TABLE ").append(child).append(" ADD ");
             if (fk.name != null) {
                 sql.append("CONSTRAINT ").append(Names.quote(fk.name)).append(' ');
             }
             sql.append("FOREIGN KEY (").append(quotedList(fk.childColumns)).append(") REFERENCES ")
-                    .append(qualified(fk.parent)).append(" (").append(quotedList(fk.parentColumns)).append(")")
+                    .append(fk.parentPartition == null ? qualified(fk.parent)
+                            : Names.quote(schema) + "." + Names.quote(fk.parentPartition)).append(" (").append(quotedList(fk.parentColumns)).append(")")
                     .append(" ON DELETE ").append(fk.onDelete);
             if (fk.deferrable) {
                 sql.append(" DEFERRABLE INITIALLY ").append(fk.initiallyDeferred ? "DEFERRED" : "IMMEDIATE");
@@ -627,11 +845,58 @@ final class RandomSchema {
             sql.append(";\n");
             // Most foreign keys get an index, as a DBA would add; some are left without (plan reports them).
             if (rnd.nextInt(4) > 0) {
-                sql.append("CREATE INDEX ON ").append(qualified(fk.child)).append(" (")
+                sql.append("CREATE INDEX ON ").append(child).append(" (")
                         .append(quotedList(fk.childColumns)).append(");\n");
             }
         }
+        for (Table x : tables) {
+            if (x.rowSecurity) {
+                sql.append("ALTER TABLE ").append(qualified(x)).append(" ENABLE ROW LEVEL SECURITY;\nALTER TABLE ")
+                        .append(qualified(x)).append(" FORCE ROW LEVEL SECURITY;\nCREATE POLICY hide_all ON ")
+                        .append(qualified(x)).append(" USING (false);\n");
+            }
+            if (x.outbox != null) {
+                String fn = Names.quote(schema) + "." + Names.quote("outbox_" + x.index);
+                sql.append("CREATE TABLE ").append(outbox(x)).append(" (id bigserial PRIMARY KEY, src text NOT NULL);\n")
+                        .append("CREATE FUNCTION ").append(fn).append("() RETURNS trigger LANGUAGE plpgsql AS $rtrg$\n")
+                        .append("BEGIN\n    INSERT INTO ").append(outbox(x)).append(" (src) VALUES (ROW(")
+                        .append(x.primaryKey.stream().map(k -> "OLD." + Names.quote(k)).collect(Collectors.joining(", ")))
+                        .append(")::text);\n    RETURN NULL;\nEND\n$rtrg$;\n")
+                        .append("CREATE TRIGGER outbox AFTER DELETE ON ").append(qualified(x))
+                        .append(" FOR EACH ROW EXECUTE FUNCTION ").append(fn).append("();\n");
+            }
+        }
+        for (Table x : tables) {
+            if (x.derives == null) {
+                continue;
+            }
+            Table side = x.derives;
+            List<String> src = side.uniqueKeys.get(0);
+            String values = x.primaryKey.stream().map(k -> "NEW." + Names.quote(k)).collect(Collectors.joining(", "));
+            String fn = Names.quote(schema) + "." + Names.quote("derive_ins_" + x.index);
+            sql.append("CREATE FUNCTION ").append(fn).append("() RETURNS trigger LANGUAGE plpgsql AS $rtrg$\nBEGIN\n")
+                    .append("    INSERT INTO ").append(qualified(side)).append(" (").append(quotedList(src))
+                    .append(") VALUES (").append(values).append(");\n    RETURN NULL;\nEND\n$rtrg$;\n")
+                    .append("CREATE TRIGGER derive_ins AFTER INSERT ON ").append(qualified(x))
+                    .append(" FOR EACH ROW EXECUTE FUNCTION ").append(fn).append("();\n");
+            if (x.updateTrigger) {
+                String n = Names.quote(side.columns.get(side.columns.size() - 1).name);
+                String upd = Names.quote(schema) + "." + Names.quote("derive_upd_" + x.index);
+                sql.append("CREATE FUNCTION ").append(upd).append("() RETURNS trigger LANGUAGE plpgsql AS $rtrg$\nBEGIN\n")
+                        .append("    UPDATE ").append(qualified(side)).append(" SET ").append(n).append(" = ").append(n)
+                        .append(" + 1 WHERE (").append(quotedList(src)).append(") = (")
+                        .append(x.primaryKey.stream().map(k -> "OLD." + Names.quote(k)).collect(Collectors.joining(", ")))
+                        .append(");\n    RETURN NULL;\nEND\n$rtrg$;\n")
+                        .append("CREATE TRIGGER derive_upd AFTER UPDATE ON ").append(qualified(x))
+                        .append(" FOR EACH ROW EXECUTE FUNCTION ").append(upd).append("();\n");
+            }
+        }
         return sql.toString();
+    }
+
+    /** The outbox table of {@code t}'s DELETE trigger, quoted. */
+    String outbox(Table t) {
+        return Names.quote(schema) + "." + Names.quote(t.outbox);
     }
 
     static String quotedList(List<String> names) {
@@ -670,6 +935,9 @@ final class RandomSchema {
         }
         fillForeignKeys(root);
         for (Table t : tables.subList(1, tables.size())) {
+            if (t.derivedFrom != null) {
+                continue; // its rows come from the trigger
+            }
             int n = rnd.nextInt(100) < 6 ? 0 : 2 + rnd.nextInt(rnd.nextBoolean() ? 12 : 45);
             for (int r = 0; r < n; r++) {
                 Map<String, String> row = newRow(t, r);
@@ -677,6 +945,15 @@ final class RandomSchema {
                 t.tenants.add(-1);
             }
             fillForeignKeys(t);
+            for (Column g : t.columns) {
+                if (g.guards != null) {
+                    // the CHECK holds: a row whose reset column is null needs the guard; others have it now and then
+                    for (Map<String, String> row : t.rows) {
+                        row.put(g.name, row.get(g.guards.childColumns.get(0)) != null && rnd.nextInt(100) < 25
+                                ? "false" : "true");
+                    }
+                }
+            }
             if (n == 0) {
                 features.add("empty table");
             }
@@ -763,6 +1040,7 @@ final class RandomSchema {
                     + ":3" + rnd.nextInt(10) + ":00+0" + rnd.nextInt(9) + "'";
             case "json" -> "'{\"k\": " + rnd.nextInt(100) + ", \"s\": \"it''s\", \"a\": [1, null]}'";
             case "bool" -> rnd.nextBoolean() ? "true" : "false";
+            case "guard" -> "true";
             case "bytea" -> "'\\x" + String.format("%06x", rnd.nextInt(0xffffff)) + "'";
             case "intarr" -> "'{" + rnd.nextInt(9) + "," + rnd.nextInt(9) + ",NULL}'";
             default -> "'2021-1" + rnd.nextInt(3) + "-0" + (1 + rnd.nextInt(9)) + "'";
@@ -845,18 +1123,25 @@ final class RandomSchema {
      */
     private List<String> pick(ForeignKey fk, int tenant, int sameTenant) {
         Table parent = fk.parent;
-        if (parent.rows.isEmpty()) {
+        // a key referencing a partition: only that partition's rows
+        List<Integer> candidates = new ArrayList<>();
+        for (int i = 0; i < parent.rows.size(); i++) {
+            if (fk.parentPartition == null || parent.partitionOf(parent.rows.get(i)).equals(fk.parentPartition)) {
+                candidates.add(i);
+            }
+        }
+        if (candidates.isEmpty()) {
             return null;
         }
         List<Integer> own = new ArrayList<>();
         if (tenant >= 0 && rnd.nextInt(100) < sameTenant) {
-            for (int i = 0; i < parent.rows.size(); i++) {
+            for (int i : candidates) {
                 if (parent.tenants.get(i) == tenant) {
                     own.add(i);
                 }
             }
         }
-        int r = own.isEmpty() ? rnd.nextInt(parent.rows.size()) : own.get(rnd.nextInt(own.size()));
+        int r = own.isEmpty() ? candidates.get(rnd.nextInt(candidates.size())) : own.get(rnd.nextInt(own.size()));
         lastPickedTenant = parent.tenants.get(r);
         Map<String, String> row = parent.rows.get(r);
         return fk.parentColumns.stream().map(row::get).toList();
@@ -902,7 +1187,11 @@ final class RandomSchema {
         updates.forEach(u -> sql.append(u).append("\n"));
         for (Table t : tables) {
             for (Column c : t.columns) {
-                if (c.identity != Identity.NONE) {
+                if (c.sequenceSetval != null) {
+                    sql.append("SELECT setval(").append(Names.literal(Names.quote(schema) + "." + Names.quote(c.sequenceName)))
+                            .append(", ").append(c.sequenceSetval).append(");\n");
+                }
+                if (c.identity != Identity.NONE && t.derivedFrom == null) {
                     sql.append("SELECT setval(pg_get_serial_sequence(").append(Names.literal(qualified(t))).append(", ")
                             .append(Names.literal(c.name)).append("), GREATEST(COALESCE((SELECT max(")
                             .append(Names.quote(c.name)).append(") FROM ").append(qualified(t))

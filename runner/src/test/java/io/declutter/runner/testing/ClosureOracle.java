@@ -31,6 +31,8 @@ import java.util.TreeSet;
  * equal the referenced columns of a closure row of the parent (MATCH SIMPLE). Self-references and cycles are
  * followed until nothing new is found. Rows outside the closure that reference a closure row through a SET NULL /
  * SET DEFAULT key stay, and the database resets their FK columns: they are the closure's {@link Closure#resets()}.
+ * A partitioned table is one table here (its partitions' rows together); a foreign key declared on one of its
+ * partitions binds only that partition's rows, and one referencing a partition references only that partition's rows.
  *
  * <p>Two ways to read the same thing:
  * <ul>
@@ -46,10 +48,20 @@ public final class ClosureOracle {
     /**
      * A foreign key, columns in constraint order. Tables are {@code schema.table} (unquoted).
      *
-     * @param keepsChild ON DELETE SET NULL / SET DEFAULT: deleting a parent leaves the child row, reset
+     * @param keepsChild      ON DELETE SET NULL / SET DEFAULT: deleting a parent leaves the child row, reset
+     * @param childPartition  when the key is declared on a partition of {@code child} (not on {@code child}
+     *                        itself): that partition ({@code schema.table}); the key binds only its rows
+     * @param parentPartition when the key references a partition of {@code parent}: that partition; only its rows
+     *                        are referenced
      */
     public record ForeignKey(String name, String child, List<String> childColumns, String parent,
-                             List<String> parentColumns, boolean keepsChild) {
+                             List<String> parentColumns, boolean keepsChild, String childPartition,
+                             String parentPartition) {
+
+        public ForeignKey(String name, String child, List<String> childColumns, String parent,
+                          List<String> parentColumns, boolean keepsChild) {
+            this(name, child, childColumns, parent, parentColumns, keepsChild, null, null);
+        }
     }
 
     /**
@@ -98,6 +110,14 @@ public final class ClosureOracle {
 
         /** The values of {@code columns} in the row, null where a value is null. */
         List<String> values(int row, List<String> columns);
+
+        /** Whether the row lies in {@code partition} (null: the whole table) or one of its sub-partitions. */
+        default boolean in(int row, String partition) {
+            if (partition != null) {
+                throw new IllegalStateException("partitions are known for PostgreSQL only");
+            }
+            return true;
+        }
     }
 
     private ClosureOracle() {
@@ -120,9 +140,20 @@ public final class ClosureOracle {
             needed.get(fk.child()).addAll(fk.childColumns());
             needed.get(fk.parent()).addAll(fk.parentColumns());
         }
+        // Per table, the partitions some key is restricted to: each row says whether it lies in them.
+        Map<String, Set<String>> partitions = new TreeMap<>();
+        reachable.forEach(t -> partitions.put(t, new TreeSet<>()));
+        for (ForeignKey fk : edges) {
+            if (fk.childPartition() != null) {
+                partitions.get(fk.child()).add(fk.childPartition());
+            }
+            if (fk.parentPartition() != null) {
+                partitions.get(fk.parent()).add(fk.parentPartition());
+            }
+        }
         Map<String, Rows> data = new TreeMap<>();
         for (String t : reachable) {
-            data.put(t, PgRows.load(c, t, primaryKey(c, t), List.copyOf(needed.get(t))));
+            data.put(t, PgRows.load(c, t, primaryKey(c, t), List.copyOf(needed.get(t)), List.copyOf(partitions.get(t))));
         }
         List<String> rootKeys = new ArrayList<>();
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT "
@@ -135,7 +166,14 @@ public final class ClosureOracle {
         return walk(rootTable, reachable, edges, data, rootKeys);
     }
 
-    /** Every FK of the database outside the system schemas (partition clones left out). */
+    /**
+     * Every FK of the database outside the system schemas (the clones PostgreSQL makes of a key on a partitioned table,
+     * conparentid set, left out). A key declared on a partition, or referencing one, is reported on the partition
+     * tree's root table ({@code pg_partition_root}), restricted to that partition's rows ({@link
+     * ForeignKey#childPartition()}, {@link ForeignKey#parentPartition()}): the walk treats a partitioned table's rows
+     * as one table, as the purge does. Column names are the same in a partition as in its root (partitions match
+     * their parent's columns by name).
+     */
     public static List<ForeignKey> foreignKeys(Connection c) throws SQLException {
         String sql = """
                 SELECT con.conname,
@@ -145,20 +183,31 @@ public final class ClosureOracle {
                        pn.nspname || '.' || pc.relname,
                        ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY AS k(num, ord)
                                JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.num ORDER BY k.ord),
-                       con.confdeltype IN ('n', 'd')
+                       con.confdeltype IN ('n', 'd'),
+                       CASE WHEN cr.oid <> cc.oid THEN crn.nspname || '.' || cr.relname END,
+                       CASE WHEN pr.oid <> pc.oid THEN prn.nspname || '.' || pr.relname END,
+                       crn.nspname || '.' || cr.relname,
+                       prn.nspname || '.' || pr.relname
                   FROM pg_constraint con
                   JOIN pg_class cc ON cc.oid = con.conrelid
                   JOIN pg_namespace cn ON cn.oid = cc.relnamespace
                   JOIN pg_class pc ON pc.oid = con.confrelid
                   JOIN pg_namespace pn ON pn.oid = pc.relnamespace
+                  JOIN pg_class cr ON cr.oid = COALESCE(pg_partition_root(con.conrelid), con.conrelid)
+                  JOIN pg_namespace crn ON crn.oid = cr.relnamespace
+                  JOIN pg_class pr ON pr.oid = COALESCE(pg_partition_root(con.confrelid), con.confrelid)
+                  JOIN pg_namespace prn ON prn.oid = pr.relnamespace
                  WHERE con.contype = 'f' AND con.conparentid = 0
                    AND cn.nspname NOT IN ('pg_catalog', 'information_schema')
                  ORDER BY 2, 1""";
         List<ForeignKey> fks = new ArrayList<>();
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             while (rs.next()) {
-                fks.add(new ForeignKey(rs.getString(1), rs.getString(2), List.of((String[]) rs.getArray(3).getArray()),
-                        rs.getString(4), List.of((String[]) rs.getArray(5).getArray()), rs.getBoolean(6)));
+                String childPartition = rs.getString(7) == null ? null : rs.getString(2);
+                String parentPartition = rs.getString(8) == null ? null : rs.getString(4);
+                fks.add(new ForeignKey(rs.getString(1), rs.getString(9), List.of((String[]) rs.getArray(3).getArray()),
+                        rs.getString(10), List.of((String[]) rs.getArray(5).getArray()), rs.getBoolean(6),
+                        childPartition, parentPartition));
             }
         }
         return fks;
@@ -216,9 +265,11 @@ public final class ClosureOracle {
         final List<String> keys = new ArrayList<>();
         final List<String[]> values = new ArrayList<>();
         final Map<String, Integer> position = new HashMap<>();
+        final Map<String, Integer> partitionPosition = new HashMap<>();
+        final List<boolean[]> inPartition = new ArrayList<>();
 
-        static PgRows load(Connection c, String table, List<String> keyColumns, List<String> columns)
-                throws SQLException {
+        static PgRows load(Connection c, String table, List<String> keyColumns, List<String> columns,
+                           List<String> partitions) throws SQLException {
             PgRows d = new PgRows();
             for (int i = 0; i < columns.size(); i++) {
                 d.position.put(columns.get(i), i);
@@ -226,6 +277,11 @@ public final class ClosureOracle {
             StringBuilder sql = new StringBuilder("SELECT ").append(keyExpression("t", keyColumns));
             for (String col : columns) {
                 sql.append(", t.").append(ident(col)).append("::text");
+            }
+            for (int i = 0; i < partitions.size(); i++) {
+                d.partitionPosition.put(partitions.get(i), i);
+                sql.append(", t.tableoid IN (SELECT relid FROM pg_partition_tree('")
+                        .append(quote(partitions.get(i)).replace("'", "''")).append("'::regclass))");
             }
             sql.append(" FROM ").append(quote(table)).append(" AS t");
             try (Statement st = c.createStatement()) {
@@ -236,12 +292,22 @@ public final class ClosureOracle {
                         for (int i = 0; i < v.length; i++) {
                             v[i] = rs.getString(i + 2);
                         }
+                        boolean[] in = new boolean[partitions.size()];
+                        for (int i = 0; i < in.length; i++) {
+                            in[i] = rs.getBoolean(columns.size() + 2 + i);
+                        }
                         d.keys.add(rs.getString(1));
                         d.values.add(v);
+                        d.inPartition.add(in);
                     }
                 }
             }
             return d;
+        }
+
+        @Override
+        public boolean in(int row, String partition) {
+            return partition == null || inPartition.get(row)[partitionPosition.get(partition)];
         }
 
         @Override
@@ -400,6 +466,9 @@ public final class ClosureOracle {
             Rows child = data.get(fk.child());
             Map<List<String>, List<Integer>> index = new HashMap<>();
             for (int i = 0; i < child.size(); i++) {
+                if (!child.in(i, fk.childPartition())) {
+                    continue; // a key declared on another partition: it does not bind this row
+                }
                 List<String> values = child.values(i, fk.childColumns());
                 if (!values.contains(null)) {
                     index.computeIfAbsent(values, k -> new ArrayList<>()).add(i);
@@ -430,7 +499,8 @@ public final class ClosureOracle {
         while (!queue.isEmpty()) {
             Hit h = queue.poll();
             for (ForeignKey fk : edges) {
-                if (fk.keepsChild() || !fk.parent().equals(h.table())) {
+                if (fk.keepsChild() || !fk.parent().equals(h.table())
+                        || !data.get(h.table()).in(h.row(), fk.parentPartition())) {
                     continue;
                 }
                 List<String> values = data.get(h.table()).values(h.row(), fk.parentColumns());
@@ -452,6 +522,9 @@ public final class ClosureOracle {
                 continue;
             }
             for (int parentRow : found.get(fk.parent())) {
+                if (!data.get(fk.parent()).in(parentRow, fk.parentPartition())) {
+                    continue;
+                }
                 List<String> values = data.get(fk.parent()).values(parentRow, fk.parentColumns());
                 if (values.contains(null)) {
                     continue;

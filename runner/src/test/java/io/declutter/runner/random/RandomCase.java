@@ -1017,6 +1017,9 @@ final class RandomCase {
                     + " DELETE FROM " + FRAMEWORK + ".control WHERE job = '" + job + "';"
                     + " DELETE FROM " + FRAMEWORK + ".log WHERE run_id IN (SELECT run_id FROM " + FRAMEWORK
                     + ".run WHERE job = '" + job + "');"
+                    + " IF to_regclass('" + FRAMEWORK + ".trigger_effect') IS NOT NULL THEN DELETE FROM " + FRAMEWORK
+                    + ".trigger_effect WHERE run_id IN (SELECT run_id FROM " + FRAMEWORK + ".run WHERE job = '" + job
+                    + "'); END IF;"
                     + " DELETE FROM " + FRAMEWORK + ".run_key WHERE run_id IN (SELECT run_id FROM " + FRAMEWORK
                     + ".run WHERE job = '" + job + "');"
                     + " DELETE FROM " + FRAMEWORK + ".run WHERE job = '" + job + "'; END IF; END $$");

@@ -22,7 +22,10 @@ RETURNS void
 LANGUAGE plpgsql
 STABLE
 AS ${tags.fn}
+<<check_fks>>
 DECLARE
+    -- the run as a label-qualified variable: a checked table may have a column named like the parameter
+    v_run CONSTANT bigint := p_run;
     v_unknown text;
 BEGIN
     WITH RECURSIVE purged AS (
@@ -69,12 +72,12 @@ BEGIN
 <#list job.foreignKeyCheck.defaults as d>
     -- ${lib.line(d.description)}
     IF EXISTS (SELECT 1 FROM ${d.childTable} AS c
-                WHERE EXISTS (SELECT 1 FROM ${d.parentBackup} AS p WHERE p.declutter_run = p_run AND ${d.parentMatch})
+                WHERE EXISTS (SELECT 1 FROM ${d.parentBackup} AS p WHERE p.declutter_run = check_fks.v_run AND ${d.parentMatch})
                   AND ${d.checked}
                   AND NOT EXISTS (SELECT 1 FROM ${d.parentTable} AS x
                                    WHERE ${d.target}
                                      AND NOT EXISTS (SELECT 1 FROM ${d.parentBackup} AS b
-                                                      WHERE b.declutter_run = p_run AND ${d.backedUp}))) THEN
+                                                      WHERE b.declutter_run = check_fks.v_run AND ${d.backedUp}))) THEN
         RAISE EXCEPTION 'declutter: job % will not delete: %: the key its defaults give to the rows it resets is not in the parent table, or only in rows this run purges, so the database would refuse the delete',
             ${job.nameLiteral}, ${job.literal(d.description)}
             USING HINT = 'Nothing was deleted. Roll this run back (declutter rollback), then insert the parent row the default '
@@ -85,7 +88,7 @@ BEGIN
 <#list job.foreignKeyCheck.resetChecks as k>
     -- ${lib.line(k.description)}
     IF EXISTS (SELECT 1 FROM ${k.childTable} AS c
-                WHERE EXISTS (SELECT 1 FROM ${k.parentBackup} AS p WHERE p.declutter_run = p_run AND ${k.parentMatch})
+                WHERE EXISTS (SELECT 1 FROM ${k.parentBackup} AS p WHERE p.declutter_run = check_fks.v_run AND ${k.parentMatch})
                   AND (SELECT ${k.expression}
                          FROM (SELECT ${k.resetRow}) AS reset_row) IS FALSE) THEN
         RAISE EXCEPTION 'declutter: job % will not delete: %: the rows the database resets would fail the CHECK constraint, so it would refuse the delete',

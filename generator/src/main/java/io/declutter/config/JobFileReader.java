@@ -100,9 +100,10 @@ public final class JobFileReader {
 
     /** {@code schema.table}; a name without a dot is taken to be in {@code public}. Double quotes are not needed. */
     public static TableName tableName(String text) {
-        String t = text == null ? "" : text.strip();
+        // Not stripped: YAML already drops the blanks around a plain value, and a quoted name may end in a space.
+        String t = text == null ? "" : text;
         int dot = t.indexOf('.');
-        if (t.isEmpty() || dot == 0 || dot == t.length() - 1) {
+        if (t.isBlank() || dot == 0 || dot == t.length() - 1) {
             throw new ConfigException("'" + (text == null ? "" : text) + "' is not a table name; write schema.table");
         }
         return dot < 0 ? new TableName("public", t) : new TableName(t.substring(0, dot), t.substring(dot + 1));

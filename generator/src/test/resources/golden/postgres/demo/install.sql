@@ -1271,7 +1271,10 @@ RETURNS void
 LANGUAGE plpgsql
 STABLE
 AS $fn$
+<<check_fks>>
 DECLARE
+    -- the run as a label-qualified variable: a checked table may have a column named like the parameter
+    v_run CONSTANT bigint := p_run;
     v_unknown text;
 BEGIN
     WITH RECURSIVE purged AS (

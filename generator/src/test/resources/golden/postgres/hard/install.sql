@@ -1271,7 +1271,10 @@ RETURNS void
 LANGUAGE plpgsql
 STABLE
 AS $fn$
+<<check_fks>>
 DECLARE
+    -- the run as a label-qualified variable: a checked table may have a column named like the parameter
+    v_run CONSTANT bigint := p_run;
     v_unknown text;
 BEGIN
     WITH RECURSIVE purged AS (
@@ -1347,7 +1350,7 @@ BEGIN
     END IF;
     -- hard.audit_notes(account_id) -> hard.accounts(id) [audit_notes_account_id_fkey, ON DELETE SET NULL], CHECK audit_notes_account_positive
     IF EXISTS (SELECT 1 FROM hard.audit_notes AS c
-                WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_accounts AS p WHERE p.declutter_run = p_run AND p.id = c.account_id)
+                WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_accounts AS p WHERE p.declutter_run = check_fks.v_run AND p.id = c.account_id)
                   AND (SELECT (account_id > 0)
                          FROM (SELECT c.id AS id, NULL::bigint AS account_id, c.note AS note) AS reset_row) IS FALSE) THEN
         RAISE EXCEPTION 'declutter: job % will not delete: %: the rows the database resets would fail the CHECK constraint, so it would refuse the delete',

@@ -1271,9 +1271,11 @@ RETURNS void
 LANGUAGE plpgsql
 STABLE
 AS $fn$
+#variable_conflict use_column
 <<check_fks>>
 DECLARE
-    -- the run as a label-qualified variable: a checked table may have a column named like the parameter
+    -- A CHECK expression evaluated below may name a column like a variable of this function (p_run, v_unknown):
+    -- unqualified names are columns, and the function's own variable is used qualified (check_fks.v_run).
     v_run CONSTANT bigint := p_run;
     v_unknown text;
 BEGIN

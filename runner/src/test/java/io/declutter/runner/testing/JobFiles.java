@@ -15,7 +15,10 @@ public final class JobFiles {
 
     /** The demo job ({@code tenant_purge} on {@code app.tenants}) with the given database URL. */
     public static Path demoJob(Path dir, String url) throws IOException {
-        return write(dir, "tenant_purge.yaml", Resources.text(JobFiles.class, "/sql/demo/postgres/tenant_purge.yaml"), url);
+        // The demo-based suites test resume, crashes and timeouts of the run itself: without the rehearsal before it
+        // (RehearsalTest covers the rehearsal, and the demo's own rehearsal through plan --rehearse).
+        return write(dir, "tenant_purge.yaml", Resources.text(JobFiles.class, "/sql/demo/postgres/tenant_purge.yaml")
+                + "\nrehearse: false\n", url);
     }
 
     /** Writes {@code yaml} plus a {@code database} section for {@code url} (and the server's credentials). */

@@ -5,3 +5,6 @@ CREATE TABLE IF NOT EXISTS ${schema}.run_key (
     key_values text[] NOT NULL,
     PRIMARY KEY (run_id, key_values)
 );
+
+-- Root keys are values of the purged rows: only the role owning the purge reads them (docs/archive.md#access).
+REVOKE ALL ON TABLE ${schema}.run_key FROM PUBLIC;

@@ -20,6 +20,10 @@ ALTER TABLE ${t.backup}
     ADD COLUMN IF NOT EXISTS ${c.name} ${c.type}${c?is_last?then(';', ',')}
 </#list>
 
+-- Backups are readable by the role owning the purge only (docs/archive.md#access): no grant to PUBLIC survives,
+-- whatever default privileges the schema has.
+REVOKE ALL ON TABLE ${t.backup} FROM PUBLIC;
+
 -- Delete batches walk the backup of a run in sequence order.
 CREATE INDEX IF NOT EXISTS ${t.backupIndex} ON ${t.backup} (declutter_run, declutter_seq);
 

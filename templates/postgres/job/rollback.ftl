@@ -38,11 +38,20 @@ DECLARE
 BEGIN
     -- FOR UPDATE waits for a purge unit in progress and holds the run until this rollback commits or is undone; the
     -- step procedure then refuses to continue.
-    PERFORM 1 FROM ${job.schema}.run WHERE run_id = p_run AND job = ${job.nameLiteral} FOR UPDATE;
+    SELECT r.status INTO v_state FROM ${job.schema}.run AS r WHERE r.run_id = p_run AND r.job = ${job.nameLiteral} FOR UPDATE;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'declutter: run % of job % does not exist', p_run, ${job.nameLiteral}
             USING HINT = 'See the runs with: SELECT * FROM ${job.schema}.run WHERE job = ''${job.name}''';
     END IF;
+    -- An expired run's backup rows are gone (docs/archive.md#expiry): restoring nothing is not a rollback.
+    IF v_state = 'expired' THEN
+        RAISE EXCEPTION 'declutter: the backup of run % of job % has expired and is no longer in the database; archives of'
+                        ' the run: %', p_run, ${job.nameLiteral},
+                        coalesce((SELECT string_agg(a.location, ', ' ORDER BY a.archive_id)
+                                    FROM ${job.schema}.archive AS a WHERE a.run_id = p_run), 'none recorded')
+            USING HINT = 'Restore from an archive: declutter rollback --run ' || p_run || ' --from DIR';
+    END IF;
+    v_state := NULL;
     BEGIN
         PERFORM set_config('session_replication_role', 'replica', true);
     EXCEPTION

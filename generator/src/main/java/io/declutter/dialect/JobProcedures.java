@@ -207,6 +207,125 @@ public abstract class JobProcedures {
         }
     }
 
+    /** A column of a backup table, with its type as the database spells it. */
+    public record Column(String name, String type) {
+        public Column {
+            java.util.Objects.requireNonNull(name, "name");
+            java.util.Objects.requireNonNull(type, "type");
+        }
+    }
+
+    /**
+     * A backup table of the job: the closure table whose rows it holds ({@code schema.table}), its own name in the
+     * framework schema, whether it holds whole rows (false: the values a SET NULL edge reset) and its columns.
+     */
+    public record BackupTable(String table, String backupTable, boolean holdsRows, List<Column> columns) {
+        public BackupTable {
+            java.util.Objects.requireNonNull(table, "table");
+            java.util.Objects.requireNonNull(backupTable, "backupTable");
+            columns = List.copyOf(columns);
+            if (columns.isEmpty()) {
+                throw new IllegalArgumentException("backup table " + backupTable + " has no columns");
+            }
+        }
+    }
+
+    /** An archive of a run written outside the database (docs/archive.md), as the archive table records it. */
+    public record ArchiveRecord(long run, String location, String sha256, int tables, long rows, Instant created,
+                                String createdBy) {
+    }
+
+    /** When and by whom a run's backup was dropped, and the status the run had then (docs/archive.md#expiry). */
+    public record Expiry(Instant at, String by, String statusBefore) {
+    }
+
+    /** Whether this dialect can archive, expire and restore backups (docs/archive.md). */
+    public boolean canArchive() {
+        return false;
+    }
+
+    private RefusedException notHere(String what) {
+        return new RefusedException(ErrorKind.BAD_INPUT, "job " + job + ": " + what + " is not available for this"
+                + " database yet (PostgreSQL only, docs/archive.md)");
+    }
+
+    /** The job's backup tables in restore order (root first), with their columns. */
+    public List<BackupTable> backupTables() throws SQLException {
+        throw notHere("archiving");
+    }
+
+    /** Rows of the run in a backup table. */
+    public long backupRows(long run, BackupTable table) throws SQLException {
+        throw notHere("archiving");
+    }
+
+    /**
+     * Writes the run's rows of a backup table to {@code out} as CSV with a header line, in the order the run backed
+     * them up, streamed (constant memory); {@code progress} is told the rows written so far. Returns the row count.
+     * Runs in the caller's transaction (the caller takes one snapshot for every table).
+     */
+    public long exportBackup(long run, BackupTable table, java.io.OutputStream out, java.util.function.LongConsumer progress)
+            throws SQLException, java.io.IOException {
+        throw notHere("archiving");
+    }
+
+    /**
+     * Loads CSV written by {@link #exportBackup} back into the backup table, skipping rows it still holds; returns
+     * the rows added. Runs in the caller's transaction.
+     */
+    public long importBackup(long run, BackupTable table, java.io.InputStream in) throws SQLException, java.io.IOException {
+        throw notHere("restoring from an archive");
+    }
+
+    /** Records an archive of the run in the framework's archive table. */
+    public void recordArchive(long run, String location, String sha256, int tables, long rows) throws SQLException {
+        throw notHere("archiving");
+    }
+
+    /** The recorded archives of the run, oldest first. */
+    public List<ArchiveRecord> archives(long run) throws SQLException {
+        return List.of();
+    }
+
+    /** The run's expiry, if its backup was dropped. */
+    public Optional<Expiry> expiry(long run) throws SQLException {
+        return Optional.empty();
+    }
+
+    /**
+     * Marks a finished run ('done' or 'rolled back') expired, with who and when, before its backup rows are dropped
+     * (so no rollback starts meanwhile); a run already expired is left as it is (an interrupted expiry goes on).
+     */
+    public void markExpired(long run) throws SQLException {
+        throw notHere("expiry");
+    }
+
+    /** Deletes up to {@code batch} of the run's rows from a backup table; returns how many. */
+    public long expireBatch(long run, BackupTable table, int batch) throws SQLException {
+        throw notHere("expiry");
+    }
+
+    /** Puts an expired run back to the status it had before its expiry (its backup was loaded from an archive). */
+    public void unexpire(long run) throws SQLException {
+        throw notHere("restoring from an archive");
+    }
+
+    /** Finished runs ('done' or 'rolled back') of the job that ended before {@code cutoff}, oldest first. */
+    public List<Long> finishedBefore(Instant cutoff) throws SQLException {
+        List<Long> runs = new java.util.ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT run_id FROM " + schema + ".run WHERE job = ?"
+                + " AND status IN ('done', 'rolled back') AND ended_at < ? ORDER BY run_id")) {
+            ps.setString(1, job);
+            ps.setTimestamp(2, Timestamp.from(cutoff));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    runs.add(rs.getLong(1));
+                }
+            }
+        }
+        return runs;
+    }
+
     private static Instant instant(Timestamp ts) {
         return ts == null ? null : ts.toInstant();
     }

@@ -4,6 +4,14 @@ import io.declutter.dialect.ErrorKind;
 import io.declutter.dialect.JobProcedures;
 import io.declutter.dialect.RefusedException;
 
+import io.declutter.dialect.Resources;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+import org.postgresql.copy.CopyOut;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -16,6 +24,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongConsumer;
 
 /** JDBC calls of a deployed job's procedures and of the framework functions on PostgreSQL. */
 public final class PostgresJobProcedures extends JobProcedures {
@@ -317,5 +326,242 @@ public final class PostgresJobProcedures extends JobProcedures {
                  GROUP BY c.child_table, c.height, c.run_id, c.status, c.last_error
                  ORDER BY c.height, c.child_table
                 """.formatted(schema());
+    }
+
+    @Override
+    public boolean canArchive() {
+        return true;
+    }
+
+    @Override
+    public List<BackupTable> backupTables() throws SQLException {
+        List<BackupTable> tables = new ArrayList<>();
+        String sql = Resources.text(PostgresJobProcedures.class, "backup_tables.sql").formatted(schema());
+        try (PreparedStatement ps = connection().prepareStatement(sql)) {
+            ps.setString(1, job());
+            ps.setString(2, schema());
+            try (ResultSet rs = ps.executeQuery()) {
+                String table = null;
+                String backup = null;
+                boolean rows = false;
+                List<Column> columns = new ArrayList<>();
+                while (rs.next()) {
+                    if (!rs.getString(2).equals(backup)) {
+                        if (backup != null) {
+                            tables.add(new BackupTable(table, backup, rows, columns));
+                        }
+                        table = rs.getString(1);
+                        backup = rs.getString(2);
+                        rows = rs.getBoolean(3);
+                        columns = new ArrayList<>();
+                    }
+                    columns.add(new Column(rs.getString(4), rs.getString(5)));
+                }
+                if (backup != null) {
+                    tables.add(new BackupTable(table, backup, rows, columns));
+                }
+            }
+        }
+        return tables;
+    }
+
+    /** A backup table's name, qualified and quoted (its name comes from the control table). */
+    private String qualified(BackupTable table) {
+        return schema() + "." + ident(table.backupTable());
+    }
+
+    private static String ident(String name) {
+        return "\"" + name.replace("\"", "\"\"") + "\"";
+    }
+
+    private static String columnList(BackupTable table) {
+        return String.join(", ", table.columns().stream().map(c -> ident(c.name())).toList());
+    }
+
+    @Override
+    public long backupRows(long run, BackupTable table) throws SQLException {
+        try (PreparedStatement ps = connection().prepareStatement("SELECT count(*) FROM " + qualified(table)
+                + " WHERE declutter_run = ?")) {
+            ps.setLong(1, run);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /**
+     * Fixes the settings that decide how values are written as text (docs/archive.md#format), for this transaction:
+     * the same rows are then written as the same bytes whoever exports them, and read back as the same values.
+     */
+    private void textSettings() throws SQLException {
+        try (Statement st = connection().createStatement()) {
+            st.execute("SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL IntervalStyle = 'postgres';"
+                    + " SET LOCAL extra_float_digits = 1; SET LOCAL bytea_output = 'hex'");
+        }
+    }
+
+    /** COPY ... TO STDOUT of the run's rows in backup order, one row per message of the protocol (streamed). */
+    @Override
+    public long exportBackup(long run, BackupTable table, OutputStream out, LongConsumer progress)
+            throws SQLException, IOException {
+        textSettings();
+        CopyOut copy = connection().unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (SELECT " + columnList(table)
+                + " FROM " + qualified(table) + " WHERE declutter_run = " + run + " ORDER BY declutter_seq)"
+                + " TO STDOUT (FORMAT csv, HEADER)");
+        long messages = 0;
+        try {
+            byte[] data;
+            while ((data = copy.readFromCopy()) != null) {
+                out.write(data);
+                if (++messages % 10_000 == 0) {
+                    progress.accept(messages - 1);
+                }
+            }
+        } finally {
+            if (copy.isActive()) {
+                copy.cancelCopy();
+            }
+        }
+        long rows = copy.getHandledRowCount();
+        progress.accept(rows);
+        return rows;
+    }
+
+    /**
+     * COPY ... FROM STDIN into a temporary table shaped like the backup table, then one INSERT of the run's rows
+     * that are not in the backup table yet (a load interrupted and repeated adds nothing twice).
+     */
+    @Override
+    public long importBackup(long run, BackupTable table, InputStream in) throws SQLException, IOException {
+        textSettings();
+        try (Statement st = connection().createStatement()) {
+            st.execute("DROP TABLE IF EXISTS pg_temp.declutter_load");
+            st.execute("CREATE TEMPORARY TABLE declutter_load (LIKE " + qualified(table) + ") ON COMMIT DROP");
+        }
+        CopyIn copy = connection().unwrap(PGConnection.class).getCopyAPI().copyIn("COPY pg_temp.declutter_load ("
+                + columnList(table) + ") FROM STDIN (FORMAT csv, HEADER)");
+        try {
+            byte[] buffer = new byte[64 * 1024];
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                copy.writeToCopy(buffer, 0, n);
+            }
+            copy.endCopy();
+        } finally {
+            if (copy.isActive()) {
+                copy.cancelCopy();
+            }
+        }
+        try (PreparedStatement ps = connection().prepareStatement("INSERT INTO " + qualified(table) + " ("
+                + columnList(table) + ") OVERRIDING SYSTEM VALUE SELECT " + columnList(table)
+                + " FROM pg_temp.declutter_load WHERE declutter_run = ? ON CONFLICT DO NOTHING")) {
+            ps.setLong(1, run);
+            long added = ps.executeLargeUpdate();
+            try (Statement st = connection().createStatement()) {
+                st.execute("DROP TABLE pg_temp.declutter_load");
+            }
+            return added;
+        }
+    }
+
+    @Override
+    public void recordArchive(long run, String location, String sha256, int tables, long rows) throws SQLException {
+        try (PreparedStatement ps = connection().prepareStatement("INSERT INTO " + schema()
+                + ".archive (run_id, location, sha256, tables, rows) VALUES (?, ?, ?, ?, ?)")) {
+            ps.setLong(1, run);
+            ps.setString(2, location);
+            ps.setString(3, sha256);
+            ps.setInt(4, tables);
+            ps.setLong(5, rows);
+            ps.executeUpdate();
+        }
+    }
+
+    @Override
+    public List<ArchiveRecord> archives(long run) throws SQLException {
+        List<ArchiveRecord> out = new ArrayList<>();
+        try (PreparedStatement ps = connection().prepareStatement("SELECT run_id, location, sha256, tables, rows,"
+                + " created_at, created_by FROM " + schema() + ".archive WHERE run_id = ? ORDER BY archive_id")) {
+            ps.setLong(1, run);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new ArchiveRecord(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4),
+                            rs.getLong(5), rs.getTimestamp(6).toInstant(), rs.getString(7)));
+                }
+            }
+        } catch (SQLException e) {
+            if ("42P01".equals(e.getSQLState())) {
+                return List.of(); // deployed before the archive table existed: nothing was recorded
+            }
+            throw e;
+        }
+        return out;
+    }
+
+    @Override
+    public Optional<Expiry> expiry(long run) throws SQLException {
+        try (PreparedStatement ps = connection().prepareStatement("SELECT expired_at, expired_by, expired_from FROM "
+                + schema() + ".run WHERE run_id = ? AND status = 'expired'")) {
+            ps.setLong(1, run);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new Expiry(rs.getTimestamp(1).toInstant(), rs.getString(2),
+                        rs.getString(3))) : Optional.empty();
+            }
+        }
+    }
+
+    @Override
+    public void markExpired(long run) throws SQLException {
+        // session_user: who connected (current_user may be a role switched to); the row lock waits for a rollback.
+        try (PreparedStatement ps = connection().prepareStatement("UPDATE " + schema() + ".run SET status = 'expired',"
+                + " expired_at = clock_timestamp(), expired_by = session_user, expired_from = status"
+                + " WHERE run_id = ? AND job = ? AND status IN ('done', 'rolled back')")) {
+            ps.setLong(1, run);
+            ps.setString(2, job());
+            if (ps.executeUpdate() == 0 && !"expired".equals(runInfo(run).status())) {
+                throw new RefusedException(ErrorKind.BAD_INPUT, "run " + run + " of job " + job() + " is "
+                        + runInfo(run).status() + ": only a finished run (done or rolled back) can expire; an"
+                        + " unfinished run needs its backup to go on or to be rolled back");
+            }
+        }
+        try (PreparedStatement ps = connection().prepareStatement("INSERT INTO " + schema() + ".log (run_id, action,"
+                + " started_at, message) VALUES (?, 'expire', clock_timestamp(), 'backup expires, by ' || session_user)")) {
+            ps.setLong(1, run);
+            ps.executeUpdate();
+        }
+        // Root keys given at run time are values of the purged rows too.
+        try (PreparedStatement ps = connection().prepareStatement("DELETE FROM " + schema() + ".run_key WHERE run_id = ?")) {
+            ps.setLong(1, run);
+            ps.executeUpdate();
+        }
+    }
+
+    /** One batch, walking the backup's (declutter_run, declutter_seq) index. */
+    @Override
+    public long expireBatch(long run, BackupTable table, int batch) throws SQLException {
+        try (PreparedStatement ps = connection().prepareStatement("DELETE FROM " + qualified(table)
+                + " WHERE declutter_run = ? AND declutter_seq IN (SELECT declutter_seq FROM " + qualified(table)
+                + " WHERE declutter_run = ? ORDER BY declutter_seq LIMIT ?)")) {
+            ps.setLong(1, run);
+            ps.setLong(2, run);
+            ps.setInt(3, batch);
+            return ps.executeLargeUpdate();
+        }
+    }
+
+    @Override
+    public void unexpire(long run) throws SQLException {
+        try (PreparedStatement ps = connection().prepareStatement("UPDATE " + schema() + ".run SET status ="
+                + " COALESCE(expired_from, 'done') WHERE run_id = ? AND status = 'expired'")) {
+            ps.setLong(1, run);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = connection().prepareStatement("INSERT INTO " + schema() + ".log (run_id, action,"
+                + " started_at, message) VALUES (?, 'restore', clock_timestamp(), 'backup loaded from an archive by '"
+                + " || session_user)")) {
+            ps.setLong(1, run);
+            ps.executeUpdate();
+        }
     }
 }

@@ -8,9 +8,11 @@
 CREATE TABLE IF NOT EXISTS declutter.run (
     run_id          bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     job             text        NOT NULL,
-    -- running -> done, or failed (resumable) -> running ...; any state -> rolling back -> rolled back
+    -- running -> done, or failed (resumable) -> running ...; any state -> rolling back -> rolled back;
+    -- done or rolled back -> expired (its backup rows dropped, docs/archive.md#expiry)
     status          text        NOT NULL DEFAULT 'running'
-                                CHECK (status IN ('running', 'failed', 'done', 'rolling back', 'rolled back')),
+                                CONSTRAINT run_status_check
+                                CHECK (status IN ('running', 'failed', 'done', 'rolling back', 'rolled back', 'expired')),
     started_at      timestamptz NOT NULL DEFAULT clock_timestamp(),
     ended_at        timestamptz,
     deadline        timestamptz,
@@ -21,6 +23,14 @@ CREATE TABLE IF NOT EXISTS declutter.run (
 -- When the run last proved, before deleting, that the catalog holds no foreign key its plan does not know
 -- (reset at every start and resume). Added after the first release: upgrades add it here.
 ALTER TABLE declutter.run ADD COLUMN IF NOT EXISTS fks_checked_at timestamptz;
+-- When and by whom the run's backup rows were dropped (docs/archive.md#expiry), and the status the run had then.
+-- Added after the first release: upgrades add them here, and let the status say 'expired'.
+ALTER TABLE declutter.run ADD COLUMN IF NOT EXISTS expired_at timestamptz;
+ALTER TABLE declutter.run ADD COLUMN IF NOT EXISTS expired_by text;
+ALTER TABLE declutter.run ADD COLUMN IF NOT EXISTS expired_from text;
+ALTER TABLE declutter.run DROP CONSTRAINT IF EXISTS run_status_check;
+ALTER TABLE declutter.run ADD CONSTRAINT run_status_check
+    CHECK (status IN ('running', 'failed', 'done', 'rolling back', 'rolled back', 'expired'));
 
 -- At most one unfinished run per job: a new run of the job resumes it instead.
 CREATE UNIQUE INDEX IF NOT EXISTS run_one_open_per_job

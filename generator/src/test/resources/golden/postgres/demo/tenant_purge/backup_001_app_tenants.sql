@@ -30,6 +30,10 @@ ALTER TABLE declutter.bk_tenant_purge_tenants
     ADD COLUMN IF NOT EXISTS plan_id integer,
     ADD COLUMN IF NOT EXISTS created_at timestamp with time zone;
 
+-- Backups are readable by the role owning the purge only (docs/archive.md#access): no grant to PUBLIC survives,
+-- whatever default privileges the schema has.
+REVOKE ALL ON TABLE declutter.bk_tenant_purge_tenants FROM PUBLIC;
+
 -- Delete batches walk the backup of a run in sequence order.
 CREATE INDEX IF NOT EXISTS bk_tenant_purge_tenants_seq ON declutter.bk_tenant_purge_tenants (declutter_run, declutter_seq);
 

@@ -28,6 +28,10 @@ ALTER TABLE declutter.bk_tenant_purge_audit_events
     ADD COLUMN IF NOT EXISTS payload jsonb,
     ADD COLUMN IF NOT EXISTS occurred_at timestamp with time zone;
 
+-- Backups are readable by the role owning the purge only (docs/archive.md#access): no grant to PUBLIC survives,
+-- whatever default privileges the schema has.
+REVOKE ALL ON TABLE declutter.bk_tenant_purge_audit_events FROM PUBLIC;
+
 -- Delete batches walk the backup of a run in sequence order.
 CREATE INDEX IF NOT EXISTS bk_tenant_purge_audit_events_seq ON declutter.bk_tenant_purge_audit_events (declutter_run, declutter_seq);
 

@@ -30,6 +30,10 @@ ALTER TABLE declutter.bk_tenant_purge_invoices
     ADD COLUMN IF NOT EXISTS issued_at timestamp with time zone,
     ADD COLUMN IF NOT EXISTS due_at timestamp with time zone;
 
+-- Backups are readable by the role owning the purge only (docs/archive.md#access): no grant to PUBLIC survives,
+-- whatever default privileges the schema has.
+REVOKE ALL ON TABLE declutter.bk_tenant_purge_invoices FROM PUBLIC;
+
 -- Delete batches walk the backup of a run in sequence order.
 CREATE INDEX IF NOT EXISTS bk_tenant_purge_invoices_seq ON declutter.bk_tenant_purge_invoices (declutter_run, declutter_seq);
 

@@ -28,6 +28,10 @@ ALTER TABLE declutter.bk_tenant_purge_invoice_lines
     ADD COLUMN IF NOT EXISTS unit_price numeric(10,2),
     ADD COLUMN IF NOT EXISTS amount numeric(12,2);
 
+-- Backups are readable by the role owning the purge only (docs/archive.md#access): no grant to PUBLIC survives,
+-- whatever default privileges the schema has.
+REVOKE ALL ON TABLE declutter.bk_tenant_purge_invoice_lines FROM PUBLIC;
+
 -- Delete batches walk the backup of a run in sequence order.
 CREATE INDEX IF NOT EXISTS bk_tenant_purge_invoice_lines_seq ON declutter.bk_tenant_purge_invoice_lines (declutter_run, declutter_seq);
 

@@ -26,6 +26,10 @@ ALTER TABLE declutter.bk_tenant_purge_payments
     ADD COLUMN IF NOT EXISTS method text,
     ADD COLUMN IF NOT EXISTS paid_at timestamp with time zone;
 
+-- Backups are readable by the role owning the purge only (docs/archive.md#access): no grant to PUBLIC survives,
+-- whatever default privileges the schema has.
+REVOKE ALL ON TABLE declutter.bk_tenant_purge_payments FROM PUBLIC;
+
 -- Delete batches walk the backup of a run in sequence order.
 CREATE INDEX IF NOT EXISTS bk_tenant_purge_payments_seq ON declutter.bk_tenant_purge_payments (declutter_run, declutter_seq);
 

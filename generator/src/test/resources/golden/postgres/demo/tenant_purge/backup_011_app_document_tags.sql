@@ -22,6 +22,10 @@ ALTER TABLE declutter.bk_tenant_purge_document_tags
     ADD COLUMN IF NOT EXISTS tag_id bigint,
     ADD COLUMN IF NOT EXISTS tagged_at timestamp with time zone;
 
+-- Backups are readable by the role owning the purge only (docs/archive.md#access): no grant to PUBLIC survives,
+-- whatever default privileges the schema has.
+REVOKE ALL ON TABLE declutter.bk_tenant_purge_document_tags FROM PUBLIC;
+
 -- Delete batches walk the backup of a run in sequence order.
 CREATE INDEX IF NOT EXISTS bk_tenant_purge_document_tags_seq ON declutter.bk_tenant_purge_document_tags (declutter_run, declutter_seq);
 

@@ -22,6 +22,10 @@ ALTER TABLE declutter."bk_hard_purge_MixedCase"
     ADD COLUMN IF NOT EXISTS "AccountId" bigint,
     ADD COLUMN IF NOT EXISTS "ÜberweisungNr" bigint;
 
+-- Backups are readable by the role owning the purge only (docs/archive.md#access): no grant to PUBLIC survives,
+-- whatever default privileges the schema has.
+REVOKE ALL ON TABLE declutter."bk_hard_purge_MixedCase" FROM PUBLIC;
+
 -- Delete batches walk the backup of a run in sequence order.
 CREATE INDEX IF NOT EXISTS "bk_hard_purge_MixedCase_seq" ON declutter."bk_hard_purge_MixedCase" (declutter_run, declutter_seq);
 

@@ -20,6 +20,10 @@ ALTER TABLE declutter.bk_hard_purge_account_subscription_events_named_at_the_7c8
     ADD COLUMN IF NOT EXISTS id bigint,
     ADD COLUMN IF NOT EXISTS account_id bigint;
 
+-- Backups are readable by the role owning the purge only (docs/archive.md#access): no grant to PUBLIC survives,
+-- whatever default privileges the schema has.
+REVOKE ALL ON TABLE declutter.bk_hard_purge_account_subscription_events_named_at_the_7c82d31e FROM PUBLIC;
+
 -- Delete batches walk the backup of a run in sequence order.
 CREATE INDEX IF NOT EXISTS bk_hard_purge_account_subscription_events_named_at_the_6b7efb20 ON declutter.bk_hard_purge_account_subscription_events_named_at_the_7c82d31e (declutter_run, declutter_seq);
 

@@ -24,6 +24,10 @@ ALTER TABLE declutter.bk_hard_purge_group
     ADD COLUMN IF NOT EXISTS "select" text,
     ADD COLUMN IF NOT EXISTS "from" integer;
 
+-- Backups are readable by the role owning the purge only (docs/archive.md#access): no grant to PUBLIC survives,
+-- whatever default privileges the schema has.
+REVOKE ALL ON TABLE declutter.bk_hard_purge_group FROM PUBLIC;
+
 -- Delete batches walk the backup of a run in sequence order.
 CREATE INDEX IF NOT EXISTS bk_hard_purge_group_seq ON declutter.bk_hard_purge_group (declutter_run, declutter_seq);
 

@@ -20,6 +20,10 @@ ALTER TABLE declutter.bk_hard_purge_projects
     ADD COLUMN IF NOT EXISTS id bigint,
     ADD COLUMN IF NOT EXISTS account_id bigint;
 
+-- Backups are readable by the role owning the purge only (docs/archive.md#access): no grant to PUBLIC survives,
+-- whatever default privileges the schema has.
+REVOKE ALL ON TABLE declutter.bk_hard_purge_projects FROM PUBLIC;
+
 -- Delete batches walk the backup of a run in sequence order.
 CREATE INDEX IF NOT EXISTS bk_hard_purge_projects_seq ON declutter.bk_hard_purge_projects (declutter_run, declutter_seq);
 

@@ -20,6 +20,10 @@ ALTER TABLE declutter."bk_hard_purge_Quote""d ""Tags"""
     ADD COLUMN IF NOT EXISTS "Tag ""Id""" bigint,
     ADD COLUMN IF NOT EXISTS "group" bigint;
 
+-- Backups are readable by the role owning the purge only (docs/archive.md#access): no grant to PUBLIC survives,
+-- whatever default privileges the schema has.
+REVOKE ALL ON TABLE declutter."bk_hard_purge_Quote""d ""Tags""" FROM PUBLIC;
+
 -- Delete batches walk the backup of a run in sequence order.
 CREATE INDEX IF NOT EXISTS "bk_hard_purge_Quote""d ""Tags""_seq" ON declutter."bk_hard_purge_Quote""d ""Tags""" (declutter_run, declutter_seq);
 

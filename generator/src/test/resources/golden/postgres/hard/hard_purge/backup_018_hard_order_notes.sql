@@ -24,6 +24,10 @@ ALTER TABLE declutter."bk_hard_purge_order notes"
     ADD COLUMN IF NOT EXISTS "Region;" text,
     ADD COLUMN IF NOT EXISTS text text;
 
+-- Backups are readable by the role owning the purge only (docs/archive.md#access): no grant to PUBLIC survives,
+-- whatever default privileges the schema has.
+REVOKE ALL ON TABLE declutter."bk_hard_purge_order notes" FROM PUBLIC;
+
 -- Delete batches walk the backup of a run in sequence order.
 CREATE INDEX IF NOT EXISTS "bk_hard_purge_order notes_seq" ON declutter."bk_hard_purge_order notes" (declutter_run, declutter_seq);
 

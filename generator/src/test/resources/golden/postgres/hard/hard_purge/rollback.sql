@@ -44,11 +44,20 @@ DECLARE
 BEGIN
     -- FOR UPDATE waits for a purge unit in progress and holds the run until this rollback commits or is undone; the
     -- step procedure then refuses to continue.
-    PERFORM 1 FROM declutter.run WHERE run_id = p_run AND job = 'hard_purge' FOR UPDATE;
+    SELECT r.status INTO v_state FROM declutter.run AS r WHERE r.run_id = p_run AND r.job = 'hard_purge' FOR UPDATE;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'declutter: run % of job % does not exist', p_run, 'hard_purge'
             USING HINT = 'See the runs with: SELECT * FROM declutter.run WHERE job = ''hard_purge''';
     END IF;
+    -- An expired run's backup rows are gone (docs/archive.md#expiry): restoring nothing is not a rollback.
+    IF v_state = 'expired' THEN
+        RAISE EXCEPTION 'declutter: the backup of run % of job % has expired and is no longer in the database; archives of'
+                        ' the run: %', p_run, 'hard_purge',
+                        coalesce((SELECT string_agg(a.location, ', ' ORDER BY a.archive_id)
+                                    FROM declutter.archive AS a WHERE a.run_id = p_run), 'none recorded')
+            USING HINT = 'Restore from an archive: declutter rollback --run ' || p_run || ' --from DIR';
+    END IF;
+    v_state := NULL;
     BEGIN
         PERFORM set_config('session_replication_role', 'replica', true);
     EXCEPTION

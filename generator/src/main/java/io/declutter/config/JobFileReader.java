@@ -86,13 +86,13 @@ public final class JobFileReader {
         try {
             Job job = new Job(raw.job, tableName(raw.root.table), Optional.ofNullable(raw.root.where),
                     raw.batchSize == null ? DEFAULT_BATCH_SIZE : raw.batchSize,
-                    raw.backup == null || raw.backup,
+                    backupEnabled(source, raw.backup),
                     raw.exclude == null ? List.of() : raw.exclude.stream().map(JobFileReader::tableName).toList(),
                     Durations.parse("timeouts.lock", raw.timeouts.lock),
                     Durations.parse("timeouts.statement", raw.timeouts.statement),
                     edges(raw.edges), triggers(source, raw.triggers));
             return new JobFile(job, window(raw.window), database(raw.database),
-                    RehearsalSetting.parse("rehearse", raw.rehearse));
+                    RehearsalSetting.parse("rehearse", raw.rehearse), backupKeep(source, raw.backup));
         } catch (InvalidJobException e) {
             throw new ConfigException(source + ": " + e.getMessage(), e);
         }
@@ -107,6 +107,46 @@ public final class JobFileReader {
             throw new ConfigException("'" + (text == null ? "" : text) + "' is not a table name; write schema.table");
         }
         return dot < 0 ? new TableName("public", t) : new TableName(t.substring(0, dot), t.substring(dot + 1));
+    }
+
+    private static final String BACKUP_FORMS = "'backup' is true (the default), false (keys only, no rollback) or"
+            + " '{keep: 30d}' (a full backup, dropped that long after the run ends; docs/archive.md#expiry)";
+
+    /** {@code backup}: true, false or a section with {@code keep}. */
+    private static boolean backupEnabled(String source, com.fasterxml.jackson.databind.JsonNode node) {
+        if (node == null || node.isNull()) {
+            return true;
+        }
+        if (node.isBoolean()) {
+            return node.asBoolean();
+        }
+        if (node.isObject()) {
+            backupKeep(source, node);
+            return true;
+        }
+        throw new ConfigException(source + ": " + BACKUP_FORMS);
+    }
+
+    private static Optional<java.time.Duration> backupKeep(String source, com.fasterxml.jackson.databind.JsonNode node) {
+        if (node == null || !node.isObject()) {
+            return Optional.empty();
+        }
+        java.util.Iterator<String> names = node.fieldNames();
+        while (names.hasNext()) {
+            String name = names.next();
+            if (!"keep".equals(name)) {
+                throw new ConfigException(source + ": unknown setting 'backup." + name + "'; the settings allowed there"
+                        + " are keep");
+            }
+        }
+        com.fasterxml.jackson.databind.JsonNode keep = node.get("keep");
+        if (keep == null || keep.isNull()) {
+            return Optional.empty();
+        }
+        if (keep.isNumber() && keep.asLong() == 0 || "0".equals(keep.asText().strip())) {
+            return Optional.of(java.time.Duration.ZERO);
+        }
+        return Optional.of(Durations.parse("backup.keep", keep.asText()));
     }
 
     /** {@code edges}: per-edge strategy overrides, each naming a foreign key by its table and constraint. */
@@ -220,7 +260,8 @@ public final class JobFileReader {
         @JsonProperty public String job;
         @JsonProperty public RawRoot root;
         @JsonProperty public Integer batchSize;
-        @JsonProperty public Boolean backup;
+        /** true, false, or {keep: 30d}: a section or a boolean, so read as a tree. */
+        @JsonProperty public com.fasterxml.jackson.databind.JsonNode backup;
         @JsonProperty public List<String> exclude;
         @JsonProperty @JsonSetter(nulls = Nulls.SKIP) public RawTimeouts timeouts = new RawTimeouts();
         @JsonProperty public RawWindow window;

@@ -23,7 +23,7 @@ class DurationsTest {
     void rejectsOtherFormsNamingTheSetting(String text) {
         assertThatThrownBy(() -> Durations.parse("timeouts.lock", text))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage("timeouts.lock: '" + text + "' is not a duration; write a number with ms, s, min or h"
+                .hasMessage("timeouts.lock: '" + text + "' is not a duration; write a number with ms, s, min, h or d"
                         + " (e.g. 5s, 10min, 6h)");
     }
 

@@ -303,7 +303,7 @@ class JobFileReaderTest {
         assertRejected(MINIMAL + """
                 timeouts:
                   lock: 5 seconds
-                """).hasMessage("timeouts.lock: '5 seconds' is not a duration; write a number with ms, s, min or h"
+                """).hasMessage("timeouts.lock: '5 seconds' is not a duration; write a number with ms, s, min, h or d"
                 + " (e.g. 5s, 10min, 6h)");
     }
 

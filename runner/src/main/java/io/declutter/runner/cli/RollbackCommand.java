@@ -6,6 +6,11 @@ import io.declutter.runner.purge.StatusReport;
 import io.declutter.runner.purge.Verification;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import io.declutter.runner.UserError;
+import io.declutter.runner.purge.Archive;
+
+import java.nio.file.Path;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -13,16 +18,29 @@ import java.util.List;
 @Command(name = "rollback", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
         description = {"Puts back every row a run purged, from its backup.",
             "Root to leaves, after a complete or a partial purge; rows still present are skipped. The run ends as"
-            + " 'rolled back'."})
+            + " 'rolled back'. With --from DIR, the backup is first loaded from an archive (declutter archive), after"
+            + " checking it against its manifest: the way back for a run whose backup has expired."})
 final class RollbackCommand extends JobCommand {
 
     @Mixin
     RunOption runOption;
 
+    @Option(names = "--from", paramLabel = "DIR", description = "load the backup from this archive first")
+    Path from;
+
     @Override
     int call(Context ctx) throws Exception {
         JobProcedures procs = deployedJob(ctx);
         long run = runOption.resolve(procs, false);
+        if (from != null) {
+            long loaded = Archive.load(from, ctx.connection(), procs, run);
+            ctx.out().println(String.format("Archive %s verified; %,d rows loaded into the backup tables.", from,
+                    loaded));
+        } else if ("expired".equals(procs.runInfo(run).status())) {
+            throw new UserError(ExitCodes.BAD_INPUT, "the backup of run " + run + " has expired ("
+                    + procs.expiry(run).map(e -> "at " + e.at() + " by " + e.by()).orElse("") + "); restore it from"
+                    + " its archive with --from DIR (" + Archive.archivesText(procs.archives(run)) + ")");
+        }
         procs.rollback(run);
         StatusReport.RunStatus status = StatusReport.read(ctx.connection(), procs, run);
         List<String> problems = new ArrayList<>();

@@ -15,12 +15,19 @@ public final class ProgressBar {
     private final boolean terminal;
     private final Instant start = Instant.now();
     private final long deletedAtStart;
+    private final String verb;
     private Instant lastPrinted = Instant.EPOCH;
 
     public ProgressBar(PrintWriter out, boolean terminal, long deletedAtStart) {
+        this(out, terminal, deletedAtStart, "deleted");
+    }
+
+    /** @param verb what is done to the rows counted: "deleted", "archived" */
+    public ProgressBar(PrintWriter out, boolean terminal, long deletedAtStart, String verb) {
         this.out = out;
         this.terminal = terminal;
         this.deletedAtStart = deletedAtStart;
+        this.verb = verb;
     }
 
     public void update(String phase, long cached, long deleted, boolean force) {
@@ -34,8 +41,8 @@ public final class ProgressBar {
         long remaining = Math.max(0, cached - deleted);
         String eta = rate > 0 ? format(Duration.ofSeconds((long) (remaining / rate))) : "?";
         int filled = cached == 0 ? 0 : (int) Math.min(WIDTH, WIDTH * deleted / cached);
-        String line = String.format("%-7s [%s%s] %,d / %,d rows deleted  %,.0f rows/s  ETA %s",
-                phase, "#".repeat(filled), ".".repeat(WIDTH - filled), deleted, cached, rate, eta);
+        String line = String.format("%-7s [%s%s] %,d / %,d rows %s  %,.0f rows/s  ETA %s",
+                phase, "#".repeat(filled), ".".repeat(WIDTH - filled), deleted, cached, verb, rate, eta);
         if (terminal) {
             out.print("\r" + line + "   ");
         } else {

@@ -51,6 +51,9 @@ public final class Verification {
             if ("done".equals(status) && r.present() > 0) {
                 problems.add(r.table() + ": " + r.present() + " purged rows are still present after a complete run");
             }
+            if ("expired".equals(status) && r.backup() > 0) {
+                problems.add(r.table() + ": " + r.backup() + " rows of the expired run are still in its backup table");
+            }
             if ("rolled back".equals(status) && r.deleted() > 0) {
                 problems.add(r.table() + ": " + r.deleted() + " purged rows are missing after the rollback");
             }
@@ -100,6 +103,8 @@ public final class Verification {
             out.append("OK: ").append(switch (r.runStatus()) {
                 case "done" -> "no purged row remains and no row references a purged row.";
                 case "rolled back" -> "every purged row is back.";
+                case "expired" -> "the run's backup has expired: no copy of its rows remains in the database, and no"
+                        + " row references a purged row.";
                 default -> "no row references a purged row (the run is " + r.runStatus() + ").";
             }).append("\n");
         } else {

@@ -5,7 +5,7 @@ CREATE TABLE IF NOT EXISTS ${schema}.log (
     run_id     bigint      NOT NULL REFERENCES ${schema}.run (run_id),
     edge_id    integer,
     table_name text,
-    action     text        NOT NULL,  -- begin, cache, delete, catch-up, catch-up delete, retry, error, restore, end
+    action     text        NOT NULL,  -- begin, cache, delete, catch-up, catch-up delete, retry, error, restore, end, expire
     rows       bigint      NOT NULL DEFAULT 0,
     started_at timestamptz NOT NULL,
     ended_at   timestamptz NOT NULL DEFAULT clock_timestamp(),

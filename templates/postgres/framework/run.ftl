@@ -20,6 +20,10 @@ CREATE TABLE IF NOT EXISTS ${schema}.run (
 ALTER TABLE ${schema}.run ADD COLUMN IF NOT EXISTS fks_checked_at timestamptz;
 -- When and by whom the run's backup rows were dropped (docs/archive.md#expiry), and the status the run had then.
 -- Added after the first release: upgrades add them here, and let the status say 'expired'.
+-- The role that started the run, for its erasure receipt (docs/archive.md#receipt); unknown for runs started before.
+-- (The default is set apart, so that the rows already there stay NULL rather than name whoever deploys.)
+ALTER TABLE ${schema}.run ADD COLUMN IF NOT EXISTS started_by text;
+ALTER TABLE ${schema}.run ALTER COLUMN started_by SET DEFAULT session_user;
 ALTER TABLE ${schema}.run ADD COLUMN IF NOT EXISTS expired_at timestamptz;
 ALTER TABLE ${schema}.run ADD COLUMN IF NOT EXISTS expired_by text;
 ALTER TABLE ${schema}.run ADD COLUMN IF NOT EXISTS expired_from text;

@@ -92,7 +92,8 @@ public final class JobFileReader {
                     Durations.parse("timeouts.statement", raw.timeouts.statement),
                     edges(raw.edges), triggers(source, raw.triggers));
             return new JobFile(job, window(raw.window), database(raw.database),
-                    RehearsalSetting.parse("rehearse", raw.rehearse), backupKeep(source, raw.backup));
+                    RehearsalSetting.parse("rehearse", raw.rehearse), backupKeep(source, raw.backup),
+                    raw.receipt != null && Boolean.TRUE.equals(raw.receipt.hashKeys));
         } catch (InvalidJobException e) {
             throw new ConfigException(source + ": " + e.getMessage(), e);
         }
@@ -270,6 +271,11 @@ public final class JobFileReader {
         @JsonProperty public com.fasterxml.jackson.databind.JsonNode triggers;
         /** true, false, all or a number of root rows: Jackson takes a YAML boolean or number as its text. */
         @JsonProperty public String rehearse;
+        @JsonProperty public RawReceipt receipt;
+    }
+
+    static final class RawReceipt {
+        @JsonProperty public Boolean hashKeys;
     }
 
     static final class RawEdge {

@@ -295,8 +295,9 @@ public abstract class JobProcedures {
     /**
      * Marks a finished run ('done' or 'rolled back') expired, with who and when, before its backup rows are dropped
      * (so no rollback starts meanwhile); a run already expired is left as it is (an interrupted expiry goes on).
+     * {@code note} goes into the log's expire row (what verify said just before).
      */
-    public void markExpired(long run) throws SQLException {
+    public void markExpired(long run, String note) throws SQLException {
         throw notHere("expiry");
     }
 
@@ -308,6 +309,26 @@ public abstract class JobProcedures {
     /** Puts an expired run back to the status it had before its expiry (its backup was loaded from an archive). */
     public void unexpire(long run) throws SQLException {
         throw notHere("restoring from an archive");
+    }
+
+    /**
+     * What an erasure receipt states about a run besides its counts (docs/archive.md#receipt): who started it (null
+     * for runs started before that was recorded), its first and last delete, and the note of its expiry (what verify
+     * said just before the backup was dropped), null when not expired.
+     */
+    public record ErasureFacts(String startedBy, Instant firstDelete, Instant lastDelete, String expiryNote) {
+    }
+
+    public ErasureFacts erasureFacts(long run) throws SQLException {
+        throw notHere("the erasure receipt");
+    }
+
+    /**
+     * The root keys of the run as text, one list per root row, as long as the database holds them (run-time keys,
+     * or the root's backup): for hashing into a receipt, never shown as they are. Empty once the backup expired.
+     */
+    public List<List<String>> rootKeys(long run) throws SQLException {
+        return List.of();
     }
 
     /** Finished runs ('done' or 'rolled back') of the job that ended before {@code cutoff}, oldest first. */

@@ -47,6 +47,10 @@ CREATE TABLE IF NOT EXISTS declutter.run (
 ALTER TABLE declutter.run ADD COLUMN IF NOT EXISTS fks_checked_at timestamptz;
 -- When and by whom the run's backup rows were dropped (docs/archive.md#expiry), and the status the run had then.
 -- Added after the first release: upgrades add them here, and let the status say 'expired'.
+-- The role that started the run, for its erasure receipt (docs/archive.md#receipt); unknown for runs started before.
+-- (The default is set apart, so that the rows already there stay NULL rather than name whoever deploys.)
+ALTER TABLE declutter.run ADD COLUMN IF NOT EXISTS started_by text;
+ALTER TABLE declutter.run ALTER COLUMN started_by SET DEFAULT session_user;
 ALTER TABLE declutter.run ADD COLUMN IF NOT EXISTS expired_at timestamptz;
 ALTER TABLE declutter.run ADD COLUMN IF NOT EXISTS expired_by text;
 ALTER TABLE declutter.run ADD COLUMN IF NOT EXISTS expired_from text;
@@ -127,7 +131,7 @@ CREATE TABLE IF NOT EXISTS declutter.log (
     run_id     bigint      NOT NULL REFERENCES declutter.run (run_id),
     edge_id    integer,
     table_name text,
-    action     text        NOT NULL,  -- begin, cache, delete, catch-up, catch-up delete, retry, error, restore, end
+    action     text        NOT NULL,  -- begin, cache, delete, catch-up, catch-up delete, retry, error, restore, end, expire
     rows       bigint      NOT NULL DEFAULT 0,
     started_at timestamptz NOT NULL,
     ended_at   timestamptz NOT NULL DEFAULT clock_timestamp(),

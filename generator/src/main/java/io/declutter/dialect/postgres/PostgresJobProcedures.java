@@ -512,7 +512,7 @@ public final class PostgresJobProcedures extends JobProcedures {
     }
 
     @Override
-    public void markExpired(long run) throws SQLException {
+    public void markExpired(long run, String note) throws SQLException {
         // session_user: who connected (current_user may be a role switched to); the row lock waits for a rollback.
         try (PreparedStatement ps = connection().prepareStatement("UPDATE " + schema() + ".run SET status = 'expired',"
                 + " expired_at = clock_timestamp(), expired_by = session_user, expired_from = status"
@@ -526,8 +526,9 @@ public final class PostgresJobProcedures extends JobProcedures {
             }
         }
         try (PreparedStatement ps = connection().prepareStatement("INSERT INTO " + schema() + ".log (run_id, action,"
-                + " started_at, message) VALUES (?, 'expire', clock_timestamp(), 'backup expires, by ' || session_user)")) {
+                + " started_at, message) VALUES (?, 'expire', clock_timestamp(), ?)")) {
             ps.setLong(1, run);
+            ps.setString(2, note);
             ps.executeUpdate();
         }
         // Root keys given at run time are values of the purged rows too.
@@ -563,5 +564,76 @@ public final class PostgresJobProcedures extends JobProcedures {
             ps.setLong(1, run);
             ps.executeUpdate();
         }
+    }
+
+    @Override
+    public ErasureFacts erasureFacts(long run) throws SQLException {
+        try (PreparedStatement ps = connection().prepareStatement(Resources.text(PostgresJobProcedures.class,
+                "erasure_facts.sql").formatted(schema()))) {
+            ps.setLong(1, run);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    runInfo(run);
+                }
+                return new ErasureFacts(rs.getString(1), instantOf(rs.getTimestamp(2)), instantOf(rs.getTimestamp(3)),
+                        rs.getString(4));
+            }
+        }
+    }
+
+    private static Instant instantOf(Timestamp ts) {
+        return ts == null ? null : ts.toInstant();
+    }
+
+    /** Run-time keys from run_key; else the primary key of each root row in the root table's backup. */
+    @Override
+    public List<List<String>> rootKeys(long run) throws SQLException {
+        List<List<String>> keys = new ArrayList<>();
+        try (PreparedStatement ps = connection().prepareStatement("SELECT key_values FROM " + schema()
+                + ".run_key WHERE run_id = ? ORDER BY key_values")) {
+            ps.setLong(1, run);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    keys.add(List.of((String[]) rs.getArray(1).getArray()));
+                }
+            }
+        }
+        if (!keys.isEmpty()) {
+            return keys;
+        }
+        List<BackupTable> tables = backupTables();
+        if (tables.isEmpty()) {
+            return keys;
+        }
+        BackupTable root = tables.get(0);
+        List<String> keyColumns = new ArrayList<>();
+        try (PreparedStatement ps = connection().prepareStatement("SELECT a.attname FROM pg_constraint AS c"
+                + " JOIN pg_attribute AS a ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)"
+                + " WHERE c.contype = 'p' AND c.conrelid = to_regclass(?) ORDER BY array_position(c.conkey, a.attnum)")) {
+            ps.setString(1, root.table());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    keyColumns.add(rs.getString(1));
+                }
+            }
+        }
+        if (keyColumns.isEmpty()) {
+            return keys;
+        }
+        try (PreparedStatement ps = connection().prepareStatement("SELECT " + String.join(", ", keyColumns.stream()
+                .map(c -> ident(c) + "::text").toList()) + " FROM " + qualified(root) + " WHERE declutter_run = ?"
+                + " ORDER BY declutter_seq")) {
+            ps.setLong(1, run);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    List<String> key = new ArrayList<>();
+                    for (int i = 1; i <= keyColumns.size(); i++) {
+                        key.add(rs.getString(i));
+                    }
+                    keys.add(key);
+                }
+            }
+        }
+        return keys;
     }
 }

@@ -43,7 +43,7 @@ final class ExpireCommand extends JobCommand {
                     + procs.job() + " sets no backup.keep: give the run with --run N, or set 'backup: {keep: 30d}'"));
             runs = Expiry.due(procs, keep, Instant.now());
             if (runs.isEmpty()) {
-                ctx.out().println("No backup is due to expire (backup.keep: " + keep.toDays() + " days).");
+                ctx.out().println("No backup is due to expire (backup.keep: " + Expiry.describe(keep) + ").");
             }
         }
         for (long r : runs) {

@@ -7,6 +7,7 @@ import io.declutter.model.Job;
 import io.declutter.model.Window;
 import io.declutter.runner.ExitCodes;
 import io.declutter.runner.UserError;
+import io.declutter.runner.purge.Expiry;
 import io.declutter.runner.purge.ProgressBar;
 import io.declutter.runner.purge.PurgeLoop;
 import io.declutter.runner.purge.Rehearse;
@@ -30,7 +31,8 @@ import java.util.Optional;
         description = {"Runs the job's purge, or resumes its unfinished run.",
             "Caches and backs up the closure, then deletes it in batches, leaves first, one transaction per batch,"
             + " until done or the window ends. Shows progress. Afterwards VACUUM (ANALYZE) runs on the purged tables"
-            + " (without truncation, which would lock them exclusively); on Oracle, statistics are gathered."})
+            + " (without truncation, which would lock them exclusively); on Oracle, statistics are gathered. Then the"
+            + " backups the job's backup.keep says are due expire (docs/archive.md)."})
 final class RunCommand extends JobCommand {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
@@ -103,10 +105,29 @@ final class RunCommand extends JobCommand {
             throw e;
         }
         ctx.out().println(outcome.message());
+        if (outcome.exitCode() == ExitCodes.OK) {
+            expireDue(ctx, procs);
+        }
         if (outcome.exitCode() == ExitCodes.OK && !noVacuum) {
             vacuum(ctx, procs.tables());
         }
         return outcome.exitCode();
+    }
+
+    /** The backups the job's backup.keep says are due, dropped at the end of a run (docs/archive.md#expiry). */
+    private static void expireDue(Context ctx, JobProcedures procs) throws Exception {
+        Optional<java.time.Duration> keep = ctx.jobFile().backupKeep();
+        if (keep.isEmpty()) {
+            return;
+        }
+        if (!procs.canArchive()) {
+            LOG.warn("job {}: backup.keep is not applied on this database yet (PostgreSQL only); no backup expires",
+                    procs.job());
+            return;
+        }
+        for (long due : Expiry.due(procs, keep.get(), Instant.now())) {
+            Expiry.print(ctx.out(), Expiry.expire(ctx.connection(), procs, due, false), false);
+        }
     }
 
     /**

@@ -9,8 +9,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "status", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
         description = {"Shows a run's progress per table.",
-            "Cached, deleted, restored, remaining, rate, ETA and errors (default: the job's latest run). Works the"
-            + " same for runs started by cron or pg_cron."})
+            "Cached, deleted, restored, remaining, rate, ETA and errors (default: the job's latest run), and when"
+            + " its backup expires. Works the same for runs started by cron or pg_cron."})
 final class StatusCommand extends JobCommand {
 
     @Mixin
@@ -22,7 +22,8 @@ final class StatusCommand extends JobCommand {
     @Override
     int call(Context ctx) throws Exception {
         JobProcedures procs = deployedJob(ctx);
-        StatusReport.RunStatus status = StatusReport.read(ctx.connection(), procs, runOption.resolve(procs, true));
+        StatusReport.RunStatus status = StatusReport.read(ctx.connection(), procs, runOption.resolve(procs, true),
+                ctx.jobFile().backupKeep());
         ctx.out().println(json ? StatusReport.json(status) : StatusReport.text(status));
         return ExitCodes.OK;
     }

@@ -45,7 +45,17 @@ public final class Expiry {
         boolean autoCommit = c.getAutoCommit();
         c.setAutoCommit(true);
         try {
-            procs.markExpired(run);
+            // What verify says just before the backup goes, kept in the log for the erasure receipt: afterwards no
+            // backup is left to tell which rows were purged.
+            String note = "backup expires";
+            if (!"expired".equals(procs.runInfo(run).status())) {
+                Verification.Result v = Verification.verify(c, procs, run);
+                long present = v.rows().stream().mapToLong(Verification.Row::present).sum();
+                long orphans = v.rows().stream().mapToLong(Verification.Row::orphans).sum();
+                note = "backup expires; verify before: " + (v.ok() ? "OK" : "FAILED") + ", " + present
+                        + " purged rows present, " + orphans + " orphans (run " + v.runStatus() + ")";
+            }
+            procs.markExpired(run, note);
             for (BackupTable t : tables) {
                 long n;
                 do {
@@ -57,6 +67,16 @@ public final class Expiry {
             c.setAutoCommit(autoCommit);
         }
         return new Result(run, rows, archives);
+    }
+
+    /** A keep period as the job file writes it: 30d, 12h, 90min, 0. */
+    public static String describe(Duration keep) {
+        if (keep.isZero()) {
+            return "0";
+        }
+        long s = keep.toSeconds();
+        return s % 86_400 == 0 ? s / 86_400 + "d" : s % 3600 == 0 ? s / 3600 + "h" : s % 60 == 0 ? s / 60 + "min"
+                : s + "s";
     }
 
     /** One line per run, for the console. */

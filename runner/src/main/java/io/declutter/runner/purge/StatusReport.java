@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Per-table progress of a run (cached, deleted, restored, remaining, rate) and the run's ETA, read from the
@@ -28,13 +29,28 @@ public final class StatusReport {
     public record RunStatus(String job, long run, String status, Instant started, Instant ended, Instant deadline,
                             boolean pauseRequested, String lastError, long cached, long deleted, long restored,
                             long remaining, double ratePerSecond, Long etaSeconds, List<TableStatus> tables,
-                            List<JobProcedures.TriggerEffect> triggerEffects) {
+                            List<JobProcedures.TriggerEffect> triggerEffects, Backup backup) {
+    }
+
+    /**
+     * Where the run's purged rows are still copied and until when (docs/archive.md#expiry): {@code expires} is the
+     * end of the run plus the job's backup.keep (null: kept until 'declutter expire'); {@code expired} and
+     * {@code expiredBy} once dropped.
+     */
+    public record Backup(String state, Instant expires, Instant expired, String expiredBy,
+                         List<JobProcedures.ArchiveRecord> archives) {
     }
 
     private StatusReport() {
     }
 
     public static RunStatus read(Connection connection, JobProcedures procs, long run) throws SQLException {
+        return read(connection, procs, run, Optional.empty());
+    }
+
+    /** @param keep the job's backup.keep, if it sets one */
+    public static RunStatus read(Connection connection, JobProcedures procs, long run, Optional<Duration> keep)
+            throws SQLException {
         JobProcedures.RunInfo info = procs.runInfo(run);
         // Totals per table come from the log, which keeps every run's history (the control table only the latest).
         String sql = procs.statusSql();
@@ -65,7 +81,28 @@ public final class StatusReport {
         Long eta = remaining > 0 && rate > 0 ? (long) (remaining / rate) : remaining == 0 ? 0L : null;
         return new RunStatus(procs.job(), run, info.status(), info.started(), info.ended(), info.deadline(),
                 info.pauseRequested(), info.lastError(), cached, deleted, restored, Math.max(0, remaining), rate, eta,
-                tables, procs.triggerEffects(run));
+                tables, procs.triggerEffects(run), backup(procs, info, keep));
+    }
+
+    static Backup backup(JobProcedures procs, JobProcedures.RunInfo info, Optional<Duration> keep) throws SQLException {
+        List<JobProcedures.ArchiveRecord> archives = procs.archives(info.id());
+        Optional<JobProcedures.Expiry> expiry = procs.expiry(info.id());
+        if (expiry.isPresent()) {
+            return new Backup("expired", null, expiry.get().at(), expiry.get().by(), archives);
+        }
+        boolean finished = "done".equals(info.status()) || "rolled back".equals(info.status());
+        Instant expires = finished && keep.isPresent() && info.ended() != null ? info.ended().plus(keep.get()) : null;
+        return new Backup("in the database", expires, null, null, archives);
+    }
+
+    /** One line on the run's backup: where copies are and when they expire. */
+    public static String backupLine(Backup b) {
+        String where = b.expired() != null
+                ? "expired " + b.expired() + " by " + b.expiredBy() + ": no copy left in the database"
+                : "in the backup tables, " + (b.expires() != null ? "expires " + b.expires()
+                : "kept until 'declutter expire' (no backup.keep)");
+        return "  backup: " + where + (b.archives().isEmpty() ? "; no archive" : "; archived to "
+                + String.join(", ", b.archives().stream().map(a -> a.location() + " (" + a.created() + ")").toList()));
     }
 
     public static String text(RunStatus r) {
@@ -78,6 +115,7 @@ public final class StatusReport {
                         r.cached(), r.deleted(), r.restored(), r.remaining(), r.ratePerSecond()))
                 .append(r.etaSeconds() == null ? ", ETA unknown" : r.remaining() > 0
                         ? ", ETA " + ProgressBar.format(Duration.ofSeconds(r.etaSeconds())) : "").append("\n");
+        out.append(backupLine(r.backup())).append("\n");
         if (r.lastError() != null) {
             out.append("  last error: ").append(r.lastError()).append("\n");
         }

@@ -164,8 +164,66 @@ class ArchiveRestoreTest {
         demo.cli(0, "archive", "--verify", archive.toString());
     }
 
+    /** Values of the purged rows that no receipt may show: tenant names and user e-mail addresses. */
+    private static List<String> erasedValues() throws Exception {
+        List<String> values = new ArrayList<>();
+        try (Connection c = demo.connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT name FROM declutter.bk_tenant_purge_tenants WHERE declutter_run = "
+                     + run + " UNION ALL SELECT email FROM declutter.bk_tenant_purge_users WHERE declutter_run = " + run)) {
+            while (rs.next()) {
+                values.add(rs.getString(1));
+            }
+        }
+        assertThat(values).hasSizeGreaterThan(10);
+        return values;
+    }
+
     @Test
     @Order(3)
+    void receiptSaysWhatWasErasedAndWhereCopiesAreWithoutErasedValues() throws Exception {
+        List<String> erased = erasedValues();
+        Files.writeString(demo.jobFile(), Files.readString(demo.jobFile()) + "receipt:\n  hashKeys: true\n");
+        Path page = demo.dir().resolve("receipt.html");
+        Cli.Result r = demo.cli(0, "receipt", "--run", Long.toString(run), "--json", "--html", page.toString());
+        String html = Files.readString(page);
+        JsonNode d = new ObjectMapper().readTree(r.out().substring(0, r.out().lastIndexOf('}') + 1));
+        assertThat(d.get("run").asLong()).isEqualTo(run);
+        assertThat(d.get("root").get("table").asText()).isEqualTo("app.tenants");
+        assertThat(d.get("verify").get("result").asText()).isEqualTo("ok");
+        assertThat(d.get("startedBy").asText()).isNotBlank();
+        assertThat(d.get("firstDelete").asText()).isNotBlank();
+        long tenants;
+        try (Connection c = demo.connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT id::text FROM declutter.bk_tenant_purge_tenants WHERE declutter_run = "
+                     + run + " ORDER BY declutter_seq")) {
+            List<String> hashes = new ArrayList<>();
+            while (rs.next()) {
+                hashes.add(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                        .digest(rs.getString(1).getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+            }
+            tenants = hashes.size();
+            List<String> shown = new ArrayList<>();
+            d.get("root").get("keySha256").forEach(k -> shown.add(k.asText()));
+            assertThat(shown).containsExactlyElementsOf(hashes);
+        }
+        assertThat(d.get("root").get("keys").asLong()).isEqualTo(tenants);
+        long erasedRows = 0;
+        for (JsonNode t : d.get("tables")) {
+            erasedRows += t.get("rowsErased").asLong();
+        }
+        assertThat(d.get("rowsErased").asLong()).isEqualTo(erasedRows).isPositive();
+        assertThat(d.get("copies").get(0).get("kind").asText()).isEqualTo("backup tables");
+        assertThat(d.get("copies").get(0).get("rows").asLong()).isEqualTo(backupRows);
+        assertThat(d.get("copies").get(1).get("location").asText()).isEqualTo(archive.toAbsolutePath().toString());
+        assertThat(html).contains("Erasure receipt").contains(archive.toAbsolutePath().toString());
+        for (String value : erased) {
+            assertThat(r.out()).as("the receipt shows no erased value").doesNotContain(value);
+            assertThat(html).as("the receipt page shows no erased value").doesNotContain(value);
+        }
+    }
+
+    @Test
+    @Order(4)
     void expireDropsTheBackupAndRollbackNamesTheArchive() throws Exception {
         Cli.Result dry = demo.cli(0, "expire", "--run", Long.toString(run), "--dry-run");
         assertThat(dry.out()).contains(String.format("would drop %,d backup rows", backupRows));
@@ -200,10 +258,21 @@ class ArchiveRestoreTest {
         }
         assertThat(demo.cli(0, "archive", "--verify", archive.toString()).out())
                 .contains("backup has expired").contains("OK: every file matches the manifest.");
+
+        // the receipt after the expiry: verify as it was before, the backup dropped, the archive the only copy
+        JsonNode d = new ObjectMapper().readTree(demo.cli(0, "receipt", "--run", Long.toString(run), "--json").out());
+        assertThat(d.get("runStatus").asText()).isEqualTo("expired");
+        assertThat(d.get("verify").get("result").asText()).isEqualTo("ok");
+        assertThat(d.get("verify").get("when").asText()).isEqualTo("before the backup expired");
+        assertThat(d.get("copies").get(0).get("state").asText()).isEqualTo("dropped");
+        assertThat(d.get("copies").get(0).get("expiredBy").asText()).isNotBlank();
+        assertThat(d.get("copies").get(1).get("state").asText()).isEqualTo("present on this host");
+        assertThat(demo.cli(0, "status", "--run", Long.toString(run)).out()).contains("backup: expired")
+                .contains("archived to " + archive.toAbsolutePath());
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void rollbackFromTheArchiveRestoresEveryTable() throws Exception {
         Cli.Result r = demo.cli(0, "rollback", "--run", Long.toString(run), "--from", archive.toString());
         assertThat(r.out()).contains(String.format("%,d rows loaded", backupRows)).contains("rolled back");

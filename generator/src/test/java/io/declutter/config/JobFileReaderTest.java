@@ -253,10 +253,27 @@ class JobFileReaderTest {
     }
 
     @Test
+    void backupKeepAndReceiptSettings() {
+        JobFile kept = parse(MINIMAL + "backup: {keep: 30d}\nreceipt: {hashKeys: true}\n");
+        assertThat(kept.job().backup()).isTrue();
+        assertThat(kept.backupKeep()).contains(java.time.Duration.ofDays(30));
+        assertThat(kept.receiptHashKeys()).isTrue();
+        assertThat(parse(MINIMAL + "backup:\n  keep: 0\n").backupKeep()).contains(java.time.Duration.ZERO);
+        JobFile plain = parse(MINIMAL + "backup: false\n");
+        assertThat(plain.job().backup()).isFalse();
+        assertThat(plain.backupKeep()).isEmpty();
+        assertThat(plain.receiptHashKeys()).isFalse();
+        assertRejected(MINIMAL + "backup: {kepp: 30d}\n").hasMessageContaining("unknown setting 'backup.kepp'");
+        assertRejected(MINIMAL + "backup: {keep: 30 days}\n").hasMessageContaining("backup.keep: '30 days' is not a"
+                + " duration");
+        assertRejected(MINIMAL + "backup: [1]\n").hasMessageContaining("'backup' is true");
+    }
+
+    @Test
     void misspeltSettingIsRejectedNamingItAndTheSettingMeant() {
         assertRejected(MINIMAL + "batchsize: 100\n")
                 .hasMessage("job.yaml: unknown setting 'batchsize' at line 5 (did you mean 'batchSize'?);"
-                        + " the settings allowed there are backup, batchSize, database, edges, exclude, job, rehearse,"
+                        + " the settings allowed there are backup, batchSize, database, edges, exclude, job, receipt, rehearse,"
                         + " root, timeouts, triggers, window");
     }
 

@@ -122,6 +122,12 @@ public final class Archive {
             try (Statement st = c.createStatement()) {
                 st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
             }
+            // Checked again inside the snapshot: an expiry that began meanwhile marked the run before deleting.
+            String status = procs.runInfo(run).status();
+            if (!status.equals(info.status())) {
+                throw new UserError(ExitCodes.BAD_INPUT, "run " + run + " became " + status + " while the archive"
+                        + " started; nothing was written");
+            }
             database = currentDatabase(c);
             List<BackupTable> tables = procs.backupTables();
             long total = 0;

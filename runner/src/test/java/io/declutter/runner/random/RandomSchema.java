@@ -730,6 +730,26 @@ final class RandomSchema {
         }
     }
 
+    /** Whether {@code t} reaches itself through foreign keys (child to parent) other than self-references. */
+    private boolean inCycle(Table t) {
+        java.util.Deque<Table> todo = new java.util.ArrayDeque<>(List.of(t));
+        Set<Table> seen = new java.util.HashSet<>();
+        while (!todo.isEmpty()) {
+            Table x = todo.pop();
+            for (ForeignKey f : foreignKeys) {
+                if (f.child == x && !f.selfReference()) {
+                    if (f.parent == t) {
+                        return true;
+                    }
+                    if (seen.add(f.parent)) {
+                        todo.push(f.parent);
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
     /**
      * An AFTER DELETE trigger on a closure table writing each deleted row's key into an "outbox" table outside the
      * closure, as outbox and deleted-records queues do. The case keeps it (verify reports what it wrote, rollback
@@ -750,9 +770,16 @@ final class RandomSchema {
      * (docs/design.md#tables-without-a-key); the oracle knows such rows by their text and occurrence.
      */
     private void addKeylessLeaf() {
+        // not under a table of a cycle: a deferred cycle unit gathers its rows by key, and plan refuses a keyless
+        // child of one (KeylessTablesTest has that refusal)
+        List<Table> parents = tables.stream().filter(p -> !inCycle(p)).toList();
+        if (parents.isEmpty()) {
+            return;
+        }
+        Table parent = parents.get(rnd.nextInt(parents.size()));
         Table t = new Table(tables.size(), tableNames.next("nokey"));
         tables.add(t);
-        addForeignKey(t, tables.get(rnd.nextInt(tables.size() - 1)), rnd.nextBoolean(), "tree");
+        addForeignKey(t, parent, rnd.nextBoolean(), "tree");
         addPayload(t);
         t.keyless = true;
         features.add("table without a key");

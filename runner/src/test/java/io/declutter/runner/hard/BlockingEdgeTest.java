@@ -11,12 +11,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 
+import static io.declutter.runner.testing.Cli.ok;
+import static io.declutter.runner.testing.Queries.ids;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -95,19 +95,5 @@ class BlockingEdgeTest {
         }
         Cli.Result verify = Cli.run("verify", "-j", job.toString());
         assertThat(verify.exitCode()).as(verify.toString()).isZero();
-    }
-
-    private static void ok(Cli.Result r) {
-        assertThat(r.exitCode()).as(r.toString()).isZero();
-    }
-
-    private static List<String> ids(Connection c, String sql) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql + " order by 1")) {
-            List<String> out = new java.util.ArrayList<>();
-            while (rs.next()) {
-                out.add(rs.getString(1));
-            }
-            return out;
-        }
     }
 }

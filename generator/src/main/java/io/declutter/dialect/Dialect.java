@@ -63,6 +63,14 @@ public interface Dialect {
     /** Text of a catalog query; every dialect's version returns the same column aliases. */
     String catalogSql(CatalogQuery query);
 
+    /** Text of one of {@code declutter audit}'s statements; every dialect's version returns the same column aliases. */
+    String auditSql(AuditQuery query);
+
+    /** What {@code declutter audit} reads from a database of this dialect (docs/audit.md). */
+    default DatabaseAudit audit() {
+        return new DatabaseAudit(this);
+    }
+
     /** The user catalog of the database behind the connection (tables, columns, keys, foreign keys, indexes, triggers). */
     Catalog readCatalog(Connection connection) throws SQLException;
 

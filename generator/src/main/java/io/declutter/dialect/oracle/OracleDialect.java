@@ -170,6 +170,11 @@ public final class OracleDialect implements Dialect {
     }
 
     @Override
+    public String auditSql(io.declutter.dialect.AuditQuery query) {
+        return Resources.text(OracleDialect.class, query.resourceName());
+    }
+
+    @Override
     public String catalogSql(CatalogQuery query) {
         return Resources.text(OracleDialect.class, query.resourceName());
     }

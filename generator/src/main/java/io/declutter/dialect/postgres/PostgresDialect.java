@@ -72,6 +72,11 @@ public final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public String auditSql(io.declutter.dialect.AuditQuery query) {
+        return Resources.text(PostgresDialect.class, query.resourceName());
+    }
+
+    @Override
     public String catalogSql(CatalogQuery query) {
         return Resources.text(PostgresDialect.class, query.resourceName());
     }

@@ -66,6 +66,12 @@ public interface Dialect {
     /** Text of one of {@code declutter audit}'s statements; every dialect's version returns the same column aliases. */
     String auditSql(AuditQuery query);
 
+    /**
+     * A root predicate for rows whose {@code column} (a timestamp or date column, unquoted) is older than
+     * {@code days} days: what {@code audit} suggests for a retention job.
+     */
+    String olderThanPredicate(String column, int days);
+
     /** What {@code declutter audit} reads from a database of this dialect (docs/audit.md). */
     default DatabaseAudit audit() {
         return new DatabaseAudit(this);

@@ -170,6 +170,11 @@ public final class OracleDialect implements Dialect {
     }
 
     @Override
+    public String olderThanPredicate(String column, int days) {
+        return quote(column) + " < SYSTIMESTAMP - INTERVAL '" + days + "' DAY";
+    }
+
+    @Override
     public String auditSql(io.declutter.dialect.AuditQuery query) {
         return Resources.text(OracleDialect.class, query.resourceName());
     }

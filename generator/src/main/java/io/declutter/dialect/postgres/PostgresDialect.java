@@ -72,6 +72,11 @@ public final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public String olderThanPredicate(String column, int days) {
+        return quote(column) + " < now() - interval '" + days + " days'";
+    }
+
+    @Override
     public String auditSql(io.declutter.dialect.AuditQuery query) {
         return Resources.text(PostgresDialect.class, query.resourceName());
     }

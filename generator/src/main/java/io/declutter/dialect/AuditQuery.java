@@ -9,6 +9,8 @@ import java.util.Locale;
 public enum AuditQuery {
     /** Session settings: read-only transactions, a lock timeout (statements separated by a line ending in ';'). */
     SESSION,
+    /** Starts each read-only transaction of the audit. */
+    READ_BEGIN,
     TABLES, UNINDEXED_FOREIGN_KEYS, PARTITION_FOREIGN_KEYS, BACKUP_TABLES, FRAMEWORK_PRESENT, BACKUP_RUNS,
     /** Starts the save's read-write transaction; then creates the table of saved audits when missing (statements separated by a line ending in ';'). */
     SAVE_CREATE, SAVE_BEGIN, SAVE_LOCK, SAVE_NEXT_ID, SAVE_INSERT, SAVED;

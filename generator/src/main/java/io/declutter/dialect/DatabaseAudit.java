@@ -145,6 +145,7 @@ public final class DatabaseAudit {
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);
         try {
+            execute(c, AuditQuery.READ_BEGIN);
             Instant now = Instant.now();
             List<TableStats> tables = tables(c);
             if (exact) {
@@ -243,6 +244,7 @@ public final class DatabaseAudit {
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);
         try {
+            execute(c, AuditQuery.READ_BEGIN);
             if (present(c)[1] != 1) {
                 return Optional.empty();
             }

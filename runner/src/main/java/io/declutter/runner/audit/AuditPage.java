@@ -64,7 +64,8 @@ public final class AuditPage {
         h.append("<h2>Tables</h2>\n");
         rows = new ArrayList<>();
         for (TableStats t : a.snapshot().tables()) {
-            rows.add(List.of(t.name(), Sizes.human(t.totalBytes()), Sizes.human(t.heapBytes()),
+            rows.add(List.of(t.name() + (t.partitioned() ? " (partitioned)" : t.parent() != null ? " (partition)" : ""),
+                    Sizes.human(t.totalBytes()), Sizes.human(t.heapBytes()),
                     Sizes.human(t.indexBytes()), Sizes.human(t.toastBytes()),
                     t.rows() < 0 ? "?" : String.valueOf(t.rows()), String.valueOf(t.deadTuples()),
                     String.format(Locale.ROOT, "%.0f%%", 100 * t.deadRatio()),
@@ -88,6 +89,11 @@ public final class AuditPage {
                     Findings.runsOf(a.snapshot().runs(), b)));
         }
         table(h, "backups", List.of("backup table", "job", "of table", "size", "rows", "runs"), rows);
+
+        if (!a.snapshot().runs().isEmpty()) {
+            h.append("<h2>After purges</h2>\n");
+            table(h, "purges", AuditReport.AFTER_PURGE_HEADERS, AuditReport.afterPurges(a.snapshot()));
+        }
 
         h.append("<script>\n").append(chartJs()).append("\n</script>\n");
         h.append("<script type=\"application/json\" id=\"audit-data\">").append(scriptSafe(chartData(a)))
@@ -139,7 +145,7 @@ public final class AuditPage {
             rows.add(List.of(fk.name(), fk.constraint(), String.join(", ", fk.columns()), fk.referencedTable(),
                     fk.referencedKind()));
         }
-        table(h, id, List.of("table", "foreign key", "columns", "references", "a"), rows);
+        table(h, id, List.of("table", "foreign key", "columns", "references", "referenced is"), rows);
     }
 
     /** A table; a cell starting with NUL is preformatted text (a suggestion). */

@@ -101,18 +101,8 @@ public final class AuditReport {
         }
 
         if (!s.runs().isEmpty()) {
-            out.append("\nAfter purges (rows each run deleted, and what VACUUM FULL or pg_repack would still reclaim):\n");
-            Map<String, TableStats> byName = new LinkedHashMap<>();
-            s.tables().forEach(t -> byName.put(t.name(), t));
-            List<List<String>> r = new ArrayList<>();
-            for (RunTable run : s.runs()) {
-                TableStats t = byName.get(run.table());
-                r.add(List.of(String.valueOf(run.runId()), run.job(), run.status(), Sizes.when(run.startedAt()),
-                        run.table(), String.valueOf(run.rowsDeleted()),
-                        t == null || t.bloatBytes() == null ? "?" : Sizes.human(t.bloatBytes())));
-            }
-            out.append(TextTable.render(List.of("run", "job", "status", "started", "table", "rows deleted",
-                    "still reclaimable"), r));
+            out.append("\nAfter purges (docs/audit.md#after-a-purge):\n");
+            out.append(TextTable.render(AFTER_PURGE_HEADERS, afterPurges(s)));
         }
 
         List<Finding> suggested = a.findings().stream().filter(f -> f.suggestion() != null).toList();
@@ -126,6 +116,32 @@ public final class AuditReport {
         return out.toString();
     }
 
+    static final List<String> AFTER_PURGE_HEADERS = List.of("run", "job", "status", "started", "table", "rows deleted",
+            "freed (est.)", "VACUUM FULL would reclaim (est.)");
+
+    /**
+     * Per run and table: the rows the run deleted, the space they took (the heap's share of them: heap bytes times
+     * rows deleted over rows left plus rows deleted; the purge's VACUUM makes it reusable, the file keeps its size),
+     * and the table's bloat estimate, what VACUUM FULL or pg_repack would still give back.
+     */
+    static List<List<String>> afterPurges(Snapshot s) {
+        Map<String, TableStats> byName = new LinkedHashMap<>();
+        s.tables().forEach(t -> byName.put(t.name(), t));
+        List<List<String>> r = new ArrayList<>();
+        for (RunTable run : s.runs()) {
+            TableStats t = byName.get(run.table());
+            String freed = "?";
+            if (t != null && t.rowEstimate() >= 0 && t.rowEstimate() + run.rowsDeleted() > 0) {
+                freed = Sizes.human(Math.round((double) t.heapBytes() * run.rowsDeleted()
+                        / (t.rowEstimate() + run.rowsDeleted())));
+            }
+            r.add(List.of(String.valueOf(run.runId()), run.job(), run.status(), Sizes.when(run.startedAt()),
+                    run.table(), String.valueOf(run.rowsDeleted()), freed,
+                    t == null || t.bloatBytes() == null ? "?" : Sizes.human(t.bloatBytes())));
+        }
+        return r;
+    }
+
     private static void section(StringBuilder out, String title, List<ForeignKeyFinding> fks) {
         out.append('\n').append(title).append(":\n");
         if (fks.isEmpty()) {
@@ -137,7 +153,7 @@ public final class AuditReport {
             rows.add(List.of(fk.name(), fk.constraint(), String.join(", ", fk.columns()), fk.referencedTable(),
                     fk.referencedKind()));
         }
-        out.append(TextTable.render(List.of("table", "foreign key", "columns", "references", "a"), rows));
+        out.append(TextTable.render(List.of("table", "foreign key", "columns", "references", "referenced is"), rows));
     }
 
     static java.time.Instant latest(java.time.Instant a, java.time.Instant b) {

@@ -67,7 +67,7 @@ class AuditAfterPurgeTest {
                 + DemoPurge.JOB, "runs " + runs.get(0).get("runId").asLong() + " (done)"));
 
         Cli.Result text = demo.cli(ExitCodes.OK, "audit");
-        assertThat(text.out()).contains("Backup tables of declutter", "After purges", "app.tenants");
+        assertThat(text.out()).contains("Backup tables of declutter", "After purges", "freed (est.)", "app.tenants");
     }
 
     @Test

@@ -99,7 +99,7 @@ class AuditPageBrowserTest {
             List<String> tables = driver.findElements(By.cssSelector("#tables tbody tr td:first-child")).stream()
                     .map(WebElement::getText).toList();
             assertThat(tables).contains("app.events", "app.log_entries", "app.customers", "app.orders", "app.flags",
-                    "app.measurements", "app.measurements_low");
+                    "app.measurements (partitioned)", "app.measurements_low (partition)");
             List<WebElement> findings = driver.findElements(By.cssSelector("#findings tbody tr"));
             assertThat(findings).hasSizeGreaterThanOrEqualTo(5);
             assertThat(findings.get(0).getText()).contains("bloat", "app.events");

@@ -72,6 +72,15 @@ public interface Dialect {
      */
     String olderThanPredicate(String column, int days);
 
+    /**
+     * What gives a table's free space back to the operating system, and what it costs, as {@code audit} words it
+     * after a bloat finding (docs/audit.md#findings).
+     */
+    String bloatRemedy();
+
+    /** Which estimate the bloat column of {@code audit} is (docs/audit.md#bloat). */
+    String bloatEstimate();
+
     /** What {@code declutter audit} reads from a database of this dialect (docs/audit.md). */
     default DatabaseAudit audit() {
         return new DatabaseAudit(this);

@@ -47,7 +47,7 @@ public final class AuditPage {
         if (a.savedAs() != null) {
             h.append(", saved as audit ").append(a.savedAs());
         }
-        h.append(". Bloat: ").append(esc(AuditReport.BLOAT_ESTIMATE)).append(".</p>\n");
+        h.append(". Bloat: ").append(esc(a.bloatEstimate())).append(".</p>\n");
 
         h.append("<div class=\"charts\"><div class=\"chart\"><canvas id=\"sizes\"></canvas></div>")
                 .append("<div class=\"chart\"><canvas id=\"reclaimable\"></canvas></div></div>\n");

@@ -23,15 +23,15 @@ import java.util.Optional;
 /** The audit as people and scripts read it: a text report, JSON, and (see {@link AuditPage}) an HTML page. */
 public final class AuditReport {
 
-    /** What the bloat column estimates (docs/audit.md#bloat). */
-    public static final String BLOAT_ESTIMATE = "statistics-based heap bloat estimate after ioguix/pgsql-bloat-estimation"
-            + " (table_bloat.sql)";
-
-    /** An audit with its findings: {@code compared}, the saved audit it was compared with; {@code savedAs}, its id. */
+    /**
+     * An audit with its findings: {@code compared}, the saved audit it was compared with; {@code savedAs}, its id;
+     * {@code bloatEstimate}, which estimate the bloat column is (the dialect's, docs/audit.md#bloat).
+     */
     public record Audit(String database, Snapshot snapshot, Optional<SavedAudit> compared, Long savedAs,
-                        List<Finding> findings) {
+                        List<Finding> findings, String bloatEstimate) {
         public Audit {
             Objects.requireNonNull(snapshot, "snapshot");
+            Objects.requireNonNull(bloatEstimate, "bloatEstimate");
             Objects.requireNonNull(compared, "compared");
             findings = List.copyOf(findings);
         }
@@ -66,7 +66,7 @@ public final class AuditReport {
         }
 
         out.append("\nTables (rows: ").append(s.tables().stream().anyMatch(t -> t.exactRows() != null) ? "counted"
-                : "estimated").append("; bloat: ").append(BLOAT_ESTIMATE).append("):\n");
+                : "estimated").append("; bloat: ").append(a.bloatEstimate()).append("):\n");
         List<List<String>> rows = new ArrayList<>();
         for (TableStats t : s.tables()) {
             rows.add(List.of(t.name() + (t.partitioned() ? " (partitioned)" : t.parent() != null ? " (partition)" : ""),
@@ -117,12 +117,12 @@ public final class AuditReport {
     }
 
     static final List<String> AFTER_PURGE_HEADERS = List.of("run", "job", "status", "started", "table", "rows deleted",
-            "freed (est.)", "VACUUM FULL would reclaim (est.)");
+            "freed (est.)", "still reclaimable (est.)");
 
     /**
      * Per run and table: the rows the run deleted, the space they took (the heap's share of them: heap bytes times
      * rows deleted over rows left plus rows deleted; the purge's VACUUM makes it reusable, the file keeps its size),
-     * and the table's bloat estimate, what VACUUM FULL or pg_repack would still give back.
+     * and the table's bloat estimate, what rewriting the table would still give back.
      */
     static List<List<String>> afterPurges(Snapshot s) {
         Map<String, TableStats> byName = new LinkedHashMap<>();
@@ -170,7 +170,7 @@ public final class AuditReport {
         root.put("takenAt", a.snapshot().takenAt());
         root.put("comparedWith", a.compared().map(c -> Map.of("auditId", c.id(), "takenAt", c.takenAt())).orElse(null));
         root.put("savedAs", a.savedAs());
-        root.put("bloatEstimate", BLOAT_ESTIMATE);
+        root.put("bloatEstimate", a.bloatEstimate());
         root.put("findings", a.findings());
         root.put("tables", a.snapshot().tables());
         root.put("unindexedForeignKeys", a.snapshot().unindexedForeignKeys());

@@ -73,9 +73,8 @@ public final class Findings {
             if (t.bloatBytes() != null && t.bloatBytes() >= MIN_BLOAT_BYTES
                     && t.bloatBytes() >= MIN_BLOAT_SHARE * t.heapBytes()) {
                 out.add(new Finding(Finding.Kind.BLOAT, t.name(), t.bloatBytes(), String.format(
-                        "~%s of %s heap is free space (statistics-based estimate)%s; VACUUM FULL or pg_repack would"
-                        + " return it (VACUUM FULL locks the table: ACCESS EXCLUSIVE)", Sizes.human(t.bloatBytes()),
-                        Sizes.human(t.heapBytes()), purgeNote(purgedBy.get(t.name()))), null));
+                        "~%s of %s heap is free space (statistics-based estimate)%s; %s", Sizes.human(t.bloatBytes()),
+                        Sizes.human(t.heapBytes()), purgeNote(purgedBy.get(t.name())), dialect.bloatRemedy()), null));
             }
             if (t.deadTuples() >= MIN_DEAD_TUPLES && t.deadRatio() >= MIN_DEAD_SHARE) {
                 out.add(new Finding(Finding.Kind.DEAD_TUPLES, t.name(), Math.round(t.heapBytes() * t.deadRatio()),

@@ -106,7 +106,8 @@ final class AuditCommand implements Callable<Integer> {
             }
             Long savedAs = save ? audit.save(c, snapshot) : null;
             AuditReport.Audit report = new AuditReport.Audit(databaseName(c, url), snapshot, compared, savedAs,
-                    Findings.rank(snapshot, compared, new Findings.Settings(largeRows), dialect));
+                    Findings.rank(snapshot, compared, new Findings.Settings(largeRows), dialect),
+                    dialect.bloatEstimate());
             if (html != null) {
                 write(html, AuditPage.html(report));
             }

@@ -70,6 +70,30 @@ class AuditAfterPurgeTest {
         assertThat(text.out()).contains("Backup tables of declutter", "After purges", "freed (est.)", "app.tenants");
     }
 
+    /**
+     * EXCLUSIVE conflicts with every lock mode but ACCESS SHARE: held on every table of the application and of
+     * declutter, the audit (counting rows too) still runs, so it takes nothing stronger (docs/audit.md#read-only).
+     */
+    @Test
+    void takesNoLockStrongerThanAccessShare() throws Exception {
+        try (Connection c = demo.connect(); Statement st = c.createStatement()) {
+            c.setAutoCommit(false);
+            List<String> tables = new ArrayList<>();
+            try (java.sql.ResultSet rs = st.executeQuery("SELECT format('%I.%I', schemaname, tablename) FROM pg_tables"
+                    + " WHERE schemaname IN ('app', 'declutter') ORDER BY 1")) {
+                while (rs.next()) {
+                    tables.add(rs.getString(1));
+                }
+            }
+            assertThat(tables).hasSizeGreaterThan(19);
+            st.execute("LOCK TABLE " + String.join(", ", tables) + " IN EXCLUSIVE MODE");
+            Cli.Result r = demo.cli("audit", "--exact");
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.OK);
+            assertThat(r.out()).contains("app.tenants", "Backup tables of declutter");
+            c.rollback();
+        }
+    }
+
     @Test
     void waitsForNoLock() throws Exception {
         try (Connection c = demo.connect(); Statement st = c.createStatement()) {

@@ -273,8 +273,8 @@ class JobFileReaderTest {
     void misspeltSettingIsRejectedNamingItAndTheSettingMeant() {
         assertRejected(MINIMAL + "batchsize: 100\n")
                 .hasMessage("job.yaml: unknown setting 'batchsize' at line 5 (did you mean 'batchSize'?);"
-                        + " the settings allowed there are backup, batchSize, database, edges, exclude, job, receipt, rehearse,"
-                        + " root, timeouts, triggers, window");
+                        + " the settings allowed there are backup, batchSize, database, edges, exclude, job, receipt,"
+                        + " references, rehearse, root, timeouts, triggers, window");
     }
 
     @Test

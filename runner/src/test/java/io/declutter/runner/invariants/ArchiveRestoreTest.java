@@ -216,10 +216,29 @@ class ArchiveRestoreTest {
         assertThat(d.get("copies").get(0).get("rows").asLong()).isEqualTo(backupRows);
         assertThat(d.get("copies").get(1).get("location").asText()).isEqualTo(archive.toAbsolutePath().toString());
         assertThat(html).contains("Erasure receipt").contains(archive.toAbsolutePath().toString());
+        // the page as a real browser reads it (headless Chromium's DOM): every table row is there
+        String dom = renderedDom(page);
+        assertThat(dom).contains("<h1>Erasure receipt</h1>").contains(String.format("%,d", erasedRows) + " in "
+                + d.get("tables").size() + " tables").contains("<td>" + archive.toAbsolutePath() + "</td>");
+        assertThat(dom.split("<tr>", -1)).as("header rows and one row per table and copy")
+                .hasSize(1 + 2 + d.get("tables").size() + d.get("copies").size());
         for (String value : erased) {
             assertThat(r.out()).as("the receipt shows no erased value").doesNotContain(value);
             assertThat(html).as("the receipt page shows no erased value").doesNotContain(value);
         }
+    }
+
+    /** The DOM headless Chromium builds from the page (Debian's chromium; .ci/run installs it). */
+    private static String renderedDom(Path page) throws Exception {
+        Path chromium = Path.of("/usr/bin/chromium");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(chromium) || "true".equals(System.getenv("CI")),
+                "no chromium here");
+        Process p = new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
+                "--user-data-dir=" + demo.dir().resolve("chromium"), "--dump-dom", page.toUri().toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String dom = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as("chromium exit code").isZero();
+        return dom;
     }
 
     @Test

@@ -162,13 +162,14 @@ public final class JobFileReader {
             String where = "edges[" + i + "]";
             if (e == null || e.table == null || e.constraint == null || e.strategy == null) {
                 throw new ConfigException(where + ": give 'table' (the table declaring the foreign key, as"
-                        + " schema.table), 'constraint' (its name) and 'strategy' (delete)");
+                        + " schema.table), 'constraint' (its name) and 'strategy' (delete or skip)");
             }
             Strategy strategy = switch (e.strategy.strip().toLowerCase(java.util.Locale.ROOT)) {
                 case "delete" -> Strategy.DELETE;
+                case "skip" -> Strategy.SKIP;
                 default -> throw new ConfigException(where + ": strategy '" + e.strategy + "' is not one that can be"
                         + " chosen; write 'delete' (back up and delete the rows that reference purged rows, instead of"
-                        + " letting the database set their column to null or its default)");
+                        + " letting the database set their column to null or its default) or 'skip' (leave them)");
             };
             result.add(new EdgeOverride(tableName(e.table), e.constraint, strategy));
         }

@@ -5,7 +5,11 @@ import java.util.Objects;
 /**
  * A job's choice for one foreign key, overriding what its ON DELETE action makes the plan do with it.
  *
- * <p>The one override there is: {@code delete} on an ON DELETE SET NULL / SET DEFAULT foreign key. The plan then
+ * <p>{@code skip}: the edge is not followed and its child rows stay (docs/design.md#closure); a NO ACTION or
+ * RESTRICT key then blocks the delete of a parent one of them references, which the run checks before its first
+ * delete, and a key the database acts on (CASCADE, SET NULL, SET DEFAULT) cannot be skipped.
+ *
+ * <p>{@code delete} on an ON DELETE SET NULL / SET DEFAULT foreign key. The plan then
  * follows the edge like a CASCADE one: the child rows referencing purged rows are backed up and deleted (with their
  * own closure) before their parents, instead of staying with the column reset. This is the way through an edge the
  * database would refuse to reset (SET NULL onto a NOT NULL column, SET DEFAULT to a value the parent does not hold):
@@ -25,10 +29,10 @@ public record EdgeOverride(TableName table, String constraint, Strategy strategy
             throw new InvalidJobException("an edge override names no constraint; give 'constraint' (the foreign key's"
                     + " name) and 'table' (the table declaring it)");
         }
-        if (strategy != Strategy.DELETE) {
+        if (strategy == Strategy.SET_NULL) {
             throw new InvalidJobException("edge " + table + "." + constraint + ": strategy '" + strategy.sql()
-                    + "' cannot be chosen; the only override is 'delete' (follow the edge: back up and delete the"
-                    + " rows referencing purged rows)");
+                    + "' cannot be chosen; write 'delete' (follow the edge: back up and delete the rows referencing"
+                    + " purged rows) or 'skip' (leave them: their children must stay)");
         }
     }
 

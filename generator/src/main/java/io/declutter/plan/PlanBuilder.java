@@ -300,6 +300,11 @@ public final class PlanBuilder {
                     continue;
                 }
                 override.ifPresent(o -> usedOverrides.add(o));
+                if (override.isPresent() && override.get().strategy() == Strategy.SKIP) {
+                    drafts.add(new EdgeDraft(id, fk, Strategy.SKIP));
+                    reportSkipped(fk, override.get());
+                    continue; // the child rows stay
+                }
                 if ((fk.onDelete() == OnDelete.SET_NULL || fk.onDelete() == OnDelete.SET_DEFAULT) && override.isEmpty()) {
                     drafts.add(new EdgeDraft(id, fk, Strategy.SET_NULL));
                     reportReset(fk);
@@ -313,6 +318,25 @@ public final class PlanBuilder {
                     queue.add(fk.child());
                 }
             }
+        }
+    }
+
+    /**
+     * An edge the job skips ({@code strategy: skip}): its child rows must stay. A NO ACTION or RESTRICT key then blocks
+     * the delete of a parent they reference, which the run checks before its first delete; a CASCADE, SET NULL or
+     * SET DEFAULT key cannot be skipped, as the database itself would delete or change those rows.
+     */
+    private void reportSkipped(ForeignKey fk, EdgeOverride o) {
+        if (fk.logical() || fk.onDelete() == OnDelete.NO_ACTION || fk.onDelete() == OnDelete.RESTRICT) {
+            findings.add(new Finding(Severity.INFO, Kind.OVERRIDDEN_EDGE, fk.name(), fk.display() + " is skipped, as"
+                    + " the job says: its " + fk.child() + " rows stay. A row of it that references a purged "
+                    + fk.parent() + " row would make that delete fail, so a run refuses before its first delete"
+                    + " while one does (delete or re-point such rows first)."));
+        } else {
+            findings.add(new Finding(Severity.ERROR, Kind.OVERRIDDEN_EDGE, fk.name(), fk.display() + " is ON DELETE "
+                    + fk.onDelete().sql() + ": the database itself deletes or changes the " + fk.child() + " rows that"
+                    + " reference purged rows, so the edge cannot be skipped (edges: " + o.display() + "). Remove the"
+                    + " override (the purge then backs them up), or change the foreign key to NO ACTION."));
         }
     }
 

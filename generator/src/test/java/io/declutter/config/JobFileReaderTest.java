@@ -474,9 +474,9 @@ class JobFileReaderTest {
     void edgeOverrideWithAStrategyThatCannotBeChosenIsRejected() {
         assertRejected(MINIMAL + """
                 edges:
-                  - {table: app.events, constraint: events_user_id_fkey, strategy: skip}
-                """).hasMessageContaining("edges[0]").hasMessageContaining("strategy 'skip'")
-                .hasMessageContaining("'delete'");
+                  - {table: app.events, constraint: events_user_id_fkey, strategy: set null}
+                """).hasMessageContaining("edges[0]").hasMessageContaining("strategy 'set null'")
+                .hasMessageContaining("'delete'").hasMessageContaining("'skip'");
     }
 
     @Test

@@ -96,4 +96,46 @@ class BlockingEdgeTest {
         Cli.Result verify = Cli.run("verify", "-j", job.toString());
         assertThat(verify.exitCode()).as(verify.toString()).isZero();
     }
+
+    @Test
+    void aSkippedEdgeLeavesItsRowsAndStopsTheRunWhileOneReferencesAPurgedRow() throws Exception {
+        ScratchDatabase db = databases.load(SCHEMA + """
+                create table likes (id int primary key, post_id int not null references posts(id) on delete cascade);
+                create index on likes (post_id);
+                insert into likes values (1, 100), (2, 200);
+                """);
+        String yaml = """
+                job: org_purge
+                root:
+                  table: public.org
+                  where: "id = 1"
+                edges:
+                  - {table: public.audit, constraint: audit_user_id_fkey, strategy: skip}
+                rehearse: false
+                """;
+        Path job = JobFiles.write(dir, "org_purge.yaml", yaml, db.url());
+        Cli.Result plan = Cli.run("plan", "-j", job.toString());
+        ok(plan);
+        assertThat(plan.out()).contains("is skipped, as the job says").contains("public.audit (user_id) [excluded]");
+        ok(Cli.run("deploy", "-j", job.toString()));
+        Cli.Result run = Cli.run("run", "-j", job.toString(), "--no-vacuum");
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+        assertThat(run.toString()).contains("audit_user_id_fkey").contains("reference rows this run purges");
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            st.execute("update audit set user_id = 20 where id = 1000");
+        }
+        ok(Cli.run("run", "-j", job.toString(), "--no-vacuum"));
+        try (Connection c = db.connect()) {
+            assertThat(ids(c, "select id from users")).containsExactly("20");
+            assertThat(ids(c, "select id from audit")).containsExactly("1000", "2000");
+            assertThat(ids(c, "select id from likes")).containsExactly("2");
+        }
+
+        // a key the database acts on cannot be skipped: its rows would go (or change) without a backup
+        Path cascade = JobFiles.write(dir, "cascade.yaml", yaml.replace("public.audit, constraint: audit_user_id_fkey",
+                "public.likes, constraint: likes_post_id_fkey"), db.url());
+        Cli.Result refused = Cli.run("plan", "-j", cascade.toString());
+        assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(2);
+        assertThat(refused.out() + refused.err()).contains("ON DELETE CASCADE").contains("cannot be skipped");
+    }
 }

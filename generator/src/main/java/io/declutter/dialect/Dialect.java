@@ -91,6 +91,12 @@ public interface Dialect {
     /** The calls of the job's deployed procedures on this connection. */
     JobProcedures procedures(Connection connection, Job job);
 
+    /**
+     * The database's health signals (docs/throttle.md#signals), read on the purge's own connection between units of
+     * work; {@code purgedTables} (as {@code schema.table}) are the tables whose autovacuum may hold the run.
+     */
+    HealthSignals healthSignals(Connection connection, List<String> purgedTables);
+
     /** What an error of this database means to the runner. */
     ErrorKind classify(SQLException e);
 

@@ -99,6 +99,11 @@ public final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public io.declutter.dialect.HealthSignals healthSignals(Connection connection, List<String> purgedTables) {
+        return new PostgresHealthSignals(connection, purgedTables);
+    }
+
+    @Override
     public ErrorKind classify(SQLException e) {
         return PostgresErrors.classify(e);
     }

@@ -10,6 +10,8 @@ import io.declutter.runner.UserError;
 import io.declutter.runner.purge.ProgressBar;
 import io.declutter.runner.purge.PurgeLoop;
 import io.declutter.runner.purge.Rehearse;
+import io.declutter.runner.purge.ThrottleFile;
+import io.declutter.model.Throttle;
 import io.declutter.config.RehearsalSetting;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +32,9 @@ import java.util.Optional;
         description = {"Runs the job's purge, or resumes its unfinished run.",
             "Caches and backs up the closure, then deletes it in batches, leaves first, one transaction per batch,"
             + " until done or the window ends. Shows progress. Afterwards VACUUM (ANALYZE) runs on the purged tables"
-            + " (without truncation, which would lock them exclusively); on Oracle, statistics are gathered."})
+            + " (without truncation, which would lock them exclusively); on Oracle, statistics are gathered.",
+            "Before every unit it reads the health signals the job file's 'throttle' section limits and holds while"
+            + " one says hold (docs/throttle.md); that section is read again between units when the file changes."})
 final class RunCommand extends JobCommand {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
@@ -86,14 +90,20 @@ final class RunCommand extends JobCommand {
         if (!rootKeys.isEmpty()) {
             procs.addKeys(run, rootKeys);
         }
+        Throttle throttle = ctx.jobFile().throttle();
         ctx.out().println("Job " + job.name() + ", run " + run + (deadline.map(d -> ", deadline " + d).orElse(""))
-                + ", batch size " + batch);
+                + ", batch size " + batch + (throttle.adaptive() ? " (adaptive: target " + throttle.targetBatchTime()
+                .orElseThrow().toMillis() + " ms, " + throttle.minBatchSize() + " to " + throttle.maxBatchSize()
+                + " rows)" : "") + (throttle.readsSignals() ? ", throttled (docs/throttle.md)" : ""));
         ctx.out().flush();
         long[] totals = procs.totals(run);
         ProgressBar bar = new ProgressBar(ctx.err(), System.console() != null, totals[1]);
         PurgeLoop.Outcome outcome;
         try {
-            outcome = new PurgeLoop(procs, batch, deadline, Optional.ofNullable(stopFile), bar).drive(run);
+            // The throttle section is read again between units when the job file changes (docs/throttle.md).
+            outcome = new PurgeLoop(procs, batch, deadline, Optional.ofNullable(stopFile), bar,
+                    ctx.dialect().healthSignals(ctx.connection(), procs.tables()),
+                    new ThrottleFile(Optional.of(jobFile), throttle)).drive(run);
         } catch (SQLException e) {
             if (ctx.dialect().classify(e) == ErrorKind.UNREACHABLE) {
                 throw new UserError(ExitCodes.FAILED, "lost the connection to the database during run " + run

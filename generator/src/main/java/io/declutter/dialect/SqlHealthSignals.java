@@ -63,10 +63,12 @@ public class SqlHealthSignals implements HealthSignals {
         t.maxTransactionAge().ifPresent(max -> readings.add(limit(HealthSignal.TRANSACTION_AGE, max.toMillis(),
                 (s, v) -> "transaction of " + s + " open for " + millis(v), SqlHealthSignals::millis)));
         if (t.pauseOnAutovacuum()) {
-            readings.add(limit(HealthSignal.AUTOVACUUM, 0, (s, v) -> "autovacuum on " + s, v -> "none running"));
+            readings.add(limit(HealthSignal.AUTOVACUUM, 0, (s, v) -> v > 0 ? "autovacuum on " + s
+                    : "no autovacuum on a purged table", null));
         }
-        readings.add(limit(HealthSignal.BLOCKED_SESSIONS, 0, (s, v) -> count(v) + " waiting for a lock the purge holds",
-                v -> "none"));
+        // Always read with any other signal: no limit to set, a session waiting for the purge is always a reason to wait.
+        readings.add(limit(HealthSignal.BLOCKED_SESSIONS, 0, (s, v) -> v > 0 ? count(v) + " waiting for a lock the"
+                + " purge holds" : "no session waits for the purge", null));
         t.maxActiveSessions().ifPresent(max -> readings.add(limit(HealthSignal.ACTIVE_SESSIONS, max,
                 (s, v) -> count(v) + " active", SqlHealthSignals::count)));
         t.canary().ifPresent(c -> readings.add(canary(c)));
@@ -101,6 +103,7 @@ public class SqlHealthSignals implements HealthSignals {
         }
     }
 
+    /** Compares the signal's worst value with {@code max}; {@code format} spells the limit (null: not in the reason). */
     private HealthReading limit(HealthSignal signal, double max, Describe describe, Format format) {
         Value v = query(signal);
         if (v.value() == null) {
@@ -108,8 +111,8 @@ public class SqlHealthSignals implements HealthSignals {
         }
         String what = describe.text(v.subject(), v.value());
         return v.value() > max
-                ? new HealthReading(signal, HealthReading.Verdict.HOLD, what + " > " + format.text(max))
-                : new HealthReading(signal, HealthReading.Verdict.GO, what + " <= " + format.text(max));
+                ? new HealthReading(signal, HealthReading.Verdict.HOLD, format == null ? what : what + " > " + format.text(max))
+                : new HealthReading(signal, HealthReading.Verdict.GO, format == null ? what : what + " <= " + format.text(max));
     }
 
     private HealthReading walRate(long max) {

@@ -154,6 +154,8 @@ class StandbyThrottleTest {
         JsonNode hold = awaitHolding(job, run);
         assertThat(hold.get("reason").asText()).contains("canary").contains("no_such_table");
         assertThat(purge.deletedSoFar(db)).isZero();
+        assertThat(cli(0, "status", "-j", job.toString()).out()).contains("holding since ")
+                .contains("): canary: the canary query failed: ").contains("held 1 time(s)");
         // Changed while the run holds: the runner reads the throttle section again before its next unit.
         Files.writeString(job, Files.readString(job).replace("onUnknown: hold", "onUnknown: go"));
         Cli.Result result = awaitRun(run);

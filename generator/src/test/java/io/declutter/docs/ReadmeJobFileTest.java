@@ -39,5 +39,8 @@ class ReadmeJobFileTest {
         assertThat(file.window().maxDuration()).contains(Duration.ofHours(6));
         assertThat(file.database().url()).isPresent();
         assertThat(file.database().passwordEnv()).contains("DECLUTTER_PASSWORD");
+        assertThat(file.throttle().maxReplicaLag()).contains(Duration.ofSeconds(10));
+        assertThat(file.throttle().maxTransactionAge()).contains(Duration.ofMinutes(5));
+        assertThat(file.throttle().targetBatchTime()).contains(Duration.ofSeconds(2));
     }
 }

@@ -87,6 +87,25 @@ public record Throttle(Optional<Duration> maxReplicaLag, OptionalLong maxReplica
         return targetBatchTime.isPresent();
     }
 
+    /** The limits as the job file writes them, for the runner's log: {@code maxReplicaLag 10s, onUnknown go, ...}. */
+    public String summary() {
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        maxReplicaLag.ifPresent(d -> parts.add("maxReplicaLag " + d.toMillis() + "ms"));
+        maxReplicaLagBytes.ifPresent(n -> parts.add("maxReplicaLagBytes " + n));
+        maxSlotRetainedWal.ifPresent(n -> parts.add("maxSlotRetainedWal " + n));
+        maxWalRate.ifPresent(n -> parts.add("maxWalRate " + n + "/s"));
+        maxTransactionAge.ifPresent(d -> parts.add("maxTransactionAge " + d.toMillis() + "ms"));
+        if (pauseOnAutovacuum) {
+            parts.add("pauseOnAutovacuum");
+        }
+        maxActiveSessions.ifPresent(n -> parts.add("maxActiveSessions " + n));
+        canary.ifPresent(c -> parts.add("canary maxLatency " + c.maxLatency().toMillis() + "ms"));
+        parts.add("onUnknown " + onUnknown.name().toLowerCase(java.util.Locale.ROOT));
+        targetBatchTime.ifPresent(d -> parts.add("targetBatchTime " + d.toMillis() + "ms, batch size " + minBatchSize
+                + " to " + maxBatchSize));
+        return String.join(", ", parts);
+    }
+
     private static void positive(String name, Optional<Duration> d) {
         if (d.isPresent() && (d.get().isZero() || d.get().isNegative())) {
             throw new InvalidJobException("throttle." + name + " must be more than 0");

@@ -46,7 +46,7 @@ public final class ThrottleFile implements Supplier<Throttle> {
         try {
             Throttle read = JobFileReader.readThrottle(file.get());
             if (!read.equals(current)) {
-                LOG.info("job file {} changed: the throttle limits are now {}", file.get(), read);
+                LOG.info("job file {} changed: the throttle limits are now: {}", file.get(), read.summary());
             }
             current = read;
         } catch (ConfigException e) {

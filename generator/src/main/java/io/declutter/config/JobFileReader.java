@@ -18,6 +18,7 @@ import io.declutter.model.InvalidJobException;
 import io.declutter.model.Job;
 import io.declutter.model.Strategy;
 import io.declutter.model.TableName;
+import io.declutter.model.StartWhen;
 import io.declutter.model.Throttle;
 
 import java.io.IOException;
@@ -93,7 +94,8 @@ public final class JobFileReader {
                     Durations.parse("timeouts.statement", raw.timeouts.statement),
                     edges(raw.edges), triggers(source, raw.triggers));
             return new JobFile(job, window(raw.window), database(raw.database),
-                    RehearsalSetting.parse("rehearse", raw.rehearse), throttle(raw.throttle));
+                    RehearsalSetting.parse("rehearse", raw.rehearse), throttle(raw.throttle),
+                    startWhen(raw.startWhen, job));
         } catch (InvalidJobException e) {
             throw new ConfigException(source + ": " + e.getMessage(), e);
         }
@@ -145,6 +147,53 @@ public final class JobFileReader {
                 t.minBatchSize == null ? Throttle.DEFAULT_MIN_BATCH_SIZE : t.minBatchSize,
                 t.maxBatchSize == null ? Math.max(Throttle.DEFAULT_MAX_BATCH_SIZE,
                         t.minBatchSize == null ? 0 : t.minBatchSize) : t.maxBatchSize);
+    }
+
+    /** The {@code startWhen} section (docs/throttle.md#start-thresholds); absent: every run starts. */
+    static StartWhen startWhen(RawStartWhen w, Job job) {
+        if (w == null) {
+            return StartWhen.ALWAYS;
+        }
+        if (w.rootRows != null && job.keysAtRunTime()) {
+            throw new ConfigException("startWhen.rootRows counts the rows 'root.where' matches; job " + job.name()
+                    + " takes its keys at run time: remove rootRows or give root.where");
+        }
+        return new StartWhen(w.rootRows == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(w.rootRows),
+                threshold("startWhen.deadTuples", w.deadTuples, JobFileReader::count),
+                threshold("startWhen.deadTupleRatio", w.deadTupleRatio, JobFileReader::ratio),
+                threshold("startWhen.tableSize", w.tableSize, ByteSizes::parse));
+    }
+
+    private interface Number {
+        double parse(String setting, String text);
+    }
+
+    private static Optional<StartWhen.TableThreshold> threshold(String setting, RawTableThreshold t, Number number) {
+        if (t == null) {
+            return Optional.empty();
+        }
+        if (t.table == null || t.over == null) {
+            throw new ConfigException(setting + ": give 'table' (schema.table) and 'over' (the threshold), e.g."
+                    + " {table: app.events, over: 1000000}");
+        }
+        return Optional.of(new StartWhen.TableThreshold(tableName(t.table), number.parse(setting + ".over", t.over)));
+    }
+
+    private static double count(String setting, String text) {
+        try {
+            return Long.parseLong(text.strip());
+        } catch (NumberFormatException e) {
+            throw new ConfigException(setting + ": '" + text + "' is not a whole number");
+        }
+    }
+
+    private static double ratio(String setting, String text) {
+        try {
+            return Double.parseDouble(text.strip());
+        } catch (NumberFormatException e) {
+            throw new ConfigException(setting + ": '" + text + "' is not a ratio; write a number between 0 and 1"
+                    + " (e.g. 0.2)");
+        }
     }
 
     private static java.util.OptionalLong size(String setting, String text) {
@@ -283,6 +332,19 @@ public final class JobFileReader {
         /** true, false, all or a number of root rows: Jackson takes a YAML boolean or number as its text. */
         @JsonProperty public String rehearse;
         @JsonProperty public RawThrottle throttle;
+        @JsonProperty public RawStartWhen startWhen;
+    }
+
+    static final class RawStartWhen {
+        @JsonProperty public Long rootRows;
+        @JsonProperty public RawTableThreshold deadTuples;
+        @JsonProperty public RawTableThreshold deadTupleRatio;
+        @JsonProperty public RawTableThreshold tableSize;
+    }
+
+    static final class RawTableThreshold {
+        @JsonProperty public String table;
+        @JsonProperty public String over;
     }
 
     static final class RawThrottle {

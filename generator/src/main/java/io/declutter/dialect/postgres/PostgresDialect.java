@@ -104,6 +104,12 @@ public final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public List<io.declutter.dialect.StartCheck> startChecks(Connection connection, Job job,
+                                                             io.declutter.model.StartWhen when) throws SQLException {
+        return PostgresStartChecks.measure(connection, this, job, when);
+    }
+
+    @Override
     public ErrorKind classify(SQLException e) {
         return PostgresErrors.classify(e);
     }

@@ -12,6 +12,8 @@ import io.declutter.runner.purge.PurgeLoop;
 import io.declutter.runner.purge.Rehearse;
 import io.declutter.runner.purge.ThrottleFile;
 import io.declutter.model.Throttle;
+import io.declutter.model.StartWhen;
+import io.declutter.dialect.StartCheck;
 import io.declutter.config.RehearsalSetting;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +36,9 @@ import java.util.Optional;
             + " until done or the window ends. Shows progress. Afterwards VACUUM (ANALYZE) runs on the purged tables"
             + " (without truncation, which would lock them exclusively); on Oracle, statistics are gathered.",
             "Before every unit it reads the health signals the job file's 'throttle' section limits and holds while"
-            + " one says hold (docs/throttle.md); that section is read again between units when the file changes."})
+            + " one says hold (docs/throttle.md); that section is read again between units when the file changes.",
+            "With a 'startWhen' section, a new run starts only when one of its thresholds is reached; below them it"
+            + " says why and exits 0."})
 final class RunCommand extends JobCommand {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
@@ -82,6 +86,9 @@ final class RunCommand extends JobCommand {
             throw new UserError(ExitCodes.BAD_INPUT, "--batch-size must be at least 1");
         }
 
+        if (!worthStarting(ctx, procs)) {
+            return ExitCodes.OK;
+        }
         procs.lockJob();
         if (!rehearsed(ctx, procs, rootKeys)) {
             return ExitCodes.FAILED;
@@ -117,6 +124,25 @@ final class RunCommand extends JobCommand {
             vacuum(ctx, procs.tables());
         }
         return outcome.exitCode();
+    }
+
+    /**
+     * Whether a new run is worth starting (docs/throttle.md#start-thresholds): with a {@code startWhen} section, at
+     * least one of its thresholds must be reached; an unfinished run is always resumed. Below every threshold it says
+     * so, with the values measured, and the run exits 0 having done nothing.
+     */
+    private boolean worthStarting(Context ctx, JobProcedures procs) throws Exception {
+        StartWhen when = ctx.jobFile().startWhen();
+        if (!when.any() || procs.openRun().isPresent()) {
+            return true;
+        }
+        List<StartCheck> checks = ctx.dialect().startChecks(ctx.connection(), ctx.jobFile().job(), when);
+        boolean reached = checks.stream().anyMatch(StartCheck::reached);
+        ctx.out().println((reached ? "Job " + procs.job() + ": a start threshold is reached (startWhen):"
+                : "Job " + procs.job() + " is below every start threshold (startWhen); nothing done:"));
+        checks.forEach(c -> ctx.out().println("  " + c.describe()));
+        ctx.out().flush();
+        return reached;
     }
 
     /**

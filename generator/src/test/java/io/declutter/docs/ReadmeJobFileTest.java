@@ -42,5 +42,6 @@ class ReadmeJobFileTest {
         assertThat(file.throttle().maxReplicaLag()).contains(Duration.ofSeconds(10));
         assertThat(file.throttle().maxTransactionAge()).contains(Duration.ofMinutes(5));
         assertThat(file.throttle().targetBatchTime()).contains(Duration.ofSeconds(2));
+        assertThat(file.startWhen().rootRows()).hasValue(10000);
     }
 }

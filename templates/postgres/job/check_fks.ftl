@@ -16,6 +16,12 @@
 -- columns replaced). The parent's delete would fail on such a row half way through the run; it fails here
 -- instead, before anything is deleted (docs/design.md#set-null-and-set-default).
 </#if>
+<#if job.foreignKeyCheck.blocking?has_content>
+--
+-- And for a row of an excluded table that references a row of this run through a NO ACTION or RESTRICT key (a
+-- blocking edge, reported by plan): the parent's delete would fail on it half way through the run; it fails here
+-- instead, before anything is deleted (docs/design.md#foreign-key-check-before-the-first-delete).
+</#if>
 DROP FUNCTION IF EXISTS ${job.proc('check_fks')}();
 CREATE OR REPLACE FUNCTION ${job.proc('check_fks')}(p_run bigint)
 RETURNS void
@@ -85,6 +91,16 @@ BEGIN
             USING HINT = 'Nothing was deleted. Roll this run back (declutter rollback), then insert the parent row the default '
                          'names, or follow the edge as a delete (an ''edges'' override with strategy delete in the job file) '
                          'and plan, generate and deploy the job again.';
+    END IF;
+</#list>
+<#list job.foreignKeyCheck.blocking as k>
+    -- ${lib.line(k.description)}
+    IF EXISTS (SELECT 1 FROM ${k.childTable} AS c
+                WHERE EXISTS (SELECT 1 FROM ${k.parentBackup} AS p WHERE p.declutter_run = check_fks.v_run AND ${k.parentMatch})) THEN
+        RAISE EXCEPTION 'declutter: job % will not delete: %: rows of that table reference rows this run purges, so the database would refuse the delete',
+            ${job.nameLiteral}, ${job.literal(k.description)}
+            USING HINT = 'Nothing was deleted. Delete or re-point those rows, then run again to resume; or remove the table from '
+                         '''exclude'' so that the purge follows the edge, and plan, generate and deploy the job again.';
     END IF;
 </#list>
 <#list job.foreignKeyCheck.resetChecks as k>

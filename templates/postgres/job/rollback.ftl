@@ -76,12 +76,12 @@ BEGIN
         -- No key (docs/design.md#tables-without-a-key): every backed-up row goes back once, duplicates as they were;
         -- the backup holds exactly the rows the purge deleted, none of which can be present.
         INSERT INTO ${t.table} (${t.writableList("")})<#if t.overridingSystemValue> OVERRIDING SYSTEM VALUE</#if>
-        SELECT ${t.restoreSelect("b")}
+        SELECT ${t.backupSelect("b")}
           FROM ${t.backup} AS b
          WHERE b.declutter_run = p_run;
 <#else>
         INSERT INTO ${t.table} (${t.writableList("")})<#if t.overridingSystemValue> OVERRIDING SYSTEM VALUE</#if>
-        SELECT ${t.restoreSelect("b")}
+        SELECT ${t.backupSelect("b")}
           FROM ${t.backup} AS b
          WHERE b.declutter_run = p_run
            AND NOT EXISTS (SELECT 1 FROM ${t.table} AS t WHERE ${t.keyMatch("t", "b")});
@@ -99,7 +99,7 @@ BEGIN
 </#list>
 <#list job.detaches as d>
 
-        -- Re-attach ${lib.line(d.childDisplay)} through ${lib.line(d.constraint)} (restored as null above, or detached by a partial purge).
+        -- Re-attach ${lib.line(d.childDisplay)} through ${lib.line(d.constraint)}: rows a partial purge detached and did not delete.
         v_doing := ${job.literal("re-attach " + d.childDisplay)};
         UPDATE ${d.childTable} AS t
            SET ${d.restoreSet}

@@ -10,9 +10,22 @@ import java.util.List;
  * @param known        the plan's foreign keys, followed, nulled or skipped, by child table and constraint name
  * @param defaults     the ON DELETE SET DEFAULT edges whose reset writes values the data must accept
  * @param resetChecks  the CHECK constraints the rows reset by SET NULL / SET DEFAULT edges must satisfy
+ * @param blocking     the NO ACTION / RESTRICT keys from excluded tables: no row of theirs may reference a purged row
  */
 public record ForeignKeyCheckView(List<String> purgedTables, List<Known> known, List<DefaultCheck> defaults,
-                                  List<ResetCheck> resetChecks) {
+                                  List<ResetCheck> resetChecks, List<Blocking> blocking) {
+
+    /**
+     * A NO ACTION or RESTRICT foreign key from an excluded table into the closure: a row {@code c} of it referencing a
+     * backed-up parent row {@code p} would make that parent's delete fail half-way through the run, so the run refuses
+     * before its first delete (docs/design.md#foreign-key-check-before-the-first-delete).
+     *
+     * @param childTable   the excluded table declaring the key (alias {@code c})
+     * @param parentBackup the parent's backup table (alias {@code p})
+     * @param parentMatch  {@code c} references the backed-up parent row {@code p}
+     */
+    public record Blocking(String description, String childTable, String parentBackup, String parentMatch) {
+    }
 
     /**
      * A CHECK constraint the database evaluates on the child rows an ON DELETE SET NULL / SET DEFAULT edge resets:
@@ -52,6 +65,7 @@ public record ForeignKeyCheckView(List<String> purgedTables, List<Known> known, 
         known = List.copyOf(known);
         defaults = List.copyOf(defaults);
         resetChecks = List.copyOf(resetChecks);
+        blocking = List.copyOf(blocking);
         if (purgedTables.isEmpty()) {
             throw new IllegalArgumentException("a purge has at least its root table");
         }

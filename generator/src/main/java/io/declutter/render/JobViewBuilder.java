@@ -90,7 +90,20 @@ public final class JobViewBuilder {
         List<ForeignKeyCheckView.Known> known = analysis.knownForeignKeys().stream()
                 .map(fk -> new ForeignKeyCheckView.Known(regclass(fk.child()), Sql.literal(fk.name())))
                 .distinct().toList();
-        return new ForeignKeyCheckView(purged, known, defaultChecks(), resetChecks());
+        return new ForeignKeyCheckView(purged, known, defaultChecks(), resetChecks(), blockingChecks());
+    }
+
+    /** The NO ACTION / RESTRICT keys from excluded tables, whose rows referencing purged rows would fail a delete. */
+    private List<ForeignKeyCheckView.Blocking> blockingChecks() {
+        return plan.edges().stream().filter(e -> e.strategy() == io.declutter.model.Strategy.SKIP)
+                .map(e -> e.foreignKey().orElseThrow())
+                .filter(fk -> fk.onDelete() == io.declutter.model.OnDelete.NO_ACTION
+                        || fk.onDelete() == io.declutter.model.OnDelete.RESTRICT)
+                .map(fk -> new ForeignKeyCheckView.Blocking(fk.display() + " [" + fk.name() + ", ON DELETE "
+                        + fk.onDelete().sql() + "] from the excluded table " + fk.child(),
+                        dialect.qualify(fk.declaringTable().schema(), fk.declaringTable().name()),
+                        views.get(fk.parent()).backup(), parentMatch(fk)))
+                .distinct().toList();
     }
 
     /**

@@ -94,7 +94,19 @@ public record TableView(
         return Sql.list(backupColumns.stream().filter(ColumnView::writable).map(ColumnView::name).toList(), alias);
     }
 
-    /** The rollback's select list: writable columns, with detached ones as NULL (re-attached at the end). */
+    /**
+     * The rollback's select list where the foreign keys are not checked while it writes (PostgreSQL: replica mode,
+     * references checked once everything is back, docs/design.md#rollback): every writable column as backed up, so a
+     * CHECK that needs a detached column holds on the restored row as it held before the purge.
+     */
+    public String backupSelect(String alias) {
+        return Sql.list(backupColumns.stream().filter(ColumnView::writable).map(ColumnView::name).toList(), alias);
+    }
+
+    /**
+     * The rollback's select list where the foreign keys are checked while it writes (Oracle): writable columns, with
+     * detached ones as NULL (re-attached at the end), so rows of a cycle go back in any order.
+     */
     public String restoreSelect(String alias) {
         return backupColumns.stream().filter(ColumnView::writable)
                 .map(c -> detached.contains(c.name()) ? "NULL" : alias + "." + c.name())

@@ -6115,7 +6115,7 @@ BEGIN
         v_started := clock_timestamp();
         PERFORM set_config('lock_timeout', '5000ms', true);
         INSERT INTO hard.folders (id, account_id, parent_id)
-        SELECT b.id, b.account_id, NULL
+        SELECT b.id, b.account_id, b.parent_id
           FROM declutter.bk_hard_purge_folders AS b
          WHERE b.declutter_run = p_run
            AND NOT EXISTS (SELECT 1 FROM hard.folders AS t WHERE t.id = b.id);
@@ -6187,7 +6187,7 @@ BEGIN
         v_started := clock_timestamp();
         PERFORM set_config('lock_timeout', '5000ms', true);
         INSERT INTO hard."MixedCase" ("Id", "AccountId", "ÜberweisungNr")
-        SELECT b."Id", b."AccountId", NULL
+        SELECT b."Id", b."AccountId", b."ÜberweisungNr"
           FROM declutter."bk_hard_purge_MixedCase" AS b
          WHERE b.declutter_run = p_run
            AND NOT EXISTS (SELECT 1 FROM hard."MixedCase" AS t WHERE t."Id" = b."Id");
@@ -6205,7 +6205,7 @@ BEGIN
         v_started := clock_timestamp();
         PERFORM set_config('lock_timeout', '5000ms', true);
         INSERT INTO "Hard Schema"."Tenant Links" (id, account_id, "MixedCase")
-        SELECT b.id, b.account_id, NULL
+        SELECT b.id, b.account_id, b."MixedCase"
           FROM declutter."bk_hard_purge_Tenant Links" AS b
          WHERE b.declutter_run = p_run
            AND NOT EXISTS (SELECT 1 FROM "Hard Schema"."Tenant Links" AS t WHERE t.id = b.id);
@@ -6218,7 +6218,7 @@ BEGIN
                                WHERE b.declutter_run = p_run AND b.id BETWEEN s.min_value AND s.max_value) AS r;
         PERFORM declutter.note_restore(p_run, 2, 'Hard Schema.Tenant Links', v_rows, v_started);
 
-        -- Re-attach hard.folders through folders_parent_id_fkey (restored as null above, or detached by a partial purge).
+        -- Re-attach hard.folders through folders_parent_id_fkey: rows a partial purge detached and did not delete.
         v_doing := 're-attach hard.folders';
         UPDATE hard.folders AS t
            SET parent_id = b.parent_id
@@ -6226,7 +6226,7 @@ BEGIN
          WHERE b.declutter_run = p_run AND t.id = b.id
            AND t.parent_id IS NULL AND b.parent_id IS NOT NULL;
 
-        -- Re-attach Hard Schema.Tenant Links through Tenant Links_MixedCase_fkey (restored as null above, or detached by a partial purge).
+        -- Re-attach Hard Schema.Tenant Links through Tenant Links_MixedCase_fkey: rows a partial purge detached and did not delete.
         v_doing := 're-attach Hard Schema.Tenant Links';
         UPDATE "Hard Schema"."Tenant Links" AS t
            SET "MixedCase" = b."MixedCase"
@@ -6234,7 +6234,7 @@ BEGIN
          WHERE b.declutter_run = p_run AND t.id = b.id
            AND t."MixedCase" IS NULL AND b."MixedCase" IS NOT NULL;
 
-        -- Re-attach hard.MixedCase through MixedCase_ÜberweisungNr_fkey (restored as null above, or detached by a partial purge).
+        -- Re-attach hard.MixedCase through MixedCase_ÜberweisungNr_fkey: rows a partial purge detached and did not delete.
         v_doing := 're-attach hard.MixedCase';
         UPDATE hard."MixedCase" AS t
            SET "ÜberweisungNr" = b."ÜberweisungNr"

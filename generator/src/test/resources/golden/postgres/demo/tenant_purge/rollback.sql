@@ -126,7 +126,7 @@ BEGIN
         v_started := clock_timestamp();
         PERFORM set_config('lock_timeout', '5000ms', true);
         INSERT INTO app.folders (id, project_id, parent_folder_id, name, created_at)
-        SELECT b.id, b.project_id, NULL, b.name, b.created_at
+        SELECT b.id, b.project_id, b.parent_folder_id, b.name, b.created_at
           FROM declutter.bk_tenant_purge_folders AS b
          WHERE b.declutter_run = p_run
            AND NOT EXISTS (SELECT 1 FROM app.folders AS t WHERE t.id = b.id);
@@ -391,7 +391,7 @@ BEGIN
                                WHERE b.declutter_run = p_run AND b.id BETWEEN s.min_value AND s.max_value) AS r;
         PERFORM declutter.note_restore(p_run, 13, 'app.api_keys', v_rows, v_started);
 
-        -- Re-attach app.folders through fk_folders_folders_parent (restored as null above, or detached by a partial purge).
+        -- Re-attach app.folders through fk_folders_folders_parent: rows a partial purge detached and did not delete.
         v_doing := 're-attach app.folders';
         UPDATE app.folders AS t
            SET parent_folder_id = b.parent_folder_id

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import static io.declutter.runner.testing.Cli.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -232,10 +233,6 @@ class KeylessTablesTest {
             assertThat(rows(c, "select present_rows::text from declutter.parent_purge_verify(1)"
                     + " where table_name = 'public.point'")).containsExactly(String.valueOf(backedUp.size()));
         }
-    }
-
-    private static void ok(Cli.Result r) {
-        assertThat(r.exitCode()).as(r.toString()).isZero();
     }
 
     private static List<String> rows(Connection c, String sql) throws SQLException {

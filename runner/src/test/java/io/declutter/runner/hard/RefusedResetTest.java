@@ -11,13 +11,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static io.declutter.runner.testing.Cli.ok;
+import static io.declutter.runner.testing.Queries.ids;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -225,19 +224,5 @@ class RefusedResetTest {
         try (Connection c = db.connect()) {
             assertThat(Checksums.of(c, tables)).isEqualTo(before);
         }
-    }
-
-    private static void ok(Cli.Result r) {
-        assertThat(r.exitCode()).as(r.toString()).isZero();
-    }
-
-    private static List<String> ids(Connection c, String sql) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql + " order by 1")) {
-            while (rs.next()) {
-                out.add(rs.getString(1));
-            }
-        }
-        return out;
     }
 }

@@ -17,6 +17,7 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 
+import static io.declutter.runner.testing.Cli.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -166,9 +167,5 @@ class SequenceRollbackTest {
             assertThat(rs.next()).isTrue();
             return rs.getString(1);
         }
-    }
-
-    private static void ok(Cli.Result r) {
-        assertThat(r.exitCode()).as(r.toString()).isZero();
     }
 }

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static io.declutter.runner.testing.Cli.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -184,10 +185,6 @@ class TriggerOutsideClosureTest {
         try (Connection c = db.connect()) {
             return Checksums.of(c, TABLES);
         }
-    }
-
-    private static void ok(Cli.Result r) {
-        assertThat(r.exitCode()).as(r.toString()).isZero();
     }
 
     private static List<String> rows(Connection c, String sql) throws SQLException {

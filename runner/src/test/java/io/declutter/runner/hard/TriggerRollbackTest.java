@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import static io.declutter.runner.testing.Cli.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -213,10 +214,6 @@ class TriggerRollbackTest {
         try (Connection c = db.connect()) {
             return Checksums.of(c, tables);
         }
-    }
-
-    private static void ok(Cli.Result r) {
-        assertThat(r.exitCode()).as(r.toString()).isZero();
     }
 
     private static List<String> rows(Connection c, String sql) throws SQLException {

@@ -17,6 +17,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
+import static io.declutter.runner.testing.Cli.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -48,10 +49,6 @@ class JobVariantsTest {
             rs.next();
             return rs.getLong(1);
         }
-    }
-
-    private static void ok(Cli.Result r) {
-        assertThat(r.exitCode()).as(r.toString()).isZero();
     }
 
     @Test

@@ -45,8 +45,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  *   <li>{@code declutter.random.threads}: worker threads (default 2).</li>
  *   <li>{@code declutter.random.unsupported}: features the product does not support yet to put into every case
  *       ({@code all} or a comma list, see {@link Unsupported}); such cases expect today's answer: a refusal by
- *       {@code plan}, or for {@code delete_trigger_outside} a purge whose trigger fills an outbox outside the closure
- *       that the rollback leaves. {@link #unsupportedFeaturesGetTodaysAnswer} runs a few of each regardless.</li>
+ *       {@code plan}. {@link #unsupportedFeaturesGetTodaysAnswer} runs a few of each regardless.</li>
  *   <li>{@code declutter.random.keep=true}: keep the databases (and a failing case's schema) for inspection;
  *       {@code declutter.random.dump=DIR}: write each case's schema.sql, data.sql and install.sql under DIR.</li>
  * </ul>
@@ -59,14 +58,6 @@ class RandomPurgeTest {
 
     static final long DEFAULT_SEED = 20_240_601L;
 
-    /**
-     * Switches whose "today's answer" the product has outgrown: keyless leaves are purged by row identity
-     * (docs/design.md#tables-without-a-key) and verify reports what a DELETE trigger wrote outside the closure
-     * (docs/design.md#triggers). Their expectations in {@link Unsupported} and {@link RandomCase} are stale until they
-     * become normal features of {@link RandomSchema}, so they are not run here.
-     */
-    private static final Set<Unsupported> NOW_SUPPORTED = EnumSet.of(Unsupported.NO_PRIMARY_KEY,
-            Unsupported.DELETE_TRIGGER_OUTSIDE);
     static final long GAMMA = 0x9E3779B97F4A7C15L;
     private static final int MAX_FAILURES = 10;
 
@@ -148,9 +139,6 @@ class RandomPurgeTest {
         List<String> failures = new ArrayList<>();
         Map<String, Integer> features = new TreeMap<>();
         for (Unsupported u : Unsupported.values()) {
-            if (NOW_SUPPORTED.contains(u)) {
-                continue;
-            }
             Summary s = runCases(base + u.ordinal(), number, 3, EnumSet.of(u));
             number += 3;
             failures.addAll(s.failures);

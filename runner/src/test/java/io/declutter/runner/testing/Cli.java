@@ -19,6 +19,11 @@ public final class Cli {
     private Cli() {
     }
 
+    /** Asserts the command ended with exit code 0, showing its output when it did not. */
+    public static void ok(Result r) {
+        org.assertj.core.api.Assertions.assertThat(r.exitCode()).as(r.toString()).isZero();
+    }
+
     public static Result run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

@@ -153,7 +153,7 @@ public final class ClosureOracle {
         }
         Map<String, Rows> data = new TreeMap<>();
         for (String t : reachable) {
-            data.put(t, PgRows.load(c, t, primaryKey(c, t), List.copyOf(needed.get(t)), List.copyOf(partitions.get(t))));
+            data.put(t, PgRows.load(c, t, rowKey(c, t, "t"), List.copyOf(needed.get(t)), List.copyOf(partitions.get(t))));
         }
         List<String> rootKeys = new ArrayList<>();
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT "
@@ -213,6 +213,33 @@ public final class ClosureOracle {
         return fks;
     }
 
+    /**
+     * The SQL expression naming a row of {@code schema.table} (aliased {@code alias}) as the oracle and {@link
+     * TableRows} know it: its primary key text, or, for a table without one, its whole row's text and its occurrence
+     * among identical rows ({@code (1,10)#1}, {@code (1,10)#2}: such a table is a multiset; identical rows share
+     * their foreign-key values, so they are in a closure or out of it together). The occurrence number is a window
+     * function: use the expression in a select list over exactly the rows to number.
+     */
+    public static String rowKey(Connection c, String table, String alias) throws SQLException {
+        if (hasPrimaryKey(c, table)) {
+            return keyExpression(alias, primaryKey(c, table));
+        }
+        String row = "ROW(" + String.join(", ", columns(c, table).stream().map(col -> alias + "." + ident(col)).toList())
+                + ")::text";
+        return row + " || '#' || row_number() OVER (PARTITION BY " + row + ")";
+    }
+
+    private static boolean hasPrimaryKey(Connection c, String table) throws SQLException {
+        try (var ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE contype = 'p'"
+                + " AND conrelid = ?::regclass)")) {
+            ps.setString(1, quote(table));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
     /** Primary key columns of {@code schema.table}, in key order. */
     public static List<String> primaryKey(Connection c, String table) throws SQLException {
         try (var ps = c.prepareStatement("""
@@ -260,7 +287,7 @@ public final class ClosureOracle {
         return "ROW(" + String.join(", ", keyColumns.stream().map(k -> alias + "." + ident(k)).toList()) + ")::text";
     }
 
-    /** A PostgreSQL table's rows: {@code ROW(pk)::text} and the needed columns as {@code ::text}. */
+    /** A PostgreSQL table's rows: their {@link #rowKey} and the needed columns as {@code ::text}. */
     private static final class PgRows implements Rows {
         final List<String> keys = new ArrayList<>();
         final List<String[]> values = new ArrayList<>();
@@ -268,13 +295,14 @@ public final class ClosureOracle {
         final Map<String, Integer> partitionPosition = new HashMap<>();
         final List<boolean[]> inPartition = new ArrayList<>();
 
-        static PgRows load(Connection c, String table, List<String> keyColumns, List<String> columns,
+        /** @param rowKey the {@link #rowKey} expression of {@code table} aliased {@code t} */
+        static PgRows load(Connection c, String table, String rowKey, List<String> columns,
                            List<String> partitions) throws SQLException {
             PgRows d = new PgRows();
             for (int i = 0; i < columns.size(); i++) {
                 d.position.put(columns.get(i), i);
             }
-            StringBuilder sql = new StringBuilder("SELECT ").append(keyExpression("t", keyColumns));
+            StringBuilder sql = new StringBuilder("SELECT ").append(rowKey);
             for (String col : columns) {
                 sql.append(", t.").append(ident(col)).append("::text");
             }

@@ -13,7 +13,8 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Per-row fingerprints of tables: primary key text ({@code ROW(pk...)::text}) to the md5 of every column of the
+ * Per-row fingerprints of tables: primary key text ({@code ROW(pk...)::text}; for a table without a key, {@link
+ * ClosureOracle#rowKey row text and occurrence}) to the md5 of every column of the
  * row, listed explicitly in column order ({@code md5(ROW(c1, c2, ...)::text)}), so a row of an application table
  * and its copy in a backup table (same column names and types, plus bookkeeping columns) have the same md5.
  */
@@ -48,11 +49,10 @@ public final class TableRows {
     }
 
     private static Map<String, String> query(Connection c, String table, String from, Long run) throws SQLException {
-        List<String> key = ClosureOracle.primaryKey(c, table);
         List<String> columns = ClosureOracle.columns(c, table);
         String row = "ROW(" + String.join(", ", columns.stream().map(col -> "x." + ClosureOracle.ident(col)).toList())
                 + ")::text";
-        String sql = "SELECT " + ClosureOracle.keyExpression("x", key) + ", md5(" + row + ") FROM " + from + " AS x"
+        String sql = "SELECT " + ClosureOracle.rowKey(c, table, "x") + ", md5(" + row + ") FROM " + from + " AS x"
                 + (run == null ? "" : " WHERE x.declutter_run = ?");
         Map<String, String> rows = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {

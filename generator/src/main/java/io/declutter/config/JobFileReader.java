@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.declutter.model.EdgeOverride;
+import io.declutter.model.LogicalReference;
 import io.declutter.model.InvalidJobException;
 import io.declutter.model.Job;
 import io.declutter.model.Strategy;
@@ -92,7 +93,7 @@ public final class JobFileReader {
                     raw.exclude == null ? List.of() : raw.exclude.stream().map(JobFileReader::tableName).toList(),
                     Durations.parse("timeouts.lock", raw.timeouts.lock),
                     Durations.parse("timeouts.statement", raw.timeouts.statement),
-                    edges(raw.edges), triggers(source, raw.triggers));
+                    edges(raw.edges), triggers(source, raw.triggers), references(raw.references));
             return new JobFile(job, window(raw.window), database(raw.database),
                     RehearsalSetting.parse("rehearse", raw.rehearse), throttle(raw.throttle),
                     startWhen(raw.startWhen, job));
@@ -236,6 +237,39 @@ public final class JobFileReader {
     }
 
     /**
+     * {@code references}: references the database does not enforce (docs/design.md#logical-references), each a child
+     * table and columns, a parent table (and columns, default its primary key) and what to do: delete or ignore.
+     */
+    private static List<LogicalReference> references(List<RawReference> references) {
+        if (references == null) {
+            return List.of();
+        }
+        List<LogicalReference> result = new java.util.ArrayList<>();
+        for (int i = 0; i < references.size(); i++) {
+            RawReference r = references.get(i);
+            String where = "references[" + i + "]";
+            if (r == null || r.child == null || r.columns == null || r.columns.isEmpty() || r.parent == null) {
+                throw new ConfigException(where + ": give 'child' (schema.table), 'columns' (its columns holding the"
+                        + " reference), 'parent' (schema.table), optionally 'parentColumns' (default: its primary key),"
+                        + " 'onDelete' (delete or ignore) and 'name'");
+            }
+            String action = r.onDelete == null ? "delete" : r.onDelete.strip().toLowerCase(java.util.Locale.ROOT);
+            LogicalReference.Action a = switch (action) {
+                case "delete" -> LogicalReference.Action.DELETE;
+                case "ignore" -> LogicalReference.Action.IGNORE;
+                default -> throw new ConfigException(where + ": onDelete '" + r.onDelete + "' is not one declutter"
+                        + " knows; write 'delete' (back up and delete the rows referencing purged rows) or 'ignore'"
+                        + " (leave them)");
+            };
+            TableName child = tableName(r.child);
+            String name = r.name != null ? r.name : "ref_" + child.name() + "_" + String.join("_", r.columns);
+            result.add(new LogicalReference(name, child, r.columns, tableName(r.parent),
+                    r.parentColumns == null ? List.of() : r.parentColumns, a));
+        }
+        return result;
+    }
+
+    /**
      * {@code triggers}: {@code keep} (the default: every trigger fires as the application's deletes fire it), or
      * {@code {disable: [name, ...]}}: those triggers are disabled around each delete batch (docs/design.md#triggers).
      * Whether each name is a trigger on a purged table is checked by plan, against the catalog.
@@ -328,6 +362,7 @@ public final class JobFileReader {
         @JsonProperty public RawWindow window;
         @JsonProperty public RawDatabase database;
         @JsonProperty public List<RawEdge> edges;
+        @JsonProperty public List<RawReference> references;
         @JsonProperty public com.fasterxml.jackson.databind.JsonNode triggers;
         /** true, false, all or a number of root rows: Jackson takes a YAML boolean or number as its text. */
         @JsonProperty public String rehearse;
@@ -365,6 +400,15 @@ public final class JobFileReader {
     static final class RawCanary {
         @JsonProperty public String sql;
         @JsonProperty public String maxLatency;
+    }
+
+    static final class RawReference {
+        @JsonProperty public String name;
+        @JsonProperty public String child;
+        @JsonProperty public List<String> columns;
+        @JsonProperty public String parent;
+        @JsonProperty public List<String> parentColumns;
+        @JsonProperty public String onDelete;
     }
 
     static final class RawEdge {

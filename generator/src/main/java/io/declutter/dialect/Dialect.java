@@ -63,6 +63,29 @@ public interface Dialect {
     /** Text of a catalog query; every dialect's version returns the same column aliases. */
     String catalogSql(CatalogQuery query);
 
+    /** Text of one of {@code declutter audit}'s statements; every dialect's version returns the same column aliases. */
+    String auditSql(AuditQuery query);
+
+    /**
+     * A root predicate for rows whose {@code column} (a timestamp or date column, unquoted) is older than
+     * {@code days} days: what {@code audit} suggests for a retention job.
+     */
+    String olderThanPredicate(String column, int days);
+
+    /**
+     * What gives a table's free space back to the operating system, and what it costs, as {@code audit} words it
+     * after a bloat finding (docs/audit.md#findings).
+     */
+    String bloatRemedy();
+
+    /** Which estimate the bloat column of {@code audit} is (docs/audit.md#bloat). */
+    String bloatEstimate();
+
+    /** What {@code declutter audit} reads from a database of this dialect (docs/audit.md). */
+    default DatabaseAudit audit() {
+        return new DatabaseAudit(this);
+    }
+
     /** The user catalog of the database behind the connection (tables, columns, keys, foreign keys, indexes, triggers). */
     Catalog readCatalog(Connection connection) throws SQLException;
 

@@ -31,6 +31,8 @@ import java.util.Optional;
  *                     one fails; empty for the other actions
  * @param childPartitionIndexed for a foreign key declared on a partition only: whether that partition has an index
  *                     leading with the key's columns (the model's indexes are those of the partitioned tables)
+ * @param logical      a reference the job file declares ({@code references:}) and the database does not enforce: the
+ *                     purge follows it like a NO ACTION key, but no delete fails on it (docs/design.md#logical-references)
  */
 public record ForeignKey(
         String name,
@@ -47,7 +49,18 @@ public record ForeignKey(
         Optional<String> childCondition,
         List<String> resetColumns,
         List<CheckConstraint> resetChecks,
-        boolean childPartitionIndexed) {
+        boolean childPartitionIndexed,
+        boolean logical) {
+
+    /** A declared constraint (not a logical reference). */
+    public ForeignKey(String name, TableName child, List<String> childColumns, TableName parent,
+                      List<String> parentColumns, OnDelete onDelete, boolean deferrable, boolean initiallyDeferred,
+                      Optional<TableName> parentPartition, Optional<String> parentCondition,
+                      Optional<TableName> childPartition, Optional<String> childCondition, List<String> resetColumns,
+                      List<CheckConstraint> resetChecks, boolean childPartitionIndexed) {
+        this(name, child, childColumns, parent, parentColumns, onDelete, deferrable, initiallyDeferred, parentPartition,
+                parentCondition, childPartition, childCondition, resetColumns, resetChecks, childPartitionIndexed, false);
+    }
 
     /** A foreign key that references its parent table itself (no partition of it). */
     public ForeignKey(String name, TableName child, List<String> childColumns, TableName parent,

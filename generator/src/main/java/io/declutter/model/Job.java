@@ -15,6 +15,8 @@ import java.util.regex.Pattern;
  * @param disabledTriggers triggers (and rules) on purged tables that the run disables around each delete batch, as
  *                       the job file names them: {@code name}, or {@code schema.table.name} where several purged
  *                       tables have a trigger of that name (docs/design.md#triggers); empty: every trigger is kept
+ * @param references     references the database does not enforce, which the purge follows or ignores as declared
+ *                       (docs/design.md#logical-references)
  */
 public record Job(
         String name,
@@ -26,7 +28,16 @@ public record Job(
         Duration lockTimeout,
         Duration statementTimeout,
         List<EdgeOverride> edgeOverrides,
-        List<String> disabledTriggers) {
+        List<String> disabledTriggers,
+        List<LogicalReference> references) {
+
+    /** A job without logical references. */
+    public Job(String name, TableName root, Optional<String> rootPredicate, int batchSize, boolean backup,
+               List<TableName> excludedTables, Duration lockTimeout, Duration statementTimeout,
+               List<EdgeOverride> edgeOverrides, List<String> disabledTriggers) {
+        this(name, root, rootPredicate, batchSize, backup, excludedTables, lockTimeout, statementTimeout, edgeOverrides,
+                disabledTriggers, List.of());
+    }
 
     /** A job that keeps every trigger. */
     public Job(String name, TableName root, Optional<String> rootPredicate, int batchSize, boolean backup,
@@ -55,6 +66,14 @@ public record Job(
         edgeOverrides = edgeOverrides.stream().sorted(java.util.Comparator.comparing(EdgeOverride::table)
                 .thenComparing(EdgeOverride::constraint)).toList();
         disabledTriggers = disabledTriggers.stream().sorted().toList();
+        references = references.stream().sorted(java.util.Comparator.comparing(LogicalReference::name)).toList();
+        references.stream().collect(java.util.stream.Collectors.groupingBy(LogicalReference::name,
+                        java.util.stream.Collectors.counting()))
+                .entrySet().stream().filter(e -> e.getValue() > 1).map(java.util.Map.Entry::getKey).sorted().findFirst()
+                .ifPresent(ref -> {
+                    throw new InvalidJobException("job " + name + ": two logical references are named " + ref
+                            + "; give each its own 'name'");
+                });
         if (!VALID_NAME.matcher(name).matches()) {
             throw new InvalidJobException("job name '" + name + "' is not a valid job name: use 1 to 30 characters,"
                     + " lower-case letters, digits and underscores, starting with a letter (e.g. tenant_purge)");

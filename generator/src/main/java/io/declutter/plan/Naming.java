@@ -2,6 +2,7 @@ package io.declutter.plan;
 
 import io.declutter.model.Catalog;
 import io.declutter.model.EdgeOverride;
+import io.declutter.model.LogicalReference;
 import io.declutter.model.Job;
 import io.declutter.model.TableName;
 
@@ -35,7 +36,7 @@ public interface Naming {
     }
 
     /**
-     * The job with its root, excluded and overridden tables resolved (names the catalog does not hold are left as
+     * The job with its root, excluded, overridden and logically referencing tables resolved (names the catalog does not hold are left as
      * written).
      */
     default Job resolve(Job job, Catalog catalog) {
@@ -43,7 +44,9 @@ public interface Naming {
                 job.excludedTables().stream().map(t -> resolve(t, catalog)).toList(), job.lockTimeout(),
                 job.statementTimeout(), job.edgeOverrides().stream()
                         .map(o -> new EdgeOverride(resolve(o.table(), catalog), o.constraint(), o.strategy())).toList(),
-                job.disabledTriggers());
+                job.disabledTriggers(), job.references().stream()
+                        .map(r -> new LogicalReference(r.name(), resolve(r.child(), catalog), r.childColumns(),
+                                resolve(r.parent(), catalog), r.parentColumns(), r.action())).toList());
     }
 
     /** Names as written, generated names only fitted to {@code maxIdentifierBytes}. */

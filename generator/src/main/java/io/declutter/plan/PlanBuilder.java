@@ -68,8 +68,8 @@ public final class PlanBuilder {
 
     /** A planner applying a dialect's naming rules: the job's table names resolve, and generated names are spelled, its way. */
     public PlanBuilder(Catalog catalog, Job job, Naming naming) {
-        this.catalog = catalog;
         this.job = naming.resolve(job, catalog);
+        this.catalog = LogicalReferences.apply(catalog, this.job);
         this.naming = naming;
         this.maxIdentifierBytes = naming.maxIdentifierBytes();
     }
@@ -86,6 +86,7 @@ public final class PlanBuilder {
         requireKnownTables();
         walkClosure();
         requireUsedOverrides();
+        reportLogicalReferences();
         // Only a NO ACTION check waits for the deferral: RESTRICT and CASCADE act when the parent row goes, whatever
         // the constraint's mode, so such keys cannot break a cycle by being deferred.
         Cycles cycles = Cycles.of(closureEdges(), depth.keySet(), this::nullable,
@@ -315,6 +316,32 @@ public final class PlanBuilder {
         }
     }
 
+    /** What the plan does with each logical reference (docs/design.md#logical-references). */
+    private void reportLogicalReferences() {
+        for (io.declutter.model.LogicalReference r : job.references()) {
+            ForeignKey fk = LogicalReferences.toForeignKey(catalog, r);
+            if (!depth.containsKey(fk.parent())) {
+                findings.add(new Finding(Severity.WARNING, Kind.LOGICAL_REFERENCE, r.name(), "logical reference "
+                        + r.name() + " (" + fk.display() + ") does nothing in this job: " + fk.parent()
+                        + " is not in its closure."));
+            } else if (r.action() == io.declutter.model.LogicalReference.Action.IGNORE) {
+                findings.add(new Finding(Severity.INFO, Kind.LOGICAL_REFERENCE, r.name(), "logical reference "
+                        + r.name() + " (" + fk.display() + ") is ignored, as the job says: " + fk.child() + " rows"
+                        + " that reference purged " + fk.parent() + " rows stay and reference nothing afterwards."));
+            } else if (job.excludedTables().contains(fk.child())) {
+                findings.add(new Finding(Severity.WARNING, Kind.LOGICAL_REFERENCE, r.name(), "logical reference "
+                        + r.name() + " (" + fk.display() + ") comes from the excluded table " + fk.child() + ": its"
+                        + " rows that reference purged rows stay and reference nothing afterwards."));
+            } else {
+                findings.add(new Finding(Severity.INFO, Kind.LOGICAL_REFERENCE, r.name(), "logical reference "
+                        + r.name() + " (" + fk.display() + ") is followed as a delete: its " + fk.child() + " rows are"
+                        + " found by value, backed up, deleted and restored like a foreign key's; rows inserted during"
+                        + " the run are caught up before their parent's batch, but the database does not stop one"
+                        + " inserted after it (no constraint): verify reports such orphans."));
+            }
+        }
+    }
+
     /** An override must name a foreign key the closure reaches, or it is a typo the job would silently ignore. */
     private void requireUsedOverrides() {
         List<String> unused = job.edgeOverrides().stream().filter(o -> !usedOverrides.contains(o))
@@ -396,6 +423,9 @@ public final class PlanBuilder {
     }
 
     private void reportEdgeIntoExcluded(ForeignKey fk) {
+        if (fk.logical()) {
+            return; // nothing enforces it: reportLogicalReferences says what happens
+        }
         if (!refusedResets(fk).isEmpty()) {
             // the database refuses the reset: the edge blocks like a NO ACTION one
             findings.add(new Finding(Severity.WARNING, Kind.BLOCKING_EDGE, fk.name(), fk.display() + " comes from the"

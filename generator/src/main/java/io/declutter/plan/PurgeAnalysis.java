@@ -396,7 +396,7 @@ public record PurgeAnalysis(List<TableWork> tables, List<CacheUnit> cacheUnits, 
          * a foreign key violation, inside a block whose failure rolls back that delete alone.
          *
          * <p>Safe when every foreign key into the table (from closure tables, excluded ones and SET NULL children
-         * alike) is a declared, NOT DEFERRABLE constraint, ON DELETE NO ACTION or RESTRICT, and not a self-reference:
+         * alike) is a declared (not a logical reference: nothing would fail), NOT DEFERRABLE constraint, ON DELETE NO ACTION or RESTRICT, and not a self-reference:
          * then the database checks at the end of the DELETE statement that no row anywhere still references a deleted
          * row, and the DELETE itself changes no other row (no cascade, no SET NULL / SET DEFAULT that would remove or
          * alter a late child without its backup). A child inserted since the cache (a late row) makes the check fail,
@@ -426,7 +426,7 @@ public record PurgeAnalysis(List<TableWork> tables, List<CacheUnit> cacheUnits, 
             return plan.edges().stream()
                     .filter(e -> !e.root() && e.parent().equals(table.name()))
                     .map(e -> e.foreignKey().orElseThrow())
-                    .allMatch(fk -> !fk.selfReference() && !fk.deferrable() && !fk.initiallyDeferred()
+                    .allMatch(fk -> !fk.logical() && !fk.selfReference() && !fk.deferrable() && !fk.initiallyDeferred()
                             && (fk.onDelete() == OnDelete.NO_ACTION || fk.onDelete() == OnDelete.RESTRICT));
         }
 

@@ -97,6 +97,7 @@ public final class JobViewBuilder {
     private List<ForeignKeyCheckView.Blocking> blockingChecks() {
         return plan.edges().stream().filter(e -> e.strategy() == io.declutter.model.Strategy.SKIP)
                 .map(e -> e.foreignKey().orElseThrow())
+                .filter(fk -> !fk.logical())
                 .filter(fk -> fk.onDelete() == io.declutter.model.OnDelete.NO_ACTION
                         || fk.onDelete() == io.declutter.model.OnDelete.RESTRICT)
                 .map(fk -> new ForeignKeyCheckView.Blocking(fk.display() + " [" + fk.name() + ", ON DELETE "

@@ -256,8 +256,8 @@ class JobFileReaderTest {
     void misspeltSettingIsRejectedNamingItAndTheSettingMeant() {
         assertRejected(MINIMAL + "batchsize: 100\n")
                 .hasMessage("job.yaml: unknown setting 'batchsize' at line 5 (did you mean 'batchSize'?);"
-                        + " the settings allowed there are backup, batchSize, database, edges, exclude, job, rehearse,"
-                        + " root, startWhen, throttle, timeouts, triggers, window");
+                        + " the settings allowed there are backup, batchSize, database, edges, exclude, job, references,"
+                        + " rehearse, root, startWhen, throttle, timeouts, triggers, window");
     }
 
     @Test

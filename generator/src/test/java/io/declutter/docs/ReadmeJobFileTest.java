@@ -34,6 +34,8 @@ class ReadmeJobFileTest {
         assertThat(file.job().batchSize()).isEqualTo(5000);
         assertThat(file.job().backup()).isTrue();
         assertThat(file.job().excludedTables()).hasSize(1);
+        assertThat(file.job().references()).singleElement()
+                .satisfies(r -> assertThat(r.display()).isEqualTo("app.notes(document_ref) -> app.documents"));
         assertThat(file.job().lockTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(file.job().statementTimeout()).isEqualTo(Duration.ofMinutes(10));
         assertThat(file.window().maxDuration()).contains(Duration.ofHours(6));

@@ -170,6 +170,26 @@ public final class OracleDialect implements Dialect {
     }
 
     @Override
+    public String olderThanPredicate(String column, int days) {
+        return quote(column) + " < SYSTIMESTAMP - INTERVAL '" + days + "' DAY";
+    }
+
+    @Override
+    public String bloatRemedy() {
+        return "ALTER TABLE ... SHRINK SPACE (with ROW MOVEMENT enabled) or ALTER TABLE ... MOVE ONLINE would return it";
+    }
+
+    @Override
+    public String bloatEstimate() {
+        return "blocks below the high-water mark beyond what NUM_ROWS rows of AVG_ROW_LEN need at PCT_FREE (optimizer statistics)";
+    }
+
+    @Override
+    public String auditSql(io.declutter.dialect.AuditQuery query) {
+        return Resources.text(OracleDialect.class, query.resourceName());
+    }
+
+    @Override
     public String catalogSql(CatalogQuery query) {
         return Resources.text(OracleDialect.class, query.resourceName());
     }

@@ -72,6 +72,26 @@ public final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public String olderThanPredicate(String column, int days) {
+        return quote(column) + " < now() - interval '" + days + " days'";
+    }
+
+    @Override
+    public String bloatRemedy() {
+        return "VACUUM FULL or pg_repack would return it (VACUUM FULL locks the table: ACCESS EXCLUSIVE)";
+    }
+
+    @Override
+    public String bloatEstimate() {
+        return "statistics-based heap bloat estimate after ioguix/pgsql-bloat-estimation (table_bloat.sql)";
+    }
+
+    @Override
+    public String auditSql(io.declutter.dialect.AuditQuery query) {
+        return Resources.text(PostgresDialect.class, query.resourceName());
+    }
+
+    @Override
     public String catalogSql(CatalogQuery query) {
         return Resources.text(PostgresDialect.class, query.resourceName());
     }

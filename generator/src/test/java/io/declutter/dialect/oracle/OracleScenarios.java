@@ -5,6 +5,7 @@ import io.declutter.dialect.Resources;
 import io.declutter.introspect.RecordedCatalog;
 import io.declutter.model.Catalog;
 import io.declutter.model.Job;
+import io.declutter.model.LogicalReference;
 import io.declutter.model.PurgePlan;
 import io.declutter.model.TableName;
 import io.declutter.plan.PlanBuilder;
@@ -73,6 +74,20 @@ final class OracleScenarios {
                 "status = 'closed' AND closed_at < SYSTIMESTAMP - INTERVAL '90' DAY", true, List.of());
     }
 
+    /**
+     * The demo's job with two references the database would not enforce (docs/design.md#logical-references), named in
+     * lower case as a DBA writes them: audit events by their user, followed; payments by their invoice, ignored.
+     */
+    static Job logicalReferencesJob() {
+        Job demo = demoJob();
+        return new Job("tenant_logical", demo.root(), demo.rootPredicate(), demo.batchSize(), true, List.of(),
+                demo.lockTimeout(), demo.statementTimeout(), List.of(), List.of(), List.of(
+                        new LogicalReference("ref_audit_user", table("app.audit_events"), List.of("user_id"),
+                                table("app.users"), List.of(), LogicalReference.Action.DELETE),
+                        new LogicalReference("ref_payment_invoice", table("app.payments"), List.of("invoice_id"),
+                                table("app.invoices"), List.of("id"), LogicalReference.Action.IGNORE)));
+    }
+
     static List<Scenario> all() {
         OracleDialect v19 = OracleDialect.latest();
         OracleDialect v121 = OracleDialect.forVersion("12.1");
@@ -86,7 +101,8 @@ final class OracleScenarios {
                 new Scenario("hard 12.1 (30-byte names)", "hard", job("hard_purge_with_a_long_job_nam", "hard.accounts",
                         "status = 'closed'", true, List.of("HARD." + LONG_TABLE)), v121),
                 new Scenario("hard, composite root keys at run time", "hard",
-                        job("order_purge", "HARD.ORDERS", null, true, List.of()), v19));
+                        job("order_purge", "HARD.ORDERS", null, true, List.of()), v19),
+                new Scenario("demo with logical references", "demo", logicalReferencesJob(), v19));
     }
 
     static String text(String resource) {

@@ -27,12 +27,20 @@ public final class ConnectionOptions {
     Path passwordFile;
 
     DatabaseSettings settings(JobFile jobFile) {
-        return jobFile.database().overriddenBy(new DatabaseSettings(Optional.ofNullable(url), Optional.ofNullable(user),
+        return settings(jobFile.database());
+    }
+
+    /** {@code base} (a job file's, or {@link DatabaseSettings#NONE}) with these options applied over it. */
+    DatabaseSettings settings(DatabaseSettings base) {
+        return base.overriddenBy(new DatabaseSettings(Optional.ofNullable(url), Optional.ofNullable(user),
                 Optional.ofNullable(passwordEnv), Optional.ofNullable(passwordFile)));
     }
 
     Connection open(JobFile jobFile) {
-        DatabaseSettings s = settings(jobFile);
+        return open(settings(jobFile));
+    }
+
+    Connection open(DatabaseSettings s) {
         String jdbcUrl = s.url().orElseThrow(() -> new UserError(ExitCodes.BAD_INPUT,
                 "no database given: set database.url in the job file or pass --jdbc-url"));
         return Connections.open(jdbcUrl, s.user(), s.password(System.getenv()));

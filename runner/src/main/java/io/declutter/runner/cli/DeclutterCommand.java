@@ -19,7 +19,8 @@ import java.sql.SQLException;
             "Plans the foreign-key closure of a root table, generates set-based stored procedures that back up and"
             + " delete it in batches inside a window, and runs, monitors, verifies and rolls them back."},
         subcommands = {PlanCommand.class, GenerateCommand.class, DeployCommand.class, RunCommand.class,
-                StatusCommand.class, StopCommand.class, RollbackCommand.class, VerifyCommand.class},
+                StatusCommand.class, StopCommand.class, RollbackCommand.class, VerifyCommand.class,
+                AuditCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             " 0:done",

@@ -111,7 +111,7 @@ public final class PlanReport {
                             + " " + e.parent().display(), e.child().display(),
                     e.foreignKey().map(fk -> fk.name() + " (" + String.join(", ", fk.childColumns()) + ")"
                             + fk.childPartition().map(p -> " on " + p.display()).orElse("")).orElse("root"),
-                    e.foreignKey().map(fk -> fk.onDelete().sql()).orElse("-"),
+                    e.foreignKey().map(fk -> fk.logical() ? "logical" : fk.onDelete().sql()).orElse("-"),
                     e.strategy().sql() + (e.breaksCycle() ? " (detach)" : e.deferred() ? " (defer)" : ""),
                     String.valueOf(e.depth()), String.valueOf(e.height()),
                     e.cycleGroup() == 0 ? "-" : String.valueOf(e.cycleGroup()), String.valueOf(estimate)));
@@ -123,6 +123,7 @@ public final class PlanReport {
         boolean again = !edge.primary() && edge.strategy() == Strategy.DELETE;
         out.append(indent).append(edge.root() ? "" : "<- ").append(edge.child().display())
                 .append(edge.foreignKey().map(fk -> " (" + String.join(", ", fk.childColumns()) + ")").orElse(""))
+                .append(edge.foreignKey().filter(ForeignKey::logical).isPresent() ? " [logical reference]" : "")
                 .append(edge.strategy() == Strategy.SKIP ? " [excluded]" : "")
                 .append(edge.strategy() == Strategy.SET_NULL ? " [" + edge.foreignKey().orElseThrow().onDelete().sql()
                         + ": rows stay, values recorded]" : "")

@@ -1,0 +1,1 @@
+LOCK TABLE declutter.audit IN SHARE ROW EXCLUSIVE MODE

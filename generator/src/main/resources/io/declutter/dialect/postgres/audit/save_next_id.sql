@@ -1,0 +1,2 @@
+-- The number of the audit being saved (the table is locked against a concurrent save first).
+SELECT coalesce(max(audit_id), 0) + 1 AS audit_id FROM declutter.audit

@@ -1,6 +1,8 @@
 package io.declutter.config;
 
 import io.declutter.model.Job;
+import io.declutter.model.StartWhen;
+import io.declutter.model.Throttle;
 import io.declutter.model.Window;
 
 import java.time.Duration;
@@ -8,15 +10,18 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A parsed job file: the purge definition, when it may run, where the database is, whether a run is rehearsed, and
+ * A parsed job file: the purge definition, when it may run, where the database is, whether a run is rehearsed,
  * how long a finished run's backup is kept (empty: until 'declutter expire' drops it; docs/archive.md#expiry),
- * and whether the erasure receipt shows the root keys hashed (docs/archive.md#receipt).
+ * whether the erasure receipt shows the root keys hashed (docs/archive.md#receipt), and how it is throttled and when
+ * it is worth starting (docs/throttle.md).
  */
 public record JobFile(Job job, Window window, DatabaseSettings database, RehearsalSetting rehearse,
-                      Optional<Duration> backupKeep, boolean receiptHashKeys) {
+                      Optional<Duration> backupKeep, boolean receiptHashKeys, Throttle throttle,
+                      StartWhen startWhen) {
 
+    /** A job file with the defaults: backups kept until expired by hand, keys not hashed, no throttle, always due. */
     public JobFile(Job job, Window window, DatabaseSettings database, RehearsalSetting rehearse) {
-        this(job, window, database, rehearse, Optional.empty(), false);
+        this(job, window, database, rehearse, Optional.empty(), false, Throttle.NONE, StartWhen.ALWAYS);
     }
 
     public JobFile {
@@ -30,5 +35,7 @@ public record JobFile(Job job, Window window, DatabaseSettings database, Rehears
         Objects.requireNonNull(job, "job");
         Objects.requireNonNull(window, "window");
         Objects.requireNonNull(database, "database");
+        Objects.requireNonNull(throttle, "throttle");
+        Objects.requireNonNull(startWhen, "startWhen");
     }
 }

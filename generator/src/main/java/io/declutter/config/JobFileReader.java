@@ -19,6 +19,8 @@ import io.declutter.model.InvalidJobException;
 import io.declutter.model.Job;
 import io.declutter.model.Strategy;
 import io.declutter.model.TableName;
+import io.declutter.model.StartWhen;
+import io.declutter.model.Throttle;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -94,10 +96,110 @@ public final class JobFileReader {
                     edges(raw.edges), triggers(source, raw.triggers), references(raw.references));
             return new JobFile(job, window(raw.window), database(raw.database),
                     RehearsalSetting.parse("rehearse", raw.rehearse), backupKeep(source, raw.backup),
-                    raw.receipt != null && Boolean.TRUE.equals(raw.receipt.hashKeys));
+                    raw.receipt != null && Boolean.TRUE.equals(raw.receipt.hashKeys), throttle(raw.throttle),
+                    startWhen(raw.startWhen, job));
         } catch (InvalidJobException e) {
             throw new ConfigException(source + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Only the {@code throttle} section of a job file, as the runner re-reads it between units of work
+     * (docs/throttle.md#changing-limits-during-a-run); the whole file must still be valid.
+     */
+    public static Throttle readThrottle(Path file) {
+        return read(file).throttle();
+    }
+
+    /** The {@code throttle} section (docs/throttle.md); absent: no limits, fixed batch size. */
+    static Throttle throttle(RawThrottle t) {
+        if (t == null) {
+            return Throttle.NONE;
+        }
+        Throttle.OnUnknown onUnknown = Throttle.OnUnknown.GO;
+        if (t.onUnknown != null) {
+            onUnknown = switch (t.onUnknown.strip().toLowerCase(java.util.Locale.ROOT)) {
+                case "go" -> Throttle.OnUnknown.GO;
+                case "hold" -> Throttle.OnUnknown.HOLD;
+                default -> throw new ConfigException("throttle.onUnknown: '" + t.onUnknown + "' is not a choice; write"
+                        + " go (a signal that cannot be read does not stop the run) or hold");
+            };
+        }
+        Optional<Throttle.Canary> canary = Optional.empty();
+        if (t.canary != null) {
+            if (t.canary.sql == null || t.canary.maxLatency == null) {
+                throw new ConfigException("throttle.canary: give 'sql' (a cheap query of the application's) and"
+                        + " 'maxLatency' (e.g. 200ms)");
+            }
+            canary = Optional.of(new Throttle.Canary(t.canary.sql, Durations.parse("throttle.canary.maxLatency",
+                    t.canary.maxLatency)));
+        }
+        return new Throttle(
+                Optional.ofNullable(t.maxReplicaLag).map(d -> Durations.parse("throttle.maxReplicaLag", d)),
+                size("throttle.maxReplicaLagBytes", t.maxReplicaLagBytes),
+                size("throttle.maxSlotRetainedWal", t.maxSlotRetainedWal),
+                t.maxWalRate == null ? java.util.OptionalLong.empty()
+                        : java.util.OptionalLong.of(ByteSizes.parseRate("throttle.maxWalRate", t.maxWalRate)),
+                Optional.ofNullable(t.maxTransactionAge).map(d -> Durations.parse("throttle.maxTransactionAge", d)),
+                t.pauseOnAutovacuum != null && t.pauseOnAutovacuum,
+                t.maxActiveSessions == null ? java.util.OptionalInt.empty()
+                        : java.util.OptionalInt.of(t.maxActiveSessions),
+                canary, onUnknown,
+                Optional.ofNullable(t.targetBatchTime).map(d -> Durations.parse("throttle.targetBatchTime", d)),
+                t.minBatchSize == null ? Throttle.DEFAULT_MIN_BATCH_SIZE : t.minBatchSize,
+                t.maxBatchSize == null ? Math.max(Throttle.DEFAULT_MAX_BATCH_SIZE,
+                        t.minBatchSize == null ? 0 : t.minBatchSize) : t.maxBatchSize);
+    }
+
+    /** The {@code startWhen} section (docs/throttle.md#start-thresholds); absent: every run starts. */
+    static StartWhen startWhen(RawStartWhen w, Job job) {
+        if (w == null) {
+            return StartWhen.ALWAYS;
+        }
+        if (w.rootRows != null && job.keysAtRunTime()) {
+            throw new ConfigException("startWhen.rootRows counts the rows 'root.where' matches; job " + job.name()
+                    + " takes its keys at run time: remove rootRows or give root.where");
+        }
+        return new StartWhen(w.rootRows == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(w.rootRows),
+                threshold("startWhen.deadTuples", w.deadTuples, JobFileReader::count),
+                threshold("startWhen.deadTupleRatio", w.deadTupleRatio, JobFileReader::ratio),
+                threshold("startWhen.tableSize", w.tableSize, ByteSizes::parse));
+    }
+
+    private interface Number {
+        double parse(String setting, String text);
+    }
+
+    private static Optional<StartWhen.TableThreshold> threshold(String setting, RawTableThreshold t, Number number) {
+        if (t == null) {
+            return Optional.empty();
+        }
+        if (t.table == null || t.over == null) {
+            throw new ConfigException(setting + ": give 'table' (schema.table) and 'over' (the threshold), e.g."
+                    + " {table: app.events, over: 1000000}");
+        }
+        return Optional.of(new StartWhen.TableThreshold(tableName(t.table), number.parse(setting + ".over", t.over)));
+    }
+
+    private static double count(String setting, String text) {
+        try {
+            return Long.parseLong(text.strip());
+        } catch (NumberFormatException e) {
+            throw new ConfigException(setting + ": '" + text + "' is not a whole number");
+        }
+    }
+
+    private static double ratio(String setting, String text) {
+        try {
+            return Double.parseDouble(text.strip());
+        } catch (NumberFormatException e) {
+            throw new ConfigException(setting + ": '" + text + "' is not a ratio; write a number between 0 and 1"
+                    + " (e.g. 0.2)");
+        }
+    }
+
+    private static java.util.OptionalLong size(String setting, String text) {
+        return text == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(ByteSizes.parse(setting, text));
     }
 
     /** {@code schema.table}; a name without a dot is taken to be in {@code public}. Double quotes are not needed. */
@@ -308,6 +410,40 @@ public final class JobFileReader {
         /** true, false, all or a number of root rows: Jackson takes a YAML boolean or number as its text. */
         @JsonProperty public String rehearse;
         @JsonProperty public RawReceipt receipt;
+        @JsonProperty public RawThrottle throttle;
+        @JsonProperty public RawStartWhen startWhen;
+    }
+
+    static final class RawStartWhen {
+        @JsonProperty public Long rootRows;
+        @JsonProperty public RawTableThreshold deadTuples;
+        @JsonProperty public RawTableThreshold deadTupleRatio;
+        @JsonProperty public RawTableThreshold tableSize;
+    }
+
+    static final class RawTableThreshold {
+        @JsonProperty public String table;
+        @JsonProperty public String over;
+    }
+
+    static final class RawThrottle {
+        @JsonProperty public String maxReplicaLag;
+        @JsonProperty public String maxReplicaLagBytes;
+        @JsonProperty public String maxSlotRetainedWal;
+        @JsonProperty public String maxWalRate;
+        @JsonProperty public String maxTransactionAge;
+        @JsonProperty public Boolean pauseOnAutovacuum;
+        @JsonProperty public Integer maxActiveSessions;
+        @JsonProperty public RawCanary canary;
+        @JsonProperty public String onUnknown;
+        @JsonProperty public String targetBatchTime;
+        @JsonProperty public Integer minBatchSize;
+        @JsonProperty public Integer maxBatchSize;
+    }
+
+    static final class RawCanary {
+        @JsonProperty public String sql;
+        @JsonProperty public String maxLatency;
     }
 
     static final class RawReceipt {

@@ -114,6 +114,22 @@ public interface Dialect {
     /** The calls of the job's deployed procedures on this connection. */
     JobProcedures procedures(Connection connection, Job job);
 
+    /**
+     * The database's health signals (docs/throttle.md#signals), read on the purge's own connection between units of
+     * work; {@code purgedTables} (as {@code schema.table}) are the tables whose autovacuum may hold the run.
+     */
+    HealthSignals healthSignals(Connection connection, List<String> purgedTables);
+
+    /**
+     * The job's start thresholds measured now (docs/throttle.md#start-thresholds), one {@link StartCheck} per threshold
+     * given; a {@link RefusedException} ({@link ErrorKind#BAD_INPUT}) where this database cannot measure them.
+     */
+    default List<StartCheck> startChecks(Connection connection, Job job, io.declutter.model.StartWhen when)
+            throws SQLException {
+        throw new RefusedException(ErrorKind.BAD_INPUT, "job " + job.name() + ": 'startWhen' is not available for this"
+                + " database yet (PostgreSQL only); remove it from the job file");
+    }
+
     /** What an error of this database means to the runner. */
     ErrorKind classify(SQLException e);
 

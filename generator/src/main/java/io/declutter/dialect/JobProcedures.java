@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -345,6 +346,102 @@ public abstract class JobProcedures {
             }
         }
         return runs;
+    }
+
+    /**
+     * The hold state of a run, from its log (docs/throttle.md#holds): whether it holds now, since when and why, when
+     * the runner last checked, and the time spent holding over the whole run.
+     */
+    public record HoldState(boolean holding, Instant since, Instant lastChecked, String reason, Duration heldInAll,
+                            long holds) {
+
+        public static final HoldState NONE = new HoldState(false, null, null, null, Duration.ZERO, 0);
+    }
+
+    /** The log's column of row counts ({@code rows}; Oracle's is {@code row_count}). */
+    protected String logRowsColumn() {
+        return "rows";
+    }
+
+    /**
+     * Starts a hold of the run in the log (docs/throttle.md#holds): a row of action {@code hold} whose end moves with
+     * every check ({@link #extendHold}) and whose action becomes {@code held} when it ends ({@link #endHold}).
+     */
+    public void startHold(long run, Instant since, String reason) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("INSERT INTO " + schema + ".log (run_id, action,"
+                + " started_at, ended_at, message) VALUES (?, 'hold', ?, ?, ?)")) {
+            ps.setLong(1, run);
+            ps.setTimestamp(2, Timestamp.from(since));
+            ps.setTimestamp(3, Timestamp.from(Instant.now()));
+            ps.setString(4, clip(reason));
+            ps.executeUpdate();
+        }
+    }
+
+    /** The run's current hold was checked again: still holding, for this reason. */
+    public void extendHold(long run, String reason) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("UPDATE " + schema + ".log SET ended_at = ?,"
+                + " message = ? WHERE run_id = ? AND action = 'hold'")) {
+            ps.setTimestamp(1, Timestamp.from(Instant.now()));
+            ps.setString(2, clip(reason));
+            ps.setLong(3, run);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Ends the run's current hold, if any (the signals say go, or the run stops while holding). */
+    public void endHold(long run) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("UPDATE " + schema + ".log SET action = 'held',"
+                + " ended_at = ? WHERE run_id = ? AND action = 'hold'")) {
+            ps.setTimestamp(1, Timestamp.from(Instant.now()));
+            ps.setLong(2, run);
+            ps.executeUpdate();
+        }
+    }
+
+    /** The run's hold state, from its {@code hold} and {@code held} log rows. */
+    public HoldState holdState(long run) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT action, started_at, ended_at, message FROM "
+                + schema + ".log WHERE run_id = ? AND action IN ('hold', 'held') ORDER BY log_id")) {
+            ps.setLong(1, run);
+            try (ResultSet rs = ps.executeQuery()) {
+                Duration total = Duration.ZERO;
+                long holds = 0;
+                HoldState current = HoldState.NONE;
+                while (rs.next()) {
+                    Instant start = instant(rs.getTimestamp(2));
+                    Instant end = instant(rs.getTimestamp(3));
+                    total = total.plus(Duration.between(start, end));
+                    holds++;
+                    current = "hold".equals(rs.getString(1))
+                            ? new HoldState(true, start, end, rs.getString(4), Duration.ZERO, 0) : HoldState.NONE;
+                }
+                return new HoldState(current.holding(), current.since(), current.lastChecked(), current.reason(), total,
+                        holds);
+            }
+        }
+    }
+
+    /**
+     * Records one delete batch of an adaptive run (docs/throttle.md#adaptive-batches): the batch size asked for, the
+     * rows it deleted and how long it took, and the size of the next batch.
+     */
+    public void noteBatch(long run, int batchSize, long rows, Instant started, Instant ended, int nextBatchSize)
+            throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("INSERT INTO " + schema + ".log (run_id, action, "
+                + logRowsColumn() + ", started_at, ended_at, message) VALUES (?, 'batch', ?, ?, ?, ?)")) {
+            ps.setLong(1, run);
+            ps.setLong(2, rows);
+            ps.setTimestamp(3, Timestamp.from(started));
+            ps.setTimestamp(4, Timestamp.from(ended));
+            ps.setString(5, "batch size " + batchSize + ": " + rows + " rows in " + Duration.between(started, ended)
+                    .toMillis() + " ms; next batch size " + nextBatchSize);
+            ps.executeUpdate();
+        }
+    }
+
+    private static String clip(String text) {
+        return text.length() > 1000 ? text.substring(0, 1000) : text;
     }
 
     private static Instant instant(Timestamp ts) {

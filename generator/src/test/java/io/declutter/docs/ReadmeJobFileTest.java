@@ -41,5 +41,9 @@ class ReadmeJobFileTest {
         assertThat(file.window().maxDuration()).contains(Duration.ofHours(6));
         assertThat(file.database().url()).isPresent();
         assertThat(file.database().passwordEnv()).contains("DECLUTTER_PASSWORD");
+        assertThat(file.throttle().maxReplicaLag()).contains(Duration.ofSeconds(10));
+        assertThat(file.throttle().maxTransactionAge()).contains(Duration.ofMinutes(5));
+        assertThat(file.throttle().targetBatchTime()).contains(Duration.ofSeconds(2));
+        assertThat(file.startWhen().rootRows()).hasValue(10000);
     }
 }

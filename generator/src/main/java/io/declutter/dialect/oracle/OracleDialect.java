@@ -245,6 +245,11 @@ public final class OracleDialect implements Dialect {
     }
 
     @Override
+    public io.declutter.dialect.HealthSignals healthSignals(Connection connection, List<String> purgedTables) {
+        return new OracleHealthSignals(connection);
+    }
+
+    @Override
     public ErrorKind classify(SQLException e) {
         return OracleErrors.classify(e);
     }

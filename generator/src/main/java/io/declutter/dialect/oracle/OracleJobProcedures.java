@@ -42,6 +42,11 @@ public final class OracleJobProcedures extends JobProcedures {
     }
 
     @Override
+    protected String logRowsColumn() {
+        return "row_count";
+    }
+
+    @Override
     public void requireDeployed() throws SQLException {
         try (PreparedStatement ps = connection().prepareStatement(
                 "SELECT 1 FROM " + schema() + ".CONTROL WHERE job = ? AND ROWNUM = 1")) {

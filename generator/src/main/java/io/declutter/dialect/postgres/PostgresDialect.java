@@ -119,6 +119,17 @@ public final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public io.declutter.dialect.HealthSignals healthSignals(Connection connection, List<String> purgedTables) {
+        return new PostgresHealthSignals(connection, purgedTables);
+    }
+
+    @Override
+    public List<io.declutter.dialect.StartCheck> startChecks(Connection connection, Job job,
+                                                             io.declutter.model.StartWhen when) throws SQLException {
+        return PostgresStartChecks.measure(connection, this, job, when);
+    }
+
+    @Override
     public ErrorKind classify(SQLException e) {
         return PostgresErrors.classify(e);
     }

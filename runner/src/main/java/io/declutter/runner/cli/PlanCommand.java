@@ -43,6 +43,16 @@ final class PlanCommand extends JobCommand {
         } else {
             ctx.out().print(PlanReport.text(r.plan(), r.catalog(), ctx.dialect()));
         }
+        io.declutter.model.StartWhen when = ctx.jobFile().startWhen();
+        if (!indexDdl && when.any() && r.plan().errors().isEmpty()) {
+            // docs/throttle.md#start-thresholds: what 'run' would measure now
+            ctx.out().println();
+            ctx.out().println("Start thresholds (startWhen; a run starts when one is reached):");
+            for (io.declutter.dialect.StartCheck c : ctx.dialect().startChecks(ctx.connection(), ctx.jobFile().job(),
+                    when)) {
+                ctx.out().println("  " + c.describe());
+            }
+        }
         ctx.out().flush();
         if (!r.plan().errors().isEmpty()) {
             ctx.err().println("declutter: job " + ctx.jobFile().job().name() + " cannot run as defined: see the ERROR lines above");

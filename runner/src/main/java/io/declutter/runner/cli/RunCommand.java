@@ -11,6 +11,10 @@ import io.declutter.runner.purge.Expiry;
 import io.declutter.runner.purge.ProgressBar;
 import io.declutter.runner.purge.PurgeLoop;
 import io.declutter.runner.purge.Rehearse;
+import io.declutter.runner.purge.ThrottleFile;
+import io.declutter.model.Throttle;
+import io.declutter.model.StartWhen;
+import io.declutter.dialect.StartCheck;
 import io.declutter.config.RehearsalSetting;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +36,11 @@ import java.util.Optional;
             "Caches and backs up the closure, then deletes it in batches, leaves first, one transaction per batch,"
             + " until done or the window ends. Shows progress. Afterwards VACUUM (ANALYZE) runs on the purged tables"
             + " (without truncation, which would lock them exclusively); on Oracle, statistics are gathered. Then the"
-            + " backups the job's backup.keep says are due expire (docs/archive.md)."})
+            + " backups the job's backup.keep says are due expire (docs/archive.md).",
+            "Before every unit it reads the health signals the job file's 'throttle' section limits and holds while"
+            + " one says hold (docs/throttle.md); that section is read again between units when the file changes.",
+            "With a 'startWhen' section, a new run starts only when one of its thresholds is reached; below them it"
+            + " says why and exits 0."})
 final class RunCommand extends JobCommand {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
@@ -80,6 +88,9 @@ final class RunCommand extends JobCommand {
             throw new UserError(ExitCodes.BAD_INPUT, "--batch-size must be at least 1");
         }
 
+        if (!worthStarting(ctx, procs)) {
+            return ExitCodes.OK;
+        }
         procs.lockJob();
         if (!rehearsed(ctx, procs, rootKeys)) {
             return ExitCodes.FAILED;
@@ -88,14 +99,20 @@ final class RunCommand extends JobCommand {
         if (!rootKeys.isEmpty()) {
             procs.addKeys(run, rootKeys);
         }
+        Throttle throttle = ctx.jobFile().throttle();
         ctx.out().println("Job " + job.name() + ", run " + run + (deadline.map(d -> ", deadline " + d).orElse(""))
-                + ", batch size " + batch);
+                + ", batch size " + batch + (throttle.adaptive() ? " (adaptive: target " + throttle.targetBatchTime()
+                .orElseThrow().toMillis() + " ms, " + throttle.minBatchSize() + " to " + throttle.maxBatchSize()
+                + " rows)" : "") + (throttle.readsSignals() ? ", throttled (docs/throttle.md)" : ""));
         ctx.out().flush();
         long[] totals = procs.totals(run);
         ProgressBar bar = new ProgressBar(ctx.err(), System.console() != null, totals[1]);
         PurgeLoop.Outcome outcome;
         try {
-            outcome = new PurgeLoop(procs, batch, deadline, Optional.ofNullable(stopFile), bar).drive(run);
+            // The throttle section is read again between units when the job file changes (docs/throttle.md).
+            outcome = new PurgeLoop(procs, batch, deadline, Optional.ofNullable(stopFile), bar,
+                    ctx.dialect().healthSignals(ctx.connection(), procs.tables()),
+                    new ThrottleFile(Optional.of(jobFile), throttle)).drive(run);
         } catch (SQLException e) {
             if (ctx.dialect().classify(e) == ErrorKind.UNREACHABLE) {
                 throw new UserError(ExitCodes.FAILED, "lost the connection to the database during run " + run
@@ -128,6 +145,25 @@ final class RunCommand extends JobCommand {
         for (long due : Expiry.due(procs, keep.get(), Instant.now())) {
             Expiry.print(ctx.out(), Expiry.expire(ctx.connection(), procs, due, false), false);
         }
+    }
+
+    /**
+     * Whether a new run is worth starting (docs/throttle.md#start-thresholds): with a {@code startWhen} section, at
+     * least one of its thresholds must be reached; an unfinished run is always resumed. Below every threshold it says
+     * so, with the values measured, and the run exits 0 having done nothing.
+     */
+    private boolean worthStarting(Context ctx, JobProcedures procs) throws Exception {
+        StartWhen when = ctx.jobFile().startWhen();
+        if (!when.any() || procs.openRun().isPresent()) {
+            return true;
+        }
+        List<StartCheck> checks = ctx.dialect().startChecks(ctx.connection(), ctx.jobFile().job(), when);
+        boolean reached = checks.stream().anyMatch(StartCheck::reached);
+        ctx.out().println((reached ? "Job " + procs.job() + ": a start threshold is reached (startWhen):"
+                : "Job " + procs.job() + " is below every start threshold (startWhen); nothing done:"));
+        checks.forEach(c -> ctx.out().println("  " + c.describe()));
+        ctx.out().flush();
+        return reached;
     }
 
     /**

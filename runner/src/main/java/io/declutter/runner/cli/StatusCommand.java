@@ -9,8 +9,9 @@ import picocli.CommandLine.Option;
 
 @Command(name = "status", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
         description = {"Shows a run's progress per table.",
-            "Cached, deleted, restored, remaining, rate, ETA and errors (default: the job's latest run), and when"
-            + " its backup expires. Works the same for runs started by cron or pg_cron."})
+            "Cached, deleted, restored, remaining, rate, ETA and errors (default: the job's latest run), when its"
+            + " backup expires, and whether the run holds for the throttle, why and for how long (docs/throttle.md)."
+            + " Works the same for runs started by cron or pg_cron."})
 final class StatusCommand extends JobCommand {
 
     @Mixin

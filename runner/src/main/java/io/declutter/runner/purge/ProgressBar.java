@@ -17,6 +17,7 @@ public final class ProgressBar {
     private final long deletedAtStart;
     private final String verb;
     private Instant lastPrinted = Instant.EPOCH;
+    private String lastHold;
 
     public ProgressBar(PrintWriter out, boolean terminal, long deletedAtStart) {
         this(out, terminal, deletedAtStart, "deleted");
@@ -36,6 +37,7 @@ public final class ProgressBar {
             return;
         }
         lastPrinted = now;
+        lastHold = null;
         double seconds = Math.max(0.001, Duration.between(start, now).toMillis() / 1000.0);
         double rate = (deleted - deletedAtStart) / seconds;
         long remaining = Math.max(0, cached - deleted);
@@ -43,6 +45,27 @@ public final class ProgressBar {
         int filled = cached == 0 ? 0 : (int) Math.min(WIDTH, WIDTH * deleted / cached);
         String line = String.format("%-7s [%s%s] %,d / %,d rows %s  %,.0f rows/s  ETA %s",
                 phase, "#".repeat(filled), ".".repeat(WIDTH - filled), deleted, cached, verb, rate, eta);
+        if (terminal) {
+            out.print("\r" + line + "   ");
+        } else {
+            out.println(line);
+        }
+        out.flush();
+    }
+
+    /**
+     * The run holds before its next unit (docs/throttle.md#holds): {@code holding: <reason>}. Printed when the reason
+     * changes, else as often as a progress line.
+     */
+    public void hold(String reason) {
+        Instant now = Instant.now();
+        boolean changed = !reason.equals(lastHold);
+        if (!changed && !terminal && Duration.between(lastPrinted, now).toSeconds() < 10) {
+            return;
+        }
+        lastPrinted = now;
+        lastHold = reason;
+        String line = "holding: " + reason;
         if (terminal) {
             out.print("\r" + line + "   ");
         } else {

@@ -1,6 +1,9 @@
 package io.declutter.runner.purge;
 
+import io.declutter.dialect.HealthReading;
+import io.declutter.dialect.HealthSignals;
 import io.declutter.dialect.JobProcedures;
+import io.declutter.model.Throttle;
 import io.declutter.runner.ExitCodes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -8,24 +11,37 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Drives a run from the runner: calls the step procedure until the run is done, the deadline passes, a
  * stop file appears or a pause is requested. Each step is its own transaction (autocommit), so stopping
- * between steps, or being killed during one, loses nothing.
+ * between steps, or being killed during one, loses nothing. Before every step it reads the health signals the job's
+ * throttle limits and holds, with back-off, while one says hold (docs/throttle.md#holds); delete batches adapt their
+ * size to the throttle's target batch time (docs/throttle.md#adaptive-batches).
  */
 public final class PurgeLoop {
 
     private static final Logger LOG = LoggerFactory.getLogger(PurgeLoop.class);
     private static final long MAX_BACKOFF_MS = 60_000;
+    private static final long FIRST_HOLD_MS = 500;
+    private static final long MAX_HOLD_MS = 10_000;
 
     private final JobProcedures procs;
-    private final int batchSize;
+    private final BatchSizer sizer;
     private final Optional<Instant> deadline;
     private final Optional<Path> stopFile;
     private final ProgressBar progress;
+    private final HealthSignals signals;
+    private final Supplier<Throttle> throttle;
+    private final Set<String> unknownsReported = new HashSet<>();
 
     /** How a loop ended. */
     public record Outcome(long run, String phase, int exitCode, String message) {
@@ -33,20 +49,34 @@ public final class PurgeLoop {
 
     public PurgeLoop(JobProcedures procs, int batchSize, Optional<Instant> deadline, Optional<Path> stopFile,
                      ProgressBar progress) {
+        this(procs, batchSize, deadline, stopFile, progress, t -> List.of(), () -> Throttle.NONE);
+    }
+
+    /**
+     * @param signals  the database's health signals, read on the purge's connection
+     * @param throttle the job's throttle limits as they are now (re-read between units: {@link ThrottleFile})
+     */
+    public PurgeLoop(JobProcedures procs, int batchSize, Optional<Instant> deadline, Optional<Path> stopFile,
+                     ProgressBar progress, HealthSignals signals, Supplier<Throttle> throttle) {
         this.procs = procs;
-        this.batchSize = batchSize;
+        this.sizer = new BatchSizer(batchSize);
         this.deadline = deadline;
         this.stopFile = stopFile;
         this.progress = progress;
+        this.signals = signals;
+        this.throttle = throttle;
     }
 
     public Outcome drive(long run) throws SQLException, InterruptedException {
         long backoff = 1000;
+        long holdBackoff = FIRST_HOLD_MS;
+        boolean holding = false;
         String phase = "start";
+        procs.endHold(run); // a runner killed while holding left its hold open
         try {
             while (true) {
                 if (deadline.isPresent() && Instant.now().isAfter(deadline.get())) {
-                    return stopped(run, phase, "the window ended");
+                    return stopped(run, phase, "the window ended" + (holding ? " while holding" : ""));
                 }
                 if (stopFile.isPresent() && Files.exists(stopFile.get())) {
                     procs.requestPause(run);
@@ -55,7 +85,39 @@ public final class PurgeLoop {
                 if (procs.pauseRequested(run)) {
                     return stopped(run, phase, "a pause was requested (declutter stop)");
                 }
-                JobProcedures.Step step = procs.step(run, batchSize);
+                Throttle limits = throttle.get();
+                Optional<String> hold = holdReason(limits, signals.read(limits));
+                if (hold.isPresent()) {
+                    if (holding) {
+                        procs.extendHold(run, hold.get());
+                    } else {
+                        procs.startHold(run, Instant.now(), hold.get());
+                        LOG.info("run {}: holding: {}", run, hold.get());
+                        holding = true;
+                    }
+                    progress.hold(hold.get());
+                    long sleep = holdBackoff;
+                    if (deadline.isPresent()) {
+                        sleep = Math.max(0, Math.min(sleep, Duration.between(Instant.now(), deadline.get()).toMillis() + 1));
+                    }
+                    Thread.sleep(sleep);
+                    holdBackoff = Math.min(MAX_HOLD_MS, holdBackoff * 2);
+                    continue;
+                }
+                if (holding) {
+                    procs.endHold(run);
+                    LOG.info("run {}: the health signals say go again", run);
+                    holding = false;
+                    holdBackoff = FIRST_HOLD_MS;
+                }
+                int size = sizer.next(limits);
+                Instant started = Instant.now();
+                JobProcedures.Step step = procs.step(run, size);
+                Instant ended = Instant.now();
+                if ("delete".equals(step.phase()) && limits.adaptive()) {
+                    int next = sizer.observe(limits, size, step.rows(), Duration.between(started, ended));
+                    procs.noteBatch(run, size, step.rows(), started, ended, next);
+                }
                 boolean phaseChanged = !step.phase().equals(phase);
                 phase = step.phase();
                 long[] totals = procs.totals(run);
@@ -78,8 +140,34 @@ public final class PurgeLoop {
                 }
             }
         } finally {
+            if (holding) {
+                try {
+                    procs.endHold(run);
+                } catch (SQLException e) {
+                    LOG.warn("run {}: could not mark the end of its hold in the log: {}", run, e.getMessage());
+                }
+            }
             progress.finish();
         }
+    }
+
+    /**
+     * Why the next unit must wait, if it must: every signal saying hold, and every unknown one when the job says
+     * {@code onUnknown: hold}. An unknown signal is reported once per reason.
+     */
+    private Optional<String> holdReason(Throttle limits, List<HealthReading> readings) {
+        List<String> reasons = new ArrayList<>();
+        for (HealthReading r : readings) {
+            if (r.verdict() == HealthReading.Verdict.UNKNOWN && unknownsReported.add(r.reason())) {
+                LOG.warn("health signal unknown: {} (onUnknown: {})", r.reason(),
+                        limits.onUnknown() == Throttle.OnUnknown.HOLD ? "hold" : "go");
+            }
+            if (r.verdict() == HealthReading.Verdict.HOLD
+                    || r.verdict() == HealthReading.Verdict.UNKNOWN && limits.onUnknown() == Throttle.OnUnknown.HOLD) {
+                reasons.add(r.reason());
+            }
+        }
+        return reasons.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", reasons));
     }
 
     private Outcome stopped(long run, String phase, String why) {

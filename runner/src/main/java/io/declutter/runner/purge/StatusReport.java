@@ -29,7 +29,7 @@ public final class StatusReport {
     public record RunStatus(String job, long run, String status, Instant started, Instant ended, Instant deadline,
                             boolean pauseRequested, String lastError, long cached, long deleted, long restored,
                             long remaining, double ratePerSecond, Long etaSeconds, List<TableStatus> tables,
-                            List<JobProcedures.TriggerEffect> triggerEffects, Backup backup) {
+                            List<JobProcedures.TriggerEffect> triggerEffects, Backup backup, Hold hold) {
     }
 
     /**
@@ -39,6 +39,14 @@ public final class StatusReport {
      */
     public record Backup(String state, Instant expires, Instant expired, String expiredBy,
                          List<JobProcedures.ArchiveRecord> archives) {
+    }
+
+    /**
+     * The run's throttle holds (docs/throttle.md#holds): whether it holds now, since when, why, when the runner last
+     * checked, and the seconds held over the whole run.
+     */
+    public record Hold(boolean holding, Instant since, Instant lastChecked, String reason, long heldSeconds,
+                       long holds) {
     }
 
     private StatusReport() {
@@ -81,7 +89,7 @@ public final class StatusReport {
         Long eta = remaining > 0 && rate > 0 ? (long) (remaining / rate) : remaining == 0 ? 0L : null;
         return new RunStatus(procs.job(), run, info.status(), info.started(), info.ended(), info.deadline(),
                 info.pauseRequested(), info.lastError(), cached, deleted, restored, Math.max(0, remaining), rate, eta,
-                tables, procs.triggerEffects(run), backup(procs, info, keep));
+                tables, procs.triggerEffects(run), backup(procs, info, keep), hold(procs.holdState(run)));
     }
 
     static Backup backup(JobProcedures procs, JobProcedures.RunInfo info, Optional<Duration> keep) throws SQLException {
@@ -105,6 +113,10 @@ public final class StatusReport {
                 + String.join(", ", b.archives().stream().map(a -> a.location() + " (" + a.created() + ")").toList()));
     }
 
+    private static Hold hold(JobProcedures.HoldState h) {
+        return new Hold(h.holding(), h.since(), h.lastChecked(), h.reason(), h.heldInAll().toSeconds(), h.holds());
+    }
+
     public static String text(RunStatus r) {
         StringBuilder out = new StringBuilder();
         out.append("Job ").append(r.job()).append(", run ").append(r.run()).append(": ").append(r.status())
@@ -116,6 +128,14 @@ public final class StatusReport {
                 .append(r.etaSeconds() == null ? ", ETA unknown" : r.remaining() > 0
                         ? ", ETA " + ProgressBar.format(Duration.ofSeconds(r.etaSeconds())) : "").append("\n");
         out.append(backupLine(r.backup())).append("\n");
+        if (r.hold().holding()) {
+            out.append("  holding since ").append(r.hold().since()).append(" (last checked ")
+                    .append(r.hold().lastChecked()).append("): ").append(r.hold().reason()).append("\n");
+        }
+        if (r.hold().holds() > 0) {
+            out.append(String.format("  held %d time(s), %s in all (docs/throttle.md#holds)\n", r.hold().holds(),
+                    ProgressBar.format(Duration.ofSeconds(r.hold().heldSeconds()))));
+        }
         if (r.lastError() != null) {
             out.append("  last error: ").append(r.lastError()).append("\n");
         }

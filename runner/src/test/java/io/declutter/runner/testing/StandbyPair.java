@@ -1,0 +1,225 @@
+package io.declutter.runner.testing;
+
+import io.declutter.localdb.PostgresLocator;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A PostgreSQL primary and a streaming standby of its own (docs/throttle.md#tests): {@code initdb} of a primary on a
+ * free port, {@code pg_basebackup -R} of a standby on another, both started, and both stopped and removed on close.
+ * Run as root, every server command runs as the {@code postgres} OS user. The standby's replay can be paused
+ * ({@code pg_wal_replay_pause()}) to make its lag deterministic. Without the PostgreSQL binaries the test is
+ * skipped, except in CI ({@code CI=true}), where it fails.
+ */
+public final class StandbyPair implements AutoCloseable {
+
+    public static final Path BIN = Path.of(System.getProperty("declutter.pgbin", "/usr/lib/postgresql/15/bin"));
+    public static final String STANDBY_NAME = "replica1";
+
+    private final Path dir;
+    private final int primaryPort;
+    private final int standbyPort;
+    private final boolean root;
+    private final List<Path> started = new ArrayList<>();
+
+    private StandbyPair(Path dir, int primaryPort, int standbyPort, boolean root) {
+        this.dir = dir;
+        this.primaryPort = primaryPort;
+        this.standbyPort = standbyPort;
+        this.root = root;
+    }
+
+    /** Starts a primary and its standby; waits until the standby streams. */
+    public static StandbyPair start() throws Exception {
+        if (!Files.isExecutable(BIN.resolve("initdb"))) {
+            String why = "no PostgreSQL server binaries in " + BIN + " (set -Ddeclutter.pgbin)";
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+                Assertions.fail(why + " (CI=true: the standby tests must run)");
+            }
+            Assumptions.abort(why);
+        }
+        boolean root = "root".equals(System.getProperty("user.name"));
+        Path dir = Files.createTempDirectory(Path.of("/tmp"), "declutter-standby-");
+        StandbyPair pair = new StandbyPair(dir, freePort(), freePort(), root);
+        try {
+            pair.setUp();
+            return pair;
+        } catch (Exception | AssertionError e) {
+            pair.close();
+            throw e;
+        }
+    }
+
+    private void setUp() throws Exception {
+        if (root) {
+            exec(List.of("chown", "postgres:postgres", dir.toString()), false);
+        }
+        Path primary = dir.resolve("primary");
+        Path standby = dir.resolve("standby");
+        exec(List.of(BIN.resolve("initdb").toString(), "-D", primary.toString(), "-U", "postgres", "--auth=trust",
+                "-E", "UTF8", "--locale=C", "--no-sync"), true);
+        Files.writeString(primary.resolve("postgresql.auto.conf"), String.join("\n",
+                "listen_addresses = '127.0.0.1'",
+                "port = " + primaryPort,
+                "unix_socket_directories = '" + dir + "'",
+                "wal_level = replica",
+                "max_wal_senders = 4",
+                "fsync = off",
+                "synchronous_commit = on",
+                "shared_buffers = 32MB",
+                "autovacuum = off",
+                ""), StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+        pgCtl(primary, "start");
+        exec(List.of(BIN.resolve("pg_basebackup").toString(), "-h", "127.0.0.1", "-p", String.valueOf(primaryPort),
+                "-U", "postgres", "-D", standby.toString(), "-R", "-X", "stream", "--no-sync"), true);
+        // After pg_basebackup's own settings, so these win: the standby's port, its name in pg_stat_replication,
+        // and a status message every second so the primary's lag figures follow a paused replay closely.
+        Files.writeString(standby.resolve("postgresql.auto.conf"), String.join("\n",
+                "port = " + standbyPort,
+                "primary_conninfo = 'host=127.0.0.1 port=" + primaryPort + " user=postgres application_name="
+                        + STANDBY_NAME + "'",
+                "wal_receiver_status_interval = 1s",
+                "hot_standby = on",
+                ""), StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+        pgCtl(standby, "start");
+        awaitTrue(primaryUrl("postgres"), "SELECT count(*) = 1 FROM pg_stat_replication WHERE application_name = '"
+                + STANDBY_NAME + "' AND state = 'streaming'", Duration.ofSeconds(60), "the standby streams");
+    }
+
+    private void pgCtl(Path data, String action) throws Exception {
+        exec(List.of(BIN.resolve("pg_ctl").toString(), "-D", data.toString(), "-l", data + ".log", "-w", "-t", "60",
+                action), true);
+        started.add(data);
+    }
+
+    public String primaryUrl(String database) {
+        return "jdbc:postgresql://127.0.0.1:" + primaryPort + "/" + database;
+    }
+
+    public String standbyUrl(String database) {
+        return "jdbc:postgresql://127.0.0.1:" + standbyPort + "/" + database;
+    }
+
+    /** The primary as a server the tests' helpers ({@code ScratchDatabase}) can create databases on. */
+    public PostgresLocator.Server primary() {
+        return new PostgresLocator.Server(primaryUrl("postgres"), Optional.of("postgres"), Optional.empty(),
+                "test primary on port " + primaryPort, () -> { });
+    }
+
+    public Connection connectPrimary(String database) {
+        return primary().connect(primaryUrl(database));
+    }
+
+    public Connection connectStandby(String database) {
+        return primary().connect(standbyUrl(database));
+    }
+
+    /** Pauses the standby's replay and waits until it is paused. */
+    public void pauseReplay() throws Exception {
+        try (Connection c = connectStandby("postgres"); Statement st = c.createStatement()) {
+            st.execute("SELECT pg_wal_replay_pause()");
+        }
+        awaitTrue(standbyUrl("postgres"), "SELECT pg_get_wal_replay_pause_state() = 'paused'", Duration.ofSeconds(30),
+                "replay is paused");
+    }
+
+    public void resumeReplay() throws Exception {
+        try (Connection c = connectStandby("postgres"); Statement st = c.createStatement()) {
+            st.execute("SELECT pg_wal_replay_resume()");
+        }
+    }
+
+    /** Waits until the standby has replayed everything the primary has written so far. */
+    public void awaitCaughtUp() throws Exception {
+        String lsn;
+        try (Connection c = connectPrimary("postgres"); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT pg_current_wal_lsn()")) {
+            rs.next();
+            lsn = rs.getString(1);
+        }
+        awaitTrue(standbyUrl("postgres"), "SELECT pg_last_wal_replay_lsn() >= '" + lsn + "'::pg_lsn",
+                Duration.ofSeconds(60), "the standby replays up to " + lsn);
+    }
+
+    /** Polls {@code sql} (one boolean) until it is true; fails after {@code limit}, saying what did not happen. */
+    public void awaitTrue(String url, String sql, Duration limit, String what) throws Exception {
+        Instant until = Instant.now().plus(limit);
+        while (true) {
+            try (Connection c = primary().connect(url); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery(sql)) {
+                if (rs.next() && rs.getBoolean(1)) {
+                    return;
+                }
+            } catch (IllegalStateException | SQLException e) {
+                // not up yet
+            }
+            if (Instant.now().isAfter(until)) {
+                throw new AssertionError("waited " + limit.toSeconds() + " s in vain until " + what);
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                exec(List.of(BIN.resolve("pg_ctl").toString(), "-D", started.get(i).toString(), "-m", "immediate",
+                        "-w", "stop"), true);
+            } catch (Exception | AssertionError e) {
+                System.err.println("[StandbyPair] could not stop " + started.get(i) + ": " + e.getMessage());
+            }
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    /** Runs a server command (as the postgres OS user when this JVM runs as root) and fails with its output. */
+    private void exec(List<String> command, boolean asPostgres) throws Exception {
+        List<String> full = new ArrayList<>();
+        if (asPostgres && root) {
+            full.addAll(List.of("runuser", "-u", "postgres", "--"));
+        }
+        full.addAll(command);
+        Path log = Files.createTempFile("declutter-standby", ".out");
+        try {
+            Process p = new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(log.toFile())
+                    .directory(dir.toFile()).start();
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError(String.join(" ", full) + " did not end within 120 s");
+            }
+            if (p.exitValue() != 0) {
+                throw new AssertionError(String.join(" ", full) + " exited with " + p.exitValue() + ":\n"
+                        + Files.readString(log));
+            }
+        } finally {
+            Files.deleteIfExists(log);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}

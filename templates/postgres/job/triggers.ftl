@@ -23,6 +23,9 @@ AS ${tags.fn}
 BEGIN
 <#if tr.disable?has_content>
     IF p_enable THEN
+        -- The batch's deferred foreign-key checks (INITIALLY DEFERRED keys) run now rather than at the commit right
+        -- after: PostgreSQL refuses ALTER TABLE on a table with pending trigger events.
+        SET CONSTRAINTS ALL IMMEDIATE;
 <#list tr.disable as d>
         -- ${lib.line(d.display)}
         ALTER TABLE ${d.table} ENABLE ${d.kind} ${d.name};

@@ -180,7 +180,8 @@ public final class JobViewBuilder {
                 target.add("x." + parentColumns.get(i) + " = " + values.get(i));
             }
             String partition = fk.parentCondition()
-                    .map(condition -> " AND (SELECT " + condition + " FROM (SELECT x.*) AS partition_row)").orElse("");
+                    .map(condition -> " AND (SELECT " + rowCondition(condition, fk.parent())
+                            + " FROM (SELECT x.*) AS partition_row)").orElse("");
             TableView parent = views.get(fk.parent());
             checks.add(new ForeignKeyCheckView.DefaultCheck(fk.display() + " [" + fk.name() + ", ON DELETE SET DEFAULT]",
                     dialect.qualify(fk.child().schema(), fk.child().name()), parent.backup(), parentMatch(fk),
@@ -464,10 +465,25 @@ public final class JobViewBuilder {
     private String parentMatch(ForeignKey fk) {
         String match = Sql.match("p", quoted(fk.parentColumns()), "c", quoted(fk.childColumns()));
         String parentRow = fk.parentCondition()
-                .map(condition -> " AND (SELECT " + condition + " FROM (SELECT p.*) AS partition_row)").orElse("");
+                .map(condition -> " AND (SELECT " + rowCondition(condition, fk.parent())
+                        + " FROM (SELECT p.*) AS partition_row)").orElse("");
         String childRow = fk.childCondition()
-                .map(condition -> " AND (SELECT " + condition + " FROM (SELECT c.*) AS partition_row)").orElse("");
+                .map(condition -> " AND (SELECT " + rowCondition(condition, fk.child())
+                        + " FROM (SELECT c.*) AS partition_row)").orElse("");
         return match + parentRow + childRow;
+    }
+
+    /**
+     * A partition constraint with its columns qualified by {@code partition_row}, so that no name in it is taken for a
+     * variable of the PL/pgSQL body it is evaluated in (PartitionConditions); as printed when the table's columns are
+     * not known here (a table outside the closure and its SET NULL children).
+     */
+    private String rowCondition(String condition, io.declutter.model.TableName table) {
+        java.util.Optional<List<String>> columns = plan.tables().stream().filter(t -> t.name().equals(table))
+                .findFirst().map(t -> t.table().columns().stream().map(c -> c.name()).toList())
+                .or(() -> plan.nullified().stream().filter(n -> n.child().name().equals(table)).findFirst()
+                        .map(n -> n.child().columns().stream().map(c -> c.name()).toList()));
+        return columns.map(c -> PartitionConditions.qualified(condition, "partition_row", c)).orElse(condition);
     }
 
     private String textArray(List<String> values) {

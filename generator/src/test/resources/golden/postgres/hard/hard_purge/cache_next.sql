@@ -254,7 +254,7 @@ BEGIN
         SELECT p_run, c.id, c.account_id, c.paid
           FROM hard.payments AS c
          WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_accounts AS p
-                        WHERE p.declutter_run = p_run AND p.id = c.account_id AND (SELECT ((paid IS NOT NULL) AND (paid >= '2024-01-01'::date) AND (paid < '2025-01-01'::date)) FROM (SELECT c.*) AS partition_row))
+                        WHERE p.declutter_run = p_run AND p.id = c.account_id AND (SELECT ((partition_row.paid IS NOT NULL) AND (partition_row.paid >= '2024-01-01'::date) AND (partition_row.paid < '2025-01-01'::date)) FROM (SELECT c.*) AS partition_row))
            AND NOT EXISTS (SELECT 1 FROM declutter.bk_hard_purge_payments AS x
                             WHERE x.declutter_run = p_run AND x.id = c.id AND x.paid = c.paid);
         GET DIAGNOSTICS v_rows = ROW_COUNT;
@@ -311,7 +311,7 @@ BEGIN
         SELECT p_run, c.id, c.order_id
           FROM hard.eu_invoices AS c
          WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_orders AS p
-                        WHERE p.declutter_run = p_run AND p.id = c.order_id AND (SELECT ((region IS NOT NULL) AND (region = 'eu'::text)) FROM (SELECT p.*) AS partition_row))
+                        WHERE p.declutter_run = p_run AND p.id = c.order_id AND (SELECT ((partition_row.region IS NOT NULL) AND (partition_row.region = 'eu'::text)) FROM (SELECT p.*) AS partition_row))
            AND NOT EXISTS (SELECT 1 FROM declutter.bk_hard_purge_eu_invoices AS x
                             WHERE x.declutter_run = p_run AND x.id = c.id);
         GET DIAGNOSTICS v_rows = ROW_COUNT;

@@ -188,7 +188,7 @@ BEGIN
           FROM hard.payments AS c
          WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_accounts AS p
                         WHERE p.declutter_run = p_run AND p.declutter_seq > v_wm AND p.declutter_seq <= v_upper
-                          AND p.id = c.account_id AND (SELECT ((paid IS NOT NULL) AND (paid >= '2024-01-01'::date) AND (paid < '2025-01-01'::date)) FROM (SELECT c.*) AS partition_row))
+                          AND p.id = c.account_id AND (SELECT ((partition_row.paid IS NOT NULL) AND (partition_row.paid >= '2024-01-01'::date) AND (partition_row.paid < '2025-01-01'::date)) FROM (SELECT c.*) AS partition_row))
            FOR UPDATE OF c
         ON CONFLICT DO NOTHING;
         GET DIAGNOSTICS v_rows = ROW_COUNT;

@@ -69,7 +69,7 @@ BEGIN
           FROM hard.eu_invoices AS c
          WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_orders AS p
                         WHERE p.declutter_run = p_run AND p.declutter_seq > v_wm AND p.declutter_seq <= v_upper
-                          AND p.id = c.order_id AND (SELECT ((region IS NOT NULL) AND (region = 'eu'::text)) FROM (SELECT p.*) AS partition_row))
+                          AND p.id = c.order_id AND (SELECT ((partition_row.region IS NOT NULL) AND (partition_row.region = 'eu'::text)) FROM (SELECT p.*) AS partition_row))
            FOR UPDATE OF c
         ON CONFLICT DO NOTHING;
         GET DIAGNOSTICS v_rows = ROW_COUNT;

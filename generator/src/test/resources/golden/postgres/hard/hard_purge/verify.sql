@@ -80,7 +80,7 @@ BEGIN
            (0
             + (SELECT count(*) FROM hard.eu_invoices AS c
                 WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_orders AS p
-                               WHERE p.declutter_run = p_run AND p.id = c.order_id AND (SELECT ((region IS NOT NULL) AND (region = 'eu'::text)) FROM (SELECT p.*) AS partition_row)
+                               WHERE p.declutter_run = p_run AND p.id = c.order_id AND (SELECT ((partition_row.region IS NOT NULL) AND (partition_row.region = 'eu'::text)) FROM (SELECT p.*) AS partition_row)
                                  AND NOT EXISTS (SELECT 1 FROM hard.orders AS x WHERE x.id = p.id AND x.region = p.region))))::bigint
       FROM declutter.bk_hard_purge_eu_invoices AS b
       LEFT JOIN hard.eu_invoices AS t ON t.id = b.id
@@ -136,7 +136,7 @@ BEGIN
            (0
             + (SELECT count(*) FROM hard.payments AS c
                 WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_accounts AS p
-                               WHERE p.declutter_run = p_run AND p.id = c.account_id AND (SELECT ((paid IS NOT NULL) AND (paid >= '2024-01-01'::date) AND (paid < '2025-01-01'::date)) FROM (SELECT c.*) AS partition_row)
+                               WHERE p.declutter_run = p_run AND p.id = c.account_id AND (SELECT ((partition_row.paid IS NOT NULL) AND (partition_row.paid >= '2024-01-01'::date) AND (partition_row.paid < '2025-01-01'::date)) FROM (SELECT c.*) AS partition_row)
                                  AND NOT EXISTS (SELECT 1 FROM hard.accounts AS x WHERE x.id = p.id))))::bigint
       FROM declutter.bk_hard_purge_payments AS b
       LEFT JOIN hard.payments AS t ON t.id = b.id AND t.paid = b.paid

@@ -87,6 +87,10 @@ class DuplicateRootsTest {
             after = Checksums.of(c, TABLES);
         }
         ok(Cli.run("verify", "-j", job.toString()));
+        Cli.Result receipt = Cli.run("receipt", "-j", job.toString(), "--run", "1");
+        ok(receipt);
+        assertThat(receipt.out()).contains("root: public.users: duplicates by lower(email), keeping the newest by"
+                + " created_at, 3 root keys");
 
         ok(Cli.run("run", "-j", job.toString(), "--no-vacuum"));
         try (Connection c = db.connect()) {
@@ -114,6 +118,21 @@ class DuplicateRootsTest {
                 assertThat(String.join(",", ids(c, "select id from users"))).as(keep.get(0))
                         .isEqualTo(keep.get(1));
             }
+        }
+    }
+
+    @Test
+    void aStartThresholdCountsTheDuplicates() throws Exception {
+        ScratchDatabase db = databases.load(SCHEMA);
+        Path job = JobFiles.write(dir, "dups.yaml", "job: dups\nroot:\n  duplicatesOf: public.users\n  key: [lower(email)]"
+                + "\n  keep: lowest\nstartWhen:\n  rootRows: 4\n", db.url());
+        ok(Cli.run("deploy", "-j", job.toString()));
+        Cli.Result run = Cli.run("run", "-j", job.toString(), "--no-vacuum");
+        ok(run);
+        assertThat(run.out()).contains("root rows of public.users: duplicates by lower(email), keeping the lowest by"
+                + " the primary key: 3 (start at 4)");
+        try (Connection c = db.connect()) {
+            assertThat(ids(c, "select count(*) from users")).containsExactly("8");
         }
     }
 

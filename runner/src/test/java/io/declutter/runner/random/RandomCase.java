@@ -627,6 +627,14 @@ final class RandomCase {
         late = lateRows.committed();
         features.add(late.isEmpty() ? "no late rows" : "late rows caught up");
         closePurge();
+        if (!expected.equals(schema.predicate)) {
+            // an orphan or duplicate job is done for good: a second run would select nothing
+            // (docs/design.md#orphan-roots, docs/design.md#duplicate-roots)
+            check(Long.parseLong(io.declutter.runner.testing.Queries.ids(admin, "SELECT count(*) FROM "
+                    + schema.qualified(schema.root()) + " AS c WHERE " + expected).get(0)) == 0,
+                    "root rows left after the run: a second run would find some");
+            features.add("a second run finds nothing");
+        }
         lap("purge");
         assertPurged(admin);
         lap("check purge");

@@ -115,9 +115,14 @@ public final class ClosurePage {
                 .count();
         long warnings = g.findings().stream().filter(m -> m.severity() == io.declutter.model.Finding.Severity.WARNING)
                 .count();
-        return g.purgedTables() + " tables purged" + (kept == 0 ? "" : ", " + kept + " reached whose rows stay") + ", "
-                + g.links().size() + " edges; findings: " + blocking + " blocking (ERROR), " + warnings
-                + " warnings, " + (g.findings().size() - blocking - warnings) + " notes.";
+        return count(g.purgedTables(), "table") + " purged" + (kept == 0 ? "" : ", " + count(kept, "table")
+                + " reached whose rows stay") + ", " + count(g.links().size(), "edge") + "; findings: " + blocking
+                + " blocking (ERROR), " + count(warnings, "warning") + ", "
+                + count(g.findings().size() - blocking - warnings, "note") + ".";
+    }
+
+    private static String count(long n, String what) {
+        return n + " " + what + (n == 1 ? "" : "s");
     }
 
     /** What plan-page.js draws, in the graph's order. */

@@ -82,7 +82,7 @@
   function layout() {
     const shown = cy.elements().not('.hidden').filter(e => e.isNode()
         || (!e.source().hasClass('hidden') && !e.target().hasClass('hidden')));
-    shown.layout({name: 'dagre', rankDir: 'LR', nodeSep: 14, rankSep: 70, edgeSep: 8, animate: false,
+    shown.layout({name: 'dagre', rankDir: 'LR', nodeSep: 24, rankSep: 110, edgeSep: 12, animate: false,
       fit: false}).run();
     cy.fit(shown, 30);
   }

@@ -8,6 +8,8 @@
   const children = new Map(data.nodes.map(n => [n.id, []]));
   data.nodes.forEach(n => { if (n.parent !== null) children.get(n.parent).push(n.id); });
   const collapsed = new Set();
+  /** The smallest zoom at which the tables' names are drawn (11px labels, drawn from 6px). */
+  const READABLE_ZOOM = 0.6;
 
   const label = n => n.id + '\n~' + n.rows + ' rows' + (n.role === 'root' ? ', root' : n.role === 'kept'
       ? ', rows stay' : '') + (n.cycle > 0 ? '\ncycle ' + n.cycle : '')
@@ -85,6 +87,14 @@
     shown.layout({name: 'dagre', rankDir: 'LR', nodeSep: 24, rankSep: 110, edgeSep: 12, animate: false,
       fit: false}).run();
     cy.fit(shown, 30);
+    if (cy.zoom() < READABLE_ZOOM) {
+      // a large closure fitted whole would draw its labels too small to read: start readable at the root, and
+      // leave the whole to the Fit button, search and collapsing
+      cy.zoom(READABLE_ZOOM);
+      const root = cy.nodes('.root');
+      cy.pan({x: 40 - (root.position('x') - root.width() / 2) * READABLE_ZOOM,
+        y: cy.height() / 2 - root.position('y') * READABLE_ZOOM});
+    }
   }
 
   function refresh() {

@@ -113,16 +113,27 @@
     showSelection();
   }
 
+  /** After the layout changed under it, the table just collapsed or expanded stays in sight. */
+  function keepInSight(id) {
+    const n = cy.getElementById(id);
+    const p = n.renderedPosition();
+    if (p.x < 0 || p.y < 0 || p.x > cy.width() || p.y > cy.height()) {
+      cy.center(n);
+    }
+  }
+
   function collapse(id) {
     if (children.get(id).length > 0) {
       collapsed.add(id);
       refresh();
+      keepInSight(id);
     }
   }
 
   function expand(id) {
     collapsed.delete(id);
     refresh();
+    keepInSight(id);
   }
 
   /** Makes the tables visible, expanding every collapsed table above them. */

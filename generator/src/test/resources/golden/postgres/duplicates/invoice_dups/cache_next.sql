@@ -14,7 +14,10 @@
 -- complete before its children are looked up. A row reached by several paths is stored once: an anti-join on the
 -- backup's key, not ON CONFLICT, whose speculative insertion costs an extra WAL record and a second index probe per
 -- row; only one session works on a job at a time (advisory lock) and the SELECT returns each row once, so nothing
--- else inserts the same key. Each unit ends by marking its control rows 'cached', so a run resumes after it.
+-- else inserts the same key. The keys already stored are read once per statement (the MATERIALIZED CTE cached):
+-- a backup table vacuumed while empty is planned as empty, and a plain NOT EXISTS on it became a nested loop that
+-- re-read, for every row, the pages the same INSERT was writing (docs/design.md#cache). Each unit ends by marking
+-- its control rows 'cached', so a run resumes after it.
 --
 -- Root filter. The root predicate runs as plain SQL (EXECUTE), as plan checked it: inside this procedure a column
 -- it names like one of the procedure's variables (found, p_run, $1...) would be ambiguous.
@@ -54,12 +57,13 @@ BEGIN
         v_edge := 1;
         v_table := 'app.invoices';
         v_action := 'cache';
-        EXECUTE 'INSERT INTO declutter.bk_invoice_dups_invoices (declutter_run, id, tenant_id, invoice_no, status, currency, issued_at, due_at)
+        EXECUTE 'WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_invoice_dups_invoices AS x
+                                     WHERE x.declutter_run = $1)
+        INSERT INTO declutter.bk_invoice_dups_invoices (declutter_run, id, tenant_id, invoice_no, status, currency, issued_at, due_at)
         SELECT $1, c.id, c.tenant_id, c.invoice_no, c.status, c.currency, c.issued_at, c.due_at
           FROM app.invoices AS c
          WHERE (c.id IN (SELECT declutter_ranked.id FROM (SELECT id, tenant_id AS declutter_key1, lower(invoice_no) AS declutter_key2, row_number() OVER (PARTITION BY tenant_id, lower(invoice_no) ORDER BY issued_at DESC NULLS LAST, id) AS declutter_rank FROM app.invoices) declutter_ranked WHERE declutter_ranked.declutter_rank > 1 AND declutter_ranked.declutter_key1 IS NOT NULL AND declutter_ranked.declutter_key2 IS NOT NULL))
-           AND NOT EXISTS (SELECT 1 FROM declutter.bk_invoice_dups_invoices AS x
-                            WHERE x.declutter_run = $1 AND x.id = c.id)'
+           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id)'
           USING p_run;
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         PERFORM declutter.note_cache(p_run, 1, v_table, v_rows, v_started, true);
@@ -73,13 +77,14 @@ BEGIN
         v_edge := 3;
         v_table := 'app.payments';
         v_action := 'cache';
+        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_invoice_dups_payments AS x
+                                     WHERE x.declutter_run = p_run)
         INSERT INTO declutter.bk_invoice_dups_payments (declutter_run, id, invoice_id, amount, method, paid_at)
         SELECT p_run, c.id, c.invoice_id, c.amount, c.method, c.paid_at
           FROM app.payments AS c
          WHERE EXISTS (SELECT 1 FROM declutter.bk_invoice_dups_invoices AS p
                         WHERE p.declutter_run = p_run AND p.id = c.invoice_id)
-           AND NOT EXISTS (SELECT 1 FROM declutter.bk_invoice_dups_payments AS x
-                            WHERE x.declutter_run = p_run AND x.id = c.id);
+           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         PERFORM declutter.note_cache(p_run, 3, v_table, v_rows, v_started, true);
         p_phase := 'cache';
@@ -92,13 +97,14 @@ BEGIN
         v_edge := 2;
         v_table := 'app.invoice_lines';
         v_action := 'cache';
+        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_invoice_dups_invoice_lines AS x
+                                     WHERE x.declutter_run = p_run)
         INSERT INTO declutter.bk_invoice_dups_invoice_lines (declutter_run, id, invoice_id, description, quantity, unit_price, amount)
         SELECT p_run, c.id, c.invoice_id, c.description, c.quantity, c.unit_price, c.amount
           FROM app.invoice_lines AS c
          WHERE EXISTS (SELECT 1 FROM declutter.bk_invoice_dups_invoices AS p
                         WHERE p.declutter_run = p_run AND p.id = c.invoice_id)
-           AND NOT EXISTS (SELECT 1 FROM declutter.bk_invoice_dups_invoice_lines AS x
-                            WHERE x.declutter_run = p_run AND x.id = c.id);
+           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         PERFORM declutter.note_cache(p_run, 2, v_table, v_rows, v_started, true);
         p_phase := 'cache';
@@ -111,13 +117,14 @@ BEGIN
         v_edge := 4;
         v_table := 'app.refunds';
         v_action := 'cache';
+        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_invoice_dups_refunds AS x
+                                     WHERE x.declutter_run = p_run)
         INSERT INTO declutter.bk_invoice_dups_refunds (declutter_run, id, payment_id, amount, reason, refunded_at)
         SELECT p_run, c.id, c.payment_id, c.amount, c.reason, c.refunded_at
           FROM app.refunds AS c
          WHERE EXISTS (SELECT 1 FROM declutter.bk_invoice_dups_payments AS p
                         WHERE p.declutter_run = p_run AND p.id = c.payment_id)
-           AND NOT EXISTS (SELECT 1 FROM declutter.bk_invoice_dups_refunds AS x
-                            WHERE x.declutter_run = p_run AND x.id = c.id);
+           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         PERFORM declutter.note_cache(p_run, 4, v_table, v_rows, v_started, true);
         p_phase := 'cache';

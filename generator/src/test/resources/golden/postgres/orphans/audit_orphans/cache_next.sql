@@ -14,7 +14,10 @@
 -- complete before its children are looked up. A row reached by several paths is stored once: an anti-join on the
 -- backup's key, not ON CONFLICT, whose speculative insertion costs an extra WAL record and a second index probe per
 -- row; only one session works on a job at a time (advisory lock) and the SELECT returns each row once, so nothing
--- else inserts the same key. Each unit ends by marking its control rows 'cached', so a run resumes after it.
+-- else inserts the same key. The keys already stored are read once per statement (the MATERIALIZED CTE cached):
+-- a backup table vacuumed while empty is planned as empty, and a plain NOT EXISTS on it became a nested loop that
+-- re-read, for every row, the pages the same INSERT was writing (docs/design.md#cache). Each unit ends by marking
+-- its control rows 'cached', so a run resumes after it.
 --
 -- Root filter. The root predicate runs as plain SQL (EXECUTE), as plan checked it: inside this procedure a column
 -- it names like one of the procedure's variables (found, p_run, $1...) would be ambiguous.
@@ -54,12 +57,13 @@ BEGIN
         v_edge := 1;
         v_table := 'app.audit_events';
         v_action := 'cache';
-        EXECUTE 'INSERT INTO declutter.bk_audit_orphans_audit_events (declutter_run, id, tenant_id, user_id, action, payload, occurred_at)
+        EXECUTE 'WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_audit_orphans_audit_events AS x
+                                     WHERE x.declutter_run = $1)
+        INSERT INTO declutter.bk_audit_orphans_audit_events (declutter_run, id, tenant_id, user_id, action, payload, occurred_at)
         SELECT $1, c.id, c.tenant_id, c.user_id, c.action, c.payload, c.occurred_at
           FROM app.audit_events AS c
          WHERE (c.user_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM app.users declutter_parent WHERE declutter_parent.id = c.user_id))
-           AND NOT EXISTS (SELECT 1 FROM declutter.bk_audit_orphans_audit_events AS x
-                            WHERE x.declutter_run = $1 AND x.id = c.id)'
+           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id)'
           USING p_run;
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         PERFORM declutter.note_cache(p_run, 1, v_table, v_rows, v_started, true);

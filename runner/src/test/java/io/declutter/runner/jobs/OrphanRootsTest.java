@@ -97,6 +97,10 @@ class OrphanRootsTest {
         ok(plan);
         assertThat(plan.out()).contains("orphans of ref_orders_customer_id")
                 .contains("public.order_items").contains("public.item_notes");
+        Path dot = dir.resolve("closure.dot");
+        ok(Cli.run("plan", "-j", job.toString(), "--dot", dot.toString()));
+        assertThat(java.nio.file.Files.readString(dot)).as("the picture says which rows are purged")
+                .contains("purge public.orders: orphans of ref_orders_customer_id");
 
         ok(Cli.run("deploy", "-j", job.toString()));
         ok(Cli.run("run", "-j", job.toString(), "--no-vacuum"));

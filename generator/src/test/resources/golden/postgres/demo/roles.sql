@@ -118,31 +118,38 @@ DECLARE
     v_seq    regclass;
     v_parent record;
 BEGIN
-    -- Rollback checks that the references of every row it restores exist (framework/check_references.sql): the owner
-    -- reads the tables they point to, in the closure or not (as the catalog stands now: run this file again after
-    -- adding a foreign key).
+    -- Rollback checks that the references of every row it restores exist (framework/check_references.sql), on the
+    -- restored tables and on their partitions: the owner reads those partitions and the tables the references point
+    -- to, in the closure or not (as the catalog stands now: run this file again after adding a foreign key).
     FOR v_parent IN
-        SELECT DISTINCT c.confrelid::regclass AS rel, n.nspname
-          FROM pg_catalog.unnest(ARRAY[declutter.relation_of(NULL::app.api_keys),
-                                       declutter.relation_of(NULL::app.audit_events),
-                                       declutter.relation_of(NULL::app.comments),
-                                       declutter.relation_of(NULL::app.document_tags),
-                                       declutter.relation_of(NULL::app.document_versions),
-                                       declutter.relation_of(NULL::app.documents),
-                                       declutter.relation_of(NULL::app.folders),
-                                       declutter.relation_of(NULL::app.invoice_lines),
-                                       declutter.relation_of(NULL::app.invoices),
-                                       declutter.relation_of(NULL::app.payments),
-                                       declutter.relation_of(NULL::app.projects),
-                                       declutter.relation_of(NULL::app.refunds),
-                                       declutter.relation_of(NULL::app.tags),
-                                       declutter.relation_of(NULL::app.team_members),
-                                       declutter.relation_of(NULL::app.teams),
-                                       declutter.relation_of(NULL::app.tenants),
-                                       declutter.relation_of(NULL::app.users)]) AS t(rel)
-         CROSS JOIN LATERAL (SELECT t.rel AS relid UNION SELECT x.relid FROM pg_catalog.pg_partition_tree(t.rel) AS x) AS p
-          JOIN pg_catalog.pg_constraint AS c ON c.conrelid = p.relid AND c.contype = 'f'
-          JOIN pg_catalog.pg_class AS r ON r.oid = c.confrelid
+        WITH restored AS (
+            SELECT t.rel, p.relid
+              FROM pg_catalog.unnest(ARRAY[declutter.relation_of(NULL::app.api_keys),
+                                           declutter.relation_of(NULL::app.audit_events),
+                                           declutter.relation_of(NULL::app.comments),
+                                           declutter.relation_of(NULL::app.document_tags),
+                                           declutter.relation_of(NULL::app.document_versions),
+                                           declutter.relation_of(NULL::app.documents),
+                                           declutter.relation_of(NULL::app.folders),
+                                           declutter.relation_of(NULL::app.invoice_lines),
+                                           declutter.relation_of(NULL::app.invoices),
+                                           declutter.relation_of(NULL::app.payments),
+                                           declutter.relation_of(NULL::app.projects),
+                                           declutter.relation_of(NULL::app.refunds),
+                                           declutter.relation_of(NULL::app.tags),
+                                           declutter.relation_of(NULL::app.team_members),
+                                           declutter.relation_of(NULL::app.teams),
+                                           declutter.relation_of(NULL::app.tenants),
+                                           declutter.relation_of(NULL::app.users)]) AS t(rel)
+             CROSS JOIN LATERAL (SELECT t.rel AS relid
+                                 UNION SELECT x.relid FROM pg_catalog.pg_partition_tree(t.rel) AS x) AS p)
+        SELECT DISTINCT r.oid::regclass AS rel, n.nspname
+          FROM (SELECT c.confrelid AS relid
+                  FROM restored AS s
+                  JOIN pg_catalog.pg_constraint AS c ON c.conrelid = s.relid AND c.contype = 'f'
+                 UNION
+                SELECT s.relid FROM restored AS s WHERE s.relid <> s.rel) AS x
+          JOIN pg_catalog.pg_class AS r ON r.oid = x.relid
           JOIN pg_catalog.pg_namespace AS n ON n.oid = r.relnamespace
          ORDER BY 1
     LOOP

@@ -130,33 +130,40 @@ DECLARE
     v_seq    regclass;
     v_parent record;
 BEGIN
-    -- Rollback checks that the references of every row it restores exist (framework/check_references.sql): the owner
-    -- reads the tables they point to, in the closure or not (as the catalog stands now: run this file again after
-    -- adding a foreign key).
+    -- Rollback checks that the references of every row it restores exist (framework/check_references.sql), on the
+    -- restored tables and on their partitions: the owner reads those partitions and the tables the references point
+    -- to, in the closure or not (as the catalog stands now: run this file again after adding a foreign key).
     FOR v_parent IN
-        SELECT DISTINCT c.confrelid::regclass AS rel, n.nspname
-          FROM pg_catalog.unnest(ARRAY[declutter.relation_of(NULL::"Hard Schema"."Tenant Links"),
-                                       declutter.relation_of(NULL::hard."MixedCase"),
-                                       declutter.relation_of(NULL::hard."Quote""d ""Tags"""),
-                                       declutter.relation_of(NULL::hard.account_subscription_events_named_at_the_63_byte_identifier_lim),
-                                       declutter.relation_of(NULL::hard.accounts),
-                                       declutter.relation_of(NULL::hard.departments),
-                                       declutter.relation_of(NULL::hard.employees),
-                                       declutter.relation_of(NULL::hard.eu_invoices),
-                                       declutter.relation_of(NULL::hard.folders),
-                                       declutter.relation_of(NULL::hard."group"),
-                                       declutter.relation_of(NULL::hard."order notes"),
-                                       declutter.relation_of(NULL::hard.order_items),
-                                       declutter.relation_of(NULL::hard.orders),
-                                       declutter.relation_of(NULL::hard.payments),
-                                       declutter.relation_of(NULL::hard.projects),
-                                       declutter.relation_of(NULL::hard.task_comments),
-                                       declutter.relation_of(NULL::hard.tasks),
-                                       declutter.relation_of(NULL::hard."Überweisungen"),
-                                       declutter.relation_of(NULL::hard.audit_notes)]) AS t(rel)
-         CROSS JOIN LATERAL (SELECT t.rel AS relid UNION SELECT x.relid FROM pg_catalog.pg_partition_tree(t.rel) AS x) AS p
-          JOIN pg_catalog.pg_constraint AS c ON c.conrelid = p.relid AND c.contype = 'f'
-          JOIN pg_catalog.pg_class AS r ON r.oid = c.confrelid
+        WITH restored AS (
+            SELECT t.rel, p.relid
+              FROM pg_catalog.unnest(ARRAY[declutter.relation_of(NULL::"Hard Schema"."Tenant Links"),
+                                           declutter.relation_of(NULL::hard."MixedCase"),
+                                           declutter.relation_of(NULL::hard."Quote""d ""Tags"""),
+                                           declutter.relation_of(NULL::hard.account_subscription_events_named_at_the_63_byte_identifier_lim),
+                                           declutter.relation_of(NULL::hard.accounts),
+                                           declutter.relation_of(NULL::hard.departments),
+                                           declutter.relation_of(NULL::hard.employees),
+                                           declutter.relation_of(NULL::hard.eu_invoices),
+                                           declutter.relation_of(NULL::hard.folders),
+                                           declutter.relation_of(NULL::hard."group"),
+                                           declutter.relation_of(NULL::hard."order notes"),
+                                           declutter.relation_of(NULL::hard.order_items),
+                                           declutter.relation_of(NULL::hard.orders),
+                                           declutter.relation_of(NULL::hard.payments),
+                                           declutter.relation_of(NULL::hard.projects),
+                                           declutter.relation_of(NULL::hard.task_comments),
+                                           declutter.relation_of(NULL::hard.tasks),
+                                           declutter.relation_of(NULL::hard."Überweisungen"),
+                                           declutter.relation_of(NULL::hard.audit_notes)]) AS t(rel)
+             CROSS JOIN LATERAL (SELECT t.rel AS relid
+                                 UNION SELECT x.relid FROM pg_catalog.pg_partition_tree(t.rel) AS x) AS p)
+        SELECT DISTINCT r.oid::regclass AS rel, n.nspname
+          FROM (SELECT c.confrelid AS relid
+                  FROM restored AS s
+                  JOIN pg_catalog.pg_constraint AS c ON c.conrelid = s.relid AND c.contype = 'f'
+                 UNION
+                SELECT s.relid FROM restored AS s WHERE s.relid <> s.rel) AS x
+          JOIN pg_catalog.pg_class AS r ON r.oid = x.relid
           JOIN pg_catalog.pg_namespace AS n ON n.oid = r.relnamespace
          ORDER BY 1
     LOOP

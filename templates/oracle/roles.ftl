@@ -11,8 +11,10 @@
 -- The job file's roles.owner names a PostgreSQL role: on Oracle the owner is always the schema ${ora.schemaName}.
 </#if>
 -- EXECUTE on a package grants every procedure in it, so each duty gets a definer-rights package of its own that
--- calls the job's package: ${operatePkg} (start, step, stop), ${restorePkg} (roll back) and ${viewPkg} (verify).
--- Nobody but ${ora.schemaName} may call ${ora.pkg} itself.
+-- calls the job's package (nobody but ${ora.schemaName} may call ${ora.pkg} itself):
+--   ${operatePkg}: step, cache_run, delete_run (with BEGIN_RUN, LOCK_JOB, REQUEST_PAUSE)
+--   ${restorePkg}: rollback_run
+--   ${viewPkg}: verify_run (counts only)
 --
 <#list roles as r>
 --   ${r.duty?right_pad(9)}${r.name}<#if r.named> (named in the job file: must exist)<#else> (created when missing)</#if>

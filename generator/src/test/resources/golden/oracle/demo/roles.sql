@@ -16,8 +16,10 @@
 -- The owner is the schema DECLUTTER: it owns the framework, the backup tables and the job's package, which
 -- runs with its rights (AUTHID DEFINER), and it alone holds privileges on the application tables (grants.sql).
 -- EXECUTE on a package grants every procedure in it, so each duty gets a definer-rights package of its own that
--- calls the job's package: DECLUTTER.TENANT_PURGE_OPERATE (start, step, stop), DECLUTTER.TENANT_PURGE_RESTORE (roll back) and DECLUTTER.TENANT_PURGE_VIEW (verify).
--- Nobody but DECLUTTER may call DECLUTTER.TENANT_PURGE itself.
+-- calls the job's package (nobody but DECLUTTER may call DECLUTTER.TENANT_PURGE itself):
+--   DECLUTTER.TENANT_PURGE_OPERATE: step, cache_run, delete_run (with BEGIN_RUN, LOCK_JOB, REQUEST_PAUSE)
+--   DECLUTTER.TENANT_PURGE_RESTORE: rollback_run
+--   DECLUTTER.TENANT_PURGE_VIEW: verify_run (counts only)
 --
 --   viewer   DECLUTTER_VIEWER (created when missing)
 --   operator DECLUTTER_OPERATOR (created when missing)

@@ -24,21 +24,37 @@ final class DeclutterMethod implements PurgeMethod {
     static final String JOB = "bench_purge";
 
     private final boolean backup;
+    private final String title;
+    private final String throttle;
     private Path jobFile;
     private Duration deployTime;
     private String planOutput;
 
     DeclutterMethod(boolean backup) {
+        this(backup, backup ? "declutter, with backup" : "declutter, without backup", "");
+    }
+
+    /**
+     * @param title    its name in the report
+     * @param throttle the job file's {@code throttle:} section (docs/throttle.md), or "" for none
+     */
+    DeclutterMethod(boolean backup, String title, String throttle) {
         this.backup = backup;
+        this.title = title;
+        this.throttle = throttle;
     }
 
     @Override
     public String title() {
-        return backup ? "declutter, with backup" : "declutter, without backup";
+        return title;
     }
 
     @Override
     public String description() {
+        if (!throttle.isEmpty()) {
+            return "`declutter run` with backup and the `throttle:` section below: before every unit of work it reads"
+                    + " the standby's replay lag and holds while it is over a limit; delete batches aim at a target time";
+        }
         return backup ? "`declutter run`: cache and back up the full rows (root to leaves), then delete in batches"
                 + " (leaves to root), one transaction per batch; rollback possible"
                 : "`declutter run` with `backup: false`: only the keys are cached, then the same batched delete; no rollback";
@@ -54,7 +70,7 @@ final class DeclutterMethod implements PurgeMethod {
 
     @Override
     public String prepare(BenchDatabase db, Purge purge) throws Exception {
-        Path dir = Files.createDirectories(purge.work().resolve(backup ? "declutter-backup" : "declutter-keys"));
+        Path dir = Files.createDirectories(purge.work().resolve(title.replaceAll("[^A-Za-z0-9]+", "-")));
         jobFile = writeJob(dir, purge);
         long t0 = System.nanoTime();
         planOutput = cli("plan", "-j", jobFile.toString(), "--jdbc-url", db.url());
@@ -77,6 +93,7 @@ final class DeclutterMethod implements PurgeMethod {
         y.append("batchSize: ").append(purge.batchSize()).append('\n');
         y.append("backup: ").append(backup).append('\n');
         y.append("timeouts:\n  lock: 5s\n  statement: 60min\n");
+        y.append(throttle);
         y.append("database:\n");
         purge.server().user().ifPresent(u -> y.append("  user: ").append(u).append('\n'));
         Optional<String> pw = purge.server().password();
@@ -120,6 +137,11 @@ final class DeclutterMethod implements PurgeMethod {
             }
             return new Outcome(true, -1, longest, bytes, null);
         }
+    }
+
+    /** {@code declutter verify} of the run (docs/design.md#verify): throws unless it passes. */
+    void verify(BenchDatabase db) {
+        cli("verify", "-j", jobFile.toString(), "--jdbc-url", db.url());
     }
 
     /** The unindexed-FK lines of plan's report. */

@@ -46,9 +46,10 @@ public final class LoadBenchmark {
      * @param outcome         "complete", or why not
      * @param largestUnitWal  WAL written between the ends of two units of work, the largest (declutter throttled
      *                        only, else -1): the allowance of the lag bound
+     * @param holds           for declutter, how often and how long its throttle held (from its log), else ""
      */
     public record Phase(String method, String description, Duration purgeTime, String outcome, OltpLoad.Stats load,
-                        long maxLagBytes, double maxLagMillis, long largestUnitWal) {
+                        long maxLagBytes, double maxLagMillis, long largestUnitWal, String holds) {
 
         boolean isIdle() {
             return "idle".equals(method);
@@ -167,8 +168,9 @@ public final class LoadBenchmark {
                     problems.add(title + ": " + outcome);
                 }
                 long unit = throttled ? largestUnit(copy, startLsn) : -1;
+                String holds = method instanceof DeclutterMethod ? holds(copy) : "";
                 Phase p = new Phase(title, method == null ? "the workload alone, no purge" : method.description(),
-                        wall, method == null ? "" : outcome, stats, lag.maxBytes(), lag.maxMillis(), unit);
+                        wall, method == null ? "" : outcome, stats, lag.maxBytes(), lag.maxMillis(), unit, holds);
                 say(String.format(Locale.ROOT, "   %s in %.1f s; OLTP %,.0f tx/s, p99 %.1f ms, max %.1f ms;"
                                 + " errors on live tenants %d; inserts under purged tenants: %d failed, %d committed;"
                                 + " standby lag up to %s / %.0f ms", method == null ? "ran" : outcome,
@@ -176,6 +178,9 @@ public final class LoadBenchmark {
                         stats.latency().getMaxValue() / 1000.0, stats.liveErrors(),
                         stats.purgedFailures().values().stream().mapToLong(Long::longValue).sum(),
                         stats.purgedInserted(), Benchmark.bytes(lag.maxBytes()), lag.maxMillis()));
+                if (!holds.isEmpty()) {
+                    say("   " + holds);
+                }
                 if (stats.firstError() != null) {
                     say("   first unexpected client error: " + firstLine(stats.firstError()));
                 }
@@ -230,6 +235,16 @@ public final class LoadBenchmark {
                 rs.next();
                 return rs.getLong(1);
             }
+        }
+    }
+
+    /** How often and how long a declutter run held, from its log (docs/throttle.md#holds). */
+    private static String holds(BenchDatabase db) throws Exception {
+        try (Connection c = db.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT count(*), COALESCE(sum(EXTRACT(EPOCH FROM ended_at - started_at)), 0) FROM declutter.log"
+                        + " WHERE action IN ('hold', 'held')")) {
+            rs.next();
+            return String.format(Locale.ROOT, "held %d times, %.1f s in all", rs.getLong(1), rs.getDouble(2));
         }
     }
 

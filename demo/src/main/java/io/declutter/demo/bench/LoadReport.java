@@ -72,6 +72,11 @@ public final class LoadReport {
                     p.load().purgedUnexpected(), p.load().purgedInserted(), bytes(p.maxLagBytes()),
                     dur(java.time.Duration.ofMillis(Math.round(p.maxLagMillis())))));
         }
+        for (LoadBenchmark.Phase p : r.phases()) {
+            if (!p.holds().isEmpty()) {
+                s.append("\n").append(p.method()).append(": ").append(p.holds()).append(" (within its purge time).\n");
+            }
+        }
         s.append("\nLatency is per transaction, as a client sees it, committed or failed, over the whole purge"
                 + " (HdrHistogram). Errors on live tenants by kind: FK violations, deadlocks, lock timeouts (the"
                 + " client's `lock_timeout`), statement timeouts, other. Inserts under a tenant being purged are"
@@ -98,12 +103,13 @@ public final class LoadReport {
         LoadBenchmark.Phase unthrottled = r.phases().get(2);
         LoadBenchmark.Phase cascade = r.phases().get(4);
         if (unthrottled.load().latency().getValueAtPercentile(99) > cascade.load().latency().getValueAtPercentile(99)) {
-            s.append("declutter unthrottled has a higher OLTP p99 than native ON DELETE CASCADE here. Why: before each"
-                    + " delete batch of a table with children declutter locks the batch's rows (`FOR UPDATE`) and backs"
-                    + " up late rows ([catch-up](../../docs/design.md#catch-up)), so a client inserting under a tenant"
-                    + " being purged waits for the batch's transaction, and every batch writes its backup first:"
-                    + " about twice the WAL of the delete alone, which the clients' commits queue behind. Native"
-                    + " cascade takes one tenant per statement, with no backup and no way to stop or undo it.\n\n");
+            s.append("declutter unthrottled has a higher OLTP p99 than native ON DELETE CASCADE here. Why: declutter"
+                    + " first writes a full-row backup of everything it will delete (the cache phase), about twice the"
+                    + " WAL of the delete alone, which the clients' commits queue behind; and before each delete batch"
+                    + " of a table with children it locks the batch's rows (`FOR UPDATE`) to catch up late rows"
+                    + " ([catch-up](../../docs/design.md#catch-up)), so a client inserting under a tenant being purged"
+                    + " waits for the batch's transaction. Native cascade takes one tenant per statement, with no backup"
+                    + " and no way to stop or undo it; throttled, declutter gives way to the application instead.\n\n");
         }
         s.append("## What each method does\n\n");
         for (LoadBenchmark.Phase p : r.phases()) {

@@ -35,6 +35,9 @@ public final class StandbyPair implements AutoCloseable {
     private final int standbyPort;
     private final boolean root;
     private final List<Path> started = new ArrayList<>();
+    /** Stops and removes the servers if the JVM exits before {@link #close} (a benchmark interrupted with Ctrl-C). */
+    private final Thread onExit = new Thread(this::stopAndRemove, "standby-pair-cleanup");
+    private boolean closed;
 
     private StandbyPair(Path dir, int primaryPort, int standbyPort, boolean root) {
         this.dir = dir;
@@ -74,6 +77,7 @@ public final class StandbyPair implements AutoCloseable {
         // under /tmp: the socket path has a length limit
         Path dir = Files.createTempDirectory(Path.of("/tmp"), "declutter-standby-");
         StandbyPair pair = new StandbyPair(dir, freePort(), freePort(), root);
+        Runtime.getRuntime().addShutdownHook(pair.onExit);
         try {
             pair.setUp(settings);
             return pair;
@@ -194,7 +198,20 @@ public final class StandbyPair implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(onExit);
+        } catch (IllegalStateException exiting) {
+            // the JVM is exiting: the hook does it
+        }
+        stopAndRemove();
+    }
+
+    private synchronized void stopAndRemove() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         for (int i = started.size() - 1; i >= 0; i--) {
             try {
                 exec(List.of(BIN.resolve("pg_ctl").toString(), "-D", started.get(i).toString(), "-m", "immediate",
@@ -205,6 +222,8 @@ public final class StandbyPair implements AutoCloseable {
         }
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("[StandbyPair] could not remove " + dir + ": " + e.getMessage());
         }
     }
 

@@ -123,7 +123,7 @@ public interface Dialect {
 
     /**
      * The database's health signals (docs/throttle.md#signals), read on the purge's own connection between units of
-     * work; {@code purgedTables} (as {@code schema.table}) are the tables whose autovacuum may hold the run.
+     * work; {@code purgedTables} (as {@code schema.table}) are the tables whose vacuuming may hold the run.
      */
     HealthSignals healthSignals(Connection connection, List<String> purgedTables);
 

@@ -232,18 +232,20 @@ class ArchiveBeforeDeleteTest {
         assertThat(m.get("runStatus").asText()).isEqualTo("done");
         Map<String, Long> rows = new HashMap<>();
         Set<String> listed = new TreeSet<>(List.of("manifest.json", "SHA256SUMS"));
+        Set<Integer> units = new TreeSet<>();
         for (JsonNode f : m.get("tables")) {
             if (f.get("holdsRows").asBoolean()) {
                 rows.merge(f.get("table").asText(), f.get("rows").asLong(), Long::sum);
             }
-            assertThat(f.get("batch").asInt()).isPositive();
+            units.add(f.get("batch").asInt());
             listed.add(f.get("file").asText());
         }
         for (String table : closure.tables()) {
             assertThat(rows.getOrDefault(table, 0L)).as("%s: rows in the archive", table)
                     .isEqualTo(closure.count(table));
         }
-        assertThat(m.get("tables").size()).as("a file per table and unit").isGreaterThan(rows.size());
+        assertThat(units).as("the units that wrote files (each cache unit backs up a table)").hasSizeGreaterThan(5)
+                .allMatch(u -> u > 0);
         Set<String> present = new TreeSet<>();
         try (var files = Files.list(archive)) {
             files.forEach(f -> present.add(f.getFileName().toString()));

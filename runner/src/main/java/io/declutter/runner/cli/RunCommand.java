@@ -91,6 +91,10 @@ final class RunCommand extends JobCommand {
             throw new UserError(ExitCodes.BAD_INPUT, "--batch-size must be at least 1");
         }
 
+        if (ctx.jobFile().backupArchive().isPresent() && !procs.canArchive()) {
+            throw new UserError(ExitCodes.BAD_INPUT, "job " + job.name() + ": backup.archive is not available for"
+                    + " this database yet (PostgreSQL only, docs/archive.md); remove it from the job file to run");
+        }
         if (!worthStarting(ctx, procs)) {
             return ExitCodes.OK;
         }
@@ -105,10 +109,6 @@ final class RunCommand extends JobCommand {
         Throttle throttle = ctx.jobFile().throttle();
         Optional<BatchArchive> archive = Optional.empty();
         if (ctx.jobFile().backupArchive().isPresent()) {
-            if (!procs.canArchive()) {
-                throw new UserError(ExitCodes.BAD_INPUT, "job " + job.name() + ": backup.archive is not available for"
-                        + " this database yet (PostgreSQL only, docs/archive.md); remove it from the job file to run");
-            }
             archive = Optional.of(new BatchArchive(ctx.jobFile(), procs, run, ctx.jobFile().backupArchive().get(),
                     ctx.connection().getCatalog()));
         }

@@ -51,6 +51,9 @@ import java.util.zip.GZIPOutputStream;
 public final class BatchArchive {
 
     private static final String TMP = ".tmp";
+    /** The names of the files a unit writes; only these (and temporary files) are ever removed. */
+    private static final java.util.regex.Pattern UNIT_FILE =
+            java.util.regex.Pattern.compile("\\d{2}-.+-\\d{6}\\.csv\\.gz");
 
     private final JobFile jobFile;
     private final JobProcedures procs;
@@ -84,19 +87,28 @@ public final class BatchArchive {
     public void open() throws SQLException, IOException {
         tables = procs.backupTables();
         if (Files.isDirectory(dir)) {
+            try (var entries = Files.list(dir)) {
+                List<String> foreign = entries.map(p -> p.getFileName().toString()).filter(n -> !ours(n)).toList();
+                if (!foreign.isEmpty()) {
+                    throw new UserError(ExitCodes.BAD_INPUT, location + " holds files that are not of run " + run
+                            + "'s archive (" + String.join(", ", foreign) + "); move them away or set backup.archive"
+                            + " to a new directory, then run again: nothing more was purged.");
+                }
+            }
             for (ArchivedFile f : procs.archivedFiles(run)) {
                 if (!Files.isRegularFile(dir.resolve(f.file()))) {
                     throw new UserError(ExitCodes.BAD_INPUT, "run " + run + " of job " + procs.job() + " was archived"
                             + " unit by unit into " + location + ", but " + f.file() + " is not there (was"
                             + " backup.archive changed, or the directory moved?); put the archive back where it was and"
-                            + " run again. Nothing was done.");
+                            + " run again: nothing more was purged.");
                 }
             }
         } else {
             if (!procs.archivedFiles(run).isEmpty()) {
                 throw new UserError(ExitCodes.BAD_INPUT, "run " + run + " of job " + procs.job() + " has files archived"
                         + " unit by unit, but " + location + " does not exist (was backup.archive changed, or the"
-                        + " directory moved?); put the archive back where it was and run again. Nothing was done.");
+                        + " directory moved?); put the archive back where it was and run again: nothing more was"
+                        + " purged.");
             }
             Archive.createDirectory(dir);
         }
@@ -166,7 +178,8 @@ public final class BatchArchive {
         listed.forEach(f -> keep.add(f.file()));
         try (var entries = Files.list(dir)) {
             for (Path p : entries.toList()) {
-                if (!keep.contains(p.getFileName().toString())) {
+                String name = p.getFileName().toString();
+                if (!keep.contains(name) && ours(name)) {
                     Files.deleteIfExists(p);
                 }
             }
@@ -237,6 +250,12 @@ public final class BatchArchive {
         }
         return new ArchivedFile(batch, file.getFileName().toString(), t.backupTable(), after, upto, rows,
                 Archive.hex(fileDigest.digest()), Archive.hex(csvDigest.digest()));
+    }
+
+    /** Whether a file name is one this archive writes: a unit's file, the manifest, the sums, or a temporary file. */
+    private static boolean ours(String name) {
+        return UNIT_FILE.matcher(name).matches() || name.equals(Archive.MANIFEST) || name.equals(Archive.SUMS)
+                || name.equals(Archive.MANIFEST + TMP) || name.equals(Archive.SUMS + TMP);
     }
 
     private void removeFilesOf(int batch) throws IOException {

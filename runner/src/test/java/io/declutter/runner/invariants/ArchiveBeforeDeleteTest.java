@@ -175,6 +175,26 @@ class ArchiveBeforeDeleteTest {
         }
     }
 
+    @Test
+    void aDirectoryHoldingOtherFilesIsRefusedAndNothingIsPurged() throws Exception {
+        try (DemoPurge db = DemoPurge.copyOf(pristine, "arcb_foreign")) {
+            configure(db);
+            Path dir = db.dir().resolve("archives").resolve("run-1");
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("notes.txt"), "the DBA's own file");
+            Cli.Result refused = db.cli(2, "run", "--batch-size", BATCH, "--no-vacuum");
+            assertThat(refused.err()).contains(dir.toAbsolutePath() + " holds files that are not of run 1's archive"
+                    + " (notes.txt)");
+            assertThat(Files.readString(dir.resolve("notes.txt"))).isEqualTo("the DBA's own file");
+            try (Connection c = db.connect()) {
+                PurgeAssertions.assertSameRows(c, before);
+            }
+            Files.delete(dir.resolve("notes.txt"));
+            db.cli(0, "run", "--batch-size", BATCH, "--no-vacuum");
+            assertNoCopyInTheDatabase(db, 1);
+        }
+    }
+
     // ---- checks ----
 
     /**

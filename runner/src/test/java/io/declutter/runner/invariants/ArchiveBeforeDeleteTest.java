@@ -94,6 +94,10 @@ class ArchiveBeforeDeleteTest {
                     .contains("Run " + run + " archived unit by unit in " + archive.toAbsolutePath())
                     .contains("run marked expired").contains("archived in " + archive.toAbsolutePath());
             assertNoCopyInTheDatabase(db, run);
+            // the receipt: the backup dropped, the archive the only copy, with its checksum
+            JsonNode d = new ObjectMapper().readTree(db.cli(0, "receipt", "--run", Long.toString(run), "--json").out());
+            assertThat(d.get("copies").get(0).get("state").asText()).isEqualTo("dropped");
+            assertThat(d.get("copies").get(1).get("location").asText()).isEqualTo(archive.toAbsolutePath().toString());
             assertFinalArchive(db, run, archive);
         }
     }

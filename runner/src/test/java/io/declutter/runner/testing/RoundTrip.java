@@ -77,16 +77,17 @@ public final class RoundTrip {
     }
 
     /**
-     * The same purge with {@code backup: {keep: 0, archive: archives}} (docs/archive.md#archive-before-delete): the run
-     * leaves no copy in the database, its archive verifies and holds as many rows of each table as the run deleted
-     * from it, and {@code rollback --from} the archive restores every table to its checksum.
+     * The same purge with {@code backup: {archive: archives}} (docs/archive.md#archive-before-delete): the archive
+     * written unit by unit verifies against the backup in the database (every file equal to the backup rows of its
+     * sequence range), holds as many rows of each table as the run deleted from it; once the backup is expired, no
+     * copy is left in the database, and {@code rollback --from} the archive restores every table to its checksum.
      *
      * @param tables the tables to check ({@code schema.table}, unquoted)
      */
     public static void checkArchived(ScratchDatabase db, Path dir, String job, String rootTable, String where,
                                      int batchSize, List<String> tables) throws Exception {
         String yaml = "job: " + job + "\nroot:\n  table: " + rootTable + "\n  where: \"" + where.replace("\"", "\\\"")
-                + "\"\nbatchSize: " + batchSize + "\nbackup: {keep: 0, archive: archives}\n";
+                + "\"\nbatchSize: " + batchSize + "\nbackup: {archive: archives}\n";
         Path jobFile = JobFiles.write(dir, job + ".yaml", yaml, db.url());
         Map<String, Checksums.Sum> sums;
         Map<String, Long> counts = new java.util.TreeMap<>();
@@ -103,16 +104,20 @@ public final class RoundTrip {
         Map<String, Long> gone = new java.util.TreeMap<>();
         try (Connection c = db.connect()) {
             run = scalar(c, "SELECT max(run_id) FROM declutter.run WHERE job = '" + job + "'");
-            assertThat(scalarText(c, "SELECT status FROM declutter.run WHERE run_id = " + run)).isEqualTo("expired");
+            assertThat(scalarText(c, "SELECT status FROM declutter.run WHERE run_id = " + run)).isEqualTo("done");
             for (String t : tables) {
                 gone.put(t, counts.get(t) - scalar(c, "SELECT count(*) FROM " + ClosureOracle.quote(t)));
             }
         }
         assertThat(gone.values().stream().mapToLong(Long::longValue).sum()).as("rows purged").isPositive();
+        Path archive = dir.resolve("archives").resolve("run-" + run);
+        Cli.Result against = Cli.run("archive", "-j", jobFile.toString(), "--verify", archive.toString());
+        ok(against);
+        assertThat(against.out()).contains("OK: every file matches the manifest and the database's backup.");
+        ok(Cli.run("expire", "-j", jobFile.toString(), "--run", String.valueOf(run)));
         Cli.Result verify = Cli.run("verify", "-j", jobFile.toString(), "--run", String.valueOf(run));
         ok(verify);
         assertThat(verify.out()).contains("no copy of its rows remains in the database");
-        Path archive = dir.resolve("archives").resolve("run-" + run);
         ok(Cli.run("archive", "-j", jobFile.toString(), "--verify", archive.toString()));
         com.fasterxml.jackson.databind.JsonNode m = new com.fasterxml.jackson.databind.ObjectMapper()
                 .readTree(archive.resolve("manifest.json").toFile());

@@ -1,5 +1,6 @@
 package io.declutter.config;
 
+import io.declutter.model.DatabaseRoles;
 import io.declutter.model.Job;
 import io.declutter.model.StartWhen;
 import io.declutter.model.Throttle;
@@ -16,16 +17,22 @@ import java.util.Optional;
  * where the runner archives every unit's backup rows before it commits (empty: nowhere;
  * docs/archive.md#archive-before-delete),
  * whether the erasure receipt shows the root keys hashed (docs/archive.md#receipt), and how it is throttled and when
- * it is worth starting (docs/throttle.md).
+ * it is worth starting (docs/throttle.md), and the database roles of its least-privilege set-up (docs/roles.md).
  */
 public record JobFile(Job job, Window window, DatabaseSettings database, RehearsalSetting rehearse,
                       Optional<Duration> backupKeep, Optional<Path> backupArchive, boolean receiptHashKeys,
-                      Throttle throttle, StartWhen startWhen) {
+                      Throttle throttle, StartWhen startWhen, DatabaseRoles roles) {
 
     /** A job file with the defaults: backups kept until expired by hand, keys not hashed, no throttle, always due. */
     public JobFile(Job job, Window window, DatabaseSettings database, RehearsalSetting rehearse) {
-        this(job, window, database, rehearse, Optional.empty(), Optional.empty(), false, Throttle.NONE,
-                StartWhen.ALWAYS);
+        this(job, window, database, rehearse, Optional.empty(), false, Throttle.NONE, StartWhen.ALWAYS);
+    }
+
+    /** A job file with the default roles (docs/roles.md) and no archive before delete. */
+    public JobFile(Job job, Window window, DatabaseSettings database, RehearsalSetting rehearse,
+                   Optional<Duration> backupKeep, boolean receiptHashKeys, Throttle throttle, StartWhen startWhen) {
+        this(job, window, database, rehearse, backupKeep, Optional.empty(), receiptHashKeys, throttle, startWhen,
+                DatabaseRoles.DEFAULT);
     }
 
     public JobFile {
@@ -42,6 +49,7 @@ public record JobFile(Job job, Window window, DatabaseSettings database, Rehears
         Objects.requireNonNull(database, "database");
         Objects.requireNonNull(throttle, "throttle");
         Objects.requireNonNull(startWhen, "startWhen");
+        Objects.requireNonNull(roles, "roles");
         if (backupArchive.isPresent() && !job.backup()) {
             throw new IllegalArgumentException("backup.archive needs the full backup ('backup: false' keeps keys only)");
         }

@@ -70,6 +70,11 @@ final class RunCommand extends JobCommand {
     boolean noVacuum;
 
     @Override
+    String neededRole(io.declutter.model.DatabaseRoles roles) {
+        return "the operator role (" + roles.operator() + ")";
+    }
+
+    @Override
     int call(Context ctx) throws Exception {
         Job job = ctx.jobFile().job();
         JobProcedures procs = deployedJob(ctx);

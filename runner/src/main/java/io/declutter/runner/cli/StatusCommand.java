@@ -21,6 +21,11 @@ final class StatusCommand extends JobCommand {
     boolean json;
 
     @Override
+    String neededRole(io.declutter.model.DatabaseRoles roles) {
+        return "the viewer role (" + roles.viewer() + "; the operator and the restorer are members)";
+    }
+
+    @Override
     int call(Context ctx) throws Exception {
         JobProcedures procs = deployedJob(ctx);
         StatusReport.RunStatus status = StatusReport.read(ctx.connection(), procs, runOption.resolve(procs, true),

@@ -50,7 +50,14 @@ public final class JobFileReader {
 
     public static JobFile read(Path file) {
         try {
-            return parse(file.toString(), Files.readString(file));
+            JobFile read = parse(file.toString(), Files.readString(file));
+            // A relative archive directory is relative to the job file, wherever the runner is started from.
+            Path base = file.toAbsolutePath().getParent();
+            return read.backupArchive().filter(a -> !a.isAbsolute() && base != null)
+                    .map(a -> new JobFile(read.job(), read.window(), read.database(), read.rehearse(),
+                            read.backupKeep(), Optional.of(base.resolve(a).normalize()), read.receiptHashKeys(),
+                            read.throttle(), read.startWhen(), read.roles()))
+                    .orElse(read);
         } catch (NoSuchFileException e) {
             throw new ConfigException("job file " + file + " does not exist");
         } catch (IOException e) {
@@ -92,6 +99,7 @@ public final class JobFileReader {
                     edges(raw.edges), triggers(source, raw.triggers), references);
             return new JobFile(job, window(raw.window), database(raw.database),
                     RehearsalSetting.parse("rehearse", raw.rehearse), backupKeep(source, raw.backup),
+                    backupArchive(source, raw.backup),
                     raw.receipt != null && Boolean.TRUE.equals(raw.receipt.hashKeys), throttle(raw.throttle),
                     startWhen(raw.startWhen, job), roles(raw.roles));
         } catch (InvalidJobException e) {
@@ -314,7 +322,8 @@ public final class JobFileReader {
     }
 
     private static final String BACKUP_FORMS = "'backup' is true (the default), false (keys only, no rollback) or"
-            + " '{keep: 30d}' (a full backup, dropped that long after the run ends; docs/archive.md#expiry)";
+            + " '{keep: 30d, archive: DIR}' (a full backup, dropped that long after the run ends, docs/archive.md#expiry;"
+            + " archived into DIR before every unit commits, docs/archive.md#archive-before-delete)";
 
     /** {@code backup}: true, false or a section with {@code keep}. */
     private static boolean backupEnabled(String source, com.fasterxml.jackson.databind.JsonNode node) {
@@ -338,9 +347,9 @@ public final class JobFileReader {
         java.util.Iterator<String> names = node.fieldNames();
         while (names.hasNext()) {
             String name = names.next();
-            if (!"keep".equals(name)) {
+            if (!"keep".equals(name) && !"archive".equals(name)) {
                 throw new ConfigException(source + ": unknown setting 'backup." + name + "'; the settings allowed there"
-                        + " are keep");
+                        + " are keep, archive");
             }
         }
         com.fasterxml.jackson.databind.JsonNode keep = node.get("keep");
@@ -351,6 +360,26 @@ public final class JobFileReader {
             return Optional.of(java.time.Duration.ZERO);
         }
         return Optional.of(Durations.parse("backup.keep", keep.asText()));
+    }
+
+    /**
+     * {@code backup.archive}: the directory under which the runner writes each run's archive, unit by unit
+     * (docs/archive.md#archive-before-delete); a path, absolute or relative to the job file.
+     */
+    private static Optional<Path> backupArchive(String source, com.fasterxml.jackson.databind.JsonNode node) {
+        if (node == null || !node.isObject() || node.get("archive") == null || node.get("archive").isNull()) {
+            return Optional.empty();
+        }
+        com.fasterxml.jackson.databind.JsonNode archive = node.get("archive");
+        if (!archive.isTextual() || archive.asText().isBlank()) {
+            throw new ConfigException(source + ": 'backup.archive' is a directory (e.g. /backup/declutter), under which"
+                    + " each run's archive goes into run-N; got " + (archive.isTextual() ? "an empty value" : archive));
+        }
+        try {
+            return Optional.of(Path.of(archive.asText()));
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new ConfigException(source + ": 'backup.archive' is not a valid path: " + e.getMessage(), e);
+        }
     }
 
     /** {@code edges}: per-edge strategy overrides, each naming a foreign key by its table and constraint. */

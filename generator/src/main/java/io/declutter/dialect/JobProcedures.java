@@ -278,6 +278,75 @@ public abstract class JobProcedures {
         throw notHere("restoring from an archive");
     }
 
+    /**
+     * What the runner does inside a unit's transaction after the step procedure returned and before the unit commits
+     * (docs/archive.md#archive-before-delete): what it writes outside the database is durable before the unit is.
+     */
+    @FunctionalInterface
+    public interface BeforeCommit {
+        void run(Step step) throws SQLException, java.io.IOException;
+    }
+
+    /**
+     * One unit of work in a transaction of its own that {@code beforeCommit} joins before the commit; a lock or
+     * statement timeout in either is phase {@code retry}, with everything rolled back.
+     */
+    public Step step(long run, int maxRows, BeforeCommit beforeCommit) throws SQLException, java.io.IOException {
+        throw notHere("archiving every unit before it commits (backup.archive)");
+    }
+
+    /** The highest backup sequence number of the run's rows in a backup table, 0 when it holds none. */
+    public long maxBackupSeq(long run, BackupTable table) throws SQLException {
+        throw notHere("archiving");
+    }
+
+    /** The run's rows in a backup table with a sequence number of at most {@code seqUpto}. */
+    public long backupRowsUpTo(long run, BackupTable table, long seqUpto) throws SQLException {
+        throw notHere("archiving");
+    }
+
+    /**
+     * As {@link #exportBackup}, the rows with a sequence number in {@code (seqAfter, seqUpto]} only (the rows one unit
+     * of an archiving run added, docs/archive.md#archive-before-delete).
+     */
+    public long exportBackup(long run, BackupTable table, long seqAfter, long seqUpto, java.io.OutputStream out,
+                             java.util.function.LongConsumer progress) throws SQLException, java.io.IOException {
+        throw notHere("archiving");
+    }
+
+    /**
+     * A file of an archive written unit by unit (docs/archive.md#archive-before-delete): the rows of one backup table
+     * with a sequence number in {@code (seqAfter, seqUpto]}, added by unit {@code batch}.
+     */
+    public record ArchivedFile(int batch, String file, String backupTable, long seqAfter, long seqUpto, long rows,
+                               String sha256, String csvSha256) {
+        public ArchivedFile {
+            java.util.Objects.requireNonNull(file, "file");
+            java.util.Objects.requireNonNull(backupTable, "backupTable");
+            java.util.Objects.requireNonNull(sha256, "sha256");
+            java.util.Objects.requireNonNull(csvSha256, "csvSha256");
+            if (seqUpto < seqAfter || rows < 0) {
+                throw new IllegalArgumentException(file + ": sequence range (" + seqAfter + ", " + seqUpto + "] with "
+                        + rows + " rows");
+            }
+        }
+    }
+
+    /** The files the run's committed units archived, by batch and file name. */
+    public List<ArchivedFile> archivedFiles(long run) throws SQLException {
+        return List.of();
+    }
+
+    /**
+     * In the unit's transaction: forgets the files of {@code superseded} backup tables (their rows were rewritten by
+     * this unit), records {@code added}, and records (or updates) the run's archive at {@code location} with its
+     * checksum and totals.
+     */
+    public void recordArchivedFiles(long run, String location, List<String> superseded, List<ArchivedFile> added,
+                                    String sha256, int files, long rows) throws SQLException {
+        throw notHere("archiving");
+    }
+
     /** Records an archive of the run in the framework's archive table. */
     public void recordArchive(long run, String location, String sha256, int tables, long rows) throws SQLException {
         throw notHere("archiving");

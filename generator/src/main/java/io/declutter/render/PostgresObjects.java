@@ -7,7 +7,7 @@ final class PostgresObjects {
 
     /** Framework objects shared by all jobs: tables first, then the functions and the view using them. */
     static final List<String> FRAMEWORK = List.of(
-            "schema", "run", "run_key", "control", "log", "trigger_effect", "archive",
+            "schema", "run", "run_key", "control", "log", "trigger_effect", "archive", "archive_batch",
             "begin_run", "note_cache", "note_delete", "note_catchup", "note_error", "note_restore", "sequence",
             "check_references", "finish_run", "remaining", "request_pause", "progress");
 

@@ -399,6 +399,30 @@ class JobFileReaderTest {
     }
 
     @Test
+    void backupArchiveSetting(@TempDir Path dir) throws IOException {
+        JobFile archived = parse(MINIMAL + "backup: {keep: 0, archive: /backup/declutter}\n");
+        assertThat(archived.job().backup()).isTrue();
+        assertThat(archived.backupKeep()).contains(java.time.Duration.ZERO);
+        assertThat(archived.backupArchive()).contains(Path.of("/backup/declutter"));
+        assertThat(parse(MINIMAL + "backup: {keep: 30d}\n").backupArchive()).isEmpty();
+        assertThat(parse(MINIMAL + "backup: {archive: }\n").backupArchive()).as("left empty: not given").isEmpty();
+
+        // relative to the job file, wherever the runner starts
+        Path file = dir.resolve("jobs").resolve("job.yaml");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, MINIMAL + "backup:\n  archive: ../archives\n");
+        assertThat(JobFileReader.read(file).backupArchive()).contains(dir.resolve("archives").toAbsolutePath());
+
+        assertRejected(MINIMAL + "backup: {archive: \"  \"}\n")
+                .hasMessage("job.yaml: 'backup.archive' is a directory (e.g. /backup/declutter), under which each run's"
+                        + " archive goes into run-N; got an empty value");
+        assertRejected(MINIMAL + "backup: {archive: [a, b]}\n").hasMessageContaining("'backup.archive' is a directory")
+                .hasMessageContaining("[\"a\",\"b\"]");
+        assertRejected(MINIMAL + "backup: {archiv: /x}\n")
+                .hasMessage("job.yaml: unknown setting 'backup.archiv'; the settings allowed there are keep, archive");
+    }
+
+    @Test
     void misspeltSettingIsRejectedNamingItAndTheSettingMeant() {
         assertRejected(MINIMAL + "batchsize: 100\n")
                 .hasMessage("job.yaml: unknown setting 'batchsize' at line 5 (did you mean 'batchSize'?);"

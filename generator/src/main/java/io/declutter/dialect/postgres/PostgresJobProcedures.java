@@ -124,15 +124,38 @@ public final class PostgresJobProcedures extends JobProcedures {
         if (lockTimeout == null && statementTimeout == null) {
             return callStep(run, maxRows);
         }
+        try {
+            return step(run, maxRows, null);
+        } catch (IOException e) {
+            throw new IllegalStateException("no file is written without a BeforeCommit", e);
+        }
+    }
+
+    /**
+     * The unit in a transaction of its own, under the timeouts (when given); {@code beforeCommit} (may be null) runs
+     * in it after the step procedure, without a statement timeout (it reads backup tables only, and its files must
+     * not be cut short), and the unit commits only when it returned. Nothing commits otherwise: the step procedure
+     * never commits itself, and a runner that dies before its COMMIT leaves its backend to roll the unit back.
+     */
+    @Override
+    public Step step(long run, int maxRows, BeforeCommit beforeCommit) throws SQLException, IOException {
         boolean autoCommit = connection().getAutoCommit();
         connection().setAutoCommit(false);
         try {
-            try (Statement st = connection().createStatement()) {
-                st.execute((lockTimeout == null ? "" : "SET LOCAL lock_timeout = '" + Math.max(1, lockTimeout.toMillis())
-                        + "ms'; ") + (statementTimeout == null ? "" : "SET LOCAL statement_timeout = '"
-                        + Math.max(1, statementTimeout.toMillis()) + "ms'"));
+            if (lockTimeout != null || statementTimeout != null) {
+                try (Statement st = connection().createStatement()) {
+                    st.execute((lockTimeout == null ? "" : "SET LOCAL lock_timeout = '"
+                            + Math.max(1, lockTimeout.toMillis()) + "ms'; ") + (statementTimeout == null ? ""
+                            : "SET LOCAL statement_timeout = '" + Math.max(1, statementTimeout.toMillis()) + "ms'"));
+                }
             }
             Step step = callStep(run, maxRows);
+            if (beforeCommit != null) {
+                try (Statement st = connection().createStatement()) {
+                    st.execute("SET LOCAL statement_timeout = 0");
+                }
+                beforeCommit.run(step);
+            }
             connection().commit();
             return step;
         } catch (SQLException e) {
@@ -147,6 +170,13 @@ public final class PostgresJobProcedures extends JobProcedures {
             connection().setAutoCommit(autoCommit);
             noteRetry(run, e.getMessage());
             return new Step("retry", 0, -1);
+        } catch (IOException | RuntimeException e) {
+            try {
+                connection().rollback();
+            } catch (SQLException r) {
+                e.addSuppressed(r);
+            }
+            throw e;
         } finally {
             try {
                 if (!connection().isClosed() && connection().getAutoCommit() != autoCommit) {
@@ -405,9 +435,21 @@ public final class PostgresJobProcedures extends JobProcedures {
     @Override
     public long exportBackup(long run, BackupTable table, OutputStream out, LongConsumer progress)
             throws SQLException, IOException {
+        return export(run, table, "", out, progress);
+    }
+
+    @Override
+    public long exportBackup(long run, BackupTable table, long seqAfter, long seqUpto, OutputStream out,
+                             LongConsumer progress) throws SQLException, IOException {
+        return export(run, table, " AND declutter_seq > " + seqAfter + " AND declutter_seq <= " + seqUpto, out,
+                progress);
+    }
+
+    private long export(long run, BackupTable table, String range, OutputStream out, LongConsumer progress)
+            throws SQLException, IOException {
         textSettings();
         CopyOut copy = connection().unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (SELECT " + columnList(table)
-                + " FROM " + qualified(table) + " WHERE declutter_run = " + run + " ORDER BY declutter_seq)"
+                + " FROM " + qualified(table) + " WHERE declutter_run = " + run + range + " ORDER BY declutter_seq)"
                 + " TO STDOUT (FORMAT csv, HEADER)");
         long messages = 0;
         try {
@@ -426,6 +468,114 @@ public final class PostgresJobProcedures extends JobProcedures {
         long rows = copy.getHandledRowCount();
         progress.accept(rows);
         return rows;
+    }
+
+    @Override
+    public long maxBackupSeq(long run, BackupTable table) throws SQLException {
+        try (PreparedStatement ps = connection().prepareStatement("SELECT COALESCE(max(declutter_seq), 0) FROM "
+                + qualified(table) + " WHERE declutter_run = ?")) {
+            ps.setLong(1, run);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    @Override
+    public long backupRowsUpTo(long run, BackupTable table, long seqUpto) throws SQLException {
+        try (PreparedStatement ps = connection().prepareStatement("SELECT count(*) FROM " + qualified(table)
+                + " WHERE declutter_run = ? AND declutter_seq <= ?")) {
+            ps.setLong(1, run);
+            ps.setLong(2, seqUpto);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    @Override
+    public List<ArchivedFile> archivedFiles(long run) throws SQLException {
+        List<ArchivedFile> out = new ArrayList<>();
+        try (PreparedStatement ps = connection().prepareStatement("SELECT batch, file, backup, seq_after, seq_upto,"
+                + " rows, sha256, csv_sha256 FROM " + schema() + ".archive_batch WHERE run_id = ? ORDER BY batch, file")) {
+            ps.setLong(1, run);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new ArchivedFile(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getLong(4),
+                            rs.getLong(5), rs.getLong(6), rs.getString(7), rs.getString(8)));
+                }
+            }
+        } catch (SQLException e) {
+            if ("42P01".equals(e.getSQLState())) {
+                return List.of(); // deployed before the table existed: nothing was archived unit by unit
+            }
+            throw e;
+        }
+        return out;
+    }
+
+    @Override
+    public void recordArchivedFiles(long run, String location, List<String> superseded, List<ArchivedFile> added,
+                                    String sha256, int files, long rows) throws SQLException {
+        long archiveId;
+        try (PreparedStatement ps = connection().prepareStatement("UPDATE " + schema() + ".archive SET sha256 = ?,"
+                + " tables = ?, rows = ? WHERE archive_id = (SELECT max(archive_id) FROM " + schema() + ".archive"
+                + " WHERE run_id = ? AND location = ?) RETURNING archive_id")) {
+            ps.setString(1, sha256);
+            ps.setInt(2, files);
+            ps.setLong(3, rows);
+            ps.setLong(4, run);
+            ps.setString(5, location);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    archiveId = rs.getLong(1);
+                } else {
+                    archiveId = -1;
+                }
+            }
+        }
+        if (archiveId < 0) {
+            try (PreparedStatement ps = connection().prepareStatement("INSERT INTO " + schema() + ".archive (run_id,"
+                    + " location, sha256, tables, rows) VALUES (?, ?, ?, ?, ?) RETURNING archive_id")) {
+                ps.setLong(1, run);
+                ps.setString(2, location);
+                ps.setString(3, sha256);
+                ps.setInt(4, files);
+                ps.setLong(5, rows);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    archiveId = rs.getLong(1);
+                }
+            }
+        }
+        if (!superseded.isEmpty()) {
+            try (PreparedStatement ps = connection().prepareStatement("DELETE FROM " + schema() + ".archive_batch"
+                    + " WHERE run_id = ? AND backup = ANY (?)")) {
+                ps.setLong(1, run);
+                ps.setArray(2, connection().createArrayOf("text", superseded.toArray()));
+                ps.executeUpdate();
+            }
+        }
+        try (PreparedStatement ps = connection().prepareStatement("INSERT INTO " + schema() + ".archive_batch (run_id,"
+                + " batch, file, archive_id, backup, seq_after, seq_upto, rows, sha256, csv_sha256)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            for (ArchivedFile f : added) {
+                ps.setLong(1, run);
+                ps.setInt(2, f.batch());
+                ps.setString(3, f.file());
+                ps.setLong(4, archiveId);
+                ps.setString(5, f.backupTable());
+                ps.setLong(6, f.seqAfter());
+                ps.setLong(7, f.seqUpto());
+                ps.setLong(8, f.rows());
+                ps.setString(9, f.sha256());
+                ps.setString(10, f.csvSha256());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
     }
 
     /**

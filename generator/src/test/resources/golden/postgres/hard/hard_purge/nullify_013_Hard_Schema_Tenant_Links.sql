@@ -9,9 +9,18 @@
 -- ============================================================================
 CREATE TABLE IF NOT EXISTS declutter."bk_hard_purge_Tenant Links_Tenant Links_MixedCase_fkey" (
     declutter_run bigint NOT NULL,
+    declutter_seq bigint GENERATED ALWAYS AS IDENTITY,
     id bigint,
     "MixedCase" bigint,
     PRIMARY KEY (declutter_run, id)
 );
+
+-- The order the records were written in, as in the backup tables: an archive exports them in that order, and an
+-- archive written unit by unit takes the records each unit added (docs/archive.md#archive-before-delete). Added after
+-- the first release: upgrades add it here.
+ALTER TABLE declutter."bk_hard_purge_Tenant Links_Tenant Links_MixedCase_fkey" ADD COLUMN IF NOT EXISTS declutter_seq bigint GENERATED ALWAYS AS IDENTITY;
+
+-- Readable by the role owning the purge only, like the backups (docs/archive.md#access).
+REVOKE ALL ON TABLE declutter."bk_hard_purge_Tenant Links_Tenant Links_MixedCase_fkey" FROM PUBLIC;
 
 COMMENT ON TABLE declutter."bk_hard_purge_Tenant Links_Tenant Links_MixedCase_fkey" IS 'declutter: values reset through Tenant Links_MixedCase_fkey for job hard_purge';

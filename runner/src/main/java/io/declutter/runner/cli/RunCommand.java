@@ -7,6 +7,7 @@ import io.declutter.model.Job;
 import io.declutter.model.Window;
 import io.declutter.runner.ExitCodes;
 import io.declutter.runner.UserError;
+import io.declutter.runner.purge.BatchArchive;
 import io.declutter.runner.purge.Expiry;
 import io.declutter.runner.purge.ProgressBar;
 import io.declutter.runner.purge.PurgeLoop;
@@ -37,6 +38,8 @@ import java.util.Optional;
             + " until done or the window ends. Shows progress. Afterwards VACUUM (ANALYZE) runs on the purged tables"
             + " (without truncation, which would lock them exclusively); on Oracle, statistics are gathered. Then the"
             + " backups the job's backup.keep says are due expire (docs/archive.md).",
+            "With backup.archive in the job file, every unit's backup rows are written to DIR/run-N and fsynced"
+            + " before the unit commits (docs/archive.md#archive-before-delete).",
             "Before every unit it reads the health signals the job file's 'throttle' section limits and holds while"
             + " one says hold (docs/throttle.md); that section is read again between units when the file changes.",
             "With a 'startWhen' section, a new run starts only when one of its thresholds is reached; below them it"
@@ -93,6 +96,10 @@ final class RunCommand extends JobCommand {
             throw new UserError(ExitCodes.BAD_INPUT, "--batch-size must be at least 1");
         }
 
+        if (ctx.jobFile().backupArchive().isPresent() && !procs.canArchive()) {
+            throw new UserError(ExitCodes.BAD_INPUT, "job " + job.name() + ": backup.archive is not available for"
+                    + " this database yet (PostgreSQL only, docs/archive.md); remove it from the job file to run");
+        }
         if (!worthStarting(ctx, procs)) {
             return ExitCodes.OK;
         }
@@ -105,19 +112,27 @@ final class RunCommand extends JobCommand {
             procs.addKeys(run, rootKeys);
         }
         Throttle throttle = ctx.jobFile().throttle();
+        Optional<BatchArchive> archive = Optional.empty();
+        if (ctx.jobFile().backupArchive().isPresent()) {
+            archive = Optional.of(new BatchArchive(ctx.jobFile(), procs, run, ctx.jobFile().backupArchive().get(),
+                    ctx.connection().getCatalog()));
+        }
         ctx.out().println("Job " + job.name() + ", run " + run + (deadline.map(d -> ", deadline " + d).orElse(""))
                 + ", batch size " + batch + (throttle.adaptive() ? " (adaptive: target " + throttle.targetBatchTime()
                 .orElseThrow().toMillis() + " ms, " + throttle.minBatchSize() + " to " + throttle.maxBatchSize()
-                + " rows)" : "") + (throttle.readsSignals() ? ", throttled (docs/throttle.md)" : ""));
+                + " rows)" : "") + (throttle.readsSignals() ? ", throttled (docs/throttle.md)" : "")
+                + archive.map(a -> ", archiving every unit into " + a.dir()).orElse(""));
         ctx.out().flush();
         long[] totals = procs.totals(run);
         ProgressBar bar = new ProgressBar(ctx.err(), System.console() != null, totals[1]);
         PurgeLoop.Outcome outcome;
         try {
             // The throttle section is read again between units when the job file changes (docs/throttle.md).
-            outcome = new PurgeLoop(procs, batch, deadline, Optional.ofNullable(stopFile), bar,
+            PurgeLoop loop = new PurgeLoop(procs, batch, deadline, Optional.ofNullable(stopFile), bar,
                     ctx.dialect().healthSignals(ctx.connection(), procs.tables()),
-                    new ThrottleFile(Optional.of(jobFile), throttle)).drive(run);
+                    new ThrottleFile(Optional.of(jobFile), throttle));
+            archive.ifPresent(loop::archivingInto);
+            outcome = loop.drive(run);
         } catch (SQLException e) {
             if (ctx.dialect().classify(e) == ErrorKind.UNREACHABLE) {
                 throw new UserError(ExitCodes.FAILED, "lost the connection to the database during run " + run
@@ -127,6 +142,12 @@ final class RunCommand extends JobCommand {
             throw e;
         }
         ctx.out().println(outcome.message());
+        if (outcome.exitCode() == ExitCodes.OK && archive.isPresent()) {
+            // Written before any expiry: the run's backup may then leave the database (keep: 0).
+            archive.get().finish();
+            ctx.out().println("Run " + run + " archived unit by unit in " + archive.get().dir().toAbsolutePath()
+                    + " (check it with 'declutter archive --verify')");
+        }
         if (outcome.exitCode() == ExitCodes.OK) {
             expireDue(ctx, procs);
         }

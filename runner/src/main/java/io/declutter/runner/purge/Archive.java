@@ -65,9 +65,14 @@ public final class Archive {
     private static final FileAttribute<Set<PosixFilePermission>> OWNER_DIR =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
 
-    /** One backup table's file. */
+    /**
+     * One backup table's file. In an archive written unit by unit (docs/archive.md#archive-before-delete) a table has
+     * a file per unit that added rows to it: {@code batch} is the unit's number and the file holds the rows with a
+     * backup sequence number in {@code (seqAfter, seqUpto]}; all three are absent (null) in an archive of a whole run.
+     */
     public record TableFile(String table, String backupTable, boolean holdsRows, String file,
-                            List<JobProcedures.Column> columns, long rows, String sha256, String csvSha256) {
+                            List<JobProcedures.Column> columns, long rows, String sha256, String csvSha256,
+                            Integer batch, Long seqAfter, Long seqUpto) {
         public TableFile {
             Objects.requireNonNull(table, "table");
             Objects.requireNonNull(backupTable, "backupTable");
@@ -151,9 +156,7 @@ public final class Archive {
             c.rollback();
             c.setAutoCommit(autoCommit);
         }
-        StringBuilder sums = new StringBuilder();
-        files.forEach(f -> sums.append(f.sha256()).append("  ").append(f.file()).append('\n'));
-        byte[] sumsBytes = sums.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] sumsBytes = sums(files);
         writeFile(dir.resolve(SUMS), sumsBytes);
         long rows = files.stream().mapToLong(TableFile::rows).sum();
         var job = jobFile.job();
@@ -162,10 +165,21 @@ public final class Archive {
                 : job.keysAtRunTime() ? "given at run time (the root table's file holds the root rows)"
                 : Receipt.selection(job) + " (the root table's file holds the root rows)", database, Instant.now(),
                 CsvFormat.CURRENT, files, rows, hex(sha256().digest(sumsBytes)));
-        writeFile(dir.resolve(MANIFEST), JSON.writeValueAsBytes(manifest));
+        writeFile(dir.resolve(MANIFEST), json(manifest));
         syncDirectory(dir);
         procs.recordArchive(run, dir.toAbsolutePath().normalize().toString(), manifest.sha256(), files.size(), rows);
         return manifest;
+    }
+
+    /** The {@code SHA256SUMS} file of these files, in the format of {@code sha256sum}. */
+    static byte[] sums(List<TableFile> files) {
+        StringBuilder sums = new StringBuilder();
+        files.forEach(f -> sums.append(f.sha256()).append("  ").append(f.file()).append('\n'));
+        return sums.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    static byte[] json(Manifest manifest) throws IOException {
+        return JSON.writeValueAsBytes(manifest);
     }
 
     private static TableFile writeTable(JobProcedures procs, long run, BackupTable t, Path file, LongConsumer progress)
@@ -185,7 +199,7 @@ public final class Archive {
             channel.force(true);
         }
         return new TableFile(t.table(), t.backupTable(), t.holdsRows(), file.getFileName().toString(), t.columns(), rows,
-                hex(fileDigest.digest()), hex(csvDigest.digest()));
+                hex(fileDigest.digest()), hex(csvDigest.digest()), null, null, null);
     }
 
     /** What {@link #verify} found: problems make it fail; notes say what it could not check. */
@@ -222,9 +236,7 @@ public final class Archive {
         Manifest m = readManifest(dir);
         List<String> problems = new ArrayList<>();
         List<String> notes = new ArrayList<>();
-        StringBuilder sums = new StringBuilder();
-        m.tables().forEach(f -> sums.append(f.sha256()).append("  ").append(f.file()).append('\n'));
-        byte[] expectedSums = sums.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] expectedSums = sums(m.tables());
         if (!hex(sha256().digest(expectedSums)).equals(m.sha256())) {
             problems.add(MANIFEST + ": the archive checksum does not match the files it lists (the manifest was"
                     + " changed)");
@@ -295,11 +307,14 @@ public final class Archive {
                     continue;
                 }
                 MessageDigest digest = sha256();
-                long rows = procs.exportBackup(m.run(), new BackupTable(t.table(), t.backupTable(), t.holdsRows(),
-                        f.columns()), new DigestOutputStream(OutputStream.nullOutputStream(), digest), r -> { });
+                BackupTable shaped = new BackupTable(t.table(), t.backupTable(), t.holdsRows(), f.columns());
+                OutputStream sink = new DigestOutputStream(OutputStream.nullOutputStream(), digest);
+                long rows = f.seqAfter() == null ? procs.exportBackup(m.run(), shaped, sink, r -> { })
+                        : procs.exportBackup(m.run(), shaped, f.seqAfter(), f.seqUpto(), sink, r -> { });
                 if (rows != f.rows() || !hex(digest.digest()).equals(f.csvSha256())) {
                     problems.add(f.table() + ": the database's backup of run " + m.run() + " (" + rows
-                            + " rows) differs from the archive's (" + f.rows() + " rows)");
+                            + " rows" + (f.seqAfter() == null ? "" : " in " + f.file()) + ") differs from the"
+                            + " archive's (" + f.rows() + " rows)");
                 }
             }
         } finally {
@@ -402,7 +417,7 @@ public final class Archive {
         return records + (pending ? 1 : 0);
     }
 
-    private static void createDirectory(Path dir) throws IOException {
+    static void createDirectory(Path dir) throws IOException {
         if (Files.isDirectory(dir)) {
             try (var entries = Files.list(dir)) {
                 if (entries.findAny().isPresent()) {
@@ -422,7 +437,7 @@ public final class Archive {
         }
     }
 
-    private static void writeFile(Path file, byte[] bytes) throws IOException {
+    static void writeFile(Path file, byte[] bytes) throws IOException {
         try (FileChannel channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.WRITE), OWNER_FILE)) {
             channel.write(java.nio.ByteBuffer.wrap(bytes));
@@ -431,7 +446,7 @@ public final class Archive {
     }
 
     /** fsync of the directory, so the files' names survive a crash too. */
-    private static void syncDirectory(Path dir) {
+    static void syncDirectory(Path dir) {
         try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
             channel.force(true);
         } catch (IOException e) {

@@ -23,7 +23,8 @@ import java.util.function.Supplier;
 /**
  * Drives a run from the runner: calls the step procedure until the run is done, the deadline passes, a
  * stop file appears or a pause is requested. Each step is its own transaction (autocommit), so stopping
- * between steps, or being killed during one, loses nothing. Before every step it reads the health signals the job's
+ * between steps, or being killed during one, loses nothing. With an archive ({@link #archivingInto}), each step's
+ * transaction also writes its new backup rows outside the database before it commits. Before every step it reads the health signals the job's
  * throttle limits and holds, with back-off, while one says hold (docs/throttle.md#holds); delete batches adapt their
  * size to the throttle's target batch time (docs/throttle.md#adaptive-batches).
  */
@@ -42,6 +43,7 @@ public final class PurgeLoop {
     private final HealthSignals signals;
     private final Supplier<Throttle> throttle;
     private final Set<String> unknownsReported = new HashSet<>();
+    private BatchArchive archive;
 
     /** How a loop ended. */
     public record Outcome(long run, String phase, int exitCode, String message) {
@@ -67,12 +69,23 @@ public final class PurgeLoop {
         this.throttle = throttle;
     }
 
-    public Outcome drive(long run) throws SQLException, InterruptedException {
+    /**
+     * Archives every unit's new backup rows before the unit commits (docs/archive.md#archive-before-delete).
+     */
+    public PurgeLoop archivingInto(BatchArchive archive) {
+        this.archive = archive;
+        return this;
+    }
+
+    public Outcome drive(long run) throws SQLException, InterruptedException, java.io.IOException {
         long backoff = 1000;
         long holdBackoff = FIRST_HOLD_MS;
         boolean holding = false;
         String phase = "start";
         procs.endHold(run); // a runner killed while holding left its hold open
+        if (archive != null) {
+            archive.open();
+        }
         try {
             while (true) {
                 if (deadline.isPresent() && Instant.now().isAfter(deadline.get())) {
@@ -112,7 +125,14 @@ public final class PurgeLoop {
                 }
                 int size = sizer.next(limits);
                 Instant started = Instant.now();
-                JobProcedures.Step step = procs.step(run, size);
+                JobProcedures.Step step;
+                if (archive == null) {
+                    step = procs.step(run, size);
+                } else {
+                    // A unit that failed leaves its files to the next start (BatchArchive.open removes them).
+                    step = procs.step(run, size, archive::beforeCommit);
+                    archive.afterUnit();
+                }
                 Instant ended = Instant.now();
                 if ("delete".equals(step.phase()) && limits.adaptive()) {
                     int next = sizer.observe(limits, size, step.rows(), Duration.between(started, ended));

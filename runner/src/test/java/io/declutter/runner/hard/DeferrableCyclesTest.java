@@ -256,4 +256,13 @@ class DeferrableCyclesTest {
             return rs.getLong(1);
         }
     }
+
+    /** Archived before delete: each batch of the deferred unit spans its tables. */
+    @Test
+    void aDeferredCycleArchivedUnitByUnitIsRestoredFromTheArchive() throws Exception {
+        load(TWO_TABLES);
+        try (Connection c = db.connect()) {
+            RoundTrip.checkArchived(db, dir, "order_purge", "d.tenants", "closed", 3, RoundTrip.userTables(c));
+        }
+    }
 }

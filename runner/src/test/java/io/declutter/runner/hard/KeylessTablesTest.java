@@ -7,6 +7,7 @@ import io.declutter.runner.purge.Checksums;
 import io.declutter.runner.testing.Cli;
 import io.declutter.runner.testing.FreshDatabases;
 import io.declutter.runner.testing.JobFiles;
+import io.declutter.runner.testing.RoundTrip;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -243,5 +244,12 @@ class KeylessTablesTest {
             }
         }
         return out;
+    }
+
+    /** Archived before delete: a keyless table's rows, duplicates included, are archived and restored once each. */
+    @Test
+    void keylessRowsArchivedUnitByUnitAreRestoredFromTheArchive() throws Exception {
+        ScratchDatabase db = databases.load(ISSUE_SCHEMA);
+        RoundTrip.checkArchived(db, dir, "parent_purge", "public.parent", "id = 1", 1, TABLES);
     }
 }

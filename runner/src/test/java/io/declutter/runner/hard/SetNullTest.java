@@ -5,6 +5,7 @@ import io.declutter.runner.db.SqlScripts;
 import io.declutter.runner.purge.Checksums;
 import io.declutter.runner.testing.Cli;
 import io.declutter.runner.testing.JobFiles;
+import io.declutter.runner.testing.RoundTrip;
 import io.declutter.runner.testing.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,13 +33,7 @@ class SetNullTest {
     @TempDir
     static Path dir;
 
-    private static ScratchDatabase db;
-
-    @BeforeAll
-    static void load() throws SQLException {
-        db = TestDatabase.fresh("set_null");
-        try (Connection c = db.connect()) {
-            SqlScripts.run(c, """
+    private static final String SCHEMA = """
                     CREATE SCHEMA s;
                     CREATE TABLE s.accounts (id int PRIMARY KEY, closed boolean NOT NULL);
                     CREATE TABLE s.agents (id int PRIMARY KEY, account_id int NOT NULL REFERENCES s.accounts);
@@ -57,7 +52,15 @@ class SetNullTest {
                     INSERT INTO s.tickets SELECT g, g % 9, (g * 5 + 1) % 45 FROM generate_series(1, 300) g;
                     UPDATE s.tickets SET assignee_id = NULL WHERE id % 10 = 0;
                     INSERT INTO s.escalations SELECT g, 1 + g % 300, (g * 7 + 2) % 45 FROM generate_series(1, 200) g;
-                    """);
+                    """;
+
+    private static ScratchDatabase db;
+
+    @BeforeAll
+    static void load() throws SQLException {
+        db = TestDatabase.fresh("set_null");
+        try (Connection c = db.connect()) {
+            SqlScripts.run(c, SCHEMA);
         }
     }
 
@@ -118,6 +121,18 @@ class SetNullTest {
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
+        }
+    }
+
+    /** Archived before delete: the values SET NULL resets are archived with the rows, and restored from the archive. */
+    @Test
+    void setNullValuesArchivedUnitByUnitAreRestoredFromTheArchive(@TempDir Path own) throws Exception {
+        try (ScratchDatabase fresh = TestDatabase.fresh("set_null_archive")) {
+            try (Connection c = fresh.connect()) {
+                SqlScripts.run(c, SCHEMA);
+            }
+            RoundTrip.checkArchived(fresh, own, "accounts", "s.accounts", "closed", 9,
+                    List.of("s.accounts", "s.agents", "s.escalations", "s.tickets"));
         }
     }
 }

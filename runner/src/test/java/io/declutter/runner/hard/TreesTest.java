@@ -18,6 +18,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -108,5 +109,12 @@ class TreesTest {
             rs.next();
             return rs.getLong(1);
         }
+    }
+
+    /** Archived before delete: the tree's cache rewrites its backup in depth order, and the archive follows. */
+    @Test
+    void aNotNullTreeArchivedUnitByUnitIsRestoredFromTheArchive() throws Exception {
+        load();
+        RoundTrip.checkArchived(db, dir, "trees", "tr.orgs", "closed", 7, List.of("tr.orgs", "tr.nodes", "tr.notes"));
     }
 }

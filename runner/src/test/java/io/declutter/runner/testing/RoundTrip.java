@@ -76,6 +76,67 @@ public final class RoundTrip {
         return closure;
     }
 
+    /**
+     * The same purge with {@code backup: {archive: archives}} (docs/archive.md#archive-before-delete): the archive
+     * written unit by unit verifies against the backup in the database (every file equal to the backup rows of its
+     * sequence range), holds as many rows of each table as the run deleted from it; once the backup is expired, no
+     * copy is left in the database, and {@code rollback --from} the archive restores every table to its checksum.
+     *
+     * @param tables the tables to check ({@code schema.table}, unquoted)
+     */
+    public static void checkArchived(ScratchDatabase db, Path dir, String job, String rootTable, String where,
+                                     int batchSize, List<String> tables) throws Exception {
+        String yaml = "job: " + job + "\nroot:\n  table: " + rootTable + "\n  where: \"" + where.replace("\"", "\\\"")
+                + "\"\nbatchSize: " + batchSize + "\nbackup: {archive: archives}\n";
+        Path jobFile = JobFiles.write(dir, job + ".yaml", yaml, db.url());
+        Map<String, Checksums.Sum> sums;
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        List<String> quoted = tables.stream().map(ClosureOracle::quote).toList();
+        try (Connection c = db.connect()) {
+            sums = Checksums.of(c, quoted);
+            for (String t : tables) {
+                counts.put(t, scalar(c, "SELECT count(*) FROM " + ClosureOracle.quote(t)));
+            }
+        }
+        ok(Cli.run("deploy", "-j", jobFile.toString()));
+        ok(Cli.run("run", "-j", jobFile.toString(), "--no-vacuum"));
+        long run;
+        Map<String, Long> gone = new java.util.TreeMap<>();
+        try (Connection c = db.connect()) {
+            run = scalar(c, "SELECT max(run_id) FROM declutter.run WHERE job = '" + job + "'");
+            assertThat(scalarText(c, "SELECT status FROM declutter.run WHERE run_id = " + run)).isEqualTo("done");
+            for (String t : tables) {
+                gone.put(t, counts.get(t) - scalar(c, "SELECT count(*) FROM " + ClosureOracle.quote(t)));
+            }
+        }
+        assertThat(gone.values().stream().mapToLong(Long::longValue).sum()).as("rows purged").isPositive();
+        Path archive = dir.resolve("archives").resolve("run-" + run);
+        Cli.Result against = Cli.run("archive", "-j", jobFile.toString(), "--verify", archive.toString());
+        ok(against);
+        assertThat(against.out()).contains("OK: every file matches the manifest and the database's backup.");
+        ok(Cli.run("expire", "-j", jobFile.toString(), "--run", String.valueOf(run)));
+        Cli.Result verify = Cli.run("verify", "-j", jobFile.toString(), "--run", String.valueOf(run));
+        ok(verify);
+        assertThat(verify.out()).contains("no copy of its rows remains in the database");
+        ok(Cli.run("archive", "-j", jobFile.toString(), "--verify", archive.toString()));
+        com.fasterxml.jackson.databind.JsonNode m = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(archive.resolve("manifest.json").toFile());
+        Map<String, Long> archived = new java.util.TreeMap<>();
+        for (com.fasterxml.jackson.databind.JsonNode f : m.get("tables")) {
+            if (f.get("holdsRows").asBoolean()) {
+                archived.merge(f.get("table").asText(), f.get("rows").asLong(), Long::sum);
+            }
+        }
+        for (String t : tables) {
+            assertThat(archived.getOrDefault(ClosureOracle.quote(t), archived.getOrDefault(t, 0L)))
+                    .as("rows of %s in the archive (manifest: %s)", t, archived).isEqualTo(gone.get(t));
+        }
+        ok(Cli.run("rollback", "-j", jobFile.toString(), "--run", String.valueOf(run), "--from", archive.toString()));
+        try (Connection c = db.connect()) {
+            assertThat(Checksums.of(c, quoted)).as("checksums after rollback from the archive").isEqualTo(sums);
+        }
+    }
+
     /** Every table of the user's schemas ({@code schema.table}, unquoted), sorted. */
     public static List<String> userTables(Connection c) throws SQLException {
         List<String> tables = new ArrayList<>();

@@ -241,6 +241,26 @@ class PolicyFileReaderTest {
                 .hasMessageStartingWith("policy.yaml: setting 'jobs' at line 1 has the wrong form");
     }
 
+    /** The demo's policy file holds the demo's job file's job as it is, and a retention job with its own settings. */
+    @Test
+    void theDemosPolicyHoldsTheDemosJobAndARetentionJob() {
+        Path root = Path.of("").toAbsolutePath();
+        while (!Files.exists(root.resolve("sql/demo/postgres/policy.yaml"))) {
+            root = root.getParent();
+        }
+        PolicyFile demo = JobFileReader.readPolicy(root.resolve("sql/demo/postgres/policy.yaml"));
+        assertThat(demo.names()).containsExactly("tenant_purge", "events_retention");
+        JobFile alone = JobFileReader.read(root.resolve("sql/demo/postgres/tenant_purge.yaml"));
+        assertThat(demo.find("tenant_purge").orElseThrow().job()).isEqualTo(alone.job());
+        JobFile events = demo.find("events_retention").orElseThrow();
+        assertThat(events.job().root().display()).isEqualTo("app.events");
+        assertThat(events.job().rootPredicate()).contains("created_at < now() - interval '365 days'");
+        assertThat(events.window()).isEqualTo(demo.find("tenant_purge").orElseThrow().window());
+        assertThat(events.window().start()).contains(LocalTime.of(22, 0));
+        assertThat(events.backupKeep()).contains(Duration.ofDays(30));
+        assertThat(events.startWhen().rootRows()).hasValue(100);
+    }
+
     private static String messageOf(Runnable r) {
         try {
             r.run();

@@ -197,5 +197,20 @@ class PolicyRunTest {
         ok(Cli.run("plan", "-j", single.toString(), "--job", "one"));
         ok(Cli.run("plan", "--job-file", single.toString()));
         ok(Cli.run("audit", "-j", f));
+
+        Path undeployed = JobFiles.write(dir, "undeployed.yaml", """
+                jobs:
+                  - {job: never_deployed, root: {table: app.events, where: "false"}}
+                  - {job: other_never, root: {table: app.notes, where: "false"}}
+                """, db.url());
+        Cli.Result status = Cli.run("status", "-j", undeployed.toString());
+        ok(status);
+        assertThat(status.out()).contains("== Job never_deployed", "Job never_deployed is not deployed in this"
+                + " database (declutter deploy -j " + undeployed + " --job never_deployed).", "== Job other_never");
+        Cli.Result stops = Cli.run("run", "-j", undeployed.toString());
+        assertThat(stops.exitCode()).as(stops.toString()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(stops.out()).contains("The sequence stops: job never_deployed ended with an error; not started:"
+                + " other_never.");
+        assertThat(stops.err()).contains("not deployed in this database");
     }
 }

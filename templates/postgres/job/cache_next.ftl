@@ -1,15 +1,18 @@
 <#import "../lib.ftl" as lib>
 <#macro insertBackup s indent>
 <#if !s.parent?? && job.rootPredicate?has_content>
-<#assign statement>INSERT INTO ${s.child.backup} (declutter_run, ${s.child.columnList("")})
+<#assign statement>WITH cached AS MATERIALIZED (SELECT ${s.child.keyList("x")} FROM ${s.child.backup} AS x
+${indent}                             WHERE x.declutter_run = $1)
+${indent}INSERT INTO ${s.child.backup} (declutter_run, ${s.child.columnList("")})
 ${indent}SELECT $1, ${s.child.columnList("c")}
 ${indent}  FROM ${s.child.table} AS c
 ${indent} WHERE ${job.rootFilter}
-${indent}   AND NOT EXISTS (SELECT 1 FROM ${s.child.backup} AS x
-${indent}                    WHERE x.declutter_run = $1 AND ${s.child.keyMatch("x", "c")})</#assign>
+${indent}   AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE ${s.child.keyMatch("x", "c")})</#assign>
 ${indent}EXECUTE '${statement?replace("'", "''")}'
 ${indent}  USING p_run;
 <#else>
+${indent}WITH cached AS MATERIALIZED (SELECT ${s.child.keyList("x")} FROM ${s.child.backup} AS x
+${indent}                             WHERE x.declutter_run = p_run)
 ${indent}INSERT INTO ${s.child.backup} (declutter_run, ${s.child.columnList("")})
 ${indent}SELECT p_run, ${s.child.columnList("c")}
 ${indent}  FROM ${s.child.table} AS c
@@ -19,8 +22,7 @@ ${indent}                WHERE p.declutter_run = p_run AND ${s.parentMatch})
 <#else>
 ${indent} WHERE ${job.rootFilter}
 </#if>
-${indent}   AND NOT EXISTS (SELECT 1 FROM ${s.child.backup} AS x
-${indent}                    WHERE x.declutter_run = p_run AND ${s.child.keyMatch("x", "c")});
+${indent}   AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE ${s.child.keyMatch("x", "c")});
 </#if>
 </#macro>
 <@lib.header object="procedure ${job.proc('cache_next')}" purpose="the next unit of the cache phase of a run: back up the rows of one edge (or of one cycle), root to leaves; called by ${job.proc('step')}"/>
@@ -31,7 +33,10 @@ ${indent}                    WHERE x.declutter_run = p_run AND ${s.child.keyMatc
 -- complete before its children are looked up. A row reached by several paths is stored once: an anti-join on the
 -- backup's key, not ON CONFLICT, whose speculative insertion costs an extra WAL record and a second index probe per
 -- row; only one session works on a job at a time (advisory lock) and the SELECT returns each row once, so nothing
--- else inserts the same key. Each unit ends by marking its control rows 'cached', so a run resumes after it.
+-- else inserts the same key. The keys already stored are read once per statement (the MATERIALIZED CTE cached):
+-- a backup table vacuumed while empty is planned as empty, and a plain NOT EXISTS on it became a nested loop that
+-- re-read, for every row, the pages the same INSERT was writing (docs/design.md#cache). Each unit ends by marking
+-- its control rows 'cached', so a run resumes after it.
 <#if job.rootPredicate?has_content>
 --
 -- Root filter. The root predicate runs as plain SQL (EXECUTE), as plan checked it: inside this procedure a column
@@ -174,13 +179,13 @@ BEGIN
         v_edge := ${n.edgeId};
         v_table := ${job.literal(n.childDisplay)};
         v_action := 'cache';
+        WITH cached AS MATERIALIZED (SELECT ${n.keyList("x")} FROM ${n.backup} AS x WHERE x.declutter_run = p_run)
         INSERT INTO ${n.backup} (declutter_run, ${n.storedList("")})
         SELECT p_run, ${n.storedList("c")}
           FROM ${n.childTable} AS c
          WHERE EXISTS (SELECT 1 FROM ${n.parent.backup} AS p
                         WHERE p.declutter_run = p_run AND ${n.parentMatch})
-           AND NOT EXISTS (SELECT 1 FROM ${n.backup} AS x
-                            WHERE x.declutter_run = p_run AND ${n.keyMatch("x", "c")});
+           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE ${n.keyMatch("x", "c")});
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         PERFORM ${job.schema}.note_cache(p_run, ${n.edgeId}, v_table, v_rows, v_started, true);
         p_phase := 'cache';

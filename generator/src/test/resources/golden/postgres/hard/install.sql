@@ -1492,7 +1492,10 @@ $fn$;
 -- complete before its children are looked up. A row reached by several paths is stored once: an anti-join on the
 -- backup's key, not ON CONFLICT, whose speculative insertion costs an extra WAL record and a second index probe per
 -- row; only one session works on a job at a time (advisory lock) and the SELECT returns each row once, so nothing
--- else inserts the same key. Each unit ends by marking its control rows 'cached', so a run resumes after it.
+-- else inserts the same key. The keys already stored are read once per statement (the MATERIALIZED CTE cached):
+-- a backup table vacuumed while empty is planned as empty, and a plain NOT EXISTS on it became a nested loop that
+-- re-read, for every row, the pages the same INSERT was writing (docs/design.md#cache). Each unit ends by marking
+-- its control rows 'cached', so a run resumes after it.
 --
 -- Root filter. The root predicate runs as plain SQL (EXECUTE), as plan checked it: inside this procedure a column
 -- it names like one of the procedure's variables (found, p_run, $1...) would be ambiguous.
@@ -1538,12 +1541,13 @@ BEGIN
         v_edge := 1;
         v_table := 'hard.accounts';
         v_action := 'cache';
-        EXECUTE 'INSERT INTO declutter.bk_hard_purge_accounts (declutter_run, id, status, name)
+        EXECUTE 'WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_hard_purge_accounts AS x
+                                     WHERE x.declutter_run = $1)
+        INSERT INTO declutter.bk_hard_purge_accounts (declutter_run, id, status, name)
         SELECT $1, c.id, c.status, c.name
           FROM hard.accounts AS c
          WHERE (status = ''closed'')
-           AND NOT EXISTS (SELECT 1 FROM declutter.bk_hard_purge_accounts AS x
-                            WHERE x.declutter_run = $1 AND x.id = c.id)'
+           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id)'
           USING p_run;
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         PERFORM declutter.note_cache(p_run, 1, v_table, v_rows, v_started, true);
@@ -1557,13 +1561,14 @@ BEGIN
         v_edge := 11;
         v_table := 'hard.projects';
         v_action := 'cache';
+        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_hard_purge_projects AS x
+                                     WHERE x.declutter_run = p_run)
         INSERT INTO declutter.bk_hard_purge_projects (declutter_run, id, account_id)
         SELECT p_run, c.id, c.account_id
           FROM hard.projects AS c
          WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_accounts AS p
                         WHERE p.declutter_run = p_run AND p.id = c.account_id)
-           AND NOT EXISTS (SELECT 1 FROM declutter.bk_hard_purge_projects AS x
-                            WHERE x.declutter_run = p_run AND x.id = c.id);
+           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         PERFORM declutter.note_cache(p_run, 11, v_table, v_rows, v_started, true);
         p_phase := 'cache';
@@ -1576,13 +1581,14 @@ BEGIN
         v_edge := 8;
         v_table := 'hard.group';
         v_action := 'cache';
+        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_hard_purge_group AS x
+                                     WHERE x.declutter_run = p_run)
         INSERT INTO declutter.bk_hard_purge_group (declutter_run, id, account_id, "select", "from")
         SELECT p_run, c.id, c.account_id, c."select", c."from"
           FROM hard."group" AS c
          WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_accounts AS p
                         WHERE p.declutter_run = p_run AND p.id = c.account_id)
-           AND NOT EXISTS (SELECT 1 FROM declutter.bk_hard_purge_group AS x
-                            WHERE x.declutter_run = p_run AND x.id = c.id);
+           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         PERFORM declutter.note_cache(p_run, 8, v_table, v_rows, v_started, true);
         p_phase := 'cache';
@@ -1595,13 +1601,14 @@ BEGIN
         v_edge := 9;
         v_table := 'hard.orders';
         v_action := 'cache';
+        WITH cached AS MATERIALIZED (SELECT x.id, x.region FROM declutter.bk_hard_purge_orders AS x
+                                     WHERE x.declutter_run = p_run)
         INSERT INTO declutter.bk_hard_purge_orders (declutter_run, id, region, account_id)
         SELECT p_run, c.id, c.region, c.account_id
           FROM hard.orders AS c
          WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_accounts AS p
                         WHERE p.declutter_run = p_run AND p.id = c.account_id)
-           AND NOT EXISTS (SELECT 1 FROM declutter.bk_hard_purge_orders AS x
-                            WHERE x.declutter_run = p_run AND x.id = c.id AND x.region = c.region);
+           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id AND x.region = c.region);
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         PERFORM declutter.note_cache(p_run, 9, v_table, v_rows, v_started, true);
         p_phase := 'cache';
@@ -1614,13 +1621,14 @@ BEGIN
         v_edge := 20;
         v_table := 'hard.tasks';
         v_action := 'cache';
+        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_hard_purge_tasks AS x
+                                     WHERE x.declutter_run = p_run)
         INSERT INTO declutter.bk_hard_purge_tasks (declutter_run, id, project_id)
         SELECT p_run, c.id, c.project_id
           FROM hard.tasks AS c
          WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_projects AS p
                         WHERE p.declutter_run = p_run AND p.id = c.project_id)
-           AND NOT EXISTS (SELECT 1 FROM declutter.bk_hard_purge_tasks AS x
-                            WHERE x.declutter_run = p_run AND x.id = c.id);
+           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         PERFORM declutter.note_cache(p_run, 20, v_table, v_rows, v_started, true);
         p_phase := 'cache';
@@ -1633,13 +1641,14 @@ BEGIN
         v_edge := 2;
         v_table := 'Hard Schema.Tenant Links';
         v_action := 'cache';
+        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter."bk_hard_purge_Tenant Links" AS x
+                                     WHERE x.declutter_run = p_run)
         INSERT INTO declutter."bk_hard_purge_Tenant Links" (declutter_run, id, account_id, "MixedCase")
         SELECT p_run, c.id, c.account_id, c."MixedCase"
           FROM "Hard Schema"."Tenant Links" AS c
          WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_accounts AS p
                         WHERE p.declutter_run = p_run AND p.id = c.account_id)
-           AND NOT EXISTS (SELECT 1 FROM declutter."bk_hard_purge_Tenant Links" AS x
-                            WHERE x.declutter_run = p_run AND x.id = c.id);
+           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         PERFORM declutter.note_cache(p_run, 2, v_table, v_rows, v_started, true);
         p_phase := 'cache';
@@ -1652,13 +1661,14 @@ BEGIN
         v_edge := 3;
         v_table := 'hard.MixedCase';
         v_action := 'cache';
+        WITH cached AS MATERIALIZED (SELECT x."Id" FROM declutter."bk_hard_purge_MixedCase" AS x
+                                     WHERE x.declutter_run = p_run)
         INSERT INTO declutter."bk_hard_purge_MixedCase" (declutter_run, "Id", "AccountId", "ÜberweisungNr")
         SELECT p_run, c."Id", c."AccountId", c."ÜberweisungNr"
           FROM hard."MixedCase" AS c
          WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_accounts AS p
                         WHERE p.declutter_run = p_run AND p.id = c."AccountId")
-           AND NOT EXISTS (SELECT 1 FROM declutter."bk_hard_purge_MixedCase" AS x
-                            WHERE x.declutter_run = p_run AND x."Id" = c."Id");
+           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x."Id" = c."Id");
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         PERFORM declutter.note_cache(p_run, 3, v_table, v_rows, v_started, true);
         p_phase := 'cache';
@@ -1671,13 +1681,14 @@ BEGIN
         v_edge := 4;
         v_table := 'hard.account_subscription_events_named_at_the_63_byte_identifier_lim';
         v_action := 'cache';
+        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_hard_purge_account_subscription_events_named_at_the_7c82d31e AS x
+                                     WHERE x.declutter_run = p_run)
         INSERT INTO declutter.bk_hard_purge_account_subscription_events_named_at_the_7c82d31e (declutter_run, id, account_id)
         SELECT p_run, c.id, c.account_id
           FROM hard.account_subscription_events_named_at_the_63_byte_identifier_lim AS c
          WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_accounts AS p
                         WHERE p.declutter_run = p_run AND p.id = c.account_id)
-           AND NOT EXISTS (SELECT 1 FROM declutter.bk_hard_purge_account_subscription_events_named_at_the_7c82d31e AS x
-                            WHERE x.declutter_run = p_run AND x.id = c.id);
+           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         PERFORM declutter.note_cache(p_run, 4, v_table, v_rows, v_started, true);
         p_phase := 'cache';
@@ -1690,13 +1701,14 @@ BEGIN
         v_edge := 6;
         v_table := 'hard.departments';
         v_action := 'cache';
+        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_hard_purge_departments AS x
+                                     WHERE x.declutter_run = p_run)
         INSERT INTO declutter.bk_hard_purge_departments (declutter_run, id, account_id, manager_id)
         SELECT p_run, c.id, c.account_id, c.manager_id
           FROM hard.departments AS c
          WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_accounts AS p
                         WHERE p.declutter_run = p_run AND p.id = c.account_id)
-           AND NOT EXISTS (SELECT 1 FROM declutter.bk_hard_purge_departments AS x
-                            WHERE x.declutter_run = p_run AND x.id = c.id);
+           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         PERFORM declutter.note_cache(p_run, 6, v_table, v_rows, v_started, true);
         p_phase := 'cache';
@@ -1709,13 +1721,14 @@ BEGIN
         v_edge := 7;
         v_table := 'hard.folders';
         v_action := 'cache';
+        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_hard_purge_folders AS x
+                                     WHERE x.declutter_run = p_run)
         INSERT INTO declutter.bk_hard_purge_folders (declutter_run, id, account_id, parent_id)
         SELECT p_run, c.id, c.account_id, c.parent_id
           FROM hard.folders AS c
          WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_accounts AS p
                         WHERE p.declutter_run = p_run AND p.id = c.account_id)
-           AND NOT EXISTS (SELECT 1 FROM declutter.bk_hard_purge_folders AS x
-                            WHERE x.declutter_run = p_run AND x.id = c.id);
+           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         PERFORM declutter.note_cache(p_run, 7, v_table, v_rows, v_started, true);
         p_phase := 'cache';
@@ -1728,13 +1741,14 @@ BEGIN
         v_edge := 10;
         v_table := 'hard.payments';
         v_action := 'cache';
+        WITH cached AS MATERIALIZED (SELECT x.id, x.paid FROM declutter.bk_hard_purge_payments AS x
+                                     WHERE x.declutter_run = p_run)
         INSERT INTO declutter.bk_hard_purge_payments (declutter_run, id, account_id, paid)
         SELECT p_run, c.id, c.account_id, c.paid
           FROM hard.payments AS c
          WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_accounts AS p
                         WHERE p.declutter_run = p_run AND p.id = c.account_id AND (SELECT ((partition_row.paid IS NOT NULL) AND (partition_row.paid >= '2024-01-01'::date) AND (partition_row.paid < '2025-01-01'::date)) FROM (SELECT c.*) AS partition_row))
-           AND NOT EXISTS (SELECT 1 FROM declutter.bk_hard_purge_payments AS x
-                            WHERE x.declutter_run = p_run AND x.id = c.id AND x.paid = c.paid);
+           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id AND x.paid = c.paid);
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         PERFORM declutter.note_cache(p_run, 10, v_table, v_rows, v_started, true);
         p_phase := 'cache';
@@ -1747,13 +1761,14 @@ BEGIN
         v_edge := 12;
         v_table := 'hard.Überweisungen';
         v_action := 'cache';
+        WITH cached AS MATERIALIZED (SELECT x."Nummer" FROM declutter."bk_hard_purge_Überweisungen" AS x
+                                     WHERE x.declutter_run = p_run)
         INSERT INTO declutter."bk_hard_purge_Überweisungen" (declutter_run, "Nummer", "Konto", "Betrag €", "Betrag in Cent")
         SELECT p_run, c."Nummer", c."Konto", c."Betrag €", c."Betrag in Cent"
           FROM hard."Überweisungen" AS c
          WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_accounts AS p
                         WHERE p.declutter_run = p_run AND p.id = c."Konto")
-           AND NOT EXISTS (SELECT 1 FROM declutter."bk_hard_purge_Überweisungen" AS x
-                            WHERE x.declutter_run = p_run AND x."Nummer" = c."Nummer");
+           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x."Nummer" = c."Nummer");
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         PERFORM declutter.note_cache(p_run, 12, v_table, v_rows, v_started, true);
         p_phase := 'cache';
@@ -1766,13 +1781,14 @@ BEGIN
         v_edge := 16;
         v_table := 'hard.Quote"d "Tags"';
         v_action := 'cache';
+        WITH cached AS MATERIALIZED (SELECT x."Tag ""Id""" FROM declutter."bk_hard_purge_Quote""d ""Tags""" AS x
+                                     WHERE x.declutter_run = p_run)
         INSERT INTO declutter."bk_hard_purge_Quote""d ""Tags""" (declutter_run, "Tag ""Id""", "group")
         SELECT p_run, c."Tag ""Id""", c."group"
           FROM hard."Quote""d ""Tags""" AS c
          WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_group AS p
                         WHERE p.declutter_run = p_run AND p.id = c."group")
-           AND NOT EXISTS (SELECT 1 FROM declutter."bk_hard_purge_Quote""d ""Tags""" AS x
-                            WHERE x.declutter_run = p_run AND x."Tag ""Id""" = c."Tag ""Id""");
+           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x."Tag ""Id""" = c."Tag ""Id""");
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         PERFORM declutter.note_cache(p_run, 16, v_table, v_rows, v_started, true);
         p_phase := 'cache';
@@ -1785,13 +1801,14 @@ BEGIN
         v_edge := 17;
         v_table := 'hard.eu_invoices';
         v_action := 'cache';
+        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_hard_purge_eu_invoices AS x
+                                     WHERE x.declutter_run = p_run)
         INSERT INTO declutter.bk_hard_purge_eu_invoices (declutter_run, id, order_id)
         SELECT p_run, c.id, c.order_id
           FROM hard.eu_invoices AS c
          WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_orders AS p
                         WHERE p.declutter_run = p_run AND p.id = c.order_id AND (SELECT ((partition_row.region IS NOT NULL) AND (partition_row.region = 'eu'::text)) FROM (SELECT p.*) AS partition_row))
-           AND NOT EXISTS (SELECT 1 FROM declutter.bk_hard_purge_eu_invoices AS x
-                            WHERE x.declutter_run = p_run AND x.id = c.id);
+           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         PERFORM declutter.note_cache(p_run, 17, v_table, v_rows, v_started, true);
         p_phase := 'cache';
@@ -1804,13 +1821,14 @@ BEGIN
         v_edge := 18;
         v_table := 'hard.order notes';
         v_action := 'cache';
+        WITH cached AS MATERIALIZED (SELECT x."Note ID" FROM declutter."bk_hard_purge_order notes" AS x
+                                     WHERE x.declutter_run = p_run)
         INSERT INTO declutter."bk_hard_purge_order notes" (declutter_run, "Note ID", "Order Id", "Region;", text)
         SELECT p_run, c."Note ID", c."Order Id", c."Region;", c.text
           FROM hard."order notes" AS c
          WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_orders AS p
                         WHERE p.declutter_run = p_run AND p.id = c."Order Id" AND p.region = c."Region;")
-           AND NOT EXISTS (SELECT 1 FROM declutter."bk_hard_purge_order notes" AS x
-                            WHERE x.declutter_run = p_run AND x."Note ID" = c."Note ID");
+           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x."Note ID" = c."Note ID");
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         PERFORM declutter.note_cache(p_run, 18, v_table, v_rows, v_started, true);
         p_phase := 'cache';
@@ -1823,13 +1841,14 @@ BEGIN
         v_edge := 19;
         v_table := 'hard.order_items';
         v_action := 'cache';
+        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_hard_purge_order_items AS x
+                                     WHERE x.declutter_run = p_run)
         INSERT INTO declutter.bk_hard_purge_order_items (declutter_run, id, order_id, region)
         SELECT p_run, c.id, c.order_id, c.region
           FROM hard.order_items AS c
          WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_orders AS p
                         WHERE p.declutter_run = p_run AND p.id = c.order_id AND p.region = c.region)
-           AND NOT EXISTS (SELECT 1 FROM declutter.bk_hard_purge_order_items AS x
-                            WHERE x.declutter_run = p_run AND x.id = c.id);
+           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         PERFORM declutter.note_cache(p_run, 19, v_table, v_rows, v_started, true);
         p_phase := 'cache';
@@ -1842,13 +1861,14 @@ BEGIN
         v_edge := 23;
         v_table := 'hard.task_comments';
         v_action := 'cache';
+        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_hard_purge_task_comments AS x
+                                     WHERE x.declutter_run = p_run)
         INSERT INTO declutter.bk_hard_purge_task_comments (declutter_run, id, task_id, body)
         SELECT p_run, c.id, c.task_id, c.body
           FROM hard.task_comments AS c
          WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_tasks AS p
                         WHERE p.declutter_run = p_run AND p.id = c.task_id)
-           AND NOT EXISTS (SELECT 1 FROM declutter.bk_hard_purge_task_comments AS x
-                            WHERE x.declutter_run = p_run AND x.id = c.id);
+           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         PERFORM declutter.note_cache(p_run, 23, v_table, v_rows, v_started, true);
         p_phase := 'cache';
@@ -1865,26 +1885,28 @@ BEGIN
             v_round := 0;
             v_edge := 14;
             v_table := 'hard.employees';
+            WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_hard_purge_employees AS x
+                                         WHERE x.declutter_run = p_run)
             INSERT INTO declutter.bk_hard_purge_employees (declutter_run, id, department_id)
             SELECT p_run, c.id, c.department_id
               FROM hard.employees AS c
              WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_departments AS p
                             WHERE p.declutter_run = p_run AND p.id = c.department_id)
-               AND NOT EXISTS (SELECT 1 FROM declutter.bk_hard_purge_employees AS x
-                                WHERE x.declutter_run = p_run AND x.id = c.id);
+               AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
             GET DIAGNOSTICS v_rows = ROW_COUNT;
             PERFORM declutter.note_cache(p_run, 14, v_table, v_rows, v_started, false);
             v_round := v_round + v_rows;
             p_rows := p_rows + v_rows;
             v_edge := 22;
             v_table := 'hard.departments';
+            WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_hard_purge_departments AS x
+                                         WHERE x.declutter_run = p_run)
             INSERT INTO declutter.bk_hard_purge_departments (declutter_run, id, account_id, manager_id)
             SELECT p_run, c.id, c.account_id, c.manager_id
               FROM hard.departments AS c
              WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_employees AS p
                             WHERE p.declutter_run = p_run AND p.id = c.manager_id)
-               AND NOT EXISTS (SELECT 1 FROM declutter.bk_hard_purge_departments AS x
-                                WHERE x.declutter_run = p_run AND x.id = c.id);
+               AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
             GET DIAGNOSTICS v_rows = ROW_COUNT;
             PERFORM declutter.note_cache(p_run, 22, v_table, v_rows, v_started, false);
             v_round := v_round + v_rows;
@@ -1905,13 +1927,14 @@ BEGIN
             v_round := 0;
             v_edge := 15;
             v_table := 'hard.folders';
+            WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_hard_purge_folders AS x
+                                         WHERE x.declutter_run = p_run)
             INSERT INTO declutter.bk_hard_purge_folders (declutter_run, id, account_id, parent_id)
             SELECT p_run, c.id, c.account_id, c.parent_id
               FROM hard.folders AS c
              WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_folders AS p
                             WHERE p.declutter_run = p_run AND p.id = c.parent_id)
-               AND NOT EXISTS (SELECT 1 FROM declutter.bk_hard_purge_folders AS x
-                                WHERE x.declutter_run = p_run AND x.id = c.id);
+               AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
             GET DIAGNOSTICS v_rows = ROW_COUNT;
             PERFORM declutter.note_cache(p_run, 15, v_table, v_rows, v_started, false);
             v_round := v_round + v_rows;
@@ -1930,13 +1953,13 @@ BEGIN
         v_edge := 5;
         v_table := 'hard.audit_notes';
         v_action := 'cache';
+        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_hard_purge_audit_notes_audit_notes_account_id_fkey AS x WHERE x.declutter_run = p_run)
         INSERT INTO declutter.bk_hard_purge_audit_notes_audit_notes_account_id_fkey (declutter_run, id, account_id)
         SELECT p_run, c.id, c.account_id
           FROM hard.audit_notes AS c
          WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_accounts AS p
                         WHERE p.declutter_run = p_run AND p.id = c.account_id)
-           AND NOT EXISTS (SELECT 1 FROM declutter.bk_hard_purge_audit_notes_audit_notes_account_id_fkey AS x
-                            WHERE x.declutter_run = p_run AND x.id = c.id);
+           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         PERFORM declutter.note_cache(p_run, 5, v_table, v_rows, v_started, true);
         p_phase := 'cache';
@@ -1949,13 +1972,13 @@ BEGIN
         v_edge := 13;
         v_table := 'Hard Schema.Tenant Links';
         v_action := 'cache';
+        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter."bk_hard_purge_Tenant Links_Tenant Links_MixedCase_fkey" AS x WHERE x.declutter_run = p_run)
         INSERT INTO declutter."bk_hard_purge_Tenant Links_Tenant Links_MixedCase_fkey" (declutter_run, id, "MixedCase")
         SELECT p_run, c.id, c."MixedCase"
           FROM "Hard Schema"."Tenant Links" AS c
          WHERE EXISTS (SELECT 1 FROM declutter."bk_hard_purge_MixedCase" AS p
                         WHERE p.declutter_run = p_run AND p."Id" = c."MixedCase")
-           AND NOT EXISTS (SELECT 1 FROM declutter."bk_hard_purge_Tenant Links_Tenant Links_MixedCase_fkey" AS x
-                            WHERE x.declutter_run = p_run AND x.id = c.id);
+           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         PERFORM declutter.note_cache(p_run, 13, v_table, v_rows, v_started, true);
         p_phase := 'cache';
@@ -1968,13 +1991,13 @@ BEGIN
         v_edge := 21;
         v_table := 'hard.MixedCase';
         v_action := 'cache';
+        WITH cached AS MATERIALIZED (SELECT x."Id" FROM declutter."bk_hard_purge_MixedCase_MixedCase_ÜberweisungNr_fkey" AS x WHERE x.declutter_run = p_run)
         INSERT INTO declutter."bk_hard_purge_MixedCase_MixedCase_ÜberweisungNr_fkey" (declutter_run, "Id", "ÜberweisungNr")
         SELECT p_run, c."Id", c."ÜberweisungNr"
           FROM hard."MixedCase" AS c
          WHERE EXISTS (SELECT 1 FROM declutter."bk_hard_purge_Überweisungen" AS p
                         WHERE p.declutter_run = p_run AND p."Nummer" = c."ÜberweisungNr")
-           AND NOT EXISTS (SELECT 1 FROM declutter."bk_hard_purge_MixedCase_MixedCase_ÜberweisungNr_fkey" AS x
-                            WHERE x.declutter_run = p_run AND x."Id" = c."Id");
+           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x."Id" = c."Id");
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         PERFORM declutter.note_cache(p_run, 21, v_table, v_rows, v_started, true);
         p_phase := 'cache';

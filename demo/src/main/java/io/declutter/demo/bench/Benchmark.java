@@ -59,7 +59,8 @@ public final class Benchmark {
     /** Everything the report shows. */
     public record Result(Options options, Map<String, String> machine, long databaseRows, long databaseBytes,
                          int tables, int tenants, List<Long> purgedTenants, long rowsToPurge, Duration loadTime,
-                         List<Measurement> methods, Duration declutterDeploy, List<String> planFindings,
+                         List<Measurement> methods, Duration declutterDeploy, Duration declutterRehearsal,
+                         List<String> planFindings,
                          List<ScalingRun> scaling, List<String> problems, Duration total) {
     }
 
@@ -131,7 +132,7 @@ public final class Benchmark {
             Duration total = Duration.ofNanos(System.nanoTime() - start);
             say(String.format(Locale.ROOT, "Benchmark done in %.0f s", total.toMillis() / 1000.0));
             return new Result(options, machine(main), before.rows(), dbBytes, schema.tableNames().size(),
-                    perTenant.size(), purged, rowsToPurge, load, reported, withBackup.deployTime(),
+                    perTenant.size(), purged, rowsToPurge, load, reported, withBackup.deployTime(), withBackup.rehearsalTime(),
                     withBackup.unindexedFindings(), scaling, problems, total);
         } finally {
             for (BenchDatabase db : toDrop) {

@@ -37,6 +37,7 @@ class BenchmarkTest {
             assertThat(m.sameAsFloor()).as(m.method()).isIn("yes", "reference");
         }
         assertThat(r.methods().get(0).backupBytes()).isPositive();
+        assertThat(r.declutterRehearsal()).as("the rehearsal is timed apart from the run").isPositive();
         assertThat(r.planFindings()).anyMatch(l -> l.contains("api_keys(revoked_by_id)"));
         assertThat(r.scaling()).hasSize(3);
         assertThat(r.scaling().get(0).declutter().rowsDeleted()).isEqualTo(r.scaling().get(1).declutter().rowsDeleted());
@@ -48,6 +49,6 @@ class BenchmarkTest {
         String md = Files.readString(file);
         assertThat(Files.readString(dir.resolve("results/latest.md"))).isEqualTo(md);
         assertThat(md).contains("| declutter, with backup |", "| floor: set-based DELETEs |", "| native ON DELETE CASCADE |",
-                "## Targets", "## Scaling", "PostgreSQL", "./declutter bench --scale 0.04");
+                "## Targets", "## Scaling", "the rehearsal a new run makes", "PostgreSQL", "./declutter bench --scale 0.04");
     }
 }

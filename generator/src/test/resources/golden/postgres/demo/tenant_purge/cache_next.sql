@@ -14,7 +14,10 @@
 -- complete before its children are looked up. A row reached by several paths is stored once: an anti-join on the
 -- backup's key, not ON CONFLICT, whose speculative insertion costs an extra WAL record and a second index probe per
 -- row; only one session works on a job at a time (advisory lock) and the SELECT returns each row once, so nothing
--- else inserts the same key. Each unit ends by marking its control rows 'cached', so a run resumes after it.
+-- else inserts the same key. The keys already stored are read once per statement (the MATERIALIZED CTE cached):
+-- a backup table vacuumed while empty is planned as empty, and a plain NOT EXISTS on it became a nested loop that
+-- re-read, for every row, the pages the same INSERT was writing (docs/design.md#cache). Each unit ends by marking
+-- its control rows 'cached', so a run resumes after it.
 --
 -- Root filter. The root predicate runs as plain SQL (EXECUTE), as plan checked it: inside this procedure a column
 -- it names like one of the procedure's variables (found, p_run, $1...) would be ambiguous.
@@ -57,12 +60,13 @@ BEGIN
         v_edge := 1;
         v_table := 'app.tenants';
         v_action := 'cache';
-        EXECUTE 'INSERT INTO declutter.bk_tenant_purge_tenants (declutter_run, id, name, status, closed_at, country_code, plan_id, created_at)
+        EXECUTE 'WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_tenant_purge_tenants AS x
+                                     WHERE x.declutter_run = $1)
+        INSERT INTO declutter.bk_tenant_purge_tenants (declutter_run, id, name, status, closed_at, country_code, plan_id, created_at)
         SELECT $1, c.id, c.name, c.status, c.closed_at, c.country_code, c.plan_id, c.created_at
           FROM app.tenants AS c
          WHERE (status = ''closed'' AND closed_at < now() - interval ''90 days'')
-           AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_tenants AS x
-                            WHERE x.declutter_run = $1 AND x.id = c.id)'
+           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id)'
           USING p_run;
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         PERFORM declutter.note_cache(p_run, 1, v_table, v_rows, v_started, true);
@@ -76,13 +80,14 @@ BEGIN
         v_edge := 7;
         v_table := 'app.users';
         v_action := 'cache';
+        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_tenant_purge_users AS x
+                                     WHERE x.declutter_run = p_run)
         INSERT INTO declutter.bk_tenant_purge_users (declutter_run, id, tenant_id, email, display_name, is_admin, created_at)
         SELECT p_run, c.id, c.tenant_id, c.email, c.display_name, c.is_admin, c.created_at
           FROM app.users AS c
          WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_tenants AS p
                         WHERE p.declutter_run = p_run AND p.id = c.tenant_id)
-           AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_users AS x
-                            WHERE x.declutter_run = p_run AND x.id = c.id);
+           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         PERFORM declutter.note_cache(p_run, 7, v_table, v_rows, v_started, true);
         p_phase := 'cache';
@@ -95,13 +100,14 @@ BEGIN
         v_edge := 4;
         v_table := 'app.projects';
         v_action := 'cache';
+        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_tenant_purge_projects AS x
+                                     WHERE x.declutter_run = p_run)
         INSERT INTO declutter.bk_tenant_purge_projects (declutter_run, id, tenant_id, owner_user_id, name, archived, created_at)
         SELECT p_run, c.id, c.tenant_id, c.owner_user_id, c.name, c.archived, c.created_at
           FROM app.projects AS c
          WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_tenants AS p
                         WHERE p.declutter_run = p_run AND p.id = c.tenant_id)
-           AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_projects AS x
-                            WHERE x.declutter_run = p_run AND x.id = c.id);
+           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         PERFORM declutter.note_cache(p_run, 4, v_table, v_rows, v_started, true);
         p_phase := 'cache';
@@ -114,13 +120,14 @@ BEGIN
         v_edge := 17;
         v_table := 'app.projects';
         v_action := 'cache';
+        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_tenant_purge_projects AS x
+                                     WHERE x.declutter_run = p_run)
         INSERT INTO declutter.bk_tenant_purge_projects (declutter_run, id, tenant_id, owner_user_id, name, archived, created_at)
         SELECT p_run, c.id, c.tenant_id, c.owner_user_id, c.name, c.archived, c.created_at
           FROM app.projects AS c
          WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_users AS p
                         WHERE p.declutter_run = p_run AND p.id = c.owner_user_id)
-           AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_projects AS x
-                            WHERE x.declutter_run = p_run AND x.id = c.id);
+           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         PERFORM declutter.note_cache(p_run, 17, v_table, v_rows, v_started, true);
         p_phase := 'cache';
@@ -133,13 +140,14 @@ BEGIN
         v_edge := 10;
         v_table := 'app.folders';
         v_action := 'cache';
+        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_tenant_purge_folders AS x
+                                     WHERE x.declutter_run = p_run)
         INSERT INTO declutter.bk_tenant_purge_folders (declutter_run, id, project_id, parent_folder_id, name, created_at)
         SELECT p_run, c.id, c.project_id, c.parent_folder_id, c.name, c.created_at
           FROM app.folders AS c
          WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_projects AS p
                         WHERE p.declutter_run = p_run AND p.id = c.project_id)
-           AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_folders AS x
-                            WHERE x.declutter_run = p_run AND x.id = c.id);
+           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         PERFORM declutter.note_cache(p_run, 10, v_table, v_rows, v_started, true);
         p_phase := 'cache';
@@ -155,13 +163,14 @@ BEGIN
             v_round := 0;
             v_edge := 21;
             v_table := 'app.folders';
+            WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_tenant_purge_folders AS x
+                                         WHERE x.declutter_run = p_run)
             INSERT INTO declutter.bk_tenant_purge_folders (declutter_run, id, project_id, parent_folder_id, name, created_at)
             SELECT p_run, c.id, c.project_id, c.parent_folder_id, c.name, c.created_at
               FROM app.folders AS c
              WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_folders AS p
                             WHERE p.declutter_run = p_run AND p.id = c.parent_folder_id)
-               AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_folders AS x
-                                WHERE x.declutter_run = p_run AND x.id = c.id);
+               AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
             GET DIAGNOSTICS v_rows = ROW_COUNT;
             PERFORM declutter.note_cache(p_run, 21, v_table, v_rows, v_started, false);
             v_round := v_round + v_rows;
@@ -179,13 +188,14 @@ BEGIN
         v_edge := 3;
         v_table := 'app.invoices';
         v_action := 'cache';
+        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_tenant_purge_invoices AS x
+                                     WHERE x.declutter_run = p_run)
         INSERT INTO declutter.bk_tenant_purge_invoices (declutter_run, id, tenant_id, invoice_no, status, currency, issued_at, due_at)
         SELECT p_run, c.id, c.tenant_id, c.invoice_no, c.status, c.currency, c.issued_at, c.due_at
           FROM app.invoices AS c
          WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_tenants AS p
                         WHERE p.declutter_run = p_run AND p.id = c.tenant_id)
-           AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_invoices AS x
-                            WHERE x.declutter_run = p_run AND x.id = c.id);
+           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         PERFORM declutter.note_cache(p_run, 3, v_table, v_rows, v_started, true);
         p_phase := 'cache';
@@ -198,13 +208,14 @@ BEGIN
         v_edge := 16;
         v_table := 'app.documents';
         v_action := 'cache';
+        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_tenant_purge_documents AS x
+                                     WHERE x.declutter_run = p_run)
         INSERT INTO declutter.bk_tenant_purge_documents (declutter_run, id, folder_id, author_id, title, mime_type, created_at)
         SELECT p_run, c.id, c.folder_id, c.author_id, c.title, c.mime_type, c.created_at
           FROM app.documents AS c
          WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_users AS p
                         WHERE p.declutter_run = p_run AND p.id = c.author_id)
-           AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_documents AS x
-                            WHERE x.declutter_run = p_run AND x.id = c.id);
+           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         PERFORM declutter.note_cache(p_run, 16, v_table, v_rows, v_started, true);
         p_phase := 'cache';
@@ -217,13 +228,14 @@ BEGIN
         v_edge := 20;
         v_table := 'app.documents';
         v_action := 'cache';
+        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_tenant_purge_documents AS x
+                                     WHERE x.declutter_run = p_run)
         INSERT INTO declutter.bk_tenant_purge_documents (declutter_run, id, folder_id, author_id, title, mime_type, created_at)
         SELECT p_run, c.id, c.folder_id, c.author_id, c.title, c.mime_type, c.created_at
           FROM app.documents AS c
          WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_folders AS p
                         WHERE p.declutter_run = p_run AND p.id = c.folder_id)
-           AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_documents AS x
-                            WHERE x.declutter_run = p_run AND x.id = c.id);
+           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         PERFORM declutter.note_cache(p_run, 20, v_table, v_rows, v_started, true);
         p_phase := 'cache';
@@ -236,13 +248,14 @@ BEGIN
         v_edge := 5;
         v_table := 'app.tags';
         v_action := 'cache';
+        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_tenant_purge_tags AS x
+                                     WHERE x.declutter_run = p_run)
         INSERT INTO declutter.bk_tenant_purge_tags (declutter_run, id, tenant_id, name, color)
         SELECT p_run, c.id, c.tenant_id, c.name, c.color
           FROM app.tags AS c
          WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_tenants AS p
                         WHERE p.declutter_run = p_run AND p.id = c.tenant_id)
-           AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_tags AS x
-                            WHERE x.declutter_run = p_run AND x.id = c.id);
+           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         PERFORM declutter.note_cache(p_run, 5, v_table, v_rows, v_started, true);
         p_phase := 'cache';
@@ -255,13 +268,14 @@ BEGIN
         v_edge := 6;
         v_table := 'app.teams';
         v_action := 'cache';
+        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_tenant_purge_teams AS x
+                                     WHERE x.declutter_run = p_run)
         INSERT INTO declutter.bk_tenant_purge_teams (declutter_run, id, tenant_id, name, created_at)
         SELECT p_run, c.id, c.tenant_id, c.name, c.created_at
           FROM app.teams AS c
          WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_tenants AS p
                         WHERE p.declutter_run = p_run AND p.id = c.tenant_id)
-           AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_teams AS x
-                            WHERE x.declutter_run = p_run AND x.id = c.id);
+           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         PERFORM declutter.note_cache(p_run, 6, v_table, v_rows, v_started, true);
         p_phase := 'cache';
@@ -274,13 +288,14 @@ BEGIN
         v_edge := 9;
         v_table := 'app.payments';
         v_action := 'cache';
+        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_tenant_purge_payments AS x
+                                     WHERE x.declutter_run = p_run)
         INSERT INTO declutter.bk_tenant_purge_payments (declutter_run, id, invoice_id, amount, method, paid_at)
         SELECT p_run, c.id, c.invoice_id, c.amount, c.method, c.paid_at
           FROM app.payments AS c
          WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_invoices AS p
                         WHERE p.declutter_run = p_run AND p.id = c.invoice_id)
-           AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_payments AS x
-                            WHERE x.declutter_run = p_run AND x.id = c.id);
+           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         PERFORM declutter.note_cache(p_run, 9, v_table, v_rows, v_started, true);
         p_phase := 'cache';
@@ -293,13 +308,14 @@ BEGIN
         v_edge := 23;
         v_table := 'app.document_versions';
         v_action := 'cache';
+        WITH cached AS MATERIALIZED (SELECT x.document_id, x.version_no FROM declutter.bk_tenant_purge_document_versions AS x
+                                     WHERE x.declutter_run = p_run)
         INSERT INTO declutter.bk_tenant_purge_document_versions (declutter_run, document_id, version_no, size_bytes, body, created_at)
         SELECT p_run, c.document_id, c.version_no, c.size_bytes, c.body, c.created_at
           FROM app.document_versions AS c
          WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_documents AS p
                         WHERE p.declutter_run = p_run AND p.id = c.document_id)
-           AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_document_versions AS x
-                            WHERE x.declutter_run = p_run AND x.document_id = c.document_id AND x.version_no = c.version_no);
+           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.document_id = c.document_id AND x.version_no = c.version_no);
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         PERFORM declutter.note_cache(p_run, 23, v_table, v_rows, v_started, true);
         p_phase := 'cache';
@@ -312,13 +328,14 @@ BEGIN
         v_edge := 2;
         v_table := 'app.audit_events';
         v_action := 'cache';
+        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_tenant_purge_audit_events AS x
+                                     WHERE x.declutter_run = p_run)
         INSERT INTO declutter.bk_tenant_purge_audit_events (declutter_run, id, tenant_id, user_id, action, payload, occurred_at)
         SELECT p_run, c.id, c.tenant_id, c.user_id, c.action, c.payload, c.occurred_at
           FROM app.audit_events AS c
          WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_tenants AS p
                         WHERE p.declutter_run = p_run AND p.id = c.tenant_id)
-           AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_audit_events AS x
-                            WHERE x.declutter_run = p_run AND x.id = c.id);
+           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         PERFORM declutter.note_cache(p_run, 2, v_table, v_rows, v_started, true);
         p_phase := 'cache';
@@ -331,13 +348,14 @@ BEGIN
         v_edge := 8;
         v_table := 'app.invoice_lines';
         v_action := 'cache';
+        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_tenant_purge_invoice_lines AS x
+                                     WHERE x.declutter_run = p_run)
         INSERT INTO declutter.bk_tenant_purge_invoice_lines (declutter_run, id, invoice_id, description, quantity, unit_price, amount)
         SELECT p_run, c.id, c.invoice_id, c.description, c.quantity, c.unit_price, c.amount
           FROM app.invoice_lines AS c
          WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_invoices AS p
                         WHERE p.declutter_run = p_run AND p.id = c.invoice_id)
-           AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_invoice_lines AS x
-                            WHERE x.declutter_run = p_run AND x.id = c.id);
+           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         PERFORM declutter.note_cache(p_run, 8, v_table, v_rows, v_started, true);
         p_phase := 'cache';
@@ -350,13 +368,14 @@ BEGIN
         v_edge := 11;
         v_table := 'app.document_tags';
         v_action := 'cache';
+        WITH cached AS MATERIALIZED (SELECT x.document_id, x.tag_id FROM declutter.bk_tenant_purge_document_tags AS x
+                                     WHERE x.declutter_run = p_run)
         INSERT INTO declutter.bk_tenant_purge_document_tags (declutter_run, document_id, tag_id, tagged_at)
         SELECT p_run, c.document_id, c.tag_id, c.tagged_at
           FROM app.document_tags AS c
          WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_tags AS p
                         WHERE p.declutter_run = p_run AND p.id = c.tag_id)
-           AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_document_tags AS x
-                            WHERE x.declutter_run = p_run AND x.document_id = c.document_id AND x.tag_id = c.tag_id);
+           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.document_id = c.document_id AND x.tag_id = c.tag_id);
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         PERFORM declutter.note_cache(p_run, 11, v_table, v_rows, v_started, true);
         p_phase := 'cache';
@@ -369,13 +388,14 @@ BEGIN
         v_edge := 12;
         v_table := 'app.team_members';
         v_action := 'cache';
+        WITH cached AS MATERIALIZED (SELECT x.team_id, x.user_id FROM declutter.bk_tenant_purge_team_members AS x
+                                     WHERE x.declutter_run = p_run)
         INSERT INTO declutter.bk_tenant_purge_team_members (declutter_run, team_id, user_id, role, joined_at)
         SELECT p_run, c.team_id, c.user_id, c.role, c.joined_at
           FROM app.team_members AS c
          WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_teams AS p
                         WHERE p.declutter_run = p_run AND p.id = c.team_id)
-           AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_team_members AS x
-                            WHERE x.declutter_run = p_run AND x.team_id = c.team_id AND x.user_id = c.user_id);
+           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.team_id = c.team_id AND x.user_id = c.user_id);
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         PERFORM declutter.note_cache(p_run, 12, v_table, v_rows, v_started, true);
         p_phase := 'cache';
@@ -388,13 +408,14 @@ BEGIN
         v_edge := 13;
         v_table := 'app.api_keys';
         v_action := 'cache';
+        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_tenant_purge_api_keys AS x
+                                     WHERE x.declutter_run = p_run)
         INSERT INTO declutter.bk_tenant_purge_api_keys (declutter_run, id, user_id, label, key_hash, revoked, created_at, last_used_at)
         SELECT p_run, c.id, c.user_id, c.label, c.key_hash, c.revoked, c.created_at, c.last_used_at
           FROM app.api_keys AS c
          WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_users AS p
                         WHERE p.declutter_run = p_run AND p.id = c.user_id)
-           AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_api_keys AS x
-                            WHERE x.declutter_run = p_run AND x.id = c.id);
+           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         PERFORM declutter.note_cache(p_run, 13, v_table, v_rows, v_started, true);
         p_phase := 'cache';
@@ -407,13 +428,14 @@ BEGIN
         v_edge := 14;
         v_table := 'app.audit_events';
         v_action := 'cache';
+        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_tenant_purge_audit_events AS x
+                                     WHERE x.declutter_run = p_run)
         INSERT INTO declutter.bk_tenant_purge_audit_events (declutter_run, id, tenant_id, user_id, action, payload, occurred_at)
         SELECT p_run, c.id, c.tenant_id, c.user_id, c.action, c.payload, c.occurred_at
           FROM app.audit_events AS c
          WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_users AS p
                         WHERE p.declutter_run = p_run AND p.id = c.user_id)
-           AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_audit_events AS x
-                            WHERE x.declutter_run = p_run AND x.id = c.id);
+           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         PERFORM declutter.note_cache(p_run, 14, v_table, v_rows, v_started, true);
         p_phase := 'cache';
@@ -426,13 +448,14 @@ BEGIN
         v_edge := 15;
         v_table := 'app.comments';
         v_action := 'cache';
+        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_tenant_purge_comments AS x
+                                     WHERE x.declutter_run = p_run)
         INSERT INTO declutter.bk_tenant_purge_comments (declutter_run, id, document_id, version_no, user_id, body, resolved, created_at)
         SELECT p_run, c.id, c.document_id, c.version_no, c.user_id, c.body, c.resolved, c.created_at
           FROM app.comments AS c
          WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_users AS p
                         WHERE p.declutter_run = p_run AND p.id = c.user_id)
-           AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_comments AS x
-                            WHERE x.declutter_run = p_run AND x.id = c.id);
+           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         PERFORM declutter.note_cache(p_run, 15, v_table, v_rows, v_started, true);
         p_phase := 'cache';
@@ -445,13 +468,14 @@ BEGIN
         v_edge := 18;
         v_table := 'app.team_members';
         v_action := 'cache';
+        WITH cached AS MATERIALIZED (SELECT x.team_id, x.user_id FROM declutter.bk_tenant_purge_team_members AS x
+                                     WHERE x.declutter_run = p_run)
         INSERT INTO declutter.bk_tenant_purge_team_members (declutter_run, team_id, user_id, role, joined_at)
         SELECT p_run, c.team_id, c.user_id, c.role, c.joined_at
           FROM app.team_members AS c
          WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_users AS p
                         WHERE p.declutter_run = p_run AND p.id = c.user_id)
-           AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_team_members AS x
-                            WHERE x.declutter_run = p_run AND x.team_id = c.team_id AND x.user_id = c.user_id);
+           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.team_id = c.team_id AND x.user_id = c.user_id);
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         PERFORM declutter.note_cache(p_run, 18, v_table, v_rows, v_started, true);
         p_phase := 'cache';
@@ -464,13 +488,14 @@ BEGIN
         v_edge := 19;
         v_table := 'app.refunds';
         v_action := 'cache';
+        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_tenant_purge_refunds AS x
+                                     WHERE x.declutter_run = p_run)
         INSERT INTO declutter.bk_tenant_purge_refunds (declutter_run, id, payment_id, amount, reason, refunded_at)
         SELECT p_run, c.id, c.payment_id, c.amount, c.reason, c.refunded_at
           FROM app.refunds AS c
          WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_payments AS p
                         WHERE p.declutter_run = p_run AND p.id = c.payment_id)
-           AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_refunds AS x
-                            WHERE x.declutter_run = p_run AND x.id = c.id);
+           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         PERFORM declutter.note_cache(p_run, 19, v_table, v_rows, v_started, true);
         p_phase := 'cache';
@@ -483,13 +508,14 @@ BEGIN
         v_edge := 22;
         v_table := 'app.document_tags';
         v_action := 'cache';
+        WITH cached AS MATERIALIZED (SELECT x.document_id, x.tag_id FROM declutter.bk_tenant_purge_document_tags AS x
+                                     WHERE x.declutter_run = p_run)
         INSERT INTO declutter.bk_tenant_purge_document_tags (declutter_run, document_id, tag_id, tagged_at)
         SELECT p_run, c.document_id, c.tag_id, c.tagged_at
           FROM app.document_tags AS c
          WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_documents AS p
                         WHERE p.declutter_run = p_run AND p.id = c.document_id)
-           AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_document_tags AS x
-                            WHERE x.declutter_run = p_run AND x.document_id = c.document_id AND x.tag_id = c.tag_id);
+           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.document_id = c.document_id AND x.tag_id = c.tag_id);
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         PERFORM declutter.note_cache(p_run, 22, v_table, v_rows, v_started, true);
         p_phase := 'cache';
@@ -502,13 +528,14 @@ BEGIN
         v_edge := 24;
         v_table := 'app.comments';
         v_action := 'cache';
+        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_tenant_purge_comments AS x
+                                     WHERE x.declutter_run = p_run)
         INSERT INTO declutter.bk_tenant_purge_comments (declutter_run, id, document_id, version_no, user_id, body, resolved, created_at)
         SELECT p_run, c.id, c.document_id, c.version_no, c.user_id, c.body, c.resolved, c.created_at
           FROM app.comments AS c
          WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_document_versions AS p
                         WHERE p.declutter_run = p_run AND p.document_id = c.document_id AND p.version_no = c.version_no)
-           AND NOT EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_comments AS x
-                            WHERE x.declutter_run = p_run AND x.id = c.id);
+           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         PERFORM declutter.note_cache(p_run, 24, v_table, v_rows, v_started, true);
         p_phase := 'cache';

@@ -30,6 +30,15 @@ public final class AuditPage {
     }
 
     public static String html(AuditReport.Audit a) throws JsonProcessingException {
+        return html(a, Map.of());
+    }
+
+    /**
+     * The page, each suggested job's snippet followed by a link to its plan page ({@link SuggestedJobPages}), by job
+     * name.
+     */
+    public static String html(AuditReport.Audit a, Map<String, SuggestedJobPages.Page> planPages)
+            throws JsonProcessingException {
         StringBuilder h = new StringBuilder();
         h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .append("<title>declutter audit of ").append(esc(a.database())).append("</title>\n<style>\n")
@@ -59,7 +68,7 @@ public final class AuditPage {
             rows.add(List.of(String.valueOf(n++), f.reclaimableBytes() == 0 ? "-" : Sizes.human(f.reclaimableBytes()),
                     f.kind().label(), f.table(), f.detail(), f.suggestion() == null ? "" : "\u0000" + f.suggestion()));
         }
-        table(h, "findings", List.of("#", "reclaimable", "finding", "table", "detail", "suggestion"), rows);
+        table(h, "findings", List.of("#", "reclaimable", "finding", "table", "detail", "suggestion"), rows, planPages);
 
         h.append("<h2>Tables</h2>\n");
         rows = new ArrayList<>();
@@ -150,6 +159,12 @@ public final class AuditPage {
 
     /** A table; a cell starting with NUL is preformatted text (a suggestion). */
     private static void table(StringBuilder h, String id, List<String> headers, List<List<String>> rows) {
+        table(h, id, headers, rows, Map.of());
+    }
+
+    /** A preformatted cell that is a suggested job ("job: NAME ...") links to the plan page of NAME, if any. */
+    private static void table(StringBuilder h, String id, List<String> headers, List<List<String>> rows,
+                              Map<String, SuggestedJobPages.Page> planPages) {
         if (rows.isEmpty()) {
             h.append("<p id=\"").append(id).append("\">none</p>\n");
             return;
@@ -161,7 +176,9 @@ public final class AuditPage {
             h.append("<tr>");
             for (String cell : row) {
                 if (cell.startsWith("\u0000")) {
-                    h.append("<td><pre>").append(esc(cell.substring(1))).append("</pre></td>");
+                    h.append("<td><pre>").append(esc(cell.substring(1))).append("</pre>");
+                    planLink(h, cell.substring(1), planPages);
+                    h.append("</td>");
                 } else {
                     h.append(cell.matches("[0-9.?%/ -]+|[0-9.]+ (bytes|kB|MB|GB|TB)") ? "<td class=\"n\">" : "<td>")
                             .append(esc(cell)).append("</td>");
@@ -170,6 +187,20 @@ public final class AuditPage {
             h.append("</tr>\n");
         }
         h.append("</tbody>\n</table>\n");
+    }
+
+    private static void planLink(StringBuilder h, String suggestion, Map<String, SuggestedJobPages.Page> planPages) {
+        java.util.regex.Matcher job = java.util.regex.Pattern.compile("^job: (\\S+)").matcher(suggestion);
+        SuggestedJobPages.Page page = job.find() ? planPages.get(job.group(1)) : null;
+        if (page == null) {
+            return;
+        }
+        if (page.href() != null) {
+            h.append("<a class=\"plan\" href=\"").append(esc(page.href())).append("\">plan of job ")
+                    .append(esc(page.job())).append(": its closure as a picture</a>");
+        } else {
+            h.append("<p class=\"plan\">no plan picture: ").append(esc(page.problem())).append("</p>");
+        }
     }
 
     static String esc(String s) {

@@ -10,6 +10,7 @@ import io.declutter.runner.UserError;
 import io.declutter.runner.audit.AuditPage;
 import io.declutter.runner.audit.AuditReport;
 import io.declutter.runner.audit.Findings;
+import io.declutter.runner.audit.SuggestedJobPages;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -51,7 +52,8 @@ final class AuditCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print JSON for scripts")
     boolean json;
 
-    @Option(names = "--html", paramLabel = "FILE", description = "also write a self-contained HTML page with charts")
+    @Option(names = "--html", paramLabel = "FILE", description = "also write a self-contained HTML page with charts,"
+            + " and beside it the plan page of each suggested job (FILE.JOB.plan.html)")
     Path html;
 
     @Option(names = "--save", description = "save this audit in declutter.audit (created if missing) to compare"
@@ -118,7 +120,7 @@ final class AuditCommand implements Callable<Integer> {
                     Findings.rank(snapshot, compared, new Findings.Settings(largeRows), dialect),
                     dialect.bloatEstimate());
             if (html != null) {
-                write(html, AuditPage.html(report));
+                write(html, AuditPage.html(report, SuggestedJobPages.write(html, report, c, dialect)));
             }
             spec.commandLine().getOut().print(json ? AuditReport.json(report) + "\n" : AuditReport.text(report));
             spec.commandLine().getOut().flush();

@@ -3,6 +3,7 @@ package io.declutter.runner.cli;
 import io.declutter.dialect.JobProcedures;
 import io.declutter.runner.ExitCodes;
 import io.declutter.runner.UserError;
+import io.declutter.runner.picture.PlanPictures;
 import io.declutter.runner.purge.PlanReport;
 import io.declutter.runner.purge.Planning;
 import io.declutter.runner.purge.Rehearse;
@@ -16,6 +17,7 @@ import java.util.List;
         description = {"Shows the job's plan and its pre-flight checks, changing nothing.",
             "The control table (edges, depth, height, estimated rows), the closure as a tree, and the checks:"
             + " unindexed foreign keys, blocking edges, triggers, cycles. Exits 2 when the job cannot run as defined.",
+            "With --dot or --html, also draws the closure: tables, edges and findings.",
             "With --rehearse (the job deployed), then purges the closure of a sample of root rows in a transaction that"
             + " is rolled back, and exits 1 naming the table and the statement when something fails."})
 final class PlanCommand extends JobCommand {
@@ -35,13 +37,27 @@ final class PlanCommand extends JobCommand {
             + " 'keys: runtime' (composite: parts joined by ':')")
     List<String> keys;
 
+    @Option(names = "--dot", paramLabel = "FILE", description = "also write the closure as a Graphviz DOT graph"
+            + " (docs/plan-picture.md)")
+    java.nio.file.Path dot;
+
+    @Option(names = "--html", paramLabel = "FILE", description = "also write the closure as a self-contained HTML"
+            + " page: the graph with search, collapsible subtrees and the findings marked")
+    java.nio.file.Path html;
+
     @Override
     int call(Context ctx) throws Exception {
+        PlanPictures.checkWritable("--dot", dot);
+        PlanPictures.checkWritable("--html", html);
         Planning.Result r = Planning.plan(ctx.connection(), ctx.dialect(), ctx.jobFile().job());
         if (indexDdl) {
             PlanReport.indexDdl(r.plan(), ctx.dialect()).forEach(ctx.out()::println);
         } else {
             ctx.out().print(PlanReport.text(r.plan(), r.catalog(), ctx.dialect()));
+        }
+        String pictures = PlanPictures.write(r.plan(), r.catalog(), dot, html);
+        if (!indexDdl) {
+            ctx.out().print(pictures);
         }
         io.declutter.model.StartWhen when = ctx.jobFile().startWhen();
         if (!indexDdl && when.any() && r.plan().errors().isEmpty()) {

@@ -4,7 +4,10 @@ import io.declutter.runner.ExitCodes;
 import io.declutter.runner.UserError;
 import io.declutter.demo.bench.Benchmark;
 import io.declutter.demo.bench.BenchmarkReport;
+import io.declutter.demo.bench.LoadBenchmark;
+import io.declutter.demo.bench.LoadReport;
 import io.declutter.localdb.PostgresLocator;
+import io.declutter.localdb.StandbyPair;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -24,7 +27,11 @@ import java.util.concurrent.Callable;
             + " data in one run: declutter with and without backup, hand-written set-based DELETEs (the floor), a per-row"
             + " delete-cascade function, an ORM-style client loop and native ON DELETE CASCADE. Each method purges the same"
             + " tenants on its own fresh copy of the database; every method that finishes must leave exactly the rows the"
-            + " floor leaves. Writes a Markdown report to --out. Finds PostgreSQL like the demo. Exits 1 if a check fails."})
+            + " floor leaves. Writes a Markdown report to --out. Finds PostgreSQL like the demo. Exits 1 if a check fails.",
+            "With --load: the purge under an OLTP workload instead (docs/benchmark.md#under-load), on a primary and a"
+            + " streaming standby of its own (started with the PostgreSQL server binaries, removed after): the workload"
+            + " idle, then while declutter throttled, declutter unthrottled, the floor and native ON DELETE CASCADE each"
+            + " purge; writes <date>-postgres<N>-load.md and latest-load.md."})
 final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--scale", defaultValue = "1", description = "size: 1 = about 5 million rows, 10 = 50 million (default: ${DEFAULT-VALUE})")
@@ -55,6 +62,16 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--jdbc-url", paramLabel = "URL", description = "a PostgreSQL database the user may CREATE DATABASE from")
     String jdbcUrl;
 
+    @Option(names = "--load", description = "benchmark the purge under an OLTP workload, with a standby attached"
+            + " (--cap and the scaling checks do not apply; --jdbc-url cannot be given: it starts its own servers)")
+    boolean load;
+
+    @Option(names = "--clients", defaultValue = "4", description = "with --load: client sessions of the workload (default: ${DEFAULT-VALUE})")
+    int clients;
+
+    @Option(names = "--idle", defaultValue = "30s", description = "with --load: how long the workload runs alone for the baseline (default: ${DEFAULT-VALUE})")
+    String idle;
+
     @Option(names = "--out", defaultValue = "bench/results", description = "where the report goes (default: ${DEFAULT-VALUE})")
     Path out;
 
@@ -69,6 +86,9 @@ final class BenchCommand implements Callable<Integer> {
                     + " --batch-size at least 1");
         }
         Duration capDuration = io.declutter.config.Durations.parse("--cap", cap);
+        if (load) {
+            return load(w);
+        }
         try (PostgresLocator.Server server = LocalServer.locate(jdbcUrl)) {
             w.println("Using " + server.how());
             Path work = Files.createTempDirectory("declutter-bench");
@@ -89,13 +109,47 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
+    /** {@code bench --load}: on a primary and standby of its own, the workload idle and under each method. */
+    private int load(PrintWriter w) throws Exception {
+        if (jdbcUrl != null) {
+            throw new UserError(ExitCodes.BAD_INPUT, "--load starts a primary and a standby of its own and cannot use"
+                    + " --jdbc-url: leave it out");
+        }
+        if (clients < 1) {
+            throw new UserError(ExitCodes.BAD_INPUT, "--clients must be at least 1");
+        }
+        Duration idleDuration = io.declutter.config.Durations.parse("--idle", idle);
+        if (!StandbyPair.binariesFound()) {
+            throw new UserError(ExitCodes.NO_DATABASE, "--load needs the PostgreSQL server binaries (initdb,"
+                    + " pg_basebackup) in " + StandbyPair.BIN + ": install the server package or"
+                    + " name their directory with -Ddeclutter.pgbin=DIR");
+        }
+        Path work = Files.createTempDirectory("declutter-bench");
+        LoadBenchmark.Options options = new LoadBenchmark.Options(
+                scale, seed, purgePercent, batchSize, clients, idleDuration, threads, work, command());
+        LoadBenchmark.Result result = new LoadBenchmark(options, w).run();
+        Path file = LoadReport.write(result, out);
+        w.println();
+        w.print(LoadReport.markdown(result));
+        w.println();
+        w.println("Report written to " + file + " and " + out.resolve("latest-load.md"));
+        if (!result.problems().isEmpty()) {
+            w.println("Benchmark checks FAILED:");
+            result.problems().forEach(p -> w.println("  - " + p));
+            return ExitCodes.FAILED;
+        }
+        return ExitCodes.OK;
+    }
+
     /** The command line that reproduces this run (options as given; the URL left out). */
     private String command() {
         List<String> args = new ArrayList<>(List.of("./declutter", "bench"));
         spec.commandLine().getParseResult().matchedOptions().forEach(o -> {
             if (!o.longestName().equals("--jdbc-url")) {
                 String v = o.typedValues().isEmpty() ? "" : String.valueOf((Object) o.getValue());
-                if (o.typeInfo().isBoolean()) {
+                if (o.longestName().equals("--load")) {
+                    args.add("--load");
+                } else if (o.typeInfo().isBoolean()) {
                     args.add(scaling ? "--scaling" : "--no-scaling");
                 } else {
                     args.add(o.longestName() + " " + (v.startsWith("[") ? v.substring(1, v.length() - 1).replace(" ", "") : v));

@@ -1,5 +1,6 @@
 package io.declutter.config;
 
+import io.declutter.model.DatabaseRoles;
 import io.declutter.model.Job;
 import io.declutter.model.StartWhen;
 import io.declutter.model.Throttle;
@@ -13,15 +14,21 @@ import java.util.Optional;
  * A parsed job file: the purge definition, when it may run, where the database is, whether a run is rehearsed,
  * how long a finished run's backup is kept (empty: until 'declutter expire' drops it; docs/archive.md#expiry),
  * whether the erasure receipt shows the root keys hashed (docs/archive.md#receipt), and how it is throttled and when
- * it is worth starting (docs/throttle.md).
+ * it is worth starting (docs/throttle.md), and the database roles of its least-privilege set-up (docs/roles.md).
  */
 public record JobFile(Job job, Window window, DatabaseSettings database, RehearsalSetting rehearse,
                       Optional<Duration> backupKeep, boolean receiptHashKeys, Throttle throttle,
-                      StartWhen startWhen) {
+                      StartWhen startWhen, DatabaseRoles roles) {
 
     /** A job file with the defaults: backups kept until expired by hand, keys not hashed, no throttle, always due. */
     public JobFile(Job job, Window window, DatabaseSettings database, RehearsalSetting rehearse) {
         this(job, window, database, rehearse, Optional.empty(), false, Throttle.NONE, StartWhen.ALWAYS);
+    }
+
+    /** A job file with the default roles (docs/roles.md). */
+    public JobFile(Job job, Window window, DatabaseSettings database, RehearsalSetting rehearse,
+                   Optional<Duration> backupKeep, boolean receiptHashKeys, Throttle throttle, StartWhen startWhen) {
+        this(job, window, database, rehearse, backupKeep, receiptHashKeys, throttle, startWhen, DatabaseRoles.DEFAULT);
     }
 
     public JobFile {
@@ -37,5 +44,6 @@ public record JobFile(Job job, Window window, DatabaseSettings database, Rehears
         Objects.requireNonNull(database, "database");
         Objects.requireNonNull(throttle, "throttle");
         Objects.requireNonNull(startWhen, "startWhen");
+        Objects.requireNonNull(roles, "roles");
     }
 }

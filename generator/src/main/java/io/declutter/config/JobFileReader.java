@@ -182,10 +182,28 @@ public final class JobFileReader {
                     RehearsalSetting.parse("rehearse", raw.rehearse), backupKeep(source, raw.backup),
                     raw.receipt != null && Boolean.TRUE.equals(raw.receipt.hashKeys),
                     raw.throttle == null ? shared.throttle() : throttle(raw.throttle),
-                    startWhen(raw.startWhen, job));
+                    startWhen(raw.startWhen, job), roles(raw.roles));
         } catch (InvalidJobException e) {
             throw new ConfigException(source + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The {@code roles} section (docs/roles.md): every role optional, defaulting to its {@code declutter_*} name;
+     * the roles given are recorded as named, so that roles.sql requires them to exist rather than creating them.
+     */
+    static io.declutter.model.DatabaseRoles roles(RawRoles r) {
+        if (r == null) {
+            return io.declutter.model.DatabaseRoles.DEFAULT;
+        }
+        java.util.Set<String> named = new java.util.HashSet<>();
+        java.util.stream.Stream.of(r.owner, r.operator, r.viewer, r.restorer).filter(java.util.Objects::nonNull)
+                .forEach(named::add);
+        return new io.declutter.model.DatabaseRoles(
+                r.owner == null ? io.declutter.model.DatabaseRoles.DEFAULT_OWNER : r.owner,
+                r.operator == null ? io.declutter.model.DatabaseRoles.DEFAULT_OPERATOR : r.operator,
+                r.viewer == null ? io.declutter.model.DatabaseRoles.DEFAULT_VIEWER : r.viewer,
+                r.restorer == null ? io.declutter.model.DatabaseRoles.DEFAULT_RESTORER : r.restorer, named);
     }
 
     /**
@@ -506,6 +524,14 @@ public final class JobFileReader {
         @JsonProperty public RawReceipt receipt;
         @JsonProperty public RawThrottle throttle;
         @JsonProperty public RawStartWhen startWhen;
+        @JsonProperty public RawRoles roles;
+    }
+
+    static final class RawRoles {
+        @JsonProperty public String owner;
+        @JsonProperty public String operator;
+        @JsonProperty public String viewer;
+        @JsonProperty public String restorer;
     }
 
     static final class RawStartWhen {

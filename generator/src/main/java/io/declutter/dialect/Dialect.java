@@ -111,12 +111,19 @@ public interface Dialect {
     /** Every file a deployment of the plan consists of (the plan made by {@link #plan}). */
     List<GeneratedFile> generate(PurgePlan plan, Window window);
 
+    /**
+     * {@code roles.sql}: the least-privilege roles of the job and their grants (docs/roles.md). A file of its own, run
+     * by a DBA after each deploy; neither install.sql nor the changelog runs it, since roles belong to the whole
+     * server (PostgreSQL) or database (Oracle) and creating them needs rights a deploy should not need.
+     */
+    GeneratedFile roles(PurgePlan plan, io.declutter.model.DatabaseRoles roles);
+
     /** The calls of the job's deployed procedures on this connection. */
     JobProcedures procedures(Connection connection, Job job);
 
     /**
      * The database's health signals (docs/throttle.md#signals), read on the purge's own connection between units of
-     * work; {@code purgedTables} (as {@code schema.table}) are the tables whose autovacuum may hold the run.
+     * work; {@code purgedTables} (as {@code schema.table}) are the tables whose vacuuming may hold the run.
      */
     HealthSignals healthSignals(Connection connection, List<String> purgedTables);
 

@@ -12,6 +12,11 @@ public enum ErrorKind {
     BAD_INPUT,
     /** Another session is working on the job (a runner, or the in-database delete procedure). Nothing changed. */
     BUSY,
+    /**
+     * The role connected lacks a privilege the command needs (docs/roles.md): connect as one that has it. Nothing
+     * changed.
+     */
+    NO_PRIVILEGE,
     /** The login was refused (user or password). */
     LOGIN_REFUSED,
     /** The server answers but has no database of that name. */

@@ -19,7 +19,7 @@ public enum HealthSignal {
     WAL_RATE("wal_rate", false),
     /** Age of the oldest open transaction of another session, idle in transaction included, in milliseconds. */
     TRANSACTION_AGE("transaction_age", false),
-    /** Autovacuum workers on a purged table (value: 1 per worker). */
+    /** Vacuums on a purged table, autovacuum or another session's VACUUM (value: 1 per vacuum). */
     AUTOVACUUM("autovacuum", false),
     /** Sessions waiting for a lock the purge's session holds. */
     BLOCKED_SESSIONS("blocked_sessions", false),

@@ -43,7 +43,7 @@ public class SqlHealthSignals implements HealthSignals {
         this.privilegeHint = privilegeHint;
     }
 
-    /** Binds the parameters of a signal's query, if it has any (PostgreSQL: the purged tables of AUTOVACUUM). */
+    /** Binds the parameters of a signal's query, if it has any (PostgreSQL: the purged tables of the vacuum signal). */
     protected void bind(HealthSignal signal, PreparedStatement statement) throws SQLException {
     }
 
@@ -63,8 +63,8 @@ public class SqlHealthSignals implements HealthSignals {
         t.maxTransactionAge().ifPresent(max -> readings.add(limit(HealthSignal.TRANSACTION_AGE, max.toMillis(),
                 (s, v) -> "transaction of " + s + " open for " + millis(v), SqlHealthSignals::millis)));
         if (t.pauseOnAutovacuum()) {
-            readings.add(limit(HealthSignal.AUTOVACUUM, 0, (s, v) -> v > 0 ? "autovacuum on " + s
-                    : "no autovacuum on a purged table", null));
+            readings.add(limit(HealthSignal.AUTOVACUUM, 0, (s, v) -> v > 0 ? s
+                    : "no vacuum on a purged table", null));
         }
         // Always read with any other signal: no limit to set, a session waiting for the purge is always a reason to wait.
         readings.add(limit(HealthSignal.BLOCKED_SESSIONS, 0, (s, v) -> v > 0 ? count(v) + " waiting for a lock the"

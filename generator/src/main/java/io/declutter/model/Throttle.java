@@ -16,7 +16,7 @@ import java.util.OptionalLong;
  * @param maxSlotRetainedWal most WAL bytes a replication slot retains
  * @param maxWalRate         most WAL bytes per second, between two samples
  * @param maxTransactionAge  oldest open transaction of another session (idle in transaction included)
- * @param pauseOnAutovacuum  hold while autovacuum works on a purged table
+ * @param pauseOnAutovacuum  hold while a vacuum (autovacuum, or another session's VACUUM) works on a purged table
  * @param maxActiveSessions  most active sessions besides the purge's
  * @param canary             a query of the user's and its latency limit
  * @param onUnknown          what a signal that cannot be read means: go (the default) or hold

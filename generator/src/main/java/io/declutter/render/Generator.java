@@ -2,7 +2,10 @@ package io.declutter.render;
 
 import io.declutter.dialect.Dialect;
 import io.declutter.dialect.GeneratedFile;
+import io.declutter.model.DatabaseRoles;
+import io.declutter.model.DeleteTrigger;
 import io.declutter.model.InvalidJobException;
+import io.declutter.model.TableName;
 import io.declutter.model.PurgePlan;
 
 import java.util.ArrayList;
@@ -86,6 +89,83 @@ public final class Generator {
         files.add(new GeneratedFile("install.sql",
                 renderer.render(folder, "install", Map.of("job", job, "files", objects)), null));
         return files;
+    }
+
+    /**
+     * {@code roles.sql} (docs/roles.md): the job's least-privilege roles, the owner's rights on the application tables,
+     * and who may call what. Not part of install.sql or the changelog: roles belong to the whole server, and a DBA
+     * runs this file after each deploy (a deploy replaces the procedures, which drops their SECURITY DEFINER).
+     */
+    public GeneratedFile roles(PurgePlan plan, DatabaseRoles roles) {
+        if (!plan.errors().isEmpty()) {
+            throw new InvalidJobException("job " + plan.job().name() + " cannot be generated: "
+                    + plan.errors().stream().map(f -> f.message()).collect(Collectors.joining("; ")));
+        }
+        JobView job = new JobViewBuilder(dialect, plan).build();
+        String schema = job.schema() + ".";
+        java.util.function.Function<String, String> bare = q -> q.startsWith(schema) ? q.substring(schema.length()) : q;
+        java.util.function.Function<TableName, String> q = t -> dialect.qualify(t.schema(), t.name());
+
+        java.util.SortedSet<String> schemas = new java.util.TreeSet<>();
+        java.util.Set<TableName> purged = new java.util.TreeSet<>();
+        plan.tables().forEach(t -> purged.add(t.name()));
+        java.util.Set<TableName> nullified = new java.util.TreeSet<>();
+        plan.nullified().forEach(n -> nullified.add(n.child().name()));
+        nullified.removeAll(purged);
+        java.util.Set<TableName> written = new java.util.TreeSet<>();
+        java.util.Set<TableName> disabling = new java.util.TreeSet<>();
+        for (DeleteTrigger d : plan.deleteTriggers()) {
+            if (d.disabled()) {
+                disabling.add(d.table());
+            } else {
+                written.addAll(d.outside());
+            }
+        }
+        written.removeAll(purged);
+        java.util.stream.Stream.of(purged, nullified, written).flatMap(java.util.Set::stream)
+                .forEach(t -> schemas.add(dialect.quote(t.schema())));
+
+        List<String> definer = new ArrayList<>();
+        definer.add(bare.apply(job.proc("step")));
+        definer.add(bare.apply(job.proc("cache_next")));
+        job.late().forEach(l -> definer.add(bare.apply(job.lateProc(l.table()))));
+        job.tables().forEach(t -> definer.add(bare.apply(job.deleteProc(t))));
+        definer.add(bare.apply(job.proc("check_fks")));
+        if (job.triggers().any()) {
+            definer.add(bare.apply(job.proc("triggers")));
+            definer.add(bare.apply(job.proc("trigger_effect")));
+        }
+        if (job.backup()) {
+            definer.add(bare.apply(job.proc("rollback_unit")));
+        }
+        definer.add(bare.apply(job.proc("verify")));
+        definer.add(bare.apply(job.proc("rehearse")));
+        List<String> invoker = List.of(bare.apply(job.proc("cache")), bare.apply(job.proc("delete")),
+                bare.apply(job.proc("rollback")));
+        List<String> operatorCalls = List.of("begin_run", "request_pause", "note_error", bare.apply(job.proc("step")),
+                bare.apply(job.proc("cache")), bare.apply(job.proc("delete")), bare.apply(job.proc("rehearse")));
+        List<String> viewerCalls = List.of("remaining", bare.apply(job.proc("verify")));
+        List<String> restorerCalls = job.backup()
+                ? List.of(bare.apply(job.proc("rollback")), bare.apply(job.proc("rollback_unit")))
+                : List.of(bare.apply(job.proc("rollback")));
+
+        List<RolesView.Role> list = List.of(
+                role(roles.owner(), "owner", roles), role(roles.operator(), "operator", roles),
+                role(roles.viewer(), "viewer", roles), role(roles.restorer(), "restorer", roles));
+        List<String> backups = new ArrayList<>();
+        job.restoreOrder().forEach(t -> backups.add(t.backup()));
+        job.nullifies().forEach(n -> backups.add(n.backup()));
+        List<SequenceView> sequences = new ArrayList<>();
+        job.restoreOrder().forEach(t -> sequences.addAll(t.sequences()));
+        RolesView view = new RolesView(list.get(0).name(), list.get(1).name(), list.get(2).name(), list.get(3).name(),
+                list, List.copyOf(schemas), purged.stream().map(q).toList(), nullified.stream().map(q).toList(),
+                written.stream().map(q).toList(), disabling.stream().map(q).toList(), sequences, backups, definer,
+                invoker, operatorCalls, viewerCalls, restorerCalls);
+        return new GeneratedFile("roles.sql", renderBody(dialect.name(), "roles", job, Map.of("roles", view)), null);
+    }
+
+    private RolesView.Role role(String name, String duty, DatabaseRoles roles) {
+        return new RolesView.Role(dialect.quote(name), Sql.literal(name), duty, roles.isNamed(name));
     }
 
     /**

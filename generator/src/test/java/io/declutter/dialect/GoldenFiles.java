@@ -65,7 +65,9 @@ final class GoldenFiles {
             JobFile job = JobFileReader.read(repositoryRoot().resolve(jobFile));
             PurgePlan plan = d.plan(catalog, job.job());
             SortedMap<String, String> files = new TreeMap<>();
-            for (GeneratedFile f : d.generate(plan, job.window())) {
+            List<GeneratedFile> generated = new java.util.ArrayList<>(d.generate(plan, job.window()));
+            generated.add(d.roles(plan, job.roles()));
+            for (GeneratedFile f : generated) {
                 if (files.put(f.path(), f.content()) != null) {
                     throw new IllegalStateException(this + " generates " + f.path() + " twice");
                 }

@@ -8,7 +8,10 @@ public final class ExitCodes {
     public static final int OK = 0;
     /** A run or a rehearsal failed, or a check did not hold (verify, demo); details are printed and in declutter.log. */
     public static final int FAILED = 1;
-    /** Bad input: usage, job file, unknown table, bad predicate, unresolvable cycle, unknown run. Nothing was changed. */
+    /**
+     * Bad input: usage, job file, unknown table, bad predicate, unresolvable cycle, unknown run, or the role connected
+     * lacks a privilege the command needs (docs/roles.md). Nothing was changed.
+     */
     public static final int BAD_INPUT = 2;
     /** The database cannot be reached or refused the login. Nothing was changed. */
     public static final int NO_DATABASE = 3;
@@ -21,7 +24,7 @@ public final class ExitCodes {
     /** The exit code of a command ended by a database error or refusal of this kind. */
     public static int of(ErrorKind kind) {
         return switch (kind) {
-            case BAD_INPUT -> BAD_INPUT;
+            case BAD_INPUT, NO_PRIVILEGE -> BAD_INPUT;
             case BUSY -> STOPPED;
             case LOGIN_REFUSED, UNKNOWN_DATABASE, UNREACHABLE -> NO_DATABASE;
             case RETRY, OTHER -> FAILED;

@@ -24,6 +24,8 @@ final class DeclutterMethod implements PurgeMethod {
     static final String JOB = "bench_purge";
 
     private final boolean backup;
+    private final String title;
+    private final String throttle;
     private Path jobFile;
     private Duration deployTime;
     private Duration rehearsalTime;
@@ -31,16 +33,30 @@ final class DeclutterMethod implements PurgeMethod {
     private String planOutput;
 
     DeclutterMethod(boolean backup) {
+        this(backup, backup ? "declutter, with backup" : "declutter, without backup", "");
+    }
+
+    /**
+     * @param title    its name in the report
+     * @param throttle the job file's {@code throttle:} section (docs/throttle.md), or "" for none
+     */
+    DeclutterMethod(boolean backup, String title, String throttle) {
         this.backup = backup;
+        this.title = title;
+        this.throttle = throttle;
     }
 
     @Override
     public String title() {
-        return backup ? "declutter, with backup" : "declutter, without backup";
+        return title;
     }
 
     @Override
     public String description() {
+        if (!throttle.isEmpty()) {
+            return "`declutter run` with backup and the `throttle:` section below: before every unit of work it reads"
+                    + " the standby's replay lag and holds while it is over a limit; delete batches aim at a target time";
+        }
         return backup ? "`declutter run`: cache and back up the full rows (root to leaves), then delete in batches"
                 + " (leaves to root), one transaction per batch; rollback possible"
                 : "`declutter run` with `backup: false`: only the keys are cached, then the same batched delete; no rollback";
@@ -61,7 +77,7 @@ final class DeclutterMethod implements PurgeMethod {
 
     @Override
     public String prepare(BenchDatabase db, Purge purge) throws Exception {
-        Path dir = Files.createDirectories(purge.work().resolve(backup ? "declutter-backup" : "declutter-keys"));
+        Path dir = Files.createDirectories(purge.work().resolve(title.replaceAll("[^A-Za-z0-9]+", "-")));
         jobFile = writeJob(dir, purge);
         long t0 = System.nanoTime();
         planOutput = cli("plan", "-j", jobFile.toString(), "--jdbc-url", db.url());
@@ -95,6 +111,7 @@ final class DeclutterMethod implements PurgeMethod {
         y.append("backup: ").append(backup).append('\n');
         y.append("rehearse: false\n"); // rehearsed apart, in prepare
         y.append("timeouts:\n  lock: 5s\n  statement: 60min\n");
+        y.append(throttle);
         y.append("database:\n");
         purge.server().user().ifPresent(u -> y.append("  user: ").append(u).append('\n'));
         Optional<String> pw = purge.server().password();
@@ -132,6 +149,11 @@ final class DeclutterMethod implements PurgeMethod {
             long bytes = backupBytes(db) - backupBytesBefore;
             return new Outcome(true, -1, longest, bytes, null);
         }
+    }
+
+    /** {@code declutter verify} of the run (docs/design.md#verify): throws unless it passes. */
+    void verify(BenchDatabase db) {
+        cli("verify", "-j", jobFile.toString(), "--jdbc-url", db.url());
     }
 
     private static long backupBytes(BenchDatabase db) throws Exception {

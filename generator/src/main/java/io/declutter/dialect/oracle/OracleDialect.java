@@ -240,6 +240,11 @@ public final class OracleDialect implements Dialect {
     }
 
     @Override
+    public GeneratedFile roles(PurgePlan plan, io.declutter.model.DatabaseRoles roles) {
+        return new OracleGenerator(this).roles(plan, roles);
+    }
+
+    @Override
     public JobProcedures procedures(Connection connection, Job job) {
         return new OracleJobProcedures(connection, job.name(), job.statementTimeout());
     }

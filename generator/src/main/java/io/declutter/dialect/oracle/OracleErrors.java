@@ -36,6 +36,9 @@ final class OracleErrors {
         if (code == 1017) {
             return ErrorKind.LOGIN_REFUSED; // invalid username/password
         }
+        if (code == 1031) {
+            return ErrorKind.NO_PRIVILEGE; // insufficient privileges
+        }
         if (BAD_INPUT.contains(code)) {
             return ErrorKind.BAD_INPUT;
         }

@@ -2,6 +2,7 @@ package io.declutter.dialect.oracle;
 
 import io.declutter.dialect.GeneratedFile;
 import io.declutter.model.Column;
+import io.declutter.model.DatabaseRoles;
 import io.declutter.model.Edge;
 import io.declutter.model.ForeignKey;
 import io.declutter.model.Identity;
@@ -122,6 +123,41 @@ public final class OracleGenerator {
         files.add(new GeneratedFile(job.name() + "/scheduler.sql",
                 renderer.render("oracle/job", "scheduler", jobModel(job, ora)), null));
         return files;
+    }
+
+    /**
+     * {@code roles.sql} for Oracle (docs/roles.md, docs/oracle.md#roles): the viewer, operator and restorer roles,
+     * one definer-rights package per duty that calls the job's package (EXECUTE on a package grants every procedure
+     * in it, so the duties need packages of their own), and the grants. The framework schema is the owner: definer
+     * rights run as it, with the privileges grants.sql gives it directly.
+     */
+    public GeneratedFile roles(PurgePlan plan, DatabaseRoles roles) {
+        if (!plan.errors().isEmpty()) {
+            throw new InvalidJobException("job " + plan.job().name() + " cannot be generated: "
+                    + plan.errors().stream().map(f -> f.message()).collect(Collectors.joining("; ")));
+        }
+        refuseWhatOracleCannotDo(plan);
+        JobView job = new JobViewBuilder(dialect, plan).build();
+        OracleJobView ora = oracleView(plan, job, Window.ALWAYS);
+        String jobUpper = plan.job().name().toUpperCase(Locale.ROOT);
+        int max = dialect.maxIdentifierBytes();
+        Map<String, Object> model = jobModel(job, ora);
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (String[] r : new String[][] {{roles.viewer(), "viewer"}, {roles.operator(), "operator"},
+                {roles.restorer(), "restorer"}}) {
+            String upper = r[0].toUpperCase(Locale.ROOT);
+            list.add(Map.of("name", dialect.quote(upper), "literal", "'" + upper + "'", "duty", r[1],
+                    "named", roles.isNamed(r[0])));
+        }
+        model.put("roles", list);
+        model.put("viewer", list.get(0).get("name"));
+        model.put("operator", list.get(1).get("name"));
+        model.put("restorer", list.get(2).get("name"));
+        model.put("ownerNamed", roles.isNamed(roles.owner()));
+        model.put("operatePkg", dialect.qualify(ora.schemaName(), OracleNames.derived(jobUpper, "_OPERATE", max)));
+        model.put("restorePkg", dialect.qualify(ora.schemaName(), OracleNames.derived(jobUpper, "_RESTORE", max)));
+        model.put("viewPkg", dialect.qualify(ora.schemaName(), OracleNames.derived(jobUpper, "_VIEW", max)));
+        return new GeneratedFile("roles.sql", renderer.render("oracle", "roles", model), null);
     }
 
     private static Map<String, Object> frameworkModel(JobView job, OracleJobView ora) {

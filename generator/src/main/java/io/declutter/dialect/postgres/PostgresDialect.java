@@ -112,6 +112,12 @@ public final class PostgresDialect implements Dialect {
         return new Generator(this).generate(plan);
     }
 
+    /** roles.sql: roles, ownership, SECURITY DEFINER and grants (docs/roles.md). */
+    @Override
+    public GeneratedFile roles(PurgePlan plan, io.declutter.model.DatabaseRoles roles) {
+        return new Generator(this).roles(plan, roles);
+    }
+
     @Override
     public JobProcedures procedures(Connection connection, Job job) {
         return new PostgresJobProcedures(connection, job.name(), frameworkSchema(), job.lockTimeout(),
@@ -140,13 +146,34 @@ public final class PostgresDialect implements Dialect {
      */
     @Override
     public String maintain(Connection connection, List<String> tables) throws SQLException {
-        try (Statement st = connection.createStatement()) {
+        // Only a table's owner (or the database's, or a superuser) may vacuum it; PostgreSQL skips the others with a
+        // warning. An operator running the purge through the owner's procedures (docs/roles.md) owns none: say so.
+        List<String> skipped = new java.util.ArrayList<>();
+        int done = 0;
+        try (Statement st = connection.createStatement();
+             // by name through the catalog: to_regclass would need USAGE on the table's schema, which an operator lacks
+             java.sql.PreparedStatement owns = connection.prepareStatement("SELECT pg_has_role(c.relowner, 'USAGE')"
+                     + " OR pg_has_role(d.datdba, 'USAGE') FROM pg_class AS c"
+                     + " JOIN pg_namespace AS n ON n.oid = c.relnamespace, pg_database AS d"
+                     + " WHERE n.nspname = ? AND c.relname = ? AND d.datname = current_database()")) {
             for (String t : tables) {
                 int dot = t.indexOf('.');
-                st.execute("VACUUM (ANALYZE, TRUNCATE false) " + qualify(t.substring(0, dot), t.substring(dot + 1)));
+                String table = qualify(t.substring(0, dot), t.substring(dot + 1));
+                owns.setString(1, t.substring(0, dot));
+                owns.setString(2, t.substring(dot + 1));
+                try (java.sql.ResultSet rs = owns.executeQuery()) {
+                    if (!rs.next() || !rs.getBoolean(1)) {
+                        skipped.add(t);
+                        continue;
+                    }
+                }
+                st.execute("VACUUM (ANALYZE, TRUNCATE false) " + table);
+                done++;
             }
         }
-        return "VACUUM (ANALYZE) done on " + tables.size() + " tables";
+        return "VACUUM (ANALYZE) done on " + done + " tables" + (skipped.isEmpty() ? "" : "; " + skipped.size()
+                + " skipped, which only their owner may vacuum (autovacuum will, or run VACUUM (ANALYZE) as their"
+                + " owner): " + String.join(", ", skipped));
     }
 
     @Override

@@ -33,6 +33,9 @@ final class PostgresErrors {
         if (state.equals("3D000")) {
             return ErrorKind.UNKNOWN_DATABASE; // invalid_catalog_name
         }
+        if (state.equals("42501")) {
+            return ErrorKind.NO_PRIVILEGE; // insufficient_privilege
+        }
         if (state.startsWith("42") || state.startsWith("22")) {
             return ErrorKind.BAD_INPUT; // syntax error or access rule violation, data exception
         }

@@ -35,7 +35,9 @@ final class OracleScenarios {
         }
 
         List<GeneratedFile> generate() {
-            return new OracleGenerator(dialect).generate(plan());
+            List<GeneratedFile> files = new java.util.ArrayList<>(new OracleGenerator(dialect).generate(plan()));
+            files.add(new OracleGenerator(dialect).roles(plan(), io.declutter.model.DatabaseRoles.DEFAULT));
+            return files;
         }
 
         @Override

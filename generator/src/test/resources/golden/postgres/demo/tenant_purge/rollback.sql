@@ -26,9 +26,15 @@
 -- TO <role>); without it the rollback stops with that error before it changes anything. It takes no lock beyond the
 -- ROW EXCLUSIVE of its inserts and updates (no ALTER TABLE): the application keeps writing, its triggers firing for
 -- its own rows, while the rollback runs.
-CREATE OR REPLACE PROCEDURE declutter.tenant_purge_rollback(p_run bigint)
+--
+-- The work is a function (declutter.tenant_purge_rollback_unit) and the procedure below only commits:
+-- roles.sql can then run the function with its owner's rights (SECURITY DEFINER, docs/roles.md), which PostgreSQL
+-- refuses for a procedure that commits. The function records a failure in the log and hands it back; the procedure
+-- commits that record and raises the error.
+CREATE OR REPLACE FUNCTION declutter.tenant_purge_rollback_unit(p_run bigint, OUT o_state text, OUT o_doing text,
+                                                       OUT o_message text, OUT o_detail text, OUT o_hint text)
 LANGUAGE plpgsql
-AS $proc$
+AS $fn$
 -- Every name this body writes unqualified is one of its own variables; columns of the purged tables (which may be
 -- called found, p_run, ...) are always written with their table's alias.
 #variable_conflict use_variable
@@ -468,14 +474,34 @@ BEGIN
                                     v_detail = PG_EXCEPTION_DETAIL, v_hint = PG_EXCEPTION_HINT;
     END;
     IF v_state IS NOT NULL THEN
-        -- Everything the block did is undone and the run keeps its status; the error is recorded and raised.
+        -- Everything the block did is undone and the run keeps its status; the error is recorded and handed back.
         UPDATE declutter.run SET last_error = 'rollback (' || v_doing || '): ' || v_message WHERE run_id = p_run;
         INSERT INTO declutter.log (run_id, action, started_at, message)
         VALUES (p_run, 'error', v_begun, 'rollback (' || v_doing || '), undone: ' || v_message);
+    END IF;
+    o_state := v_state;
+    o_doing := v_doing;
+    o_message := v_message;
+    o_detail := v_detail;
+    o_hint := v_hint;
+END
+$fn$;
+
+CREATE OR REPLACE PROCEDURE declutter.tenant_purge_rollback(p_run bigint)
+LANGUAGE plpgsql
+AS $proc$
+DECLARE
+    v_result record;
+BEGIN
+    SELECT r.o_state, r.o_doing, r.o_message, r.o_detail, r.o_hint INTO v_result
+      FROM declutter.tenant_purge_rollback_unit(p_run) AS r;
+    IF v_result.o_state IS NOT NULL THEN
+        -- The rows went back not at all, and the failure is recorded: commit the record, then raise the error.
         COMMIT;
-        RAISE EXCEPTION 'declutter: rollback of run % failed at % and was undone, nothing changed: %', p_run, v_doing, v_message
-            USING ERRCODE = v_state, DETAIL = v_detail,
-                  HINT = coalesce(nullif(v_hint, '') || ' ', '') || 'Fix the cause and call rollback again.';
+        RAISE EXCEPTION 'declutter: rollback of run % failed at % and was undone, nothing changed: %', p_run,
+                        v_result.o_doing, v_result.o_message
+            USING ERRCODE = v_result.o_state, DETAIL = v_result.o_detail,
+                  HINT = coalesce(nullif(v_result.o_hint, '') || ' ', '') || 'Fix the cause and call rollback again.';
     END IF;
     COMMIT;
 END

@@ -16,7 +16,9 @@ import java.util.List;
         description = {"Writes the job's SQL and its Liquibase changelog into a directory.",
             "One file per database object, install.sql for psql -f (SQL*Plus/SQLcl on Oracle), and changelog.xml for"
             + " Liquibase. Same schema and job file: same bytes. With --catalog, from a recorded catalog, without"
-            + " connecting."})
+            + " connecting.",
+            "Also roles.sql: the least-privilege roles of the job file's 'roles' section and their grants, for a DBA"
+            + " to run after each deploy (docs/roles.md); deploy does not run it."})
 final class GenerateCommand extends JobCommand {
 
     @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "output directory (default: generated/<job>)")
@@ -86,7 +88,9 @@ final class GenerateCommand extends JobCommand {
     private static List<GeneratedFile> render(io.declutter.dialect.Dialect dialect, io.declutter.config.JobFile job,
                                               io.declutter.model.PurgePlan plan) {
         try {
-            return dialect.generate(plan, job.window());
+            List<GeneratedFile> files = new java.util.ArrayList<>(dialect.generate(plan, job.window()));
+            files.add(dialect.roles(plan, job.roles())); // run by a DBA, not by deploy (docs/roles.md)
+            return files;
         } catch (InvalidJobException e) {
             throw new UserError(ExitCodes.BAD_INPUT, e.getMessage() + " (declutter plan shows the details)", e);
         }

@@ -5,6 +5,8 @@ import io.declutter.config.JobFileReader;
 import io.declutter.config.PolicyFile;
 import io.declutter.dialect.Dialect;
 import io.declutter.dialect.Dialects;
+import io.declutter.dialect.ErrorKind;
+import io.declutter.model.DatabaseRoles;
 import io.declutter.dialect.JobProcedures;
 import io.declutter.runner.ExitCodes;
 import io.declutter.runner.UserError;
@@ -100,9 +102,39 @@ abstract class JobCommand implements Callable<Integer> {
             throw new UserError(ExitCodes.BAD_INPUT, e.getMessage(), e);
         }
         try (Connection c = connection.open(job)) {
-            return call(new Context(job, c, dialectFor(dialect, c), spec.commandLine().getOut(),
-                    spec.commandLine().getErr()));
+            Dialect d = dialectFor(dialect, c);
+            try {
+                return call(new Context(job, c, d, spec.commandLine().getOut(), spec.commandLine().getErr()));
+            } catch (SQLException e) {
+                if (d.classify(e) == ErrorKind.NO_PRIVILEGE) {
+                    throw new UserError(ExitCodes.BAD_INPUT, missingPrivilege(job, c, e), e);
+                }
+                throw e;
+            }
         }
+    }
+
+    /**
+     * The role of docs/roles.md this command needs, named as the job file's {@code roles} section names it: the owner
+     * unless the command says otherwise.
+     */
+    String neededRole(DatabaseRoles roles) {
+        return "the owner role (" + roles.owner() + ")";
+    }
+
+    /** What the database refused, and whom to connect as instead (docs/roles.md). */
+    private String missingPrivilege(JobFile job, Connection c, SQLException e) {
+        String user;
+        try {
+            user = c.getMetaData().getUserName();
+        } catch (SQLException ignored) {
+            user = "the role connected";
+        }
+        String message = e.getMessage() == null ? "" : e.getMessage().strip();
+        int nl = message.indexOf('\n');
+        return "'" + spec.name() + "' was refused a privilege: " + (nl < 0 ? message : message.substring(0, nl))
+                + ". " + user + " lacks it: connect as a role that has " + neededRole(job.roles())
+                + ", i.e. a member of it (roles.sql, written by 'declutter generate', grants it; docs/roles.md)";
     }
 
     abstract int call(Context ctx) throws Exception;

@@ -29,6 +29,12 @@ final class RollbackCommand extends JobCommand {
     Path from;
 
     @Override
+    String neededRole(io.declutter.model.DatabaseRoles roles) {
+        return from != null ? "the owner role (" + roles.owner() + "), which alone writes backup tables"
+                : "the restorer role (" + roles.restorer() + ")";
+    }
+
+    @Override
     int call(Context ctx) throws Exception {
         JobProcedures procs = deployedJob(ctx);
         long run = runOption.resolve(procs, false);

@@ -152,6 +152,11 @@ final class RunCommand extends JobCommand {
     }
 
     @Override
+    String neededRole(io.declutter.model.DatabaseRoles roles) {
+        return "the operator role (" + roles.operator() + ")";
+    }
+
+    @Override
     int call(Context ctx) throws Exception {
         checkOptions();
         Job job = ctx.jobFile().job();

@@ -52,6 +52,11 @@ final class StatusCommand extends JobCommand {
     }
 
     @Override
+    String neededRole(io.declutter.model.DatabaseRoles roles) {
+        return "the viewer role (" + roles.viewer() + "; the operator and the restorer are members)";
+    }
+
+    @Override
     int call(Context ctx) throws Exception {
         if (every != null) {
             return callForOneOfEvery(ctx);

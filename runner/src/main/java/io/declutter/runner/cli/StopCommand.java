@@ -13,6 +13,11 @@ import java.util.Optional;
 final class StopCommand extends JobCommand {
 
     @Override
+    String neededRole(io.declutter.model.DatabaseRoles roles) {
+        return "the operator role (" + roles.operator() + ")";
+    }
+
+    @Override
     int call(Context ctx) throws Exception {
         JobProcedures procs = deployedJob(ctx);
         Optional<Long> open = procs.openRun();

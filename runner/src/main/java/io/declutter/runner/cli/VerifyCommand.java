@@ -16,6 +16,11 @@ final class VerifyCommand extends JobCommand {
     RunOption runOption;
 
     @Override
+    String neededRole(io.declutter.model.DatabaseRoles roles) {
+        return "the viewer role (" + roles.viewer() + "; the operator and the restorer are members)";
+    }
+
+    @Override
     int call(Context ctx) throws Exception {
         JobProcedures procs = deployedJob(ctx);
         Verification.Result result = Verification.verify(ctx.connection(), procs, runOption.resolve(procs, true));

@@ -5,7 +5,8 @@ import io.declutter.dialect.HealthReading;
 import io.declutter.dialect.HealthSignal;
 import io.declutter.dialect.HealthSignals;
 import io.declutter.model.Throttle;
-import io.declutter.runner.testing.StandbyPair;
+import io.declutter.localdb.StandbyPair;
+import io.declutter.runner.testing.TestStandby;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,7 +39,7 @@ class HealthSignalsTest {
 
     @BeforeAll
     static void setUp() throws Exception {
-        pair = StandbyPair.start();
+        pair = TestStandby.start();
         try (Connection c = pair.connectPrimary("postgres"); Statement st = c.createStatement()) {
             st.execute("CREATE DATABASE " + DB);
         }
@@ -213,13 +214,42 @@ class HealthSignalsTest {
     }
 
     @Test
-    void autovacuumIsReadOnThePurgedTables() throws Exception {
-        // The test's primary runs without autovacuum: the query runs and finds none (a worker on a purged table is
-        // not brought about here).
-        try (Connection c = pair.connectPrimary(DB)) {
+    void aVacuumOfAnotherSessionOnAPurgedTableHolds() throws Exception {
+        // The test's primary runs without autovacuum; a manual VACUUM fights the purge for the same pages just the
+        // same. To keep it observable, a cursor pins the table's first page: VACUUM (FREEZE) must freeze its rows, so
+        // it waits for that page's cleanup lock (wait event BufferPin) in its "scanning heap" phase until the cursor
+        // closes.
+        writeWal(10);
+        try (Connection c = pair.connectPrimary(DB); Connection pin = pair.connectPrimary(DB);
+             Connection vacuum = pair.connectPrimary(DB)) {
+            HealthReading none = read(c, HealthSignal.AUTOVACUUM, 0);
+            assertThat(none.verdict()).isEqualTo(HealthReading.Verdict.GO);
+            assertThat(none.reason()).isEqualTo("no vacuum on a purged table");
+            pin.setAutoCommit(false);
+            try (Statement st = pin.createStatement()) {
+                st.execute("DECLARE pin CURSOR FOR SELECT * FROM app.events");
+                st.execute("FETCH 1 FROM pin");
+            }
+            int vacuumPid;
+            try (Statement st = vacuum.createStatement(); java.sql.ResultSet rs = st.executeQuery(
+                    "SELECT pg_backend_pid()")) {
+                rs.next();
+                vacuumPid = rs.getInt(1);
+            }
+            Future<?> vacuuming = BACKGROUND.submit(() -> vacuum.createStatement().execute("VACUUM (FREEZE) app.events"));
+            pair.awaitTrue(pair.primaryUrl(DB), "SELECT count(*) = 1 FROM pg_stat_progress_vacuum AS p JOIN"
+                    + " pg_stat_activity AS a USING (pid) WHERE p.pid = " + vacuumPid + " AND a.wait_event = 'BufferPin'",
+                    Duration.ofSeconds(30), "the VACUUM waits for the pinned page");
             HealthReading r = read(c, HealthSignal.AUTOVACUUM, 0);
-            assertThat(r.verdict()).isEqualTo(HealthReading.Verdict.GO);
-            assertThat(r.reason()).isEqualTo("no autovacuum on a purged table");
+            assertThat(r.verdict()).isEqualTo(HealthReading.Verdict.HOLD);
+            assertThat(r.reason()).isEqualTo("VACUUM of session " + vacuumPid + " on app.events (scanning heap)");
+            HealthReading otherTable = reading(Dialects.forJdbcUrl(pair.primaryUrl(DB))
+                    .healthSignals(c, List.of("app.other")).read(only(HealthSignal.AUTOVACUUM, 0)), HealthSignal.AUTOVACUUM);
+            assertThat(otherTable.verdict()).as("a vacuum of a table the purge does not touch").isEqualTo(
+                    HealthReading.Verdict.GO);
+            pin.rollback();
+            vacuuming.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(read(c, HealthSignal.AUTOVACUUM, 0).verdict()).isEqualTo(HealthReading.Verdict.GO);
         }
     }
 

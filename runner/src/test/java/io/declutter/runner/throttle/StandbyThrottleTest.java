@@ -7,7 +7,8 @@ import io.declutter.localdb.ScratchDatabase;
 import io.declutter.runner.testing.Cli;
 import io.declutter.runner.testing.ClosureOracle;
 import io.declutter.runner.testing.DemoPurge;
-import io.declutter.runner.testing.StandbyPair;
+import io.declutter.localdb.StandbyPair;
+import io.declutter.runner.testing.TestStandby;
 import io.declutter.runner.testing.TableRows;
 import io.declutter.runner.testing.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
@@ -56,7 +57,7 @@ class StandbyThrottleTest {
 
     @BeforeAll
     static void setUp() throws Exception {
-        pair = StandbyPair.start();
+        pair = TestStandby.start();
         dir = Files.createTempDirectory("declutter-throttle");
         try (Connection c = pair.connectPrimary("postgres"); Statement st = c.createStatement()) {
             st.execute("CREATE DATABASE " + TEMPLATE);
@@ -118,6 +119,122 @@ class StandbyThrottleTest {
         }
     }
 
+    /**
+     * The bound of docs/throttle.md#holds, in bytes: the purge starts a unit only while every standby's unreplayed
+     * WAL is within {@code maxReplicaLagBytes}, so the lag never exceeds the limit by more than the WAL written until
+     * the next reading, one unit's worth. Replay is paused until the run holds, then resumed until the standby has
+     * caught up and paused again, over and over, so the lag keeps meeting the limit; a thread of its own samples the
+     * lag as the primary reports it throughout. The WAL of each unit is measured by the primary's WAL position at the
+     * end of each unit (a deferred trigger on the run log, which every unit writes to in its own transaction, notes
+     * it at commit into an unlogged table, which writes no WAL). Whatever the timing, no sample may exceed the limit
+     * plus the largest unit; nothing is timed.
+     */
+    @Test
+    void withMaxReplicaLagBytesTheLagStaysWithinTheLimitPlusOneUnit() throws Exception {
+        String db = copy("lagbytes");
+        long limit = 64 * 1024;
+        Path job = jobFile(db, "throttle:\n  maxReplicaLagBytes: 64kB\n");
+        Purge purge = Purge.before(db);
+        try (Connection c = pair.connectPrimary(db); Statement st = c.createStatement()) {
+            st.execute("CREATE UNLOGGED TABLE public.wal_marks (lsn pg_lsn NOT NULL)");
+            st.execute("CREATE FUNCTION public.mark_wal() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                    + " INSERT INTO public.wal_marks VALUES (pg_current_wal_insert_lsn()); RETURN NULL; END $$");
+            st.execute("CREATE CONSTRAINT TRIGGER mark_wal AFTER INSERT ON declutter.log DEFERRABLE INITIALLY DEFERRED"
+                    + " FOR EACH ROW EXECUTE FUNCTION public.mark_wal()");
+        }
+        pair.awaitCaughtUp();
+        pair.pauseReplay();
+        String startLsn;
+        long startLag;
+        try (Connection c = pair.connectPrimary(db); Statement st = c.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SELECT pg_current_wal_insert_lsn()")) {
+                rs.next();
+                startLsn = rs.getString(1);
+            }
+            startLag = replayLagBytes(st);
+        }
+        assertThat(startLag).as("lag before the run").isLessThanOrEqualTo(limit);
+        java.util.concurrent.atomic.AtomicLong maxLag = new java.util.concurrent.atomic.AtomicLong(startLag);
+        java.util.concurrent.atomic.AtomicLong samples = new java.util.concurrent.atomic.AtomicLong();
+        Future<Cli.Result> run;
+        Future<?> sampler;
+        int cycles = 0;
+        try {
+            // Without the closing VACUUM: it runs after the last unit, unthrottled (docs/throttle.md#holds).
+            run = BACKGROUND.submit(() -> Cli.run("run", "-j", job.toString(), "--no-vacuum"));
+            sampler = BACKGROUND.submit(() -> {
+                try (Connection c = pair.connectPrimary("postgres"); Statement st = c.createStatement()) {
+                    while (!run.isDone()) {
+                        maxLag.accumulateAndGet(replayLagBytes(st), Math::max);
+                        samples.incrementAndGet();
+                    }
+                }
+                return null;
+            });
+            try (Connection c = pair.connectPrimary(db); Statement st = c.createStatement()) {
+                long released = 0; // the last hold released (its log_id): each hold is released once
+                while (!run.isDone()) {
+                    long hold;
+                    try (ResultSet rs = st.executeQuery("SELECT COALESCE(max(log_id), 0) FROM declutter.log"
+                            + " WHERE action = 'hold'")) {
+                        rs.next();
+                        hold = rs.getLong(1);
+                    }
+                    boolean holding = hold > released;
+                    if (holding) {
+                        // until the primary sees the standby caught up: the purge reads the lag there
+                        String lsn;
+                        try (ResultSet rs = st.executeQuery("SELECT pg_current_wal_lsn()")) {
+                            rs.next();
+                            lsn = rs.getString(1);
+                        }
+                        pair.resumeReplay();
+                        pair.awaitTrue(pair.primaryUrl("postgres"), "SELECT replay_lsn >= '" + lsn + "'::pg_lsn FROM"
+                                + " pg_stat_replication WHERE application_name = '" + StandbyPair.STANDBY_NAME + "'",
+                                Duration.ofSeconds(60), "the primary sees the standby replayed up to " + lsn);
+                        pair.pauseReplay();
+                        released = hold;
+                        cycles++;
+                    } else {
+                        Thread.sleep(50);
+                    }
+                }
+            }
+        } finally {
+            pair.resumeReplay();
+        }
+        Cli.Result result = awaitRun(run);
+        sampler.get(60, TimeUnit.SECONDS);
+        assertThat(result.err()).contains("holding: standby " + StandbyPair.STANDBY_NAME + " has ");
+        purge.assertCompleteAndHeld(db, job, "of WAL not replayed > 64.0 kB");
+        List<Long> units = new ArrayList<>();
+        try (Connection c = pair.connectPrimary(db); PreparedStatement ps = c.prepareStatement("SELECT"
+                + " pg_wal_lsn_diff(lsn, lag(lsn, 1, ?::pg_lsn) OVER (ORDER BY lsn))::bigint FROM public.wal_marks")) {
+            ps.setString(1, startLsn);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    units.add(rs.getLong(1));
+                }
+            }
+        }
+        long largest = units.stream().mapToLong(Long::longValue).max().orElseThrow();
+        // A unit's commit record comes after its mark: it is counted with the next unit, so one is added.
+        long commitRecord = 1024;
+        System.err.printf("[lag bound] largest lag sampled %d bytes (%d samples); limit %d + largest unit %d bytes"
+                + " (%d units); %d holds released%n", maxLag.get(), samples.get(), limit, largest, units.size(), cycles);
+        assertThat(maxLag.get()).as("largest lag sampled (%d samples, %d holds released, %d units, largest %d"
+                        + " bytes)", samples.get(), cycles, units.size(), largest)
+                .isLessThanOrEqualTo(limit + largest + commitRecord);
+        assertThat(cycles).as("times the purge held for the lag").isPositive();
+    }
+
+    private static long replayLagBytes(Statement st) throws java.sql.SQLException {
+        try (ResultSet rs = st.executeQuery("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)::bigint"
+                + " FROM pg_stat_replication WHERE application_name = '" + StandbyPair.STANDBY_NAME + "'")) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
+    }
+
     @Test
     void holdsWhileAnOldTransactionIsOpenUntilItEnds() throws Exception {
         String db = copy("xact");
@@ -142,6 +259,42 @@ class StandbyThrottleTest {
         Cli.Result result = awaitRun(run);
         assertThat(result.err()).contains("holding: transaction of session");
         purge.assertCompleteAndHeld(db, job, "transaction of session");
+    }
+
+    @Test
+    void holdsWhileAVacuumWorksOnAPurgedTableAndGoesOnAfterIt() throws Exception {
+        String db = copy("vacuum");
+        Path job = jobFile(db, "throttle:\n  pauseOnAutovacuum: true\n");
+        Purge purge = Purge.before(db);
+        Future<Cli.Result> run;
+        int vacuumPid;
+        try (Connection pin = pair.connectPrimary(db); Connection vacuum = pair.connectPrimary(db)) {
+            // Another session's VACUUM of a purged table, kept going by a cursor pinning the table's first page:
+            // VACUUM (FREEZE) must freeze its rows, so it waits for the page's cleanup lock until the cursor closes.
+            pin.setAutoCommit(false);
+            try (Statement st = pin.createStatement()) {
+                st.execute("DECLARE pin CURSOR FOR SELECT * FROM app.tenants");
+                st.execute("FETCH 1 FROM pin");
+            }
+            try (Statement st = vacuum.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
+                rs.next();
+                vacuumPid = rs.getInt(1);
+            }
+            Future<?> vacuuming = BACKGROUND.submit(() -> vacuum.createStatement().execute("VACUUM (FREEZE) app.tenants"));
+            pair.awaitTrue(pair.primaryUrl(db), "SELECT count(*) = 1 FROM pg_stat_progress_vacuum AS p JOIN"
+                    + " pg_stat_activity AS a USING (pid) WHERE p.pid = " + vacuumPid + " AND a.wait_event = 'BufferPin'",
+                    Duration.ofSeconds(60), "the VACUUM waits for the pinned page");
+            run = BACKGROUND.submit(() -> Cli.run("run", "-j", job.toString()));
+            JsonNode hold = awaitHolding(job, run);
+            assertThat(hold.get("reason").asText()).isEqualTo("VACUUM of session " + vacuumPid
+                    + " on app.tenants (scanning heap)");
+            assertThat(purge.deletedSoFar(db)).as("rows deleted while the VACUUM worked").isZero();
+            pin.rollback();
+            vacuuming.get(60, TimeUnit.SECONDS);
+        }
+        Cli.Result result = awaitRun(run);
+        assertThat(result.err()).contains("holding: VACUUM of session " + vacuumPid + " on app.tenants");
+        purge.assertCompleteAndHeld(db, job, "VACUUM of session " + vacuumPid + " on app.tenants");
     }
 
     @Test

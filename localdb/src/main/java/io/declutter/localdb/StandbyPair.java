@@ -1,8 +1,4 @@
-package io.declutter.runner.testing;
-
-import io.declutter.localdb.PostgresLocator;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
+package io.declutter.localdb;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -23,11 +19,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * A PostgreSQL primary and a streaming standby of its own (docs/throttle.md#tests): {@code initdb} of a primary on a
- * free port, {@code pg_basebackup -R} of a standby on another, both started, and both stopped and removed on close.
- * Run as root, every server command runs as the {@code postgres} OS user. The standby's replay can be paused
- * ({@code pg_wal_replay_pause()}) to make its lag deterministic. Without the PostgreSQL binaries the test is
- * skipped, except in CI ({@code CI=true}), where it fails.
+ * A PostgreSQL primary and a streaming standby of its own, for the throttle's tests (docs/throttle.md#tests) and the
+ * benchmark under load (docs/benchmark.md#under-load): {@code initdb} of a primary on a free port,
+ * {@code pg_basebackup -R} of a standby on another, both started, and both stopped and removed on close. Run as root,
+ * every server command runs as the {@code postgres} OS user. The standby's replay can be paused
+ * ({@code pg_wal_replay_pause()}) to make its lag deterministic.
  */
 public final class StandbyPair implements AutoCloseable {
 
@@ -39,6 +35,9 @@ public final class StandbyPair implements AutoCloseable {
     private final int standbyPort;
     private final boolean root;
     private final List<Path> started = new ArrayList<>();
+    /** Stops and removes the servers if the JVM exits before {@link #close} (a benchmark interrupted with Ctrl-C). */
+    private final Thread onExit = new Thread(this::stopAndRemove, "standby-pair-cleanup");
+    private boolean closed;
 
     private StandbyPair(Path dir, int primaryPort, int standbyPort, boolean root) {
         this.dir = dir;
@@ -47,28 +46,48 @@ public final class StandbyPair implements AutoCloseable {
         this.root = root;
     }
 
-    /** Starts a primary and its standby; waits until the standby streams. */
+    /**
+     * The primary's settings for tests: small, without fsync, and without autovacuum, so that nothing but the test
+     * writes WAL or vacuums.
+     */
+    public static final List<String> TEST_SETTINGS = List.of("fsync = off", "shared_buffers = 32MB", "autovacuum = off");
+
+    /** Whether the server binaries {@link #start} needs are there ({@code -Ddeclutter.pgbin=DIR} names them). */
+    public static boolean binariesFound() {
+        return Files.isExecutable(BIN.resolve("initdb")) && Files.isExecutable(BIN.resolve("pg_basebackup"));
+    }
+
+    /** Starts a primary with the test settings and its standby; waits until the standby streams. */
     public static StandbyPair start() throws Exception {
-        if (!Files.isExecutable(BIN.resolve("initdb"))) {
-            String why = "no PostgreSQL server binaries in " + BIN + " (set -Ddeclutter.pgbin)";
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                Assertions.fail(why + " (CI=true: the standby tests must run)");
-            }
-            Assumptions.abort(why);
+        return start(TEST_SETTINGS);
+    }
+
+    /**
+     * Starts a primary and its standby; waits until the standby streams.
+     *
+     * @param settings lines of {@code postgresql.conf} for the primary (the standby copies them), after the ones every
+     *                 pair has (its address, port, socket directory and streaming replication)
+     */
+    public static StandbyPair start(List<String> settings) throws Exception {
+        if (!binariesFound()) {
+            throw new IllegalStateException("no PostgreSQL server binaries (initdb, pg_basebackup) in " + BIN
+                    + ": install them or name their directory with -Ddeclutter.pgbin=DIR");
         }
         boolean root = "root".equals(System.getProperty("user.name"));
+        // under /tmp: the socket path has a length limit
         Path dir = Files.createTempDirectory(Path.of("/tmp"), "declutter-standby-");
         StandbyPair pair = new StandbyPair(dir, freePort(), freePort(), root);
+        Runtime.getRuntime().addShutdownHook(pair.onExit);
         try {
-            pair.setUp();
+            pair.setUp(settings);
             return pair;
-        } catch (Exception | AssertionError e) {
+        } catch (Exception e) {
             pair.close();
             throw e;
         }
     }
 
-    private void setUp() throws Exception {
+    private void setUp(List<String> settings) throws Exception {
         if (root) {
             exec(List.of("chown", "postgres:postgres", dir.toString()), false);
         }
@@ -76,17 +95,17 @@ public final class StandbyPair implements AutoCloseable {
         Path standby = dir.resolve("standby");
         exec(List.of(BIN.resolve("initdb").toString(), "-D", primary.toString(), "-U", "postgres", "--auth=trust",
                 "-E", "UTF8", "--locale=C", "--no-sync"), true);
-        Files.writeString(primary.resolve("postgresql.auto.conf"), String.join("\n",
+        List<String> conf = new ArrayList<>(List.of(
                 "listen_addresses = '127.0.0.1'",
                 "port = " + primaryPort,
                 "unix_socket_directories = '" + dir + "'",
                 "wal_level = replica",
                 "max_wal_senders = 4",
-                "fsync = off",
-                "synchronous_commit = on",
-                "shared_buffers = 32MB",
-                "autovacuum = off",
-                ""), StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+                "synchronous_commit = on"));
+        conf.addAll(settings);
+        conf.add("");
+        Files.writeString(primary.resolve("postgresql.auto.conf"), String.join("\n", conf), StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.APPEND);
         pgCtl(primary, "start");
         exec(List.of(BIN.resolve("pg_basebackup").toString(), "-h", "127.0.0.1", "-p", String.valueOf(primaryPort),
                 "-U", "postgres", "-D", standby.toString(), "-R", "-X", "stream", "--no-sync"), true);
@@ -172,24 +191,39 @@ public final class StandbyPair implements AutoCloseable {
                 // not up yet
             }
             if (Instant.now().isAfter(until)) {
-                throw new AssertionError("waited " + limit.toSeconds() + " s in vain until " + what);
+                throw new IllegalStateException("waited " + limit.toSeconds() + " s in vain until " + what);
             }
             Thread.sleep(200);
         }
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(onExit);
+        } catch (IllegalStateException exiting) {
+            // the JVM is exiting: the hook does it
+        }
+        stopAndRemove();
+    }
+
+    private synchronized void stopAndRemove() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         for (int i = started.size() - 1; i >= 0; i--) {
             try {
                 exec(List.of(BIN.resolve("pg_ctl").toString(), "-D", started.get(i).toString(), "-m", "immediate",
                         "-w", "stop"), true);
-            } catch (Exception | AssertionError e) {
+            } catch (Exception e) {
                 System.err.println("[StandbyPair] could not stop " + started.get(i) + ": " + e.getMessage());
             }
         }
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("[StandbyPair] could not remove " + dir + ": " + e.getMessage());
         }
     }
 
@@ -206,10 +240,10 @@ public final class StandbyPair implements AutoCloseable {
                     .directory(dir.toFile()).start();
             if (!p.waitFor(120, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                throw new AssertionError(String.join(" ", full) + " did not end within 120 s");
+                throw new IllegalStateException(String.join(" ", full) + " did not end within 120 s");
             }
             if (p.exitValue() != 0) {
-                throw new AssertionError(String.join(" ", full) + " exited with " + p.exitValue() + ":\n"
+                throw new IllegalStateException(String.join(" ", full) + " exited with " + p.exitValue() + ":\n"
                         + Files.readString(log));
             }
         } finally {

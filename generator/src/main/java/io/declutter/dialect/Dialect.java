@@ -148,11 +148,22 @@ public interface Dialect {
      */
     String maintain(Connection connection, List<String> tables) throws SQLException;
 
-    /** One table rewritten by {@link #vacuumFull}: its total size (heap, indexes, TOAST) before and after. */
+    /**
+     * One table rewritten by {@link #vacuumFull}: its total size (heap, indexes, TOAST) before and after; or skipped
+     * (sizes -1), as only its owner may rewrite it (docs/roles.md).
+     */
     record Rewrite(String table, long bytesBefore, long bytesAfter, java.time.Duration lockHeld) {
         public Rewrite {
             java.util.Objects.requireNonNull(table, "table");
             java.util.Objects.requireNonNull(lockHeld, "lockHeld");
+        }
+
+        public static Rewrite skipped(String table) {
+            return new Rewrite(table, -1, -1, java.time.Duration.ZERO);
+        }
+
+        public boolean wasSkipped() {
+            return bytesBefore < 0;
         }
     }
 

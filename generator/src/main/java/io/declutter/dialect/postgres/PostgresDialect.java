@@ -189,9 +189,22 @@ public final class PostgresDialect implements Dialect {
     @Override
     public List<Rewrite> vacuumFull(Connection connection, List<String> tables) throws SQLException {
         List<Rewrite> done = new java.util.ArrayList<>();
-        try (Statement st = connection.createStatement()) {
+        try (Statement st = connection.createStatement();
+             // as in maintain: only the owner may vacuum a table; PostgreSQL would skip the others with a warning
+             java.sql.PreparedStatement owns = connection.prepareStatement("SELECT pg_has_role(c.relowner, 'USAGE')"
+                     + " OR pg_has_role(d.datdba, 'USAGE') FROM pg_class AS c"
+                     + " JOIN pg_namespace AS n ON n.oid = c.relnamespace, pg_database AS d"
+                     + " WHERE n.nspname = ? AND c.relname = ? AND d.datname = current_database()")) {
             for (String t : tables) {
                 int dot = t.indexOf('.');
+                owns.setString(1, t.substring(0, dot));
+                owns.setString(2, t.substring(dot + 1));
+                try (java.sql.ResultSet rs = owns.executeQuery()) {
+                    if (!rs.next() || !rs.getBoolean(1)) {
+                        done.add(Rewrite.skipped(t));
+                        continue;
+                    }
+                }
                 String name = qualify(t.substring(0, dot), t.substring(dot + 1));
                 long before = totalSize(connection, name);
                 long started = System.nanoTime();

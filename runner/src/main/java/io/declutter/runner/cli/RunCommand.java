@@ -362,6 +362,10 @@ final class RunCommand extends JobCommand {
                 + " each is locked ACCESS EXCLUSIVE (no reads, no writes) while it is rewritten.");
         ctx.out().flush();
         for (io.declutter.dialect.Dialect.Rewrite r : ctx.dialect().vacuumFull(ctx.connection(), tables)) {
+            if (r.wasSkipped()) {
+                ctx.out().println("  " + r.table() + ": skipped, only its owner may VACUUM FULL it (docs/roles.md)");
+                continue;
+            }
             ctx.out().println("  " + r.table() + ": " + io.declutter.runner.audit.Sizes.human(r.bytesBefore()) + " -> "
                     + io.declutter.runner.audit.Sizes.human(r.bytesAfter()) + " (" + io.declutter.runner.audit.Sizes
                     .human(Math.max(0, r.bytesBefore() - r.bytesAfter())) + " given back, "

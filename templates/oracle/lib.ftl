@@ -20,7 +20,7 @@
 -- ============================================================================
 -- declutter: ${line(object)}
 <#if job??>
--- Job:      ${job.name} (root ${line(job.rootDisplay)}<#if job.rootPredicate?has_content> WHERE ${line(job.rootPredicate)}<#else>, keys given per run</#if>)
+-- Job:      ${job.name} (root ${line(job.rootDisplay)}${line(job.rootRows)})
 -- Schemas:  ${line(job.schemas)}
 </#if>
 -- Target:   Oracle ${ora.version}<#if ora.longIdentifiers> (names up to 128 bytes)<#else> (names up to 30 bytes)</#if>

@@ -8,7 +8,7 @@
 -- ============================================================================
 -- declutter: ${line(object)}
 <#if job??>
--- Job:      ${job.name} (root ${line(job.rootDisplay)}<#if job.rootPredicate?has_content> WHERE ${line(job.rootPredicate)}<#else>, keys given per run</#if>)
+-- Job:      ${job.name} (root ${line(job.rootDisplay)}${line(job.rootRows)})
 -- Schemas:  ${line(job.schemas)}
 </#if>
 -- Purpose:  ${line(purpose)}

@@ -139,8 +139,15 @@ BEGIN
         -- Every row written above still references rows that exist (the foreign-key triggers did not check it).
 <#list job.restoreOrder() as t>
         v_doing := ${job.literal("check references of " + t.display)};
+<#if job.orphanKey?has_content && t.display == job.rootDisplay>
+        -- Its rows were orphans of ${lib.line(job.orphanKey)} when they were purged: they go back as they were.
+        PERFORM ${job.schema}.check_references(p_run, ${job.schema}.relation_of(NULL::${t.table}),
+                                               ${job.schema}.relation_of(NULL::${t.backup}),
+                                               ${job.literal(job.orphanKey)});
+<#else>
         PERFORM ${job.schema}.check_references(p_run, ${job.schema}.relation_of(NULL::${t.table}),
                                                ${job.schema}.relation_of(NULL::${t.backup}));
+</#if>
 </#list>
 <#list job.nullifies as n>
         v_doing := ${job.literal("check references of " + n.childDisplay)};

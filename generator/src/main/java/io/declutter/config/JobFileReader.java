@@ -18,6 +18,7 @@ import io.declutter.model.EdgeOverride;
 import io.declutter.model.LogicalReference;
 import io.declutter.model.InvalidJobException;
 import io.declutter.model.Job;
+import io.declutter.model.RootRows;
 import io.declutter.model.Strategy;
 import io.declutter.model.TableName;
 import io.declutter.model.StartWhen;
@@ -162,21 +163,16 @@ public final class JobFileReader {
         if (raw == null || raw.job == null) {
             throw new ConfigException(source + ": 'job' (the job name) is required");
         }
-        if (raw.root == null || raw.root.table == null) {
-            throw new ConfigException(source + ": 'root.table' is required (the table whose rows are purged, as schema.table)");
-        }
-        if ((raw.root.where == null) == !"runtime".equals(raw.root.keys)) {
-            throw new ConfigException(source + ": give exactly one of 'root.where' (a condition on " + raw.root.table
-                    + ") or 'root.keys: runtime' (keys passed to each run)");
-        }
         try {
-            Job job = new Job(raw.job, tableName(raw.root.table), Optional.ofNullable(raw.root.where),
+            List<LogicalReference> references = references(raw.references);
+            Root root = root(source, raw.root, references);
+            Job job = new Job(raw.job, root.table(), root.rows(),
                     raw.batchSize == null ? DEFAULT_BATCH_SIZE : raw.batchSize,
                     backupEnabled(source, raw.backup),
                     raw.exclude == null ? List.of() : raw.exclude.stream().map(JobFileReader::tableName).toList(),
                     Durations.parse("timeouts.lock", raw.timeouts.lock),
                     Durations.parse("timeouts.statement", raw.timeouts.statement),
-                    edges(raw.edges), triggers(source, raw.triggers), references(raw.references));
+                    edges(raw.edges), triggers(source, raw.triggers), references);
             return new JobFile(job, raw.window == null ? shared.window() : window(raw.window),
                     raw.database == null ? shared.database() : database(raw.database),
                     RehearsalSetting.parse("rehearse", raw.rehearse), backupKeep(source, raw.backup),
@@ -186,6 +182,92 @@ public final class JobFileReader {
         } catch (InvalidJobException e) {
             throw new ConfigException(source + ": " + e.getMessage(), e);
         }
+    }
+
+    private record Root(TableName table, RootRows rows) {
+    }
+
+    private static final String ROOT_FORMS = "give 'root' one of: {table: schema.table, where: CONDITION},"
+            + " {table: schema.table, keys: runtime}, {orphansOf: REFERENCE} or {duplicatesOf: schema.table,"
+            + " key: [EXPRESSION, ...], keep: newest by COLUMN | oldest by COLUMN | lowest | highest}";
+
+    /**
+     * The {@code root} section: the root table and how its rows are chosen (docs/design.md#jobs). The orphans of a
+     * logical reference are rows of its child table; those of a foreign key, written {@code schema.table.constraint},
+     * rows of that table (docs/design.md#orphan-roots). The duplicates of a table are its rows
+     * (docs/design.md#duplicate-roots).
+     */
+    private static Root root(String source, RawRoot r, List<LogicalReference> references) {
+        if (r == null) {
+            throw new ConfigException(source + ": 'root' is required: " + ROOT_FORMS);
+        }
+        int kinds = (r.where != null ? 1 : 0) + (r.keys != null ? 1 : 0) + (r.orphansOf != null ? 1 : 0)
+                + (r.duplicatesOf != null ? 1 : 0);
+        if (kinds != 1) {
+            throw new ConfigException(source + ": " + (kinds == 0 ? "'root' does not say which rows to purge: "
+                    : "'root' chooses its rows more than one way: ") + ROOT_FORMS);
+        }
+        if (r.duplicatesOf == null && (r.key != null || r.keep != null)) {
+            throw new ConfigException(source + ": 'root.key' and 'root.keep' go with 'root.duplicatesOf' only");
+        }
+        if (r.orphansOf != null) {
+            if (r.table != null) {
+                throw new ConfigException(source + ": 'root.table' is not given with 'root.orphansOf': the orphans are"
+                        + " rows of the reference's child table");
+            }
+            String name = r.orphansOf.strip();
+            Optional<LogicalReference> ref = references.stream().filter(x -> x.name().equals(name)).findFirst();
+            if (ref.isPresent()) {
+                return new Root(ref.get().child(), new RootRows.OrphansOf(name));
+            }
+            int dot = name.lastIndexOf('.');
+            if (dot <= 0 || name.indexOf('.') == dot) {
+                throw new ConfigException(source + ": 'root.orphansOf: " + r.orphansOf + "' names no logical reference"
+                        + " of the 'references' list" + (references.isEmpty() ? " (it has none)" : " (its names: "
+                        + String.join(", ", references.stream().map(LogicalReference::name).sorted().toList()) + ")")
+                        + "; for a foreign key, write its table and name: schema.table.constraint");
+            }
+            return new Root(tableName(name.substring(0, dot)), new RootRows.OrphansOf(name.substring(dot + 1)));
+        }
+        if (r.duplicatesOf != null) {
+            if (r.table != null) {
+                throw new ConfigException(source + ": 'root.table' is not given with 'root.duplicatesOf': the"
+                        + " duplicates are rows of that table");
+            }
+            if (r.key == null || r.key.isEmpty() || r.keep == null) {
+                throw new ConfigException(source + ": 'root.duplicatesOf' needs 'key' (the expressions whose values"
+                        + " make rows duplicates, e.g. [lower(email)]) and 'keep' (which row of each group stays:"
+                        + " newest by COLUMN, oldest by COLUMN, lowest or highest by the primary key)");
+            }
+            return new Root(tableName(r.duplicatesOf), new RootRows.DuplicatesOf(r.key, keep(source, r.keep)));
+        }
+        if (r.table == null) {
+            throw new ConfigException(source + ": 'root.table' is required (the table whose rows are purged, as"
+                    + " schema.table)");
+        }
+        if (r.keys != null && !"runtime".equals(r.keys.strip())) {
+            throw new ConfigException(source + ": 'root.keys: " + r.keys + "' is not a choice; write 'root.keys:"
+                    + " runtime' (keys passed to each run)");
+        }
+        return new Root(tableName(r.table), r.where != null ? new RootRows.Where(r.where) : new RootRows.KeysAtRunTime());
+    }
+
+    /** {@code root.keep}: {@code newest by COLUMN}, {@code oldest by COLUMN}, {@code lowest} or {@code highest}. */
+    private static RootRows.Keep keep(String source, String text) {
+        String[] words = text.strip().split("\\s+");
+        String order = words[0].toLowerCase(java.util.Locale.ROOT);
+        if ((order.equals("newest") || order.equals("oldest")) && words.length == 3
+                && words[1].equalsIgnoreCase("by")) {
+            return new RootRows.Keep(order.equals("newest") ? RootRows.Keep.Order.NEWEST : RootRows.Keep.Order.OLDEST,
+                    Optional.of(words[2]));
+        }
+        if ((order.equals("lowest") || order.equals("highest")) && words.length == 1) {
+            return new RootRows.Keep(order.equals("lowest") ? RootRows.Keep.Order.LOWEST : RootRows.Keep.Order.HIGHEST,
+                    Optional.empty());
+        }
+        throw new ConfigException(source + ": 'root.keep: " + text + "' is not a choice; write 'newest by COLUMN'"
+                + " (the row with the greatest value stays), 'oldest by COLUMN', 'lowest' or 'highest' (by the"
+                + " primary key); ties go to the lowest primary key");
     }
 
     /**
@@ -589,6 +671,10 @@ public final class JobFileReader {
         @JsonProperty public String table;
         @JsonProperty public String where;
         @JsonProperty public String keys;
+        @JsonProperty public String orphansOf;
+        @JsonProperty public String duplicatesOf;
+        @JsonProperty public List<String> key;
+        @JsonProperty public String keep;
     }
 
     static final class RawTimeouts {

@@ -278,6 +278,7 @@ public final class CatalogReader {
         final List<String> resetColumns = new ArrayList<>();
         final List<CheckConstraint> resetChecks = new ArrayList<>();
         final boolean childPartitionIndexed;
+        final ForeignKey.Enforcement enforcement;
         final List<String> parentColumns = new ArrayList<>();
 
         FkDraft(ResultSet rs, TableName child) throws SQLException {
@@ -300,6 +301,9 @@ public final class CatalogReader {
                     : optional(rs, "child_condition")).filter(c -> !c.isBlank());
             this.childPartitionIndexed = optional(rs, "child_partition_indexed") != null
                     && rs.getBoolean("child_partition_indexed");
+            // Catalogs recorded before the column: every key enforced.
+            this.enforcement = ForeignKey.Enforcement.valueOf(Objects.requireNonNullElse(optional(rs, "enforcement"),
+                    "ENFORCED"));
             String checks = optional(rs, "reset_checks");
             if (checks != null && !checks.isBlank()) {
                 try {
@@ -316,7 +320,7 @@ public final class CatalogReader {
         ForeignKey build() {
             return new ForeignKey(name, child, childColumns, parent, parentColumns, onDelete, deferrable, initiallyDeferred,
                     parentPartition, parentCondition, childPartition, childCondition, resetColumns, resetChecks,
-                    childPartitionIndexed);
+                    childPartitionIndexed, false, enforcement);
         }
     }
 }

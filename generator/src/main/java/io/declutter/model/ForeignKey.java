@@ -33,6 +33,8 @@ import java.util.Optional;
  *                     leading with the key's columns (the model's indexes are those of the partitioned tables)
  * @param logical      a reference the job file declares ({@code references:}) and the database does not enforce: the
  *                     purge follows it like a NO ACTION key, but no delete fails on it (docs/design.md#logical-references)
+ * @param enforcement  whether the database guarantees every existing row matches a parent row: a key that does
+ *                     not may have orphans (docs/design.md#orphan-roots)
  */
 public record ForeignKey(
         String name,
@@ -50,7 +52,29 @@ public record ForeignKey(
         List<String> resetColumns,
         List<CheckConstraint> resetChecks,
         boolean childPartitionIndexed,
-        boolean logical) {
+        boolean logical,
+        Enforcement enforcement) {
+
+    /** What the database guarantees about the rows a declared key already holds. */
+    public enum Enforcement {
+        /** Validated and checked: no existing row lacks its parent. */
+        ENFORCED,
+        /** Declared NOT VALID (Oracle: ENABLE NOVALIDATE): rows older than the constraint are not checked. */
+        NOT_VALID,
+        /** Its checks are disabled (PostgreSQL: the constraint's triggers disabled): nothing is checked. */
+        DISABLED
+    }
+
+    /** A foreign key the database enforces, or a logical reference. */
+    public ForeignKey(String name, TableName child, List<String> childColumns, TableName parent,
+                      List<String> parentColumns, OnDelete onDelete, boolean deferrable, boolean initiallyDeferred,
+                      Optional<TableName> parentPartition, Optional<String> parentCondition,
+                      Optional<TableName> childPartition, Optional<String> childCondition, List<String> resetColumns,
+                      List<CheckConstraint> resetChecks, boolean childPartitionIndexed, boolean logical) {
+        this(name, child, childColumns, parent, parentColumns, onDelete, deferrable, initiallyDeferred, parentPartition,
+                parentCondition, childPartition, childCondition, resetColumns, resetChecks, childPartitionIndexed,
+                logical, Enforcement.ENFORCED);
+    }
 
     /** A declared constraint (not a logical reference). */
     public ForeignKey(String name, TableName child, List<String> childColumns, TableName parent,
@@ -82,6 +106,7 @@ public record ForeignKey(
         Objects.requireNonNull(child, "child");
         Objects.requireNonNull(parent, "parent");
         Objects.requireNonNull(onDelete, "onDelete");
+        Objects.requireNonNull(enforcement, "enforcement");
         childColumns = List.copyOf(childColumns);
         parentColumns = List.copyOf(parentColumns);
         if (childColumns.isEmpty() || childColumns.size() != parentColumns.size()) {
@@ -110,6 +135,11 @@ public record ForeignKey(
     /** The table that declares the constraint: the child, or the partition of it that declares it. */
     public TableName declaringTable() {
         return childPartition.orElse(child);
+    }
+
+    /** Whether rows of the child may reference parent rows that do not exist (docs/design.md#orphan-roots). */
+    public boolean mayHaveOrphans() {
+        return logical || enforcement != Enforcement.ENFORCED;
     }
 
     public boolean selfReference() {

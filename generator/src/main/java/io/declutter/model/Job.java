@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
 /**
  * A named purge definition (docs/design.md#jobs).
  *
- * @param rootPredicate SQL condition on the root table selecting the rows to purge; empty when keys are passed at run time
+ * @param rows          how the root rows are chosen: a condition, keys given per run, orphans or duplicates
  * @param excludedTables tables the purge never enters; foreign keys from them into the closure are reported as blocking
  * @param edgeOverrides  per-edge strategy overrides (see {@link EdgeOverride})
  * @param disabledTriggers triggers (and rules) on purged tables that the run disables around each delete batch, as
@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
 public record Job(
         String name,
         TableName root,
-        Optional<String> rootPredicate,
+        RootRows rows,
         int batchSize,
         boolean backup,
         List<TableName> excludedTables,
@@ -30,6 +30,15 @@ public record Job(
         List<EdgeOverride> edgeOverrides,
         List<String> disabledTriggers,
         List<LogicalReference> references) {
+
+    /** A job whose root rows are those a condition selects, or (condition empty) those whose keys each run is given. */
+    public Job(String name, TableName root, Optional<String> rootPredicate, int batchSize, boolean backup,
+               List<TableName> excludedTables, Duration lockTimeout, Duration statementTimeout,
+               List<EdgeOverride> edgeOverrides, List<String> disabledTriggers, List<LogicalReference> references) {
+        this(name, root, rootPredicate.<RootRows>map(RootRows.Where::new).orElseGet(RootRows.KeysAtRunTime::new),
+                batchSize, backup, excludedTables, lockTimeout, statementTimeout, edgeOverrides, disabledTriggers,
+                references);
+    }
 
     /** A job without logical references. */
     public Job(String name, TableName root, Optional<String> rootPredicate, int batchSize, boolean backup,
@@ -59,7 +68,7 @@ public record Job(
     public Job {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(root, "root");
-        Objects.requireNonNull(rootPredicate, "rootPredicate");
+        Objects.requireNonNull(rows, "rows");
         Objects.requireNonNull(lockTimeout, "lockTimeout");
         Objects.requireNonNull(statementTimeout, "statementTimeout");
         excludedTables = excludedTables.stream().sorted().toList();
@@ -85,6 +94,7 @@ public record Job(
             // PostgreSQL reads 0 as "no timeout"; a purge statement must never wait or run without a bound.
             throw new InvalidJobException("job " + name + ": lock and statement timeouts must be greater than 0");
         }
+        Optional<String> rootPredicate = rows instanceof RootRows.Where w ? Optional.of(w.predicate()) : Optional.empty();
         if (rootPredicate.isPresent() && rootPredicate.get().isBlank()) {
             throw new InvalidJobException("job " + name + ": root predicate is empty; give a condition"
                     + " such as \"status = 'closed'\" or use keys passed at run time");
@@ -118,6 +128,21 @@ public record Job(
         if (excludedTables.contains(root)) {
             throw new InvalidJobException("job " + name + ": the root table " + root + " cannot be excluded");
         }
+        if (rows instanceof RootRows.OrphansOf o && o.key().isPresent() && !o.key().get().child().equals(root)) {
+            throw new InvalidJobException("job " + name + ": the orphans of " + o.reference() + " are rows of "
+                    + o.key().get().child() + ", not of the root table " + root);
+        }
+    }
+
+    /** The condition of a job whose root rows are chosen by {@code root.where}; empty for every other kind. */
+    public Optional<String> rootPredicate() {
+        return rows instanceof RootRows.Where w ? Optional.of(w.predicate()) : Optional.empty();
+    }
+
+    /** The job with its root rows chosen another way (the plan resolves them against the catalog). */
+    public Job withRows(RootRows chosen) {
+        return new Job(name, root, chosen, batchSize, backup, excludedTables, lockTimeout, statementTimeout,
+                edgeOverrides, disabledTriggers, references);
     }
 
     /**
@@ -127,8 +152,8 @@ public record Job(
         return disabledTriggers.contains(trigger) || disabledTriggers.contains(table.display() + "." + trigger);
     }
 
-    /** Whether the root rows come from keys given to each run rather than from a predicate. */
+    /** Whether the root rows come from keys given to each run rather than from the database's rows. */
     public boolean keysAtRunTime() {
-        return rootPredicate.isEmpty();
+        return rows instanceof RootRows.KeysAtRunTime;
     }
 }

@@ -29,10 +29,13 @@ import java.util.TreeMap;
  * about. Built once from the plan, so that the DOT file and the HTML page only lay it out. Deterministic: nodes by
  * name, links by control-table id (ignored logical references after them, by name), findings in the plan's order.
  *
- * @param condition the root predicate, or empty when keys are given per run
+ * @param condition the root predicate, or empty when keys are given per run or the root is of orphans or duplicates
+ * @param selection how the root rows are chosen, in words after the root table's name: " WHERE ...", " (keys given
+ *                  per run)", ": orphans of ..." or ": duplicates by ..." (docs/design.md#orphan-roots,
+ *                  docs/design.md#duplicate-roots)
  */
-public record ClosureGraph(String job, String root, Optional<String> condition, List<Node> nodes, List<Link> links,
-                           List<Mark> findings) {
+public record ClosureGraph(String job, String root, Optional<String> condition, String selection, List<Node> nodes,
+                           List<Link> links, List<Mark> findings) {
 
     /** What happens to a table's rows. */
     public enum Role {
@@ -222,7 +225,8 @@ public record ClosureGraph(String job, String root, Optional<String> condition, 
         List<Link> links = drafts.stream().map(d -> new Link(d.id(), d.edge(), d.from().display(), d.to().display(),
                 d.fk().name(), d.fk().childColumns(), d.fk().logical() ? "logical" : d.fk().onDelete().sql(),
                 d.strategy(), d.kind(), d.fk().logical(), marksOf.getOrDefault("l:" + d.id(), List.of()))).toList();
-        return new ClosureGraph(plan.job().name(), plan.job().root().display(), plan.job().rootPredicate(), nodes,
+        return new ClosureGraph(plan.job().name(), plan.job().root().display(), plan.job().rootPredicate(),
+                plan.job().keysAtRunTime() ? " (keys given per run)" : plan.job().rows().describe(), nodes,
                 links, marks);
     }
 

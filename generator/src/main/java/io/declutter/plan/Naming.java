@@ -40,7 +40,7 @@ public interface Naming {
      * written).
      */
     default Job resolve(Job job, Catalog catalog) {
-        return new Job(job.name(), resolve(job.root(), catalog), job.rootPredicate(), job.batchSize(), job.backup(),
+        return new Job(job.name(), resolve(job.root(), catalog), job.rows(), job.batchSize(), job.backup(),
                 job.excludedTables().stream().map(t -> resolve(t, catalog)).toList(), job.lockTimeout(),
                 job.statementTimeout(), job.edgeOverrides().stream()
                         .map(o -> new EdgeOverride(resolve(o.table(), catalog), o.constraint(), o.strategy())).toList(),

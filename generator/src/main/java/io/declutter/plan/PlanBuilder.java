@@ -68,7 +68,7 @@ public final class PlanBuilder {
 
     /** A planner applying a dialect's naming rules: the job's table names resolve, and generated names are spelled, its way. */
     public PlanBuilder(Catalog catalog, Job job, Naming naming) {
-        this.job = naming.resolve(job, catalog);
+        this.job = RootResolution.resolve(catalog, naming.resolve(job, catalog));
         this.catalog = LogicalReferences.apply(catalog, this.job);
         this.naming = naming;
         this.maxIdentifierBytes = naming.maxIdentifierBytes();
@@ -85,6 +85,7 @@ public final class PlanBuilder {
     private PurgePlan buildOnce() {
         requireKnownTables();
         walkClosure();
+        requireKeptDuplicatesStay();
         requireUsedOverrides();
         reportLogicalReferences();
         // Only a NO ACTION check waits for the deferral: RESTRICT and CASCADE act when the parent row goes, whatever
@@ -258,6 +259,23 @@ public final class PlanBuilder {
             result.add(new NullifiedEdge(e, fk, child, key.get(), name));
         }
         return result;
+    }
+
+    /**
+     * The duplicates' closure must not reach the root table again: a row of it referencing a duplicate would be
+     * purged with it, and could be the kept row of another group (docs/design.md#duplicate-roots).
+     */
+    private void requireKeptDuplicatesStay() {
+        if (!(job.rows() instanceof io.declutter.model.RootRows.DuplicatesOf)) {
+            return;
+        }
+        drafts.stream().filter(d -> d.strategy() == Strategy.DELETE && d.fk().child().equals(job.root())).findFirst()
+                .ifPresent(d -> {
+                    throw new InvalidJobException("job " + job.name() + ": the rows referencing a duplicate include"
+                            + " rows of " + job.root() + " itself (through " + d.fk().name() + ", " + d.fk().display()
+                            + "), so purging a duplicate could purge the row kept for another key. Duplicates are"
+                            + " purged only from a table their closure does not reach again.");
+                });
     }
 
     private void requireKnownTables() {

@@ -6,7 +6,12 @@ import java.util.List;
  * Everything the job templates print, already decided and quoted: templates only lay it out.
  *
  * @param tables      closure tables in delete order (leaves first)
+ * @param rootPredicate the condition choosing the root rows, run as plain SQL: the job file's {@code root.where}, or
+ *                    the one generated for orphans or duplicates ({@link RootFilter}); empty for keys given per run
+ * @param rootRows    how the root rows are chosen, in words after the root table's name (file headers)
  * @param rootFilter  condition on the root table (alias {@code c}) choosing the rows of a run
+ * @param orphanKey   the declared foreign key an orphan job purges the orphans of, which rollback does not check its
+ *                    restored root rows against (they were orphans); empty for a logical reference and other jobs
  * @param detaches    columns rollback re-attaches from the closure backups at the end (cycle-breaking edges,
  *                    and nullable SET NULL columns of closure rows)
  * @param nullifies   every ON DELETE SET NULL / SET DEFAULT edge from the closure, by edge id
@@ -20,6 +25,7 @@ public record JobView(
         String schema,
         String rootDisplay,
         String rootPredicate,
+        String rootRows,
         String schemas,
         boolean backup,
         int batchSize,
@@ -27,6 +33,7 @@ public record JobView(
         long statementTimeoutMs,
         TableView root,
         String rootFilter,
+        String orphanKey,
         List<TableView> tables,
         List<CacheUnitView> cacheUnits,
         List<EdgeView> edges,

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -60,9 +61,10 @@ public final class JobViewBuilder {
         String schemas = plan.tables().stream().map(t -> t.name().schema())
                 .collect(Collectors.toCollection(TreeSet::new)).stream().collect(Collectors.joining(", "));
         return new JobView(plan.job().name(), Sql.literal(plan.job().name()), dialect.quote(dialect.frameworkSchema()),
-                plan.job().root().display(), plan.job().rootPredicate().orElse(""), schemas, plan.job().backup(),
+                plan.job().root().display(), plan.job().rootPredicate().or(() -> RootFilter.of(plan.job(), dialect))
+                        .orElse(""), plan.job().rows().describe(), schemas, plan.job().backup(),
                 plan.job().batchSize(), plan.job().lockTimeout().toMillis(), plan.job().statementTimeout().toMillis(),
-                root, rootFilter(root), tables, cacheUnits(), edgeViews(),
+                root, rootFilter(root), orphanKey(), tables, cacheUnits(), edgeViews(),
                 reattaches(), nullifies, foreignKeyCheck(), late(nullifies, plain),
                 TriggersView.of(dialect, plan));
     }
@@ -197,9 +199,19 @@ public final class JobViewBuilder {
         return "(" + tableText(t) + ")::regclass";
     }
 
+    /** The declared key an orphan job purges the orphans of (docs/design.md#orphan-roots); empty otherwise. */
+    private String orphanKey() {
+        return plan.job().rows() instanceof io.declutter.model.RootRows.OrphansOf o
+                ? o.key().filter(k -> !k.logical()).map(ForeignKey::name).orElse("") : "";
+    }
+
     private String rootFilter(TableView root) {
         if (plan.job().rootPredicate().isPresent()) {
             return "(" + plan.job().rootPredicate().get() + ")";
+        }
+        Optional<String> generated = RootFilter.of(plan.job(), dialect);
+        if (generated.isPresent()) {
+            return "(" + generated.get() + ")";
         }
         PurgeTable rootTable = plan.table(plan.job().root()).orElseThrow();
         List<String> casts = new ArrayList<>();

@@ -1,6 +1,7 @@
 package io.declutter.config;
 
 import io.declutter.model.Job;
+import io.declutter.model.RootRows;
 import io.declutter.model.TableName;
 import io.declutter.model.Window;
 import org.assertj.core.api.AbstractThrowableAssert;
@@ -199,7 +200,8 @@ class JobFileReaderTest {
 
     @Test
     void missingRootIsRejected() {
-        assertRejected("job: p\n").hasMessageContaining("'root.table' is required");
+        assertRejected("job: p\n").hasMessageContaining("'root' is required: give 'root' one of:")
+                .hasMessageContaining("{orphansOf: REFERENCE}").hasMessageContaining("{duplicatesOf: schema.table,");
     }
 
     @Test
@@ -219,8 +221,8 @@ class JobFileReaderTest {
                   table: app.tenants
                   where: "status = 'closed'"
                   keys: runtime
-                """).hasMessageContaining("give exactly one of 'root.where'")
-                .hasMessageContaining("'root.keys: runtime'");
+                """).hasMessageContaining("'root' chooses its rows more than one way")
+                .hasMessageContaining("{table: schema.table, keys: runtime}");
     }
 
     @Test
@@ -229,7 +231,8 @@ class JobFileReaderTest {
                 job: p
                 root:
                   table: app.tenants
-                """).hasMessageContaining("give exactly one of 'root.where' (a condition on app.tenants)");
+                """).hasMessageContaining("'root' does not say which rows to purge")
+                .hasMessageContaining("{table: schema.table, where: CONDITION}");
     }
 
     @Test
@@ -239,7 +242,133 @@ class JobFileReaderTest {
                 root:
                   table: app.tenants
                   keys: static
-                """).hasMessageContaining("give exactly one of");
+                """).hasMessageContaining("'root.keys: static' is not a choice; write 'root.keys: runtime'");
+    }
+
+    @Test
+    void orphansOfAReferenceTakeItsChildAsRootAndItsDefaultName() {
+        Job job = parse("""
+                job: p
+                root:
+                  orphansOf: ref_orders_customer_id
+                references:
+                  - child: app.orders
+                    columns: [customer_id]
+                    parent: app.customers
+                """).job();
+        assertThat(job.root()).isEqualTo(new TableName("app", "orders"));
+        assertThat(job.rows()).isEqualTo(new RootRows.OrphansOf("ref_orders_customer_id"));
+        assertThat(job.keysAtRunTime()).isFalse();
+        assertThat(job.rootPredicate()).isEmpty();
+    }
+
+    @Test
+    void orphansOfAForeignKeyAreNamedWithItsTable() {
+        Job job = parse("""
+                job: p
+                root:
+                  orphansOf: app.invoices.invoices_customer_fk
+                """).job();
+        assertThat(job.root()).isEqualTo(new TableName("app", "invoices"));
+        assertThat(job.rows()).isEqualTo(new RootRows.OrphansOf("invoices_customer_fk"));
+    }
+
+    @Test
+    void orphansOfAnUnknownPlainNameOrWithATableAreRejected() {
+        assertRejected("""
+                job: p
+                root:
+                  orphansOf: customer_ref
+                references:
+                  - name: order_customer
+                    child: app.orders
+                    columns: [customer_id]
+                    parent: app.customers
+                """).hasMessageContaining("'root.orphansOf: customer_ref' names no logical reference of the"
+                + " 'references' list (its names: order_customer); for a foreign key, write its table and name:"
+                + " schema.table.constraint");
+        assertRejected("""
+                job: p
+                root:
+                  table: app.orders
+                  orphansOf: app.orders.fk
+                """).hasMessageContaining("'root.table' is not given with 'root.orphansOf'");
+        assertRejected("""
+                job: p
+                root:
+                  orphansOf: app.orders.fk
+                  where: "true"
+                """).hasMessageContaining("'root' chooses its rows more than one way");
+    }
+
+    @Test
+    void duplicatesTakeTheirKeyAndWhichRowStays() {
+        Job job = parse("""
+                job: p
+                root:
+                  duplicatesOf: app.users
+                  key: [lower(email), tenant_id]
+                  keep: newest by created_at
+                """).job();
+        assertThat(job.root()).isEqualTo(new TableName("app", "users"));
+        assertThat(job.rows()).isEqualTo(new RootRows.DuplicatesOf(List.of("lower(email)", "tenant_id"),
+                new RootRows.Keep(RootRows.Keep.Order.NEWEST, Optional.of("created_at"))));
+        for (String keep : List.of("oldest by id", "lowest", "highest", "  Highest ")) {
+            RootRows.DuplicatesOf d = (RootRows.DuplicatesOf) parse("""
+                    job: p
+                    root:
+                      duplicatesOf: app.users
+                      key: [email]
+                      keep: "%s"
+                    """.formatted(keep)).job().rows();
+            assertThat(d.keep().describe()).as(keep).isIn("oldest by id", "lowest by the primary key",
+                    "highest by the primary key");
+        }
+    }
+
+    @Test
+    void duplicatesWithoutKeyOrKeepOrWithAnUnknownKeepAreRejected() {
+        assertRejected("""
+                job: p
+                root:
+                  duplicatesOf: app.users
+                  keep: lowest
+                """).hasMessageContaining("'root.duplicatesOf' needs 'key'");
+        assertRejected("""
+                job: p
+                root:
+                  duplicatesOf: app.users
+                  key: [email]
+                """).hasMessageContaining("and 'keep' (which row of each group stays");
+        assertRejected("""
+                job: p
+                root:
+                  duplicatesOf: app.users
+                  key: [email]
+                  keep: newest
+                """).hasMessageContaining("'root.keep: newest' is not a choice; write 'newest by COLUMN'");
+        assertRejected("""
+                job: p
+                root:
+                  duplicatesOf: app.users
+                  key: ["  "]
+                  keep: lowest
+                """).hasMessageContaining("'root.key' holds an empty expression");
+        assertRejected("""
+                job: p
+                root:
+                  table: app.users
+                  where: "true"
+                  keep: lowest
+                """).hasMessageContaining("'root.key' and 'root.keep' go with 'root.duplicatesOf' only");
+        assertRejected("""
+                job: p
+                root:
+                  table: app.users
+                  duplicatesOf: app.users
+                  key: [email]
+                  keep: lowest
+                """).hasMessageContaining("'root.table' is not given with 'root.duplicatesOf'");
     }
 
     @Test

@@ -178,7 +178,7 @@ class PolicyFileReaderTest {
                     root: {tabel: app.b, keys: runtime}
                 """)).isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("policy.yaml: unknown setting 'jobs[1].root.tabel' at line 5; the settings"
-                        + " allowed there are keys, table, where");
+                        + " allowed there are duplicatesOf, keep, key, keys, orphansOf, table, where");
     }
 
     @Test

@@ -76,7 +76,10 @@ final class GoldenFiles {
         }
     }
 
-    /** Every scenario: the demo and the hard schema, in both dialects. */
+    /**
+     * Every scenario: the demo and the hard schema, in both dialects, and an orphan and a duplicate root on the demo's
+     * catalog (docs/design.md#orphan-roots, docs/design.md#duplicate-roots).
+     */
     static List<Scenario> all() {
         String catalogs = "generator/src/test/resources/catalogs/";
         String jobs = "generator/src/test/resources/jobs/";
@@ -84,7 +87,11 @@ final class GoldenFiles {
                 new Scenario("postgres", "demo", catalogs + "postgres/demo", "sql/demo/postgres/tenant_purge.yaml"),
                 new Scenario("postgres", "hard", catalogs + "postgres/hard", jobs + "postgres/hard_purge.yaml"),
                 new Scenario("oracle", "demo", "sql/demo/oracle/catalog", "sql/demo/oracle/tenant_purge.yaml"),
-                new Scenario("oracle", "hard", catalogs + "oracle/hard", jobs + "oracle/hard_purge.yaml"));
+                new Scenario("oracle", "hard", catalogs + "oracle/hard", jobs + "oracle/hard_purge.yaml"),
+                new Scenario("postgres", "orphans", catalogs + "postgres/demo", jobs + "postgres/audit_orphans.yaml"),
+                new Scenario("postgres", "duplicates", catalogs + "postgres/demo", jobs + "postgres/invoice_dups.yaml"),
+                new Scenario("oracle", "orphans", "sql/demo/oracle/catalog", jobs + "oracle/audit_orphans.yaml"),
+                new Scenario("oracle", "duplicates", "sql/demo/oracle/catalog", jobs + "oracle/invoice_dups.yaml"));
     }
 
     /**

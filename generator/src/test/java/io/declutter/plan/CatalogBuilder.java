@@ -66,7 +66,7 @@ public final class CatalogBuilder {
         }
         return new ForeignKey(fk.name, fk.child, fk.childColumns, fk.parent, parentColumns, fk.onDelete,
                 fk.deferrable, false, java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty(),
-                java.util.Optional.empty(), fk.resetColumns, fk.resetChecks, false);
+                java.util.Optional.empty(), fk.resetColumns, fk.resetChecks, false, false, fk.enforcement);
     }
 
     private static final class FkSpec {
@@ -76,6 +76,7 @@ public final class CatalogBuilder {
         String name;
         List<String> parentColumns;
         OnDelete onDelete = OnDelete.NO_ACTION;
+        ForeignKey.Enforcement enforcement = ForeignKey.Enforcement.ENFORCED;
         boolean deferrable;
         boolean indexed = true;
         List<String> resetColumns = List.of();
@@ -207,6 +208,12 @@ public final class CatalogBuilder {
 
         public TableBuilder onDelete(OnDelete action) {
             last().onDelete = action;
+            return this;
+        }
+
+        /** What the database guarantees about the last foreign key's existing rows (default: enforced). */
+        public TableBuilder enforcement(ForeignKey.Enforcement enforcement) {
+            last().enforcement = enforcement;
             return this;
         }
 

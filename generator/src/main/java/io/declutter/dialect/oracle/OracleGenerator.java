@@ -316,6 +316,10 @@ public final class OracleGenerator {
         if (plan.job().rootPredicate().isPresent()) {
             return "(" + plan.job().rootPredicate().get() + ")";
         }
+        java.util.Optional<String> generated = io.declutter.render.RootFilter.of(plan.job(), dialect);
+        if (generated.isPresent()) {
+            return "(" + generated.get() + ")";
+        }
         PurgeTable root = plan.table(plan.job().root()).orElseThrow();
         List<String> casts = new ArrayList<>();
         List<String> keyColumns = root.key().columns();

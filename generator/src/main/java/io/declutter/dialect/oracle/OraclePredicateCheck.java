@@ -4,6 +4,8 @@ import io.declutter.dialect.Dialect;
 import io.declutter.dialect.ErrorKind;
 import io.declutter.dialect.RefusedException;
 import io.declutter.model.Job;
+import io.declutter.model.RootRows;
+import io.declutter.render.RootFilter;
 
 import java.sql.CallableStatement;
 import java.sql.Connection;
@@ -20,11 +22,16 @@ final class OraclePredicateCheck {
     }
 
     static void checkPredicate(Connection connection, Dialect dialect, Job job) throws SQLException {
-        String predicate = job.rootPredicate().orElseThrow();
+        String predicate = job.rootPredicate().or(() -> RootFilter.of(job, dialect)).orElseThrow(
+                () -> new IllegalArgumentException("job " + job.name() + " takes its root keys at run time"));
+        String fix = job.rows() instanceof RootRows.DuplicatesOf d ? "the duplicate key [" + String.join(", ", d.key())
+                + "]" : "the root predicate";
+        String how = job.rows() instanceof RootRows.DuplicatesOf ? "Fix 'root.key' in the job file; each entry is a"
+                + " SQL expression over the table's columns, e.g. LOWER(email)." : "Fix 'root.where' in the job file;"
+                + " it is a SQL condition on the root table's columns, e.g. status = 'closed'.";
         if (predicate.contains(";")) {
-            throw new RefusedException(ErrorKind.BAD_INPUT, "job " + job.name() + ": the root predicate on " + job.root()
-                    + " contains a ';', which would end the statement it is put in. Fix 'root.where' in the job file:"
-                    + " write one SQL condition on the root table's columns (e.g. status = 'closed').");
+            throw new RefusedException(ErrorKind.BAD_INPUT, "job " + job.name() + ": " + fix + " on " + job.root()
+                    + " contains a ';', which would end the statement it is put in. " + how);
         }
         String sql = "SELECT 1 FROM " + dialect.qualify(job.root().schema(), job.root().name()) + " c WHERE ("
                 + predicate + ")";
@@ -34,9 +41,8 @@ final class OraclePredicateCheck {
             cs.setString(1, sql);
             cs.execute();
         } catch (SQLException e) {
-            throw new RefusedException(ErrorKind.BAD_INPUT, "job " + job.name() + ": the root predicate does not work on "
-                    + job.root() + ": " + e.getMessage().strip() + ". Fix 'root.where' in the job file; it is a SQL"
-                    + " condition on the root table's columns, e.g. status = 'closed'.", e);
+            throw new RefusedException(ErrorKind.BAD_INPUT, "job " + job.name() + ": " + fix + " does not work on "
+                    + job.root() + ": " + e.getMessage().strip() + ". " + how, e);
         }
     }
 }

@@ -30,8 +30,11 @@ final class PostgresStartChecks {
         List<StartCheck> checks = new ArrayList<>();
         if (when.rootRows().isPresent()) {
             long threshold = when.rootRows().getAsLong();
-            long rows = rootRows(c, dialect, job, threshold);
-            checks.add(new StartCheck("root rows of " + job.root().display() + " matching root.where",
+            // An orphan or duplicate root is resolved against the catalog first, as plan resolves it.
+            Job resolved = job.rootPredicate().isPresent() ? job : dialect.plan(dialect.readCatalog(c), job).job();
+            long rows = rootRows(c, dialect, resolved, threshold);
+            checks.add(new StartCheck("root rows of " + job.root().display() + (job.rootPredicate().isPresent()
+                    ? " matching root.where" : job.rows().describe()),
                     rows >= threshold ? String.format(Locale.ROOT, "%,d or more", rows)
                             : String.format(Locale.ROOT, "%,d", rows),
                     String.format(Locale.ROOT, "%,d", threshold), rows >= threshold));
@@ -47,7 +50,7 @@ final class PostgresStartChecks {
     private static long rootRows(Connection c, Dialect dialect, Job job, long threshold) throws SQLException {
         PostgresPredicateCheck.check(c, dialect, job); // one condition, no statement smuggled in
         String sql = ROOT_ROWS.formatted(dialect.qualify(job.root().schema(), job.root().name()),
-                job.rootPredicate().orElseThrow());
+                PostgresPredicateCheck.condition(job, dialect));
         boolean autoCommit = c.getAutoCommit();
         c.setAutoCommit(false);
         try (PreparedStatement ps = c.prepareStatement(sql)) {

@@ -1,6 +1,7 @@
 -- Enabled foreign keys (a disabled one blocks nothing), one row per column pair: the child columns of the
 -- constraint matched by position with the columns of the primary or unique key it references. Oracle has
 -- ON DELETE CASCADE, SET NULL and (the default) NO ACTION; DEFERRABLE and INITIALLY DEFERRED are reported.
+-- enforcement: NOT_VALID for a key enabled NOVALIDATE (rows older than it may be orphans, docs/design.md#orphan-roots).
 SELECT fk.constraint_name AS constraint_name,
        fk.owner AS child_schema,
        fk.table_name AS child_table,
@@ -25,7 +26,8 @@ SELECT fk.constraint_name AS constraint_name,
        -- ON DELETE SET NULL resets every column of the key (Oracle names no subset)
        1 AS reset_column,
        -- CHECK constraints on reset columns are not read on Oracle (no check before the first delete there)
-       CAST(NULL AS VARCHAR2(4000)) AS reset_checks
+       CAST(NULL AS VARCHAR2(4000)) AS reset_checks,
+       CASE fk.validated WHEN 'NOT VALIDATED' THEN 'NOT_VALID' ELSE 'ENFORCED' END AS enforcement
   FROM all_constraints fk
   JOIN all_constraints pk ON pk.owner = fk.r_owner AND pk.constraint_name = fk.r_constraint_name
   JOIN all_cons_columns cc

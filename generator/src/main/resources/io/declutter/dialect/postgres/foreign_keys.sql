@@ -7,7 +7,9 @@
 -- partition constraint: only the root's rows satisfying it reference the parent (docs/design.md#partitions).
 -- reset_column: whether ON DELETE SET NULL / SET DEFAULT resets the column (PostgreSQL 15 can name a subset,
 -- confdelsetcols; read through to_jsonb so that the query runs on versions without that column too). reset_checks is
--- repeated on every row of a constraint.
+-- repeated on every row of a constraint. enforcement: NOT_VALID for a constraint added NOT VALID and not validated
+-- since, DISABLED when its triggers are disabled (ALTER TABLE ... DISABLE TRIGGER ALL): both may have orphans
+-- (docs/design.md#orphan-roots).
 SELECT con.conname AS constraint_name,
        crn.nspname AS child_schema,
        crc.relname AS child_table,
@@ -38,6 +40,9 @@ SELECT con.conname AS constraint_name,
                  AND jsonb_array_length(to_jsonb(con) -> 'confdelsetcols') > 0
             THEN to_jsonb(con) -> 'confdelsetcols' @> to_jsonb(k.child_attnum)
             ELSE true END AS reset_column,
+       CASE WHEN EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgconstraint = con.oid AND t.tgenabled = 'D') THEN 'DISABLED'
+            WHEN NOT con.convalidated THEN 'NOT_VALID'
+            ELSE 'ENFORCED' END AS enforcement,
        -- the validated CHECK constraints of the declaring table that name a column of the key, which the database
        -- evaluates on every row SET NULL / SET DEFAULT resets (a JSON array; NULL for the other actions or none)
        CASE WHEN con.confdeltype IN ('n', 'd') THEN

@@ -6,6 +6,7 @@ import io.declutter.introspect.RecordedCatalog;
 import io.declutter.model.Catalog;
 import io.declutter.model.Job;
 import io.declutter.model.LogicalReference;
+import io.declutter.model.RootRows;
 import io.declutter.model.PurgePlan;
 import io.declutter.model.TableName;
 import io.declutter.plan.PlanBuilder;
@@ -90,6 +91,23 @@ final class OracleScenarios {
                                 table("app.invoices"), List.of("id"), LogicalReference.Action.IGNORE)));
     }
 
+    /** Audit events whose user no longer exists, through a logical reference (docs/design.md#orphan-roots). */
+    static Job orphansJob() {
+        Job demo = demoJob();
+        return new Job("audit_orphans", table("app.audit_events"), new RootRows.OrphansOf("ref_audit_user"),
+                demo.batchSize(), true, List.of(), demo.lockTimeout(), demo.statementTimeout(), List.of(), List.of(),
+                List.of(new LogicalReference("ref_audit_user", table("app.audit_events"), List.of("user_id"),
+                        table("app.users"), List.of(), LogicalReference.Action.DELETE)));
+    }
+
+    /** Users with the same e-mail address in a tenant, the newest kept (docs/design.md#duplicate-roots). */
+    static Job duplicatesJob() {
+        Job demo = demoJob();
+        return new Job("user_dups", table("app.users"), new RootRows.DuplicatesOf(List.of("tenant_id", "LOWER(email)"),
+                new RootRows.Keep(RootRows.Keep.Order.NEWEST, Optional.of("created_at"))), demo.batchSize(), true,
+                List.of(), demo.lockTimeout(), demo.statementTimeout(), List.of(), List.of(), List.of());
+    }
+
     static List<Scenario> all() {
         OracleDialect v19 = OracleDialect.latest();
         OracleDialect v121 = OracleDialect.forVersion("12.1");
@@ -104,7 +122,12 @@ final class OracleScenarios {
                         "status = 'closed'", true, List.of("HARD." + LONG_TABLE)), v121),
                 new Scenario("hard, composite root keys at run time", "hard",
                         job("order_purge", "HARD.ORDERS", null, true, List.of()), v19),
-                new Scenario("demo with logical references", "demo", logicalReferencesJob(), v19));
+                new Scenario("demo with logical references", "demo", logicalReferencesJob(), v19),
+                new Scenario("demo, orphans of a logical reference", "demo", orphansJob(), v19),
+                new Scenario("demo, duplicates kept newest", "demo", duplicatesJob(), v19),
+                new Scenario("demo, duplicates kept highest, 12.1", "demo", duplicatesJob()
+                        .withRows(new RootRows.DuplicatesOf(List.of("LOWER(email)"), new RootRows.Keep(
+                                RootRows.Keep.Order.HIGHEST, Optional.empty()))), v121));
     }
 
     static String text(String resource) {

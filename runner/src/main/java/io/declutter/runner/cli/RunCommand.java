@@ -315,7 +315,8 @@ final class RunCommand extends JobCommand {
         }
         if (!job.keysAtRunTime()) {
             if (!given.isEmpty()) {
-                throw new UserError(ExitCodes.BAD_INPUT, "job " + job.name() + " selects its root rows with 'root.where';"
+                throw new UserError(ExitCodes.BAD_INPUT, "job " + job.name() + " selects its root rows itself ("
+                        + (job.rootPredicate().isPresent() ? "'root.where'" : job.rows().describe().substring(2)) + ");"
                         + " --keys and --keys-file are for jobs with 'root.keys: runtime'");
             }
             return List.of();

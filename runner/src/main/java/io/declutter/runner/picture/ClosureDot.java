@@ -40,8 +40,8 @@ public final class ClosureDot {
         }
         d.append("digraph ").append(id(g.job())).append(" {\n");
         d.append("  graph [rankdir=LR, fontname=\"Helvetica\", labelloc=t, label=")
-                .append(id("job " + g.job() + ": purge " + g.root() + g.condition().map(c -> " WHERE " + c)
-                        .orElse(" (keys given per run)") + " and every row that references them; "
+                .append(id("job " + g.job() + ": purge " + g.root() + g.selection()
+                        + " and every row that references them; "
                         + g.purgedTables() + " tables purged"))
                 .append("];\n");
         d.append("  node [shape=box, style=\"rounded,filled\", fillcolor=\"#ffffff\", fontname=\"Helvetica\","

@@ -50,7 +50,7 @@ public final class ClosurePage {
         h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>").append(esc(title))
                 .append("</title>\n<style>\n").append(Resources.text(ClosurePage.class, "plan-page.css"))
                 .append("</style>\n</head>\n<body>\n<header>\n<h1>").append(esc("Job " + g.job() + ": purge " + g.root()
-                        + g.condition().map(c -> " WHERE " + c).orElse(" (keys given per run)")
+                        + g.selection()
                         + " and every row that references them"))
                 .append("</h1>\n<p id=\"summary\">").append(esc(summary(g))).append("</p>\n");
         h.append("<div id=\"toolbar\"><form id=\"search-form\"><input id=\"search\" type=\"search\""

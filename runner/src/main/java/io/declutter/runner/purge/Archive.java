@@ -159,7 +159,8 @@ public final class Archive {
         var job = jobFile.job();
         Manifest manifest = new Manifest(FORMAT, job.name(), run, info.status(), info.started(), info.ended(),
                 job.root().display(), job.rootPredicate().orElse(null), job.rootPredicate().isPresent() ? null
-                : "given at run time (the root table's file holds the root rows)", database, Instant.now(),
+                : job.keysAtRunTime() ? "given at run time (the root table's file holds the root rows)"
+                : Receipt.selection(job) + " (the root table's file holds the root rows)", database, Instant.now(),
                 CsvFormat.CURRENT, files, rows, hex(sha256().digest(sumsBytes)));
         writeFile(dir.resolve(MANIFEST), JSON.writeValueAsBytes(manifest));
         syncDirectory(dir);

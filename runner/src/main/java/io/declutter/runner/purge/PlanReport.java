@@ -27,7 +27,7 @@ public final class PlanReport {
     public static String text(PurgePlan plan, Catalog catalog, Dialect dialect) {
         StringBuilder out = new StringBuilder();
         out.append("Job ").append(plan.job().name()).append(": purge ").append(plan.job().root())
-                .append(plan.job().rootPredicate().map(p -> " WHERE " + p).orElse(" (keys given per run)"))
+                .append(plan.job().keysAtRunTime() ? " (keys given per run)" : plan.job().rows().describe())
                 .append(" and every row that references them.\n")
                 .append(plan.tables().size()).append(" tables, ").append(plan.followedEdges().size() - 1)
                 .append(" foreign-key edges; batch size ").append(plan.job().batchSize())

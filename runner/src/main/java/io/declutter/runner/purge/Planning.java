@@ -13,8 +13,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 
 /**
- * Introspects the database and builds a job's plan, both the dialect's way; has the dialect check the root predicate
- * without running it.
+ * Introspects the database and builds a job's plan, both the dialect's way; has the dialect check the condition that
+ * selects the root rows (a root predicate, or an orphan or duplicate root with its key expressions) without running it.
  */
 public final class Planning {
 
@@ -32,7 +32,7 @@ public final class Planning {
         } catch (InvalidJobException e) {
             throw new UserError(ExitCodes.BAD_INPUT, e.getMessage(), e);
         }
-        if (plan.job().rootPredicate().isPresent()) {
+        if (!plan.job().keysAtRunTime()) {
             try {
                 dialect.checkPredicate(connection, plan.job());
             } catch (RefusedException e) {

@@ -27,7 +27,12 @@ public final class Receipt {
     private Receipt() {
     }
 
-    public record Root(String table, String predicate, Integer keys, List<String> keySha256, String keysNote) {
+    /**
+     * @param selection how an orphan or duplicate root chose its rows, in words (docs/design.md#orphan-roots,
+     *                  docs/design.md#duplicate-roots); null for the other kinds
+     */
+    public record Root(String table, String predicate, String selection, Integer keys, List<String> keySha256,
+                       String keysNote) {
     }
 
     public record TableCount(String table, long rowsErased) {
@@ -59,17 +64,17 @@ public final class Receipt {
         var job = jobFile.job();
         Root root;
         if (expired) {
-            root = new Root(job.root().display(), job.rootPredicate().orElse(null), null, null,
+            root = new Root(job.root().display(), job.rootPredicate().orElse(null), selection(job), null, null,
                     "the keys went with the backup when it expired");
         } else if (jobFile.receiptHashKeys()) {
             List<String> hashes = new ArrayList<>();
             for (List<String> key : keys) {
                 hashes.add(Archive.hex(Archive.sha256().digest(String.join(":", key).getBytes(StandardCharsets.UTF_8))));
             }
-            root = new Root(job.root().display(), job.rootPredicate().orElse(null), keys.size(), hashes,
+            root = new Root(job.root().display(), job.rootPredicate().orElse(null), selection(job), keys.size(), hashes,
                     "SHA-256 of each key's values joined by ':' (a short key can be found again by trying values)");
         } else {
-            root = new Root(job.root().display(), job.rootPredicate().orElse(null), keys.size(), null,
+            root = new Root(job.root().display(), job.rootPredicate().orElse(null), selection(job), keys.size(), null,
                     "key values are not shown ('receipt: {hashKeys: true}' lists their SHA-256)");
         }
 
@@ -113,13 +118,18 @@ public final class Receipt {
                 .writeValueAsString(d);
     }
 
+    /** How an orphan or duplicate root chose its rows, in words; null for a condition or keys given per run. */
+    static String selection(io.declutter.model.Job job) {
+        return job.keysAtRunTime() || job.rootPredicate().isPresent() ? null : job.rows().describe().substring(2);
+    }
+
     public static String text(Document d) {
         StringBuilder out = new StringBuilder();
         out.append("Erasure receipt: job ").append(d.job()).append(", run ").append(d.run()).append(" (")
                 .append(d.runStatus()).append(") in database ").append(d.database()).append("\n");
         out.append("  root: ").append(d.root().table()).append(d.root().predicate() != null ? " WHERE "
-                + d.root().predicate() : "").append(d.root().keys() != null ? ", " + d.root().keys() + " root keys" : "")
-                .append("\n");
+                + d.root().predicate() : "").append(d.root().selection() != null ? ": " + d.root().selection() : "")
+                .append(d.root().keys() != null ? ", " + d.root().keys() + " root keys" : "").append("\n");
         out.append(String.format("  erased: %,d rows in %d tables, first delete %s, last %s, started by %s%n",
                 d.rowsErased(), d.tables().size(), d.firstDelete(), d.lastDelete(),
                 d.startedBy() == null ? "(not recorded)" : d.startedBy()));
@@ -155,6 +165,7 @@ public final class Receipt {
                 .append("</b>. Issued ").append(d.issued()).append(".</p>\n");
         h.append("<h2>What was erased</h2>\n<dl><dt>Root</dt><dd>").append(esc(d.root().table()))
                 .append(d.root().predicate() != null ? " where <code>" + esc(d.root().predicate()) + "</code>" : "")
+                .append(d.root().selection() != null ? ": " + esc(d.root().selection()) : "")
                 .append(d.root().keys() != null ? ", " + d.root().keys() + " root keys" : "").append(" (")
                 .append(esc(d.root().keysNote())).append(")</dd>\n<dt>Rows</dt><dd id=\"rows\">")
                 .append(String.format("%,d", d.rowsErased())).append(" in ").append(d.tables().size())

@@ -149,7 +149,7 @@ class BadJobInputTest {
                   wehre: status = 'closed'
                 """, db.url());
         refusedEverywhere(nested, "unknown setting 'root.wehre' at line 4", "the settings allowed there are",
-                "keys, table, where");
+                "duplicatesOf, keep, key, keys, orphansOf, table, where");
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.declutter.dialect.postgres.PostgresJobProcedures;
 import io.declutter.model.Finding;
 import io.declutter.model.Job;
 import io.declutter.model.PurgePlan;
+import io.declutter.model.RootRows;
 import io.declutter.model.TableName;
 import io.declutter.localdb.ScratchDatabase;
 import io.declutter.runner.db.SqlScripts;
@@ -117,6 +118,13 @@ final class RandomCase {
     private int batch;
     private boolean runtimeKeys;
     /**
+     * The condition the oracle selects the root rows with: the schema's predicate, or for an orphan or duplicate root
+     * the same rows written another way (NOT IN a parent's values; EXISTS a lower or higher key of the same value).
+     */
+    private String expected;
+    /** The parent table of an orphan case's logical reference, or null. */
+    private String orphanParent;
+    /**
      * A CHECK on a reset column fails for a row outside the closure the purge resets: the run must refuse before its
      * first delete ({@code checkRefused}). When only closure rows referencing purged rows through the edge fail it
      * ({@code checkMayRefuse}), the run may refuse too: whether the database would reset such a row depends on the
@@ -186,8 +194,26 @@ final class RandomCase {
                         runtimeKeys ? Optional.empty() : Optional.of(schema.predicate),
                         1 + rnd.nextInt(50), true, List.of(), Duration.ofSeconds(5), Duration.ofSeconds(60),
                         List.of(), schema.outboxDisabled ? List.of("outbox") : List.of());
+                expected = schema.predicate;
+                if (!runtimeKeys && schema.expectedRefusal().isEmpty()) {
+                    j = otherRoot(admin, j);
+                }
                 // what 'declutter plan' does: CatalogReader, PlanBuilder, and the predicate checked (never run)
-                PurgePlan plan = Planning.plan(admin, DIALECT, j).plan();
+                PurgePlan plan;
+                try {
+                    plan = Planning.plan(admin, DIALECT, j).plan();
+                } catch (io.declutter.runner.UserError e) {
+                    if (j.rows() instanceof RootRows.DuplicatesOf && e.getMessage().contains("could purge the row kept")) {
+                        check(reachesRootAgain(), "duplicates refused though no foreign key path leads from "
+                                + schema.display(schema.root()) + " back to it: " + e.getMessage());
+                        features.add("refused: duplicates' closure reaches their table");
+                        ok = true;
+                        return new Outcome(seed, number, features, 0, (System.nanoTime() - started) / 1_000_000);
+                    }
+                    throw e;
+                }
+                check(!(j.rows() instanceof RootRows.DuplicatesOf) || !reachesRootAgain(), "duplicates planned though"
+                        + " a foreign key path leads from " + schema.display(schema.root()) + " back to it");
                 lap("plan");
                 if (schema.expectedRefusal().isPresent()) {
                     checkRefusal(plan, schema.expectedRefusal().get());
@@ -200,6 +226,12 @@ final class RandomCase {
                 }
                 dump("data.sql", schema.data());
                 inTransaction(admin, schema.data());
+                if (orphanParent != null) {
+                    // a parent for about half of the flag's values: the root rows holding the others are orphans
+                    inTransaction(admin, "INSERT INTO " + orphanParent + " SELECT DISTINCT f." + flag() + " FROM "
+                            + schema.qualified(schema.root()) + " AS f WHERE f." + flag() + " IS NOT NULL AND md5(f."
+                            + flag() + "::text || '" + seed + "') < '8'");
+                }
                 lap("data");
                 List<GeneratedFile> files = DIALECT.generate(plan, io.declutter.model.Window.ALWAYS);
                 String install = files.stream()
@@ -233,6 +265,73 @@ final class RandomCase {
             throw new AssertionError(describe() + "\n" + t, t);
         }
         return new Outcome(seed, number, features, steps, (System.nanoTime() - started) / 1_000_000);
+    }
+
+    private String flag() {
+        return Names.quote(schema.rootFlag.name);
+    }
+
+    /**
+     * Now and then (its own random stream, so the other cases of a seed stay as they were) the job's root rows are
+     * chosen another way (docs/design.md#orphan-roots, docs/design.md#duplicate-roots): the orphans of a logical
+     * reference from the root's flag column to a new table holding some of its values, or all but the lowest (highest)
+     * key of each value of the flag (lower(flag) for text).
+     */
+    private Job otherRoot(Connection admin, Job j) throws SQLException {
+        Random other = new Random(seed * 31 + 7);
+        int mode = other.nextInt(100);
+        List<String> pk = schema.root().primaryKey.stream().map(Names::quote).toList();
+        String table = schema.qualified(schema.root());
+        if (mode < 15) {
+            features.add("orphans of a logical reference");
+            String parentName = "declutter_orphan_parent";
+            orphanParent = Names.quote(schema.schema) + "." + Names.quote(parentName);
+            inTransaction(admin, "CREATE TABLE " + orphanParent + " (v " + schema.rootFlag.type + " PRIMARY KEY)");
+            expected = flag() + " IS NOT NULL AND " + flag() + " NOT IN (SELECT p.v FROM " + orphanParent + " AS p)";
+            io.declutter.model.LogicalReference ref = new io.declutter.model.LogicalReference("orphan_ref", j.root(),
+                    List.of(schema.rootFlag.name), new TableName(schema.schema, parentName), List.of(),
+                    io.declutter.model.LogicalReference.Action.DELETE);
+            return new Job(j.name(), j.root(), new RootRows.OrphansOf("orphan_ref"), j.batchSize(), j.backup(),
+                    j.excludedTables(), j.lockTimeout(), j.statementTimeout(), j.edgeOverrides(), j.disabledTriggers(),
+                    List.of(ref));
+        }
+        if (mode < 30) {
+            boolean lower = schema.rootFlag.type.equals("text") && other.nextBoolean();
+            boolean lowest = other.nextBoolean();
+            features.add("duplicates kept " + (lowest ? "lowest" : "highest") + (lower ? " by lower(flag)" : ""));
+            java.util.function.Function<String, String> key = alias -> lower ? "lower(" + alias + flag() + ")"
+                    : alias + flag();
+            String row = "ROW(" + pk.stream().map(k -> "y." + k).collect(Collectors.joining(", ")) + ") "
+                    + (lowest ? "<" : ">") + " ROW(" + pk.stream().map(k -> "x." + k).collect(Collectors.joining(", "))
+                    + ")";
+            expected = "(" + String.join(", ", pk) + ") IN (SELECT " + pk.stream().map(k -> "x." + k)
+                    .collect(Collectors.joining(", ")) + " FROM " + table + " AS x WHERE " + key.apply("x.")
+                    + " IS NOT NULL AND EXISTS (SELECT 1 FROM " + table + " AS y WHERE " + key.apply("y.") + " = "
+                    + key.apply("x.") + " AND " + row + "))";
+            return j.withRows(new RootRows.DuplicatesOf(List.of(key.apply("")), new RootRows.Keep(lowest
+                    ? RootRows.Keep.Order.LOWEST : RootRows.Keep.Order.HIGHEST, Optional.empty())));
+        }
+        return j;
+    }
+
+    /** Whether a foreign key path the purge deletes along (not SET NULL / SET DEFAULT) leads from the root to itself. */
+    private boolean reachesRootAgain() {
+        Set<RandomSchema.Table> seen = new HashSet<>();
+        java.util.Deque<RandomSchema.Table> todo = new java.util.ArrayDeque<>(List.of(schema.root()));
+        while (!todo.isEmpty()) {
+            RandomSchema.Table t = todo.pop();
+            for (RandomSchema.ForeignKey fk : schema.foreignKeys) {
+                if (fk.parent == t && !fk.onDelete.startsWith("SET")) {
+                    if (fk.child == schema.root()) {
+                        return true;
+                    }
+                    if (seen.add(fk.child)) {
+                        todo.push(fk.child);
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     private void liquibase(List<GeneratedFile> files) throws Exception {
@@ -338,7 +437,7 @@ final class RandomCase {
 
     private void snapshot(Connection admin) throws SQLException {
         tables = schema.tables.stream().map(schema::display).toList();
-        closure = ClosureOracle.compute(admin, schema.display(schema.root()), schema.predicate);
+        closure = ClosureOracle.compute(admin, schema.display(schema.root()), expected);
         reset = resetRows(admin, closure);
         // the oracle reads the catalog: it must see the foreign keys the schema was built with
         for (RandomSchema.ForeignKey fk : schema.foreignKeys) {
@@ -528,6 +627,14 @@ final class RandomCase {
         late = lateRows.committed();
         features.add(late.isEmpty() ? "no late rows" : "late rows caught up");
         closePurge();
+        if (!expected.equals(schema.predicate)) {
+            // an orphan or duplicate job is done for good: a second run would select nothing
+            // (docs/design.md#orphan-roots, docs/design.md#duplicate-roots)
+            check(Long.parseLong(io.declutter.runner.testing.Queries.ids(admin, "SELECT count(*) FROM "
+                    + schema.qualified(schema.root()) + " AS c WHERE " + expected).get(0)) == 0,
+                    "root rows left after the run: a second run would find some");
+            features.add("a second run finds nothing");
+        }
         lap("purge");
         assertPurged(admin);
         lap("check purge");

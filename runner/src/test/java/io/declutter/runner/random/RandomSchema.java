@@ -194,6 +194,8 @@ final class RandomSchema {
     final Set<Unsupported> unsupported;
     final Set<String> features = new LinkedHashSet<>();
     String predicate;
+    /** The root table's flag column, which the predicate tests (orphan and duplicate cases key on it too). */
+    Column rootFlag;
     int selectedRoots;
     /** The job disables the outbox trigger ({@code triggers: {disable: [outbox]}}) instead of keeping it. */
     boolean outboxDisabled;
@@ -450,6 +452,7 @@ final class RandomSchema {
                 || List.of("$proc$", "$fn$", "$do$", "$declutter$").stream().anyMatch(name::contains));
         Column flag = root.add(new Column(name, kind == 0 ? "boolean" : kind == 1 ? "text" : "integer", true));
         flag.payload = "flag" + kind;
+        rootFlag = flag;
         String f = Names.quote(flag.name);
         predicate = switch (kind) {
             case 0 -> rnd.nextBoolean() ? f : f + " IS TRUE";

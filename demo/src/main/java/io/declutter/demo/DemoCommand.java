@@ -24,11 +24,13 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "demo", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
-        description = {"Runs the main job end to end on a sample multi-tenant SaaS database.",
-            "Creates a throwaway database, loads the sample, plans, generates, deploys (Liquibase), purges the tenants"
-            + " closed more than 90 days ago, verifies, rolls the run back and compares per-table checksums. Finds"
-            + " PostgreSQL as the tests do ($DECLUTTER_TEST_JDBC_URL, localhost:5432, Docker, embedded) unless --jdbc-url"
-            + " names a server. Exits 1 if any check fails."})
+        description = {"Audits a sample SaaS database and runs its policy's jobs end to end.",
+            "Creates a throwaway database, loads the sample with its clutter, audits it, then for each job of the demo's"
+            + " policy file (sql/demo/postgres/policy.yaml: the tenants closed more than 90 days ago, the events past"
+            + " a year of retention) plans, generates and deploys (Liquibase); runs the jobs one after another, shows"
+            + " their status, verifies them, audits again, rolls each run back and compares per-table checksums."
+            + " Finds PostgreSQL as the tests do ($DECLUTTER_TEST_JDBC_URL, localhost:5432, Docker, embedded) unless"
+            + " --jdbc-url names a server. Exits 1 if any check fails."})
 final class DemoCommand implements Callable<Integer> {
 
     private static final String DEMO = "/sql/demo/postgres/";
@@ -66,35 +68,64 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
+    /** The demo policy's jobs, in file order (docs/policy.md). */
+    static final List<String> JOBS = List.of("tenant_purge", "events_retention");
+
+    /** The retention of events_retention, as its predicate says. */
+    private static final String PAST_RETENTION = "created_at < now() - interval '365 days'";
+
     private int demo(PostgresLocator.Server server, ScratchDatabase db) throws Exception {
         Path work = Files.createTempDirectory("declutter-demo");
-        Path jobFile = writeJobFile(work, server);
+        Path policyFile = writePolicyFile(work, server);
         Path generated = output != null ? output : work.resolve("generated");
-        List<String> base = List.of("-j", jobFile.toString(), "--jdbc-url", db.url());
+        List<String> base = List.of("-j", policyFile.toString(), "--jdbc-url", db.url());
         List<String> problems = new ArrayList<>();
         List<String> tables;
         Map<String, Checksums.Sum> before;
+        long events;
+        long pastRetention;
         try (Connection c = db.connect()) {
-            heading("Loading the sample SaaS database into " + db.name());
+            heading("Loading the sample SaaS database, with its clutter, into " + db.name());
             SqlScripts.run(c, Resources.text(DemoCommand.class, DEMO + "schema.sql"));
             SqlScripts.run(c, Resources.text(DemoCommand.class, DEMO + "data.sql"));
+            SqlScripts.run(c, Resources.text(DemoCommand.class, DEMO + "clutter.sql"));
             tables = Checksums.tablesOf(c, "app");
             before = Checksums.of(c, tables);
             out.println(tables.size() + " tables, " + before.values().stream().mapToLong(Checksums.Sum::rows).sum() + " rows");
+            events = count(c, "SELECT count(*) FROM app.events");
+            pastRetention = count(c, "SELECT count(*) FROM app.events WHERE " + PAST_RETENTION);
         }
 
-        step("Plan", problems, 0, cmd("plan", base));
-        step("Generate", problems, 0, cmd("generate", base, "-o", generated.toString()));
-        step("Deploy (Liquibase)", problems, 0, cmd("deploy", base, "--dir", generated.toString()));
-        step("Run: purge tenants closed more than 90 days ago", problems, 0, cmd("run", base, "--ignore-window"));
-        step("Status", problems, 0, cmd("status", base));
-        step("Verify the purge", problems, 0, cmd("verify", base));
+        // --large-rows 1000: the sample is small, and its events table should get the retention job suggested
+        step("Audit: where the clutter is", problems, 0, cmd("audit", base, "--large-rows", "1000"));
+        for (String job : JOBS) {
+            Path dir = generated.resolve(job);
+            step("Plan job " + job, problems, 0, cmd("plan", base, "--job", job));
+            step("Generate job " + job, problems, 0, cmd("generate", base, "--job", job, "-o", dir.toString()));
+            step("Deploy job " + job + " (Liquibase)", problems, 0, cmd("deploy", base, "--job", job, "--dir",
+                    dir.toString()));
+        }
+        step("Run every job of the policy, one after another", problems, 0, cmd("run", base, "--ignore-window"));
+        step("Status of every job", problems, 0, cmd("status", base));
+        for (String job : JOBS) {
+            step("Verify job " + job, problems, 0, cmd("verify", base, "--job", job));
+        }
         Map<String, Checksums.Sum> afterPurge;
+        Map<String, Long> runs = new java.util.LinkedHashMap<>();
         try (Connection c = db.connect()) {
             afterPurge = Checksums.of(c, tables);
+            checkRetention(c, events, pastRetention, problems);
+            for (String job : JOBS) {
+                runs.put(job, count(c, "SELECT coalesce(max(run_id), 0) FROM declutter.run WHERE job = '" + job + "'"));
+            }
         }
-        step("Roll back the run", problems, 0, cmd("rollback", base, "--run", "1"));
-        step("Verify the rollback", problems, 0, cmd("verify", base, "--run", "1"));
+        step("Audit after the purges: what they freed, what VACUUM FULL would still give back", problems, 0,
+                cmd("audit", base, "--large-rows", "1000"));
+        for (String job : JOBS) {
+            String run = String.valueOf(runs.get(job));
+            step("Roll back job " + job, problems, 0, cmd("rollback", base, "--job", job, "--run", run));
+            step("Verify the rollback of job " + job, problems, 0, cmd("verify", base, "--job", job, "--run", run));
+        }
         Map<String, Checksums.Sum> afterRollback;
         try (Connection c = db.connect()) {
             afterRollback = Checksums.of(c, tables);
@@ -106,6 +137,31 @@ final class DemoCommand implements Callable<Integer> {
         out.println("Generated SQL: " + generated);
         out.flush();
         return problems.isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+
+    /** events_retention purged exactly the events past retention and kept the others. */
+    private void checkRetention(Connection c, long events, long pastRetention, List<String> problems) throws Exception {
+        if (!problems.isEmpty()) {
+            return;
+        }
+        long left = count(c, "SELECT count(*) FROM app.events");
+        long stillPast = count(c, "SELECT count(*) FROM app.events WHERE " + PAST_RETENTION);
+        heading("Check job events_retention: " + events + " events, " + pastRetention + " past retention before; "
+                + left + " events, " + stillPast + " past retention after");
+        if (pastRetention == 0) {
+            problems.add("the sample has no events past retention");
+        }
+        if (stillPast != 0 || left != events - pastRetention) {
+            problems.add("events_retention left " + left + " events (" + stillPast + " past retention); expected "
+                    + (events - pastRetention) + " (none past retention)");
+        }
+    }
+
+    private static long count(Connection c, String sql) throws Exception {
+        try (java.sql.Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     private void compare(List<String> tables, Map<String, Checksums.Sum> before, Map<String, Checksums.Sum> afterPurge,
@@ -127,8 +183,9 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private Path writeJobFile(Path work, PostgresLocator.Server server) throws Exception {
-        String yaml = Resources.text(DemoCommand.class, DEMO + "tenant_purge.yaml");
+    /** The demo's policy file with a shared database section for the server's credentials (the URL is given). */
+    private Path writePolicyFile(Path work, PostgresLocator.Server server) throws Exception {
+        String yaml = Resources.text(DemoCommand.class, DEMO + "policy.yaml");
         StringBuilder db = new StringBuilder("\ndatabase:\n");
         server.user().ifPresent(u -> db.append("  user: ").append(u).append("\n"));
         Optional<String> password = server.password();
@@ -137,7 +194,7 @@ final class DemoCommand implements Callable<Integer> {
             Files.writeString(pw, password.get());
             db.append("  passwordFile: ").append(pw).append("\n");
         }
-        Path file = work.resolve("tenant_purge.yaml");
+        Path file = work.resolve("policy.yaml");
         Files.writeString(file, yaml + db);
         return file;
     }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -48,16 +49,29 @@ public final class JobFileReader {
     private JobFileReader() {
     }
 
+    /** A job file of one job (a policy file of one job too); a policy file of several jobs is an error here. */
     public static JobFile read(Path file) {
+        PolicyFile policy = readPolicy(file);
+        if (policy.jobs().size() > 1) {
+            throw new ConfigException(file + " is a policy file of " + policy.jobs().size() + " jobs ("
+                    + String.join(", ", policy.names()) + "); name the one to use (docs/policy.md)");
+        }
+        return policy.jobs().get(0);
+    }
+
+    /** A job file (one job) or a policy file (a {@code jobs:} list; docs/policy.md). */
+    public static PolicyFile readPolicy(Path file) {
         try {
-            JobFile read = parse(file.toString(), Files.readString(file));
+            PolicyFile policy = parsePolicy(file.toString(), Files.readString(file));
             // A relative archive directory is relative to the job file, wherever the runner is started from.
             Path base = file.toAbsolutePath().getParent();
-            return read.backupArchive().filter(a -> !a.isAbsolute() && base != null)
-                    .map(a -> new JobFile(read.job(), read.window(), read.database(), read.rehearse(),
-                            read.backupKeep(), Optional.of(base.resolve(a).normalize()), read.receiptHashKeys(),
-                            read.throttle(), read.startWhen(), read.roles()))
-                    .orElse(read);
+            return new PolicyFile(policy.source(), policy.jobs().stream()
+                    .map(read -> read.backupArchive().filter(a -> !a.isAbsolute() && base != null)
+                            .map(a -> new JobFile(read.job(), read.window(), read.database(), read.rehearse(),
+                                    read.backupKeep(), Optional.of(base.resolve(a).normalize()),
+                                    read.receiptHashKeys(), read.throttle(), read.startWhen(), read.roles()))
+                            .orElse(read))
+                    .toList(), policy.policy());
         } catch (NoSuchFileException e) {
             throw new ConfigException("job file " + file + " does not exist");
         } catch (IOException e) {
@@ -65,14 +79,82 @@ public final class JobFileReader {
         }
     }
 
+    /** A job file of one job, as {@link #read} reads it. */
     public static JobFile parse(String source, String yaml) {
-        Raw raw;
+        Raw raw = mapped(source, yaml, Raw.class);
+        return jobFile(source, raw, Shared.NONE);
+    }
+
+    /**
+     * A job file or a policy file (docs/policy.md): a file with a top-level {@code jobs:} list is a policy file, whose
+     * {@code database}, {@code window} and {@code throttle} sections are shared by its jobs; a job's own section
+     * replaces the file's whole (its settings are not merged). Any other file is a job file of one job.
+     */
+    public static PolicyFile parsePolicy(String source, String yaml) {
+        JsonNode tree = mapped(source, yaml, JsonNode.class);
+        if (tree == null || !tree.isObject() || !tree.has("jobs")) {
+            return new PolicyFile(source, List.of(parse(source, yaml)), false);
+        }
+        if (tree.has("job")) {
+            throw new ConfigException(source + ": give either 'job' (a job file of one job) or 'jobs' (a policy file:"
+                    + " a list of jobs, docs/policy.md), not both");
+        }
+        RawPolicy raw = mapped(source, yaml, RawPolicy.class);
+        if (raw.jobs == null || raw.jobs.isEmpty()) {
+            throw new ConfigException(source + ": 'jobs' lists no job; give one or more, each as a job file describes"
+                    + " it (docs/policy.md)");
+        }
+        Shared shared = new Shared(
+                inFile(source, () -> raw.window == null ? Window.ALWAYS : window(raw.window)),
+                inFile(source, () -> database(raw.database)),
+                inFile(source, () -> throttle(raw.throttle)));
+        List<JobFile> jobs = new java.util.ArrayList<>();
+        java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+        for (int i = 0; i < raw.jobs.size(); i++) {
+            Raw job = raw.jobs.get(i);
+            String where = source + ": jobs[" + i + "]";
+            if (job == null) {
+                throw new ConfigException(where + " is empty; give a job as a job file describes it (job, root, ...)");
+            }
+            String named = where + (job.job == null ? "" : " (" + job.job + ")");
+            JobFile file = inFile(named, () -> jobFile(named, job, shared));
+            Integer before = seen.putIfAbsent(file.job().name(), i);
+            if (before != null) {
+                throw new ConfigException(named + ": jobs[" + before + "] has the same name; job names must be"
+                        + " unique in a policy file (they name the procedures and backup tables)");
+            }
+            jobs.add(file);
+        }
+        return new PolicyFile(source, jobs, true);
+    }
+
+    /** A section's own error messages name the setting but not the file: prefixed here with where it is. */
+    private static <T> T inFile(String where, java.util.function.Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (ConfigException | InvalidJobException e) {
+            if (e instanceof ConfigException c && e.getMessage() != null && e.getMessage().startsWith(where)) {
+                throw c;
+            }
+            throw new ConfigException(where + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The sections a policy file's jobs share unless they give their own (docs/policy.md#shared-sections). */
+    private record Shared(Window window, DatabaseSettings database, Throttle throttle) {
+        static final Shared NONE = new Shared(Window.ALWAYS, DatabaseSettings.NONE, Throttle.NONE);
+    }
+
+    /** The YAML read as {@code type}, every Jackson error turned into a message naming the setting and its line. */
+    private static <T> T mapped(String source, String yaml, Class<T> type) {
         try (JsonParser parser = YAML.createParser(yaml)) {
             // An empty file (or one of comments only) has no token at all: report it as missing 'job'.
-            raw = parser.nextToken() == null ? null : YAML.readValue(parser, Raw.class);
+            return parser.nextToken() == null ? null : YAML.readValue(parser, type);
         } catch (UnrecognizedPropertyException e) {
             throw new ConfigException(source + ": unknown setting '" + path(e) + "' at " + location(e)
-                    + didYouMean(e) + "; the settings allowed there are " + known(e), e);
+                    + didYouMean(e) + "; the settings allowed there are " + known(e)
+                    + (e.getReferringClass() == RawPolicy.class ? " (in a policy file, a job's settings go in its"
+                    + " entry of 'jobs'; docs/policy.md)" : ""), e);
         } catch (InvalidFormatException e) {
             throw new ConfigException(source + ": setting '" + path(e) + "' at " + location(e) + ": '" + e.getValue()
                     + "' is not a valid " + e.getTargetType().getSimpleName().toLowerCase(java.util.Locale.ROOT), e);
@@ -84,6 +166,9 @@ public final class JobFileReader {
         } catch (IOException e) {
             throw new ConfigException(source + ": not a valid job file: " + e.getMessage(), e);
         }
+    }
+
+    private static JobFile jobFile(String source, Raw raw, Shared shared) {
         if (raw == null || raw.job == null) {
             throw new ConfigException(source + ": 'job' (the job name) is required");
         }
@@ -97,10 +182,12 @@ public final class JobFileReader {
                     Durations.parse("timeouts.lock", raw.timeouts.lock),
                     Durations.parse("timeouts.statement", raw.timeouts.statement),
                     edges(raw.edges), triggers(source, raw.triggers), references);
-            return new JobFile(job, window(raw.window), database(raw.database),
+            return new JobFile(job, raw.window == null ? shared.window() : window(raw.window),
+                    raw.database == null ? shared.database() : database(raw.database),
                     RehearsalSetting.parse("rehearse", raw.rehearse), backupKeep(source, raw.backup),
                     backupArchive(source, raw.backup),
-                    raw.receipt != null && Boolean.TRUE.equals(raw.receipt.hashKeys), throttle(raw.throttle),
+                    raw.receipt != null && Boolean.TRUE.equals(raw.receipt.hashKeys),
+                    raw.throttle == null ? shared.throttle() : throttle(raw.throttle),
                     startWhen(raw.startWhen, job), roles(raw.roles));
         } catch (InvalidJobException e) {
             throw new ConfigException(source + ": " + e.getMessage(), e);
@@ -215,8 +302,9 @@ public final class JobFileReader {
      * Only the {@code throttle} section of a job file, as the runner re-reads it between units of work
      * (docs/throttle.md#changing-limits-during-a-run); the whole file must still be valid.
      */
-    public static Throttle readThrottle(Path file) {
-        return read(file).throttle();
+    public static Throttle readThrottle(Path file, String job) {
+        return readPolicy(file).find(job).orElseThrow(() -> new ConfigException(file + " no longer holds job " + job))
+                .throttle();
     }
 
     /** The {@code throttle} section (docs/throttle.md); absent: no limits, fixed batch size. */
@@ -505,11 +593,11 @@ public final class JobFileReader {
         return e.getLocation() == null ? "?" : "line " + e.getLocation().getLineNr();
     }
 
-    /** Dotted path of the offending key, e.g. {@code timeouts.locks}. */
+    /** Dotted path of the offending key, e.g. {@code timeouts.locks} or {@code jobs[1].root.tabel}. */
     private static String path(JsonMappingException e) {
         return e.getPath().stream()
-                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                .collect(Collectors.joining("."));
+                .map(r -> r.getFieldName() != null ? "." + r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining()).replaceFirst("^\\.", "");
     }
 
     private static String known(UnrecognizedPropertyException e) {
@@ -520,6 +608,14 @@ public final class JobFileReader {
         return e.getKnownPropertyIds().stream().map(String::valueOf)
                 .filter(k -> k.equalsIgnoreCase(e.getPropertyName())).findFirst()
                 .map(k -> " (did you mean '" + k + "'?)").orElse("");
+    }
+
+    /** A policy file as written (docs/policy.md): the shared sections and the jobs, each as a job file. */
+    static final class RawPolicy {
+        @JsonProperty public RawWindow window;
+        @JsonProperty public RawDatabase database;
+        @JsonProperty public RawThrottle throttle;
+        @JsonProperty public List<Raw> jobs;
     }
 
     /** The file as written; mapped to the model above so the model stays free of Jackson. */

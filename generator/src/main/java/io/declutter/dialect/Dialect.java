@@ -148,6 +148,46 @@ public interface Dialect {
      */
     String maintain(Connection connection, List<String> tables) throws SQLException;
 
+    /**
+     * One table rewritten by {@link #vacuumFull}: its total size (heap, indexes, TOAST) before and after; or skipped
+     * (sizes -1), as only its owner may rewrite it (docs/roles.md).
+     */
+    record Rewrite(String table, long bytesBefore, long bytesAfter, java.time.Duration lockHeld) {
+        public Rewrite {
+            java.util.Objects.requireNonNull(table, "table");
+            java.util.Objects.requireNonNull(lockHeld, "lockHeld");
+        }
+
+        public static Rewrite skipped(String table) {
+            return new Rewrite(table, -1, -1, java.time.Duration.ZERO);
+        }
+
+        public boolean wasSkipped() {
+            return bytesBefore < 0;
+        }
+    }
+
+    /** Whether {@code run --vacuum-full} can rewrite tables on this database (docs/policy.md#vacuum-full). */
+    default boolean canVacuumFull() {
+        return false;
+    }
+
+    /** Why {@code run --vacuum-full} is refused here, and what to do instead; said before anything is done. */
+    default String vacuumFullRefusal() {
+        return "--vacuum-full is not available for " + name() + "; nothing was done";
+    }
+
+    /**
+     * Rewrites each table to give its free space back to the operating system, one table at a time (PostgreSQL:
+     * {@code VACUUM (FULL, ANALYZE)}, which holds an ACCESS EXCLUSIVE lock on the table while it runs). Only when asked
+     * ({@code run --vacuum-full}); never part of a purge otherwise.
+     *
+     * @param tables as {@code schema.table}
+     */
+    default List<Rewrite> vacuumFull(Connection connection, List<String> tables) throws SQLException {
+        throw new RefusedException(ErrorKind.BAD_INPUT, vacuumFullRefusal());
+    }
+
     /** {@code schema.name}, each part quoted as needed. */
     default String qualify(String schema, String name) {
         return quote(schema) + "." + quote(name);

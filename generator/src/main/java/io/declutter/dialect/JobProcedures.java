@@ -509,6 +509,43 @@ public abstract class JobProcedures {
         }
     }
 
+    /**
+     * The closure tables run {@code run} deleted rows from, as {@code schema.table} in the job's delete order: what
+     * {@code run --vacuum-full} rewrites (docs/policy.md#vacuum-full).
+     */
+    public List<String> tablesThatLostRows(long run) throws SQLException {
+        java.util.Set<String> lost = new java.util.HashSet<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT table_name FROM " + schema + ".log"
+                + " WHERE run_id = ? AND action IN ('delete', 'catch-up delete') AND table_name IS NOT NULL"
+                + " GROUP BY table_name HAVING sum(" + logRowsColumn() + ") > 0")) {
+            ps.setLong(1, run);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    lost.add(rs.getString(1));
+                }
+            }
+        }
+        return tables().stream().filter(lost::contains).toList();
+    }
+
+    /**
+     * Records the rewrite of one table after run {@code run} ({@code run --vacuum-full}): a log row of action
+     * {@code vacuum full} with its size before and after and how long it was locked (docs/audit.md#after-a-purge).
+     */
+    public void noteRewrite(long run, String table, long bytesBefore, long bytesAfter, Duration locked)
+            throws SQLException {
+        Instant ended = Instant.now();
+        try (PreparedStatement ps = connection.prepareStatement("INSERT INTO " + schema + ".log (run_id, table_name,"
+                + " action, started_at, ended_at, message) VALUES (?, ?, 'vacuum full', ?, ?, ?)")) {
+            ps.setLong(1, run);
+            ps.setString(2, table);
+            ps.setTimestamp(3, Timestamp.from(ended.minus(locked)));
+            ps.setTimestamp(4, Timestamp.from(ended));
+            ps.setString(5, "rewritten: " + bytesBefore + " bytes before, " + bytesAfter + " bytes after");
+            ps.executeUpdate();
+        }
+    }
+
     private static String clip(String text) {
         return text.length() > 1000 ? text.substring(0, 1000) : text;
     }

@@ -260,6 +260,18 @@ public final class OracleDialect implements Dialect {
     }
 
     /** Optimizer statistics ({@code DBMS_STATS.GATHER_TABLE_STATS}), Oracle's counterpart of VACUUM (ANALYZE). */
+    /**
+     * {@code run --vacuum-full} is refused on Oracle (docs/oracle.md#after-a-purge): the equivalents change more than a
+     * rewrite (SHRINK SPACE needs row movement enabled, which changes ROWIDs; MOVE needs the indexes rebuilt unless
+     * ONLINE, an Enterprise Edition option), so a DBA runs them deliberately.
+     */
+    @Override
+    public String vacuumFullRefusal() {
+        return "--vacuum-full is PostgreSQL only; nothing was done. On Oracle, give a table's space back yourself:"
+                + " ALTER TABLE t ENABLE ROW MOVEMENT; ALTER TABLE t SHRINK SPACE CASCADE; (or ALTER TABLE t MOVE"
+                + " ONLINE), see docs/oracle.md#after-a-purge";
+    }
+
     @Override
     public String maintain(Connection connection, List<String> tables) throws SQLException {
         OracleJobProcedures.gatherStats(connection, tables);

@@ -177,6 +177,56 @@ public final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public boolean canVacuumFull() {
+        return true;
+    }
+
+    /**
+     * {@code VACUUM (FULL, ANALYZE)} of each table, one at a time, each in its own transaction (VACUUM cannot run in
+     * one): it writes a new copy of the table and its indexes and holds an ACCESS EXCLUSIVE lock until it is done, so
+     * it runs only when asked (docs/policy.md#vacuum-full). The sizes are pg_total_relation_size before and after.
+     */
+    @Override
+    public List<Rewrite> vacuumFull(Connection connection, List<String> tables) throws SQLException {
+        List<Rewrite> done = new java.util.ArrayList<>();
+        try (Statement st = connection.createStatement();
+             // as in maintain: only the owner may vacuum a table; PostgreSQL would skip the others with a warning
+             java.sql.PreparedStatement owns = connection.prepareStatement("SELECT pg_has_role(c.relowner, 'USAGE')"
+                     + " OR pg_has_role(d.datdba, 'USAGE') FROM pg_class AS c"
+                     + " JOIN pg_namespace AS n ON n.oid = c.relnamespace, pg_database AS d"
+                     + " WHERE n.nspname = ? AND c.relname = ? AND d.datname = current_database()")) {
+            for (String t : tables) {
+                int dot = t.indexOf('.');
+                owns.setString(1, t.substring(0, dot));
+                owns.setString(2, t.substring(dot + 1));
+                try (java.sql.ResultSet rs = owns.executeQuery()) {
+                    if (!rs.next() || !rs.getBoolean(1)) {
+                        done.add(Rewrite.skipped(t));
+                        continue;
+                    }
+                }
+                String name = qualify(t.substring(0, dot), t.substring(dot + 1));
+                long before = totalSize(connection, name);
+                long started = System.nanoTime();
+                st.execute("VACUUM (FULL, ANALYZE) " + name);
+                java.time.Duration locked = java.time.Duration.ofNanos(System.nanoTime() - started);
+                done.add(new Rewrite(t, before, totalSize(connection, name), locked));
+            }
+        }
+        return done;
+    }
+
+    private static long totalSize(Connection connection, String qualified) throws SQLException {
+        try (java.sql.PreparedStatement ps = connection.prepareStatement("SELECT pg_total_relation_size(?::regclass)")) {
+            ps.setString(1, qualified);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    @Override
     public String rollbackTriggerNote(boolean someFire) {
         return "Rollback restores with session_replication_role = replica, for its own transaction only:"
                 + " triggers and rules marked 'not fired' do not run, so it puts back exactly the backed-up rows.\n"

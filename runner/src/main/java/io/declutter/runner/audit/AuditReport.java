@@ -120,24 +120,43 @@ public final class AuditReport {
             "freed (est.)", "still reclaimable (est.)");
 
     /**
-     * Per run and table: the rows the run deleted, the space they took (the heap's share of them: heap bytes times
-     * rows deleted over rows left plus rows deleted; the purge's VACUUM makes it reusable, the file keeps its size),
-     * and the table's bloat estimate, what rewriting the table would still give back.
+     * One table of one declutter run after the purge (docs/audit.md#after-a-purge): the rows the run deleted, the
+     * space they took ({@code freedBytes}, an estimate: the heap's share of them, heap bytes times rows deleted over
+     * rows left plus rows deleted; the purge's VACUUM makes it reusable, the file keeps its size; null when the table's
+     * rows are unknown) and what rewriting the table (VACUUM FULL, pg_repack) would still give back
+     * ({@code stillReclaimableBytes}: the table's bloat estimate, null when unknown).
      */
-    static List<List<String>> afterPurges(Snapshot s) {
+    public record AfterPurge(long runId, String job, String status, java.time.Instant startedAt, String table,
+                             long rowsDeleted, Long freedBytes, Long stillReclaimableBytes) {
+        public AfterPurge {
+            Objects.requireNonNull(job, "job");
+            Objects.requireNonNull(table, "table");
+        }
+    }
+
+    static List<AfterPurge> afterPurge(Snapshot s) {
         Map<String, TableStats> byName = new LinkedHashMap<>();
         s.tables().forEach(t -> byName.put(t.name(), t));
-        List<List<String>> r = new ArrayList<>();
+        List<AfterPurge> r = new ArrayList<>();
         for (RunTable run : s.runs()) {
             TableStats t = byName.get(run.table());
-            String freed = "?";
+            Long freed = null;
             if (t != null && t.rowEstimate() >= 0 && t.rowEstimate() + run.rowsDeleted() > 0) {
-                freed = Sizes.human(Math.round((double) t.heapBytes() * run.rowsDeleted()
-                        / (t.rowEstimate() + run.rowsDeleted())));
+                freed = Math.round((double) t.heapBytes() * run.rowsDeleted() / (t.rowEstimate() + run.rowsDeleted()));
             }
-            r.add(List.of(String.valueOf(run.runId()), run.job(), run.status(), Sizes.when(run.startedAt()),
-                    run.table(), String.valueOf(run.rowsDeleted()), freed,
-                    t == null || t.bloatBytes() == null ? "?" : Sizes.human(t.bloatBytes())));
+            r.add(new AfterPurge(run.runId(), run.job(), run.status(), run.startedAt(), run.table(), run.rowsDeleted(),
+                    freed, t == null ? null : t.bloatBytes()));
+        }
+        return r;
+    }
+
+    /** {@link #afterPurge} as the text report and the HTML page show it, one row per run and table. */
+    static List<List<String>> afterPurges(Snapshot s) {
+        List<List<String>> r = new ArrayList<>();
+        for (AfterPurge a : afterPurge(s)) {
+            r.add(List.of(String.valueOf(a.runId()), a.job(), a.status(), Sizes.when(a.startedAt()), a.table(),
+                    String.valueOf(a.rowsDeleted()), a.freedBytes() == null ? "?" : Sizes.human(a.freedBytes()),
+                    a.stillReclaimableBytes() == null ? "?" : Sizes.human(a.stillReclaimableBytes())));
         }
         return r;
     }
@@ -177,6 +196,7 @@ public final class AuditReport {
         root.put("partitionForeignKeys", a.snapshot().partitionForeignKeys());
         root.put("backupTables", a.snapshot().backupTables());
         root.put("runs", a.snapshot().runs());
+        root.put("afterPurges", afterPurge(a.snapshot()));
         return mapper().writerWithDefaultPrettyPrinter().writeValueAsString(root);
     }
 

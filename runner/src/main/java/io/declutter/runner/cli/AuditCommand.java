@@ -35,8 +35,13 @@ import java.util.concurrent.Callable;
             + " --save is its one write. Takes the database from -j FILE or --jdbc-url."})
 final class AuditCommand implements Callable<Integer> {
 
-    @Option(names = {"-j", "--job"}, paramLabel = "FILE", description = "a job file whose database to audit")
+    @Option(names = {"-j", "--job-file"}, paramLabel = "FILE", description = "a job or policy file whose database to"
+            + " audit")
     Path jobFile;
+
+    @Option(names = "--job", paramLabel = "NAME", description = "with -j, the job of a policy file whose database to"
+            + " audit (needed when its jobs name different databases)")
+    String jobName;
 
     @Mixin
     ConnectionOptions connection;
@@ -71,6 +76,10 @@ final class AuditCommand implements Callable<Integer> {
         if (largeRows < 0) {
             throw new UserError(ExitCodes.BAD_INPUT, "--large-rows must be 0 or more, not " + largeRows);
         }
+        if (jobName != null && jobFile == null) {
+            throw new UserError(ExitCodes.BAD_INPUT, "--job names a job of the policy file given with -j FILE; give"
+                    + " both, or neither");
+        }
         if (compare != null && compare < 0) {
             throw new UserError(ExitCodes.BAD_INPUT, "--compare takes a saved audit's id (1 or more), not " + compare);
         }
@@ -81,7 +90,7 @@ final class AuditCommand implements Callable<Integer> {
                         + " does not exist");
             }
         }
-        DatabaseSettings base = jobFile == null ? DatabaseSettings.NONE : JobFileReader.read(jobFile).database();
+        DatabaseSettings base = jobFile == null ? DatabaseSettings.NONE : database(JobFileReader.readPolicy(jobFile));
         DatabaseSettings settings = connection.settings(base);
         String url = settings.url().orElseThrow(() -> new UserError(ExitCodes.BAD_INPUT,
                 "no database given: pass --jdbc-url, or -j with a job file that sets database.url"));
@@ -117,6 +126,21 @@ final class AuditCommand implements Callable<Integer> {
             spec.commandLine().getOut().flush();
             return ExitCodes.OK;
         }
+    }
+
+    /** The database of the job --job names, or the one every job of the file names (docs/policy.md). */
+    private DatabaseSettings database(io.declutter.config.PolicyFile policy) {
+        if (jobName != null) {
+            return policy.find(jobName).orElseThrow(() -> new UserError(ExitCodes.BAD_INPUT, jobFile + " holds no job"
+                    + " named '" + jobName + "'; its jobs are " + String.join(", ", policy.names()))).database();
+        }
+        java.util.Set<DatabaseSettings> all = new java.util.LinkedHashSet<>();
+        policy.jobs().forEach(j -> all.add(j.database()));
+        if (all.size() > 1) {
+            throw new UserError(ExitCodes.BAD_INPUT, "the jobs of " + jobFile + " name different databases: choose"
+                    + " the job whose database to audit with --job NAME (" + String.join(", ", policy.names()) + ")");
+        }
+        return all.iterator().next();
     }
 
     private static String databaseName(Connection c, String url) {

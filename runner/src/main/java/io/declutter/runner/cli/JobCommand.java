@@ -2,6 +2,7 @@ package io.declutter.runner.cli;
 
 import io.declutter.config.JobFile;
 import io.declutter.config.JobFileReader;
+import io.declutter.config.PolicyFile;
 import io.declutter.dialect.Dialect;
 import io.declutter.dialect.Dialects;
 import io.declutter.dialect.ErrorKind;
@@ -20,11 +21,19 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.concurrent.Callable;
 
-/** A command working on one job: reads the job file, connects, and hands both to {@link #call(Context)}. */
+/**
+ * A command working on one job: reads the job file (or the job {@code --job} names in a policy file,
+ * docs/policy.md), connects, and hands both to {@link #call(Context)}.
+ */
 abstract class JobCommand implements Callable<Integer> {
 
-    @Option(names = {"-j", "--job"}, required = true, paramLabel = "FILE", description = "the job file (YAML)")
+    @Option(names = {"-j", "--job-file"}, required = true, paramLabel = "FILE",
+            description = "the job file, or a policy file of several jobs (YAML; docs/policy.md)")
     Path jobFile;
+
+    @Option(names = "--job", paramLabel = "NAME", description = "the job of a policy file to work on (needed when it"
+            + " holds several)")
+    String jobName;
 
     @Mixin
     ConnectionOptions connection;
@@ -46,9 +55,40 @@ abstract class JobCommand implements Callable<Integer> {
         return byUrl.forConnection(c);
     }
 
+    /**
+     * A command that can work on every job of a policy file when no {@code --job} is given ({@code run},
+     * {@code status}) returns its exit code here; null: it works on one job, which {@code --job} must name.
+     */
+    Integer callForEveryJob(PolicyFile policy) throws Exception {
+        return null;
+    }
+
     @Override
     public final Integer call() throws Exception {
-        JobFile job = JobFileReader.read(jobFile);
+        PolicyFile policy = JobFileReader.readPolicy(jobFile);
+        if (jobName == null && policy.jobs().size() > 1) {
+            Integer all = callForEveryJob(policy);
+            if (all != null) {
+                return all;
+            }
+            throw new UserError(ExitCodes.BAD_INPUT, jobFile + " holds " + policy.jobs().size() + " jobs ("
+                    + String.join(", ", policy.names()) + "): name the one to " + spec.name() + " with --job NAME");
+        }
+        return callFor(selected(policy));
+    }
+
+    /** The job {@code --job} names, or the file's only job. */
+    JobFile selected(PolicyFile policy) {
+        if (jobName == null) {
+            return policy.jobs().get(0);
+        }
+        return policy.find(jobName).orElseThrow(() -> new UserError(ExitCodes.BAD_INPUT, jobFile + (policy.jobs()
+                .size() == 1 ? " holds only job " + policy.names().get(0) + ", not '" + jobName + "'"
+                : " holds no job named '" + jobName + "'; its jobs are " + String.join(", ", policy.names()))));
+    }
+
+    /** The command on one job: without a database when it can, else connected to the job's. */
+    Integer callFor(JobFile job) throws Exception {
         Integer offline = callWithoutDatabase(job);
         if (offline != null) {
             return offline;
@@ -98,6 +138,7 @@ abstract class JobCommand implements Callable<Integer> {
     }
 
     abstract int call(Context ctx) throws Exception;
+
 
     /** The job's deployed procedures; a clear error (exit 2) when the job is not deployed in this database. */
     static JobProcedures deployedJob(Context ctx) throws SQLException {

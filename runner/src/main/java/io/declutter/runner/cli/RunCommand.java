@@ -43,7 +43,11 @@ import java.util.Optional;
             "Before every unit it reads the health signals the job file's 'throttle' section limits and holds while"
             + " one says hold (docs/throttle.md); that section is read again between units when the file changes.",
             "With a 'startWhen' section, a new run starts only when one of its thresholds is reached; below them it"
-            + " says why and exits 0."})
+            + " says why and exits 0.",
+            "With a policy file of several jobs and no --job, runs its jobs one after another, in file order"
+            + " (docs/policy.md#run): a job below its start thresholds or whose window is closed is skipped with the"
+            + " reason; the first job that does not end with 0 (the window's end: 4) stops the sequence, and its exit"
+            + " code is the command's."})
 final class RunCommand extends JobCommand {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
@@ -69,6 +73,87 @@ final class RunCommand extends JobCommand {
     @Option(names = "--no-vacuum", description = "skip VACUUM (ANALYZE) of the purged tables after a complete run")
     boolean noVacuum;
 
+    @Option(names = "--vacuum-full", description = "after a complete run, also rewrite each table that lost rows"
+            + " (PostgreSQL: VACUUM FULL) to give its space back. WARNING: takes an ACCESS EXCLUSIVE lock on each"
+            + " table while it is rewritten (no reads, no writes) and needs room for a full copy")
+    boolean vacuumFull;
+
+    /** Set while running every job of a policy file (docs/policy.md#run). */
+    private Sequence sequence;
+
+    /** A run of every job of a policy file: when it started, and when --max-duration ends it. */
+    private record Sequence(ZonedDateTime started, Optional<Instant> maxDurationEnd) {
+    }
+
+    /**
+     * {@code run} without {@code --job} on a policy file of several jobs (docs/policy.md#run): each job in file order,
+     * as {@code run --job NAME} would run it; a job whose window is closed when the command starts, or below its start
+     * thresholds, is skipped with the reason; the first one that does not end with 0 stops the sequence.
+     */
+    @Override
+    Integer callForEveryJob(io.declutter.config.PolicyFile policy) throws Exception {
+        if (keys != null || keysFile != null) {
+            throw new UserError(ExitCodes.BAD_INPUT, "--keys and --keys-file go with --job NAME: " + jobFile
+                    + " holds " + policy.jobs().size() + " jobs (" + String.join(", ", policy.names()) + ")");
+        }
+        checkOptions();
+        ZonedDateTime started = ZonedDateTime.now();
+        sequence = new Sequence(started, Optional.ofNullable(maxDuration)
+                .map(d -> started.toInstant().plus(Durations.parse("--max-duration", d))));
+        java.io.PrintWriter out = spec.commandLine().getOut();
+        List<io.declutter.config.JobFile> jobs = policy.jobs();
+        int closed = 0;
+        for (int i = 0; i < jobs.size(); i++) {
+            io.declutter.config.JobFile job = jobs.get(i);
+            String name = job.job().name();
+            out.println();
+            out.println("== Job " + name + " (" + (i + 1) + " of " + jobs.size() + ")");
+            out.flush();
+            if (!ignoreWindow && !job.window().contains(started)) {
+                out.println("Job " + name + ": its window (" + job.window().start().orElseThrow() + " to "
+                        + job.window().end().orElseThrow() + ") is closed; skipped.");
+                closed++;
+                continue;
+            }
+            int code;
+            try {
+                code = callFor(job);
+            } catch (Exception e) {
+                notStarted(out, jobs.subList(i + 1, jobs.size()), "job " + name + " ended with an error");
+                throw e;
+            }
+            if (code != ExitCodes.OK) {
+                notStarted(out, jobs.subList(i + 1, jobs.size()), "job " + name + " ended with exit code " + code);
+                return code;
+            }
+        }
+        out.println();
+        if (closed == jobs.size()) {
+            out.println("The window of every job of " + jobFile + " is closed; nothing done. Use --ignore-window to"
+                    + " run now.");
+            return ExitCodes.STOPPED;
+        }
+        out.println("Every job of " + jobFile + " is done or skipped.");
+        return ExitCodes.OK;
+    }
+
+    private static void notStarted(java.io.PrintWriter out, List<io.declutter.config.JobFile> rest, String why) {
+        out.println();
+        out.println("The sequence stops: " + why + (rest.isEmpty() ? "." : "; not started: " + String.join(", ",
+                rest.stream().map(j -> j.job().name()).toList()) + ". Run the same command again to go on"
+                + " (an unfinished run is resumed)."));
+        out.flush();
+    }
+
+    private void checkOptions() {
+        if (batchSize != null && batchSize < 1) {
+            throw new UserError(ExitCodes.BAD_INPUT, "--batch-size must be at least 1");
+        }
+        if (noVacuum && vacuumFull) {
+            throw new UserError(ExitCodes.BAD_INPUT, "--no-vacuum and --vacuum-full contradict each other; give one");
+        }
+    }
+
     @Override
     String neededRole(io.declutter.model.DatabaseRoles roles) {
         return "the operator role (" + roles.operator() + ")";
@@ -76,25 +161,39 @@ final class RunCommand extends JobCommand {
 
     @Override
     int call(Context ctx) throws Exception {
+        checkOptions();
         Job job = ctx.jobFile().job();
         JobProcedures procs = deployedJob(ctx);
+        if (vacuumFull && !ctx.dialect().canVacuumFull()) {
+            throw new UserError(ExitCodes.BAD_INPUT, ctx.dialect().vacuumFullRefusal());
+        }
         Window window = ctx.jobFile().window();
         ZonedDateTime now = ZonedDateTime.now();
         if (!ignoreWindow && !window.contains(now)) {
-            ctx.out().println("Outside the window of job " + job.name() + " (" + window.start().orElseThrow() + " to "
-                    + window.end().orElseThrow() + "); nothing done. Use --ignore-window to run now.");
+            ctx.out().println((sequence == null ? "Outside the window of job " + job.name()
+                    : "The window of job " + job.name() + " ended before its turn") + " (" + window.start().orElseThrow()
+                    + " to " + window.end().orElseThrow() + "); nothing done. Use --ignore-window to run now.");
             return ExitCodes.STOPPED;
         }
         Optional<Instant> deadline = window.deadline(now).map(ZonedDateTime::toInstant);
-        if (maxDuration != null) {
-            Instant byDuration = now.toInstant().plus(Durations.parse("--max-duration", maxDuration));
-            deadline = Optional.of(deadline.filter(d -> d.isBefore(byDuration)).orElse(byDuration));
+        Optional<Instant> byDuration = sequence != null ? sequence.maxDurationEnd() : Optional.ofNullable(maxDuration)
+                .map(d -> now.toInstant().plus(Durations.parse("--max-duration", d)));
+        if (byDuration.isPresent()) {
+            Instant end = byDuration.get();
+            if (!end.isAfter(now.toInstant())) {
+                ctx.out().println("--max-duration " + maxDuration + " is over before job " + job.name()
+                        + "; nothing done.");
+                return ExitCodes.STOPPED;
+            }
+            deadline = Optional.of(deadline.filter(d -> d.isBefore(end)).orElse(end));
+        }
+        if (sequence != null && job.keysAtRunTime() && !resumable(procs)) {
+            ctx.out().println("Job " + job.name() + " takes its root keys at run time; skipped (run it alone: declutter"
+                    + " run -j " + jobFile + " --job " + job.name() + " --keys ...).");
+            return ExitCodes.OK;
         }
         List<List<String>> rootKeys = rootKeys(job, procs);
         int batch = batchSize != null ? batchSize : job.batchSize();
-        if (batch < 1) {
-            throw new UserError(ExitCodes.BAD_INPUT, "--batch-size must be at least 1");
-        }
 
         if (ctx.jobFile().backupArchive().isPresent() && !procs.canArchive()) {
             throw new UserError(ExitCodes.BAD_INPUT, "job " + job.name() + ": backup.archive is not available for"
@@ -130,7 +229,7 @@ final class RunCommand extends JobCommand {
             // The throttle section is read again between units when the job file changes (docs/throttle.md).
             PurgeLoop loop = new PurgeLoop(procs, batch, deadline, Optional.ofNullable(stopFile), bar,
                     ctx.dialect().healthSignals(ctx.connection(), procs.tables()),
-                    new ThrottleFile(Optional.of(jobFile), throttle));
+                    new ThrottleFile(Optional.of(jobFile), job.name(), throttle));
             archive.ifPresent(loop::archivingInto);
             outcome = loop.drive(run);
         } catch (SQLException e) {
@@ -153,6 +252,9 @@ final class RunCommand extends JobCommand {
         }
         if (outcome.exitCode() == ExitCodes.OK && !noVacuum) {
             vacuum(ctx, procs.tables());
+        }
+        if (outcome.exitCode() == ExitCodes.OK && vacuumFull) {
+            vacuumFull(ctx, procs, run);
         }
         return outcome.exitCode();
     }
@@ -264,5 +366,34 @@ final class RunCommand extends JobCommand {
 
     private void vacuum(Context ctx, List<String> tables) throws Exception {
         ctx.out().println(ctx.dialect().maintain(ctx.connection(), tables));
+    }
+
+    /** Whether the job has an unfinished run whose keys are already cached (a resume needs no keys). */
+    private static boolean resumable(JobProcedures procs) throws SQLException {
+        Optional<Long> open = procs.openRun();
+        return open.isPresent() && procs.cacheStarted(open.get());
+    }
+
+    /**
+     * {@code --vacuum-full} (docs/policy.md#vacuum-full): rewrites the tables run {@code run} deleted rows from, one at
+     * a time, each holding an ACCESS EXCLUSIVE lock while it is rewritten; prints the size of each before and after.
+     */
+    private static void vacuumFull(Context ctx, JobProcedures procs, long run) throws Exception {
+        List<String> tables = procs.tablesThatLostRows(run);
+        ctx.out().println("VACUUM FULL of the " + tables.size() + " tables run " + run + " deleted rows from. WARNING:"
+                + " each is locked ACCESS EXCLUSIVE (no reads, no writes) while it is rewritten.");
+        ctx.out().flush();
+        for (io.declutter.dialect.Dialect.Rewrite r : ctx.dialect().vacuumFull(ctx.connection(), tables)) {
+            if (r.wasSkipped()) {
+                ctx.out().println("  " + r.table() + ": skipped, only its owner may VACUUM FULL it (docs/roles.md)");
+                continue;
+            }
+            ctx.out().println("  " + r.table() + ": " + io.declutter.runner.audit.Sizes.human(r.bytesBefore()) + " -> "
+                    + io.declutter.runner.audit.Sizes.human(r.bytesAfter()) + " (" + io.declutter.runner.audit.Sizes
+                    .human(Math.max(0, r.bytesBefore() - r.bytesAfter())) + " given back, "
+                    + r.lockHeld().toMillis() + " ms locked)");
+            procs.noteRewrite(run, r.table(), r.bytesBefore(), r.bytesAfter(), r.lockHeld());
+        }
+        ctx.out().flush();
     }
 }

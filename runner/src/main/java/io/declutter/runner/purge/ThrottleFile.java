@@ -23,12 +23,17 @@ public final class ThrottleFile implements Supplier<Throttle> {
     private static final Logger LOG = LoggerFactory.getLogger(ThrottleFile.class);
 
     private final Optional<Path> file;
+    private final String job;
     private Throttle current;
     private FileTime lastModified;
 
-    /** @param file the job file, or empty when the limits cannot change (they are {@code initial}) */
-    public ThrottleFile(Optional<Path> file, Throttle initial) {
+    /**
+     * @param file the job file or policy file, or empty when the limits cannot change (they are {@code initial})
+     * @param job  the job whose limits they are (in a policy file, its own section or the file's; docs/policy.md)
+     */
+    public ThrottleFile(Optional<Path> file, String job, Throttle initial) {
         this.file = file;
+        this.job = job;
         this.current = initial;
         this.lastModified = file.map(ThrottleFile::modified).orElse(null);
     }
@@ -44,7 +49,7 @@ public final class ThrottleFile implements Supplier<Throttle> {
         }
         lastModified = modified;
         try {
-            Throttle read = JobFileReader.readThrottle(file.get());
+            Throttle read = JobFileReader.readThrottle(file.get(), job);
             if (!read.equals(current)) {
                 LOG.info("job file {} changed: the throttle limits are now: {}", file.get(), read.summary());
             }

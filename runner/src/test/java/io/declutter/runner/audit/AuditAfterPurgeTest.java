@@ -66,8 +66,23 @@ class AuditAfterPurgeTest {
         assertThat(backupFindings).anySatisfy(d -> assertThat(d).contains("backup of app.tenants for job "
                 + DemoPurge.JOB, "runs " + runs.get(0).get("runId").asLong() + " (done)"));
 
+        // per run and table: the space the purge freed and what VACUUM FULL or pg_repack would still give back
+        List<JsonNode> after = new ArrayList<>();
+        a.get("afterPurges").forEach(after::add);
+        assertThat(after).hasSameSizeAs(runs).allSatisfy(p -> {
+            assertThat(p.get("job").asText()).isEqualTo(DemoPurge.JOB);
+            assertThat(p.has("stillReclaimableBytes")).isTrue();
+        });
+        assertThat(after).anySatisfy(p -> {
+            assertThat(p.get("table").asText()).isEqualTo("app.documents");
+            assertThat(p.get("rowsDeleted").asLong()).isPositive();
+            assertThat(p.get("freedBytes").asLong()).isPositive();
+            assertThat(p.get("stillReclaimableBytes").isNumber()).isTrue();
+        });
+
         Cli.Result text = demo.cli(ExitCodes.OK, "audit");
-        assertThat(text.out()).contains("Backup tables of declutter", "After purges", "freed (est.)", "app.tenants");
+        assertThat(text.out()).contains("Backup tables of declutter", "After purges", "freed (est.)",
+                "still reclaimable (est.)", "app.tenants");
     }
 
     /**

@@ -60,6 +60,15 @@ public final class TestDatabase {
         return db;
     }
 
+    /** A new database holding the demo's sample and its clutter (clutter.sql: notes, duplicated users, events). */
+    public static ScratchDatabase freshDemoWithClutter(String prefix) throws SQLException {
+        ScratchDatabase db = freshDemo(prefix);
+        try (Connection c = db.connect()) {
+            SqlScripts.run(c, Resources.text(TestDatabase.class, "/sql/demo/postgres/clutter.sql"));
+        }
+        return db;
+    }
+
     public static void loadDemo(Connection c) throws SQLException {
         SqlScripts.run(c, Resources.text(TestDatabase.class, "/sql/demo/postgres/schema.sql"));
         SqlScripts.run(c, Resources.text(TestDatabase.class, "/sql/demo/postgres/data.sql"));

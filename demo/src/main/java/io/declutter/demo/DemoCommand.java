@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
         description = {"Audits a sample SaaS database and runs its policy's jobs end to end.",
             "Creates a throwaway database, loads the sample with its clutter, audits it, then for each job of the demo's"
             + " policy file (sql/demo/postgres/policy.yaml: the tenants closed more than 90 days ago, the events past"
-            + " a year of retention) plans, generates and deploys (Liquibase); runs the jobs one after another, shows"
+            + " a year of retention, the notes whose document is gone, the users who signed up twice) plans, generates and deploys (Liquibase); runs the jobs one after another, shows"
             + " their status, verifies them, audits again, rolls each run back and compares per-table checksums."
             + " Finds PostgreSQL as the tests do ($DECLUTTER_TEST_JDBC_URL, localhost:5432, Docker, embedded) unless"
             + " --jdbc-url names a server. Exits 1 if any check fails."})
@@ -69,7 +69,11 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /** The demo policy's jobs, in file order (docs/policy.md). */
-    static final List<String> JOBS = List.of("tenant_purge", "events_retention");
+    static final List<String> JOBS = List.of("tenant_purge", "events_retention", "notes_orphans", "users_dedup");
+
+    /** The notes whose document does not exist: notes_orphans's root rows. */
+    private static final String ORPHAN_NOTES = "SELECT count(*) FROM app.notes n WHERE NOT EXISTS"
+            + " (SELECT 1 FROM app.documents d WHERE d.id = n.document_ref)";
 
     /** The retention of events_retention, as its predicate says. */
     private static final String PAST_RETENTION = "created_at < now() - interval '365 days'";
@@ -84,6 +88,10 @@ final class DemoCommand implements Callable<Integer> {
         Map<String, Checksums.Sum> before;
         long events;
         long pastRetention;
+        Map<Long, Long> notes;
+        long orphans;
+        Map<Long, Long> firstSignUps;
+        long users;
         try (Connection c = db.connect()) {
             heading("Loading the sample SaaS database, with its clutter, into " + db.name());
             SqlScripts.run(c, Resources.text(DemoCommand.class, DEMO + "schema.sql"));
@@ -94,6 +102,11 @@ final class DemoCommand implements Callable<Integer> {
             out.println(tables.size() + " tables, " + before.values().stream().mapToLong(Checksums.Sum::rows).sum() + " rows");
             events = count(c, "SELECT count(*) FROM app.events");
             pastRetention = count(c, "SELECT count(*) FROM app.events WHERE " + PAST_RETENTION);
+            notes = pairs(c, "SELECT id, document_ref FROM app.notes");
+            orphans = count(c, ORPHAN_NOTES);
+            users = count(c, "SELECT count(*) FROM app.users");
+            firstSignUps = pairs(c, "SELECT id, tenant_id FROM (SELECT id, tenant_id, row_number() OVER (PARTITION BY"
+                    + " lower(email) ORDER BY created_at, id) AS n FROM app.users) u WHERE n = 1");
         }
 
         // --large-rows 1000: the sample is small, and its events table should get the retention job suggested
@@ -115,6 +128,8 @@ final class DemoCommand implements Callable<Integer> {
         try (Connection c = db.connect()) {
             afterPurge = Checksums.of(c, tables);
             checkRetention(c, events, pastRetention, problems);
+            checkOrphans(c, notes, orphans, problems);
+            checkDuplicates(c, users, firstSignUps, problems);
             for (String job : JOBS) {
                 runs.put(job, count(c, "SELECT coalesce(max(run_id), 0) FROM declutter.run WHERE job = '" + job + "'"));
             }
@@ -155,6 +170,73 @@ final class DemoCommand implements Callable<Integer> {
             problems.add("events_retention left " + left + " events (" + stillPast + " past retention); expected "
                     + (events - pastRetention) + " (none past retention)");
         }
+    }
+
+    /**
+     * notes_orphans left exactly the notes whose document still exists: it runs after tenant_purge, so the notes on
+     * the purged tenants' documents (which tenant_purge leaves, as nothing references them) are orphans by then too.
+     */
+    private void checkOrphans(Connection c, Map<Long, Long> notes, long orphans, List<String> problems)
+            throws Exception {
+        if (!problems.isEmpty()) {
+            return;
+        }
+        java.util.Set<Long> documents = pairs(c, "SELECT id, id FROM app.documents").keySet();
+        java.util.Set<Long> left = pairs(c, "SELECT id, document_ref FROM app.notes").keySet();
+        java.util.Set<Long> expected = new java.util.TreeSet<>();
+        notes.forEach((id, document) -> {
+            if (documents.contains(document)) {
+                expected.add(id);
+            }
+        });
+        long stillOrphans = count(c, ORPHAN_NOTES);
+        heading("Check job notes_orphans: " + notes.size() + " notes, " + orphans + " orphans before; " + left.size()
+                + " notes, " + stillOrphans + " orphans after (" + (notes.size() - orphans - expected.size())
+                + " notes were on the documents tenant_purge purged)");
+        if (orphans == 0) {
+            problems.add("the sample has no orphan notes");
+        }
+        if (stillOrphans != 0 || !left.equals(expected)) {
+            problems.add("notes_orphans left " + left.size() + " notes; expected exactly the " + expected.size()
+                    + " whose document still exists");
+        }
+    }
+
+    /**
+     * users_dedup left exactly the first sign-up of each lower(email) (the oldest, by created_at), except in the
+     * tenants tenant_purge purged (their users went with them).
+     */
+    private void checkDuplicates(Connection c, long users, Map<Long, Long> firstSignUps, List<String> problems)
+            throws Exception {
+        if (!problems.isEmpty()) {
+            return;
+        }
+        java.util.Set<Long> tenants = pairs(c, "SELECT id, id FROM app.tenants").keySet();
+        java.util.Set<Long> left = pairs(c, "SELECT id, tenant_id FROM app.users").keySet();
+        java.util.Set<Long> expected = new java.util.TreeSet<>();
+        firstSignUps.forEach((id, tenant) -> {
+            if (tenants.contains(tenant)) {
+                expected.add(id);
+            }
+        });
+        long emails = count(c, "SELECT count(DISTINCT lower(email)) FROM app.users");
+        heading("Check job users_dedup: " + users + " users, " + firstSignUps.size() + " e-mails before; "
+                + left.size() + " users, " + emails + " e-mails after");
+        if (!left.equals(expected) || emails != left.size()) {
+            problems.add("users_dedup left " + left.size() + " users; expected exactly the " + expected.size()
+                    + " first sign-ups of the tenants kept, one per e-mail");
+        }
+    }
+
+    /** The first two columns of a query's rows, as a map. */
+    private static Map<Long, Long> pairs(Connection c, String sql) throws Exception {
+        Map<Long, Long> m = new java.util.TreeMap<>();
+        try (java.sql.Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                m.put(rs.getLong(1), rs.getLong(2));
+            }
+        }
+        return m;
     }
 
     private static long count(Connection c, String sql) throws Exception {

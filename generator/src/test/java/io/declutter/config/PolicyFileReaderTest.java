@@ -1,5 +1,8 @@
 package io.declutter.config;
 
+import io.declutter.model.LogicalReference;
+import io.declutter.model.RootRows;
+import io.declutter.model.TableName;
 import io.declutter.model.Throttle;
 import io.declutter.model.Window;
 import org.junit.jupiter.api.Test;
@@ -10,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalTime;
+import java.util.List;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -241,15 +245,18 @@ class PolicyFileReaderTest {
                 .hasMessageStartingWith("policy.yaml: setting 'jobs' at line 1 has the wrong form");
     }
 
-    /** The demo's policy file holds the demo's job file's job as it is, and a retention job with its own settings. */
+    /**
+     * The demo's policy file holds the demo's job file's job as it is, a retention job with its own settings, an
+     * orphan job over the notes' logical reference and a duplicate job over the users.
+     */
     @Test
-    void theDemosPolicyHoldsTheDemosJobAndARetentionJob() {
+    void theDemosPolicyHoldsTheDemosJobARetentionJobAnOrphanJobAndADuplicateJob() {
         Path root = Path.of("").toAbsolutePath();
         while (!Files.exists(root.resolve("sql/demo/postgres/policy.yaml"))) {
             root = root.getParent();
         }
         PolicyFile demo = JobFileReader.readPolicy(root.resolve("sql/demo/postgres/policy.yaml"));
-        assertThat(demo.names()).containsExactly("tenant_purge", "events_retention");
+        assertThat(demo.names()).containsExactly("tenant_purge", "events_retention", "notes_orphans", "users_dedup");
         JobFile alone = JobFileReader.read(root.resolve("sql/demo/postgres/tenant_purge.yaml"));
         assertThat(demo.find("tenant_purge").orElseThrow().job()).isEqualTo(alone.job());
         JobFile events = demo.find("events_retention").orElseThrow();
@@ -259,6 +266,16 @@ class PolicyFileReaderTest {
         assertThat(events.window().start()).contains(LocalTime.of(22, 0));
         assertThat(events.backupKeep()).contains(Duration.ofDays(30));
         assertThat(events.startWhen().rootRows()).hasValue(100);
+        JobFile notes = demo.find("notes_orphans").orElseThrow();
+        assertThat(notes.job().root()).isEqualTo(new TableName("app", "notes"));
+        assertThat(notes.job().rows()).isEqualTo(new RootRows.OrphansOf("notes_document"));
+        assertThat(notes.job().references()).containsExactly(new LogicalReference("notes_document",
+                new TableName("app", "notes"), List.of("document_ref"), new TableName("app", "documents"), List.of(),
+                LogicalReference.Action.IGNORE));
+        JobFile users = demo.find("users_dedup").orElseThrow();
+        assertThat(users.job().root()).isEqualTo(new TableName("app", "users"));
+        assertThat(users.job().rows()).isEqualTo(new RootRows.DuplicatesOf(List.of("lower(email)"),
+                new RootRows.Keep(RootRows.Keep.Order.OLDEST, Optional.of("created_at"))));
     }
 
     private static String messageOf(Runnable r) {

@@ -40,7 +40,7 @@ ${tags.block};
 -- 2. The owner owns the framework and the job's backups; PUBLIC has no right on any of them.
 ALTER SCHEMA ${job.schema} OWNER TO ${roles.owner};
 REVOKE ALL ON SCHEMA ${job.schema} FROM PUBLIC;
-<#list ["run", "run_key", "control", "log", "trigger_effect", "archive"] as t>
+<#list ["run", "run_key", "control", "log", "trigger_effect", "archive", "archive_batch"] as t>
 ALTER TABLE ${job.schema}.${t} OWNER TO ${roles.owner};
 REVOKE ALL ON TABLE ${job.schema}.${t} FROM PUBLIC;
 </#list>
@@ -185,7 +185,7 @@ ${tags.fn};
 GRANT USAGE ON SCHEMA ${job.schema} TO ${roles.viewer}, ${roles.operator}, ${roles.restorer};
 -- viewer: runs, control, progress, log, trigger counts and archive records; no backup table, no root keys.
 GRANT SELECT ON TABLE ${job.schema}.run, ${job.schema}.control, ${job.schema}.log, ${job.schema}.trigger_effect,
-                      ${job.schema}.archive, ${job.schema}.progress TO ${roles.viewer};
+                      ${job.schema}.archive, ${job.schema}.archive_batch, ${job.schema}.progress TO ${roles.viewer};
 -- operator and restorer read what the viewer reads (their runner shows progress).
 GRANT ${roles.viewer} TO ${roles.operator};
 GRANT ${roles.viewer} TO ${roles.restorer};

@@ -57,6 +57,8 @@ ALTER TABLE declutter.trigger_effect OWNER TO declutter_owner;
 REVOKE ALL ON TABLE declutter.trigger_effect FROM PUBLIC;
 ALTER TABLE declutter.archive OWNER TO declutter_owner;
 REVOKE ALL ON TABLE declutter.archive FROM PUBLIC;
+ALTER TABLE declutter.archive_batch OWNER TO declutter_owner;
+REVOKE ALL ON TABLE declutter.archive_batch FROM PUBLIC;
 ALTER VIEW declutter.progress OWNER TO declutter_owner;
 REVOKE ALL ON TABLE declutter.progress FROM PUBLIC;
 ALTER TABLE declutter.bk_tenant_purge_tenants OWNER TO declutter_owner;
@@ -309,7 +311,7 @@ $fn$;
 GRANT USAGE ON SCHEMA declutter TO declutter_viewer, declutter_operator, declutter_restorer;
 -- viewer: runs, control, progress, log, trigger counts and archive records; no backup table, no root keys.
 GRANT SELECT ON TABLE declutter.run, declutter.control, declutter.log, declutter.trigger_effect,
-                      declutter.archive, declutter.progress TO declutter_viewer;
+                      declutter.archive, declutter.archive_batch, declutter.progress TO declutter_viewer;
 -- operator and restorer read what the viewer reads (their runner shows progress).
 GRANT declutter_viewer TO declutter_operator;
 GRANT declutter_viewer TO declutter_restorer;

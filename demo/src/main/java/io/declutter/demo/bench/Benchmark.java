@@ -3,7 +3,6 @@ package io.declutter.demo.bench;
 import io.declutter.localdb.PostgresLocator;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -280,42 +279,8 @@ public final class Benchmark {
     }
 
     private Map<String, String> machine(BenchDatabase db) throws Exception {
-        Map<String, String> m = new java.util.LinkedHashMap<>();
-        String cpu = "?";
-        try {
-            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).strip()).orElse("?");
-        } catch (Exception ignored) {
-            // not Linux
-        }
-        String mem = "?";
-        try {
-            mem = Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal"))
-                    .findFirst().map(l -> String.format(Locale.ROOT, "%.0f GB",
-                            Long.parseLong(l.replaceAll("\\D", "")) / 1024.0 / 1024.0)).orElse("?");
-        } catch (Exception ignored) {
-            // not Linux
-        }
-        m.put("CPU", cpu);
-        m.put("cores", String.valueOf(Runtime.getRuntime().availableProcessors()));
-        m.put("RAM", mem);
-        try (Connection c = db.connect(); Statement st = c.createStatement()) {
-            try (ResultSet rs = st.executeQuery("SELECT version()")) {
-                rs.next();
-                m.put("PostgreSQL", rs.getString(1).replaceAll(",.*", ""));
-            }
-            StringBuilder settings = new StringBuilder();
-            for (String s : List.of("shared_buffers", "work_mem", "max_wal_size", "synchronous_commit", "wal_level",
-                    "full_page_writes", "max_parallel_workers_per_gather")) {
-                try (ResultSet rs = st.executeQuery("SHOW " + s)) {
-                    rs.next();
-                    settings.append(settings.length() == 0 ? "" : ", ").append(s).append(" = ").append(rs.getString(1));
-                }
-            }
-            m.put("settings", settings.toString());
-        }
-        m.put("Java", System.getProperty("java.version"));
-        return m;
+        return Machine.describe(db, List.of("shared_buffers", "work_mem", "max_wal_size", "synchronous_commit", "wal_level",
+                    "full_page_writes", "max_parallel_workers_per_gather"));
     }
 
     private void say(String line) {

@@ -4,7 +4,6 @@ import io.declutter.localdb.PostgresLocator;
 import io.declutter.localdb.StandbyPair;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -12,7 +11,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -270,38 +268,8 @@ public final class LoadBenchmark {
     }
 
     private Map<String, String> machine(BenchDatabase db) throws Exception {
-        Map<String, String> m = new LinkedHashMap<>();
-        String cpu = "?";
-        String mem = "?";
-        try {
-            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).strip()).orElse("?");
-            mem = Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal"))
-                    .findFirst().map(l -> String.format(Locale.ROOT, "%.0f GB",
-                            Long.parseLong(l.replaceAll("\\D", "")) / 1024.0 / 1024.0)).orElse("?");
-        } catch (Exception ignored) {
-            // not Linux
-        }
-        m.put("CPU", cpu);
-        m.put("cores", String.valueOf(Runtime.getRuntime().availableProcessors()));
-        m.put("RAM", mem);
-        try (Connection c = db.connect(); Statement st = c.createStatement()) {
-            try (ResultSet rs = st.executeQuery("SELECT version()")) {
-                rs.next();
-                m.put("PostgreSQL", rs.getString(1).replaceAll(",.*", ""));
-            }
-            StringBuilder settings = new StringBuilder();
-            for (String s : List.of("shared_buffers", "max_wal_size", "synchronous_commit", "fsync", "autovacuum",
-                    "full_page_writes")) {
-                try (ResultSet rs = st.executeQuery("SHOW " + s)) {
-                    rs.next();
-                    settings.append(settings.length() == 0 ? "" : ", ").append(s).append(" = ").append(rs.getString(1));
-                }
-            }
-            m.put("settings", settings.toString());
-        }
-        m.put("Java", System.getProperty("java.version"));
-        return m;
+        return Machine.describe(db, List.of("shared_buffers", "max_wal_size", "synchronous_commit", "fsync", "autovacuum",
+                    "full_page_writes"));
     }
 
     private void say(String line) {

@@ -251,7 +251,7 @@ final class RunCommand extends JobCommand {
             expireDue(ctx, procs);
         }
         if (outcome.exitCode() == ExitCodes.OK && !noVacuum) {
-            vacuum(ctx, procs.tables());
+            vacuum(ctx, procs, run);
         }
         if (outcome.exitCode() == ExitCodes.OK && vacuumFull) {
             vacuumFull(ctx, procs, run);
@@ -364,8 +364,16 @@ final class RunCommand extends JobCommand {
         return (nl < 0 ? message : message.substring(0, nl)).strip();
     }
 
-    private void vacuum(Context ctx, List<String> tables) throws Exception {
-        ctx.out().println(ctx.dialect().maintain(ctx.connection(), tables));
+    /**
+     * VACUUM (ANALYZE) of the tables the run deleted rows from, and of no other: a small purge reaching hundreds of
+     * closure tables deletes from a few, and visiting the rest costs seconds for nothing
+     * (docs/design.md#locks-and-timeouts). Tables that only had references set to NULL are left to autovacuum.
+     */
+    private void vacuum(Context ctx, JobProcedures procs, long run) throws Exception {
+        List<String> lost = procs.tablesThatLostRows(run);
+        int untouched = procs.tables().size() - lost.size();
+        ctx.out().println(ctx.dialect().maintain(ctx.connection(), lost) + (untouched == 0 ? "" : "; not visited: "
+                + untouched + " closure table" + (untouched == 1 ? "" : "s") + " that lost no row in run " + run));
     }
 
     /** Whether the job has an unfinished run whose keys are already cached (a resume needs no keys). */

@@ -144,7 +144,7 @@ class DatabaseRolesTest {
              ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_class AS t, unnest(ARRAY['" + OPERATOR + "', '"
                      + VIEWER + "', '" + RESTORER + "', '" + NO_USER + "', '" + OP_USER + "']) AS r(name)"
                      + " WHERE t.relnamespace IN ('app'::regnamespace, 'declutter'::regnamespace) AND t.relkind = 'r'"
-                     + " AND t.relname NOT IN ('run', 'control', 'log', 'trigger_effect', 'archive', 'run_key')"
+                     + " AND t.relname NOT IN ('run', 'control', 'log', 'trigger_effect', 'archive', 'archive_batch', 'run_key')"
                      + " AND has_table_privilege(r.name, t.oid, 'SELECT, INSERT, UPDATE, DELETE, TRUNCATE')")) {
             rs.next();
             assertThat(rs.getLong(1)).isZero();

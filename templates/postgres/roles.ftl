@@ -40,7 +40,7 @@ ${tags.block};
 -- 2. The owner owns the framework and the job's backups; PUBLIC has no right on any of them.
 ALTER SCHEMA ${job.schema} OWNER TO ${roles.owner};
 REVOKE ALL ON SCHEMA ${job.schema} FROM PUBLIC;
-<#list ["run", "run_key", "control", "log", "trigger_effect", "archive", "archive_batch"] as t>
+<#list roles.frameworkTables() as t>
 ALTER TABLE ${job.schema}.${t} OWNER TO ${roles.owner};
 REVOKE ALL ON TABLE ${job.schema}.${t} FROM PUBLIC;
 </#list>

@@ -53,6 +53,11 @@ public record RolesView(String owner, String operator, String viewer, String res
     }
 
     /** The names as a SQL array literal of text, for the loops over the catalog. */
+    /** The framework's tables, from the list the generator deploys (so a new one is never left out of roles.sql). */
+    public List<String> frameworkTables() {
+        return PostgresObjects.FRAMEWORK_TABLES;
+    }
+
     public String array(List<String> names) {
         return "ARRAY[" + String.join(", ", names.stream().map(Sql::literal).toList()) + "]::text[]";
     }

@@ -32,3 +32,18 @@ ${indent}INSERT INTO ${child.backup} (declutter_run, ${child.columnList("")})
 ${indent}SELECT p_run, ${child.columnList("gone")} FROM gone;
 ${indent}GET DIAGNOSTICS v_rows = ROW_COUNT;
 </#macro>
+<#-- The reset of a logical reference with onDelete: set null (docs/design.md#logical-references): nothing in the
+     database resets its columns when the parents go, so the batch that deletes them does, right after recording the
+     rows, in the same transaction. Only recorded rows are reset (their old values are in the record table), and only
+     those referencing the parent backup rows selected by `parentRows` (a condition on p), which this batch deletes. -->
+<#macro logicalReset n parentBackup parentRows indent>
+<#if n.logical>
+${indent}UPDATE ${n.childTable} AS c
+${indent}   SET ${n.resetSet()}
+${indent}  FROM ${n.backup} AS r
+${indent} WHERE r.declutter_run = p_run AND ${n.keyMatch("r", "c")}
+${indent}   AND EXISTS (SELECT 1 FROM ${parentBackup} AS p
+${indent}                WHERE p.declutter_run = p_run AND ${parentRows}
+${indent}                  AND ${n.parentMatch});
+</#if>
+</#macro>

@@ -20,6 +20,20 @@ ${indent}  FROM ${table} ${alias}
 ${indent} WHERE ${where}
 ${indent}   FOR UPDATE WAIT ${ora.lockWait};
 </#macro>
+<#-- The reset of a logical reference with onDelete: set null (docs/design.md#logical-references): no foreign key
+     resets its columns when the parents go, so the unit that deletes them does, right after recording the rows:
+     only recorded rows, and only those referencing the parent backup rows `range` selects (a condition on p). -->
+<#macro logicalReset n parentBackup range indent>
+<#if n.logical>
+${indent}v_action := 'set null';
+<@lockRows table=n.childTable alias="c" indent=indent where="EXISTS (SELECT 1 FROM " + parentBackup + " p\n" + indent + "                WHERE p.declutter_run = p_run AND " + range + "\n" + indent + "                  AND " + n.parentMatch + ")\n" + indent + "   AND EXISTS (SELECT 1 FROM " + n.backup + " r\n" + indent + "                WHERE r.declutter_run = p_run AND " + n.keyMatch("r", "c") + ")"/>
+${indent}IF v_rowids.COUNT > 0 THEN
+${indent}    FORALL i IN 1 .. v_rowids.COUNT
+${indent}        UPDATE ${n.childTable} SET ${n.resetSet()} WHERE ROWID = v_rowids(i);
+${indent}END IF;
+${indent}v_action := 'catch-up';
+</#if>
+</#macro>
 <#-- Locks the rows of a table that a backup range names (ROWIDs into a collection) in backup sequence order: a FORALL
      over them then deletes in that order (it runs its statement once per row, in index order). -->
 <#macro lockOrdered table alias into backup key keyMatch where order indent>

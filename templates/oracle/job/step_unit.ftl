@@ -149,6 +149,7 @@ ${indent}v_table := ${lit(restoreTable)};
                     IF v_rows > 0 THEN
                         ${job.schema}.NOTE_CATCHUP(p_run, ${n.edge.edgeId}, v_table, NULL, v_rows, v_started);
                     END IF;
+<@logicalReset n=n.edge parentBackup=n.parent.backup indent="                    " range=unitRange(n.parentOrdinal, n.parent, "                                  ")/>
 </#list>
                     -- From here to SET CONSTRAINTS ... IMMEDIATE the deferrable constraints are checked once, there.
                     v_action := 'defer';

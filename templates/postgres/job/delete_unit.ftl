@@ -125,6 +125,14 @@
     IF v_rows > 0 THEN
         PERFORM ${job.schema}.note_catchup(p_run, ${n.edge.edgeId}, v_table, NULL, v_rows, v_started);
     END IF;
+<#if n.edge.logical>
+    v_action := 'set null';
+<#if n.parentOrdinal gt 0>
+<@lib.logicalReset n=n.edge parentBackup=n.parent.backup parentRows="p.declutter_seq IN (SELECT s.seq FROM pg_temp.declutter_unit AS s WHERE s.t = " + n.parentOrdinal + ")" indent="    "/>
+<#else>
+<@lib.logicalReset n=n.edge parentBackup=n.parent.backup parentRows="p.declutter_seq > (SELECT k.watermark FROM " + job.schema + ".control AS k WHERE k.run_id = p_run AND k.edge_id = " + n.parent.primaryEdge + ")" indent="    "/>
+</#if>
+</#if>
 </#list>
     SET CONSTRAINTS ${u.deleteConstraints} DEFERRED;
 <#list u.catchUpDeletes as d>

@@ -116,6 +116,12 @@ BEGIN
     IF v_rows > 0 THEN
         PERFORM ${job.schema}.note_catchup(p_run, ${n.edgeId}, v_table, NULL, v_rows, v_started);
     END IF;
+<#if n.logical>
+    -- The late rows are deleted in this same transaction (p_delete): their logical SET NULL children are reset now.
+    v_action := 'set null';
+<@lib.logicalReset n=n parentBackup=d.backup parentRows="p.declutter_seq > v_wm" indent="    "/>
+    v_action := 'catch-up';
+</#if>
 </#list>
 EXCEPTION
     WHEN OTHERS OR query_canceled THEN

@@ -44,6 +44,10 @@
 --
 -- SET NULL. Rows behind an ON DELETE SET NULL / SET DEFAULT edge stay; before a batch of their parent, those that
 -- arrived since the cache are recorded too (keys and the values the database resets), for rollback.
+<#if job.nullifies?filter(n -> n.logical)?has_content>
+-- A logical reference with onDelete: set null has no database action behind it: the batch that deletes the
+-- parents sets the recorded rows' columns to NULL itself, in the same transaction.
+</#if>
 </#if>
 <#if job.tables?filter(t -> t.detaches?has_content)?has_content>
 --

@@ -143,7 +143,11 @@
 <#list job.nullifies as n>
 
             -- Edge ${n.edgeId}: ${lib.line(n.description)}
+<#if n.logical>
+            -- The rows stay; record the values the unit deleting their parents will set to NULL (no foreign key does).
+<#else>
             -- The rows stay; record the values the database will reset when their parents are deleted.
+</#if>
             IF pending(p_run, ${n.edgeId}) THEN
                 v_edge := ${n.edgeId};
                 v_table := ${lit(n.childDisplay)};
@@ -287,6 +291,7 @@
                     IF v_rows > 0 THEN
                         ${job.schema}.NOTE_CATCHUP(p_run, ${u.edge.edgeId}, v_table, NULL, v_rows, v_started);
                     END IF;
+<@logicalReset n=u.edge parentBackup=u.parent.backup indent="                    " range=u.fromBatch?then(batchRange, "p.declutter_seq > (SELECT k.watermark FROM " + job.schema + ".CONTROL k WHERE k.run_id = p_run AND k.edge_id = " + u.parent.primaryEdge + ")")/>
 </#list>
 <#if t.deferCatchUp?has_content>
                     -- Some of the rows caught up below belong to a cycle broken through DEFERRABLE foreign keys (a

@@ -510,15 +510,17 @@ public final class JobFileReader {
             if (r == null || r.child == null || r.columns == null || r.columns.isEmpty() || r.parent == null) {
                 throw new ConfigException(where + ": give 'child' (schema.table), 'columns' (its columns holding the"
                         + " reference), 'parent' (schema.table), optionally 'parentColumns' (default: its primary key),"
-                        + " 'onDelete' (delete or ignore) and 'name'");
+                        + " 'onDelete' (delete, set null or ignore) and 'name'");
             }
             String action = r.onDelete == null ? "delete" : r.onDelete.strip().toLowerCase(java.util.Locale.ROOT);
             LogicalReference.Action a = switch (action) {
                 case "delete" -> LogicalReference.Action.DELETE;
+                case "set null" -> LogicalReference.Action.SET_NULL;
                 case "ignore" -> LogicalReference.Action.IGNORE;
                 default -> throw new ConfigException(where + ": onDelete '" + r.onDelete + "' is not one declutter"
-                        + " knows; write 'delete' (back up and delete the rows referencing purged rows) or 'ignore'"
-                        + " (leave them)");
+                        + " knows; write 'delete' (back up and delete the rows referencing purged rows), 'set null'"
+                        + " (keep them, their columns set to NULL and the old values recorded) or 'ignore' (leave"
+                        + " them)");
             };
             TableName child = tableName(r.child);
             String name = r.name != null ? r.name : "ref_" + child.name() + "_" + String.join("_", r.columns);

@@ -19,6 +19,11 @@ public record LogicalReference(String name, TableName child, List<String> childC
     public enum Action {
         /** Backed up and deleted with the parent (and their own closure), like a CASCADE or NO ACTION key. */
         DELETE,
+        /**
+         * Left in place with their columns set to NULL by the purge itself, like an ON DELETE SET NULL key: their old
+         * values are recorded first and rollback writes them back (docs/design.md#logical-references).
+         */
+        SET_NULL,
         /** Left as they are, referencing nothing afterwards; plan reports it. */
         IGNORE
     }

@@ -18,7 +18,9 @@ import java.util.Optional;
  * Adds the job's logical references to a catalog as foreign keys the database does not enforce
  * (docs/design.md#logical-references), after checking each against the catalog: both tables exist, the columns
  * exist, the parent's columns are a unique key (its primary key when none are given), and no declared foreign key has
- * the reference's name on the child table. References the job ignores add nothing (plan reports them).
+ * the reference's name on the child table. References the job ignores add nothing (plan reports them); a
+ * {@code set null} reference is an ON DELETE SET NULL key, whose columns the purge itself resets
+ * (docs/design.md#logical-references).
  */
 final class LogicalReferences {
 
@@ -36,7 +38,7 @@ final class LogicalReferences {
                 throw new InvalidJobException("logical reference " + r.name() + ": " + fk.child() + " already has a"
                         + " foreign key named " + r.name() + "; give the reference another 'name'");
             }
-            if (r.action() == LogicalReference.Action.DELETE) {
+            if (r.action() != LogicalReference.Action.IGNORE) {
                 keys.add(fk);
             }
         }
@@ -66,7 +68,8 @@ final class LogicalReferences {
                     + childColumns + " but the key of " + parent.name() + " has " + parentColumns.size() + " "
                     + parentColumns + "; pair them one to one");
         }
-        return new ForeignKey(r.name(), child.name(), childColumns, parent.name(), parentColumns, OnDelete.NO_ACTION,
+        OnDelete onDelete = r.action() == LogicalReference.Action.SET_NULL ? OnDelete.SET_NULL : OnDelete.NO_ACTION;
+        return new ForeignKey(r.name(), child.name(), childColumns, parent.name(), parentColumns, onDelete,
                 false, false, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of(),
                 List.of(), false, true);
     }

@@ -374,6 +374,12 @@ public final class PlanBuilder {
                 findings.add(new Finding(Severity.WARNING, Kind.LOGICAL_REFERENCE, r.name(), "logical reference "
                         + r.name() + " (" + fk.display() + ") comes from the excluded table " + fk.child() + ": its"
                         + " rows that reference purged rows stay and reference nothing afterwards."));
+            } else if (r.action() == io.declutter.model.LogicalReference.Action.SET_NULL) {
+                findings.add(new Finding(Severity.INFO, Kind.LOGICAL_REFERENCE, r.name(), "logical reference "
+                        + r.name() + " (" + fk.display() + ") is set null, as the job says: the " + fk.child() + " rows"
+                        + " that reference purged " + fk.parent() + " rows stay, their " + String.join(", ",
+                        fk.childColumns()) + " recorded and then set to NULL by each batch that deletes their parent"
+                        + " (nothing in the database does it); rollback writes the old values back."));
             } else {
                 findings.add(new Finding(Severity.INFO, Kind.LOGICAL_REFERENCE, r.name(), "logical reference "
                         + r.name() + " (" + fk.display() + ") is followed as a delete: its " + fk.child() + " rows are"
@@ -415,6 +421,17 @@ public final class PlanBuilder {
      */
     private void reportReset(ForeignKey fk) {
         List<String> refused = refusedResets(fk);
+        if (!refused.isEmpty() && fk.logical()) {
+            // declutter itself would set the columns to NULL: the UPDATE would fail at the parent's first batch
+            findings.add(new Finding(Severity.ERROR, Kind.RESET_REFUSED, fk.name(), "logical reference " + fk.name()
+                    + " (" + fk.display() + ") is 'onDelete: set null', but " + fk.child()
+                    + (refused.size() == 1 ? " column " : " columns ") + String.join(", ", refused)
+                    + (refused.size() == 1 ? " is" : " are") + " NOT NULL: the run could not set "
+                    + (refused.size() == 1 ? "it" : "them") + " to NULL and would fail at the first " + fk.parent()
+                    + " batch. Write 'onDelete: delete' (back up and delete those rows with their parent) or"
+                    + " 'onDelete: ignore' (leave them as they are) in the job file's 'references' entry."));
+            return;
+        }
         if (!refused.isEmpty()) {
             findings.add(new Finding(Severity.ERROR, Kind.RESET_REFUSED, fk.name(), fk.display() + " is ON DELETE "
                     + fk.onDelete().sql() + ", but " + fk.child() + (refused.size() == 1 ? " column " : " columns ")

@@ -291,6 +291,7 @@ public record PurgeAnalysis(List<TableWork> tables, List<CacheUnit> cacheUnits, 
                     .distinct().sorted().mapToObj(this::unit).toList();
             List<KnownForeignKey> known = plan.edges().stream().filter(e -> !e.root())
                     .map(e -> e.foreignKey().orElseThrow())
+                    .filter(fk -> !fk.logical()) // no constraint in the catalog (docs/design.md#logical-references)
                     .map(fk -> new KnownForeignKey(fk.declaringTable(), fk.name())).distinct().toList();
             Set<TableName> finished = new java.util.HashSet<>();
             tables.forEach(w -> finished.addAll(w.catchUpDeletes()));

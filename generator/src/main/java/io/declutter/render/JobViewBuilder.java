@@ -409,13 +409,14 @@ public final class JobViewBuilder {
     private NullifyView nullify(NullifiedEdge n, Map<TableName, TableView> plain) {
         ForeignKey fk = n.foreignKey();
         String backup = n.backupTable();
-        return new NullifyView(n.edge().id(), fk.display() + " [" + fk.name() + ", ON DELETE " + fk.onDelete().sql() + "]",
+        String action = fk.logical() ? "logical reference, set null" : "ON DELETE " + fk.onDelete().sql();
+        return new NullifyView(n.edge().id(), fk.display() + " [" + fk.name() + ", " + action + "]",
                 fk.name(), fk.child().display(), dialect.qualify(fk.child().schema(), fk.child().name()),
                 dialect.qualify(dialect.frameworkSchema(), backup), backup,
                 dialect.quote(BackupNames.fit(backup + "_seq", dialect.maxIdentifierBytes())),
                 columnViews(n.child(), n.key().columns()), columnViews(n.child(), fk.childColumns()),
                 plain.get(fk.parent()), parentMatch(fk),
-                fk.onDelete() == io.declutter.model.OnDelete.SET_DEFAULT);
+                fk.onDelete() == io.declutter.model.OnDelete.SET_DEFAULT, fk.logical());
     }
 
     private List<ColumnView> columnViews(io.declutter.model.Table table, List<String> names) {

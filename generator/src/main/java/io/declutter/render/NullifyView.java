@@ -11,10 +11,14 @@ import java.util.stream.Collectors;
  * @param columns      quoted foreign-key columns of the child, with types
  * @param parentMatch  {@code p.<parent cols> = c.<child cols>}
  * @param setDefault   ON DELETE SET DEFAULT: the reset value is not NULL, so rollback restores whatever differs
+ * @param logical      a logical reference with {@code onDelete: set null}: no database action resets the columns, so
+ *                     each batch that deletes parents sets them to NULL itself, right after recording them
+ *                     (docs/design.md#logical-references)
  */
 public record NullifyView(int edgeId, String description, String constraint, String childDisplay, String childTable,
                           String backup, String backupName, String backupIndex, List<ColumnView> key,
-                          List<ColumnView> columns, TableView parent, String parentMatch, boolean setDefault) {
+                          List<ColumnView> columns, TableView parent, String parentMatch, boolean setDefault,
+                          boolean logical) {
 
     public NullifyView {
         key = List.copyOf(key);
@@ -39,6 +43,11 @@ public record NullifyView(int edgeId, String description, String constraint, Str
     public String keyMatch(String left, String right) {
         List<String> k = key.stream().map(ColumnView::name).toList();
         return Sql.match(left, k, right, k);
+    }
+
+    /** {@code col = NULL, ...}: the reset a logical reference's batch writes itself. */
+    public String resetSet() {
+        return columns.stream().map(c -> c.name() + " = NULL").collect(Collectors.joining(", "));
     }
 
     /** {@code col = b.col, ...} */

@@ -69,6 +69,8 @@ ALTER TABLE declutter.bk_invoice_dups_refunds OWNER TO declutter_owner;
 REVOKE ALL ON TABLE declutter.bk_invoice_dups_refunds FROM PUBLIC;
 ALTER TABLE declutter.bk_invoice_dups_invoice_lines OWNER TO declutter_owner;
 REVOKE ALL ON TABLE declutter.bk_invoice_dups_invoice_lines FROM PUBLIC;
+ALTER TABLE declutter.bk_invoice_dups_audit_events_audit_invoice OWNER TO declutter_owner;
+REVOKE ALL ON TABLE declutter.bk_invoice_dups_audit_events_audit_invoice FROM PUBLIC;
 
 -- 3. The owner's rights on the application: read, back up, delete and put back the closure's rows.
 GRANT USAGE ON SCHEMA app TO declutter_owner;
@@ -76,6 +78,8 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE app.invoice_lines TO declutter_own
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE app.invoices TO declutter_owner;
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE app.payments TO declutter_owner;
 GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE app.refunds TO declutter_owner;
+-- Rows whose references the database resets (ON DELETE SET NULL / SET DEFAULT): rollback writes the values back.
+GRANT SELECT, UPDATE ON TABLE app.audit_events TO declutter_owner;
 DO $proc$
 DECLARE
     v_seq    regclass;
@@ -90,7 +94,8 @@ BEGIN
               FROM pg_catalog.unnest(ARRAY[declutter.relation_of(NULL::app.invoice_lines),
                                            declutter.relation_of(NULL::app.invoices),
                                            declutter.relation_of(NULL::app.payments),
-                                           declutter.relation_of(NULL::app.refunds)]) AS t(rel)
+                                           declutter.relation_of(NULL::app.refunds),
+                                           declutter.relation_of(NULL::app.audit_events)]) AS t(rel)
              CROSS JOIN LATERAL (SELECT t.rel AS relid
                                  UNION SELECT x.relid FROM pg_catalog.pg_partition_tree(t.rel) AS x) AS p)
         SELECT DISTINCT r.oid::regclass AS rel, n.nspname
@@ -146,7 +151,7 @@ BEGIN
         SELECT p.oid::regprocedure
           FROM pg_catalog.pg_proc AS p
          WHERE p.pronamespace = 'declutter'::regnamespace
-           AND p.proname = ANY (ARRAY['begin_run', 'note_cache', 'note_delete', 'note_catchup', 'note_error', 'note_restore', 'column_sequences', 'advance_sequence', 'relation_of', 'check_references', 'finish_run', 'remaining', 'request_pause', 'invoice_dups_step', 'invoice_dups_cache_next', 'invoice_dups_late_002_invoice_lines', 'invoice_dups_late_004_refunds', 'invoice_dups_late_003_payments', 'invoice_dups_del_002_invoice_lines', 'invoice_dups_del_004_refunds', 'invoice_dups_del_003_payments', 'invoice_dups_del_001_invoices', 'invoice_dups_check_fks', 'invoice_dups_rollback_unit', 'invoice_dups_verify', 'invoice_dups_rehearse']::text[])
+           AND p.proname = ANY (ARRAY['begin_run', 'note_cache', 'note_delete', 'note_catchup', 'note_error', 'note_restore', 'column_sequences', 'advance_sequence', 'relation_of', 'check_references', 'finish_run', 'remaining', 'request_pause', 'invoice_dups_step', 'invoice_dups_cache_next', 'invoice_dups_late_003_invoice_lines', 'invoice_dups_late_005_refunds', 'invoice_dups_late_004_payments', 'invoice_dups_del_003_invoice_lines', 'invoice_dups_del_005_refunds', 'invoice_dups_del_004_payments', 'invoice_dups_del_001_invoices', 'invoice_dups_check_fks', 'invoice_dups_rollback_unit', 'invoice_dups_verify', 'invoice_dups_rehearse']::text[])
          ORDER BY p.proname, p.oid
     LOOP
         EXECUTE pg_catalog.format('ALTER ROUTINE %s OWNER TO %I', v_proc, 'declutter_owner');

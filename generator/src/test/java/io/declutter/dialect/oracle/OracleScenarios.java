@@ -108,6 +108,21 @@ final class OracleScenarios {
                 List.of(), demo.lockTimeout(), demo.statementTimeout(), List.of(), List.of(), List.of());
     }
 
+    /**
+     * Invoices numbered alike within a tenant, the newest kept, with a logical reference whose rows are set to NULL
+     * (docs/design.md#logical-references): audit events by an invoice, as the golden scenario
+     * generator/src/test/resources/jobs/oracle/invoice_dups.yaml declares it.
+     */
+    static Job setNullReferenceJob() {
+        Job demo = demoJob();
+        return new Job("invoice_dups", table("app.invoices"), new RootRows.DuplicatesOf(
+                List.of("tenant_id", "LOWER(invoice_no)"),
+                new RootRows.Keep(RootRows.Keep.Order.NEWEST, Optional.of("issued_at"))), demo.batchSize(), true,
+                List.of(), demo.lockTimeout(), demo.statementTimeout(), List.of(), List.of(), List.of(
+                        new LogicalReference("AUDIT_INVOICE", table("app.audit_events"), List.of("user_id"),
+                                table("app.invoices"), List.of(), LogicalReference.Action.SET_NULL)));
+    }
+
     static List<Scenario> all() {
         OracleDialect v19 = OracleDialect.latest();
         OracleDialect v121 = OracleDialect.forVersion("12.1");
@@ -125,6 +140,8 @@ final class OracleScenarios {
                 new Scenario("demo with logical references", "demo", logicalReferencesJob(), v19),
                 new Scenario("demo, orphans of a logical reference", "demo", orphansJob(), v19),
                 new Scenario("demo, duplicates kept newest", "demo", duplicatesJob(), v19),
+                new Scenario("demo, invoice duplicates, a set-null logical reference", "demo", setNullReferenceJob(),
+                        v19),
                 new Scenario("demo, duplicates kept highest, 12.1", "demo", duplicatesJob()
                         .withRows(new RootRows.DuplicatesOf(List.of("LOWER(email)"), new RootRows.Keep(
                                 RootRows.Keep.Order.HIGHEST, Optional.empty()))), v121));

@@ -27,19 +27,25 @@ BEGIN
     INSERT INTO DECLUTTER.CONTROL
         (job, edge_id, parent_edge_id, constraint_name, parent_table, child_table, parent_columns, child_columns,
          on_delete, strategy, depth, height, cycle_group, breaks_cycle, is_primary, backup_table, status)
-    VALUES ('invoice_dups', 2, 1, 'FK_INVOICE_LINES_INVOICES', 'APP.INVOICES', 'APP.INVOICE_LINES',
+    VALUES ('invoice_dups', 2, 1, 'AUDIT_INVOICE', 'APP.INVOICES', 'APP.AUDIT_EVENTS',
+            'ID', 'USER_ID', 'SET NULL', 'set null', 1, 2,
+            0, 0, 0, 'BK_INVOICE_DUPS_AUDIT_EVENTS_AUDIT_INVOICE', 'pending');
+    INSERT INTO DECLUTTER.CONTROL
+        (job, edge_id, parent_edge_id, constraint_name, parent_table, child_table, parent_columns, child_columns,
+         on_delete, strategy, depth, height, cycle_group, breaks_cycle, is_primary, backup_table, status)
+    VALUES ('invoice_dups', 3, 1, 'FK_INVOICE_LINES_INVOICES', 'APP.INVOICES', 'APP.INVOICE_LINES',
             'ID', 'INVOICE_ID', 'CASCADE', 'delete', 1, 0,
             0, 0, 1, 'BK_INVOICE_DUPS_INVOICE_LINES', 'pending');
     INSERT INTO DECLUTTER.CONTROL
         (job, edge_id, parent_edge_id, constraint_name, parent_table, child_table, parent_columns, child_columns,
          on_delete, strategy, depth, height, cycle_group, breaks_cycle, is_primary, backup_table, status)
-    VALUES ('invoice_dups', 3, 1, 'FK_PAYMENTS_INVOICES', 'APP.INVOICES', 'APP.PAYMENTS',
+    VALUES ('invoice_dups', 4, 1, 'FK_PAYMENTS_INVOICES', 'APP.INVOICES', 'APP.PAYMENTS',
             'ID', 'INVOICE_ID', 'NO ACTION', 'delete', 1, 1,
             0, 0, 1, 'BK_INVOICE_DUPS_PAYMENTS', 'pending');
     INSERT INTO DECLUTTER.CONTROL
         (job, edge_id, parent_edge_id, constraint_name, parent_table, child_table, parent_columns, child_columns,
          on_delete, strategy, depth, height, cycle_group, breaks_cycle, is_primary, backup_table, status)
-    VALUES ('invoice_dups', 4, 3, 'FK_REFUNDS_PAYMENTS', 'APP.PAYMENTS', 'APP.REFUNDS',
+    VALUES ('invoice_dups', 5, 4, 'FK_REFUNDS_PAYMENTS', 'APP.PAYMENTS', 'APP.REFUNDS',
             'ID', 'PAYMENT_ID', 'NO ACTION', 'delete', 2, 0,
             0, 0, 1, 'BK_INVOICE_DUPS_REFUNDS', 'pending');
     COMMIT;

@@ -179,9 +179,9 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.INVOICE_DUPS AS
                 RETURN;
             END IF;
 
-            -- Edge 3: APP.PAYMENTS(INVOICE_ID) -> APP.INVOICES(ID) [FK_PAYMENTS_INVOICES]
-            IF pending(p_run, 3) THEN
-                v_edge := 3;
+            -- Edge 4: APP.PAYMENTS(INVOICE_ID) -> APP.INVOICES(ID) [FK_PAYMENTS_INVOICES]
+            IF pending(p_run, 4) THEN
+                v_edge := 4;
                 v_table := 'APP.PAYMENTS';
                 v_action := 'cache';
                 show(p_run, v_action, v_edge, v_table);
@@ -193,16 +193,16 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.INVOICE_DUPS AS
                    AND NOT EXISTS (SELECT 1 FROM DECLUTTER.BK_INVOICE_DUPS_PAYMENTS x
                                     WHERE x.declutter_run = p_run AND x.ID = c.ID);
                 v_rows := SQL%ROWCOUNT;
-                DECLUTTER.NOTE_CACHE(p_run, 3, v_table, v_rows, v_started, 1);
+                DECLUTTER.NOTE_CACHE(p_run, 4, v_table, v_rows, v_started, 1);
                 p_phase := 'cache';
                 p_rows := v_rows;
                 p_remaining := DECLUTTER.REMAINING(p_run);
                 RETURN;
             END IF;
 
-            -- Edge 2: APP.INVOICE_LINES(INVOICE_ID) -> APP.INVOICES(ID) [FK_INVOICE_LINES_INVOICES]
-            IF pending(p_run, 2) THEN
-                v_edge := 2;
+            -- Edge 3: APP.INVOICE_LINES(INVOICE_ID) -> APP.INVOICES(ID) [FK_INVOICE_LINES_INVOICES]
+            IF pending(p_run, 3) THEN
+                v_edge := 3;
                 v_table := 'APP.INVOICE_LINES';
                 v_action := 'cache';
                 show(p_run, v_action, v_edge, v_table);
@@ -214,16 +214,16 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.INVOICE_DUPS AS
                    AND NOT EXISTS (SELECT 1 FROM DECLUTTER.BK_INVOICE_DUPS_INVOICE_LINES x
                                     WHERE x.declutter_run = p_run AND x.ID = c.ID);
                 v_rows := SQL%ROWCOUNT;
-                DECLUTTER.NOTE_CACHE(p_run, 2, v_table, v_rows, v_started, 1);
+                DECLUTTER.NOTE_CACHE(p_run, 3, v_table, v_rows, v_started, 1);
                 p_phase := 'cache';
                 p_rows := v_rows;
                 p_remaining := DECLUTTER.REMAINING(p_run);
                 RETURN;
             END IF;
 
-            -- Edge 4: APP.REFUNDS(PAYMENT_ID) -> APP.PAYMENTS(ID) [FK_REFUNDS_PAYMENTS]
-            IF pending(p_run, 4) THEN
-                v_edge := 4;
+            -- Edge 5: APP.REFUNDS(PAYMENT_ID) -> APP.PAYMENTS(ID) [FK_REFUNDS_PAYMENTS]
+            IF pending(p_run, 5) THEN
+                v_edge := 5;
                 v_table := 'APP.REFUNDS';
                 v_action := 'cache';
                 show(p_run, v_action, v_edge, v_table);
@@ -235,7 +235,29 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.INVOICE_DUPS AS
                    AND NOT EXISTS (SELECT 1 FROM DECLUTTER.BK_INVOICE_DUPS_REFUNDS x
                                     WHERE x.declutter_run = p_run AND x.ID = c.ID);
                 v_rows := SQL%ROWCOUNT;
-                DECLUTTER.NOTE_CACHE(p_run, 4, v_table, v_rows, v_started, 1);
+                DECLUTTER.NOTE_CACHE(p_run, 5, v_table, v_rows, v_started, 1);
+                p_phase := 'cache';
+                p_rows := v_rows;
+                p_remaining := DECLUTTER.REMAINING(p_run);
+                RETURN;
+            END IF;
+
+            -- Edge 2: APP.AUDIT_EVENTS(USER_ID) -> APP.INVOICES(ID) [AUDIT_INVOICE, logical reference, set null]
+            -- The rows stay; record the values the unit deleting their parents will set to NULL (no foreign key does).
+            IF pending(p_run, 2) THEN
+                v_edge := 2;
+                v_table := 'APP.AUDIT_EVENTS';
+                v_action := 'cache';
+                show(p_run, v_action, v_edge, v_table);
+                INSERT INTO DECLUTTER.BK_INVOICE_DUPS_AUDIT_EVENTS_AUDIT_INVOICE (declutter_run, ID, USER_ID)
+                SELECT p_run, c.ID, c.USER_ID
+                  FROM APP.AUDIT_EVENTS c
+                 WHERE EXISTS (SELECT 1 FROM DECLUTTER.BK_INVOICE_DUPS_INVOICES p
+                                WHERE p.declutter_run = p_run AND p.ID = c.USER_ID)
+                   AND NOT EXISTS (SELECT 1 FROM DECLUTTER.BK_INVOICE_DUPS_AUDIT_EVENTS_AUDIT_INVOICE x
+                                    WHERE x.declutter_run = p_run AND x.ID = c.ID);
+                v_rows := SQL%ROWCOUNT;
+                DECLUTTER.NOTE_CACHE(p_run, 2, v_table, v_rows, v_started, 1);
                 p_phase := 'cache';
                 p_rows := v_rows;
                 p_remaining := DECLUTTER.REMAINING(p_run);
@@ -257,16 +279,16 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.INVOICE_DUPS AS
 
             -- ==== Delete: leaves to root (ascending height), one batch of backup keys per call ====
 
-            -- APP.INVOICE_LINES (height 0): progress on edge 2
+            -- APP.INVOICE_LINES (height 0): progress on edge 3
             BEGIN
                 SELECT watermark INTO v_wm FROM DECLUTTER.CONTROL
-                 WHERE run_id = p_run AND edge_id = 2 AND status <> 'deleted';
+                 WHERE run_id = p_run AND edge_id = 3 AND status <> 'deleted';
             EXCEPTION
                 WHEN NO_DATA_FOUND THEN
                     v_wm := NULL;
             END;
             IF v_wm IS NOT NULL THEN
-                v_edge := 2;
+                v_edge := 3;
                 v_table := 'APP.INVOICE_LINES';
                 v_action := 'delete';
                 show(p_run, v_action, v_edge, v_table);
@@ -294,23 +316,23 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.INVOICE_DUPS AS
                         v_rows := SQL%ROWCOUNT;
                     END IF;
                 END IF;
-                DECLUTTER.NOTE_DELETE(p_run, 2, v_table, v_upper, v_rows, v_started);
+                DECLUTTER.NOTE_DELETE(p_run, 3, v_table, v_upper, v_rows, v_started);
                 p_phase := 'delete';
                 p_rows := v_rows;
                 p_remaining := DECLUTTER.REMAINING(p_run);
                 RETURN;
             END IF;
 
-            -- APP.REFUNDS (height 0): progress on edge 4
+            -- APP.REFUNDS (height 0): progress on edge 5
             BEGIN
                 SELECT watermark INTO v_wm FROM DECLUTTER.CONTROL
-                 WHERE run_id = p_run AND edge_id = 4 AND status <> 'deleted';
+                 WHERE run_id = p_run AND edge_id = 5 AND status <> 'deleted';
             EXCEPTION
                 WHEN NO_DATA_FOUND THEN
                     v_wm := NULL;
             END;
             IF v_wm IS NOT NULL THEN
-                v_edge := 4;
+                v_edge := 5;
                 v_table := 'APP.REFUNDS';
                 v_action := 'delete';
                 show(p_run, v_action, v_edge, v_table);
@@ -338,23 +360,23 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.INVOICE_DUPS AS
                         v_rows := SQL%ROWCOUNT;
                     END IF;
                 END IF;
-                DECLUTTER.NOTE_DELETE(p_run, 4, v_table, v_upper, v_rows, v_started);
+                DECLUTTER.NOTE_DELETE(p_run, 5, v_table, v_upper, v_rows, v_started);
                 p_phase := 'delete';
                 p_rows := v_rows;
                 p_remaining := DECLUTTER.REMAINING(p_run);
                 RETURN;
             END IF;
 
-            -- APP.PAYMENTS (height 1): progress on edge 3
+            -- APP.PAYMENTS (height 1): progress on edge 4
             BEGIN
                 SELECT watermark INTO v_wm FROM DECLUTTER.CONTROL
-                 WHERE run_id = p_run AND edge_id = 3 AND status <> 'deleted';
+                 WHERE run_id = p_run AND edge_id = 4 AND status <> 'deleted';
             EXCEPTION
                 WHEN NO_DATA_FOUND THEN
                     v_wm := NULL;
             END;
             IF v_wm IS NOT NULL THEN
-                v_edge := 3;
+                v_edge := 4;
                 v_table := 'APP.PAYMENTS';
                 v_action := 'delete';
                 show(p_run, v_action, v_edge, v_table);
@@ -379,7 +401,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.INVOICE_DUPS AS
                     -- (Oracle does not make a child insert wait for a parent locked FOR UPDATE: a child inserted
                     -- after this point makes the delete fail with ORA-02292, or, through a CASCADE or SET NULL edge,
                     -- is found by the late-row check after the delete; either way the batch is retried.)
-                    v_edge := 4;
+                    v_edge := 5;
                     v_table := 'APP.REFUNDS';
                     v_action := 'catch-up';
                     INSERT INTO DECLUTTER.BK_INVOICE_DUPS_REFUNDS (declutter_run, ID, PAYMENT_ID, AMOUNT, REASON, REFUNDED_AT)
@@ -392,9 +414,9 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.INVOICE_DUPS AS
                                         WHERE x.declutter_run = p_run AND x.ID = c.ID);
                     v_rows := SQL%ROWCOUNT;
                     IF v_rows > 0 THEN
-                        DECLUTTER.NOTE_CATCHUP(p_run, 4, v_table, NULL, v_rows, v_started);
+                        DECLUTTER.NOTE_CATCHUP(p_run, 5, v_table, NULL, v_rows, v_started);
                     END IF;
-                    v_edge := 4;
+                    v_edge := 5;
                     v_table := 'APP.REFUNDS';
                     v_action := 'catch-up delete';
                     SELECT MAX(b.declutter_seq) INTO v_round FROM DECLUTTER.BK_INVOICE_DUPS_REFUNDS b WHERE b.declutter_run = p_run;
@@ -403,16 +425,16 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.INVOICE_DUPS AS
                      WHERE t.ID IN (SELECT b.ID FROM DECLUTTER.BK_INVOICE_DUPS_REFUNDS b
                                        WHERE b.declutter_run = p_run
                                          AND b.declutter_seq > (SELECT k.watermark FROM DECLUTTER.CONTROL k
-                                                                 WHERE k.run_id = p_run AND k.edge_id = 4))
+                                                                 WHERE k.run_id = p_run AND k.edge_id = 5))
                        FOR UPDATE WAIT 5;
                     v_rows := 0;
                     IF v_rowids.COUNT > 0 THEN
                         FORALL i IN 1 .. v_rowids.COUNT
                             DELETE FROM APP.REFUNDS WHERE ROWID = v_rowids(i);
                         v_rows := SQL%ROWCOUNT;
-                        DECLUTTER.NOTE_CATCHUP(p_run, 4, v_table, v_round, v_rows, v_started);
+                        DECLUTTER.NOTE_CATCHUP(p_run, 5, v_table, v_round, v_rows, v_started);
                     END IF;
-                    v_edge := 3;
+                    v_edge := 4;
                     v_table := 'APP.PAYMENTS';
                     v_action := 'delete';
                     v_rows := 0;
@@ -422,7 +444,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.INVOICE_DUPS AS
                         v_rows := SQL%ROWCOUNT;
                     END IF;
                 END IF;
-                DECLUTTER.NOTE_DELETE(p_run, 3, v_table, v_upper, v_rows, v_started);
+                DECLUTTER.NOTE_DELETE(p_run, 4, v_table, v_upper, v_rows, v_started);
                 p_phase := 'delete';
                 p_rows := v_rows;
                 p_remaining := DECLUTTER.REMAINING(p_run);
@@ -463,7 +485,7 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.INVOICE_DUPS AS
                     -- (Oracle does not make a child insert wait for a parent locked FOR UPDATE: a child inserted
                     -- after this point makes the delete fail with ORA-02292, or, through a CASCADE or SET NULL edge,
                     -- is found by the late-row check after the delete; either way the batch is retried.)
-                    v_edge := 2;
+                    v_edge := 3;
                     v_table := 'APP.INVOICE_LINES';
                     v_action := 'catch-up';
                     INSERT INTO DECLUTTER.BK_INVOICE_DUPS_INVOICE_LINES (declutter_run, ID, INVOICE_ID, DESCRIPTION, QUANTITY, UNIT_PRICE, AMOUNT)
@@ -476,9 +498,9 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.INVOICE_DUPS AS
                                         WHERE x.declutter_run = p_run AND x.ID = c.ID);
                     v_rows := SQL%ROWCOUNT;
                     IF v_rows > 0 THEN
-                        DECLUTTER.NOTE_CATCHUP(p_run, 2, v_table, NULL, v_rows, v_started);
+                        DECLUTTER.NOTE_CATCHUP(p_run, 3, v_table, NULL, v_rows, v_started);
                     END IF;
-                    v_edge := 3;
+                    v_edge := 4;
                     v_table := 'APP.PAYMENTS';
                     v_action := 'catch-up';
                     INSERT INTO DECLUTTER.BK_INVOICE_DUPS_PAYMENTS (declutter_run, ID, INVOICE_ID, AMOUNT, METHOD, PAID_AT)
@@ -491,9 +513,9 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.INVOICE_DUPS AS
                                         WHERE x.declutter_run = p_run AND x.ID = c.ID);
                     v_rows := SQL%ROWCOUNT;
                     IF v_rows > 0 THEN
-                        DECLUTTER.NOTE_CATCHUP(p_run, 3, v_table, NULL, v_rows, v_started);
+                        DECLUTTER.NOTE_CATCHUP(p_run, 4, v_table, NULL, v_rows, v_started);
                     END IF;
-                    v_edge := 4;
+                    v_edge := 5;
                     v_table := 'APP.REFUNDS';
                     v_action := 'catch-up';
                     INSERT INTO DECLUTTER.BK_INVOICE_DUPS_REFUNDS (declutter_run, ID, PAYMENT_ID, AMOUNT, REASON, REFUNDED_AT)
@@ -502,15 +524,44 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.INVOICE_DUPS AS
                      WHERE EXISTS (SELECT 1 FROM DECLUTTER.BK_INVOICE_DUPS_PAYMENTS p
                                     WHERE p.declutter_run = p_run
                                       AND p.declutter_seq > (SELECT k.watermark FROM DECLUTTER.CONTROL k
-                                                              WHERE k.run_id = p_run AND k.edge_id = 3)
+                                                              WHERE k.run_id = p_run AND k.edge_id = 4)
                                       AND p.ID = c.PAYMENT_ID)
                        AND NOT EXISTS (SELECT 1 FROM DECLUTTER.BK_INVOICE_DUPS_REFUNDS x
                                         WHERE x.declutter_run = p_run AND x.ID = c.ID);
                     v_rows := SQL%ROWCOUNT;
                     IF v_rows > 0 THEN
-                        DECLUTTER.NOTE_CATCHUP(p_run, 4, v_table, NULL, v_rows, v_started);
+                        DECLUTTER.NOTE_CATCHUP(p_run, 5, v_table, NULL, v_rows, v_started);
                     END IF;
                     v_edge := 2;
+                    v_table := 'APP.AUDIT_EVENTS';
+                    v_action := 'catch-up';
+                    INSERT INTO DECLUTTER.BK_INVOICE_DUPS_AUDIT_EVENTS_AUDIT_INVOICE (declutter_run, ID, USER_ID)
+                    SELECT p_run, c.ID, c.USER_ID
+                      FROM APP.AUDIT_EVENTS c
+                     WHERE EXISTS (SELECT 1 FROM DECLUTTER.BK_INVOICE_DUPS_INVOICES p
+                                    WHERE p.declutter_run = p_run AND p.declutter_seq > v_wm AND p.declutter_seq <= v_upper
+                                      AND p.ID = c.USER_ID)
+                       AND NOT EXISTS (SELECT 1 FROM DECLUTTER.BK_INVOICE_DUPS_AUDIT_EVENTS_AUDIT_INVOICE x
+                                        WHERE x.declutter_run = p_run AND x.ID = c.ID);
+                    v_rows := SQL%ROWCOUNT;
+                    IF v_rows > 0 THEN
+                        DECLUTTER.NOTE_CATCHUP(p_run, 2, v_table, NULL, v_rows, v_started);
+                    END IF;
+                    v_action := 'set null';
+                    SELECT c.ROWID BULK COLLECT INTO v_rowids
+                      FROM APP.AUDIT_EVENTS c
+                     WHERE EXISTS (SELECT 1 FROM DECLUTTER.BK_INVOICE_DUPS_INVOICES p
+                                    WHERE p.declutter_run = p_run AND p.declutter_seq > v_wm AND p.declutter_seq <= v_upper
+                                      AND p.ID = c.USER_ID)
+                       AND EXISTS (SELECT 1 FROM DECLUTTER.BK_INVOICE_DUPS_AUDIT_EVENTS_AUDIT_INVOICE r
+                                    WHERE r.declutter_run = p_run AND r.ID = c.ID)
+                       FOR UPDATE WAIT 5;
+                    IF v_rowids.COUNT > 0 THEN
+                        FORALL i IN 1 .. v_rowids.COUNT
+                            UPDATE APP.AUDIT_EVENTS SET USER_ID = NULL WHERE ROWID = v_rowids(i);
+                    END IF;
+                    v_action := 'catch-up';
+                    v_edge := 3;
                     v_table := 'APP.INVOICE_LINES';
                     v_action := 'catch-up delete';
                     SELECT MAX(b.declutter_seq) INTO v_round FROM DECLUTTER.BK_INVOICE_DUPS_INVOICE_LINES b WHERE b.declutter_run = p_run;
@@ -519,16 +570,16 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.INVOICE_DUPS AS
                      WHERE t.ID IN (SELECT b.ID FROM DECLUTTER.BK_INVOICE_DUPS_INVOICE_LINES b
                                        WHERE b.declutter_run = p_run
                                          AND b.declutter_seq > (SELECT k.watermark FROM DECLUTTER.CONTROL k
-                                                                 WHERE k.run_id = p_run AND k.edge_id = 2))
+                                                                 WHERE k.run_id = p_run AND k.edge_id = 3))
                        FOR UPDATE WAIT 5;
                     v_rows := 0;
                     IF v_rowids.COUNT > 0 THEN
                         FORALL i IN 1 .. v_rowids.COUNT
                             DELETE FROM APP.INVOICE_LINES WHERE ROWID = v_rowids(i);
                         v_rows := SQL%ROWCOUNT;
-                        DECLUTTER.NOTE_CATCHUP(p_run, 2, v_table, v_round, v_rows, v_started);
+                        DECLUTTER.NOTE_CATCHUP(p_run, 3, v_table, v_round, v_rows, v_started);
                     END IF;
-                    v_edge := 4;
+                    v_edge := 5;
                     v_table := 'APP.REFUNDS';
                     v_action := 'catch-up delete';
                     SELECT MAX(b.declutter_seq) INTO v_round FROM DECLUTTER.BK_INVOICE_DUPS_REFUNDS b WHERE b.declutter_run = p_run;
@@ -537,16 +588,16 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.INVOICE_DUPS AS
                      WHERE t.ID IN (SELECT b.ID FROM DECLUTTER.BK_INVOICE_DUPS_REFUNDS b
                                        WHERE b.declutter_run = p_run
                                          AND b.declutter_seq > (SELECT k.watermark FROM DECLUTTER.CONTROL k
-                                                                 WHERE k.run_id = p_run AND k.edge_id = 4))
+                                                                 WHERE k.run_id = p_run AND k.edge_id = 5))
                        FOR UPDATE WAIT 5;
                     v_rows := 0;
                     IF v_rowids.COUNT > 0 THEN
                         FORALL i IN 1 .. v_rowids.COUNT
                             DELETE FROM APP.REFUNDS WHERE ROWID = v_rowids(i);
                         v_rows := SQL%ROWCOUNT;
-                        DECLUTTER.NOTE_CATCHUP(p_run, 4, v_table, v_round, v_rows, v_started);
+                        DECLUTTER.NOTE_CATCHUP(p_run, 5, v_table, v_round, v_rows, v_started);
                     END IF;
-                    v_edge := 3;
+                    v_edge := 4;
                     v_table := 'APP.PAYMENTS';
                     v_action := 'catch-up delete';
                     SELECT MAX(b.declutter_seq) INTO v_round FROM DECLUTTER.BK_INVOICE_DUPS_PAYMENTS b WHERE b.declutter_run = p_run;
@@ -555,14 +606,14 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.INVOICE_DUPS AS
                      WHERE t.ID IN (SELECT b.ID FROM DECLUTTER.BK_INVOICE_DUPS_PAYMENTS b
                                        WHERE b.declutter_run = p_run
                                          AND b.declutter_seq > (SELECT k.watermark FROM DECLUTTER.CONTROL k
-                                                                 WHERE k.run_id = p_run AND k.edge_id = 3))
+                                                                 WHERE k.run_id = p_run AND k.edge_id = 4))
                        FOR UPDATE WAIT 5;
                     v_rows := 0;
                     IF v_rowids.COUNT > 0 THEN
                         FORALL i IN 1 .. v_rowids.COUNT
                             DELETE FROM APP.PAYMENTS WHERE ROWID = v_rowids(i);
                         v_rows := SQL%ROWCOUNT;
-                        DECLUTTER.NOTE_CATCHUP(p_run, 3, v_table, v_round, v_rows, v_started);
+                        DECLUTTER.NOTE_CATCHUP(p_run, 4, v_table, v_round, v_rows, v_started);
                     END IF;
                     v_edge := 1;
                     v_table := 'APP.INVOICES';
@@ -572,8 +623,8 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.INVOICE_DUPS AS
                         FORALL i IN 1 .. v_batch.COUNT
                             DELETE FROM APP.INVOICES WHERE ROWID = v_batch(i);
                         v_rows := SQL%ROWCOUNT;
-                        -- Edge 2 (APP.INVOICE_LINES(INVOICE_ID) -> APP.INVOICES(ID) [FK_INVOICE_LINES_INVOICES]): rows inserted since the catch-up that the delete took with it?
-                        v_edge := 2;
+                        -- Edge 3 (APP.INVOICE_LINES(INVOICE_ID) -> APP.INVOICES(ID) [FK_INVOICE_LINES_INVOICES]): rows inserted since the catch-up that the delete took with it?
+                        v_edge := 3;
                         v_table := 'APP.INVOICE_LINES';
                         v_action := 'late-row check';
                         v_scn := DBMS_FLASHBACK.GET_SYSTEM_CHANGE_NUMBER;
@@ -583,6 +634,23 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.INVOICE_DUPS AS
                                         WHERE p.declutter_run = p_run AND p.declutter_seq > v_wm AND p.declutter_seq <= v_upper
                                           AND p.ID = c.INVOICE_ID)
                            AND NOT EXISTS (SELECT 1 FROM DECLUTTER.BK_INVOICE_DUPS_INVOICE_LINES x
+                                            WHERE x.declutter_run = p_run AND x.ID = c.ID)
+                           AND ROWNUM = 1;
+                        IF v_late > 0 THEN
+                            RAISE_APPLICATION_ERROR(-20010, 'declutter: a row of ' || v_table || ' was inserted under the rows being'
+                                || ' deleted after they were caught up (edge ' || v_edge || '); the unit is undone and retried');
+                        END IF;
+                        -- Edge 2 (APP.AUDIT_EVENTS(USER_ID) -> APP.INVOICES(ID) [AUDIT_INVOICE, logical reference, set null]): rows the delete reset without their values recorded?
+                        v_edge := 2;
+                        v_table := 'APP.AUDIT_EVENTS';
+                        v_action := 'late-row check';
+                        v_scn := DBMS_FLASHBACK.GET_SYSTEM_CHANGE_NUMBER;
+                        SELECT COUNT(*) INTO v_late
+                          FROM APP.AUDIT_EVENTS AS OF SCN v_scn c
+                         WHERE EXISTS (SELECT 1 FROM DECLUTTER.BK_INVOICE_DUPS_INVOICES p
+                                        WHERE p.declutter_run = p_run AND p.declutter_seq > v_wm AND p.declutter_seq <= v_upper
+                                          AND p.ID = c.USER_ID)
+                           AND NOT EXISTS (SELECT 1 FROM DECLUTTER.BK_INVOICE_DUPS_AUDIT_EVENTS_AUDIT_INVOICE x
                                             WHERE x.declutter_run = p_run AND x.ID = c.ID)
                            AND ROWNUM = 1;
                         IF v_late > 0 THEN
@@ -731,45 +799,56 @@ CREATE OR REPLACE PACKAGE BODY DECLUTTER.INVOICE_DUPS AS
 
         -- APP.PAYMENTS (height 1)
         v_started := SYSTIMESTAMP;
-        show(p_run, 'restore', 3, 'APP.PAYMENTS');
+        show(p_run, 'restore', 4, 'APP.PAYMENTS');
         INSERT INTO APP.PAYMENTS (ID, INVOICE_ID, AMOUNT, METHOD, PAID_AT)
         SELECT b.ID, b.INVOICE_ID, b.AMOUNT, b.METHOD, b.PAID_AT
           FROM DECLUTTER.BK_INVOICE_DUPS_PAYMENTS b
          WHERE b.declutter_run = p_run
            AND NOT EXISTS (SELECT 1 FROM APP.PAYMENTS t WHERE t.ID = b.ID);
         v_rows := SQL%ROWCOUNT;
-        DECLUTTER.NOTE_RESTORE(p_run, 3, 'APP.PAYMENTS', v_rows, v_started);
+        DECLUTTER.NOTE_RESTORE(p_run, 4, 'APP.PAYMENTS', v_rows, v_started);
         COMMIT;
         -- Identity ID: back to GENERATED BY DEFAULT, its sequence past the restored values.
         DECLUTTER.SYNC_IDENTITY('APP', 'PAYMENTS', 'ID', 'BY DEFAULT', 5);
 
         -- APP.REFUNDS (height 0)
         v_started := SYSTIMESTAMP;
-        show(p_run, 'restore', 4, 'APP.REFUNDS');
+        show(p_run, 'restore', 5, 'APP.REFUNDS');
         INSERT INTO APP.REFUNDS (ID, PAYMENT_ID, AMOUNT, REASON, REFUNDED_AT)
         SELECT b.ID, b.PAYMENT_ID, b.AMOUNT, b.REASON, b.REFUNDED_AT
           FROM DECLUTTER.BK_INVOICE_DUPS_REFUNDS b
          WHERE b.declutter_run = p_run
            AND NOT EXISTS (SELECT 1 FROM APP.REFUNDS t WHERE t.ID = b.ID);
         v_rows := SQL%ROWCOUNT;
-        DECLUTTER.NOTE_RESTORE(p_run, 4, 'APP.REFUNDS', v_rows, v_started);
+        DECLUTTER.NOTE_RESTORE(p_run, 5, 'APP.REFUNDS', v_rows, v_started);
         COMMIT;
         -- Identity ID: back to GENERATED BY DEFAULT, its sequence past the restored values.
         DECLUTTER.SYNC_IDENTITY('APP', 'REFUNDS', 'ID', 'BY DEFAULT', 5);
 
         -- APP.INVOICE_LINES (height 0)
         v_started := SYSTIMESTAMP;
-        show(p_run, 'restore', 2, 'APP.INVOICE_LINES');
+        show(p_run, 'restore', 3, 'APP.INVOICE_LINES');
         INSERT INTO APP.INVOICE_LINES (ID, INVOICE_ID, DESCRIPTION, QUANTITY, UNIT_PRICE)
         SELECT b.ID, b.INVOICE_ID, b.DESCRIPTION, b.QUANTITY, b.UNIT_PRICE
           FROM DECLUTTER.BK_INVOICE_DUPS_INVOICE_LINES b
          WHERE b.declutter_run = p_run
            AND NOT EXISTS (SELECT 1 FROM APP.INVOICE_LINES t WHERE t.ID = b.ID);
         v_rows := SQL%ROWCOUNT;
-        DECLUTTER.NOTE_RESTORE(p_run, 2, 'APP.INVOICE_LINES', v_rows, v_started);
+        DECLUTTER.NOTE_RESTORE(p_run, 3, 'APP.INVOICE_LINES', v_rows, v_started);
         COMMIT;
         -- Identity ID: back to GENERATED BY DEFAULT, its sequence past the restored values.
         DECLUTTER.SYNC_IDENTITY('APP', 'INVOICE_LINES', 'ID', 'BY DEFAULT', 5);
+
+        -- Edge 2: APP.AUDIT_EVENTS(USER_ID) -> APP.INVOICES(ID) [AUDIT_INVOICE, logical reference, set null]: write back the values the database reset.
+        v_started := SYSTIMESTAMP;
+        MERGE INTO APP.AUDIT_EVENTS t
+        USING (SELECT b.* FROM DECLUTTER.BK_INVOICE_DUPS_AUDIT_EVENTS_AUDIT_INVOICE b WHERE b.declutter_run = p_run) b
+           ON (t.ID = b.ID)
+         WHEN MATCHED THEN UPDATE SET USER_ID = b.USER_ID
+              WHERE t.USER_ID IS NULL;
+        v_rows := SQL%ROWCOUNT;
+        DECLUTTER.NOTE_RESTORE(p_run, 2, 'APP.AUDIT_EVENTS', v_rows, v_started);
+        COMMIT;
 
         -- Sequences behind column defaults (DEFAULT seq.NEXTVAL), found now: moved past the restored values (DDL, last,
         -- once every row and value is back). Identity columns were synchronized above.

@@ -22,6 +22,9 @@
 -- Root filter. The root predicate runs as plain SQL (EXECUTE), as plan checked it: inside this procedure a column
 -- it names like one of the procedure's variables (found, p_run, $1...) would be ambiguous.
 --
+-- SET NULL records. Rows behind an ON DELETE SET NULL / SET DEFAULT edge stay: their keys and the values the
+-- database will reset when their parents are deleted are recorded, for rollback.
+--
 -- Errors are caught here and handed back (p_sqlstate, p_message, with where they happened in p_edge, p_table and
 -- p_action), the unit's work rolled back: declutter.invoice_dups_step raises them again and records them.
 CREATE OR REPLACE PROCEDURE declutter.invoice_dups_cache_next(
@@ -72,9 +75,9 @@ BEGIN
         RETURN;
     END IF;
 
-    -- Edge 3: app.payments(invoice_id) -> app.invoices(id) [fk_payments_invoices]
-    IF (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = 3) THEN
-        v_edge := 3;
+    -- Edge 4: app.payments(invoice_id) -> app.invoices(id) [fk_payments_invoices]
+    IF (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = 4) THEN
+        v_edge := 4;
         v_table := 'app.payments';
         v_action := 'cache';
         WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_invoice_dups_payments AS x
@@ -86,15 +89,15 @@ BEGIN
                         WHERE p.declutter_run = p_run AND p.id = c.invoice_id)
            AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
         GET DIAGNOSTICS v_rows = ROW_COUNT;
-        PERFORM declutter.note_cache(p_run, 3, v_table, v_rows, v_started, true);
+        PERFORM declutter.note_cache(p_run, 4, v_table, v_rows, v_started, true);
         p_phase := 'cache';
         p_rows := v_rows;
         RETURN;
     END IF;
 
-    -- Edge 2: app.invoice_lines(invoice_id) -> app.invoices(id) [fk_invoice_lines_invoices]
-    IF (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = 2) THEN
-        v_edge := 2;
+    -- Edge 3: app.invoice_lines(invoice_id) -> app.invoices(id) [fk_invoice_lines_invoices]
+    IF (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = 3) THEN
+        v_edge := 3;
         v_table := 'app.invoice_lines';
         v_action := 'cache';
         WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_invoice_dups_invoice_lines AS x
@@ -106,15 +109,15 @@ BEGIN
                         WHERE p.declutter_run = p_run AND p.id = c.invoice_id)
            AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
         GET DIAGNOSTICS v_rows = ROW_COUNT;
-        PERFORM declutter.note_cache(p_run, 2, v_table, v_rows, v_started, true);
+        PERFORM declutter.note_cache(p_run, 3, v_table, v_rows, v_started, true);
         p_phase := 'cache';
         p_rows := v_rows;
         RETURN;
     END IF;
 
-    -- Edge 4: app.refunds(payment_id) -> app.payments(id) [fk_refunds_payments]
-    IF (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = 4) THEN
-        v_edge := 4;
+    -- Edge 5: app.refunds(payment_id) -> app.payments(id) [fk_refunds_payments]
+    IF (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = 5) THEN
+        v_edge := 5;
         v_table := 'app.refunds';
         v_action := 'cache';
         WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_invoice_dups_refunds AS x
@@ -126,12 +129,31 @@ BEGIN
                         WHERE p.declutter_run = p_run AND p.id = c.payment_id)
            AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
         GET DIAGNOSTICS v_rows = ROW_COUNT;
-        PERFORM declutter.note_cache(p_run, 4, v_table, v_rows, v_started, true);
+        PERFORM declutter.note_cache(p_run, 5, v_table, v_rows, v_started, true);
         p_phase := 'cache';
         p_rows := v_rows;
         RETURN;
     END IF;
 
+
+    -- Edge 2: app.audit_events(user_id) -> app.invoices(id) [audit_invoice, logical reference, set null]
+    IF (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = 2) THEN
+        v_edge := 2;
+        v_table := 'app.audit_events';
+        v_action := 'cache';
+        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_invoice_dups_audit_events_audit_invoice AS x WHERE x.declutter_run = p_run)
+        INSERT INTO declutter.bk_invoice_dups_audit_events_audit_invoice (declutter_run, id, user_id)
+        SELECT p_run, c.id, c.user_id
+          FROM app.audit_events AS c
+         WHERE EXISTS (SELECT 1 FROM declutter.bk_invoice_dups_invoices AS p
+                        WHERE p.declutter_run = p_run AND p.id = c.user_id)
+           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
+        GET DIAGNOSTICS v_rows = ROW_COUNT;
+        PERFORM declutter.note_cache(p_run, 2, v_table, v_rows, v_started, true);
+        p_phase := 'cache';
+        p_rows := v_rows;
+        RETURN;
+    END IF;
 
     -- Every unit is cached: p_phase stays NULL.
 EXCEPTION

@@ -9,7 +9,8 @@
 -- ============================================================================
 --
 -- Table:    app.invoices (height 2), progress on edge 1, backup declutter.bk_invoice_dups_invoices
--- Catch-up from the batch: edge 2, edge 3
+-- Catch-up from the batch: edge 3, edge 4
+-- SET NULL records from the batch: edge 2
 -- Then the late rows of the finished tables below (caught up, then deleted), each in its own procedure:
 --   app.payments, app.invoice_lines, app.refunds
 -- Path: careful path (lock, catch-up, delete).
@@ -61,7 +62,7 @@ BEGIN
            JOIN declutter.bk_invoice_dups_invoices AS b ON t.id = b.id
           WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm AND b.declutter_seq <= v_upper
             FOR UPDATE OF t;
-        v_edge := 2;
+        v_edge := 3;
         v_table := 'app.invoice_lines';
         v_action := 'catch-up';
         INSERT INTO declutter.bk_invoice_dups_invoice_lines (declutter_run, id, invoice_id, description, quantity, unit_price, amount)
@@ -74,9 +75,9 @@ BEGIN
         ON CONFLICT DO NOTHING;
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
-            PERFORM declutter.note_catchup(p_run, 2, v_table, NULL, v_rows, v_started);
+            PERFORM declutter.note_catchup(p_run, 3, v_table, NULL, v_rows, v_started);
         END IF;
-        v_edge := 3;
+        v_edge := 4;
         v_table := 'app.payments';
         v_action := 'catch-up';
         INSERT INTO declutter.bk_invoice_dups_payments (declutter_run, id, invoice_id, amount, method, paid_at)
@@ -89,29 +90,52 @@ BEGIN
         ON CONFLICT DO NOTHING;
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
-            PERFORM declutter.note_catchup(p_run, 3, v_table, NULL, v_rows, v_started);
+            PERFORM declutter.note_catchup(p_run, 4, v_table, NULL, v_rows, v_started);
         END IF;
-        CALL declutter.invoice_dups_late_003_payments(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
+        CALL declutter.invoice_dups_late_004_payments(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
         IF v_state IS NOT NULL THEN
             RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
         END IF;
-        CALL declutter.invoice_dups_late_002_invoice_lines(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
+        CALL declutter.invoice_dups_late_003_invoice_lines(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
         IF v_state IS NOT NULL THEN
             RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
         END IF;
-        CALL declutter.invoice_dups_late_004_refunds(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
+        CALL declutter.invoice_dups_late_005_refunds(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
         IF v_state IS NOT NULL THEN
             RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
         END IF;
-        CALL declutter.invoice_dups_late_002_invoice_lines(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
+        v_edge := 2;
+        v_table := 'app.audit_events';
+        v_action := 'catch-up';
+        INSERT INTO declutter.bk_invoice_dups_audit_events_audit_invoice (declutter_run, id, user_id)
+        SELECT p_run, c.id, c.user_id
+          FROM app.audit_events AS c
+         WHERE EXISTS (SELECT 1 FROM declutter.bk_invoice_dups_invoices AS p
+                        WHERE p.declutter_run = p_run AND p.declutter_seq > v_wm AND p.declutter_seq <= v_upper
+                          AND p.id = c.user_id)
+           FOR UPDATE OF c
+        ON CONFLICT DO NOTHING;
+        GET DIAGNOSTICS v_rows = ROW_COUNT;
+        IF v_rows > 0 THEN
+            PERFORM declutter.note_catchup(p_run, 2, v_table, NULL, v_rows, v_started);
+        END IF;
+        v_action := 'set null';
+        UPDATE app.audit_events AS c
+           SET user_id = NULL
+          FROM declutter.bk_invoice_dups_audit_events_audit_invoice AS r
+         WHERE r.declutter_run = p_run AND r.id = c.id
+           AND EXISTS (SELECT 1 FROM declutter.bk_invoice_dups_invoices AS p
+                        WHERE p.declutter_run = p_run AND p.declutter_seq > v_wm AND p.declutter_seq <= v_upper
+                          AND p.id = c.user_id);
+        CALL declutter.invoice_dups_late_003_invoice_lines(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
         IF v_state IS NOT NULL THEN
             RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
         END IF;
-        CALL declutter.invoice_dups_late_004_refunds(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
+        CALL declutter.invoice_dups_late_005_refunds(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
         IF v_state IS NOT NULL THEN
             RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
         END IF;
-        CALL declutter.invoice_dups_late_003_payments(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
+        CALL declutter.invoice_dups_late_004_payments(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
         IF v_state IS NOT NULL THEN
             RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
         END IF;

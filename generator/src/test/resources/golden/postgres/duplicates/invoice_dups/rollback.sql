@@ -116,7 +116,7 @@ BEGIN
           CROSS JOIN LATERAL (SELECT min(b.id) AS low, max(b.id) AS high
                                 FROM declutter.bk_invoice_dups_payments AS b
                                WHERE b.declutter_run = p_run AND b.id BETWEEN s.min_value AND s.max_value) AS r;
-        PERFORM declutter.note_restore(p_run, 3, 'app.payments', v_rows, v_started);
+        PERFORM declutter.note_restore(p_run, 4, 'app.payments', v_rows, v_started);
 
         -- app.refunds (height 0)
         v_doing := 'restore app.refunds';
@@ -134,7 +134,7 @@ BEGIN
           CROSS JOIN LATERAL (SELECT min(b.id) AS low, max(b.id) AS high
                                 FROM declutter.bk_invoice_dups_refunds AS b
                                WHERE b.declutter_run = p_run AND b.id BETWEEN s.min_value AND s.max_value) AS r;
-        PERFORM declutter.note_restore(p_run, 4, 'app.refunds', v_rows, v_started);
+        PERFORM declutter.note_restore(p_run, 5, 'app.refunds', v_rows, v_started);
 
         -- app.invoice_lines (height 0)
         v_doing := 'restore app.invoice_lines';
@@ -152,7 +152,18 @@ BEGIN
           CROSS JOIN LATERAL (SELECT min(b.id) AS low, max(b.id) AS high
                                 FROM declutter.bk_invoice_dups_invoice_lines AS b
                                WHERE b.declutter_run = p_run AND b.id BETWEEN s.min_value AND s.max_value) AS r;
-        PERFORM declutter.note_restore(p_run, 2, 'app.invoice_lines', v_rows, v_started);
+        PERFORM declutter.note_restore(p_run, 3, 'app.invoice_lines', v_rows, v_started);
+
+        -- Edge 2: app.audit_events(user_id) -> app.invoices(id) [audit_invoice, logical reference, set null]: write back the values the database reset.
+        v_doing := 'restore values of app.audit_events';
+        v_started := clock_timestamp();
+        UPDATE app.audit_events AS t
+           SET user_id = b.user_id
+          FROM declutter.bk_invoice_dups_audit_events_audit_invoice AS b
+         WHERE b.declutter_run = p_run AND t.id = b.id
+           AND t.user_id IS NULL;
+        GET DIAGNOSTICS v_rows = ROW_COUNT;
+        PERFORM declutter.note_restore(p_run, 2, 'app.audit_events', v_rows, v_started);
 
         -- Every row written above still references rows that exist (the foreign-key triggers did not check it).
         v_doing := 'check references of app.invoices';
@@ -167,6 +178,9 @@ BEGIN
         v_doing := 'check references of app.invoice_lines';
         PERFORM declutter.check_references(p_run, declutter.relation_of(NULL::app.invoice_lines),
                                                declutter.relation_of(NULL::declutter.bk_invoice_dups_invoice_lines));
+        v_doing := 'check references of app.audit_events';
+        PERFORM declutter.check_references(p_run, declutter.relation_of(NULL::app.audit_events),
+                                               declutter.relation_of(NULL::declutter.bk_invoice_dups_audit_events_audit_invoice));
 
         PERFORM declutter.finish_run(p_run, 'rolled back');
     EXCEPTION

@@ -42,6 +42,11 @@
 -- inserting such a row holds FOR KEY SHARE on its parent until it commits; the delete waits for it, then the check
 -- sees the committed row. A row inserted after the delete waits for this transaction and fails once it commits,
 -- the parent gone (as with FOR UPDATE). Lock and statement timeouts and every other error propagate as before.
+--
+-- SET NULL. Rows behind an ON DELETE SET NULL / SET DEFAULT edge stay; before a batch of their parent, those that
+-- arrived since the cache are recorded too (keys and the values the database resets), for rollback.
+-- A logical reference with onDelete: set null has no database action behind it: the batch that deletes the
+-- parents sets the recorded rows' columns to NULL itself, in the same transaction.
 CREATE OR REPLACE PROCEDURE declutter.invoice_dups_step(
     p_run             bigint,
     p_max_rows        integer,
@@ -126,7 +131,7 @@ BEGIN
         SELECT k.edge_id INTO v_next
           FROM declutter.control AS k
           JOIN unnest(ARRAY[
-                   2, 4, 3, 1
+                   3, 5, 4, 1
                ]) WITH ORDINALITY AS o(edge_id, position) ON o.edge_id = k.edge_id
          WHERE k.run_id = p_run AND k.status <> 'deleted'
          ORDER BY o.position
@@ -134,12 +139,12 @@ BEGIN
         IF FOUND THEN
             v_action := 'delete';
             CASE v_next
-            WHEN 2 THEN -- app.invoice_lines
-                CALL declutter.invoice_dups_del_002_invoice_lines(p_run, p_max_rows, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            WHEN 4 THEN -- app.refunds
-                CALL declutter.invoice_dups_del_004_refunds(p_run, p_max_rows, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            WHEN 3 THEN -- app.payments
-                CALL declutter.invoice_dups_del_003_payments(p_run, p_max_rows, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            WHEN 3 THEN -- app.invoice_lines
+                CALL declutter.invoice_dups_del_003_invoice_lines(p_run, p_max_rows, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            WHEN 5 THEN -- app.refunds
+                CALL declutter.invoice_dups_del_005_refunds(p_run, p_max_rows, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            WHEN 4 THEN -- app.payments
+                CALL declutter.invoice_dups_del_004_payments(p_run, p_max_rows, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
             WHEN 1 THEN -- app.invoices
                 CALL declutter.invoice_dups_del_001_invoices(p_run, p_max_rows, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
             END CASE;

@@ -20,7 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * References the application keeps without a foreign key constraint, declared in the job file
- * (docs/design.md#logical-references): followed as a delete (backed up, deleted, verified, restored) or ignored.
+ * (docs/design.md#logical-references): followed as a delete (backed up, deleted, verified, restored), set null
+ * (recorded, reset by the batch, written back by rollback) or ignored.
  */
 class LogicalReferencesTest {
 
@@ -114,6 +115,67 @@ class LogicalReferencesTest {
         Path bad = JobFiles.write(dir, "bad.yaml", JOB.replace("onDelete: ignore", "onDelete: cascade"), db.url());
         Cli.Result refused = Cli.run("plan", "-j", bad.toString());
         assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(2);
-        assertThat(refused.err()).contains("onDelete 'cascade'").contains("'delete'").contains("'ignore'");
+        assertThat(refused.err()).contains("onDelete 'cascade'").contains("'delete'").contains("'set null'")
+                .contains("'ignore'");
+    }
+
+    private static final String SET_NULL_JOB = JOB.replace("onDelete: ignore", "onDelete: set null");
+
+    @Test
+    void aSetNullReferenceResetsItsRowsInTheBatchThatDeletesTheirParentAndRollbackWritesThemBack() throws Exception {
+        ScratchDatabase db = databases.load(SCHEMA + """
+                -- a second set-null reference into the same docs
+                create table links (id int primary key, doc_ref int, note text);
+                insert into links values (1, 10, 'gone'), (2, 11, 'gone'), (3, 20, 'stays'), (4, null, 'none');
+                """);
+        List<String> tables = new java.util.ArrayList<>(TABLES);
+        tables.add("public.links");
+        Path job = JobFiles.write(dir, "org_purge.yaml", SET_NULL_JOB.replace("batchSize: 1", """
+                  - name: links_doc
+                    child: public.links
+                    columns: [doc_ref]
+                    parent: public.docs
+                    onDelete: set null
+                batchSize: 1""".stripIndent()), db.url());
+        Map<String, Checksums.Sum> before;
+        try (Connection c = db.connect()) {
+            before = Checksums.of(c, tables);
+        }
+        Cli.Result plan = Cli.run("plan", "-j", job.toString());
+        ok(plan);
+        assertThat(plan.out()).contains("logical reference views_doc").contains("is set null, as the job says");
+
+        ok(Cli.run("deploy", "-j", job.toString()));
+        try (Connection c = db.connect()) {
+            // a row arriving after deploy, before the run: recorded by the cache and reset like the others
+            c.createStatement().execute("insert into views values (1001, 11)");
+        }
+        ok(Cli.run("run", "-j", job.toString(), "--no-vacuum"));
+        try (Connection c = db.connect()) {
+            assertThat(ids(c, "select id from docs")).containsExactly("20");
+            assertThat(ids(c, "select id || ':' || coalesce(doc_ref::text, 'null') from views"))
+                    .as("the rows stay, their reference to a purged doc set to NULL")
+                    .containsExactly("1000:null", "1001:null", "2000:20");
+            assertThat(ids(c, "select id || ':' || coalesce(doc_ref::text, 'null') from links"))
+                    .containsExactly("1:null", "2:null", "3:20", "4:null");
+            assertThat(ids(c, "select id || ':' || doc_ref from declutter.bk_org_purge_views_views_doc"))
+                    .as("the old values are recorded").containsExactly("1000:10", "1001:11");
+        }
+        ok(Cli.run("verify", "-j", job.toString()));
+        ok(Cli.run("rollback", "-j", job.toString(), "--run", "1"));
+        try (Connection c = db.connect()) {
+            c.createStatement().execute("delete from views where id = 1001");
+            assertThat(Checksums.of(c, tables)).isEqualTo(before);
+        }
+    }
+
+    @Test
+    void aSetNullReferenceOnANotNullColumnIsRefusedByPlan() throws Exception {
+        ScratchDatabase db = databases.load(SCHEMA + "alter table views alter column doc_ref set not null;");
+        Path job = JobFiles.write(dir, "org_purge.yaml", SET_NULL_JOB, db.url());
+        Cli.Result plan = Cli.run("plan", "-j", job.toString());
+        assertThat(plan.exitCode()).as(plan.toString()).isEqualTo(2);
+        assertThat(plan.out() + plan.err()).contains("views_doc").contains("'onDelete: set null'")
+                .contains("doc_ref is NOT NULL");
     }
 }

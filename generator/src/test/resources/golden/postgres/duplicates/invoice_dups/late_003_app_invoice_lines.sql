@@ -1,5 +1,5 @@
 -- ============================================================================
--- declutter: procedure declutter.invoice_dups_late_002_invoice_lines
+-- declutter: procedure declutter.invoice_dups_late_003_invoice_lines
 -- Job:      invoice_dups (root app.invoices: duplicates by tenant_id, lower(invoice_no), keeping the newest by issued_at)
 -- Schemas:  app
 -- Purpose:  the late rows of app.invoice_lines: rows inserted since its deletes finished and caught up by a batch of a table above it; called by the delete procedures of those tables
@@ -8,13 +8,13 @@
 -- or `psql -f`, and regenerate rather than edit: the generator is the source.
 -- ============================================================================
 --
--- Table:    app.invoice_lines, progress on edge 2, backup declutter.bk_invoice_dups_invoice_lines
--- Late rows: its backup rows after the watermark of edge 2, which stopped at its last batch.
+-- Table:    app.invoice_lines, progress on edge 3, backup declutter.bk_invoice_dups_invoice_lines
+-- Late rows: its backup rows after the watermark of edge 3, which stopped at its last batch.
 -- With p_delete false, catches up what references them (each batch that reaches this table calls it, possibly
 -- repeatedly until a round finds nothing new: p_rows counts the rows caught up); with p_delete true, once the
 -- catch-up is complete, deletes them.
 -- The catch-up is explained once, in the header of invoice_dups/step.sql.
-CREATE OR REPLACE PROCEDURE declutter.invoice_dups_late_002_invoice_lines(
+CREATE OR REPLACE PROCEDURE declutter.invoice_dups_late_003_invoice_lines(
     p_run            bigint,
     p_started        timestamptz,
     p_delete         boolean,
@@ -33,7 +33,7 @@ DECLARE
     v_wm      bigint;
     v_rows    bigint;
     v_round   bigint;
-    v_edge    integer := 2;
+    v_edge    integer := 3;
     v_table   text := 'app.invoice_lines';
     v_action  text := 'catch-up';
     v_started timestamptz := p_started;
@@ -42,7 +42,7 @@ BEGIN
     p_sqlstate := NULL;
     p_message := NULL;
     IF p_delete THEN
-        v_edge := 2;
+        v_edge := 3;
         v_table := 'app.invoice_lines';
         v_action := 'catch-up delete';
         SELECT max(b.declutter_seq) INTO v_round FROM declutter.bk_invoice_dups_invoice_lines AS b WHERE b.declutter_run = p_run;
@@ -50,11 +50,11 @@ BEGIN
          USING declutter.bk_invoice_dups_invoice_lines AS b
          WHERE b.declutter_run = p_run
            AND b.declutter_seq > (SELECT k.watermark FROM declutter.control AS k
-                                   WHERE k.run_id = p_run AND k.edge_id = 2)
+                                   WHERE k.run_id = p_run AND k.edge_id = 3)
            AND t.id = b.id;
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
-            PERFORM declutter.note_catchup(p_run, 2, v_table, v_round, v_rows, v_started);
+            PERFORM declutter.note_catchup(p_run, 3, v_table, v_round, v_rows, v_started);
         END IF;
         RETURN;
     END IF;

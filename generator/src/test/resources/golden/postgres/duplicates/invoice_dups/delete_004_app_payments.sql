@@ -1,5 +1,5 @@
 -- ============================================================================
--- declutter: procedure declutter.invoice_dups_del_003_payments
+-- declutter: procedure declutter.invoice_dups_del_004_payments
 -- Job:      invoice_dups (root app.invoices: duplicates by tenant_id, lower(invoice_no), keeping the newest by issued_at)
 -- Schemas:  app
 -- Purpose:  one delete batch of app.payments with its catch-up; called by declutter.invoice_dups_step
@@ -8,13 +8,13 @@
 -- or `psql -f`, and regenerate rather than edit: the generator is the source.
 -- ============================================================================
 --
--- Table:    app.payments (height 1), progress on edge 3, backup declutter.bk_invoice_dups_payments
--- Catch-up from the batch: edge 4
+-- Table:    app.payments (height 1), progress on edge 4, backup declutter.bk_invoice_dups_payments
+-- Catch-up from the batch: edge 5
 -- Then the late rows of the finished tables below (caught up, then deleted), each in its own procedure:
 --   app.refunds
 -- Path: fast path first, the careful path when the delete fails on a foreign key.
 -- How each of these works is explained once, in the header of invoice_dups/step.sql.
-CREATE OR REPLACE PROCEDURE declutter.invoice_dups_del_003_payments(
+CREATE OR REPLACE PROCEDURE declutter.invoice_dups_del_004_payments(
     p_run            bigint,
     p_max_rows       integer,
     p_started        timestamptz,
@@ -35,7 +35,7 @@ DECLARE
     v_rows    bigint;
     v_round   bigint;
     v_mark    bigint;
-    v_edge    integer := 3;
+    v_edge    integer := 4;
     v_table   text := 'app.payments';
     v_action  text := 'delete';
     v_started timestamptz := p_started;
@@ -46,7 +46,7 @@ BEGIN
     p_sqlstate := NULL;
     p_message := NULL;
     SELECT watermark INTO v_wm FROM declutter.control
-     WHERE run_id = p_run AND edge_id = 3;
+     WHERE run_id = p_run AND edge_id = 4;
     -- The batch: the next p_max_rows backup rows after the watermark.
     SELECT max(s.declutter_seq) INTO v_upper
       FROM (SELECT b.declutter_seq FROM declutter.bk_invoice_dups_payments AS b
@@ -68,7 +68,7 @@ BEGIN
            JOIN declutter.bk_invoice_dups_payments AS b ON t.id = b.id
           WHERE b.declutter_run = p_run AND b.declutter_seq > v_wm AND b.declutter_seq <= v_upper
             FOR UPDATE OF t;
-        v_edge := 4;
+        v_edge := 5;
         v_table := 'app.refunds';
         v_action := 'catch-up';
         INSERT INTO declutter.bk_invoice_dups_refunds (declutter_run, id, payment_id, amount, reason, refunded_at)
@@ -81,17 +81,17 @@ BEGIN
         ON CONFLICT DO NOTHING;
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
-            PERFORM declutter.note_catchup(p_run, 4, v_table, NULL, v_rows, v_started);
+            PERFORM declutter.note_catchup(p_run, 5, v_table, NULL, v_rows, v_started);
         END IF;
-        CALL declutter.invoice_dups_late_004_refunds(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
+        CALL declutter.invoice_dups_late_005_refunds(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
         IF v_state IS NOT NULL THEN
             RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
         END IF;
-        CALL declutter.invoice_dups_late_004_refunds(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
+        CALL declutter.invoice_dups_late_005_refunds(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
         IF v_state IS NOT NULL THEN
             RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
         END IF;
-        v_edge := 3;
+        v_edge := 4;
         v_table := 'app.payments';
         v_action := 'delete';
         DELETE FROM app.payments AS t
@@ -100,7 +100,7 @@ BEGIN
            AND t.id = b.id;
         GET DIAGNOSTICS v_rows = ROW_COUNT;
     END;
-    PERFORM declutter.note_delete(p_run, 3, v_table, v_upper, v_rows, v_started);
+    PERFORM declutter.note_delete(p_run, 4, v_table, v_upper, v_rows, v_started);
     p_rows := v_rows;
 EXCEPTION
     WHEN OTHERS OR query_canceled THEN

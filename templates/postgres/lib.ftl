@@ -32,12 +32,22 @@ ${indent}INSERT INTO ${child.backup} (declutter_run, ${child.columnList("")})
 ${indent}SELECT p_run, ${child.columnList("gone")} FROM gone;
 ${indent}GET DIAGNOSTICS v_rows = ROW_COUNT;
 </#macro>
-<#-- The reset of a logical reference with onDelete: set null (docs/design.md#logical-references): nothing in the
-     database resets its columns when the parents go, so the batch that deletes them does, right after recording the
-     rows, in the same transaction. Only recorded rows are reset (their old values are in the record table), and only
-     those referencing the parent backup rows selected by `parentRows` (a condition on p), which this batch deletes. -->
+<#-- What a batch writes itself into the child rows of a record table `n` before it deletes their parents (the parent
+     backup rows selected by `parentRows`, a condition on p), in the same transaction, right after recording them: only
+     recorded rows are changed (their old values are in the record table).
+     - A logical reference with onDelete: set null (docs/design.md#logical-references): nothing in the database resets
+       its columns when the parents go, so the batch sets them to NULL.
+     - A re-pointed edge of a duplicate job (docs/design.md#re-pointing): the rows referencing a duplicate of the batch
+       are re-pointed to the kept row of its group. -->
 <#macro logicalReset n parentBackup parentRows indent>
-<#if n.logical>
+<#if n.repoint>
+${indent}UPDATE ${n.childTable} AS c
+${indent}   SET ${n.repointSet("m")}
+${indent}  FROM (${n.mapFor(parentRows)}) AS m
+${indent} WHERE ${n.repointMatch("c", "m")}
+${indent}   AND EXISTS (SELECT 1 FROM ${n.backup} AS r
+${indent}                WHERE r.declutter_run = p_run AND ${n.keyMatch("r", "c")});
+<#elseif n.logical>
 ${indent}UPDATE ${n.childTable} AS c
 ${indent}   SET ${n.resetSet()}
 ${indent}  FROM ${n.backup} AS r

@@ -20,11 +20,24 @@ ${indent}  FROM ${table} ${alias}
 ${indent} WHERE ${where}
 ${indent}   FOR UPDATE WAIT ${ora.lockWait};
 </#macro>
-<#-- The reset of a logical reference with onDelete: set null (docs/design.md#logical-references): no foreign key
-     resets its columns when the parents go, so the unit that deletes them does, right after recording the rows:
-     only recorded rows, and only those referencing the parent backup rows `range` selects (a condition on p). -->
+<#-- What a unit writes itself into the child rows of a record table `n` before it deletes their parents (the parent
+     backup rows `range` selects, a condition on p), right after recording them; only recorded rows are changed.
+     - A logical reference with onDelete: set null (docs/design.md#logical-references): no foreign key resets its
+       columns when the parents go, so the unit sets them to NULL.
+     - A re-pointed edge of a duplicate job (docs/design.md#re-pointing): the rows referencing a duplicate of the
+       batch are re-pointed to the kept row of its group (the map's row for their duplicate, read per row). -->
 <#macro logicalReset n parentBackup range indent>
-<#if n.logical>
+<#if n.repoint>
+${indent}v_action := 're-point';
+<@lockRows table=n.childTable alias="c" indent=indent where="EXISTS (SELECT 1 FROM (" + n.mapFor(range) + ") m\n" + indent + "                WHERE " + n.repointMatch("c", "m") + ")\n" + indent + "   AND EXISTS (SELECT 1 FROM " + n.backup + " r\n" + indent + "                WHERE r.declutter_run = p_run AND " + n.keyMatch("r", "c") + ")"/>
+${indent}IF v_rowids.COUNT > 0 THEN
+${indent}    FORALL i IN 1 .. v_rowids.COUNT
+${indent}        UPDATE ${n.childTable} c SET (${n.columnList()}) = (SELECT ${n.keptList("m")} FROM (${n.mapFor(range)}) m
+${indent}                                 WHERE ${n.repointMatch("c", "m")})
+${indent}         WHERE ROWID = v_rowids(i);
+${indent}END IF;
+${indent}v_action := 'catch-up';
+<#elseif n.logical>
 ${indent}v_action := 'set null';
 <@lockRows table=n.childTable alias="c" indent=indent where="EXISTS (SELECT 1 FROM " + parentBackup + " p\n" + indent + "                WHERE p.declutter_run = p_run AND " + range + "\n" + indent + "                  AND " + n.parentMatch + ")\n" + indent + "   AND EXISTS (SELECT 1 FROM " + n.backup + " r\n" + indent + "                WHERE r.declutter_run = p_run AND " + n.keyMatch("r", "c") + ")"/>
 ${indent}IF v_rowids.COUNT > 0 THEN

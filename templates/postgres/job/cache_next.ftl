@@ -179,6 +179,17 @@ BEGIN
         v_edge := ${n.edgeId};
         v_table := ${job.literal(n.childDisplay)};
         v_action := 'cache';
+<#list n.uniqueChecks as u>
+        -- Re-pointing must not give two rows one value of the unique key ${lib.line(u.name)} (${lib.line(u.columns)}): checked
+        -- before anything is changed (docs/design.md#re-pointing).
+        v_action := 'unique check';
+        ${u.count("v_rows")};
+        IF v_rows > 0 THEN
+            RAISE EXCEPTION '%', ${job.literal("declutter: re-pointing the rows of " + n.childDisplay + " that reference a duplicate to the kept row would give ")}
+                || v_rows || ${job.literal(" of them the value of the unique key " + u.name + " (" + u.columns + ") that another row has. Nothing was re-pointed or deleted. Merge or delete those rows first (or purge the children with the duplicates: children: purge), then run again.")};
+        END IF;
+        v_action := 'cache';
+</#list>
         WITH cached AS MATERIALIZED (SELECT ${n.keyList("x")} FROM ${n.backup} AS x WHERE x.declutter_run = p_run)
         INSERT INTO ${n.backup} (declutter_run, ${n.storedList("")})
         SELECT p_run, ${n.storedList("c")}

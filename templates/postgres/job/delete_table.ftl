@@ -88,8 +88,8 @@ ${indent}END IF;
         IF v_rows > 0 THEN
             PERFORM ${job.schema}.note_catchup(p_run, ${u.edge.edgeId}, v_table, NULL, v_rows, v_started);
         END IF;
-<#if u.edge.logical>
-        v_action := 'set null';
+<#if u.edge.writes()>
+        v_action := '${u.edge.repoint?then("re-point", "set null")}';
 <@lib.logicalReset n=u.edge parentBackup=u.parent.backup parentRows="p.declutter_seq > v_wm AND p.declutter_seq <= v_upper" indent="        "/>
 </#if>
 </#list>

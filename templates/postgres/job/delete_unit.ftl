@@ -125,7 +125,7 @@
     IF v_rows > 0 THEN
         PERFORM ${job.schema}.note_catchup(p_run, ${n.edge.edgeId}, v_table, NULL, v_rows, v_started);
     END IF;
-<#if n.edge.logical>
+<#if n.edge.writes()>
     v_action := 'set null';
 <#if n.parentOrdinal gt 0>
 <@lib.logicalReset n=n.edge parentBackup=n.parent.backup parentRows="p.declutter_seq IN (SELECT s.seq FROM pg_temp.declutter_unit AS s WHERE s.t = " + n.parentOrdinal + ")" indent="    "/>

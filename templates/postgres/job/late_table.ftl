@@ -116,7 +116,7 @@ BEGIN
     IF v_rows > 0 THEN
         PERFORM ${job.schema}.note_catchup(p_run, ${n.edgeId}, v_table, NULL, v_rows, v_started);
     END IF;
-<#if n.logical>
+<#if n.writes()>
     -- The late rows are deleted in this same transaction (p_delete): their logical SET NULL children are reset now.
     v_action := 'set null';
 <@lib.logicalReset n=n parentBackup=d.backup parentRows="p.declutter_seq > v_wm" indent="    "/>

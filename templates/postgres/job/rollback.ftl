@@ -127,11 +127,21 @@ BEGIN
         -- Edge ${n.edgeId}: ${lib.line(n.description)}: write back the values the database reset.
         v_doing := ${job.literal("restore values of " + n.childDisplay)};
         v_started := clock_timestamp();
+<#if n.keyMoves()>
+        -- The key of ${lib.line(n.childDisplay)} holds a re-pointed column: each row is found through the kept row its
+        -- duplicate maps to, now that the duplicates are back (docs/design.md#re-pointing).
+        UPDATE ${n.childTable} AS t
+           SET ${n.restoreSet()}
+          FROM ${n.backup} AS b, (${n.mapFor("1 = 1")}) AS m
+         WHERE b.declutter_run = p_run AND ${n.movedKeyMatch("t", "b", "m")}
+           AND ${n.restoreWhen()};
+<#else>
         UPDATE ${n.childTable} AS t
            SET ${n.restoreSet()}
           FROM ${n.backup} AS b
          WHERE b.declutter_run = p_run AND ${n.keyMatch("t", "b")}
            AND ${n.restoreWhen()};
+</#if>
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         PERFORM ${job.schema}.note_restore(p_run, ${n.edgeId}, ${job.literal(n.childDisplay)}, v_rows, v_started);
 </#list>

@@ -48,6 +48,11 @@
 -- A logical reference with onDelete: set null has no database action behind it: the batch that deletes the
 -- parents sets the recorded rows' columns to NULL itself, in the same transaction.
 </#if>
+<#if job.nullifies?filter(n -> n.repoint)?has_content>
+-- Re-point (children: repoint). The rows referencing a duplicate are recorded the same way, and the batch that
+-- deletes the duplicates first re-points them to the kept row of each group, in the same transaction; the cache
+-- first checks that no unique key of theirs would then hold a value twice, and stops the run if one would.
+</#if>
 </#if>
 <#if job.tables?filter(t -> t.detaches?has_content)?has_content>
 --

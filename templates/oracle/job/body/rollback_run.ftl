@@ -79,11 +79,23 @@
 
         -- Edge ${n.edgeId}: ${lib.line(n.description)}: write back the values the database reset.
         v_started := SYSTIMESTAMP;
+<#if n.keyMoves()>
+        -- The key of ${lib.line(n.childDisplay)} holds a re-pointed column: each row is found through the kept row its
+        -- duplicate maps to, now that the duplicates are back (docs/design.md#re-pointing); MERGE cannot update a
+        -- column its ON clause reads.
+        UPDATE ${n.childTable} t
+           SET (${n.columnList()}) = (SELECT ${n.storedColumns("b")} FROM ${n.backup} b, (${n.mapFor("1 = 1")}) m
+                                      WHERE b.declutter_run = p_run AND ${n.movedKeyMatch("t", "b", "m")})
+         WHERE EXISTS (SELECT 1 FROM ${n.backup} b, (${n.mapFor("1 = 1")}) m
+                        WHERE b.declutter_run = p_run AND ${n.movedKeyMatch("t", "b", "m")}
+                          AND ${n.restoreWhen()});
+<#else>
         MERGE INTO ${n.childTable} t
         USING (SELECT b.* FROM ${n.backup} b WHERE b.declutter_run = p_run) b
            ON (${n.keyMatch("t", "b")})
          WHEN MATCHED THEN UPDATE SET ${n.restoreSet()}
               WHERE ${n.restoreWhen()};
+</#if>
         v_rows := SQL%ROWCOUNT;
         ${job.schema}.NOTE_RESTORE(p_run, ${n.edgeId}, ${lit(n.childDisplay)}, v_rows, v_started);
         COMMIT;

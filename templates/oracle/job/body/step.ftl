@@ -143,7 +143,9 @@
 <#list job.nullifies as n>
 
             -- Edge ${n.edgeId}: ${lib.line(n.description)}
-<#if n.logical>
+<#if n.repoint>
+            -- The rows stay; record the values the unit deleting their parents will re-point to the kept rows.
+<#elseif n.logical>
             -- The rows stay; record the values the unit deleting their parents will set to NULL (no foreign key does).
 <#else>
             -- The rows stay; record the values the database will reset when their parents are deleted.
@@ -153,6 +155,17 @@
                 v_table := ${lit(n.childDisplay)};
                 v_action := 'cache';
                 show(p_run, v_action, v_edge, v_table);
+<#list n.uniqueChecks as u>
+                -- Re-pointing must not give two rows one value of the unique key ${lib.line(u.name)} (${lib.line(u.columns)}):
+                -- checked before anything is changed (docs/design.md#re-pointing).
+                v_action := 'unique check';
+                ${u.count("v_rows")};
+                IF v_rows > 0 THEN
+                    RAISE_APPLICATION_ERROR(-20013, ${lit("declutter: re-pointing the rows of " + n.childDisplay + " that reference a duplicate to the kept row would give ")}
+                        || v_rows || ${lit(" of them the value of the unique key " + u.name + " (" + u.columns + ") that another row has. Nothing was re-pointed or deleted. Merge or delete those rows first (or purge the children with the duplicates: children: purge), then run again.")});
+                END IF;
+                v_action := 'cache';
+</#list>
                 INSERT INTO ${n.backup} (declutter_run, ${n.storedList("")})
                 SELECT p_run, ${n.storedList("c")}
                   FROM ${n.childTable} c

@@ -199,7 +199,8 @@ public final class JobFileReader {
 
     private static final String ROOT_FORMS = "give 'root' one of: {table: schema.table, where: CONDITION},"
             + " {table: schema.table, keys: runtime}, {orphansOf: REFERENCE} or {duplicatesOf: schema.table,"
-            + " key: [EXPRESSION, ...], keep: newest by COLUMN | oldest by COLUMN | lowest | highest}";
+            + " key: [EXPRESSION, ...], keep: newest by COLUMN | oldest by COLUMN | lowest | highest,"
+            + " children: purge | repoint}";
 
     /**
      * The {@code root} section: the root table and how its rows are chosen (docs/design.md#jobs). The orphans of a
@@ -217,8 +218,9 @@ public final class JobFileReader {
             throw new ConfigException(source + ": " + (kinds == 0 ? "'root' does not say which rows to purge: "
                     : "'root' chooses its rows more than one way: ") + ROOT_FORMS);
         }
-        if (r.duplicatesOf == null && (r.key != null || r.keep != null)) {
-            throw new ConfigException(source + ": 'root.key' and 'root.keep' go with 'root.duplicatesOf' only");
+        if (r.duplicatesOf == null && (r.key != null || r.keep != null || r.children != null)) {
+            throw new ConfigException(source + ": 'root.key', 'root.keep' and 'root.children' go with"
+                    + " 'root.duplicatesOf' only");
         }
         if (r.orphansOf != null) {
             if (r.table != null) {
@@ -249,7 +251,14 @@ public final class JobFileReader {
                         + " make rows duplicates, e.g. [lower(email)]) and 'keep' (which row of each group stays:"
                         + " newest by COLUMN, oldest by COLUMN, lowest or highest by the primary key)");
             }
-            return new Root(tableName(r.duplicatesOf), new RootRows.DuplicatesOf(r.key, keep(source, r.keep)));
+            String children = r.children == null ? "purge" : r.children.strip().toLowerCase(java.util.Locale.ROOT);
+            if (!children.equals("purge") && !children.equals("repoint")) {
+                throw new ConfigException(source + ": 'root.children: " + r.children + "' is not a choice; write"
+                        + " 'purge' (the default: the rows referencing a duplicate are purged with it) or 'repoint'"
+                        + " (they are re-pointed to the row kept, and only the duplicates are purged)");
+            }
+            return new Root(tableName(r.duplicatesOf), new RootRows.DuplicatesOf(r.key, keep(source, r.keep),
+                    children.equals("repoint")));
         }
         if (r.table == null) {
             throw new ConfigException(source + ": 'root.table' is required (the table whose rows are purged, as"
@@ -708,6 +717,7 @@ public final class JobFileReader {
         @JsonProperty public String duplicatesOf;
         @JsonProperty public List<String> key;
         @JsonProperty public String keep;
+        @JsonProperty public String children;
     }
 
     static final class RawTimeouts {

@@ -30,6 +30,7 @@ public record Finding(Severity severity, Kind kind, String subject, String messa
         RESET_CHECK("check on a reset column"),
         OVERRIDDEN_EDGE("edge override"),
         LOGICAL_REFERENCE("logical reference"),
+        REPOINT("repoint"),
         CASCADE_OUTSIDE("cascade outside closure"),
         /** ON DELETE SET NULL / SET DEFAULT from an excluded table: nothing blocks, but rows outside are changed. */
         SET_NULL_OUTSIDE("set null outside closure"),

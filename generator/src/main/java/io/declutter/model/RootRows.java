@@ -91,10 +91,20 @@ public sealed interface RootRows {
      * @param key       SQL expressions over the table's columns whose values together make rows duplicates
      * @param tieBreak  the columns of the table's key, which break ties deterministically, once the plan has resolved
      *                  them; empty before
+     * @param repoint   {@code children: repoint}: the rows referencing a duplicate are first re-pointed to the row
+     *                  kept of its group, and only the duplicates themselves are purged (docs/design.md#re-pointing)
      */
-    record DuplicatesOf(List<String> key, Keep keep, List<String> tieBreak) implements RootRows {
+    record DuplicatesOf(List<String> key, Keep keep, List<String> tieBreak, boolean repoint) implements RootRows {
         public DuplicatesOf(List<String> key, Keep keep) {
-            this(key, keep, List.of());
+            this(key, keep, List.of(), false);
+        }
+
+        public DuplicatesOf(List<String> key, Keep keep, boolean repoint) {
+            this(key, keep, List.of(), repoint);
+        }
+
+        public DuplicatesOf(List<String> key, Keep keep, List<String> tieBreak) {
+            this(key, keep, tieBreak, false);
         }
 
         public DuplicatesOf {
@@ -121,7 +131,8 @@ public sealed interface RootRows {
 
         @Override
         public String describe() {
-            return ": duplicates by " + String.join(", ", key) + ", keeping the " + keep.describe();
+            return ": duplicates by " + String.join(", ", key) + ", keeping the " + keep.describe()
+                    + (repoint ? ", their referencing rows re-pointed to the kept row" : "");
         }
     }
 }

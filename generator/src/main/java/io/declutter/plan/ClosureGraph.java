@@ -178,7 +178,9 @@ public record ClosureGraph(String job, String root, Optional<String> condition, 
             }
             ForeignKey fk = e.foreignKey().orElseThrow();
             reach(e.parent(), e.child(), depth, parent);
-            String strategy = e.strategy() == Strategy.SET_NULL ? fk.onDelete().sql().toLowerCase(java.util.Locale.ROOT)
+            boolean repoint = plan.nullified().stream().anyMatch(n -> n.edge().id() == e.id() && n.repoint());
+            String strategy = repoint ? "repoint"
+                    : e.strategy() == Strategy.SET_NULL ? fk.onDelete().sql().toLowerCase(java.util.Locale.ROOT)
                     : e.strategy().sql() + (e.breaksCycle() ? " (detach)" : e.deferred() ? " (defer)" : "");
             drafts.add(new Draft("e" + e.id(), e.id(), e.parent(), e.child(), fk, strategy, kind(plan, e)));
         }

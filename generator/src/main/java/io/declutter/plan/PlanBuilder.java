@@ -61,6 +61,9 @@ public final class PlanBuilder {
     private record EdgeDraft(int id, ForeignKey fk, Strategy strategy) {
     }
 
+    /** Edges whose child rows a duplicate job re-points to the kept row (docs/design.md#re-pointing). */
+    private final Set<Integer> repointed = new java.util.TreeSet<>();
+
     /** A planner for names spelled as written, generated names fitted to {@code maxIdentifierBytes}. */
     public PlanBuilder(Catalog catalog, Job job, int maxIdentifierBytes) {
         this(catalog, job, Naming.neutral(maxIdentifierBytes));
@@ -131,7 +134,7 @@ public final class PlanBuilder {
         findings.addAll(RunHazards.of(job, tables, nullified));
         requireKnownTriggers(tables);
         List<NullifiedEdge> spelledNullified = nullified.stream().map(n -> new NullifiedEdge(n.edge(),
-                n.foreignKey(), n.child(), n.key(), spelled.get(n.backupTable()))).toList();
+                n.foreignKey(), n.child(), n.key(), spelled.get(n.backupTable()), n.repoint())).toList();
         addTriggerFindings(new PurgePlan(job, edges, tables, spelledNullified, List.of()).deleteTriggers());
         return new PurgePlan(job, edges, tables, spelledNullified, findings.stream()
                 .sorted(Comparator.comparing(Finding::severity).reversed()
@@ -256,7 +259,7 @@ public final class PlanBuilder {
             }
             String name = BackupNames.fit("bk_" + job.name() + "_" + fk.child().name() + "_" + fk.name(),
                     maxIdentifierBytes);
-            result.add(new NullifiedEdge(e, fk, child, key.get(), name));
+            result.add(new NullifiedEdge(e, fk, child, key.get(), name, repointed.contains(e.id())));
         }
         return result;
     }
@@ -323,6 +326,13 @@ public final class PlanBuilder {
                     reportSkipped(fk, override.get());
                     continue; // the child rows stay
                 }
+                if (repoints() && fk.parent().equals(job.root()) && override.isEmpty()) {
+                    // children: repoint: the rows stay, re-pointed to the kept row before their parent goes
+                    drafts.add(new EdgeDraft(id, fk, Strategy.SET_NULL));
+                    repointed.add(id);
+                    reportRepoint(fk);
+                    continue;
+                }
                 if ((fk.onDelete() == OnDelete.SET_NULL || fk.onDelete() == OnDelete.SET_DEFAULT) && override.isEmpty()) {
                     drafts.add(new EdgeDraft(id, fk, Strategy.SET_NULL));
                     reportReset(fk);
@@ -336,6 +346,36 @@ public final class PlanBuilder {
                     queue.add(fk.child());
                 }
             }
+        }
+    }
+
+    private boolean repoints() {
+        return job.rows() instanceof io.declutter.model.RootRows.DuplicatesOf d && d.repoint();
+    }
+
+    /**
+     * A reference into the table of a duplicate job with {@code children: repoint} (docs/design.md#re-pointing): its
+     * rows are re-pointed to the kept row. A unique key of the child that holds re-pointed columns could then hold one
+     * value twice (a user and its duplicate both members of one team): the run checks it before it changes anything
+     * and refuses with the rows that would collide, so plan warns about every such key.
+     */
+    private void reportRepoint(ForeignKey fk) {
+        Table child = catalog.table(fk.child()).orElseThrow();
+        findings.add(new Finding(Severity.INFO, Kind.REPOINT, fk.name(), fk.display() + (fk.logical()
+                ? " (logical reference)" : "") + ": the " + fk.child() + " rows that reference a duplicate are"
+                + " re-pointed to the kept row of its group before the duplicate is deleted; their old values are"
+                + " recorded, and rollback writes them back."));
+        for (UniqueKey k : child.keys()) {
+            List<String> shared = k.columns().stream().filter(fk.childColumns()::contains).toList();
+            if (shared.isEmpty()) {
+                continue;
+            }
+            findings.add(new Finding(Severity.WARNING, Kind.REPOINT, fk.name(), fk.display() + ": re-pointing"
+                    + " changes " + String.join(", ", shared) + ", part of the unique key " + k.name() + " ("
+                    + String.join(", ", k.columns()) + ") of " + fk.child() + ": two rows could end with the same"
+                    + " key (one referencing the kept row, one its duplicate). Before it changes anything, the run"
+                    + " counts such rows and refuses with a message naming the key if there is one; merge or delete"
+                    + " them first, or purge the children with the duplicates ('children: purge')."));
         }
     }
 

@@ -88,7 +88,7 @@ final class RootResolution {
         if (keep.column().isPresent()) {
             keep = new RootRows.Keep(keep.order(), Optional.of(column(table, job, keep.column().get())));
         }
-        return new RootRows.DuplicatesOf(d.key(), keep, key.columns());
+        return new RootRows.DuplicatesOf(d.key(), keep, key.columns(), d.repoint());
     }
 
     /** The column as the catalog spells it (matched ignoring case when not exact). */

@@ -416,7 +416,65 @@ public final class JobViewBuilder {
                 dialect.quote(BackupNames.fit(backup + "_seq", dialect.maxIdentifierBytes())),
                 columnViews(n.child(), n.key().columns()), columnViews(n.child(), fk.childColumns()),
                 plain.get(fk.parent()), parentMatch(fk),
-                fk.onDelete() == io.declutter.model.OnDelete.SET_DEFAULT, fk.logical());
+                fk.onDelete() == io.declutter.model.OnDelete.SET_DEFAULT && !n.repoint(), fk.logical(), n.repoint(),
+                n.repoint() ? repointMap(fk) : "", n.repoint() ? uniqueChecks(n) : List.of());
+    }
+
+    /** The duplicates-to-kept-rows map of a re-pointed edge (docs/design.md#re-pointing). */
+    private String repointMap(ForeignKey fk) {
+        io.declutter.model.RootRows.DuplicatesOf d = (io.declutter.model.RootRows.DuplicatesOf) plan.job().rows();
+        TableName root = plan.job().root();
+        String backup = dialect.qualify(dialect.frameworkSchema(), plan.table(root).orElseThrow().backupTable());
+        return RootFilter.repointMap(plan.job(), d, fk, backup, dialect);
+    }
+
+    /**
+     * For each unique key of a re-pointed edge's child that holds re-pointed columns: the rows that re-pointing every
+     * duplicate of the run would leave with the key value of another row, a re-pointed one or one already there.
+     * Rows with a NULL in the key never collide.
+     */
+    private List<NullifyView.UniqueCheck> uniqueChecks(NullifiedEdge n) {
+        ForeignKey fk = n.foreignKey();
+        String child = dialect.qualify(fk.child().schema(), fk.child().name());
+        List<NullifyView.UniqueCheck> checks = new java.util.ArrayList<>();
+        for (io.declutter.model.UniqueKey k : n.child().keys()) {
+            if (k.columns().stream().noneMatch(fk.childColumns()::contains)) {
+                continue;
+            }
+            List<String> moved = new java.util.ArrayList<>();
+            List<String> keyCols = n.key().columns();
+            for (int i = 0; i < keyCols.size(); i++) {
+                moved.add("c." + dialect.quote(keyCols.get(i)) + " AS declutter_k" + (i + 1));
+            }
+            List<String> nonNull = new java.util.ArrayList<>();
+            List<String> existing = new java.util.ArrayList<>();
+            List<String> other = new java.util.ArrayList<>();
+            for (int j = 0; j < k.columns().size(); j++) {
+                String col = k.columns().get(j);
+                int f = fk.childColumns().indexOf(col);
+                moved.add((f >= 0 ? "m.declutter_kept" + (f + 1) : "c." + dialect.quote(col)) + " AS declutter_u" + (j + 1));
+                nonNull.add("x.declutter_u" + (j + 1) + " IS NOT NULL");
+                existing.add("s." + dialect.quote(col) + " = x.declutter_u" + (j + 1));
+                other.add("y.declutter_u" + (j + 1) + " = x.declutter_u" + (j + 1));
+            }
+            List<String> sameRow = new java.util.ArrayList<>();
+            for (int i = 0; i < keyCols.size(); i++) {
+                sameRow.add("y.declutter_k" + (i + 1) + " = x.declutter_k" + (i + 1));
+            }
+            List<String> refs = new java.util.ArrayList<>();
+            for (int i = 0; i < fk.childColumns().size(); i++) {
+                refs.add("c." + dialect.quote(fk.childColumns().get(i)) + " = m.declutter_dup" + (i + 1));
+            }
+            String with = "WITH declutter_repointed AS (SELECT " + String.join(", ", moved) + " FROM " + child + " c, ("
+                    + repointMap(fk).replace(RootFilter.RANGE, "1 = 1") + ") m WHERE " + String.join(" AND ", refs)
+                    + ")";
+            String from = "FROM declutter_repointed x WHERE " + String.join(" AND ", nonNull) + " AND (EXISTS (SELECT 1"
+                    + " FROM " + child + " s WHERE " + String.join(" AND ", existing) + ") OR EXISTS (SELECT 1 FROM"
+                    + " declutter_repointed y WHERE " + String.join(" AND ", other) + " AND NOT ("
+                    + String.join(" AND ", sameRow) + ")))";
+            checks.add(new NullifyView.UniqueCheck(k.name(), String.join(", ", k.columns()), with, from));
+        }
+        return checks;
     }
 
     private List<ColumnView> columnViews(io.declutter.model.Table table, List<String> names) {

@@ -67,12 +67,7 @@ public final class RootFilter {
      */
     static String duplicates(Job job, RootRows.DuplicatesOf d, Dialect dialect) {
         List<String> tie = d.tieBreak().stream().map(dialect::quote).toList();
-        String order = switch (d.keep().order()) {
-            case NEWEST -> dialect.quote(d.keep().column().orElseThrow()) + " DESC NULLS LAST, " + String.join(", ", tie);
-            case OLDEST -> dialect.quote(d.keep().column().orElseThrow()) + " ASC NULLS LAST, " + String.join(", ", tie);
-            case LOWEST -> String.join(", ", tie);
-            case HIGHEST -> tie.stream().map(t -> t + " DESC").collect(Collectors.joining(", "));
-        };
+        String order = keepOrder(d, dialect);
         String left = tie.size() == 1 ? "c." + tie.get(0)
                 : "(" + tie.stream().map(t -> "c." + t).collect(Collectors.joining(", ")) + ")";
         List<String> keys = d.key().stream().map(String::strip).toList();
@@ -87,5 +82,59 @@ public final class RootFilter {
                 + ", row_number() OVER (PARTITION BY " + String.join(", ", keys) + " ORDER BY " + order
                 + ") AS declutter_rank FROM " + dialect.qualify(job.root().schema(), job.root().name())
                 + ") declutter_ranked WHERE declutter_ranked.declutter_rank > 1 AND " + String.join(" AND ", set) + ")";
+    }
+
+    /** The order of a group's rows by {@code keep}, ties broken by the table's key: the first row is the one kept. */
+    private static String keepOrder(RootRows.DuplicatesOf d, Dialect dialect) {
+        List<String> tie = d.tieBreak().stream().map(dialect::quote).toList();
+        return switch (d.keep().order()) {
+            case NEWEST -> dialect.quote(d.keep().column().orElseThrow()) + " DESC NULLS LAST, " + String.join(", ", tie);
+            case OLDEST -> dialect.quote(d.keep().column().orElseThrow()) + " ASC NULLS LAST, " + String.join(", ", tie);
+            case LOWEST -> String.join(", ", tie);
+            case HIGHEST -> tie.stream().map(t -> t + " DESC").collect(Collectors.joining(", "));
+        };
+    }
+
+    /** The placeholder of {@link #repointMap} for a condition on the root backup's rows (alias {@code p}). */
+    public static final String RANGE = "{range}";
+
+    /**
+     * Re-pointing (docs/design.md#re-pointing): for each duplicate among the root backup's rows that {@link #RANGE}
+     * selects (a condition on alias {@code p}, e.g. a delete batch), the values of {@code fk}'s parent columns it has
+     * ({@code declutter_dup<i>}) and those of the row its references move to ({@code declutter_kept<i>}): the first
+     * row of its group (the values of the key expressions) in the keep order, rows that are not root rows of this run
+     * first. That is the row the cache kept, or, if rows joined the group since, the one the keep order ranks first
+     * among those that stay. Only the groups of the selected duplicates are read. A group left with root rows only
+     * (its kept row deleted meanwhile) maps a duplicate to itself and is left out: its children stay, and its delete
+     * fails on the foreign key, as it should. One set-based query in SQL both dialects read alike.
+     */
+    public static String repointMap(Job job, RootRows.DuplicatesOf d, ForeignKey fk, String rootBackup,
+                                    Dialect dialect) {
+        String table = dialect.qualify(job.root().schema(), job.root().name());
+        List<String> tie = d.tieBreak().stream().map(dialect::quote).toList();
+        List<String> keys = d.key().stream().map(String::strip).toList();
+        String tieMatch = tie.stream().map(t -> "p." + t + " = t." + t).collect(Collectors.joining(" AND "));
+        String rooted = "CASE WHEN EXISTS (SELECT 1 FROM " + rootBackup + " p WHERE p.declutter_run = p_run AND "
+                + tieMatch + ") THEN 1 ELSE 0 END";
+        String window = " OVER (PARTITION BY " + String.join(", ", keys) + " ORDER BY " + rooted + ", "
+                + keepOrder(d, dialect) + ")";
+        List<String> select = new ArrayList<>();
+        List<String> same = new ArrayList<>();
+        for (int i = 0; i < fk.parentColumns().size(); i++) {
+            String col = dialect.quote(fk.parentColumns().get(i));
+            select.add("t." + col + " AS declutter_dup" + (i + 1));
+            select.add("first_value(t." + col + ")" + window + " AS declutter_kept" + (i + 1));
+            same.add("declutter_map.declutter_dup" + (i + 1) + " = declutter_map.declutter_kept" + (i + 1));
+        }
+        select.add("CASE WHEN EXISTS (SELECT 1 FROM " + rootBackup + " p WHERE p.declutter_run = p_run AND " + RANGE
+                + " AND " + tieMatch + ") THEN 1 ELSE 0 END AS declutter_moved");
+        String tieTuple = tie.size() == 1 ? tie.get(0) : "(" + String.join(", ", tie) + ")";
+        String groups = (keys.size() == 1 ? keys.get(0) : "(" + String.join(", ", keys) + ")") + " IN (SELECT "
+                + String.join(", ", keys) + " FROM " + table + " WHERE " + tieTuple + " IN (SELECT "
+                + tie.stream().map(t -> "p." + t).collect(Collectors.joining(", ")) + " FROM " + rootBackup
+                + " p WHERE p.declutter_run = p_run AND " + RANGE + "))";
+        return "SELECT * FROM (SELECT " + String.join(", ", select) + " FROM " + table + " t WHERE " + groups
+                + ") declutter_map WHERE declutter_map.declutter_moved = 1 AND NOT (" + String.join(" AND ", same)
+                + ")";
     }
 }

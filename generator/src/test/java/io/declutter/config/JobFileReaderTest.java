@@ -323,7 +323,18 @@ class JobFileReaderTest {
                     """.formatted(keep)).job().rows();
             assertThat(d.keep().describe()).as(keep).isIn("oldest by id", "lowest by the primary key",
                     "highest by the primary key");
+            assertThat(d.repoint()).as("children: purge is the default").isFalse();
         }
+        RootRows.DuplicatesOf repoint = (RootRows.DuplicatesOf) parse("""
+                job: p
+                root:
+                  duplicatesOf: app.users
+                  key: [email]
+                  keep: lowest
+                  children: Repoint
+                """).job().rows();
+        assertThat(repoint.repoint()).isTrue();
+        assertThat(repoint.describe()).endsWith(", their referencing rows re-pointed to the kept row");
     }
 
     @Test
@@ -360,7 +371,17 @@ class JobFileReaderTest {
                   table: app.users
                   where: "true"
                   keep: lowest
-                """).hasMessageContaining("'root.key' and 'root.keep' go with 'root.duplicatesOf' only");
+                """).hasMessageContaining("'root.key', 'root.keep' and 'root.children' go with 'root.duplicatesOf'"
+                + " only");
+        assertRejected("""
+                job: p
+                root:
+                  duplicatesOf: app.users
+                  key: [email]
+                  keep: lowest
+                  children: move
+                """).hasMessageContaining("'root.children: move' is not a choice; write 'purge'")
+                .hasMessageContaining("'repoint'");
         assertRejected("""
                 job: p
                 root:

@@ -182,7 +182,7 @@ class PolicyFileReaderTest {
                     root: {tabel: app.b, keys: runtime}
                 """)).isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("policy.yaml: unknown setting 'jobs[1].root.tabel' at line 5; the settings"
-                        + " allowed there are duplicatesOf, keep, key, keys, orphansOf, table, where");
+                        + " allowed there are children, duplicatesOf, keep, key, keys, orphansOf, table, where");
     }
 
     @Test

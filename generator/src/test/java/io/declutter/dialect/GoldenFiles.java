@@ -78,7 +78,8 @@ final class GoldenFiles {
 
     /**
      * Every scenario: the demo and the hard schema, in both dialects, and an orphan and a duplicate root on the demo's
-     * catalog (docs/design.md#orphan-roots, docs/design.md#duplicate-roots).
+     * catalog, the latter with a set-null logical reference, and a duplicate root re-pointing its children
+     * (docs/design.md#orphan-roots, docs/design.md#duplicate-roots, docs/design.md#re-pointing).
      */
     static List<Scenario> all() {
         String catalogs = "generator/src/test/resources/catalogs/";
@@ -91,7 +92,9 @@ final class GoldenFiles {
                 new Scenario("postgres", "orphans", catalogs + "postgres/demo", jobs + "postgres/audit_orphans.yaml"),
                 new Scenario("postgres", "duplicates", catalogs + "postgres/demo", jobs + "postgres/invoice_dups.yaml"),
                 new Scenario("oracle", "orphans", "sql/demo/oracle/catalog", jobs + "oracle/audit_orphans.yaml"),
-                new Scenario("oracle", "duplicates", "sql/demo/oracle/catalog", jobs + "oracle/invoice_dups.yaml"));
+                new Scenario("oracle", "duplicates", "sql/demo/oracle/catalog", jobs + "oracle/invoice_dups.yaml"),
+                new Scenario("postgres", "repoint", catalogs + "postgres/demo", jobs + "postgres/user_repoint.yaml"),
+                new Scenario("oracle", "repoint", "sql/demo/oracle/catalog", jobs + "oracle/user_repoint.yaml"));
     }
 
     /**

@@ -142,6 +142,12 @@ final class OracleScenarios {
                 new Scenario("demo, duplicates kept newest", "demo", duplicatesJob(), v19),
                 new Scenario("demo, invoice duplicates, a set-null logical reference", "demo", setNullReferenceJob(),
                         v19),
+                new Scenario("demo, duplicates re-pointing their children", "demo", duplicatesJob()
+                        .withRows(new RootRows.DuplicatesOf(List.of("LOWER(email)"), new RootRows.Keep(
+                                RootRows.Keep.Order.OLDEST, Optional.of("created_at")), true)), v19),
+                new Scenario("demo, duplicates re-pointing their children, 12.1", "demo", duplicatesJob()
+                        .withRows(new RootRows.DuplicatesOf(List.of("tenant_id", "LOWER(email)"), new RootRows.Keep(
+                                RootRows.Keep.Order.LOWEST, Optional.empty()), true)), v121),
                 new Scenario("demo, duplicates kept highest, 12.1", "demo", duplicatesJob()
                         .withRows(new RootRows.DuplicatesOf(List.of("LOWER(email)"), new RootRows.Keep(
                                 RootRows.Keep.Order.HIGHEST, Optional.empty()))), v121));

@@ -112,11 +112,17 @@ public final class PlanReport {
                     e.foreignKey().map(fk -> fk.name() + " (" + String.join(", ", fk.childColumns()) + ")"
                             + fk.childPartition().map(p -> " on " + p.display()).orElse("")).orElse("root"),
                     e.foreignKey().map(fk -> fk.logical() ? "logical" : fk.onDelete().sql()).orElse("-"),
-                    e.strategy().sql() + (e.breaksCycle() ? " (detach)" : e.deferred() ? " (defer)" : ""),
+                    (repointed(plan, e) ? "repoint" : e.strategy().sql())
+                            + (e.breaksCycle() ? " (detach)" : e.deferred() ? " (defer)" : ""),
                     String.valueOf(e.depth()), String.valueOf(e.height()),
                     e.cycleGroup() == 0 ? "-" : String.valueOf(e.cycleGroup()), String.valueOf(estimate)));
         }
         return rows;
+    }
+
+    /** An edge whose rows a duplicate job re-points to the kept row (docs/design.md#re-pointing). */
+    private static boolean repointed(PurgePlan plan, Edge e) {
+        return plan.nullified().stream().anyMatch(n -> n.edge().id() == e.id() && n.repoint());
     }
 
     private static void tree(PurgePlan plan, Edge edge, String indent, StringBuilder out, java.util.Set<Integer> seen) {
@@ -125,7 +131,8 @@ public final class PlanReport {
                 .append(edge.foreignKey().map(fk -> " (" + String.join(", ", fk.childColumns()) + ")").orElse(""))
                 .append(edge.foreignKey().filter(ForeignKey::logical).isPresent() ? " [logical reference]" : "")
                 .append(edge.strategy() == Strategy.SKIP ? " [excluded]" : "")
-                .append(edge.strategy() == Strategy.SET_NULL ? " [" + edge.foreignKey().orElseThrow().onDelete().sql()
+                .append(repointed(plan, edge) ? " [repoint: rows stay, re-pointed to the kept row, values recorded]"
+                        : edge.strategy() == Strategy.SET_NULL ? " [" + edge.foreignKey().orElseThrow().onDelete().sql()
                         + ": rows stay, values recorded]" : "")
                 .append(again ? " *" : "").append("\n");
         if (again || edge.strategy() != Strategy.DELETE || !seen.add(edge.id())) {

@@ -6,6 +6,9 @@
         v_status  VARCHAR2(20);
         v_rows    NUMBER;
         v_started TIMESTAMP WITH TIME ZONE;
+<#if job.orphanKey?has_content>
+        v_fk_enabled NUMBER := 0;
+</#if>
     BEGIN
         -- FOR UPDATE waits for a purge unit in progress; the step procedure then refuses to continue.
         BEGIN
@@ -44,12 +47,44 @@
         -- in one transaction with those constraints deferred, and checked (SET CONSTRAINTS ... IMMEDIATE) before it commits.
         EXECUTE IMMEDIATE ${lit("SET CONSTRAINTS " + t.unit.constraints + " DEFERRED")};
 </#if>
+<#if job.orphanKey?has_content && t.display == job.rootDisplay>
+<#assign enableFk = "ALTER TABLE " + t.table + " ENABLE NOVALIDATE CONSTRAINT \"" + job.orphanKey + "\"">
+        -- Its rows were orphans of ${lib.line(job.orphanKey)} when they were purged, and go back as they were. If that
+        -- constraint has been enabled since (ENABLE NOVALIDATE still checks every inserted row), it is disabled for the
+        -- insert and enabled NOVALIDATE again right after, failure or not (DDL: it commits; docs/oracle.md#orphan-and-duplicate-roots).
+        SELECT COUNT(*) INTO v_fk_enabled FROM ALL_CONSTRAINTS
+         WHERE owner = ${lit(x.ownerName)} AND table_name = ${lit(x.tableName)}
+           AND constraint_name = ${lit(job.orphanKey)} AND status = 'ENABLED';
+        IF v_fk_enabled > 0 THEN
+            EXECUTE IMMEDIATE ${lit("ALTER TABLE " + t.table + " DISABLE CONSTRAINT \"" + job.orphanKey + "\"")};
+        END IF;
+        BEGIN
+            INSERT INTO ${t.table} (${t.writableList("")})
+            SELECT ${t.restoreSelect("b")}
+              FROM ${t.backup} b
+             WHERE b.declutter_run = p_run
+               AND NOT EXISTS (SELECT 1 FROM ${t.table} t WHERE ${t.keyMatch("t", "b")});
+            v_rows := SQL%ROWCOUNT;
+            COMMIT;
+        EXCEPTION
+            WHEN OTHERS THEN
+                ROLLBACK;
+                IF v_fk_enabled > 0 THEN
+                    EXECUTE IMMEDIATE ${lit(enableFk)};
+                END IF;
+                RAISE;
+        END;
+        IF v_fk_enabled > 0 THEN
+            EXECUTE IMMEDIATE ${lit(enableFk)};
+        END IF;
+<#else>
         INSERT INTO ${t.table} (${t.writableList("")})
         SELECT ${t.restoreSelect("b")}
           FROM ${t.backup} b
          WHERE b.declutter_run = p_run
            AND NOT EXISTS (SELECT 1 FROM ${t.table} t WHERE ${t.keyMatch("t", "b")});
         v_rows := SQL%ROWCOUNT;
+</#if>
         ${job.schema}.NOTE_RESTORE(p_run, ${t.primaryEdge}, ${lit(t.display)}, v_rows, v_started);
 <#if !t.unit??>
         COMMIT;

@@ -94,7 +94,9 @@ final class GoldenFiles {
                 new Scenario("oracle", "orphans", "sql/demo/oracle/catalog", jobs + "oracle/audit_orphans.yaml"),
                 new Scenario("oracle", "duplicates", "sql/demo/oracle/catalog", jobs + "oracle/invoice_dups.yaml"),
                 new Scenario("postgres", "repoint", catalogs + "postgres/demo", jobs + "postgres/user_repoint.yaml"),
-                new Scenario("oracle", "repoint", "sql/demo/oracle/catalog", jobs + "oracle/user_repoint.yaml"));
+                new Scenario("oracle", "repoint", "sql/demo/oracle/catalog", jobs + "oracle/user_repoint.yaml"),
+                new Scenario("oracle", "orphans_disabled", catalogs + "oracle/demo_disabled",
+                        jobs + "oracle/audit_orphans_disabled.yaml"));
     }
 
     /**

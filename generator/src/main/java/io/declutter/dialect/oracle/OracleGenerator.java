@@ -368,6 +368,11 @@ public final class OracleGenerator {
         for (NullifiedEdge n : plan.nullified()) {
             privileges.computeIfAbsent(n.foreignKey().child(), k -> new TreeSet<>()).addAll(List.of("SELECT", "UPDATE"));
         }
+        if (plan.job().backup() && plan.job().rows() instanceof io.declutter.model.RootRows.OrphansOf o
+                && o.key().filter(k -> !k.logical()).isPresent()) {
+            // rollback disables the orphans' key for their insert if it was enabled since (docs/oracle.md)
+            privileges.computeIfAbsent(plan.job().root(), k -> new TreeSet<>()).add("ALTER");
+        }
         for (Edge e : plan.followedEdges()) {
             e.foreignKey().map(ForeignKey::parent).ifPresent(p -> privileges.computeIfAbsent(p, k -> new TreeSet<>())
                     .add("SELECT"));

@@ -1,7 +1,9 @@
--- Enabled foreign keys (a disabled one blocks nothing), one row per column pair: the child columns of the
--- constraint matched by position with the columns of the primary or unique key it references. Oracle has
--- ON DELETE CASCADE, SET NULL and (the default) NO ACTION; DEFERRABLE and INITIALLY DEFERRED are reported.
--- enforcement: NOT_VALID for a key enabled NOVALIDATE (rows older than it may be orphans, docs/design.md#orphan-roots).
+-- Foreign keys, enabled or not, one row per column pair: the child columns of the constraint matched by position with
+-- the columns of the primary or unique key it references. Oracle has ON DELETE CASCADE, SET NULL and (the default) NO
+-- ACTION; DEFERRABLE and INITIALLY DEFERRED are reported. A DISABLED key is read too, as PostgreSQL's key with its
+-- triggers disabled is: the purge follows it (its rows are purged with their parents rather than left referencing
+-- nothing), and its orphans can be a root. enforcement: DISABLED for a disabled key (nothing is checked), NOT_VALID for
+-- a key enabled NOVALIDATE (rows older than it may be orphans; docs/design.md#orphan-roots), else ENFORCED.
 SELECT fk.constraint_name AS constraint_name,
        fk.owner AS child_schema,
        fk.table_name AS child_table,
@@ -27,7 +29,9 @@ SELECT fk.constraint_name AS constraint_name,
        1 AS reset_column,
        -- CHECK constraints on reset columns are not read on Oracle (no check before the first delete there)
        CAST(NULL AS VARCHAR2(4000)) AS reset_checks,
-       CASE fk.validated WHEN 'NOT VALIDATED' THEN 'NOT_VALID' ELSE 'ENFORCED' END AS enforcement
+       CASE WHEN fk.status = 'DISABLED' THEN 'DISABLED'
+            WHEN fk.validated = 'NOT VALIDATED' THEN 'NOT_VALID'
+            ELSE 'ENFORCED' END AS enforcement
   FROM all_constraints fk
   JOIN all_constraints pk ON pk.owner = fk.r_owner AND pk.constraint_name = fk.r_constraint_name
   JOIN all_cons_columns cc
@@ -37,7 +41,6 @@ SELECT fk.constraint_name AS constraint_name,
    AND pc.position = cc.position
   JOIN all_users u ON u.username = fk.owner
  WHERE fk.constraint_type = 'R'
-   AND fk.status = 'ENABLED'
    AND u.oracle_maintained = 'N'
    AND fk.owner <> 'DECLUTTER'
  ORDER BY 2, 3, 1, 8

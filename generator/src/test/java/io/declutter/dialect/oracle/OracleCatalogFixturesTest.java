@@ -52,6 +52,26 @@ class OracleCatalogFixturesTest {
                 .containsExactly("FK_INVOICE_LINES_INVOICES");
     }
 
+    /**
+     * A DISABLED key is read (foreign_keys.sql no longer leaves it out) with its enforcement, so its orphans can be a
+     * root, as a PostgreSQL key with its triggers disabled (docs/oracle.md#orphan-and-duplicate-roots); the query reads
+     * every status and says which.
+     */
+    @Test
+    void aDisabledForeignKeyIsReadAndMayHaveOrphans() {
+        Catalog c = catalog("demo_disabled");
+        ForeignKey disabled = c.foreignKeys().stream().filter(f -> f.name().equals("FK_AUDIT_EVENTS_USERS"))
+                .findFirst().orElseThrow();
+        assertThat(disabled.enforcement()).isEqualTo(ForeignKey.Enforcement.DISABLED);
+        assertThat(disabled.mayHaveOrphans()).isTrue();
+        assertThat(c.foreignKeys()).filteredOn(f -> !f.name().equals("FK_AUDIT_EVENTS_USERS"))
+                .allMatch(f -> f.enforcement() == ForeignKey.Enforcement.ENFORCED);
+        String sql = io.declutter.dialect.Resources.text(OracleDialect.class,
+                "/io/declutter/dialect/oracle/foreign_keys.sql");
+        assertThat(sql).contains("WHEN fk.status = 'DISABLED' THEN 'DISABLED'")
+                .contains("WHEN fk.validated = 'NOT VALIDATED' THEN 'NOT_VALID'").doesNotContain("fk.status = 'ENABLED'");
+    }
+
     @Test
     void theHardCatalogKeepsOracleSpecifics() {
         Catalog c = catalog("hard");

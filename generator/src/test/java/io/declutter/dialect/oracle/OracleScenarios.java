@@ -142,6 +142,10 @@ final class OracleScenarios {
                 new Scenario("demo, duplicates kept newest", "demo", duplicatesJob(), v19),
                 new Scenario("demo, invoice duplicates, a set-null logical reference", "demo", setNullReferenceJob(),
                         v19),
+                new Scenario("demo, orphans of a disabled foreign key", "demo_disabled", new Job("audit_orphans",
+                        table("app.audit_events"), new RootRows.OrphansOf("fk_audit_events_users"), 1000, true,
+                        List.of(), Duration.ofSeconds(5), Duration.ofMinutes(10), List.of(), List.of(), List.of()),
+                        v19),
                 new Scenario("demo, duplicates re-pointing their children", "demo", duplicatesJob()
                         .withRows(new RootRows.DuplicatesOf(List.of("LOWER(email)"), new RootRows.Keep(
                                 RootRows.Keep.Order.OLDEST, Optional.of("created_at")), true)), v19),

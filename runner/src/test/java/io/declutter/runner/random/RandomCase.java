@@ -125,6 +125,12 @@ final class RandomCase {
     /** The parent table of an orphan case's logical reference, or null. */
     private String orphanParent;
     /**
+     * A duplicate case with {@code children: repoint} (docs/design.md#re-pointing): its key expression over an alias
+     * ({@code "x."}), and whether the lowest key of a group stays; null when the case does not re-point.
+     */
+    private java.util.function.Function<String, String> repointKey;
+    private boolean repointLowest;
+    /**
      * A CHECK on a reset column fails for a row outside the closure the purge resets: the run must refuse before its
      * first delete ({@code checkRefused}). When only closure rows referencing purged rows through the edge fail it
      * ({@code checkMayRefuse}), the run may refuse too: whether the database would reset such a row depends on the
@@ -212,8 +218,9 @@ final class RandomCase {
                     }
                     throw e;
                 }
-                check(!(j.rows() instanceof RootRows.DuplicatesOf) || !reachesRootAgain(), "duplicates planned though"
-                        + " a foreign key path leads from " + schema.display(schema.root()) + " back to it");
+                check(!(j.rows() instanceof RootRows.DuplicatesOf d) || d.repoint() || !reachesRootAgain(),
+                        "duplicates planned though a foreign key path leads from " + schema.display(schema.root())
+                                + " back to it");
                 lap("plan");
                 if (schema.expectedRefusal().isPresent()) {
                     checkRefusal(plan, schema.expectedRefusal().get());
@@ -308,10 +315,87 @@ final class RandomCase {
                     .collect(Collectors.joining(", ")) + " FROM " + table + " AS x WHERE " + key.apply("x.")
                     + " IS NOT NULL AND EXISTS (SELECT 1 FROM " + table + " AS y WHERE " + key.apply("y.") + " = "
                     + key.apply("x.") + " AND " + row + "))";
+            // now and then the rows referencing a duplicate are re-pointed to the kept row instead of purged, where
+            // the oracle below can say what they become (repointable())
+            boolean repoint = repointable() && other.nextBoolean();
+            if (repoint) {
+                features.add("duplicates re-pointing their children");
+                repointKey = key;
+                repointLowest = lowest;
+            }
             return j.withRows(new RootRows.DuplicatesOf(List.of(key.apply("")), new RootRows.Keep(lowest
-                    ? RootRows.Keep.Order.LOWEST : RootRows.Keep.Order.HIGHEST, Optional.empty())));
+                    ? RootRows.Keep.Order.LOWEST : RootRows.Keep.Order.HIGHEST, Optional.empty()), repoint));
         }
         return j;
+    }
+
+    /**
+     * Whether this case may re-point the children of its duplicates with an oracle kept simple: the root is not
+     * partitioned, and every foreign key into it comes from another table, unpartitioned, declared on the table and
+     * referencing it (no partition), with no CHECK constraint, no unique key (primary key included) holding one of its
+     * columns (re-pointing could merge two rows: the run would refuse, docs/design.md#re-pointing), and one such key
+     * per child table.
+     */
+    private boolean repointable() {
+        RandomSchema.Table root = schema.root();
+        if (!root.partitions.isEmpty()) {
+            return false;
+        }
+        Set<RandomSchema.Table> children = new HashSet<>();
+        for (RandomSchema.ForeignKey fk : schema.foreignKeys) {
+            if (fk.parent != root) {
+                continue;
+            }
+            RandomSchema.Table c = fk.child;
+            if (c == root || !children.add(c) || !c.partitions.isEmpty() || fk.childPartition != null
+                    || fk.parentPartition != null || !c.checks.isEmpty()
+                    || c.primaryKey.stream().anyMatch(fk.childColumns::contains)
+                    || c.uniqueKeys.stream().anyMatch(k -> k.stream().anyMatch(fk.childColumns::contains))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Re-pointing: table to (key to the md5 the row must have after the purge) of the rows referencing a duplicate,
+     * their foreign key columns set to the referenced columns of the kept row of its group (the lowest or highest key
+     * among the rows of the same key value), computed here from the data alone.
+     */
+    private Map<String, Map<String, String>> repointedRows(Connection admin) throws SQLException {
+        Map<String, Map<String, String>> out = new java.util.TreeMap<>();
+        RandomSchema.Table root = schema.root();
+        String table = schema.qualified(root);
+        String pk = root.primaryKey.stream().map(Names::quote).collect(Collectors.joining(", "));
+        for (RandomSchema.ForeignKey fk : schema.foreignKeys) {
+            if (fk.parent != root) {
+                continue;
+            }
+            RandomSchema.Table t = fk.child;
+            String row = t.columns.stream().map(col -> {
+                int i = fk.childColumns.indexOf(col.name);
+                return i >= 0 ? "k." + Names.quote(fk.parentColumns.get(i)) + "::" + col.type : "x." + Names.quote(col.name);
+            }).collect(Collectors.joining(", "));
+            String match = java.util.stream.IntStream.range(0, fk.childColumns.size())
+                    .mapToObj(i -> "x." + Names.quote(fk.childColumns.get(i)) + " = d." + Names.quote(fk.parentColumns.get(i)))
+                    .collect(Collectors.joining(" AND "));
+            String order = root.primaryKey.stream().map(c -> "k." + Names.quote(c) + (repointLowest ? "" : " DESC"))
+                    .collect(Collectors.joining(", "));
+            String sql = "SELECT " + ClosureOracle.keyExpression("x", t.primaryKey) + ", md5(ROW(" + row + ")::text)"
+                    + " FROM " + schema.qualified(t) + " AS x JOIN " + table + " AS d ON " + match
+                    + " CROSS JOIN LATERAL (SELECT * FROM " + table + " AS k WHERE " + repointKey.apply("k.") + " = "
+                    + repointKey.apply("d.") + " ORDER BY " + order + " LIMIT 1) AS k"
+                    + " WHERE (" + root.primaryKey.stream().map(c -> "d." + Names.quote(c)).collect(Collectors.joining(", "))
+                    + ") IN (SELECT " + pk + " FROM " + table + " AS c WHERE " + expected + ")";
+            Map<String, String> rows = out.computeIfAbsent(schema.display(t), k -> new java.util.HashMap<>());
+            try (java.sql.Statement st = admin.createStatement(); java.sql.ResultSet rs = st.executeQuery(sql)) {
+                while (rs.next()) {
+                    rows.put(rs.getString(1), rs.getString(2));
+                }
+            }
+        }
+        out.values().removeIf(Map::isEmpty);
+        return out;
     }
 
     /** Whether a foreign key path the purge deletes along (not SET NULL / SET DEFAULT) leads from the root to itself. */
@@ -438,9 +522,20 @@ final class RandomCase {
     private void snapshot(Connection admin) throws SQLException {
         tables = schema.tables.stream().map(schema::display).toList();
         closure = ClosureOracle.compute(admin, schema.display(schema.root()), expected);
-        reset = resetRows(admin, closure);
+        if (repointKey != null) {
+            // children: repoint: only the duplicates go; every row referencing one is re-pointed to its kept row
+            String root = schema.display(schema.root());
+            closure = new ClosureOracle.Closure(closure.root(), Map.of(root, closure.keys(root)), List.of(), Map.of());
+        }
+        reset = repointKey != null ? repointedRows(admin) : resetRows(admin, closure);
+        if (repointKey != null && !reset.isEmpty()) {
+            features.add("rows re-pointed");
+        }
         // the oracle reads the catalog: it must see the foreign keys the schema was built with
         for (RandomSchema.ForeignKey fk : schema.foreignKeys) {
+            if (repointKey != null) {
+                break; // its closure is the duplicates alone
+            }
             check(!closure.tables().contains(schema.display(fk.parent)) || closure.edges().stream().anyMatch(e ->
                     e.child().equals(schema.display(fk.child)) && e.parent().equals(schema.display(fk.parent))
                             && e.childColumns().equals(fk.childColumns) && e.keepsChild() != fk.followed()),
@@ -495,6 +590,11 @@ final class RandomCase {
             pKillDuring = 0;
         }
         double pWriter = closure.total() == 0 || calm < 40 ? 0 : rnd.nextDouble() * 0.3;
+        if (repointKey != null) {
+            // rows the application inserts under a duplicate are re-pointed, not purged: LateRows expects the latter
+            pInsert = 0;
+            pWriter = 0;
+        }
         boolean partial = rnd.nextInt(100) < 15;
         int estimate = (int) (closure.total() / Math.max(1, 10) + schema.foreignKeys.size() + tables.size());
         int stopAt = partial ? 1 + rnd.nextInt(Math.max(2, estimate)) : -1;

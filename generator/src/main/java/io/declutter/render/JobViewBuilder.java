@@ -118,8 +118,8 @@ public final class JobViewBuilder {
         List<ForeignKeyCheckView.ResetCheck> checks = new ArrayList<>();
         for (NullifiedEdge n : plan.nullified()) {
             ForeignKey fk = n.foreignKey();
-            if (fk.resetChecks().isEmpty()) {
-                continue;
+            if (fk.resetChecks().isEmpty() || n.repoint()) {
+                continue; // a re-pointed edge's rows are never reset: they hold the kept row's key before it goes
             }
             List<String> row = new ArrayList<>();
             boolean volatileDefault = false;
@@ -156,7 +156,7 @@ public final class JobViewBuilder {
         List<ForeignKeyCheckView.DefaultCheck> checks = new ArrayList<>();
         for (NullifiedEdge n : plan.nullified()) {
             ForeignKey fk = n.foreignKey();
-            if (fk.onDelete() != io.declutter.model.OnDelete.SET_DEFAULT) {
+            if (fk.onDelete() != io.declutter.model.OnDelete.SET_DEFAULT || n.repoint()) {
                 continue;
             }
             List<String> values = new ArrayList<>();

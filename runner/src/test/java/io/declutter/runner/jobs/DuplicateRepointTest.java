@@ -124,6 +124,44 @@ class DuplicateRepointTest {
         }
     }
 
+    /**
+     * A self-reference: purging the children of a duplicate would reach the table again (refused without repoint);
+     * re-pointed, the rows pointing at a duplicate, duplicates among them, point at the kept row.
+     */
+    @Test
+    void aSelfReferenceIsRePointedToo() throws Exception {
+        ScratchDatabase db = databases.load("""
+                create table people (id int primary key, email text, boss_id int references people(id));
+                create index on people (boss_id);
+                insert into people values (1, 'a@x.com', null), (2, 'A@x.com', 1), (3, 'b@x.com', 2),
+                                          (4, 'a@X.com', 2), (5, 'c@x.com', 4);
+                """);
+        Path job = JobFiles.write(dir, "people.yaml", """
+                job: people_repoint
+                root:
+                  duplicatesOf: public.people
+                  key: [lower(email)]
+                  keep: lowest
+                  children: repoint
+                batchSize: 1
+                """, db.url());
+        Map<String, Checksums.Sum> before;
+        try (Connection c = db.connect()) {
+            before = Checksums.of(c, List.of("public.people"));
+        }
+        ok(Cli.run("deploy", "-j", job.toString()));
+        ok(Cli.run("run", "-j", job.toString(), "--no-vacuum"));
+        try (Connection c = db.connect()) {
+            assertThat(ids(c, "select id || ':' || coalesce(boss_id::text, '-') from people"))
+                    .containsExactly("1:-", "3:1", "5:1");
+        }
+        ok(Cli.run("verify", "-j", job.toString()));
+        ok(Cli.run("rollback", "-j", job.toString(), "--run", "1"));
+        try (Connection c = db.connect()) {
+            assertThat(Checksums.of(c, List.of("public.people"))).isEqualTo(before);
+        }
+    }
+
     @Test
     void aUniqueKeyThatRePointingWouldViolateStopsTheRunBeforeAnythingChanges() throws Exception {
         // user 2 is a duplicate of user 1, and both are members of team 1: re-pointed, (1, 2) would become (1, 1)

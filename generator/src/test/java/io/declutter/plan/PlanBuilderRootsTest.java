@@ -90,4 +90,60 @@ class PlanBuilderRootsTest {
                 .isInstanceOf(InvalidJobException.class)
                 .hasMessageContaining("'root.keep' orders by updated_at, which is not a column of app.users");
     }
+
+    private static final Catalog REPOINT = new CatalogBuilder()
+            .table("users").id().nullableColumn("email")
+            .table("sessions").id().references("users", "user_id").onDelete(io.declutter.model.OnDelete.CASCADE)
+            .table("members").column("team").references("users", "user_id").primaryKey("team", "user_id")
+            .table("notes").id().nullableColumn("author_ref").column("doc_ref")
+            .table("people").id().nullableColumn("email").nullableColumn("boss_id").references("people", "boss_id")
+            .build();
+
+    private static final RootRows.DuplicatesOf REPOINTING = new RootRows.DuplicatesOf(List.of("lower(email)"),
+            new RootRows.Keep(RootRows.Keep.Order.LOWEST, Optional.empty()), true);
+
+    /** children: repoint (docs/design.md#re-pointing): every reference into the table is re-pointed, not followed. */
+    @Test
+    void repointingDuplicatesReachesNoOtherTableAndWarnsAboutAUniqueKeyHoldingTheReference() {
+        LogicalReference author = new LogicalReference("note_author", CatalogBuilder.name("notes"),
+                List.of("author_ref"), CatalogBuilder.name("users"), List.of(), LogicalReference.Action.DELETE);
+        PurgePlan plan = TestJobs.plan(REPOINT, rooted("users", REPOINTING, author));
+        assertThat(plan.errors()).isEmpty();
+        assertThat(plan.tables()).extracting(t -> t.name().name()).containsExactly("users");
+        assertThat(plan.nullified()).allMatch(io.declutter.model.NullifiedEdge::repoint)
+                .extracting(n -> n.foreignKey().child().name()).containsExactlyInAnyOrder("sessions", "members", "notes");
+        assertThat(plan.findings()).filteredOn(f -> f.kind() == io.declutter.model.Finding.Kind.REPOINT
+                        && f.severity() == io.declutter.model.Finding.Severity.WARNING)
+                .singleElement().satisfies(f -> assertThat(f.message()).contains("unique key").contains("team, user_id"));
+
+        // a self-reference is re-pointed too, where purging the children would be refused
+        PurgePlan people = TestJobs.plan(REPOINT, rooted("people", REPOINTING));
+        assertThat(people.tables()).extracting(t -> t.name().name()).containsExactly("people");
+        assertThat(people.nullified()).singleElement().satisfies(n -> assertThat(n.repoint()).isTrue());
+    }
+
+    /** onDelete: set null (docs/design.md#logical-references): a SET NULL edge; onto a NOT NULL column, refused. */
+    @Test
+    void aSetNullLogicalReferenceIsANullifiedEdgeAndRefusedOntoANotNullColumn() {
+        LogicalReference author = new LogicalReference("note_author", CatalogBuilder.name("notes"),
+                List.of("author_ref"), CatalogBuilder.name("users"), List.of(), LogicalReference.Action.SET_NULL);
+        Job job = TestJobs.job("users");
+        PurgePlan plan = TestJobs.plan(REPOINT, new Job(job.name(), job.root(), job.rows(), job.batchSize(),
+                job.backup(), job.excludedTables(), job.lockTimeout(), job.statementTimeout(), List.of(), List.of(),
+                List.of(author)));
+        assertThat(plan.errors()).isEmpty();
+        assertThat(plan.nullified()).singleElement().satisfies(n -> {
+            assertThat(n.foreignKey().logical()).isTrue();
+            assertThat(n.repoint()).isFalse();
+        });
+        assertThat(plan.tables()).extracting(t -> t.name().name()).doesNotContain("notes");
+
+        LogicalReference doc = new LogicalReference("note_doc", CatalogBuilder.name("notes"), List.of("doc_ref"),
+                CatalogBuilder.name("users"), List.of(), LogicalReference.Action.SET_NULL);
+        PurgePlan refused = TestJobs.plan(REPOINT, new Job(job.name(), job.root(), job.rows(), job.batchSize(),
+                job.backup(), job.excludedTables(), job.lockTimeout(), job.statementTimeout(), List.of(), List.of(),
+                List.of(doc)));
+        assertThat(refused.errors()).singleElement().satisfies(f -> assertThat(f.message())
+                .contains("'onDelete: set null'").contains("doc_ref is NOT NULL"));
+    }
 }

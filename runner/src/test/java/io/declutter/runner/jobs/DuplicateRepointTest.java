@@ -188,4 +188,37 @@ class DuplicateRepointTest {
                     .containsExactly("1:1", "2:1", "3:5");
         }
     }
+
+    /**
+     * A row inserted after the cache that references a duplicate: the catch-up before the duplicate's batch records
+     * it, and the batch re-points it to the kept row (docs/design.md#re-pointing).
+     */
+    @Test
+    void aRowArrivingAfterTheCacheIsCaughtUpAndRePointed() throws Exception {
+        ScratchDatabase db = databases.load(SCHEMA);
+        Path job = JobFiles.write(dir, "user_repoint.yaml", JOB, db.url());
+        ok(Cli.run("deploy", "-j", job.toString()));
+        try (Connection runner = db.connect(); Connection app = db.connect()) {
+            io.declutter.dialect.JobProcedures procs = new io.declutter.dialect.postgres.PostgresJobProcedures(runner,
+                    "user_repoint", "declutter");
+            long run = procs.beginRun(java.util.Optional.empty(), 1);
+            io.declutter.dialect.JobProcedures.Step step;
+            do {
+                step = procs.step(run, 1);
+            } while (step.phase().equals("cache"));
+            app.createStatement().execute("insert into posts values (16, 3); insert into notes values (43, 6, 'late')");
+            while (!step.phase().equals("done")) {
+                step = procs.step(run, 1);
+            }
+            assertThat(ids(runner, "select id || ':' || user_id from posts where id = 16")).containsExactly("16:1");
+            assertThat(ids(runner, "select id || ':' || author_ref from notes where id = 43")).containsExactly("43:5");
+            assertThat(ids(runner, "select id from users")).containsExactly("1", "4", "5", "7");
+        }
+        ok(Cli.run("verify", "-j", job.toString()));
+        ok(Cli.run("rollback", "-j", job.toString(), "--run", "1"));
+        try (Connection c = db.connect()) {
+            assertThat(ids(c, "select id || ':' || user_id from posts where id = 16")).containsExactly("16:3");
+            assertThat(ids(c, "select id || ':' || author_ref from notes where id = 43")).containsExactly("43:6");
+        }
+    }
 }

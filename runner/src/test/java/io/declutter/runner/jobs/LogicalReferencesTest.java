@@ -178,4 +178,40 @@ class LogicalReferencesTest {
         assertThat(plan.out() + plan.err()).contains("views_doc").contains("'onDelete: set null'")
                 .contains("doc_ref is NOT NULL");
     }
+
+    /**
+     * A row inserted after the cache under a parent about to be purged, through a set-null reference: the catch-up
+     * before its parent's batch records it, and the batch sets it to NULL (docs/design.md#logical-references).
+     */
+    @Test
+    void aSetNullRowArrivingAfterTheCacheIsCaughtUpRecordedAndReset() throws Exception {
+        ScratchDatabase db = databases.load(SCHEMA);
+        Path job = JobFiles.write(dir, "org_purge.yaml", SET_NULL_JOB, db.url());
+        ok(Cli.run("deploy", "-j", job.toString()));
+        try (Connection runner = db.connect(); Connection app = db.connect()) {
+            io.declutter.dialect.JobProcedures procs = new io.declutter.dialect.postgres.PostgresJobProcedures(runner,
+                    "org_purge", "declutter");
+            long run = procs.beginRun(java.util.Optional.empty(), 1);
+            io.declutter.dialect.JobProcedures.Step step;
+            do {
+                step = procs.step(run, 1);
+            } while (step.phase().equals("cache"));
+            app.createStatement().execute("insert into views values (1002, 11)");
+            assertThat(ids(runner, "select count(*) from declutter.bk_org_purge_views_views_doc where id = 1002"))
+                    .as("not cached").containsExactly("0");
+            while (!step.phase().equals("done")) {
+                step = procs.step(run, 1);
+            }
+            assertThat(ids(runner, "select id || ':' || coalesce(doc_ref::text, 'null') from views"))
+                    .containsExactly("1000:null", "1002:null", "2000:20");
+            assertThat(ids(runner, "select id || ':' || doc_ref from declutter.bk_org_purge_views_views_doc"))
+                    .as("recorded by the catch-up").containsExactly("1000:10", "1002:11");
+        }
+        ok(Cli.run("verify", "-j", job.toString()));
+        ok(Cli.run("rollback", "-j", job.toString(), "--run", "1"));
+        try (Connection c = db.connect()) {
+            assertThat(ids(c, "select id || ':' || coalesce(doc_ref::text, 'null') from views"))
+                    .containsExactly("1000:10", "1002:11", "2000:20");
+        }
+    }
 }

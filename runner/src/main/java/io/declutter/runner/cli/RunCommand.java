@@ -214,7 +214,7 @@ final class RunCommand extends JobCommand {
         Optional<BatchArchive> archive = Optional.empty();
         if (ctx.jobFile().backupArchive().isPresent()) {
             archive = Optional.of(new BatchArchive(ctx.jobFile(), procs, run, ctx.jobFile().backupArchive().get(),
-                    ctx.connection().getCatalog()));
+                    procs.databaseName()));
         }
         ctx.out().println("Job " + job.name() + ", run " + run + (deadline.map(d -> ", deadline " + d).orElse(""))
                 + ", batch size " + batch + (throttle.adaptive() ? " (adaptive: target " + throttle.targetBatchTime()

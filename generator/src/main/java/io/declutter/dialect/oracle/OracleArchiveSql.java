@@ -95,9 +95,9 @@ final class OracleArchiveSql {
         String col = ident(c.name());
         return switch (kind) {
             case DATE, TIMESTAMP -> "TO_CHAR(" + col + ", '" + mask(kind, c) + "')";
-            case TIMESTAMP_TZ -> "TO_CHAR(SYS_EXTRACT_UTC(" + col + "), '" + mask(kind, c) + "') || '+00'";
+            case TIMESTAMP_TZ -> "TO_CHAR(SYS_EXTRACT_UTC(" + col + "), '" + mask(kind, c) + "') || ' +00:00'";
             case TIMESTAMP_LTZ -> "TO_CHAR(SYS_EXTRACT_UTC(CAST(" + col + " AS TIMESTAMP WITH TIME ZONE)), '"
-                    + mask(kind, c) + "') || '+00'";
+                    + mask(kind, c) + "') || ' +00:00'";
             case INTERVAL_DS, INTERVAL_YM -> "TO_CHAR(" + col + ")";
             default -> col;
         };
@@ -109,8 +109,9 @@ final class OracleArchiveSql {
         return switch (kind) {
             case DATE -> "TO_DATE(?, '" + mask(kind, c) + "')";
             case TIMESTAMP -> "TO_TIMESTAMP(?, '" + mask(kind, c) + "')";
-            case TIMESTAMP_TZ -> "TO_TIMESTAMP_TZ(?, '" + mask(kind, c) + "TZH')";
-            case TIMESTAMP_LTZ -> "CAST(TO_TIMESTAMP_TZ(?, '" + mask(kind, c) + "TZH') AS TIMESTAMP WITH LOCAL TIME ZONE)";
+            case TIMESTAMP_TZ -> "TO_TIMESTAMP_TZ(?, '" + mask(kind, c) + " TZH:TZM')";
+            case TIMESTAMP_LTZ -> "CAST(TO_TIMESTAMP_TZ(?, '" + mask(kind, c) + " TZH:TZM') AS TIMESTAMP WITH LOCAL TIME"
+                    + " ZONE)";
             case INTERVAL_DS -> "TO_DSINTERVAL(?)";
             case INTERVAL_YM -> "TO_YMINTERVAL(?)";
             default -> "?";

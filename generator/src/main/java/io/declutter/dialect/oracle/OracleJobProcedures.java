@@ -236,7 +236,7 @@ public final class OracleJobProcedures extends JobProcedures {
     @Override
     public Optional<CsvText> csvText() {
         return Optional.of(new CsvText("CSV as PostgreSQL's COPY writes it, from Oracle through JDBC (CLOB values"
-                + " always quoted)", "UTC (TIMESTAMP WITH [LOCAL] TIME ZONE as the UTC instant, +00)",
+                + " always quoted)", "UTC (TIMESTAMP WITH [LOCAL] TIME ZONE as the UTC instant, ' +00:00')",
                 "DATE YYYY-MM-DD HH24:MI:SS, TIMESTAMP(n) YYYY-MM-DD HH24:MI:SS.FFn (NLS_CALENDAR GREGORIAN)",
                 "Oracle interval literals (TO_CHAR: +DD HH:MI:SS.FF, +YY-MM)", "hex with a \\x prefix (RAW, BLOB)",
                 "unquoted empty field"));

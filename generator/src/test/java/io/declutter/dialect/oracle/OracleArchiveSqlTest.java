@@ -41,10 +41,10 @@ class OracleArchiveSqlTest {
     void exportFormatsDatesAndTimestampsWithExplicitMasks() {
         assertThat(OracleArchiveSql.export("DECLUTTER", DOCUMENTS, List.of(), false)).isEqualTo("SELECT"
                 + " \"DECLUTTER_RUN\", \"DECLUTTER_SEQ\", \"ID\", \"TITLE\", \"BODY\","
-                + " TO_CHAR(SYS_EXTRACT_UTC(\"CREATED_AT\"), 'YYYY-MM-DD HH24:MI:SS.FF6') || '+00',"
+                + " TO_CHAR(SYS_EXTRACT_UTC(\"CREATED_AT\"), 'YYYY-MM-DD HH24:MI:SS.FF6') || ' +00:00',"
                 + " TO_CHAR(\"DUE\", 'YYYY-MM-DD HH24:MI:SS'), TO_CHAR(\"SEEN_AT\", 'YYYY-MM-DD HH24:MI:SS.FF3'),"
                 + " TO_CHAR(SYS_EXTRACT_UTC(CAST(\"LOCAL_AT\" AS TIMESTAMP WITH TIME ZONE)), 'YYYY-MM-DD"
-                + " HH24:MI:SS.FF6') || '+00', TO_CHAR(\"KEEP_FOR\"), \"HASH\", \"SCAN\", \"RATIO\""
+                + " HH24:MI:SS.FF6') || ' +00:00', TO_CHAR(\"KEEP_FOR\"), \"HASH\", \"SCAN\", \"RATIO\""
                 + " FROM DECLUTTER.\"BK_TENANT_PURGE_DOCUMENTS\" WHERE \"DECLUTTER_RUN\" = ? ORDER BY \"DECLUTTER_SEQ\"");
         assertThat(OracleArchiveSql.export("DECLUTTER", DOCUMENTS, List.of(), true))
                 .endsWith(" WHERE \"DECLUTTER_RUN\" = ? AND \"DECLUTTER_SEQ\" > ? AND \"DECLUTTER_SEQ\" <= ?"
@@ -68,9 +68,9 @@ class OracleArchiveSqlTest {
     void importMergesEachRowUnlessItsKeyIsThere() {
         String merge = OracleArchiveSql.merge("DECLUTTER", DOCUMENTS, List.of("DECLUTTER_RUN", "ID"));
         assertThat(merge).isEqualTo("MERGE INTO DECLUTTER.\"BK_TENANT_PURGE_DOCUMENTS\" t USING (SELECT ? AS c1,"
-                + " ? AS c2, ? AS c3, ? AS c4, ? AS c5, TO_TIMESTAMP_TZ(?, 'YYYY-MM-DD HH24:MI:SS.FF6TZH') AS c6,"
+                + " ? AS c2, ? AS c3, ? AS c4, ? AS c5, TO_TIMESTAMP_TZ(?, 'YYYY-MM-DD HH24:MI:SS.FF6 TZH:TZM') AS c6,"
                 + " TO_DATE(?, 'YYYY-MM-DD HH24:MI:SS') AS c7, TO_TIMESTAMP(?, 'YYYY-MM-DD HH24:MI:SS.FF3') AS c8,"
-                + " CAST(TO_TIMESTAMP_TZ(?, 'YYYY-MM-DD HH24:MI:SS.FF6TZH') AS TIMESTAMP WITH LOCAL TIME ZONE) AS c9,"
+                + " CAST(TO_TIMESTAMP_TZ(?, 'YYYY-MM-DD HH24:MI:SS.FF6 TZH:TZM') AS TIMESTAMP WITH LOCAL TIME ZONE) AS c9,"
                 + " TO_DSINTERVAL(?) AS c10, ? AS c11, ? AS c12, ? AS c13 FROM dual) s ON (t.\"DECLUTTER_RUN\" = s.c1"
                 + " AND t.\"ID\" = s.c3) WHEN NOT MATCHED THEN INSERT (\"DECLUTTER_RUN\", \"DECLUTTER_SEQ\", \"ID\","
                 + " \"TITLE\", \"BODY\", \"CREATED_AT\", \"DUE\", \"SEEN_AT\", \"LOCAL_AT\", \"KEEP_FOR\", \"HASH\","

@@ -122,6 +122,8 @@ final class RandomCase {
      * the same rows written another way (NOT IN a parent's values; EXISTS a lower or higher key of the same value).
      */
     private String expected;
+    /** A foreign key this case dropped and declared as a logical reference instead, for the oracle; or null. */
+    private ClosureOracle.ForeignKey logical;
     /** The parent table of an orphan case's logical reference, or null. */
     private String orphanParent;
     /**
@@ -203,6 +205,9 @@ final class RandomCase {
                 expected = schema.predicate;
                 if (!runtimeKeys && schema.expectedRefusal().isEmpty()) {
                     j = otherRoot(admin, j);
+                    if (expected.equals(schema.predicate)) {
+                        j = logicalReference(admin, j);
+                    }
                 }
                 // what 'declutter plan' does: CatalogReader, PlanBuilder, and the predicate checked (never run)
                 PurgePlan plan;
@@ -327,6 +332,74 @@ final class RandomCase {
                     ? RootRows.Keep.Order.LOWEST : RootRows.Keep.Order.HIGHEST, Optional.empty()), repoint));
         }
         return j;
+    }
+
+    /**
+     * Now and then (its own random stream) one foreign key is dropped from the database and declared in the job as a
+     * logical reference instead (docs/design.md#logical-references): {@code onDelete: delete} for a key the purge
+     * follows, {@code set null} for an ON DELETE SET NULL one. Only a key the oracle and the product treat alike without
+     * the database's help: between two different unpartitioned tables, not deferrable, in no cycle, with no CHECK
+     * naming its columns. The application's late inserts are off for such a case:
+     * nothing stops a child inserted under a parent already deleted, as documented.
+     */
+    private Job logicalReference(Connection admin, Job j) throws SQLException {
+        Random other = new Random(seed * 37 + 11);
+        List<RandomSchema.ForeignKey> candidates = schema.foreignKeys.stream()
+                .filter(fk -> fk.child != fk.parent && fk.child.partitions.isEmpty() && fk.parent.partitions.isEmpty()
+                        && fk.childPartition == null && fk.parentPartition == null && !fk.deferrable
+                        && !fk.initiallyDeferred && !fk.onDelete.equals("SET DEFAULT")
+                        && (fk.followed() || fk.nullable())
+                        && !inCycle(fk)
+                        && schema.tables.stream().flatMap(t -> t.columns.stream()).noneMatch(col -> col.guards == fk)
+                        && fk.child.checks.stream().noneMatch(ch -> fk.childColumns.stream()
+                                .anyMatch(col -> ch.contains(Names.quote(col)))))
+                .toList();
+        // a quarter of the cases; three quarters where a SET NULL key qualifies (rarer), and then that key mostly
+        List<RandomSchema.ForeignKey> resetting = candidates.stream().filter(k -> !k.followed()).toList();
+        if (candidates.isEmpty() || other.nextInt(100) >= (resetting.isEmpty() ? 25 : 75)) {
+            return j;
+        }
+        RandomSchema.ForeignKey fk = !resetting.isEmpty() && other.nextInt(100) < 75
+                ? resetting.get(other.nextInt(resetting.size())) : candidates.get(other.nextInt(candidates.size()));
+        String child = schema.display(fk.child);
+        String parent = schema.display(fk.parent);
+        ClosureOracle.ForeignKey declared = ClosureOracle.foreignKeys(admin).stream()
+                .filter(k -> k.child().equals(child) && k.parent().equals(parent)
+                        && k.childColumns().equals(fk.childColumns))
+                .findFirst().orElse(null);
+        if (declared == null) {
+            return j;
+        }
+        inTransaction(admin, "ALTER TABLE " + schema.qualified(fk.child) + " DROP CONSTRAINT "
+                + Names.quote(declared.name()));
+        boolean setNull = !fk.followed();
+        features.add("logical reference, " + (setNull ? "set null" : "delete"));
+        logical = new ClosureOracle.ForeignKey("declutter_logical", child, fk.childColumns, parent, fk.parentColumns,
+                setNull);
+        io.declutter.model.LogicalReference ref = new io.declutter.model.LogicalReference("declutter_logical",
+                new TableName(schema.schema, fk.child.name), fk.childColumns, new TableName(schema.schema, fk.parent.name),
+                fk.parentColumns, setNull ? io.declutter.model.LogicalReference.Action.SET_NULL
+                : io.declutter.model.LogicalReference.Action.DELETE);
+        return new Job(j.name(), j.root(), j.rows(), j.batchSize(), j.backup(), j.excludedTables(), j.lockTimeout(),
+                j.statementTimeout(), j.edgeOverrides(), j.disabledTriggers(), List.of(ref));
+    }
+
+    /** Whether a path of foreign keys leads from {@code fk}'s child back to its parent. */
+    private boolean inCycle(RandomSchema.ForeignKey fk) {
+        Set<RandomSchema.Table> seen = new HashSet<>();
+        java.util.Deque<RandomSchema.Table> todo = new java.util.ArrayDeque<>(List.of(fk.child));
+        while (!todo.isEmpty()) {
+            RandomSchema.Table t = todo.pop();
+            if (t == fk.parent) {
+                return true;
+            }
+            for (RandomSchema.ForeignKey x : schema.foreignKeys) {
+                if (x.parent == t && seen.add(x.child)) {
+                    todo.push(x.child);
+                }
+            }
+        }
+        return false;
     }
 
     /**
@@ -521,7 +594,8 @@ final class RandomCase {
 
     private void snapshot(Connection admin) throws SQLException {
         tables = schema.tables.stream().map(schema::display).toList();
-        closure = ClosureOracle.compute(admin, schema.display(schema.root()), expected);
+        closure = ClosureOracle.compute(admin, schema.display(schema.root()), expected,
+                logical == null ? List.of() : List.of(logical));
         if (repointKey != null) {
             // children: repoint: only the duplicates go; every row referencing one is re-pointed to its kept row
             String root = schema.display(schema.root());
@@ -590,8 +664,9 @@ final class RandomCase {
             pKillDuring = 0;
         }
         double pWriter = closure.total() == 0 || calm < 40 ? 0 : rnd.nextDouble() * 0.3;
-        if (repointKey != null) {
-            // rows the application inserts under a duplicate are re-pointed, not purged: LateRows expects the latter
+        if (repointKey != null || logical != null) {
+            // rows the application inserts under a duplicate are re-pointed, not purged, and nothing refuses one
+            // inserted through a logical reference under a parent already gone: LateRows expects neither
             pInsert = 0;
             pWriter = 0;
         }

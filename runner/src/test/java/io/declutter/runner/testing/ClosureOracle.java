@@ -130,7 +130,17 @@ public final class ClosureOracle {
      * @param predicate SQL condition on the root table selecting the rows to purge
      */
     public static Closure compute(Connection c, String rootTable, String predicate) throws SQLException {
-        List<ForeignKey> fks = foreignKeys(c);
+        return compute(c, rootTable, predicate, List.of());
+    }
+
+    /**
+     * As {@link #compute(Connection, String, String)}, with {@code logical} followed as well: references the database
+     * does not hold (docs/design.md#logical-references), given as the foreign keys they stand for.
+     */
+    public static Closure compute(Connection c, String rootTable, String predicate, List<ForeignKey> logical)
+            throws SQLException {
+        List<ForeignKey> fks = new ArrayList<>(foreignKeys(c));
+        fks.addAll(logical);
         Set<String> reachable = reachable(rootTable, fks);
         List<ForeignKey> edges = fks.stream().filter(fk -> reachable.contains(fk.parent())).toList();
         // Per table, the columns the walk needs: the FK columns it refers with, the columns referred to.

@@ -510,6 +510,46 @@ public abstract class JobProcedures {
     }
 
     /**
+     * Rows the run's log counts against one table (docs/design.md): {@code action} is {@code cache}, {@code catch-up}
+     * (rows cached), {@code delete}, {@code catch-up delete} (rows deleted) or {@code restore} (rows a rollback put
+     * back). What the service's metrics count (docs/serve.md#metrics).
+     */
+    public record LoggedRows(long logId, String table, String action, long rows) {
+    }
+
+    /** The last log row of the run so far (0 when it has none): where {@link #loggedRowsAfter} starts. */
+    public long lastLogId(long run) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT COALESCE(max(log_id), 0) FROM " + schema
+                + ".log WHERE run_id = ?")) {
+            ps.setLong(1, run);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /**
+     * The run's log rows of cached, deleted and restored rows after log row {@code afterLogId}, in log order (read
+     * through the log's index on run and log id: the rows one unit of work or one rollback added).
+     */
+    public List<LoggedRows> loggedRowsAfter(long run, long afterLogId) throws SQLException {
+        List<LoggedRows> rows = new java.util.ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT log_id, table_name, action, " + logRowsColumn()
+                + " FROM " + schema + ".log WHERE run_id = ? AND log_id > ? AND table_name IS NOT NULL"
+                + " AND action IN ('cache', 'catch-up', 'delete', 'catch-up delete', 'restore') ORDER BY log_id")) {
+            ps.setLong(1, run);
+            ps.setLong(2, afterLogId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new LoggedRows(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4)));
+                }
+            }
+        }
+        return rows;
+    }
+
+    /**
      * The closure tables run {@code run} deleted rows from, as {@code schema.table} in the job's delete order: what
      * {@code run --vacuum-full} rewrites (docs/policy.md#vacuum-full).
      */

@@ -186,6 +186,72 @@ public abstract class JobProcedures {
         }
     }
 
+    /** The job's runs, newest first, at most {@code limit} of them. */
+    public List<Long> runs(int limit) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT run_id FROM " + schema
+                + ".run WHERE job = ? ORDER BY run_id DESC")) {
+            ps.setString(1, job);
+            ps.setMaxRows(limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<Long> runs = new java.util.ArrayList<>();
+                while (rs.next()) {
+                    runs.add(rs.getLong(1));
+                }
+                return runs;
+            }
+        }
+    }
+
+    /** A run started through the API of {@code declutter serve} with an Idempotency-Key (docs/serve.md). */
+    public record ApiRequest(String key, String job, long run, String tokenName, Instant created) {
+    }
+
+    /** The run started with this Idempotency-Key, for any job, if one was. */
+    public Optional<ApiRequest> apiRequest(String key) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT idempotency_key, job, run_id, token_name,"
+                + " created_at FROM " + schema + ".api_request WHERE idempotency_key = ?")) {
+            ps.setString(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new ApiRequest(rs.getString(1), rs.getString(2), rs.getLong(3),
+                        rs.getString(4), instant(rs.getTimestamp(5)))) : Optional.empty();
+            }
+        }
+    }
+
+    /** Records the run an Idempotency-Key started; false when the key was recorded already. */
+    public boolean recordApiRequest(String key, long run, String tokenName) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("INSERT INTO " + schema + ".api_request"
+                + " (idempotency_key, job, run_id, token_name) VALUES (?, ?, ?, ?)")) {
+            ps.setString(1, key);
+            ps.setString(2, job);
+            ps.setLong(3, run);
+            ps.setString(4, tokenName);
+            ps.executeUpdate();
+            return true;
+        } catch (SQLException e) {
+            if (e.getSQLState() != null && e.getSQLState().startsWith("23")) {
+                return false; // integrity constraint violation: the key's row exists
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * A row of the run's log (action {@code api}) saying who did what through the API of {@code declutter serve}: the
+     * calls that change state (trigger, stop, rollback, expire) are recorded with the token's name and role.
+     */
+    public void noteApiCall(long run, String message) throws SQLException {
+        Instant now = Instant.now();
+        try (PreparedStatement ps = connection.prepareStatement("INSERT INTO " + schema + ".log (run_id, action,"
+                + " started_at, ended_at, message) VALUES (?, 'api', ?, ?, ?)")) {
+            ps.setLong(1, run);
+            ps.setTimestamp(2, Timestamp.from(now));
+            ps.setTimestamp(3, Timestamp.from(now));
+            ps.setString(4, clip(message));
+            ps.executeUpdate();
+        }
+    }
+
     /** Whether the run has started caching (keys can no longer be added). */
     public boolean cacheStarted(long run) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement("SELECT count(*) FROM " + schema

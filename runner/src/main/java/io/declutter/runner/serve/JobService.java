@@ -60,6 +60,8 @@ public final class JobService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JobService.class);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
     private static final String SERVICE = "declutter.service";
+    private static final int BUSY_CHECKS = 25;
+    private static final long BUSY_CHECK_MS = 200;
 
     /** Who asked for a state change: an API token's name and role, or the service itself (schedule, restart). */
     public record Caller(String name, Role role) {
@@ -102,6 +104,8 @@ public final class JobService implements AutoCloseable {
     private final ExecutorService workers;
     private Scheduler scheduler;
     private volatile boolean started;
+    /** Applied to every run this service starts: where helper "observe" attaches its run listener (metrics). */
+    private UnaryOperator<JobRun> runs = UnaryOperator.identity();
 
     /**
      * @param file     the policy or job file {@code policy} was read from (its throttle section is re-read while a job
@@ -119,6 +123,15 @@ public final class JobService implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /**
+     * Extension point: {@code decorate} is applied to every {@link JobRun} before it runs (e.g. to pass it a run
+     * listener that feeds the metrics, docs/serve.md); call it before {@link #start()}.
+     */
+    public JobService decorateRuns(UnaryOperator<JobRun> decorate) {
+        this.runs = Objects.requireNonNull(decorate, "decorate");
+        return this;
     }
 
     public PolicyFile policy() {
@@ -280,8 +293,15 @@ public final class JobService implements AutoCloseable {
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause();
                 if (cause instanceof RefusedException r && r.kind() == ErrorKind.BUSY) {
-                    // Another instance (or a runner from cron) holds the job's lock: answer with its run.
-                    Optional<Long> open = withProcs(jobName, (c, procs) -> procs.openRun());
+                    // Another instance (or a runner from cron) holds the job's lock: answer with its run, once it
+                    // has begun (the other instance may still be rehearsing it).
+                    Optional<Long> open = Optional.empty();
+                    for (int i = 0; i < BUSY_CHECKS && open.isEmpty(); i++) {
+                        if (i > 0) {
+                            Thread.sleep(BUSY_CHECK_MS);
+                        }
+                        open = withProcs(jobName, (c, procs) -> procs.openRun());
+                    }
                     if (open.isPresent()) {
                         return new Triggered(jobName, open.get(), false, ExitCodes.STOPPED, "run " + open.get()
                                 + " of job " + jobName + " is going elsewhere (the job's lock is taken)");
@@ -314,8 +334,8 @@ public final class JobService implements AutoCloseable {
             driving.put(jobName, new Driving(c, begun));
             PrintWriter out = new PrintWriter(new LogLines(jobName, said, begun), true);
             LOG.info("job {}: starting, asked by {}", jobName, caller.describe());
-            int code = new JobRun(job, file, c, d, out, out, JobRun.Options.defaults())
-                    .onBegun(run -> begun.complete(new Begun(run, ExitCodes.OK))).call();
+            int code = runs.apply(new JobRun(job, file, c, d, out, out, JobRun.Options.defaults())
+                    .onBegun(run -> begun.complete(new Begun(run, ExitCodes.OK)))).call();
             out.flush();
             if (!begun.complete(new Begun(null, code))) {
                 LOG.info("job {}: run ended with exit code {}", jobName, code);

@@ -76,6 +76,7 @@ public final class JobRun {
     private final PrintWriter err;
     private final Options options;
     private LongConsumer begun = run -> { };
+    private RunListener listener = RunListener.NONE;
 
     /**
      * @param file the job file or policy file {@code jobFile} was read from: its throttle section is read again
@@ -90,6 +91,12 @@ public final class JobRun {
         this.out = Objects.requireNonNull(out, "out");
         this.err = Objects.requireNonNull(err, "err");
         this.options = Objects.requireNonNull(options, "options");
+    }
+
+    /** Told of every unit, reading and hold of the run (docs/serve.md#metrics); none by default. */
+    public JobRun reportingTo(RunListener listener) {
+        this.listener = Objects.requireNonNull(listener, "listener");
+        return this;
     }
 
     /** Told the run's id once it has begun (or been resumed), before its first unit of work. */
@@ -172,6 +179,7 @@ public final class JobRun {
                     dialect.healthSignals(connection, procs.tables()),
                     new ThrottleFile(Optional.of(file), job.name(), throttle));
             archive.ifPresent(loop::archivingInto);
+            loop.reportingTo(listener);
             outcome = loop.drive(run);
         } catch (SQLException e) {
             if (dialect.classify(e) == ErrorKind.UNREACHABLE) {

@@ -19,6 +19,7 @@ import io.declutter.runner.audit.AuditReport;
 import io.declutter.runner.audit.Findings;
 import io.declutter.runner.purge.Expiry;
 import io.declutter.runner.purge.Receipt;
+import io.declutter.runner.purge.RunListener;
 import io.declutter.runner.purge.StatusReport;
 import io.declutter.runner.purge.Verification;
 import io.javalin.Javalin;
@@ -85,10 +86,20 @@ public final class HttpApi {
     private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     private Javalin app;
+    /** /metrics (helper "observe"): fed by every run the service starts and by rollbacks (docs/serve.md#metrics). */
+    private final ServeMetrics metrics = new ServeMetrics();
 
+    /** Create it before {@link JobService#start()}: the runs the service resumes on start report to its metrics. */
     public HttpApi(JobService service, Tokens tokens) {
         this.service = Objects.requireNonNull(service, "service");
         this.tokens = Objects.requireNonNull(tokens, "tokens");
+        service.decorateRuns(run -> run.reportingTo(metrics));
+        service.policy().jobs().forEach(j -> metrics.addJob(j.job().name()));
+    }
+
+    /** The service's metrics, as /metrics shows them. */
+    public ServeMetrics metrics() {
+        return metrics;
     }
 
     /** Starts the server; {@link #port()} then tells the port (useful with port 0). */
@@ -263,7 +274,7 @@ public final class HttpApi {
                 String who = new JobService.Caller(t.name(), t.role()).describe();
                 procs.noteApiCall(run, "rollback through declutter serve by " + who);
                 LOG.info("job {}: run {} rolled back by {}", job, run, who);
-                procs.rollback(run);
+                RunListener.rollBack(procs, run, metrics); // counts the rows restored (/metrics)
                 List<String> problems = new ArrayList<>();
                 List<String> notes = new ArrayList<>();
                 Verification.triggerEffects(procs.triggerEffects(run), problems, notes);
@@ -320,8 +331,12 @@ public final class HttpApi {
     // Add the routes with route(app, ...) so that each has its role (Role.NONE: no token) and shows in the route list
     // that OpenApiRoutesTest holds to openapi.json (add them there too). Keep what they need in their own classes.
 
-    /** The routes of the metrics and the status page (helper "observe"); none yet. */
+    /** The routes of the metrics and the status page (helper "observe"; docs/serve.md#metrics, #status-page). */
     private void observeRoutes(Javalin app) {
+        route(app, HandlerType.GET, "/metrics", Role.VIEWER, ctx -> ctx.contentType(ServeMetrics.CONTENT_TYPE)
+                .result(metrics.scrape()));
+        route(app, HandlerType.GET, "/", Role.NONE, StatusPage::index);
+        route(app, HandlerType.GET, "/page/{file}", Role.NONE, StatusPage::file);
     }
 
     // ---- end of the extension point ----

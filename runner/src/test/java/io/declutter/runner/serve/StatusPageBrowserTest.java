@@ -56,7 +56,7 @@ class StatusPageBrowserTest {
     @BeforeAll
     static void start() throws Exception {
         HeadlessChromium.require();
-        db = TestDatabase.freshDemo("status_page");
+        db = TestDatabase.freshDemoWithClutter("status_page");
         // tenant_purge crawls (5 rows a batch, and a canary query of 50 ms before every unit) so that it is still
         // going while the page is read twice; users_dedup is small and runs to its end before the page is opened.
         Path file = JobFiles.write(dir, "policy.yaml", """
@@ -176,7 +176,7 @@ class StatusPageBrowserTest {
         // The rollback through the page is counted with the rows it restored, per table.
         JsonNode run = api.get("/api/v1/jobs/" + QUICK + "/runs/" + done, viewer).body();
         assertThat(run.get("status").asText()).isEqualTo("rolled back");
-        assertThat(run.get("restored").asLong()).isPositive();
+        assertThat(run.get("restored").asLong()).as(run.toPrettyString()).isPositive();
         assertThat(api.get("/metrics", null).status()).as("/metrics needs a token").isEqualTo(401);
         Api.Answer metrics = api.get("/metrics", viewer);
         assertThat(metrics.status()).as(metrics.text()).isEqualTo(200);
@@ -206,6 +206,7 @@ class StatusPageBrowserTest {
             JsonNode r = api.get("/api/v1/jobs/" + job + "/runs/" + run, viewer).body();
             if (!"running".equals(r.get("status").asText())) {
                 assertThat(r.get("status").asText()).as(r.toString()).isEqualTo("done");
+                assertThat(r.get("deleted").asLong()).as(r.toString()).isPositive();
                 return run;
             }
             assertThat(Instant.now()).as("run %d of %s still going after 2 min", run, job).isBefore(until);

@@ -104,6 +104,7 @@ public final class JobService implements AutoCloseable {
     private final ExecutorService workers;
     private Scheduler scheduler;
     private volatile boolean started;
+    private volatile boolean closing;
     /** Applied to every run this service starts: where helper "observe" attaches its run listener (metrics). */
     private UnaryOperator<JobRun> runs = UnaryOperator.identity();
 
@@ -342,7 +343,12 @@ public final class JobService implements AutoCloseable {
             }
         } catch (Throwable e) {
             if (!begun.completeExceptionally(e)) {
-                LOG.error("job {}: run ended with an error: {}", jobName, message(e));
+                if (closing) {
+                    LOG.info("job {}: its run stopped with the service ({}); it resumes at the next start", jobName,
+                            message(e));
+                } else {
+                    LOG.error("job {}: run ended with an error: {}", jobName, message(e));
+                }
             }
         } finally {
             driving.remove(jobName);
@@ -441,6 +447,7 @@ public final class JobService implements AutoCloseable {
     @Override
     public void close() {
         started = false;
+        closing = true;
         if (scheduler != null) {
             try {
                 scheduler.shutdown(false);

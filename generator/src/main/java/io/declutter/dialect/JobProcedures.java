@@ -583,6 +583,21 @@ public abstract class JobProcedures {
     public record LoggedRows(long logId, String table, String action, long rows) {
     }
 
+    /**
+     * When the job's latest run that is done ended (a run rolled back or expired since is not counted): what the
+     * service's metrics show as its last success when it starts (docs/serve.md#metrics).
+     */
+    public Optional<Instant> lastSuccess() throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT max(ended_at) FROM " + schema
+                + ".run WHERE job = ? AND status = 'done'")) {
+            ps.setString(1, job);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return Optional.ofNullable(instant(rs.getTimestamp(1)));
+            }
+        }
+    }
+
     /** The last log row of the run so far (0 when it has none): where {@link #loggedRowsAfter} starts. */
     public long lastLogId(long run) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement("SELECT COALESCE(max(log_id), 0) FROM " + schema

@@ -333,6 +333,15 @@ public final class HttpApi {
 
     /** The routes of the metrics and the status page (helper "observe"; docs/serve.md#metrics, #status-page). */
     private void observeRoutes(Javalin app) {
+        for (JobFile job : service.policy().jobs()) {
+            String name = job.job().name();
+            try {
+                service.withProcs(name, (c, procs) -> procs.lastSuccess()).ifPresent(t -> metrics.lastSuccess(name, t));
+            } catch (Exception e) {
+                LOG.info("job {}: its last success is not shown by /metrics until its next one: {}", name,
+                        JobService.message(e));
+            }
+        }
         route(app, HandlerType.GET, "/metrics", Role.VIEWER, ctx -> ctx.contentType(ServeMetrics.CONTENT_TYPE)
                 .result(metrics.scrape()));
         route(app, HandlerType.GET, "/", Role.NONE, StatusPage::index);

@@ -129,6 +129,13 @@ class ServeMetricsTest {
             assertThat(m.get("declutter_last_success_timestamp_seconds{" + job + "}"))
                     .isBetween(started.getEpochSecond() - 1.0, ended.getEpochSecond() + 1.0);
 
+            // A service started now shows the run's end as the job's last success, from the database.
+            assertThat(procs.lastSuccess()).contains(status.ended());
+            ServeMetrics restarted = new ServeMetrics();
+            restarted.lastSuccess(DemoPurge.JOB, procs.lastSuccess().orElseThrow());
+            assertThat(samples(restarted.scrape()).get("declutter_last_success_timestamp_seconds{" + job + "}"))
+                    .isCloseTo(status.ended().toEpochMilli() / 1000.0, within(0.001));
+
             // The rollback as the service does it: every restored row counted against its table.
             RunListener.rollBack(procs, run, metrics);
             StatusReport.RunStatus back = StatusReport.read(c, procs, run);
@@ -140,6 +147,7 @@ class ServeMetricsTest {
                         0.0)).as("restored " + t.table()).isEqualTo((double) t.restored());
             }
             assertThat(sum(after, "declutter_rows_restored_total{")).isCloseTo(back.restored(), within(0.0));
+            assertThat(procs.lastSuccess()).as("a run rolled back is no success to show").isEmpty();
         }
     }
 

@@ -232,6 +232,10 @@ public final class JobService implements AutoCloseable {
                     LOG.info("job {}: unfinished run {} {}", jobName, open.get(), t.created() ? "resumed"
                             : t.run() != null ? "is driven elsewhere (busy)" : "not resumed: " + t.message());
                 }
+            } catch (RefusedException e) {
+                LOG.warn("job {}: {}", jobName, e.kind() == ErrorKind.BAD_INPUT ? "not deployed in its database"
+                        + " (declutter deploy); it runs once deployed: " + message(e)
+                        : "its unfinished run, if any, was not resumed: " + message(e));
             } catch (Exception e) {
                 LOG.warn("job {}: its unfinished run, if any, was not resumed: {}", jobName, message(e));
             }

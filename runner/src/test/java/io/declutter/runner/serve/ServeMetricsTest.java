@@ -113,6 +113,9 @@ class ServeMetricsTest {
 
             assertThat(m.get("declutter_holds_total{" + job + ",reason=\"canary\"}")).as("one hold, for the canary")
                     .isEqualTo(1.0);
+            JobProcedures.HoldState logged = procs.holdState(run);
+            assertThat(logged.holds()).as("the hold is in the log as before (docs/throttle.md#holds)").isEqualTo(1);
+            assertThat(logged.holding()).isFalse();
             assertThat(m.get("declutter_held_seconds_total{" + job + "}")).as("two readings of 0.2 s and a back-off")
                     .isGreaterThanOrEqualTo(0.4);
             assertThat(m.get("declutter_holding{" + job + "}")).isEqualTo(0.0);

@@ -34,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * holding the demo: the page loads without a JavaScript error, asks for a token and keeps it out of the URL, shows the
  * progress of a running purge moving between two of its own refreshes (a purge slowed by small batches and a canary
  * query), and shows buttons by role: none for a viewer, trigger and stop for an operator, rollback too for an admin,
- * whose rollback (after the confirmation) is counted by /metrics.
+ * whose rollback (after the confirmation) is counted by /metrics. A job not deployed is listed as such.
  */
 class StatusPageBrowserTest {
 
@@ -58,7 +58,8 @@ class StatusPageBrowserTest {
         HeadlessChromium.require();
         db = TestDatabase.freshDemoWithClutter("status_page");
         // tenant_purge crawls (5 rows a batch, and a canary query of 50 ms before every unit) so that it is still
-        // going while the page is read twice; users_dedup is small and runs to its end before the page is opened.
+        // going while the page is read twice; users_dedup is small and runs to its end before the page is opened;
+        // notes_orphans is not deployed.
         Path file = JobFiles.write(dir, "policy.yaml", """
                 jobs:
                   - job: tenant_purge
@@ -75,6 +76,11 @@ class StatusPageBrowserTest {
                       key: [lower(email)]
                       keep: oldest by created_at
                     rehearse: false
+                  - job: notes_orphans
+                    references:
+                      - {name: notes_document, child: app.notes, columns: [document_ref], parent: app.documents,
+                         onDelete: ignore}
+                    root: {orphansOf: notes_document}
                 """, db.url());
         Cli.ok(Cli.run("deploy", "-j", file.toString(), "--job", SLOW));
         Cli.ok(Cli.run("deploy", "-j", file.toString(), "--job", QUICK));
@@ -127,7 +133,10 @@ class StatusPageBrowserTest {
             assertThat(driver.findElements(By.cssSelector("#current .run[data-job='" + SLOW + "'] tr.table-progress")))
                     .as("a progress bar per closure table").hasSizeGreaterThan(5);
             assertThat(buttons(driver, "stop")).containsExactly(SLOW);
-            assertThat(buttons(driver, "trigger")).containsExactlyInAnyOrder(SLOW, QUICK);
+            assertThat(buttons(driver, "trigger")).as("not for a job not deployed").containsExactlyInAnyOrder(SLOW,
+                    QUICK);
+            assertThat(driver.findElement(By.cssSelector("#jobs tr[data-job='notes_orphans']")).getText())
+                    .contains("not deployed");
             assertThat(buttons(driver, "rollback")).as("an operator may not roll back").isEmpty();
             List<LogEntry> errors = HeadlessChromium.errors(driver);
             assertThat(errors).as("JavaScript errors").isEmpty();

@@ -159,6 +159,9 @@
   function refresh() {
     return call('GET', '/jobs').then(function (jobs) {
       var details = jobs.map(function (job) {
+        if (job.deployed === false) {
+          return Promise.resolve([null, []]); // nothing to read until 'declutter deploy'
+        }
         var current = job.currentRun === null || job.currentRun === undefined ? Promise.resolve(null)
           : call('GET', '/jobs/' + encodeURIComponent(job.name) + '/runs/' + job.currentRun);
         var runs = call('GET', '/jobs/' + encodeURIComponent(job.name) + '/runs?limit=10');
@@ -244,7 +247,9 @@
     body.replaceChildren();
     jobs.forEach(function (job) {
       var actions = el('td', {'class': 'actions'});
-      if (may('operator')) {
+      if (job.deployed === false) {
+        actions.appendChild(el('span', {'class': 'muted', text: 'not deployed (declutter deploy)'}));
+      } else if (may('operator')) {
         actions.appendChild(el('button', {type: 'button', 'class': 'trigger', 'data-job': job.name,
           text: 'Trigger', onclick: function () { trigger(job.name); }}));
         if (job.currentRun !== null && job.currentRun !== undefined) {
@@ -321,6 +326,9 @@
     var div = $('runs');
     div.replaceChildren();
     jobs.forEach(function (job, i) {
+      if (job.deployed === false) {
+        return;
+      }
       var runs = runLists[i] || [];
       var rows = runs.map(function (r) {
         var actions = el('td', {'class': 'actions'});

@@ -92,8 +92,9 @@ final class ServeCommand implements Callable<Integer> {
         }, "declutter-serve-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            service.start();
+            // The port first: a port taken must stop the command before any run is resumed.
             api.start(listen);
+            service.start();
         } catch (RuntimeException e) {
             Runtime.getRuntime().removeShutdownHook(hook);
             api.stop();

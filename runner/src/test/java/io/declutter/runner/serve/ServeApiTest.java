@@ -32,10 +32,16 @@ class ServeApiTest {
     private static HttpApi http;
     private static Api api;
     private static String viewer;
+    private static String operator;
+    private static String windowStart;
 
     @BeforeAll
     static void start() throws Exception {
         db = TestDatabase.freshDemo("serve_api");
+        // A window that opens in two hours: a trigger now is refused, and starts nothing.
+        java.time.format.DateTimeFormatter hm = java.time.format.DateTimeFormatter.ofPattern("HH:mm");
+        java.time.LocalTime now = java.time.LocalTime.now();
+        windowStart = now.plusHours(2).format(hm);
         Path file = JobFiles.write(dir, "policy.yaml", """
                 jobs:
                   - job: tenant_purge
@@ -45,13 +51,14 @@ class ServeApiTest {
                     rehearse: false
                     schedule: "0 30 1 * * ?"
                     timeZone: Europe/Paris
-                    window: {start: "22:00", end: "05:00"}
+                    window: {start: "%s", end: "%s"}
                   - job: revoked_keys
                     root: {table: app.api_keys, where: "revoked"}
-                """, db.url());
+                """.formatted(windowStart, now.plusHours(3).format(hm)), db.url());
         Cli.ok(Cli.run("deploy", "-j", file.toString(), "--job", "tenant_purge"));
         Path tokens = dir.resolve("tokens");
         viewer = Tokens.add(tokens, "dash", Role.VIEWER);
+        operator = Tokens.add(tokens, "ci", Role.OPERATOR);
         PolicyFile policy = JobFileReader.readPolicy(file);
         service = new JobService(policy, file, s -> s);
         service.start();
@@ -81,7 +88,7 @@ class ServeApiTest {
         assertThat(jobs.body().get(0).get("schedule").asText()).isEqualTo("0 30 1 * * ?");
         assertThat(jobs.body().get(0).get("timeZone").asText()).isEqualTo("Europe/Paris");
         assertThat(jobs.body().get(0).get("nextRun").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:00Z");
-        assertThat(jobs.body().get(0).get("window").get("start").asText()).isEqualTo("22:00");
+        assertThat(jobs.body().get(0).get("window").get("start").asText()).isEqualTo(windowStart);
         assertThat(jobs.body().get(0).get("deployed").asBoolean()).isTrue();
         assertThat(jobs.body().get(0).get("currentRun").isNull()).isTrue();
         assertThat(jobs.body().get(0).get("lastRun").isNull()).isTrue();
@@ -119,6 +126,26 @@ class ServeApiTest {
         Api.Answer bad = api.get("/api/v1/jobs/tenant_purge/runs?limit=0", viewer);
         assertThat(bad.status()).as(bad.toString()).isEqualTo(400);
         assertThat(bad.body().get("error").get("code").asText()).isEqualTo("bad_input");
+    }
+
+    @Test
+    void aTriggerOutsideTheWindowStartsNothingAndSaysWhy() throws Exception {
+        Api.Answer a = api.send("POST", "/api/v1/jobs/tenant_purge/runs", operator, "outside-1");
+        assertThat(a.status()).as(a.toString()).isEqualTo(200);
+        assertThat(a.body().get("started").asBoolean()).isFalse();
+        assertThat(a.body().get("created").asBoolean()).isFalse();
+        assertThat(a.body().get("run").isNull()).isTrue();
+        assertThat(a.body().get("exitCode").asInt()).isEqualTo(4);
+        assertThat(a.body().get("message").asText()).contains("Outside the window of job tenant_purge");
+        try (java.sql.Connection c = db.connect(); java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT (SELECT count(*) FROM declutter.run)"
+                     + " + (SELECT count(*) FROM declutter.api_request)")) {
+            rs.next();
+            assertThat(rs.getLong(1)).isZero();
+        }
+        Api.Answer notDeployed = api.post("/api/v1/jobs/revoked_keys/runs", operator);
+        assertThat(notDeployed.status()).as(notDeployed.toString()).isEqualTo(400);
+        assertThat(notDeployed.body().get("error").get("code").asText()).isEqualTo("bad_input");
     }
 
     @Test

@@ -144,7 +144,10 @@ final class RunCommand extends JobCommand {
     @Override
     int call(Context ctx) throws Exception {
         JobRun.Options options = options();
+        io.declutter.config.DatabaseSettings settings = connection.settings(ctx.jobFile());
         return new JobRun(ctx.jobFile(), jobFile, ctx.connection(), ctx.dialect(), ctx.out(), ctx.err(), options)
+                .connectingOthersWith(url -> io.declutter.runner.db.Connections.open(url, settings.user(),
+                        settings.password(System.getenv())))
                 .call();
     }
 }

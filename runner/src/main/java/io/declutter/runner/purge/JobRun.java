@@ -5,6 +5,7 @@ import io.declutter.config.JobFile;
 import io.declutter.config.RehearsalSetting;
 import io.declutter.dialect.Dialect;
 import io.declutter.dialect.ErrorKind;
+import io.declutter.dialect.HealthSignals;
 import io.declutter.dialect.JobProcedures;
 import io.declutter.dialect.StartCheck;
 import io.declutter.model.Job;
@@ -77,6 +78,7 @@ public final class JobRun {
     private final Options options;
     private LongConsumer begun = run -> { };
     private RunListener listener = RunListener.NONE;
+    private HealthSignals.Connector others;
 
     /**
      * @param file the job file or policy file {@code jobFile} was read from: its throttle section is read again
@@ -99,6 +101,15 @@ public final class JobRun {
         return this;
     }
 
+    /**
+     * How to log into another database of the job's, such as the standby a throttle names ({@code
+     * throttle.standbyUrl}): with the job's database settings, as the caller resolved them.
+     */
+    public JobRun connectingOthersWith(HealthSignals.Connector others) {
+        this.others = Objects.requireNonNull(others, "others");
+        return this;
+    }
+
     /** Told the run's id once it has begun (or been resumed), before its first unit of work. */
     public JobRun onBegun(LongConsumer begun) {
         this.begun = Objects.requireNonNull(begun, "begun");
@@ -107,6 +118,7 @@ public final class JobRun {
 
     /** Runs the job; its exit code (docs: README#exit-codes). */
     public int call() throws Exception {
+        Objects.requireNonNull(others, "connectingOthersWith was not called");
         Job job = jobFile.job();
         JobProcedures procs = dialect.procedures(connection, job);
         procs.requireDeployed();
@@ -161,7 +173,7 @@ public final class JobRun {
         Optional<BatchArchive> archive = Optional.empty();
         if (jobFile.backupArchive().isPresent()) {
             archive = Optional.of(new BatchArchive(jobFile, procs, run, jobFile.backupArchive().get(),
-                    connection.getCatalog()));
+                    procs.databaseName()));
         }
         out.println("Job " + job.name() + ", run " + run + (deadline.map(d -> ", deadline " + d).orElse(""))
                 + ", batch size " + batch + (throttle.adaptive() ? " (adaptive: target " + throttle.targetBatchTime()
@@ -173,10 +185,10 @@ public final class JobRun {
         long[] totals = procs.totals(run);
         ProgressBar bar = new ProgressBar(err, options.terminal(), totals[1]);
         PurgeLoop.Outcome outcome;
-        try {
+        // A standby the throttle names (throttle.standbyUrl) is logged into as the job's database is.
+        try (HealthSignals signals = dialect.healthSignals(connection, procs.tables(), others)) {
             // The throttle section is read again between units when the job file changes (docs/throttle.md).
-            PurgeLoop loop = new PurgeLoop(procs, batch, deadline, options.stopFile(), bar,
-                    dialect.healthSignals(connection, procs.tables()),
+            PurgeLoop loop = new PurgeLoop(procs, batch, deadline, options.stopFile(), bar, signals,
                     new ThrottleFile(Optional.of(file), job.name(), throttle));
             archive.ifPresent(loop::archivingInto);
             loop.reportingTo(listener);

@@ -339,7 +339,9 @@ public final class JobService implements AutoCloseable {
             driving.put(jobName, new Driving(c, begun));
             PrintWriter out = new PrintWriter(new LogLines(jobName, said, begun), true);
             LOG.info("job {}: starting, asked by {}", jobName, caller.describe());
+            DatabaseSettings login = settings.apply(job.database());
             int code = runs.apply(new JobRun(job, file, c, d, out, out, JobRun.Options.defaults())
+                    .connectingOthersWith(url -> Connections.open(url, login.user(), login.password(System.getenv())))
                     .onBegun(run -> begun.complete(new Begun(run, ExitCodes.OK)))).call();
             out.flush();
             if (!begun.complete(new Begun(null, code))) {

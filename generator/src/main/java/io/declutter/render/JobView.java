@@ -59,6 +59,17 @@ public record JobView(
         return reversed;
     }
 
+    /**
+     * The cache phase's units in order, each by the edge whose control row says whether it is pending: the first edge
+     * of each cache unit, then each SET NULL edge (docs/design.md#cache).
+     */
+    public List<Integer> cacheOrder() {
+        List<Integer> order = new java.util.ArrayList<>();
+        cacheUnits.forEach(u -> order.add(u.first().edgeId()));
+        nullifies.forEach(n -> order.add(n.edgeId()));
+        return order;
+    }
+
     /** Cache steps that reach {@code table} from a parent table (not the root step). */
     public List<CacheStepView> incoming(TableView table) {
         return cacheUnits.stream().flatMap(u -> u.steps().stream())

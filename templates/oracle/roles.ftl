@@ -164,6 +164,10 @@ GRANT SELECT ON ${job.schema}.CONTROL TO ${viewer}
 /
 GRANT SELECT ON ${job.schema}.LOG TO ${viewer}
 /
+GRANT SELECT ON ${job.schema}.ARCHIVE TO ${viewer}
+/
+GRANT SELECT ON ${job.schema}.ARCHIVE_BATCH TO ${viewer}
+/
 GRANT SELECT ON ${job.schema}.PROGRESS TO ${viewer}
 /
 GRANT EXECUTE ON ${job.schema}.REMAINING TO ${viewer}

@@ -344,7 +344,26 @@ public final class JobFileReader {
                 Optional.ofNullable(t.targetBatchTime).map(d -> Durations.parse("throttle.targetBatchTime", d)),
                 t.minBatchSize == null ? Throttle.DEFAULT_MIN_BATCH_SIZE : t.minBatchSize,
                 t.maxBatchSize == null ? Math.max(Throttle.DEFAULT_MAX_BATCH_SIZE,
-                        t.minBatchSize == null ? 0 : t.minBatchSize) : t.maxBatchSize);
+                        t.minBatchSize == null ? 0 : t.minBatchSize) : t.maxBatchSize,
+                blocks("throttle.maxUndoBlocks", t.maxUndoBlocks),
+                Optional.ofNullable(t.standbyUrl).map(String::strip));
+    }
+
+    /** A number of blocks: a whole number, more than 0 (Oracle's undo blocks, docs/throttle.md#oracle). */
+    private static java.util.OptionalLong blocks(String setting, String text) {
+        if (text == null) {
+            return java.util.OptionalLong.empty();
+        }
+        try {
+            long n = Long.parseLong(text.strip().replace("_", ""));
+            if (n < 1) {
+                throw new ConfigException(setting + " must be more than 0 (a number of undo blocks, e.g. 100000)");
+            }
+            return java.util.OptionalLong.of(n);
+        } catch (NumberFormatException e) {
+            throw new ConfigException(setting + ": '" + text + "' is not a number of blocks; write a whole number,"
+                    + " e.g. 100000 (undo blocks in active extents, V$UNDOSTAT.ACTIVEBLKS)");
+        }
     }
 
     /** The {@code startWhen} section (docs/throttle.md#start-thresholds); absent: every run starts. */
@@ -672,6 +691,8 @@ public final class JobFileReader {
         @JsonProperty public String targetBatchTime;
         @JsonProperty public Integer minBatchSize;
         @JsonProperty public Integer maxBatchSize;
+        @JsonProperty public String maxUndoBlocks;
+        @JsonProperty public String standbyUrl;
     }
 
     static final class RawCanary {

@@ -128,6 +128,15 @@ public interface Dialect {
     HealthSignals healthSignals(Connection connection, List<String> purgedTables);
 
     /**
+     * As {@link #healthSignals(Connection, List)}, with a way to reach other databases of the job's (a standby named
+     * by {@code throttle.standbyUrl}); a dialect that reads everything on the purge's connection ignores it.
+     */
+    default HealthSignals healthSignals(Connection connection, List<String> purgedTables,
+                                        HealthSignals.Connector others) {
+        return healthSignals(connection, purgedTables);
+    }
+
+    /**
      * The job's start thresholds measured now (docs/throttle.md#start-thresholds), one {@link StartCheck} per threshold
      * given; a {@link RefusedException} ({@link ErrorKind#BAD_INPUT}) where this database cannot measure them.
      */

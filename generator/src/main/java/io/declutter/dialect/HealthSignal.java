@@ -19,6 +19,8 @@ public enum HealthSignal {
     WAL_RATE("wal_rate", false),
     /** Age of the oldest open transaction of another session, idle in transaction included, in milliseconds. */
     TRANSACTION_AGE("transaction_age", false),
+    /** Undo blocks in active extents (Oracle: the latest {@code V$UNDOSTAT.ACTIVEBLKS}); PostgreSQL has no undo. */
+    UNDO("undo", false),
     /** Vacuums on a purged table, autovacuum or another session's VACUUM (value: 1 per vacuum). */
     AUTOVACUUM("autovacuum", false),
     /** Sessions waiting for a lock the purge's session holds. */

@@ -240,6 +240,34 @@ public abstract class JobProcedures {
     public record Expiry(Instant at, String by, String statusBefore) {
     }
 
+    /**
+     * Makes the caller's transaction (autocommit off, no statement run in it yet) one read-only snapshot of every table
+     * it reads: what {@code archive} and {@code archive --verify} read all backup tables in.
+     */
+    public void readOnlySnapshot() throws SQLException {
+        try (Statement st = connection.createStatement()) {
+            st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+        }
+    }
+
+    /** The database's name, for manifests and receipts (JDBC's catalog where the driver names one). */
+    public String databaseName() throws SQLException {
+        return connection.getCatalog();
+    }
+
+    /**
+     * How {@link #exportBackup} writes values as text, for the archive's manifest (docs/archive.md#format), when it is
+     * not PostgreSQL's COPY with the settings the manifest describes by default.
+     */
+    public record CsvText(String format, String timeZone, String dateStyle, String intervalStyle, String binaryOutput,
+                          String nullValue) {
+    }
+
+    /** Empty: the database's own COPY CSV, as docs/archive.md#format describes it. */
+    public Optional<CsvText> csvText() {
+        return Optional.empty();
+    }
+
     /** Whether this dialect can archive, expire and restore backups (docs/archive.md). */
     public boolean canArchive() {
         return false;

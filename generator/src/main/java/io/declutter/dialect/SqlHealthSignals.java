@@ -43,6 +43,11 @@ public class SqlHealthSignals implements HealthSignals {
         this.privilegeHint = privilegeHint;
     }
 
+    /** The connection a signal's query runs on: the purge's, unless the dialect reads it elsewhere (a standby). */
+    protected Connection connectionFor(HealthSignal signal) throws SQLException {
+        return connection;
+    }
+
     /** Binds the parameters of a signal's query, if it has any (PostgreSQL: the purged tables of the vacuum signal). */
     protected void bind(HealthSignal signal, PreparedStatement statement) throws SQLException {
     }
@@ -62,6 +67,8 @@ public class SqlHealthSignals implements HealthSignals {
         t.maxWalRate().ifPresent(max -> readings.add(walRate(max)));
         t.maxTransactionAge().ifPresent(max -> readings.add(limit(HealthSignal.TRANSACTION_AGE, max.toMillis(),
                 (s, v) -> "transaction of " + s + " open for " + millis(v), SqlHealthSignals::millis)));
+        t.maxUndoBlocks().ifPresent(max -> readings.add(limit(HealthSignal.UNDO, max,
+                (s, v) -> s + " " + Math.round(v) + " blocks in active extents", v -> Math.round(v) + " blocks")));
         if (t.pauseOnAutovacuum()) {
             readings.add(limit(HealthSignal.AUTOVACUUM, 0, (s, v) -> v > 0 ? s
                     : "no vacuum on a purged table", null));
@@ -84,7 +91,7 @@ public class SqlHealthSignals implements HealthSignals {
         if (sql == null) {
             return new Value(null, null, "not read on this database");
         }
-        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+        try (PreparedStatement ps = connectionFor(signal).prepareStatement(sql)) {
             bind(signal, ps);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {

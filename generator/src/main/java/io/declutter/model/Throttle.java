@@ -23,11 +23,19 @@ import java.util.OptionalLong;
  * @param targetBatchTime    time each delete batch aims at; empty: every batch has the job's batch size
  * @param minBatchSize       smallest adaptive batch size
  * @param maxBatchSize       largest adaptive batch size
+ * @param maxUndoBlocks      most undo blocks in active extents (Oracle: {@code V$UNDOSTAT.ACTIVEBLKS})
+ * @param standbyUrl         JDBC URL of a standby where {@code maxReplicaLag} is read (Oracle: its
+ *                           {@code V$DATAGUARD_STATS}), logged into as the job's database settings say
  */
 public record Throttle(Optional<Duration> maxReplicaLag, OptionalLong maxReplicaLagBytes,
                        OptionalLong maxSlotRetainedWal, OptionalLong maxWalRate, Optional<Duration> maxTransactionAge,
                        boolean pauseOnAutovacuum, OptionalInt maxActiveSessions, Optional<Canary> canary,
-                       OnUnknown onUnknown, Optional<Duration> targetBatchTime, int minBatchSize, int maxBatchSize) {
+                       OnUnknown onUnknown, Optional<Duration> targetBatchTime, int minBatchSize, int maxBatchSize,
+                       OptionalLong maxUndoBlocks, Optional<String> standbyUrl) {
+
+    /** Credentials in a standby URL: a password parameter, or Oracle's {@code user/password@} form. */
+    private static final java.util.regex.Pattern CREDENTIALS = java.util.regex.Pattern.compile(
+            "(?i).*(password=|jdbc:oracle:[a-z0-9]+:[^@/]*/[^@]*@|//[^/@]*:[^/@]*@).*");
 
     public static final int DEFAULT_MIN_BATCH_SIZE = 100;
     public static final int DEFAULT_MAX_BATCH_SIZE = 100_000;
@@ -35,7 +43,17 @@ public record Throttle(Optional<Duration> maxReplicaLag, OptionalLong maxReplica
     /** No limits: the runner never holds and every batch has the job's batch size. */
     public static final Throttle NONE = new Throttle(Optional.empty(), OptionalLong.empty(), OptionalLong.empty(),
             OptionalLong.empty(), Optional.empty(), false, OptionalInt.empty(), Optional.empty(), OnUnknown.GO,
-            Optional.empty(), DEFAULT_MIN_BATCH_SIZE, DEFAULT_MAX_BATCH_SIZE);
+            Optional.empty(), DEFAULT_MIN_BATCH_SIZE, DEFAULT_MAX_BATCH_SIZE, OptionalLong.empty(), Optional.empty());
+
+    /** Without the Oracle-only limits (undo, a standby's URL). */
+    public Throttle(Optional<Duration> maxReplicaLag, OptionalLong maxReplicaLagBytes, OptionalLong maxSlotRetainedWal,
+                    OptionalLong maxWalRate, Optional<Duration> maxTransactionAge, boolean pauseOnAutovacuum,
+                    OptionalInt maxActiveSessions, Optional<Canary> canary, OnUnknown onUnknown,
+                    Optional<Duration> targetBatchTime, int minBatchSize, int maxBatchSize) {
+        this(maxReplicaLag, maxReplicaLagBytes, maxSlotRetainedWal, maxWalRate, maxTransactionAge, pauseOnAutovacuum,
+                maxActiveSessions, canary, onUnknown, targetBatchTime, minBatchSize, maxBatchSize, OptionalLong.empty(),
+                Optional.empty());
+    }
 
     /** What a signal that cannot be read (no standby, no privilege, a failing canary) means. */
     public enum OnUnknown { GO, HOLD }
@@ -63,6 +81,24 @@ public record Throttle(Optional<Duration> maxReplicaLag, OptionalLong maxReplica
         positive("maxReplicaLagBytes", maxReplicaLagBytes);
         positive("maxSlotRetainedWal", maxSlotRetainedWal);
         positive("maxWalRate", maxWalRate);
+        positive("maxUndoBlocks", maxUndoBlocks);
+        Objects.requireNonNull(standbyUrl, "standbyUrl");
+        if (standbyUrl.isPresent()) {
+            String url = standbyUrl.get().strip();
+            if (!url.startsWith("jdbc:")) {
+                throw new InvalidJobException("throttle.standbyUrl: '" + url + "' is not a JDBC URL; write the"
+                        + " standby's URL as for database.url, e.g. jdbc:oracle:thin:@//standby.example.com:1521/APPPDB");
+            }
+            if (CREDENTIALS.matcher(url).matches()) {
+                throw new InvalidJobException("throttle.standbyUrl must not hold a password: the standby is"
+                        + " logged into with database.user and the password of database.passwordEnv or"
+                        + " database.passwordFile, as the database is; remove them from the URL");
+            }
+            if (maxReplicaLag.isEmpty()) {
+                throw new InvalidJobException("throttle.standbyUrl names where maxReplicaLag is read (Oracle: the"
+                        + " standby's V$DATAGUARD_STATS); give throttle.maxReplicaLag too, e.g. 30s");
+            }
+        }
         if (maxActiveSessions.isPresent() && maxActiveSessions.getAsInt() < 1) {
             throw new InvalidJobException("throttle.maxActiveSessions must be at least 1");
         }
@@ -79,7 +115,7 @@ public record Throttle(Optional<Duration> maxReplicaLag, OptionalLong maxReplica
     public boolean readsSignals() {
         return maxReplicaLag.isPresent() || maxReplicaLagBytes.isPresent() || maxSlotRetainedWal.isPresent()
                 || maxWalRate.isPresent() || maxTransactionAge.isPresent() || pauseOnAutovacuum
-                || maxActiveSessions.isPresent() || canary.isPresent();
+                || maxActiveSessions.isPresent() || canary.isPresent() || maxUndoBlocks.isPresent();
     }
 
     /** Whether delete batches adapt their size to {@link #targetBatchTime}. */
@@ -99,6 +135,8 @@ public record Throttle(Optional<Duration> maxReplicaLag, OptionalLong maxReplica
             parts.add("pauseOnAutovacuum");
         }
         maxActiveSessions.ifPresent(n -> parts.add("maxActiveSessions " + n));
+        maxUndoBlocks.ifPresent(n -> parts.add("maxUndoBlocks " + n));
+        standbyUrl.ifPresent(u -> parts.add("standbyUrl " + u));
         canary.ifPresent(c -> parts.add("canary maxLatency " + c.maxLatency().toMillis() + "ms"));
         parts.add("onUnknown " + onUnknown.name().toLowerCase(java.util.Locale.ROOT));
         targetBatchTime.ifPresent(d -> parts.add("targetBatchTime " + d.toMillis() + "ms, batch size " + minBatchSize

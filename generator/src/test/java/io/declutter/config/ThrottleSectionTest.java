@@ -101,4 +101,38 @@ class ThrottleSectionTest {
                 .hasMessageContaining("throttle.pauseOnAutovacuum");
         assertRejected("throttle: 10s\n").hasMessageContaining("'throttle'").hasMessageContaining("wrong form");
     }
+
+    @Test
+    void oracleUndoLimitAndStandbyUrl() {
+        Throttle t = parse("""
+                throttle:
+                  maxReplicaLag: 30s
+                  standbyUrl: jdbc:oracle:thin:@//standby.example.com:1521/APPPDB
+                  maxUndoBlocks: 100_000
+                """);
+        assertThat(t.maxUndoBlocks()).isEqualTo(OptionalLong.of(100_000));
+        assertThat(t.standbyUrl()).contains("jdbc:oracle:thin:@//standby.example.com:1521/APPPDB");
+        assertThat(t.readsSignals()).isTrue();
+        assertThat(parse("throttle:\n  maxUndoBlocks: 5000\n").readsSignals()).as("undo alone is a limit").isTrue();
+        assertThat(t.summary()).contains("maxUndoBlocks 100000")
+                .contains("standbyUrl jdbc:oracle:thin:@//standby.example.com:1521/APPPDB");
+        assertThat(Throttle.NONE.maxUndoBlocks()).isEmpty();
+        assertThat(Throttle.NONE.standbyUrl()).isEmpty();
+    }
+
+    @Test
+    void badOracleValuesAreClearErrors() {
+        assertRejected("throttle:\n  maxUndoBlocks: lots\n")
+                .hasMessageContaining("throttle.maxUndoBlocks: 'lots' is not a number of blocks");
+        assertRejected("throttle:\n  maxUndoBlocks: 0\n").hasMessageContaining("throttle.maxUndoBlocks must be more than 0");
+        assertRejected("throttle:\n  maxReplicaLag: 30s\n  standbyUrl: standby.example.com:1521\n")
+                .hasMessageContaining("throttle.standbyUrl: 'standby.example.com:1521' is not a JDBC URL");
+        assertRejected("throttle:\n  maxReplicaLag: 30s\n  standbyUrl: jdbc:oracle:thin:scott/tiger@//sb:1521/APP\n")
+                .hasMessageContaining("must not hold a password").hasMessageContaining("database.passwordFile")
+                .message().doesNotContain("tiger");
+        assertRejected("throttle:\n  maxReplicaLag: 30s\n  standbyUrl: jdbc:postgresql://sb/app?password=x\n")
+                .hasMessageContaining("must not hold a password");
+        assertRejected("throttle:\n  standbyUrl: jdbc:oracle:thin:@//sb:1521/APP\n")
+                .hasMessageContaining("give throttle.maxReplicaLag too");
+    }
 }

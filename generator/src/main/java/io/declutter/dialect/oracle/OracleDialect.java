@@ -251,7 +251,21 @@ public final class OracleDialect implements Dialect {
 
     @Override
     public io.declutter.dialect.HealthSignals healthSignals(Connection connection, List<String> purgedTables) {
-        return new OracleHealthSignals(connection);
+        return new OracleHealthSignals(connection, null);
+    }
+
+    /** With {@code throttle.standbyUrl}, the apply lag is read on that standby through {@code others}. */
+    @Override
+    public io.declutter.dialect.HealthSignals healthSignals(Connection connection, List<String> purgedTables,
+                                                           io.declutter.dialect.HealthSignals.Connector others) {
+        return new OracleHealthSignals(connection, others);
+    }
+
+    /** rootRows and tableSize; deadTuples and deadTupleRatio have no Oracle equivalent and are refused. */
+    @Override
+    public List<io.declutter.dialect.StartCheck> startChecks(Connection connection, Job job,
+                                                            io.declutter.model.StartWhen when) throws SQLException {
+        return OracleStartChecks.measure(connection, this, job, when);
     }
 
     @Override

@@ -36,7 +36,7 @@ final class PostgresHealthSignals extends SqlHealthSignals {
     private static Map<HealthSignal, String> queries() {
         Map<HealthSignal, String> queries = new EnumMap<>(HealthSignal.class);
         for (HealthSignal s : HealthSignal.values()) {
-            if (s != HealthSignal.CANARY) {
+            if (s != HealthSignal.CANARY && s != HealthSignal.UNDO) { // no undo in PostgreSQL: unknown if limited
                 queries.put(s, Resources.text(PostgresHealthSignals.class, "health/" + s.resource() + ".sql"));
             }
         }

@@ -214,7 +214,7 @@ final class RunCommand extends JobCommand {
         Optional<BatchArchive> archive = Optional.empty();
         if (ctx.jobFile().backupArchive().isPresent()) {
             archive = Optional.of(new BatchArchive(ctx.jobFile(), procs, run, ctx.jobFile().backupArchive().get(),
-                    ctx.connection().getCatalog()));
+                    procs.databaseName()));
         }
         ctx.out().println("Job " + job.name() + ", run " + run + (deadline.map(d -> ", deadline " + d).orElse(""))
                 + ", batch size " + batch + (throttle.adaptive() ? " (adaptive: target " + throttle.targetBatchTime()
@@ -225,10 +225,13 @@ final class RunCommand extends JobCommand {
         long[] totals = procs.totals(run);
         ProgressBar bar = new ProgressBar(ctx.err(), System.console() != null, totals[1]);
         PurgeLoop.Outcome outcome;
-        try {
+        // A standby the throttle names (throttle.standbyUrl) is logged into as the job's database is.
+        io.declutter.config.DatabaseSettings settings = connection.settings(ctx.jobFile());
+        try (io.declutter.dialect.HealthSignals signals = ctx.dialect().healthSignals(ctx.connection(), procs.tables(),
+                url -> io.declutter.runner.db.Connections.open(url, settings.user(),
+                        settings.password(System.getenv())))) {
             // The throttle section is read again between units when the job file changes (docs/throttle.md).
-            PurgeLoop loop = new PurgeLoop(procs, batch, deadline, Optional.ofNullable(stopFile), bar,
-                    ctx.dialect().healthSignals(ctx.connection(), procs.tables()),
+            PurgeLoop loop = new PurgeLoop(procs, batch, deadline, Optional.ofNullable(stopFile), bar, signals,
                     new ThrottleFile(Optional.of(jobFile), job.name(), throttle));
             archive.ifPresent(loop::archivingInto);
             outcome = loop.drive(run);

@@ -32,7 +32,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -85,9 +84,15 @@ public final class Archive {
 
     /** How values are written as text in the files (the session settings of the COPY). */
     public record CsvFormat(String format, boolean header, String encoding, String timeZone, String dateStyle,
-                            String intervalStyle, String byteaOutput, int extraFloatDigits, String nullValue) {
+                            String intervalStyle, String byteaOutput, Integer extraFloatDigits, String nullValue) {
         static final CsvFormat CURRENT = new CsvFormat("PostgreSQL COPY CSV", true, "UTF-8", "UTC", "ISO, YMD",
                 "postgres", "hex", 1, "unquoted empty field");
+
+        /** How the dialect writes the files: PostgreSQL's COPY ({@link #CURRENT}), or what the dialect says. */
+        static CsvFormat of(JobProcedures procs) {
+            return procs.csvText().map(t -> new CsvFormat(t.format(), true, "UTF-8", t.timeZone(), t.dateStyle(),
+                    t.intervalStyle(), t.binaryOutput(), null, t.nullValue())).orElse(CURRENT);
+        }
     }
 
     /**
@@ -124,16 +129,14 @@ public final class Archive {
         boolean autoCommit = c.getAutoCommit();
         c.setAutoCommit(false);
         try {
-            try (Statement st = c.createStatement()) {
-                st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-            }
+            procs.readOnlySnapshot();
             // Checked again inside the snapshot: an expiry that began meanwhile marked the run before deleting.
             String status = procs.runInfo(run).status();
             if (!status.equals(info.status())) {
                 throw new UserError(ExitCodes.BAD_INPUT, "run " + run + " became " + status + " while the archive"
                         + " started; nothing was written");
             }
-            database = currentDatabase(c);
+            database = procs.databaseName();
             List<BackupTable> tables = procs.backupTables();
             long total = 0;
             for (BackupTable t : tables) {
@@ -164,7 +167,7 @@ public final class Archive {
                 job.root().display(), job.rootPredicate().orElse(null), job.rootPredicate().isPresent() ? null
                 : job.keysAtRunTime() ? "given at run time (the root table's file holds the root rows)"
                 : Receipt.selection(job) + " (the root table's file holds the root rows)", database, Instant.now(),
-                CsvFormat.CURRENT, files, rows, hex(sha256().digest(sumsBytes)));
+                CsvFormat.of(procs), files, rows, hex(sha256().digest(sumsBytes)));
         writeFile(dir.resolve(MANIFEST), json(manifest));
         syncDirectory(dir);
         procs.recordArchive(run, dir.toAbsolutePath().normalize().toString(), manifest.sha256(), files.size(), rows);
@@ -296,9 +299,7 @@ public final class Archive {
         boolean autoCommit = c.getAutoCommit();
         c.setAutoCommit(false);
         try {
-            try (Statement st = c.createStatement()) {
-                st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-            }
+            procs.readOnlySnapshot();
             for (TableFile f : m.tables()) {
                 BackupTable t = tables.stream().filter(b -> b.backupTable().equals(f.backupTable())).findFirst()
                         .orElse(null);
@@ -452,10 +453,6 @@ public final class Archive {
         } catch (IOException e) {
             // some file systems cannot open a directory; the files themselves are synced
         }
-    }
-
-    private static String currentDatabase(Connection c) throws SQLException {
-        return c.getCatalog();
     }
 
     static MessageDigest sha256() {

@@ -191,7 +191,7 @@ public final class BatchArchive {
         Archive.Manifest manifest = new Archive.Manifest(Archive.FORMAT, job.name(), run, info.status(), info.started(),
                 info.ended(), job.root().display(), job.rootPredicate().orElse(null), job.rootPredicate().isPresent()
                 ? null : "given at run time (the root table's files hold the root rows)", database,
-                Instant.now(), Archive.CsvFormat.CURRENT, listed,
+                Instant.now(), Archive.CsvFormat.of(procs), listed,
                 listed.stream().mapToLong(Archive.TableFile::rows).sum(), sha);
         replace(dir.resolve(Archive.SUMS), sums);
         replace(dir.resolve(Archive.MANIFEST), Archive.json(manifest));

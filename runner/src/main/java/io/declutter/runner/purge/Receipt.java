@@ -98,14 +98,14 @@ public final class Receipt {
                 inBackup += procs.backupRows(run, t);
             }
         }
-        copies.add(new Copy("backup tables", procs.schema() + " (" + c.getCatalog() + ")", inBackup, null, null, null,
+        copies.add(new Copy("backup tables", procs.schema() + " (" + procs.databaseName() + ")", inBackup, null, null, null,
                 expired ? "dropped" : "present", b.expires(), b.expired(), b.expiredBy()));
         for (JobProcedures.ArchiveRecord a : b.archives()) {
             copies.add(new Copy("archive", a.location(), a.rows(), a.sha256(), a.created(), a.createdBy(),
                     Files.isDirectory(Path.of(a.location())) ? "present on this host" : "not found on this host",
                     null, null, null));
         }
-        return new Document(procs.job(), run, c.getCatalog(), info.status(), info.started(), info.ended(),
+        return new Document(procs.job(), run, procs.databaseName(), info.status(), info.started(), info.ended(),
                 facts.startedBy(), root, tables, tables.stream().mapToLong(TableCount::rowsErased).sum(),
                 facts.firstDelete(), facts.lastDelete(), verify, copies, Instant.now());
     }

@@ -40,7 +40,7 @@ class OracleChangelogTest {
                         continue;
                     }
                     statements++;
-                    boolean plsql = code.matches("(?s)^(DECLARE|BEGIN|CREATE OR REPLACE (PACKAGE|PROCEDURE|FUNCTION)).*");
+                    boolean plsql = code.matches("(?s)^(DECLARE|BEGIN|CREATE OR REPLACE (PACKAGE|PROCEDURE|FUNCTION|TRIGGER)).*");
                     if (plsql) {
                         assertThat(code).as("%s: a PL/SQL unit ends with END ...;", f).endsWith(";");
                     } else {

@@ -1,5 +1,9 @@
--- Undo pressure over the last ten minutes (docs/throttle.md#oracle): the longest query in seconds, against the undo
--- retention it needs. Parsed and documented, not a job-file limit yet. Not run on Oracle here.
-SELECT 'undo' AS subject, MAX(maxquerylen) AS value
-  FROM v$undostat
- WHERE end_time > SYSDATE - 10 / 1440
+-- Undo pressure (docs/throttle.md#oracle): the undo blocks in active extents (held by open transactions, the
+-- purge's own included) in this instance's current V$UNDOSTAT row (the first by BEGIN_TIME: the partial current
+-- ten-minute period), against throttle.maxUndoBlocks. The database samples it itself, so the signal is coarse.
+-- Not run on Oracle here.
+SELECT 'undo tablespace ' || NVL(t.name, TO_CHAR(u.undotsn)) AS subject, u.activeblks AS value
+  FROM v$undostat u
+  LEFT JOIN v$tablespace t ON t.ts# = u.undotsn
+ ORDER BY u.begin_time DESC
+ FETCH FIRST 1 ROW ONLY

@@ -99,6 +99,11 @@ public final class OracleTarget implements PurgeTarget {
         return out;
     }
 
+    /** The container's JDBC URL (no credentials in it). */
+    public String jdbcUrl() {
+        return oracle.getJdbcUrl();
+    }
+
     @Override
     public String dialect() {
         return "Oracle";

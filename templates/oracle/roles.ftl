@@ -168,6 +168,8 @@ GRANT SELECT ON ${job.schema}.ARCHIVE TO ${viewer}
 /
 GRANT SELECT ON ${job.schema}.ARCHIVE_BATCH TO ${viewer}
 /
+GRANT SELECT ON ${job.schema}.API_REQUEST TO ${viewer}
+/
 GRANT SELECT ON ${job.schema}.PROGRESS TO ${viewer}
 /
 GRANT EXECUTE ON ${job.schema}.REMAINING TO ${viewer}
@@ -189,6 +191,9 @@ GRANT EXECUTE ON ${operatePkg} TO ${operator}
 /
 -- root keys given at run time: the runner replaces a new run's keys (written, never read)
 GRANT INSERT, DELETE ON ${job.schema}.RUN_KEY TO ${operator}
+/
+-- the Idempotency-Key of a run started through declutter serve's API (docs/serve.md#idempotency)
+GRANT INSERT ON ${job.schema}.API_REQUEST TO ${operator}
 /
 GRANT EXECUTE ON ${restorePkg} TO ${restorer}
 /

@@ -183,9 +183,11 @@ ${tags.fn};
 
 -- 5. What each role may read and do.
 GRANT USAGE ON SCHEMA ${job.schema} TO ${roles.viewer}, ${roles.operator}, ${roles.restorer};
--- viewer: runs, control, progress, log, trigger counts and archive records; no backup table, no root keys.
+-- viewer: runs, control, progress, log, trigger counts, archive records and the API's idempotency keys; no backup
+-- table, no root keys.
 GRANT SELECT ON TABLE ${job.schema}.run, ${job.schema}.control, ${job.schema}.log, ${job.schema}.trigger_effect,
-                      ${job.schema}.archive, ${job.schema}.archive_batch, ${job.schema}.progress TO ${roles.viewer};
+                      ${job.schema}.archive, ${job.schema}.archive_batch, ${job.schema}.api_request,
+                      ${job.schema}.progress TO ${roles.viewer};
 -- operator and restorer read what the viewer reads (their runner shows progress).
 GRANT ${roles.viewer} TO ${roles.operator};
 GRANT ${roles.viewer} TO ${roles.restorer};
@@ -194,3 +196,5 @@ GRANT ${roles.viewer} TO ${roles.restorer};
 GRANT INSERT ON TABLE ${job.schema}.run_key TO ${roles.operator};
 GRANT INSERT (run_id, action, rows, started_at, ended_at, message), UPDATE (action, ended_at, message)
     ON TABLE ${job.schema}.log TO ${roles.operator};
+-- operator: the Idempotency-Key of a run started through declutter serve's API (docs/serve.md#idempotency).
+GRANT INSERT ON TABLE ${job.schema}.api_request TO ${roles.operator};

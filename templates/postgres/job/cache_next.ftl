@@ -58,6 +58,12 @@ ${indent}   AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE ${s.child.keyMatch("
 -- database will reset when their parents are deleted are recorded, for rollback.
 </#if>
 --
+-- Empty units. A unit that caches no row (its rows were all reached through another edge, or the purge has none
+-- there: most edges of a small purge in a wide schema) does not end the call: the next unit follows in the same
+-- transaction, for up to one second from the start of the call, so that empty units cost no round trip each and
+-- the control table is read once per call, not once per unit before the next. A unit that cached rows ends the
+-- call, as does the second.
+--
 -- Errors are caught here and handed back (p_sqlstate, p_message, with where they happened in p_edge, p_table and
 -- p_action), the unit's work rolled back: ${job.proc('step')} raises them again and records them.
 CREATE OR REPLACE PROCEDURE ${job.proc('cache_next')}(
@@ -82,130 +88,149 @@ DECLARE
     v_table   text;
     v_action  text := 'cache';
     v_started timestamptz := p_started;
+    v_order   integer[] := ARRAY[
+<#list job.cacheOrder()?chunk(16) as row>
+                   <#list row as id>${id?c}<#sep>, </#sep></#list><#sep>,</#sep>
+</#list>
+               ];
+    v_next    integer;
+    v_pos     bigint;
 BEGIN
     p_phase := NULL;
     p_rows := 0;
     p_sqlstate := NULL;
     p_message := NULL;
+
+    -- The first unit still pending, in cache order (v_order), read once: the units before it are cached.
+    SELECT o.edge_id, o.position INTO v_next, v_pos
+      FROM ${job.schema}.control AS k
+      JOIN unnest(v_order) WITH ORDINALITY AS o(edge_id, position) ON o.edge_id = k.edge_id
+     WHERE k.run_id = p_run AND k.status = 'pending'
+     ORDER BY o.position
+     LIMIT 1;
+    <<units>>
+    LOOP
+        IF v_next IS NULL THEN
+            EXIT units; -- every unit is cached
 <#list job.cacheUnits as u>
 
 <#if u.fixpoint>
-    -- Cycle group ${u.cycleGroup} (${lib.line(u.first().child.display)}), to a fixed point:
+        -- Cycle group ${u.cycleGroup} (${lib.line(u.first().child.display)}), to a fixed point:
 <#list u.steps as s>
-    --   edge ${s.edgeId}: ${lib.line(s.description)}
+        --   edge ${s.edgeId}: ${lib.line(s.description)}
 </#list>
-    IF (SELECT status = 'pending' FROM ${job.schema}.control WHERE run_id = p_run AND edge_id = ${u.first().edgeId}) THEN
-        v_action := 'cache';
-        LOOP
-            v_round := 0;
+        ELSIF v_next = ${u.first().edgeId} THEN
+            v_action := 'cache';
+            LOOP
+                v_round := 0;
 <#list u.steps as s>
-            v_edge := ${s.edgeId};
-            v_table := ${job.literal(s.child.display)};
-<@insertBackup s=s indent="            "/>
-            GET DIAGNOSTICS v_rows = ROW_COUNT;
-            PERFORM ${job.schema}.note_cache(p_run, ${s.edgeId}, v_table, v_rows, v_started, false);
-            v_round := v_round + v_rows;
-            p_rows := p_rows + v_rows;
+                v_edge := ${s.edgeId};
+                v_table := ${job.literal(s.child.display)};
+<@insertBackup s=s indent="                "/>
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                PERFORM ${job.schema}.note_cache(p_run, ${s.edgeId}, v_table, v_rows, v_started, false);
+                v_round := v_round + v_rows;
+                p_rows := p_rows + v_rows;
 </#list>
-            EXIT WHEN v_round = 0;
-        END LOOP;
+                EXIT WHEN v_round = 0;
+            END LOOP;
 <#if u.tree??>
 <#assign t = u.tree>
-        -- Tree ${lib.line(t.display)}: its backup rows renumbered deepest first.
-        CREATE TEMP TABLE declutter_tree ON COMMIT DROP AS
-        WITH RECURSIVE tree AS (
-            SELECT b.*, 0 AS declutter_depth
+            -- Tree ${lib.line(t.display)}: its backup rows renumbered deepest first.
+            CREATE TEMP TABLE declutter_tree ON COMMIT DROP AS
+            WITH RECURSIVE tree AS (
+                SELECT b.*, 0 AS declutter_depth
+                  FROM ${t.backup} AS b
+                 WHERE b.declutter_run = p_run
+                   AND NOT EXISTS (SELECT 1 FROM ${t.backup} AS p
+                                    WHERE p.declutter_run = p_run AND p.declutter_seq <> b.declutter_seq
+                                      AND (${t.treeRootParent}))
+                UNION ALL
+                SELECT c.*, t.declutter_depth + 1
+                  FROM ${t.backup} AS c
+                  JOIN tree AS t ON c.declutter_seq <> t.declutter_seq AND (${t.treeJoin})
+                 WHERE c.declutter_run = p_run
+                   AND t.declutter_depth < (SELECT count(*) FROM ${t.backup} AS n WHERE n.declutter_run = p_run)
+            )
+            SELECT b.*, COALESCE(d.depth, 0) AS declutter_depth
               FROM ${t.backup} AS b
-             WHERE b.declutter_run = p_run
-               AND NOT EXISTS (SELECT 1 FROM ${t.backup} AS p
-                                WHERE p.declutter_run = p_run AND p.declutter_seq <> b.declutter_seq
-                                  AND (${t.treeRootParent}))
-            UNION ALL
-            SELECT c.*, t.declutter_depth + 1
-              FROM ${t.backup} AS c
-              JOIN tree AS t ON c.declutter_seq <> t.declutter_seq AND (${t.treeJoin})
-             WHERE c.declutter_run = p_run
-               AND t.declutter_depth < (SELECT count(*) FROM ${t.backup} AS n WHERE n.declutter_run = p_run)
-        )
-        SELECT b.*, COALESCE(d.depth, 0) AS declutter_depth
-          FROM ${t.backup} AS b
-          LEFT JOIN (SELECT declutter_seq, max(declutter_depth) AS depth FROM tree GROUP BY declutter_seq) AS d
-                 ON d.declutter_seq = b.declutter_seq
-         WHERE b.declutter_run = p_run;
-        DELETE FROM ${t.backup} WHERE declutter_run = p_run;
-        INSERT INTO ${t.backup} (declutter_run, ${t.columnList("")})
-        SELECT x.declutter_run, ${t.columnList("x")}
-          FROM declutter_tree AS x
-         ORDER BY x.declutter_depth DESC, x.declutter_seq;
-        DROP TABLE declutter_tree;
+              LEFT JOIN (SELECT declutter_seq, max(declutter_depth) AS depth FROM tree GROUP BY declutter_seq) AS d
+                     ON d.declutter_seq = b.declutter_seq
+             WHERE b.declutter_run = p_run;
+            DELETE FROM ${t.backup} WHERE declutter_run = p_run;
+            INSERT INTO ${t.backup} (declutter_run, ${t.columnList("")})
+            SELECT x.declutter_run, ${t.columnList("x")}
+              FROM declutter_tree AS x
+             ORDER BY x.declutter_depth DESC, x.declutter_seq;
+            DROP TABLE declutter_tree;
 </#if>
-        UPDATE ${job.schema}.control SET status = 'cached', finished_at = clock_timestamp()
-         WHERE run_id = p_run AND edge_id IN (<#list u.steps as s>${s.edgeId}<#sep>, </#sep></#list>);
-        p_phase := 'cache';
-        RETURN;
-    END IF;
+            UPDATE ${job.schema}.control SET status = 'cached', finished_at = clock_timestamp()
+             WHERE run_id = p_run AND edge_id IN (<#list u.steps as s>${s.edgeId}<#sep>, </#sep></#list>);
+            p_phase := 'cache';
 <#else>
 <#assign s = u.first()>
-    -- Edge ${s.edgeId}: ${lib.line(s.description)}
+        -- Edge ${s.edgeId}: ${lib.line(s.description)}
 <#if s.child.rowIdentity>
-    -- ${lib.line(s.child.display)} has no key: nothing is cached, its rows are backed up as they are deleted
-    -- (docs/design.md#tables-without-a-key).
-    IF (SELECT status = 'pending' FROM ${job.schema}.control WHERE run_id = p_run AND edge_id = ${s.edgeId}) THEN
-        PERFORM ${job.schema}.note_cache(p_run, ${s.edgeId}, ${job.literal(s.child.display)}, 0, v_started, true);
-        p_phase := 'cache';
-        p_rows := 0;
-        RETURN;
-    END IF;
+        -- ${lib.line(s.child.display)} has no key: nothing is cached, its rows are backed up as they are deleted
+        -- (docs/design.md#tables-without-a-key).
+        ELSIF v_next = ${s.edgeId} THEN
+            PERFORM ${job.schema}.note_cache(p_run, ${s.edgeId}, ${job.literal(s.child.display)}, 0, v_started, true);
+            p_phase := 'cache';
 <#else>
-    IF (SELECT status = 'pending' FROM ${job.schema}.control WHERE run_id = p_run AND edge_id = ${s.edgeId}) THEN
-        v_edge := ${s.edgeId};
-        v_table := ${job.literal(s.child.display)};
-        v_action := 'cache';
-<@insertBackup s=s indent="        "/>
-        GET DIAGNOSTICS v_rows = ROW_COUNT;
-        PERFORM ${job.schema}.note_cache(p_run, ${s.edgeId}, v_table, v_rows, v_started, true);
-        p_phase := 'cache';
-        p_rows := v_rows;
-        RETURN;
-    END IF;
+        ELSIF v_next = ${s.edgeId} THEN
+            v_edge := ${s.edgeId};
+            v_table := ${job.literal(s.child.display)};
+            v_action := 'cache';
+<@insertBackup s=s indent="            "/>
+            GET DIAGNOSTICS v_rows = ROW_COUNT;
+            PERFORM ${job.schema}.note_cache(p_run, ${s.edgeId}, v_table, v_rows, v_started, true);
+            p_phase := 'cache';
+            p_rows := p_rows + v_rows;
 </#if>
 </#if>
 </#list>
 
 <#list job.nullifies as n>
 
-    -- Edge ${n.edgeId}: ${lib.line(n.description)}
-    IF (SELECT status = 'pending' FROM ${job.schema}.control WHERE run_id = p_run AND edge_id = ${n.edgeId}) THEN
-        v_edge := ${n.edgeId};
-        v_table := ${job.literal(n.childDisplay)};
-        v_action := 'cache';
+        -- Edge ${n.edgeId}: ${lib.line(n.description)}
+        ELSIF v_next = ${n.edgeId} THEN
+            v_edge := ${n.edgeId};
+            v_table := ${job.literal(n.childDisplay)};
+            v_action := 'cache';
 <#list n.uniqueChecks as u>
-        -- Re-pointing must not give two rows one value of the unique key ${lib.line(u.name)} (${lib.line(u.columns)}): checked
-        -- before anything is changed (docs/design.md#re-pointing).
-        v_action := 'unique check';
-        ${u.count("v_rows")};
-        IF v_rows > 0 THEN
-            RAISE EXCEPTION '%', ${job.literal("declutter: re-pointing the rows of " + n.childDisplay + " that reference a duplicate to the kept row would give ")}
-                || v_rows || ${job.literal(" of them the value of the unique key " + u.name + " (" + u.columns + ") that another row has. Nothing was re-pointed or deleted. Merge or delete those rows first (or purge the children with the duplicates: children: purge), then run again.")};
+            -- Re-pointing must not give two rows one value of the unique key ${lib.line(u.name)} (${lib.line(u.columns)}):
+            -- checked before anything is changed (docs/design.md#re-pointing).
+            v_action := 'unique check';
+            ${u.count("v_rows")};
+            IF v_rows > 0 THEN
+                RAISE EXCEPTION '%', ${job.literal("declutter: re-pointing the rows of " + n.childDisplay + " that reference a duplicate to the kept row would give ")}
+                    || v_rows || ${job.literal(" of them the value of the unique key " + u.name + " (" + u.columns + ") that another row has. Nothing was re-pointed or deleted. Merge or delete those rows first (or purge the children with the duplicates: children: purge), then run again.")};
+            END IF;
+            v_action := 'cache';
+</#list>
+            WITH cached AS MATERIALIZED (SELECT ${n.keyList("x")} FROM ${n.backup} AS x WHERE x.declutter_run = p_run)
+            INSERT INTO ${n.backup} (declutter_run, ${n.storedList("")})
+            SELECT p_run, ${n.storedList("c")}
+              FROM ${n.childTable} AS c
+             WHERE EXISTS (SELECT 1 FROM ${n.parent.backup} AS p
+                            WHERE p.declutter_run = p_run AND ${n.parentMatch})
+               AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE ${n.keyMatch("x", "c")});
+            GET DIAGNOSTICS v_rows = ROW_COUNT;
+            PERFORM ${job.schema}.note_cache(p_run, ${n.edgeId}, v_table, v_rows, v_started, true);
+            p_phase := 'cache';
+            p_rows := p_rows + v_rows;
+</#list>
         END IF;
-        v_action := 'cache';
-</#list>
-        WITH cached AS MATERIALIZED (SELECT ${n.keyList("x")} FROM ${n.backup} AS x WHERE x.declutter_run = p_run)
-        INSERT INTO ${n.backup} (declutter_run, ${n.storedList("")})
-        SELECT p_run, ${n.storedList("c")}
-          FROM ${n.childTable} AS c
-         WHERE EXISTS (SELECT 1 FROM ${n.parent.backup} AS p
-                        WHERE p.declutter_run = p_run AND ${n.parentMatch})
-           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE ${n.keyMatch("x", "c")});
-        GET DIAGNOSTICS v_rows = ROW_COUNT;
-        PERFORM ${job.schema}.note_cache(p_run, ${n.edgeId}, v_table, v_rows, v_started, true);
-        p_phase := 'cache';
-        p_rows := v_rows;
-        RETURN;
-    END IF;
-</#list>
+        -- Empty units (see above): the next one follows, if it is pending and the call is young.
+        EXIT units WHEN p_rows > 0 OR clock_timestamp() >= p_started + interval '1 second';
+        v_pos := v_pos + 1;
+        v_next := v_order[v_pos];
+        EXIT units WHEN v_next IS NULL
+                     OR NOT (SELECT status = 'pending' FROM ${job.schema}.control WHERE run_id = p_run AND edge_id = v_next);
+        v_started := clock_timestamp();
+    END LOOP;
 
-    -- Every unit is cached: p_phase stays NULL.
+    -- p_phase is 'cache' if this call cached a unit; it stays NULL when every unit was cached already.
 EXCEPTION
     WHEN OTHERS OR query_canceled THEN
         GET STACKED DIAGNOSTICS p_sqlstate = RETURNED_SQLSTATE, p_message = MESSAGE_TEXT;

@@ -6,6 +6,8 @@ import io.declutter.demo.bench.Benchmark;
 import io.declutter.demo.bench.BenchmarkReport;
 import io.declutter.demo.bench.LoadBenchmark;
 import io.declutter.demo.bench.LoadReport;
+import io.declutter.demo.bench.WideBenchmark;
+import io.declutter.demo.bench.WideReport;
 import io.declutter.localdb.PostgresLocator;
 import io.declutter.localdb.StandbyPair;
 import picocli.CommandLine.Command;
@@ -66,6 +68,12 @@ final class BenchCommand implements Callable<Integer> {
             + " (--cap and the scaling checks do not apply; --jdbc-url cannot be given: it starts its own servers)")
     boolean load;
 
+    @Option(names = "--wide", description = "the wide scenario instead (docs/benchmark.md#wide): a synthetic schema of"
+            + " 1,000 tables and 3,000 foreign keys, one small tenant purged; times introspection, plan, generate,"
+            + " deploy and the run phase by phase; writes <date>-postgres<N>-wide.md and latest-wide.md (--seed,"
+            + " --batch-size and --out apply)")
+    boolean wide;
+
     @Option(names = "--clients", defaultValue = "4", description = "with --load: client sessions of the workload (default: ${DEFAULT-VALUE})")
     int clients;
 
@@ -86,8 +94,14 @@ final class BenchCommand implements Callable<Integer> {
                     + " --batch-size at least 1");
         }
         Duration capDuration = io.declutter.config.Durations.parse("--cap", cap);
+        if (load && wide) {
+            throw new UserError(ExitCodes.BAD_INPUT, "--load and --wide are two different benchmarks: give one");
+        }
         if (load) {
             return load(w);
+        }
+        if (wide) {
+            return wide(w);
         }
         try (PostgresLocator.Server server = LocalServer.locate(jdbcUrl)) {
             w.println("Using " + server.how());
@@ -141,14 +155,34 @@ final class BenchCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
+    /** {@code bench --wide}: the wide scenario. */
+    private int wide(PrintWriter w) throws Exception {
+        try (PostgresLocator.Server server = LocalServer.locate(jdbcUrl)) {
+            w.println("Using " + server.how());
+            Path work = Files.createTempDirectory("declutter-bench");
+            WideBenchmark.Result result = new WideBenchmark(server, seed, batchSize, work, command(), w).run();
+            Path file = WideReport.write(result, out);
+            w.println();
+            w.print(WideReport.markdown(result));
+            w.println();
+            w.println("Report written to " + file + " and " + out.resolve("latest-wide.md"));
+            if (!result.problems().isEmpty()) {
+                w.println("Benchmark checks FAILED:");
+                result.problems().forEach(p -> w.println("  - " + p));
+                return ExitCodes.FAILED;
+            }
+            return ExitCodes.OK;
+        }
+    }
+
     /** The command line that reproduces this run (options as given; the URL left out). */
     private String command() {
         List<String> args = new ArrayList<>(List.of("./declutter", "bench"));
         spec.commandLine().getParseResult().matchedOptions().forEach(o -> {
             if (!o.longestName().equals("--jdbc-url")) {
                 String v = o.typedValues().isEmpty() ? "" : String.valueOf((Object) o.getValue());
-                if (o.longestName().equals("--load")) {
-                    args.add("--load");
+                if (o.longestName().equals("--load") || o.longestName().equals("--wide")) {
+                    args.add(o.longestName());
                 } else if (o.typeInfo().isBoolean()) {
                     args.add(scaling ? "--scaling" : "--no-scaling");
                 } else {

@@ -22,7 +22,7 @@ class DemoHelpTextTest {
         top.setUsageHelpAutoWidth(false);
         top.setUsageHelpWidth(width);
         assertThat(top.getSubcommands().keySet()).containsExactly("plan", "generate", "deploy", "run", "status", "stop",
-                "rollback", "verify", "archive", "expire", "receipt", "audit", "demo", "bench", "help");
+                "rollback", "verify", "archive", "expire", "receipt", "audit", "serve", "token", "demo", "bench", "help");
         String topUsage = top.getUsageMessage(CommandLine.Help.Ansi.OFF);
         for (String name : List.of("demo", "bench")) {
             CommandLine c = top.getSubcommands().get(name);

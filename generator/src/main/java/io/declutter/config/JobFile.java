@@ -17,11 +17,20 @@ import java.util.Optional;
  * where the runner archives every unit's backup rows before it commits (empty: nowhere;
  * docs/archive.md#archive-before-delete),
  * whether the erasure receipt shows the root keys hashed (docs/archive.md#receipt), and how it is throttled and when
- * it is worth starting (docs/throttle.md), and the database roles of its least-privilege set-up (docs/roles.md).
+ * it is worth starting (docs/throttle.md), the database roles of its least-privilege set-up (docs/roles.md), and when
+ * {@code declutter serve} starts it by itself (empty: only when triggered; docs/serve.md#schedules).
  */
 public record JobFile(Job job, Window window, DatabaseSettings database, RehearsalSetting rehearse,
                       Optional<Duration> backupKeep, Optional<Path> backupArchive, boolean receiptHashKeys,
-                      Throttle throttle, StartWhen startWhen, DatabaseRoles roles) {
+                      Throttle throttle, StartWhen startWhen, DatabaseRoles roles, Optional<Schedule> schedule) {
+
+    /** A job file without a schedule. */
+    public JobFile(Job job, Window window, DatabaseSettings database, RehearsalSetting rehearse,
+                   Optional<Duration> backupKeep, Optional<Path> backupArchive, boolean receiptHashKeys,
+                   Throttle throttle, StartWhen startWhen, DatabaseRoles roles) {
+        this(job, window, database, rehearse, backupKeep, backupArchive, receiptHashKeys, throttle, startWhen, roles,
+                Optional.empty());
+    }
 
     /** A job file with the defaults: backups kept until expired by hand, keys not hashed, no throttle, always due. */
     public JobFile(Job job, Window window, DatabaseSettings database, RehearsalSetting rehearse) {
@@ -50,6 +59,7 @@ public record JobFile(Job job, Window window, DatabaseSettings database, Rehears
         Objects.requireNonNull(throttle, "throttle");
         Objects.requireNonNull(startWhen, "startWhen");
         Objects.requireNonNull(roles, "roles");
+        Objects.requireNonNull(schedule, "schedule");
         if (backupArchive.isPresent() && !job.backup()) {
             throw new IllegalArgumentException("backup.archive needs the full backup ('backup: false' keeps keys only)");
         }

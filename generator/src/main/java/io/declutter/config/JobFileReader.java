@@ -69,7 +69,8 @@ public final class JobFileReader {
                     .map(read -> read.backupArchive().filter(a -> !a.isAbsolute() && base != null)
                             .map(a -> new JobFile(read.job(), read.window(), read.database(), read.rehearse(),
                                     read.backupKeep(), Optional.of(base.resolve(a).normalize()),
-                                    read.receiptHashKeys(), read.throttle(), read.startWhen(), read.roles()))
+                                    read.receiptHashKeys(), read.throttle(), read.startWhen(), read.roles(),
+                                    read.schedule()))
                             .orElse(read))
                     .toList(), policy.policy());
         } catch (NoSuchFileException e) {
@@ -188,7 +189,7 @@ public final class JobFileReader {
                     backupArchive(source, raw.backup),
                     raw.receipt != null && Boolean.TRUE.equals(raw.receipt.hashKeys),
                     raw.throttle == null ? shared.throttle() : throttle(raw.throttle),
-                    startWhen(raw.startWhen, job), roles(raw.roles));
+                    startWhen(raw.startWhen, job), roles(raw.roles), schedule(raw.schedule, raw.timeZone));
         } catch (InvalidJobException e) {
             throw new ConfigException(source + ": " + e.getMessage(), e);
         }
@@ -592,6 +593,38 @@ public final class JobFileReader {
         return names;
     }
 
+    /**
+     * {@code schedule} and {@code timeZone} (docs/serve.md#schedules): a Quartz cron expression, checked by Quartz's
+     * own parser, and the time zone it is read in (an IANA name; default: the server's).
+     */
+    static Optional<Schedule> schedule(String cron, String timeZone) {
+        if (cron == null) {
+            if (timeZone != null) {
+                throw new ConfigException("timeZone: '" + timeZone + "' is given without a schedule; add 'schedule:"
+                        + " \"0 30 1 * * ?\"' (a Quartz cron expression) or remove it");
+            }
+            return Optional.empty();
+        }
+        String text = cron.strip();
+        try {
+            new org.quartz.CronExpression(text);
+        } catch (java.text.ParseException e) {
+            throw new ConfigException("schedule: '" + cron + "' is not a Quartz cron expression (" + e.getMessage()
+                    + "); write seconds, minutes, hours, day of month, month, day of week and optionally the year,"
+                    + " with '?' in one of the two days: \"0 30 1 * * ?\" is 01:30:00 every day");
+        }
+        Optional<java.time.ZoneId> zone = Optional.empty();
+        if (timeZone != null) {
+            try {
+                zone = Optional.of(java.time.ZoneId.of(timeZone.strip()));
+            } catch (java.time.DateTimeException e) {
+                throw new ConfigException("timeZone: '" + timeZone + "' is not a time zone; write a name such as"
+                        + " Europe/Paris or UTC");
+            }
+        }
+        return Optional.of(new Schedule(text, zone));
+    }
+
     private static Window window(RawWindow w) {
         if (w == null) {
             return Window.ALWAYS;
@@ -668,6 +701,8 @@ public final class JobFileReader {
         @JsonProperty public RawThrottle throttle;
         @JsonProperty public RawStartWhen startWhen;
         @JsonProperty public RawRoles roles;
+        @JsonProperty public String schedule;
+        @JsonProperty public String timeZone;
     }
 
     static final class RawRoles {

@@ -186,6 +186,72 @@ public abstract class JobProcedures {
         }
     }
 
+    /** The job's runs, newest first, at most {@code limit} of them. */
+    public List<Long> runs(int limit) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT run_id FROM " + schema
+                + ".run WHERE job = ? ORDER BY run_id DESC")) {
+            ps.setString(1, job);
+            ps.setMaxRows(limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<Long> runs = new java.util.ArrayList<>();
+                while (rs.next()) {
+                    runs.add(rs.getLong(1));
+                }
+                return runs;
+            }
+        }
+    }
+
+    /** A run started through the API of {@code declutter serve} with an Idempotency-Key (docs/serve.md). */
+    public record ApiRequest(String key, String job, long run, String tokenName, Instant created) {
+    }
+
+    /** The run started with this Idempotency-Key, for any job, if one was. */
+    public Optional<ApiRequest> apiRequest(String key) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT idempotency_key, job, run_id, token_name,"
+                + " created_at FROM " + schema + ".api_request WHERE idempotency_key = ?")) {
+            ps.setString(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new ApiRequest(rs.getString(1), rs.getString(2), rs.getLong(3),
+                        rs.getString(4), instant(rs.getTimestamp(5)))) : Optional.empty();
+            }
+        }
+    }
+
+    /** Records the run an Idempotency-Key started; false when the key was recorded already. */
+    public boolean recordApiRequest(String key, long run, String tokenName) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("INSERT INTO " + schema + ".api_request"
+                + " (idempotency_key, job, run_id, token_name) VALUES (?, ?, ?, ?)")) {
+            ps.setString(1, key);
+            ps.setString(2, job);
+            ps.setLong(3, run);
+            ps.setString(4, tokenName);
+            ps.executeUpdate();
+            return true;
+        } catch (SQLException e) {
+            if (e.getSQLState() != null && e.getSQLState().startsWith("23")) {
+                return false; // integrity constraint violation: the key's row exists
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * A row of the run's log (action {@code api}) saying who did what through the API of {@code declutter serve}: the
+     * calls that change state (trigger, stop, rollback, expire) are recorded with the token's name and role.
+     */
+    public void noteApiCall(long run, String message) throws SQLException {
+        Instant now = Instant.now();
+        try (PreparedStatement ps = connection.prepareStatement("INSERT INTO " + schema + ".log (run_id, action,"
+                + " started_at, ended_at, message) VALUES (?, 'api', ?, ?, ?)")) {
+            ps.setLong(1, run);
+            ps.setTimestamp(2, Timestamp.from(now));
+            ps.setTimestamp(3, Timestamp.from(now));
+            ps.setString(4, clip(message));
+            ps.executeUpdate();
+        }
+    }
+
     /** Whether the run has started caching (keys can no longer be added). */
     public boolean cacheStarted(long run) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement("SELECT count(*) FROM " + schema
@@ -535,6 +601,61 @@ public abstract class JobProcedures {
                     .toMillis() + " ms; next batch size " + nextBatchSize);
             ps.executeUpdate();
         }
+    }
+
+    /**
+     * Rows the run's log counts against one table (docs/design.md): {@code action} is {@code cache}, {@code catch-up}
+     * (rows cached), {@code delete}, {@code catch-up delete} (rows deleted) or {@code restore} (rows a rollback put
+     * back). What the service's metrics count (docs/serve.md#metrics).
+     */
+    public record LoggedRows(long logId, String table, String action, long rows) {
+    }
+
+    /**
+     * When the job's latest run that is done ended (a run rolled back or expired since is not counted): what the
+     * service's metrics show as its last success when it starts (docs/serve.md#metrics).
+     */
+    public Optional<Instant> lastSuccess() throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT max(ended_at) FROM " + schema
+                + ".run WHERE job = ? AND status = 'done'")) {
+            ps.setString(1, job);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return Optional.ofNullable(instant(rs.getTimestamp(1)));
+            }
+        }
+    }
+
+    /** The last log row of the run so far (0 when it has none): where {@link #loggedRowsAfter} starts. */
+    public long lastLogId(long run) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT COALESCE(max(log_id), 0) FROM " + schema
+                + ".log WHERE run_id = ?")) {
+            ps.setLong(1, run);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /**
+     * The run's log rows of cached, deleted and restored rows after log row {@code afterLogId}, in log order (read
+     * through the log's index on run and log id: the rows one unit of work or one rollback added).
+     */
+    public List<LoggedRows> loggedRowsAfter(long run, long afterLogId) throws SQLException {
+        List<LoggedRows> rows = new java.util.ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT log_id, table_name, action, " + logRowsColumn()
+                + " FROM " + schema + ".log WHERE run_id = ? AND log_id > ? AND table_name IS NOT NULL"
+                + " AND action IN ('cache', 'catch-up', 'delete', 'catch-up delete', 'restore') ORDER BY log_id")) {
+            ps.setLong(1, run);
+            ps.setLong(2, afterLogId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new LoggedRows(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4)));
+                }
+            }
+        }
+        return rows;
     }
 
     /**

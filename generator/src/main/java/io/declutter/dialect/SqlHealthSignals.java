@@ -118,8 +118,10 @@ public class SqlHealthSignals implements HealthSignals {
         }
         String what = describe.text(v.subject(), v.value());
         return v.value() > max
-                ? new HealthReading(signal, HealthReading.Verdict.HOLD, format == null ? what : what + " > " + format.text(max))
-                : new HealthReading(signal, HealthReading.Verdict.GO, format == null ? what : what + " <= " + format.text(max));
+                ? new HealthReading(signal, HealthReading.Verdict.HOLD, format == null ? what : what + " > " + format.text(max),
+                        v.value())
+                : new HealthReading(signal, HealthReading.Verdict.GO, format == null ? what : what + " <= " + format.text(max),
+                        v.value());
     }
 
     private HealthReading walRate(long max) {
@@ -144,8 +146,8 @@ public class SqlHealthSignals implements HealthSignals {
         }
         String what = "WAL rate " + bytes(rate) + "/s";
         return rate > max
-                ? new HealthReading(HealthSignal.WAL_RATE, HealthReading.Verdict.HOLD, what + " > " + bytes(max) + "/s")
-                : new HealthReading(HealthSignal.WAL_RATE, HealthReading.Verdict.GO, what + " <= " + bytes(max) + "/s");
+                ? new HealthReading(HealthSignal.WAL_RATE, HealthReading.Verdict.HOLD, what + " > " + bytes(max) + "/s", rate)
+                : new HealthReading(HealthSignal.WAL_RATE, HealthReading.Verdict.GO, what + " <= " + bytes(max) + "/s", rate);
     }
 
     /**
@@ -171,15 +173,17 @@ public class SqlHealthSignals implements HealthSignals {
             String what = "canary query took " + millis(ms);
             long max = c.maxLatency().toMillis();
             return ms > max
-                    ? new HealthReading(HealthSignal.CANARY, HealthReading.Verdict.HOLD, what + " > " + millis(max))
-                    : new HealthReading(HealthSignal.CANARY, HealthReading.Verdict.GO, what + " <= " + millis(max));
+                    ? new HealthReading(HealthSignal.CANARY, HealthReading.Verdict.HOLD, what + " > " + millis(max), ms)
+                    : new HealthReading(HealthSignal.CANARY, HealthReading.Verdict.GO, what + " <= " + millis(max), ms);
         } catch (SQLTimeoutException e) {
+            double ms = (System.nanoTime() - started) / 1e6;
             return new HealthReading(HealthSignal.CANARY, HealthReading.Verdict.HOLD, "canary query took longer than "
-                    + millis((System.nanoTime() - started) / 1e6) + " (cancelled) > " + millis(c.maxLatency().toMillis()));
+                    + millis(ms) + " (cancelled) > " + millis(c.maxLatency().toMillis()), ms);
         } catch (SQLException e) {
             if ("57014".equals(e.getSQLState())) { // query_canceled: the timeout, as PostgreSQL reports it
+                double ms = (System.nanoTime() - started) / 1e6;
                 return new HealthReading(HealthSignal.CANARY, HealthReading.Verdict.HOLD, "canary query cancelled after "
-                        + millis((System.nanoTime() - started) / 1e6) + " > " + millis(c.maxLatency().toMillis()));
+                        + millis(ms) + " > " + millis(c.maxLatency().toMillis()), ms);
             }
             return unknown(HealthSignal.CANARY, "the canary query failed: " + firstLine(e.getMessage()));
         } finally {

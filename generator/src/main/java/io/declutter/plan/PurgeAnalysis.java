@@ -275,6 +275,12 @@ public record PurgeAnalysis(List<TableWork> tables, List<CacheUnit> cacheUnits, 
         private final PurgePlan plan;
         private final Map<TableName, PurgeTable> byName = new HashMap<>();
         private final Map<TableName, Integer> position = new HashMap<>();
+        // Followed edges (the root's aside) in edge order, once, and by parent table in the same order: every table's
+        // analysis walks the edges below it, and scanning all of them for each step made the generation of a
+        // 1,000-table plan take 20 s (docs/benchmark.md#wide).
+        private final List<Edge> followed;
+        private final Map<TableName, List<Edge>> followedFrom = new HashMap<>();
+        private final Map<TableName, List<CatchUpStep>> lateSteps = new HashMap<>();
 
         Analyzer(PurgePlan plan) {
             this.plan = plan;
@@ -282,6 +288,10 @@ public record PurgeAnalysis(List<TableWork> tables, List<CacheUnit> cacheUnits, 
                 PurgeTable t = plan.tables().get(i);
                 byName.put(t.name(), t);
                 position.put(t.name(), i);
+            }
+            this.followed = plan.followedEdges().stream().filter(e -> !e.root()).toList();
+            for (Edge e : followed) {
+                followedFrom.computeIfAbsent(e.parent(), k -> new ArrayList<>()).add(e);
             }
         }
 
@@ -309,7 +319,11 @@ public record PurgeAnalysis(List<TableWork> tables, List<CacheUnit> cacheUnits, 
 
         /** The catch-up steps from the late rows of a finished table: self-references first, then by edge id. */
         private List<CatchUpStep> lateSteps(TableName table) {
-            return followed().filter(e -> e.parent().equals(table))
+            return lateSteps.computeIfAbsent(table, this::lateStepsOf);
+        }
+
+        private List<CatchUpStep> lateStepsOf(TableName table) {
+            return followedFrom.getOrDefault(table, List.of()).stream()
                     .sorted(Comparator.comparing((Edge e) -> e.child().equals(e.parent()) ? 0 : 1)
                             .thenComparingInt(Edge::id))
                     .map(e -> new CatchUpStep(e.id(), e.parent(), e.child(), false, false))
@@ -335,7 +349,7 @@ public record PurgeAnalysis(List<TableWork> tables, List<CacheUnit> cacheUnits, 
         }
 
         private Stream<Edge> followed() {
-            return plan.followedEdges().stream().filter(e -> !e.root());
+            return followed.stream();
         }
 
         private TableWork work(PurgeTable t) {
@@ -447,13 +461,12 @@ public record PurgeAnalysis(List<TableWork> tables, List<CacheUnit> cacheUnits, 
             int first = position.get(tables.get(0).name());
             Set<TableName> seen = new LinkedHashSet<>();
             ArrayDeque<TableName> queue = new ArrayDeque<>(tables.stream().map(PurgeTable::name).toList());
-            List<Edge> edges = followed().toList();
             while (!queue.isEmpty()) {
                 TableName from = queue.poll();
-                for (Edge e : edges) {
+                for (Edge e : followedFrom.getOrDefault(from, List.of())) {
                     // A table purged by row identity has no late rows to delete: the catch-up from the batch
                     // deletes them as it backs them up (docs/design.md#tables-without-a-key), and it is a leaf.
-                    if (e.parent().equals(from) && position.get(e.child()) < first && !table(e.child()).rowIdentity()
+                    if (position.get(e.child()) < first && !table(e.child()).rowIdentity()
                             && seen.add(e.child())) {
                         queue.add(e.child());
                     }

@@ -59,10 +59,22 @@ public record JobView(
         return reversed;
     }
 
+    /**
+     * The cache phase's units in order, each by the edge whose control row says whether it is pending: the first edge
+     * of each cache unit, then each SET NULL edge (docs/design.md#cache).
+     */
+    public List<Integer> cacheOrder() {
+        List<Integer> order = new java.util.ArrayList<>();
+        cacheUnits.forEach(u -> order.add(u.first().edgeId()));
+        nullifies.forEach(n -> order.add(n.edgeId()));
+        return order;
+    }
+
     /** Cache steps that reach {@code table} from a parent table (not the root step). */
     public List<CacheStepView> incoming(TableView table) {
         return cacheUnits.stream().flatMap(u -> u.steps().stream())
-                .filter(s -> s.parent() != null && s.child().equals(table))
+                // the name first: a view's equals compares it whole, catch-up lists and all
+                .filter(s -> s.parent() != null && s.child().table().equals(table.table()) && s.child().equals(table))
                 .toList();
     }
 
@@ -84,19 +96,23 @@ public record JobView(
      * primary edge keeping it unique when the table name is cut to fit or is the same in two schemas.
      */
     public String deleteProc(TableView t) {
-        String table = t.display().substring(t.display().indexOf('.') + 1).toLowerCase(java.util.Locale.ROOT)
-                .replaceAll("[^a-z0-9_]", "_");
+        String table = NOT_NAME.matcher(t.display().substring(t.display().indexOf('.') + 1)
+                .toLowerCase(java.util.Locale.ROOT)).replaceAll("_");
         String full = name + "_" + String.format("del_%03d_", t.primaryEdge()) + table;
         String cut = full.length() <= MAX_NAME ? full : full.substring(0, MAX_NAME);
-        return schema + "." + cut.replaceAll("_+$", "");
+        return schema + "." + TRAILING_UNDERSCORES.matcher(cut).replaceAll("");
     }
+
+    private static final java.util.regex.Pattern NOT_NAME = java.util.regex.Pattern.compile("[^a-z0-9_]");
+    private static final java.util.regex.Pattern TRAILING_UNDERSCORES = java.util.regex.Pattern.compile("_+$");
+    private static final java.util.regex.Pattern DEL = java.util.regex.Pattern.compile("_del_(\\d+)_");
 
     /**
      * Qualified name of the procedure that catches up and deletes the late rows of a finished table {@code t}:
      * {@code <job>_late_<edge>_<table>}.
      */
     public String lateProc(TableView t) {
-        return deleteProc(t).replaceFirst("_del_(\\d+)_", "_late_$1_");
+        return DEL.matcher(deleteProc(t)).replaceFirst("_late_$1_");
     }
 
     /** File (without {@code .sql}) of that procedure. */

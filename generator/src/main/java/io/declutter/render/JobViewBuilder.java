@@ -31,6 +31,9 @@ public final class JobViewBuilder {
     private final Map<TableName, TableView> views = new HashMap<>();
     private final Map<TableName, String> indexNames;
     private final PurgeAnalysis analysis;
+    private final Map<Integer, Edge> edges = new HashMap<>();
+    private final Map<TableName, PurgeTable> planTables = new HashMap<>();
+    private final Map<TableName, PurgeAnalysis.TableWork> works = new HashMap<>();
 
     public JobViewBuilder(Dialect dialect, PurgePlan plan) {
         this.dialect = dialect;
@@ -39,6 +42,10 @@ public final class JobViewBuilder {
         plan.tables().forEach(t -> backupNames.put(t.name(), t.backupTable()));
         this.indexNames = BackupNames.indexNames(backupNames, dialect.maxIdentifierBytes());
         this.analysis = PurgeAnalysis.of(plan);
+        // Looked up by name and id for every table and step: maps, not scans (a 1,000-table plan has 3,000 edges).
+        plan.edges().forEach(e -> edges.put(e.id(), e));
+        plan.tables().forEach(t -> planTables.put(t.name(), t));
+        analysis.tables().forEach(w -> works.put(w.table(), w));
     }
 
     public JobView build() {
@@ -50,7 +57,7 @@ public final class JobViewBuilder {
         Map<Integer, DeferredUnitView> units = new HashMap<>();
         analysis.deferredUnits().forEach(u -> units.put(u.id(), unit(u, nullifies, plain)));
         plan.tables().forEach(t -> {
-            PurgeAnalysis.TableWork work = analysis.table(t.name());
+            PurgeAnalysis.TableWork work = work(t.name());
             TableView v = withUnit(tableView(t, detaches(t), catchUp(t, plain), catchUpNullifies(t, nullifies, plain),
                     catchUpDeletes(t), work.catchUpRepeats(), work.lateTables().stream().map(plain::get).toList(),
                     work.lateRepeats()), t, units);
@@ -72,7 +79,7 @@ public final class JobViewBuilder {
     /** The late rows of each finished table some batch catches up from (see {@link LateView}). */
     private List<LateView> late(List<NullifyView> nullifies, Map<TableName, TableView> plain) {
         return analysis.late().stream().map(l -> {
-            PurgeTable t = plan.table(l.table()).orElseThrow();
+            PurgeTable t = planTable(l.table());
             List<CatchUpStepView> steps = l.catchUpEdges().stream().map(id -> {
                 Edge e = edge(id);
                 ForeignKey fk = e.foreignKey().orElseThrow();
@@ -227,7 +234,7 @@ public final class JobViewBuilder {
     private TableView tableView(PurgeTable t, List<DetachView> detaches, List<CatchUpStepView> catchUp,
                                 List<CatchUpNullifyView> catchUpNullifies, List<TableView> catchUpDeletes,
                                 boolean catchUpRepeats, List<TableView> lateTables, boolean lateRepeats) {
-        PurgeAnalysis.TableWork work = analysis.table(t.name());
+        PurgeAnalysis.TableWork work = work(t.name());
         Set<String> kept = new LinkedHashSet<>(work.cacheColumns());
         List<ColumnView> columns = t.columns().stream()
                 .filter(c -> kept.contains(c.name()))
@@ -268,7 +275,27 @@ public final class JobViewBuilder {
     }
 
     private Edge edge(int id) {
-        return plan.edges().stream().filter(e -> e.id() == id).findFirst().orElseThrow();
+        Edge e = edges.get(id);
+        if (e == null) {
+            throw new java.util.NoSuchElementException("no edge " + id);
+        }
+        return e;
+    }
+
+    private PurgeAnalysis.TableWork work(TableName table) {
+        PurgeAnalysis.TableWork w = works.get(table);
+        if (w == null) {
+            throw new IllegalArgumentException(table + " is not a closure table");
+        }
+        return w;
+    }
+
+    private PurgeTable planTable(TableName table) {
+        PurgeTable t = planTables.get(table);
+        if (t == null) {
+            throw new java.util.NoSuchElementException(table + " is not a closure table");
+        }
+        return t;
     }
 
     /**
@@ -286,7 +313,7 @@ public final class JobViewBuilder {
                         nullifies.stream().filter(v -> v.edgeId() == n.edgeId()).findFirst().orElseThrow(),
                         plain.get(n.parent()), n.parentOrdinal()))
                 .toList();
-        List<TableView> deletes = u.catchUpDeletes().stream().map(n -> plan.table(n).orElseThrow())
+        List<TableView> deletes = u.catchUpDeletes().stream().map(n -> planTable(n))
                 .map(t -> tableView(t, detaches(t), List.of(), List.of(), List.of(), false, List.of(), false))
                 .toList();
         List<DeferredUnitView.UnitDetachView> detaches = u.detaches().stream()
@@ -334,7 +361,7 @@ public final class JobViewBuilder {
 
     /** Cycle-breaking edges whose parent is this table: its deletes must detach the rows pointing at it. */
     private List<DetachView> detaches(PurgeTable parent) {
-        return analysis.table(parent.name()).detachEdges().stream().map(this::edge).map(this::detach).toList();
+        return work(parent.name()).detachEdges().stream().map(this::edge).map(this::detach).toList();
     }
 
     private DetachView detach(Edge e) {
@@ -365,7 +392,7 @@ public final class JobViewBuilder {
 
     /** Catch-up cache statements before a batch of {@code table}: top down (descending cache rank), by edge id. */
     private List<CatchUpStepView> catchUp(PurgeTable table, Map<TableName, TableView> plain) {
-        return analysis.table(table.name()).catchUp().stream().map(st -> {
+        return work(table.name()).catchUp().stream().map(st -> {
             ForeignKey fk = edge(st.edgeId()).foreignKey().orElseThrow();
             return new CatchUpStepView(st.edgeId(), fk.display() + " [" + fk.name() + "]", plain.get(st.child()),
                     plain.get(st.parent()), parentMatch(fk), st.fromBatch(), st.selfLoop());
@@ -378,7 +405,7 @@ public final class JobViewBuilder {
      * foreign key, and must be detached before that row goes.
      */
     private List<TableView> catchUpDeletes(PurgeTable table) {
-        return analysis.table(table.name()).catchUpDeletes().stream().map(n -> plan.table(n).orElseThrow())
+        return work(table.name()).catchUpDeletes().stream().map(n -> planTable(n))
                 .map(t -> tableView(t, detaches(t), List.of(), List.of(), List.of(), false, List.of(), false))
                 .toList();
     }
@@ -485,7 +512,7 @@ public final class JobViewBuilder {
     /** SET NULL edges from this table and from the finished tables below it, caught up before each batch. */
     private List<CatchUpNullifyView> catchUpNullifies(PurgeTable table, List<NullifyView> nullifies,
                                                       Map<TableName, TableView> plain) {
-        return analysis.table(table.name()).catchUpNullifies().stream()
+        return work(table.name()).catchUpNullifies().stream()
                 .map(u -> new CatchUpNullifyView(
                         nullifies.stream().filter(v -> v.edgeId() == u.edgeId()).findFirst().orElseThrow(),
                         plain.get(u.parent()), u.fromBatch()))

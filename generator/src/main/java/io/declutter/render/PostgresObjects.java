@@ -7,7 +7,7 @@ final class PostgresObjects {
 
     /** The framework's tables, in deploy order: roles.sql gives each to the owner (docs/roles.md). */
     static final List<String> FRAMEWORK_TABLES = List.of(
-            "run", "run_key", "control", "log", "trigger_effect", "archive", "archive_batch");
+            "run", "run_key", "control", "log", "trigger_effect", "archive", "archive_batch", "api_request");
 
     /** Framework objects shared by all jobs: tables first, then the functions and the view using them. */
     static final List<String> FRAMEWORK = java.util.stream.Stream.of(List.of("schema"), FRAMEWORK_TABLES, List.of(

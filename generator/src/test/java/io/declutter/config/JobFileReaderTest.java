@@ -448,7 +448,7 @@ class JobFileReaderTest {
         assertRejected(MINIMAL + "batchsize: 100\n")
                 .hasMessage("job.yaml: unknown setting 'batchsize' at line 5 (did you mean 'batchSize'?);"
                         + " the settings allowed there are backup, batchSize, database, edges, exclude, job, receipt,"
-                        + " references, rehearse, roles, root, startWhen, throttle, timeouts, triggers, window");
+                        + " references, rehearse, roles, root, schedule, startWhen, throttle, timeZone, timeouts, triggers, window");
     }
 
     @Test

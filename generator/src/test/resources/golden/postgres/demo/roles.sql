@@ -59,6 +59,8 @@ ALTER TABLE declutter.archive OWNER TO declutter_owner;
 REVOKE ALL ON TABLE declutter.archive FROM PUBLIC;
 ALTER TABLE declutter.archive_batch OWNER TO declutter_owner;
 REVOKE ALL ON TABLE declutter.archive_batch FROM PUBLIC;
+ALTER TABLE declutter.api_request OWNER TO declutter_owner;
+REVOKE ALL ON TABLE declutter.api_request FROM PUBLIC;
 ALTER VIEW declutter.progress OWNER TO declutter_owner;
 REVOKE ALL ON TABLE declutter.progress FROM PUBLIC;
 ALTER TABLE declutter.bk_tenant_purge_tenants OWNER TO declutter_owner;
@@ -309,9 +311,11 @@ $fn$;
 
 -- 5. What each role may read and do.
 GRANT USAGE ON SCHEMA declutter TO declutter_viewer, declutter_operator, declutter_restorer;
--- viewer: runs, control, progress, log, trigger counts and archive records; no backup table, no root keys.
+-- viewer: runs, control, progress, log, trigger counts, archive records and the API's idempotency keys; no backup
+-- table, no root keys.
 GRANT SELECT ON TABLE declutter.run, declutter.control, declutter.log, declutter.trigger_effect,
-                      declutter.archive, declutter.archive_batch, declutter.progress TO declutter_viewer;
+                      declutter.archive, declutter.archive_batch, declutter.api_request,
+                      declutter.progress TO declutter_viewer;
 -- operator and restorer read what the viewer reads (their runner shows progress).
 GRANT declutter_viewer TO declutter_operator;
 GRANT declutter_viewer TO declutter_restorer;
@@ -320,3 +324,5 @@ GRANT declutter_viewer TO declutter_restorer;
 GRANT INSERT ON TABLE declutter.run_key TO declutter_operator;
 GRANT INSERT (run_id, action, rows, started_at, ended_at, message), UPDATE (action, ended_at, message)
     ON TABLE declutter.log TO declutter_operator;
+-- operator: the Idempotency-Key of a run started through declutter serve's API (docs/serve.md#idempotency).
+GRANT INSERT ON TABLE declutter.api_request TO declutter_operator;

@@ -45,7 +45,7 @@ public final class OracleGenerator {
 
     /** Framework objects shared by all jobs, in deploy order: tables first, then the code and the view. */
     static final List<String> FRAMEWORK = List.of(
-            "schema", "run", "run_key", "control", "log", "archive", "archive_batch",
+            "schema", "run", "run_key", "control", "log", "archive", "archive_batch", "api_request",
             "lock_job", "begin_run", "note_cache", "note_delete", "note_catchup", "note_error", "note_restore",
             "finish_run", "remaining", "request_pause", "identity", "sequence", "progress");
 
@@ -54,7 +54,7 @@ public final class OracleGenerator {
 
     /** Names the job's package must not take: the framework's own objects. */
     private static final Set<String> RESERVED_NAMES = Set.of("RUN", "RUN_KEY", "CONTROL", "LOG", "ARCHIVE",
-            "ARCHIVE_BATCH", "RUN_EXPIRED_GUARD", "LOCK_JOB",
+            "ARCHIVE_BATCH", "API_REQUEST", "RUN_EXPIRED_GUARD", "LOCK_JOB",
             "BEGIN_RUN", "NOTE_CACHE", "NOTE_DELETE", "NOTE_CATCHUP", "NOTE_ERROR", "NOTE_RESTORE", "FINISH_RUN",
             "REMAINING", "REQUEST_PAUSE", "OPEN_IDENTITY", "SYNC_IDENTITY", "SYNC_SEQUENCES", "PROGRESS");
 

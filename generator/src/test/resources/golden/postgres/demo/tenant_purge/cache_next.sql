@@ -25,6 +25,12 @@
 -- Cycles. The edges of a cycle group (tables referencing each other, or themselves) are one unit, repeated until
 -- a round finds no new rows.
 --
+-- Empty units. A unit that caches no row (its rows were all reached through another edge, or the purge has none
+-- there: most edges of a small purge in a wide schema) does not end the call: the next unit follows in the same
+-- transaction, for up to one second from the start of the call, so that empty units cost no round trip each and
+-- the control table is read once per call, not once per unit before the next. A unit that cached rows ends the
+-- call, as does the second.
+--
 -- Errors are caught here and handed back (p_sqlstate, p_message, with where they happened in p_edge, p_table and
 -- p_action), the unit's work rolled back: declutter.tenant_purge_step raises them again and records them.
 CREATE OR REPLACE PROCEDURE declutter.tenant_purge_cache_next(
@@ -49,502 +55,481 @@ DECLARE
     v_table   text;
     v_action  text := 'cache';
     v_started timestamptz := p_started;
+    v_order   integer[] := ARRAY[
+                   1, 7, 4, 17, 10, 21, 3, 16, 20, 5, 6, 9, 23, 2, 8, 11,
+                   12, 13, 14, 15, 18, 19, 22, 24
+               ];
+    v_next    integer;
+    v_pos     bigint;
 BEGIN
     p_phase := NULL;
     p_rows := 0;
     p_sqlstate := NULL;
     p_message := NULL;
 
-    -- Edge 1: root rows of app.tenants
-    IF (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = 1) THEN
-        v_edge := 1;
-        v_table := 'app.tenants';
-        v_action := 'cache';
-        EXECUTE 'WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_tenant_purge_tenants AS x
-                                     WHERE x.declutter_run = $1)
-        INSERT INTO declutter.bk_tenant_purge_tenants (declutter_run, id, name, status, closed_at, country_code, plan_id, created_at)
-        SELECT $1, c.id, c.name, c.status, c.closed_at, c.country_code, c.plan_id, c.created_at
-          FROM app.tenants AS c
-         WHERE (status = ''closed'' AND closed_at < now() - interval ''90 days'')
-           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id)'
-          USING p_run;
-        GET DIAGNOSTICS v_rows = ROW_COUNT;
-        PERFORM declutter.note_cache(p_run, 1, v_table, v_rows, v_started, true);
-        p_phase := 'cache';
-        p_rows := v_rows;
-        RETURN;
-    END IF;
+    -- The first unit still pending, in cache order (v_order), read once: the units before it are cached.
+    SELECT o.edge_id, o.position INTO v_next, v_pos
+      FROM declutter.control AS k
+      JOIN unnest(v_order) WITH ORDINALITY AS o(edge_id, position) ON o.edge_id = k.edge_id
+     WHERE k.run_id = p_run AND k.status = 'pending'
+     ORDER BY o.position
+     LIMIT 1;
+    <<units>>
+    LOOP
+        IF v_next IS NULL THEN
+            EXIT units; -- every unit is cached
 
-    -- Edge 7: app.users(tenant_id) -> app.tenants(id) [fk_users_tenants]
-    IF (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = 7) THEN
-        v_edge := 7;
-        v_table := 'app.users';
-        v_action := 'cache';
-        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_tenant_purge_users AS x
-                                     WHERE x.declutter_run = p_run)
-        INSERT INTO declutter.bk_tenant_purge_users (declutter_run, id, tenant_id, email, display_name, is_admin, created_at)
-        SELECT p_run, c.id, c.tenant_id, c.email, c.display_name, c.is_admin, c.created_at
-          FROM app.users AS c
-         WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_tenants AS p
-                        WHERE p.declutter_run = p_run AND p.id = c.tenant_id)
-           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
-        GET DIAGNOSTICS v_rows = ROW_COUNT;
-        PERFORM declutter.note_cache(p_run, 7, v_table, v_rows, v_started, true);
-        p_phase := 'cache';
-        p_rows := v_rows;
-        RETURN;
-    END IF;
+        -- Edge 1: root rows of app.tenants
+        ELSIF v_next = 1 THEN
+            v_edge := 1;
+            v_table := 'app.tenants';
+            v_action := 'cache';
+            EXECUTE 'WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_tenant_purge_tenants AS x
+                                         WHERE x.declutter_run = $1)
+            INSERT INTO declutter.bk_tenant_purge_tenants (declutter_run, id, name, status, closed_at, country_code, plan_id, created_at)
+            SELECT $1, c.id, c.name, c.status, c.closed_at, c.country_code, c.plan_id, c.created_at
+              FROM app.tenants AS c
+             WHERE (status = ''closed'' AND closed_at < now() - interval ''90 days'')
+               AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id)'
+              USING p_run;
+            GET DIAGNOSTICS v_rows = ROW_COUNT;
+            PERFORM declutter.note_cache(p_run, 1, v_table, v_rows, v_started, true);
+            p_phase := 'cache';
+            p_rows := p_rows + v_rows;
 
-    -- Edge 4: app.projects(tenant_id) -> app.tenants(id) [fk_projects_tenants]
-    IF (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = 4) THEN
-        v_edge := 4;
-        v_table := 'app.projects';
-        v_action := 'cache';
-        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_tenant_purge_projects AS x
-                                     WHERE x.declutter_run = p_run)
-        INSERT INTO declutter.bk_tenant_purge_projects (declutter_run, id, tenant_id, owner_user_id, name, archived, created_at)
-        SELECT p_run, c.id, c.tenant_id, c.owner_user_id, c.name, c.archived, c.created_at
-          FROM app.projects AS c
-         WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_tenants AS p
-                        WHERE p.declutter_run = p_run AND p.id = c.tenant_id)
-           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
-        GET DIAGNOSTICS v_rows = ROW_COUNT;
-        PERFORM declutter.note_cache(p_run, 4, v_table, v_rows, v_started, true);
-        p_phase := 'cache';
-        p_rows := v_rows;
-        RETURN;
-    END IF;
+        -- Edge 7: app.users(tenant_id) -> app.tenants(id) [fk_users_tenants]
+        ELSIF v_next = 7 THEN
+            v_edge := 7;
+            v_table := 'app.users';
+            v_action := 'cache';
+            WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_tenant_purge_users AS x
+                                         WHERE x.declutter_run = p_run)
+            INSERT INTO declutter.bk_tenant_purge_users (declutter_run, id, tenant_id, email, display_name, is_admin, created_at)
+            SELECT p_run, c.id, c.tenant_id, c.email, c.display_name, c.is_admin, c.created_at
+              FROM app.users AS c
+             WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_tenants AS p
+                            WHERE p.declutter_run = p_run AND p.id = c.tenant_id)
+               AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
+            GET DIAGNOSTICS v_rows = ROW_COUNT;
+            PERFORM declutter.note_cache(p_run, 7, v_table, v_rows, v_started, true);
+            p_phase := 'cache';
+            p_rows := p_rows + v_rows;
 
-    -- Edge 17: app.projects(owner_user_id) -> app.users(id) [fk_projects_users_owner]
-    IF (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = 17) THEN
-        v_edge := 17;
-        v_table := 'app.projects';
-        v_action := 'cache';
-        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_tenant_purge_projects AS x
-                                     WHERE x.declutter_run = p_run)
-        INSERT INTO declutter.bk_tenant_purge_projects (declutter_run, id, tenant_id, owner_user_id, name, archived, created_at)
-        SELECT p_run, c.id, c.tenant_id, c.owner_user_id, c.name, c.archived, c.created_at
-          FROM app.projects AS c
-         WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_users AS p
-                        WHERE p.declutter_run = p_run AND p.id = c.owner_user_id)
-           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
-        GET DIAGNOSTICS v_rows = ROW_COUNT;
-        PERFORM declutter.note_cache(p_run, 17, v_table, v_rows, v_started, true);
-        p_phase := 'cache';
-        p_rows := v_rows;
-        RETURN;
-    END IF;
+        -- Edge 4: app.projects(tenant_id) -> app.tenants(id) [fk_projects_tenants]
+        ELSIF v_next = 4 THEN
+            v_edge := 4;
+            v_table := 'app.projects';
+            v_action := 'cache';
+            WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_tenant_purge_projects AS x
+                                         WHERE x.declutter_run = p_run)
+            INSERT INTO declutter.bk_tenant_purge_projects (declutter_run, id, tenant_id, owner_user_id, name, archived, created_at)
+            SELECT p_run, c.id, c.tenant_id, c.owner_user_id, c.name, c.archived, c.created_at
+              FROM app.projects AS c
+             WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_tenants AS p
+                            WHERE p.declutter_run = p_run AND p.id = c.tenant_id)
+               AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
+            GET DIAGNOSTICS v_rows = ROW_COUNT;
+            PERFORM declutter.note_cache(p_run, 4, v_table, v_rows, v_started, true);
+            p_phase := 'cache';
+            p_rows := p_rows + v_rows;
 
-    -- Edge 10: app.folders(project_id) -> app.projects(id) [fk_folders_projects]
-    IF (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = 10) THEN
-        v_edge := 10;
-        v_table := 'app.folders';
-        v_action := 'cache';
-        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_tenant_purge_folders AS x
-                                     WHERE x.declutter_run = p_run)
-        INSERT INTO declutter.bk_tenant_purge_folders (declutter_run, id, project_id, parent_folder_id, name, created_at)
-        SELECT p_run, c.id, c.project_id, c.parent_folder_id, c.name, c.created_at
-          FROM app.folders AS c
-         WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_projects AS p
-                        WHERE p.declutter_run = p_run AND p.id = c.project_id)
-           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
-        GET DIAGNOSTICS v_rows = ROW_COUNT;
-        PERFORM declutter.note_cache(p_run, 10, v_table, v_rows, v_started, true);
-        p_phase := 'cache';
-        p_rows := v_rows;
-        RETURN;
-    END IF;
+        -- Edge 17: app.projects(owner_user_id) -> app.users(id) [fk_projects_users_owner]
+        ELSIF v_next = 17 THEN
+            v_edge := 17;
+            v_table := 'app.projects';
+            v_action := 'cache';
+            WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_tenant_purge_projects AS x
+                                         WHERE x.declutter_run = p_run)
+            INSERT INTO declutter.bk_tenant_purge_projects (declutter_run, id, tenant_id, owner_user_id, name, archived, created_at)
+            SELECT p_run, c.id, c.tenant_id, c.owner_user_id, c.name, c.archived, c.created_at
+              FROM app.projects AS c
+             WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_users AS p
+                            WHERE p.declutter_run = p_run AND p.id = c.owner_user_id)
+               AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
+            GET DIAGNOSTICS v_rows = ROW_COUNT;
+            PERFORM declutter.note_cache(p_run, 17, v_table, v_rows, v_started, true);
+            p_phase := 'cache';
+            p_rows := p_rows + v_rows;
 
-    -- Cycle group 1 (app.folders), to a fixed point:
-    --   edge 21: app.folders(parent_folder_id) -> app.folders(id) [fk_folders_folders_parent]
-    IF (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = 21) THEN
-        v_action := 'cache';
-        LOOP
-            v_round := 0;
-            v_edge := 21;
+        -- Edge 10: app.folders(project_id) -> app.projects(id) [fk_folders_projects]
+        ELSIF v_next = 10 THEN
+            v_edge := 10;
             v_table := 'app.folders';
+            v_action := 'cache';
             WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_tenant_purge_folders AS x
                                          WHERE x.declutter_run = p_run)
             INSERT INTO declutter.bk_tenant_purge_folders (declutter_run, id, project_id, parent_folder_id, name, created_at)
             SELECT p_run, c.id, c.project_id, c.parent_folder_id, c.name, c.created_at
               FROM app.folders AS c
-             WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_folders AS p
-                            WHERE p.declutter_run = p_run AND p.id = c.parent_folder_id)
+             WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_projects AS p
+                            WHERE p.declutter_run = p_run AND p.id = c.project_id)
                AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
             GET DIAGNOSTICS v_rows = ROW_COUNT;
-            PERFORM declutter.note_cache(p_run, 21, v_table, v_rows, v_started, false);
-            v_round := v_round + v_rows;
+            PERFORM declutter.note_cache(p_run, 10, v_table, v_rows, v_started, true);
+            p_phase := 'cache';
             p_rows := p_rows + v_rows;
-            EXIT WHEN v_round = 0;
-        END LOOP;
-        UPDATE declutter.control SET status = 'cached', finished_at = clock_timestamp()
-         WHERE run_id = p_run AND edge_id IN (21);
-        p_phase := 'cache';
-        RETURN;
-    END IF;
 
-    -- Edge 3: app.invoices(tenant_id) -> app.tenants(id) [fk_invoices_tenants]
-    IF (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = 3) THEN
-        v_edge := 3;
-        v_table := 'app.invoices';
-        v_action := 'cache';
-        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_tenant_purge_invoices AS x
-                                     WHERE x.declutter_run = p_run)
-        INSERT INTO declutter.bk_tenant_purge_invoices (declutter_run, id, tenant_id, invoice_no, status, currency, issued_at, due_at)
-        SELECT p_run, c.id, c.tenant_id, c.invoice_no, c.status, c.currency, c.issued_at, c.due_at
-          FROM app.invoices AS c
-         WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_tenants AS p
-                        WHERE p.declutter_run = p_run AND p.id = c.tenant_id)
-           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
-        GET DIAGNOSTICS v_rows = ROW_COUNT;
-        PERFORM declutter.note_cache(p_run, 3, v_table, v_rows, v_started, true);
-        p_phase := 'cache';
-        p_rows := v_rows;
-        RETURN;
-    END IF;
+        -- Cycle group 1 (app.folders), to a fixed point:
+        --   edge 21: app.folders(parent_folder_id) -> app.folders(id) [fk_folders_folders_parent]
+        ELSIF v_next = 21 THEN
+            v_action := 'cache';
+            LOOP
+                v_round := 0;
+                v_edge := 21;
+                v_table := 'app.folders';
+                WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_tenant_purge_folders AS x
+                                             WHERE x.declutter_run = p_run)
+                INSERT INTO declutter.bk_tenant_purge_folders (declutter_run, id, project_id, parent_folder_id, name, created_at)
+                SELECT p_run, c.id, c.project_id, c.parent_folder_id, c.name, c.created_at
+                  FROM app.folders AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_folders AS p
+                                WHERE p.declutter_run = p_run AND p.id = c.parent_folder_id)
+                   AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                PERFORM declutter.note_cache(p_run, 21, v_table, v_rows, v_started, false);
+                v_round := v_round + v_rows;
+                p_rows := p_rows + v_rows;
+                EXIT WHEN v_round = 0;
+            END LOOP;
+            UPDATE declutter.control SET status = 'cached', finished_at = clock_timestamp()
+             WHERE run_id = p_run AND edge_id IN (21);
+            p_phase := 'cache';
 
-    -- Edge 16: app.documents(author_id) -> app.users(id) [fk_documents_users_author]
-    IF (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = 16) THEN
-        v_edge := 16;
-        v_table := 'app.documents';
-        v_action := 'cache';
-        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_tenant_purge_documents AS x
-                                     WHERE x.declutter_run = p_run)
-        INSERT INTO declutter.bk_tenant_purge_documents (declutter_run, id, folder_id, author_id, title, mime_type, created_at)
-        SELECT p_run, c.id, c.folder_id, c.author_id, c.title, c.mime_type, c.created_at
-          FROM app.documents AS c
-         WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_users AS p
-                        WHERE p.declutter_run = p_run AND p.id = c.author_id)
-           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
-        GET DIAGNOSTICS v_rows = ROW_COUNT;
-        PERFORM declutter.note_cache(p_run, 16, v_table, v_rows, v_started, true);
-        p_phase := 'cache';
-        p_rows := v_rows;
-        RETURN;
-    END IF;
+        -- Edge 3: app.invoices(tenant_id) -> app.tenants(id) [fk_invoices_tenants]
+        ELSIF v_next = 3 THEN
+            v_edge := 3;
+            v_table := 'app.invoices';
+            v_action := 'cache';
+            WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_tenant_purge_invoices AS x
+                                         WHERE x.declutter_run = p_run)
+            INSERT INTO declutter.bk_tenant_purge_invoices (declutter_run, id, tenant_id, invoice_no, status, currency, issued_at, due_at)
+            SELECT p_run, c.id, c.tenant_id, c.invoice_no, c.status, c.currency, c.issued_at, c.due_at
+              FROM app.invoices AS c
+             WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_tenants AS p
+                            WHERE p.declutter_run = p_run AND p.id = c.tenant_id)
+               AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
+            GET DIAGNOSTICS v_rows = ROW_COUNT;
+            PERFORM declutter.note_cache(p_run, 3, v_table, v_rows, v_started, true);
+            p_phase := 'cache';
+            p_rows := p_rows + v_rows;
 
-    -- Edge 20: app.documents(folder_id) -> app.folders(id) [fk_documents_folders]
-    IF (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = 20) THEN
-        v_edge := 20;
-        v_table := 'app.documents';
-        v_action := 'cache';
-        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_tenant_purge_documents AS x
-                                     WHERE x.declutter_run = p_run)
-        INSERT INTO declutter.bk_tenant_purge_documents (declutter_run, id, folder_id, author_id, title, mime_type, created_at)
-        SELECT p_run, c.id, c.folder_id, c.author_id, c.title, c.mime_type, c.created_at
-          FROM app.documents AS c
-         WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_folders AS p
-                        WHERE p.declutter_run = p_run AND p.id = c.folder_id)
-           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
-        GET DIAGNOSTICS v_rows = ROW_COUNT;
-        PERFORM declutter.note_cache(p_run, 20, v_table, v_rows, v_started, true);
-        p_phase := 'cache';
-        p_rows := v_rows;
-        RETURN;
-    END IF;
+        -- Edge 16: app.documents(author_id) -> app.users(id) [fk_documents_users_author]
+        ELSIF v_next = 16 THEN
+            v_edge := 16;
+            v_table := 'app.documents';
+            v_action := 'cache';
+            WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_tenant_purge_documents AS x
+                                         WHERE x.declutter_run = p_run)
+            INSERT INTO declutter.bk_tenant_purge_documents (declutter_run, id, folder_id, author_id, title, mime_type, created_at)
+            SELECT p_run, c.id, c.folder_id, c.author_id, c.title, c.mime_type, c.created_at
+              FROM app.documents AS c
+             WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_users AS p
+                            WHERE p.declutter_run = p_run AND p.id = c.author_id)
+               AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
+            GET DIAGNOSTICS v_rows = ROW_COUNT;
+            PERFORM declutter.note_cache(p_run, 16, v_table, v_rows, v_started, true);
+            p_phase := 'cache';
+            p_rows := p_rows + v_rows;
 
-    -- Edge 5: app.tags(tenant_id) -> app.tenants(id) [fk_tags_tenants]
-    IF (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = 5) THEN
-        v_edge := 5;
-        v_table := 'app.tags';
-        v_action := 'cache';
-        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_tenant_purge_tags AS x
-                                     WHERE x.declutter_run = p_run)
-        INSERT INTO declutter.bk_tenant_purge_tags (declutter_run, id, tenant_id, name, color)
-        SELECT p_run, c.id, c.tenant_id, c.name, c.color
-          FROM app.tags AS c
-         WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_tenants AS p
-                        WHERE p.declutter_run = p_run AND p.id = c.tenant_id)
-           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
-        GET DIAGNOSTICS v_rows = ROW_COUNT;
-        PERFORM declutter.note_cache(p_run, 5, v_table, v_rows, v_started, true);
-        p_phase := 'cache';
-        p_rows := v_rows;
-        RETURN;
-    END IF;
+        -- Edge 20: app.documents(folder_id) -> app.folders(id) [fk_documents_folders]
+        ELSIF v_next = 20 THEN
+            v_edge := 20;
+            v_table := 'app.documents';
+            v_action := 'cache';
+            WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_tenant_purge_documents AS x
+                                         WHERE x.declutter_run = p_run)
+            INSERT INTO declutter.bk_tenant_purge_documents (declutter_run, id, folder_id, author_id, title, mime_type, created_at)
+            SELECT p_run, c.id, c.folder_id, c.author_id, c.title, c.mime_type, c.created_at
+              FROM app.documents AS c
+             WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_folders AS p
+                            WHERE p.declutter_run = p_run AND p.id = c.folder_id)
+               AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
+            GET DIAGNOSTICS v_rows = ROW_COUNT;
+            PERFORM declutter.note_cache(p_run, 20, v_table, v_rows, v_started, true);
+            p_phase := 'cache';
+            p_rows := p_rows + v_rows;
 
-    -- Edge 6: app.teams(tenant_id) -> app.tenants(id) [fk_teams_tenants]
-    IF (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = 6) THEN
-        v_edge := 6;
-        v_table := 'app.teams';
-        v_action := 'cache';
-        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_tenant_purge_teams AS x
-                                     WHERE x.declutter_run = p_run)
-        INSERT INTO declutter.bk_tenant_purge_teams (declutter_run, id, tenant_id, name, created_at)
-        SELECT p_run, c.id, c.tenant_id, c.name, c.created_at
-          FROM app.teams AS c
-         WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_tenants AS p
-                        WHERE p.declutter_run = p_run AND p.id = c.tenant_id)
-           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
-        GET DIAGNOSTICS v_rows = ROW_COUNT;
-        PERFORM declutter.note_cache(p_run, 6, v_table, v_rows, v_started, true);
-        p_phase := 'cache';
-        p_rows := v_rows;
-        RETURN;
-    END IF;
+        -- Edge 5: app.tags(tenant_id) -> app.tenants(id) [fk_tags_tenants]
+        ELSIF v_next = 5 THEN
+            v_edge := 5;
+            v_table := 'app.tags';
+            v_action := 'cache';
+            WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_tenant_purge_tags AS x
+                                         WHERE x.declutter_run = p_run)
+            INSERT INTO declutter.bk_tenant_purge_tags (declutter_run, id, tenant_id, name, color)
+            SELECT p_run, c.id, c.tenant_id, c.name, c.color
+              FROM app.tags AS c
+             WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_tenants AS p
+                            WHERE p.declutter_run = p_run AND p.id = c.tenant_id)
+               AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
+            GET DIAGNOSTICS v_rows = ROW_COUNT;
+            PERFORM declutter.note_cache(p_run, 5, v_table, v_rows, v_started, true);
+            p_phase := 'cache';
+            p_rows := p_rows + v_rows;
 
-    -- Edge 9: app.payments(invoice_id) -> app.invoices(id) [fk_payments_invoices]
-    IF (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = 9) THEN
-        v_edge := 9;
-        v_table := 'app.payments';
-        v_action := 'cache';
-        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_tenant_purge_payments AS x
-                                     WHERE x.declutter_run = p_run)
-        INSERT INTO declutter.bk_tenant_purge_payments (declutter_run, id, invoice_id, amount, method, paid_at)
-        SELECT p_run, c.id, c.invoice_id, c.amount, c.method, c.paid_at
-          FROM app.payments AS c
-         WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_invoices AS p
-                        WHERE p.declutter_run = p_run AND p.id = c.invoice_id)
-           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
-        GET DIAGNOSTICS v_rows = ROW_COUNT;
-        PERFORM declutter.note_cache(p_run, 9, v_table, v_rows, v_started, true);
-        p_phase := 'cache';
-        p_rows := v_rows;
-        RETURN;
-    END IF;
+        -- Edge 6: app.teams(tenant_id) -> app.tenants(id) [fk_teams_tenants]
+        ELSIF v_next = 6 THEN
+            v_edge := 6;
+            v_table := 'app.teams';
+            v_action := 'cache';
+            WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_tenant_purge_teams AS x
+                                         WHERE x.declutter_run = p_run)
+            INSERT INTO declutter.bk_tenant_purge_teams (declutter_run, id, tenant_id, name, created_at)
+            SELECT p_run, c.id, c.tenant_id, c.name, c.created_at
+              FROM app.teams AS c
+             WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_tenants AS p
+                            WHERE p.declutter_run = p_run AND p.id = c.tenant_id)
+               AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
+            GET DIAGNOSTICS v_rows = ROW_COUNT;
+            PERFORM declutter.note_cache(p_run, 6, v_table, v_rows, v_started, true);
+            p_phase := 'cache';
+            p_rows := p_rows + v_rows;
 
-    -- Edge 23: app.document_versions(document_id) -> app.documents(id) [fk_document_versions_documents]
-    IF (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = 23) THEN
-        v_edge := 23;
-        v_table := 'app.document_versions';
-        v_action := 'cache';
-        WITH cached AS MATERIALIZED (SELECT x.document_id, x.version_no FROM declutter.bk_tenant_purge_document_versions AS x
-                                     WHERE x.declutter_run = p_run)
-        INSERT INTO declutter.bk_tenant_purge_document_versions (declutter_run, document_id, version_no, size_bytes, body, created_at)
-        SELECT p_run, c.document_id, c.version_no, c.size_bytes, c.body, c.created_at
-          FROM app.document_versions AS c
-         WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_documents AS p
-                        WHERE p.declutter_run = p_run AND p.id = c.document_id)
-           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.document_id = c.document_id AND x.version_no = c.version_no);
-        GET DIAGNOSTICS v_rows = ROW_COUNT;
-        PERFORM declutter.note_cache(p_run, 23, v_table, v_rows, v_started, true);
-        p_phase := 'cache';
-        p_rows := v_rows;
-        RETURN;
-    END IF;
+        -- Edge 9: app.payments(invoice_id) -> app.invoices(id) [fk_payments_invoices]
+        ELSIF v_next = 9 THEN
+            v_edge := 9;
+            v_table := 'app.payments';
+            v_action := 'cache';
+            WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_tenant_purge_payments AS x
+                                         WHERE x.declutter_run = p_run)
+            INSERT INTO declutter.bk_tenant_purge_payments (declutter_run, id, invoice_id, amount, method, paid_at)
+            SELECT p_run, c.id, c.invoice_id, c.amount, c.method, c.paid_at
+              FROM app.payments AS c
+             WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_invoices AS p
+                            WHERE p.declutter_run = p_run AND p.id = c.invoice_id)
+               AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
+            GET DIAGNOSTICS v_rows = ROW_COUNT;
+            PERFORM declutter.note_cache(p_run, 9, v_table, v_rows, v_started, true);
+            p_phase := 'cache';
+            p_rows := p_rows + v_rows;
 
-    -- Edge 2: app.audit_events(tenant_id) -> app.tenants(id) [fk_audit_events_tenants]
-    IF (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = 2) THEN
-        v_edge := 2;
-        v_table := 'app.audit_events';
-        v_action := 'cache';
-        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_tenant_purge_audit_events AS x
-                                     WHERE x.declutter_run = p_run)
-        INSERT INTO declutter.bk_tenant_purge_audit_events (declutter_run, id, tenant_id, user_id, action, payload, occurred_at)
-        SELECT p_run, c.id, c.tenant_id, c.user_id, c.action, c.payload, c.occurred_at
-          FROM app.audit_events AS c
-         WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_tenants AS p
-                        WHERE p.declutter_run = p_run AND p.id = c.tenant_id)
-           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
-        GET DIAGNOSTICS v_rows = ROW_COUNT;
-        PERFORM declutter.note_cache(p_run, 2, v_table, v_rows, v_started, true);
-        p_phase := 'cache';
-        p_rows := v_rows;
-        RETURN;
-    END IF;
+        -- Edge 23: app.document_versions(document_id) -> app.documents(id) [fk_document_versions_documents]
+        ELSIF v_next = 23 THEN
+            v_edge := 23;
+            v_table := 'app.document_versions';
+            v_action := 'cache';
+            WITH cached AS MATERIALIZED (SELECT x.document_id, x.version_no FROM declutter.bk_tenant_purge_document_versions AS x
+                                         WHERE x.declutter_run = p_run)
+            INSERT INTO declutter.bk_tenant_purge_document_versions (declutter_run, document_id, version_no, size_bytes, body, created_at)
+            SELECT p_run, c.document_id, c.version_no, c.size_bytes, c.body, c.created_at
+              FROM app.document_versions AS c
+             WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_documents AS p
+                            WHERE p.declutter_run = p_run AND p.id = c.document_id)
+               AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.document_id = c.document_id AND x.version_no = c.version_no);
+            GET DIAGNOSTICS v_rows = ROW_COUNT;
+            PERFORM declutter.note_cache(p_run, 23, v_table, v_rows, v_started, true);
+            p_phase := 'cache';
+            p_rows := p_rows + v_rows;
 
-    -- Edge 8: app.invoice_lines(invoice_id) -> app.invoices(id) [fk_invoice_lines_invoices]
-    IF (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = 8) THEN
-        v_edge := 8;
-        v_table := 'app.invoice_lines';
-        v_action := 'cache';
-        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_tenant_purge_invoice_lines AS x
-                                     WHERE x.declutter_run = p_run)
-        INSERT INTO declutter.bk_tenant_purge_invoice_lines (declutter_run, id, invoice_id, description, quantity, unit_price, amount)
-        SELECT p_run, c.id, c.invoice_id, c.description, c.quantity, c.unit_price, c.amount
-          FROM app.invoice_lines AS c
-         WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_invoices AS p
-                        WHERE p.declutter_run = p_run AND p.id = c.invoice_id)
-           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
-        GET DIAGNOSTICS v_rows = ROW_COUNT;
-        PERFORM declutter.note_cache(p_run, 8, v_table, v_rows, v_started, true);
-        p_phase := 'cache';
-        p_rows := v_rows;
-        RETURN;
-    END IF;
+        -- Edge 2: app.audit_events(tenant_id) -> app.tenants(id) [fk_audit_events_tenants]
+        ELSIF v_next = 2 THEN
+            v_edge := 2;
+            v_table := 'app.audit_events';
+            v_action := 'cache';
+            WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_tenant_purge_audit_events AS x
+                                         WHERE x.declutter_run = p_run)
+            INSERT INTO declutter.bk_tenant_purge_audit_events (declutter_run, id, tenant_id, user_id, action, payload, occurred_at)
+            SELECT p_run, c.id, c.tenant_id, c.user_id, c.action, c.payload, c.occurred_at
+              FROM app.audit_events AS c
+             WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_tenants AS p
+                            WHERE p.declutter_run = p_run AND p.id = c.tenant_id)
+               AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
+            GET DIAGNOSTICS v_rows = ROW_COUNT;
+            PERFORM declutter.note_cache(p_run, 2, v_table, v_rows, v_started, true);
+            p_phase := 'cache';
+            p_rows := p_rows + v_rows;
 
-    -- Edge 11: app.document_tags(tag_id) -> app.tags(id) [fk_document_tags_tags]
-    IF (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = 11) THEN
-        v_edge := 11;
-        v_table := 'app.document_tags';
-        v_action := 'cache';
-        WITH cached AS MATERIALIZED (SELECT x.document_id, x.tag_id FROM declutter.bk_tenant_purge_document_tags AS x
-                                     WHERE x.declutter_run = p_run)
-        INSERT INTO declutter.bk_tenant_purge_document_tags (declutter_run, document_id, tag_id, tagged_at)
-        SELECT p_run, c.document_id, c.tag_id, c.tagged_at
-          FROM app.document_tags AS c
-         WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_tags AS p
-                        WHERE p.declutter_run = p_run AND p.id = c.tag_id)
-           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.document_id = c.document_id AND x.tag_id = c.tag_id);
-        GET DIAGNOSTICS v_rows = ROW_COUNT;
-        PERFORM declutter.note_cache(p_run, 11, v_table, v_rows, v_started, true);
-        p_phase := 'cache';
-        p_rows := v_rows;
-        RETURN;
-    END IF;
+        -- Edge 8: app.invoice_lines(invoice_id) -> app.invoices(id) [fk_invoice_lines_invoices]
+        ELSIF v_next = 8 THEN
+            v_edge := 8;
+            v_table := 'app.invoice_lines';
+            v_action := 'cache';
+            WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_tenant_purge_invoice_lines AS x
+                                         WHERE x.declutter_run = p_run)
+            INSERT INTO declutter.bk_tenant_purge_invoice_lines (declutter_run, id, invoice_id, description, quantity, unit_price, amount)
+            SELECT p_run, c.id, c.invoice_id, c.description, c.quantity, c.unit_price, c.amount
+              FROM app.invoice_lines AS c
+             WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_invoices AS p
+                            WHERE p.declutter_run = p_run AND p.id = c.invoice_id)
+               AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
+            GET DIAGNOSTICS v_rows = ROW_COUNT;
+            PERFORM declutter.note_cache(p_run, 8, v_table, v_rows, v_started, true);
+            p_phase := 'cache';
+            p_rows := p_rows + v_rows;
 
-    -- Edge 12: app.team_members(team_id) -> app.teams(id) [fk_team_members_teams]
-    IF (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = 12) THEN
-        v_edge := 12;
-        v_table := 'app.team_members';
-        v_action := 'cache';
-        WITH cached AS MATERIALIZED (SELECT x.team_id, x.user_id FROM declutter.bk_tenant_purge_team_members AS x
-                                     WHERE x.declutter_run = p_run)
-        INSERT INTO declutter.bk_tenant_purge_team_members (declutter_run, team_id, user_id, role, joined_at)
-        SELECT p_run, c.team_id, c.user_id, c.role, c.joined_at
-          FROM app.team_members AS c
-         WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_teams AS p
-                        WHERE p.declutter_run = p_run AND p.id = c.team_id)
-           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.team_id = c.team_id AND x.user_id = c.user_id);
-        GET DIAGNOSTICS v_rows = ROW_COUNT;
-        PERFORM declutter.note_cache(p_run, 12, v_table, v_rows, v_started, true);
-        p_phase := 'cache';
-        p_rows := v_rows;
-        RETURN;
-    END IF;
+        -- Edge 11: app.document_tags(tag_id) -> app.tags(id) [fk_document_tags_tags]
+        ELSIF v_next = 11 THEN
+            v_edge := 11;
+            v_table := 'app.document_tags';
+            v_action := 'cache';
+            WITH cached AS MATERIALIZED (SELECT x.document_id, x.tag_id FROM declutter.bk_tenant_purge_document_tags AS x
+                                         WHERE x.declutter_run = p_run)
+            INSERT INTO declutter.bk_tenant_purge_document_tags (declutter_run, document_id, tag_id, tagged_at)
+            SELECT p_run, c.document_id, c.tag_id, c.tagged_at
+              FROM app.document_tags AS c
+             WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_tags AS p
+                            WHERE p.declutter_run = p_run AND p.id = c.tag_id)
+               AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.document_id = c.document_id AND x.tag_id = c.tag_id);
+            GET DIAGNOSTICS v_rows = ROW_COUNT;
+            PERFORM declutter.note_cache(p_run, 11, v_table, v_rows, v_started, true);
+            p_phase := 'cache';
+            p_rows := p_rows + v_rows;
 
-    -- Edge 13: app.api_keys(user_id) -> app.users(id) [fk_api_keys_users]
-    IF (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = 13) THEN
-        v_edge := 13;
-        v_table := 'app.api_keys';
-        v_action := 'cache';
-        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_tenant_purge_api_keys AS x
-                                     WHERE x.declutter_run = p_run)
-        INSERT INTO declutter.bk_tenant_purge_api_keys (declutter_run, id, user_id, label, key_hash, revoked, created_at, last_used_at)
-        SELECT p_run, c.id, c.user_id, c.label, c.key_hash, c.revoked, c.created_at, c.last_used_at
-          FROM app.api_keys AS c
-         WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_users AS p
-                        WHERE p.declutter_run = p_run AND p.id = c.user_id)
-           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
-        GET DIAGNOSTICS v_rows = ROW_COUNT;
-        PERFORM declutter.note_cache(p_run, 13, v_table, v_rows, v_started, true);
-        p_phase := 'cache';
-        p_rows := v_rows;
-        RETURN;
-    END IF;
+        -- Edge 12: app.team_members(team_id) -> app.teams(id) [fk_team_members_teams]
+        ELSIF v_next = 12 THEN
+            v_edge := 12;
+            v_table := 'app.team_members';
+            v_action := 'cache';
+            WITH cached AS MATERIALIZED (SELECT x.team_id, x.user_id FROM declutter.bk_tenant_purge_team_members AS x
+                                         WHERE x.declutter_run = p_run)
+            INSERT INTO declutter.bk_tenant_purge_team_members (declutter_run, team_id, user_id, role, joined_at)
+            SELECT p_run, c.team_id, c.user_id, c.role, c.joined_at
+              FROM app.team_members AS c
+             WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_teams AS p
+                            WHERE p.declutter_run = p_run AND p.id = c.team_id)
+               AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.team_id = c.team_id AND x.user_id = c.user_id);
+            GET DIAGNOSTICS v_rows = ROW_COUNT;
+            PERFORM declutter.note_cache(p_run, 12, v_table, v_rows, v_started, true);
+            p_phase := 'cache';
+            p_rows := p_rows + v_rows;
 
-    -- Edge 14: app.audit_events(user_id) -> app.users(id) [fk_audit_events_users]
-    IF (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = 14) THEN
-        v_edge := 14;
-        v_table := 'app.audit_events';
-        v_action := 'cache';
-        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_tenant_purge_audit_events AS x
-                                     WHERE x.declutter_run = p_run)
-        INSERT INTO declutter.bk_tenant_purge_audit_events (declutter_run, id, tenant_id, user_id, action, payload, occurred_at)
-        SELECT p_run, c.id, c.tenant_id, c.user_id, c.action, c.payload, c.occurred_at
-          FROM app.audit_events AS c
-         WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_users AS p
-                        WHERE p.declutter_run = p_run AND p.id = c.user_id)
-           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
-        GET DIAGNOSTICS v_rows = ROW_COUNT;
-        PERFORM declutter.note_cache(p_run, 14, v_table, v_rows, v_started, true);
-        p_phase := 'cache';
-        p_rows := v_rows;
-        RETURN;
-    END IF;
+        -- Edge 13: app.api_keys(user_id) -> app.users(id) [fk_api_keys_users]
+        ELSIF v_next = 13 THEN
+            v_edge := 13;
+            v_table := 'app.api_keys';
+            v_action := 'cache';
+            WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_tenant_purge_api_keys AS x
+                                         WHERE x.declutter_run = p_run)
+            INSERT INTO declutter.bk_tenant_purge_api_keys (declutter_run, id, user_id, label, key_hash, revoked, created_at, last_used_at)
+            SELECT p_run, c.id, c.user_id, c.label, c.key_hash, c.revoked, c.created_at, c.last_used_at
+              FROM app.api_keys AS c
+             WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_users AS p
+                            WHERE p.declutter_run = p_run AND p.id = c.user_id)
+               AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
+            GET DIAGNOSTICS v_rows = ROW_COUNT;
+            PERFORM declutter.note_cache(p_run, 13, v_table, v_rows, v_started, true);
+            p_phase := 'cache';
+            p_rows := p_rows + v_rows;
 
-    -- Edge 15: app.comments(user_id) -> app.users(id) [fk_comments_users]
-    IF (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = 15) THEN
-        v_edge := 15;
-        v_table := 'app.comments';
-        v_action := 'cache';
-        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_tenant_purge_comments AS x
-                                     WHERE x.declutter_run = p_run)
-        INSERT INTO declutter.bk_tenant_purge_comments (declutter_run, id, document_id, version_no, user_id, body, resolved, created_at)
-        SELECT p_run, c.id, c.document_id, c.version_no, c.user_id, c.body, c.resolved, c.created_at
-          FROM app.comments AS c
-         WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_users AS p
-                        WHERE p.declutter_run = p_run AND p.id = c.user_id)
-           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
-        GET DIAGNOSTICS v_rows = ROW_COUNT;
-        PERFORM declutter.note_cache(p_run, 15, v_table, v_rows, v_started, true);
-        p_phase := 'cache';
-        p_rows := v_rows;
-        RETURN;
-    END IF;
+        -- Edge 14: app.audit_events(user_id) -> app.users(id) [fk_audit_events_users]
+        ELSIF v_next = 14 THEN
+            v_edge := 14;
+            v_table := 'app.audit_events';
+            v_action := 'cache';
+            WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_tenant_purge_audit_events AS x
+                                         WHERE x.declutter_run = p_run)
+            INSERT INTO declutter.bk_tenant_purge_audit_events (declutter_run, id, tenant_id, user_id, action, payload, occurred_at)
+            SELECT p_run, c.id, c.tenant_id, c.user_id, c.action, c.payload, c.occurred_at
+              FROM app.audit_events AS c
+             WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_users AS p
+                            WHERE p.declutter_run = p_run AND p.id = c.user_id)
+               AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
+            GET DIAGNOSTICS v_rows = ROW_COUNT;
+            PERFORM declutter.note_cache(p_run, 14, v_table, v_rows, v_started, true);
+            p_phase := 'cache';
+            p_rows := p_rows + v_rows;
 
-    -- Edge 18: app.team_members(user_id) -> app.users(id) [fk_team_members_users]
-    IF (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = 18) THEN
-        v_edge := 18;
-        v_table := 'app.team_members';
-        v_action := 'cache';
-        WITH cached AS MATERIALIZED (SELECT x.team_id, x.user_id FROM declutter.bk_tenant_purge_team_members AS x
-                                     WHERE x.declutter_run = p_run)
-        INSERT INTO declutter.bk_tenant_purge_team_members (declutter_run, team_id, user_id, role, joined_at)
-        SELECT p_run, c.team_id, c.user_id, c.role, c.joined_at
-          FROM app.team_members AS c
-         WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_users AS p
-                        WHERE p.declutter_run = p_run AND p.id = c.user_id)
-           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.team_id = c.team_id AND x.user_id = c.user_id);
-        GET DIAGNOSTICS v_rows = ROW_COUNT;
-        PERFORM declutter.note_cache(p_run, 18, v_table, v_rows, v_started, true);
-        p_phase := 'cache';
-        p_rows := v_rows;
-        RETURN;
-    END IF;
+        -- Edge 15: app.comments(user_id) -> app.users(id) [fk_comments_users]
+        ELSIF v_next = 15 THEN
+            v_edge := 15;
+            v_table := 'app.comments';
+            v_action := 'cache';
+            WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_tenant_purge_comments AS x
+                                         WHERE x.declutter_run = p_run)
+            INSERT INTO declutter.bk_tenant_purge_comments (declutter_run, id, document_id, version_no, user_id, body, resolved, created_at)
+            SELECT p_run, c.id, c.document_id, c.version_no, c.user_id, c.body, c.resolved, c.created_at
+              FROM app.comments AS c
+             WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_users AS p
+                            WHERE p.declutter_run = p_run AND p.id = c.user_id)
+               AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
+            GET DIAGNOSTICS v_rows = ROW_COUNT;
+            PERFORM declutter.note_cache(p_run, 15, v_table, v_rows, v_started, true);
+            p_phase := 'cache';
+            p_rows := p_rows + v_rows;
 
-    -- Edge 19: app.refunds(payment_id) -> app.payments(id) [fk_refunds_payments]
-    IF (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = 19) THEN
-        v_edge := 19;
-        v_table := 'app.refunds';
-        v_action := 'cache';
-        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_tenant_purge_refunds AS x
-                                     WHERE x.declutter_run = p_run)
-        INSERT INTO declutter.bk_tenant_purge_refunds (declutter_run, id, payment_id, amount, reason, refunded_at)
-        SELECT p_run, c.id, c.payment_id, c.amount, c.reason, c.refunded_at
-          FROM app.refunds AS c
-         WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_payments AS p
-                        WHERE p.declutter_run = p_run AND p.id = c.payment_id)
-           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
-        GET DIAGNOSTICS v_rows = ROW_COUNT;
-        PERFORM declutter.note_cache(p_run, 19, v_table, v_rows, v_started, true);
-        p_phase := 'cache';
-        p_rows := v_rows;
-        RETURN;
-    END IF;
+        -- Edge 18: app.team_members(user_id) -> app.users(id) [fk_team_members_users]
+        ELSIF v_next = 18 THEN
+            v_edge := 18;
+            v_table := 'app.team_members';
+            v_action := 'cache';
+            WITH cached AS MATERIALIZED (SELECT x.team_id, x.user_id FROM declutter.bk_tenant_purge_team_members AS x
+                                         WHERE x.declutter_run = p_run)
+            INSERT INTO declutter.bk_tenant_purge_team_members (declutter_run, team_id, user_id, role, joined_at)
+            SELECT p_run, c.team_id, c.user_id, c.role, c.joined_at
+              FROM app.team_members AS c
+             WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_users AS p
+                            WHERE p.declutter_run = p_run AND p.id = c.user_id)
+               AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.team_id = c.team_id AND x.user_id = c.user_id);
+            GET DIAGNOSTICS v_rows = ROW_COUNT;
+            PERFORM declutter.note_cache(p_run, 18, v_table, v_rows, v_started, true);
+            p_phase := 'cache';
+            p_rows := p_rows + v_rows;
 
-    -- Edge 22: app.document_tags(document_id) -> app.documents(id) [fk_document_tags_documents]
-    IF (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = 22) THEN
-        v_edge := 22;
-        v_table := 'app.document_tags';
-        v_action := 'cache';
-        WITH cached AS MATERIALIZED (SELECT x.document_id, x.tag_id FROM declutter.bk_tenant_purge_document_tags AS x
-                                     WHERE x.declutter_run = p_run)
-        INSERT INTO declutter.bk_tenant_purge_document_tags (declutter_run, document_id, tag_id, tagged_at)
-        SELECT p_run, c.document_id, c.tag_id, c.tagged_at
-          FROM app.document_tags AS c
-         WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_documents AS p
-                        WHERE p.declutter_run = p_run AND p.id = c.document_id)
-           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.document_id = c.document_id AND x.tag_id = c.tag_id);
-        GET DIAGNOSTICS v_rows = ROW_COUNT;
-        PERFORM declutter.note_cache(p_run, 22, v_table, v_rows, v_started, true);
-        p_phase := 'cache';
-        p_rows := v_rows;
-        RETURN;
-    END IF;
+        -- Edge 19: app.refunds(payment_id) -> app.payments(id) [fk_refunds_payments]
+        ELSIF v_next = 19 THEN
+            v_edge := 19;
+            v_table := 'app.refunds';
+            v_action := 'cache';
+            WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_tenant_purge_refunds AS x
+                                         WHERE x.declutter_run = p_run)
+            INSERT INTO declutter.bk_tenant_purge_refunds (declutter_run, id, payment_id, amount, reason, refunded_at)
+            SELECT p_run, c.id, c.payment_id, c.amount, c.reason, c.refunded_at
+              FROM app.refunds AS c
+             WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_payments AS p
+                            WHERE p.declutter_run = p_run AND p.id = c.payment_id)
+               AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
+            GET DIAGNOSTICS v_rows = ROW_COUNT;
+            PERFORM declutter.note_cache(p_run, 19, v_table, v_rows, v_started, true);
+            p_phase := 'cache';
+            p_rows := p_rows + v_rows;
 
-    -- Edge 24: app.comments(document_id, version_no) -> app.document_versions(document_id, version_no) [fk_comments_document_versions]
-    IF (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = 24) THEN
-        v_edge := 24;
-        v_table := 'app.comments';
-        v_action := 'cache';
-        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_tenant_purge_comments AS x
-                                     WHERE x.declutter_run = p_run)
-        INSERT INTO declutter.bk_tenant_purge_comments (declutter_run, id, document_id, version_no, user_id, body, resolved, created_at)
-        SELECT p_run, c.id, c.document_id, c.version_no, c.user_id, c.body, c.resolved, c.created_at
-          FROM app.comments AS c
-         WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_document_versions AS p
-                        WHERE p.declutter_run = p_run AND p.document_id = c.document_id AND p.version_no = c.version_no)
-           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
-        GET DIAGNOSTICS v_rows = ROW_COUNT;
-        PERFORM declutter.note_cache(p_run, 24, v_table, v_rows, v_started, true);
-        p_phase := 'cache';
-        p_rows := v_rows;
-        RETURN;
-    END IF;
+        -- Edge 22: app.document_tags(document_id) -> app.documents(id) [fk_document_tags_documents]
+        ELSIF v_next = 22 THEN
+            v_edge := 22;
+            v_table := 'app.document_tags';
+            v_action := 'cache';
+            WITH cached AS MATERIALIZED (SELECT x.document_id, x.tag_id FROM declutter.bk_tenant_purge_document_tags AS x
+                                         WHERE x.declutter_run = p_run)
+            INSERT INTO declutter.bk_tenant_purge_document_tags (declutter_run, document_id, tag_id, tagged_at)
+            SELECT p_run, c.document_id, c.tag_id, c.tagged_at
+              FROM app.document_tags AS c
+             WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_documents AS p
+                            WHERE p.declutter_run = p_run AND p.id = c.document_id)
+               AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.document_id = c.document_id AND x.tag_id = c.tag_id);
+            GET DIAGNOSTICS v_rows = ROW_COUNT;
+            PERFORM declutter.note_cache(p_run, 22, v_table, v_rows, v_started, true);
+            p_phase := 'cache';
+            p_rows := p_rows + v_rows;
 
+        -- Edge 24: app.comments(document_id, version_no) -> app.document_versions(document_id, version_no) [fk_comments_document_versions]
+        ELSIF v_next = 24 THEN
+            v_edge := 24;
+            v_table := 'app.comments';
+            v_action := 'cache';
+            WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_tenant_purge_comments AS x
+                                         WHERE x.declutter_run = p_run)
+            INSERT INTO declutter.bk_tenant_purge_comments (declutter_run, id, document_id, version_no, user_id, body, resolved, created_at)
+            SELECT p_run, c.id, c.document_id, c.version_no, c.user_id, c.body, c.resolved, c.created_at
+              FROM app.comments AS c
+             WHERE EXISTS (SELECT 1 FROM declutter.bk_tenant_purge_document_versions AS p
+                            WHERE p.declutter_run = p_run AND p.document_id = c.document_id AND p.version_no = c.version_no)
+               AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
+            GET DIAGNOSTICS v_rows = ROW_COUNT;
+            PERFORM declutter.note_cache(p_run, 24, v_table, v_rows, v_started, true);
+            p_phase := 'cache';
+            p_rows := p_rows + v_rows;
 
-    -- Every unit is cached: p_phase stays NULL.
+        END IF;
+        -- Empty units (see above): the next one follows, if it is pending and the call is young.
+        EXIT units WHEN p_rows > 0 OR clock_timestamp() >= p_started + interval '1 second';
+        v_pos := v_pos + 1;
+        v_next := v_order[v_pos];
+        EXIT units WHEN v_next IS NULL
+                     OR NOT (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = v_next);
+        v_started := clock_timestamp();
+    END LOOP;
+
+    -- p_phase is 'cache' if this call cached a unit; it stays NULL when every unit was cached already.
 EXCEPTION
     WHEN OTHERS OR query_canceled THEN
         GET STACKED DIAGNOSTICS p_sqlstate = RETURNED_SQLSTATE, p_message = MESSAGE_TEXT;

@@ -25,6 +25,12 @@
 -- SET NULL records. Rows behind an ON DELETE SET NULL / SET DEFAULT edge stay: their keys and the values the
 -- database will reset when their parents are deleted are recorded, for rollback.
 --
+-- Empty units. A unit that caches no row (its rows were all reached through another edge, or the purge has none
+-- there: most edges of a small purge in a wide schema) does not end the call: the next unit follows in the same
+-- transaction, for up to one second from the start of the call, so that empty units cost no round trip each and
+-- the control table is read once per call, not once per unit before the next. A unit that cached rows ends the
+-- call, as does the second.
+--
 -- Errors are caught here and handed back (p_sqlstate, p_message, with where they happened in p_edge, p_table and
 -- p_action), the unit's work rolled back: declutter.invoice_dups_step raises them again and records them.
 CREATE OR REPLACE PROCEDURE declutter.invoice_dups_cache_next(
@@ -49,113 +55,129 @@ DECLARE
     v_table   text;
     v_action  text := 'cache';
     v_started timestamptz := p_started;
+    v_order   integer[] := ARRAY[
+                   1, 4, 3, 5, 2
+               ];
+    v_next    integer;
+    v_pos     bigint;
 BEGIN
     p_phase := NULL;
     p_rows := 0;
     p_sqlstate := NULL;
     p_message := NULL;
 
-    -- Edge 1: root rows of app.invoices
-    IF (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = 1) THEN
-        v_edge := 1;
-        v_table := 'app.invoices';
-        v_action := 'cache';
-        EXECUTE 'WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_invoice_dups_invoices AS x
-                                     WHERE x.declutter_run = $1)
-        INSERT INTO declutter.bk_invoice_dups_invoices (declutter_run, id, tenant_id, invoice_no, status, currency, issued_at, due_at)
-        SELECT $1, c.id, c.tenant_id, c.invoice_no, c.status, c.currency, c.issued_at, c.due_at
-          FROM app.invoices AS c
-         WHERE (c.id IN (SELECT declutter_ranked.id FROM (SELECT id, tenant_id AS declutter_key1, lower(invoice_no) AS declutter_key2, row_number() OVER (PARTITION BY tenant_id, lower(invoice_no) ORDER BY issued_at DESC NULLS LAST, id) AS declutter_rank FROM app.invoices) declutter_ranked WHERE declutter_ranked.declutter_rank > 1 AND declutter_ranked.declutter_key1 IS NOT NULL AND declutter_ranked.declutter_key2 IS NOT NULL))
-           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id)'
-          USING p_run;
-        GET DIAGNOSTICS v_rows = ROW_COUNT;
-        PERFORM declutter.note_cache(p_run, 1, v_table, v_rows, v_started, true);
-        p_phase := 'cache';
-        p_rows := v_rows;
-        RETURN;
-    END IF;
+    -- The first unit still pending, in cache order (v_order), read once: the units before it are cached.
+    SELECT o.edge_id, o.position INTO v_next, v_pos
+      FROM declutter.control AS k
+      JOIN unnest(v_order) WITH ORDINALITY AS o(edge_id, position) ON o.edge_id = k.edge_id
+     WHERE k.run_id = p_run AND k.status = 'pending'
+     ORDER BY o.position
+     LIMIT 1;
+    <<units>>
+    LOOP
+        IF v_next IS NULL THEN
+            EXIT units; -- every unit is cached
 
-    -- Edge 4: app.payments(invoice_id) -> app.invoices(id) [fk_payments_invoices]
-    IF (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = 4) THEN
-        v_edge := 4;
-        v_table := 'app.payments';
-        v_action := 'cache';
-        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_invoice_dups_payments AS x
-                                     WHERE x.declutter_run = p_run)
-        INSERT INTO declutter.bk_invoice_dups_payments (declutter_run, id, invoice_id, amount, method, paid_at)
-        SELECT p_run, c.id, c.invoice_id, c.amount, c.method, c.paid_at
-          FROM app.payments AS c
-         WHERE EXISTS (SELECT 1 FROM declutter.bk_invoice_dups_invoices AS p
-                        WHERE p.declutter_run = p_run AND p.id = c.invoice_id)
-           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
-        GET DIAGNOSTICS v_rows = ROW_COUNT;
-        PERFORM declutter.note_cache(p_run, 4, v_table, v_rows, v_started, true);
-        p_phase := 'cache';
-        p_rows := v_rows;
-        RETURN;
-    END IF;
+        -- Edge 1: root rows of app.invoices
+        ELSIF v_next = 1 THEN
+            v_edge := 1;
+            v_table := 'app.invoices';
+            v_action := 'cache';
+            EXECUTE 'WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_invoice_dups_invoices AS x
+                                         WHERE x.declutter_run = $1)
+            INSERT INTO declutter.bk_invoice_dups_invoices (declutter_run, id, tenant_id, invoice_no, status, currency, issued_at, due_at)
+            SELECT $1, c.id, c.tenant_id, c.invoice_no, c.status, c.currency, c.issued_at, c.due_at
+              FROM app.invoices AS c
+             WHERE (c.id IN (SELECT declutter_ranked.id FROM (SELECT id, tenant_id AS declutter_key1, lower(invoice_no) AS declutter_key2, row_number() OVER (PARTITION BY tenant_id, lower(invoice_no) ORDER BY issued_at DESC NULLS LAST, id) AS declutter_rank FROM app.invoices) declutter_ranked WHERE declutter_ranked.declutter_rank > 1 AND declutter_ranked.declutter_key1 IS NOT NULL AND declutter_ranked.declutter_key2 IS NOT NULL))
+               AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id)'
+              USING p_run;
+            GET DIAGNOSTICS v_rows = ROW_COUNT;
+            PERFORM declutter.note_cache(p_run, 1, v_table, v_rows, v_started, true);
+            p_phase := 'cache';
+            p_rows := p_rows + v_rows;
 
-    -- Edge 3: app.invoice_lines(invoice_id) -> app.invoices(id) [fk_invoice_lines_invoices]
-    IF (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = 3) THEN
-        v_edge := 3;
-        v_table := 'app.invoice_lines';
-        v_action := 'cache';
-        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_invoice_dups_invoice_lines AS x
-                                     WHERE x.declutter_run = p_run)
-        INSERT INTO declutter.bk_invoice_dups_invoice_lines (declutter_run, id, invoice_id, description, quantity, unit_price, amount)
-        SELECT p_run, c.id, c.invoice_id, c.description, c.quantity, c.unit_price, c.amount
-          FROM app.invoice_lines AS c
-         WHERE EXISTS (SELECT 1 FROM declutter.bk_invoice_dups_invoices AS p
-                        WHERE p.declutter_run = p_run AND p.id = c.invoice_id)
-           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
-        GET DIAGNOSTICS v_rows = ROW_COUNT;
-        PERFORM declutter.note_cache(p_run, 3, v_table, v_rows, v_started, true);
-        p_phase := 'cache';
-        p_rows := v_rows;
-        RETURN;
-    END IF;
+        -- Edge 4: app.payments(invoice_id) -> app.invoices(id) [fk_payments_invoices]
+        ELSIF v_next = 4 THEN
+            v_edge := 4;
+            v_table := 'app.payments';
+            v_action := 'cache';
+            WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_invoice_dups_payments AS x
+                                         WHERE x.declutter_run = p_run)
+            INSERT INTO declutter.bk_invoice_dups_payments (declutter_run, id, invoice_id, amount, method, paid_at)
+            SELECT p_run, c.id, c.invoice_id, c.amount, c.method, c.paid_at
+              FROM app.payments AS c
+             WHERE EXISTS (SELECT 1 FROM declutter.bk_invoice_dups_invoices AS p
+                            WHERE p.declutter_run = p_run AND p.id = c.invoice_id)
+               AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
+            GET DIAGNOSTICS v_rows = ROW_COUNT;
+            PERFORM declutter.note_cache(p_run, 4, v_table, v_rows, v_started, true);
+            p_phase := 'cache';
+            p_rows := p_rows + v_rows;
 
-    -- Edge 5: app.refunds(payment_id) -> app.payments(id) [fk_refunds_payments]
-    IF (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = 5) THEN
-        v_edge := 5;
-        v_table := 'app.refunds';
-        v_action := 'cache';
-        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_invoice_dups_refunds AS x
-                                     WHERE x.declutter_run = p_run)
-        INSERT INTO declutter.bk_invoice_dups_refunds (declutter_run, id, payment_id, amount, reason, refunded_at)
-        SELECT p_run, c.id, c.payment_id, c.amount, c.reason, c.refunded_at
-          FROM app.refunds AS c
-         WHERE EXISTS (SELECT 1 FROM declutter.bk_invoice_dups_payments AS p
-                        WHERE p.declutter_run = p_run AND p.id = c.payment_id)
-           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
-        GET DIAGNOSTICS v_rows = ROW_COUNT;
-        PERFORM declutter.note_cache(p_run, 5, v_table, v_rows, v_started, true);
-        p_phase := 'cache';
-        p_rows := v_rows;
-        RETURN;
-    END IF;
+        -- Edge 3: app.invoice_lines(invoice_id) -> app.invoices(id) [fk_invoice_lines_invoices]
+        ELSIF v_next = 3 THEN
+            v_edge := 3;
+            v_table := 'app.invoice_lines';
+            v_action := 'cache';
+            WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_invoice_dups_invoice_lines AS x
+                                         WHERE x.declutter_run = p_run)
+            INSERT INTO declutter.bk_invoice_dups_invoice_lines (declutter_run, id, invoice_id, description, quantity, unit_price, amount)
+            SELECT p_run, c.id, c.invoice_id, c.description, c.quantity, c.unit_price, c.amount
+              FROM app.invoice_lines AS c
+             WHERE EXISTS (SELECT 1 FROM declutter.bk_invoice_dups_invoices AS p
+                            WHERE p.declutter_run = p_run AND p.id = c.invoice_id)
+               AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
+            GET DIAGNOSTICS v_rows = ROW_COUNT;
+            PERFORM declutter.note_cache(p_run, 3, v_table, v_rows, v_started, true);
+            p_phase := 'cache';
+            p_rows := p_rows + v_rows;
+
+        -- Edge 5: app.refunds(payment_id) -> app.payments(id) [fk_refunds_payments]
+        ELSIF v_next = 5 THEN
+            v_edge := 5;
+            v_table := 'app.refunds';
+            v_action := 'cache';
+            WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_invoice_dups_refunds AS x
+                                         WHERE x.declutter_run = p_run)
+            INSERT INTO declutter.bk_invoice_dups_refunds (declutter_run, id, payment_id, amount, reason, refunded_at)
+            SELECT p_run, c.id, c.payment_id, c.amount, c.reason, c.refunded_at
+              FROM app.refunds AS c
+             WHERE EXISTS (SELECT 1 FROM declutter.bk_invoice_dups_payments AS p
+                            WHERE p.declutter_run = p_run AND p.id = c.payment_id)
+               AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
+            GET DIAGNOSTICS v_rows = ROW_COUNT;
+            PERFORM declutter.note_cache(p_run, 5, v_table, v_rows, v_started, true);
+            p_phase := 'cache';
+            p_rows := p_rows + v_rows;
 
 
-    -- Edge 2: app.audit_events(user_id) -> app.invoices(id) [audit_invoice, logical reference, set null]
-    IF (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = 2) THEN
-        v_edge := 2;
-        v_table := 'app.audit_events';
-        v_action := 'cache';
-        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_invoice_dups_audit_events_audit_invoice AS x WHERE x.declutter_run = p_run)
-        INSERT INTO declutter.bk_invoice_dups_audit_events_audit_invoice (declutter_run, id, user_id)
-        SELECT p_run, c.id, c.user_id
-          FROM app.audit_events AS c
-         WHERE EXISTS (SELECT 1 FROM declutter.bk_invoice_dups_invoices AS p
-                        WHERE p.declutter_run = p_run AND p.id = c.user_id)
-           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
-        GET DIAGNOSTICS v_rows = ROW_COUNT;
-        PERFORM declutter.note_cache(p_run, 2, v_table, v_rows, v_started, true);
-        p_phase := 'cache';
-        p_rows := v_rows;
-        RETURN;
-    END IF;
+        -- Edge 2: app.audit_events(user_id) -> app.invoices(id) [audit_invoice, logical reference, set null]
+        ELSIF v_next = 2 THEN
+            v_edge := 2;
+            v_table := 'app.audit_events';
+            v_action := 'cache';
+            WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_invoice_dups_audit_events_audit_invoice AS x WHERE x.declutter_run = p_run)
+            INSERT INTO declutter.bk_invoice_dups_audit_events_audit_invoice (declutter_run, id, user_id)
+            SELECT p_run, c.id, c.user_id
+              FROM app.audit_events AS c
+             WHERE EXISTS (SELECT 1 FROM declutter.bk_invoice_dups_invoices AS p
+                            WHERE p.declutter_run = p_run AND p.id = c.user_id)
+               AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
+            GET DIAGNOSTICS v_rows = ROW_COUNT;
+            PERFORM declutter.note_cache(p_run, 2, v_table, v_rows, v_started, true);
+            p_phase := 'cache';
+            p_rows := p_rows + v_rows;
+        END IF;
+        -- Empty units (see above): the next one follows, if it is pending and the call is young.
+        EXIT units WHEN p_rows > 0 OR clock_timestamp() >= p_started + interval '1 second';
+        v_pos := v_pos + 1;
+        v_next := v_order[v_pos];
+        EXIT units WHEN v_next IS NULL
+                     OR NOT (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = v_next);
+        v_started := clock_timestamp();
+    END LOOP;
 
-    -- Every unit is cached: p_phase stays NULL.
+    -- p_phase is 'cache' if this call cached a unit; it stays NULL when every unit was cached already.
 EXCEPTION
     WHEN OTHERS OR query_canceled THEN
         GET STACKED DIAGNOSTICS p_sqlstate = RETURNED_SQLSTATE, p_message = MESSAGE_TEXT;

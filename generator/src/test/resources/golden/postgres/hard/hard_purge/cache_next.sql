@@ -28,6 +28,12 @@
 -- SET NULL records. Rows behind an ON DELETE SET NULL / SET DEFAULT edge stay: their keys and the values the
 -- database will reset when their parents are deleted are recorded, for rollback.
 --
+-- Empty units. A unit that caches no row (its rows were all reached through another edge, or the purge has none
+-- there: most edges of a small purge in a wide schema) does not end the call: the next unit follows in the same
+-- transaction, for up to one second from the start of the call, so that empty units cost no round trip each and
+-- the control table is read once per call, not once per unit before the next. A unit that cached rows ends the
+-- call, as does the second.
+--
 -- Errors are caught here and handed back (p_sqlstate, p_message, with where they happened in p_edge, p_table and
 -- p_action), the unit's work rolled back: declutter.hard_purge_step raises them again and records them.
 CREATE OR REPLACE PROCEDURE declutter.hard_purge_cache_next(
@@ -52,482 +58,465 @@ DECLARE
     v_table   text;
     v_action  text := 'cache';
     v_started timestamptz := p_started;
+    v_order   integer[] := ARRAY[
+                   1, 11, 8, 9, 20, 2, 3, 4, 6, 7, 10, 12, 16, 17, 18, 19,
+                   23, 14, 15, 5, 13, 21
+               ];
+    v_next    integer;
+    v_pos     bigint;
 BEGIN
     p_phase := NULL;
     p_rows := 0;
     p_sqlstate := NULL;
     p_message := NULL;
 
-    -- Edge 1: root rows of hard.accounts
-    IF (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = 1) THEN
-        v_edge := 1;
-        v_table := 'hard.accounts';
-        v_action := 'cache';
-        EXECUTE 'WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_hard_purge_accounts AS x
-                                     WHERE x.declutter_run = $1)
-        INSERT INTO declutter.bk_hard_purge_accounts (declutter_run, id, status, name)
-        SELECT $1, c.id, c.status, c.name
-          FROM hard.accounts AS c
-         WHERE (status = ''closed'')
-           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id)'
-          USING p_run;
-        GET DIAGNOSTICS v_rows = ROW_COUNT;
-        PERFORM declutter.note_cache(p_run, 1, v_table, v_rows, v_started, true);
-        p_phase := 'cache';
-        p_rows := v_rows;
-        RETURN;
-    END IF;
+    -- The first unit still pending, in cache order (v_order), read once: the units before it are cached.
+    SELECT o.edge_id, o.position INTO v_next, v_pos
+      FROM declutter.control AS k
+      JOIN unnest(v_order) WITH ORDINALITY AS o(edge_id, position) ON o.edge_id = k.edge_id
+     WHERE k.run_id = p_run AND k.status = 'pending'
+     ORDER BY o.position
+     LIMIT 1;
+    <<units>>
+    LOOP
+        IF v_next IS NULL THEN
+            EXIT units; -- every unit is cached
 
-    -- Edge 11: hard.projects(account_id) -> hard.accounts(id) [projects_account_id_fkey]
-    IF (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = 11) THEN
-        v_edge := 11;
-        v_table := 'hard.projects';
-        v_action := 'cache';
-        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_hard_purge_projects AS x
-                                     WHERE x.declutter_run = p_run)
-        INSERT INTO declutter.bk_hard_purge_projects (declutter_run, id, account_id)
-        SELECT p_run, c.id, c.account_id
-          FROM hard.projects AS c
-         WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_accounts AS p
-                        WHERE p.declutter_run = p_run AND p.id = c.account_id)
-           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
-        GET DIAGNOSTICS v_rows = ROW_COUNT;
-        PERFORM declutter.note_cache(p_run, 11, v_table, v_rows, v_started, true);
-        p_phase := 'cache';
-        p_rows := v_rows;
-        RETURN;
-    END IF;
+        -- Edge 1: root rows of hard.accounts
+        ELSIF v_next = 1 THEN
+            v_edge := 1;
+            v_table := 'hard.accounts';
+            v_action := 'cache';
+            EXECUTE 'WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_hard_purge_accounts AS x
+                                         WHERE x.declutter_run = $1)
+            INSERT INTO declutter.bk_hard_purge_accounts (declutter_run, id, status, name)
+            SELECT $1, c.id, c.status, c.name
+              FROM hard.accounts AS c
+             WHERE (status = ''closed'')
+               AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id)'
+              USING p_run;
+            GET DIAGNOSTICS v_rows = ROW_COUNT;
+            PERFORM declutter.note_cache(p_run, 1, v_table, v_rows, v_started, true);
+            p_phase := 'cache';
+            p_rows := p_rows + v_rows;
 
-    -- Edge 8: hard.group(account_id) -> hard.accounts(id) [group_account_id_fkey]
-    IF (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = 8) THEN
-        v_edge := 8;
-        v_table := 'hard.group';
-        v_action := 'cache';
-        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_hard_purge_group AS x
-                                     WHERE x.declutter_run = p_run)
-        INSERT INTO declutter.bk_hard_purge_group (declutter_run, id, account_id, "select", "from")
-        SELECT p_run, c.id, c.account_id, c."select", c."from"
-          FROM hard."group" AS c
-         WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_accounts AS p
-                        WHERE p.declutter_run = p_run AND p.id = c.account_id)
-           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
-        GET DIAGNOSTICS v_rows = ROW_COUNT;
-        PERFORM declutter.note_cache(p_run, 8, v_table, v_rows, v_started, true);
-        p_phase := 'cache';
-        p_rows := v_rows;
-        RETURN;
-    END IF;
-
-    -- Edge 9: hard.orders(account_id) -> hard.accounts(id) [orders_account_id_fkey]
-    IF (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = 9) THEN
-        v_edge := 9;
-        v_table := 'hard.orders';
-        v_action := 'cache';
-        WITH cached AS MATERIALIZED (SELECT x.id, x.region FROM declutter.bk_hard_purge_orders AS x
-                                     WHERE x.declutter_run = p_run)
-        INSERT INTO declutter.bk_hard_purge_orders (declutter_run, id, region, account_id)
-        SELECT p_run, c.id, c.region, c.account_id
-          FROM hard.orders AS c
-         WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_accounts AS p
-                        WHERE p.declutter_run = p_run AND p.id = c.account_id)
-           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id AND x.region = c.region);
-        GET DIAGNOSTICS v_rows = ROW_COUNT;
-        PERFORM declutter.note_cache(p_run, 9, v_table, v_rows, v_started, true);
-        p_phase := 'cache';
-        p_rows := v_rows;
-        RETURN;
-    END IF;
-
-    -- Edge 20: hard.tasks(project_id) -> hard.projects(id) [tasks_project_id_fkey]
-    IF (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = 20) THEN
-        v_edge := 20;
-        v_table := 'hard.tasks';
-        v_action := 'cache';
-        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_hard_purge_tasks AS x
-                                     WHERE x.declutter_run = p_run)
-        INSERT INTO declutter.bk_hard_purge_tasks (declutter_run, id, project_id)
-        SELECT p_run, c.id, c.project_id
-          FROM hard.tasks AS c
-         WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_projects AS p
-                        WHERE p.declutter_run = p_run AND p.id = c.project_id)
-           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
-        GET DIAGNOSTICS v_rows = ROW_COUNT;
-        PERFORM declutter.note_cache(p_run, 20, v_table, v_rows, v_started, true);
-        p_phase := 'cache';
-        p_rows := v_rows;
-        RETURN;
-    END IF;
-
-    -- Edge 2: Hard Schema.Tenant Links(account_id) -> hard.accounts(id) [Tenant Links_account_id_fkey]
-    IF (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = 2) THEN
-        v_edge := 2;
-        v_table := 'Hard Schema.Tenant Links';
-        v_action := 'cache';
-        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter."bk_hard_purge_Tenant Links" AS x
-                                     WHERE x.declutter_run = p_run)
-        INSERT INTO declutter."bk_hard_purge_Tenant Links" (declutter_run, id, account_id, "MixedCase")
-        SELECT p_run, c.id, c.account_id, c."MixedCase"
-          FROM "Hard Schema"."Tenant Links" AS c
-         WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_accounts AS p
-                        WHERE p.declutter_run = p_run AND p.id = c.account_id)
-           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
-        GET DIAGNOSTICS v_rows = ROW_COUNT;
-        PERFORM declutter.note_cache(p_run, 2, v_table, v_rows, v_started, true);
-        p_phase := 'cache';
-        p_rows := v_rows;
-        RETURN;
-    END IF;
-
-    -- Edge 3: hard.MixedCase(AccountId) -> hard.accounts(id) [MixedCase_AccountId_fkey]
-    IF (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = 3) THEN
-        v_edge := 3;
-        v_table := 'hard.MixedCase';
-        v_action := 'cache';
-        WITH cached AS MATERIALIZED (SELECT x."Id" FROM declutter."bk_hard_purge_MixedCase" AS x
-                                     WHERE x.declutter_run = p_run)
-        INSERT INTO declutter."bk_hard_purge_MixedCase" (declutter_run, "Id", "AccountId", "ÜberweisungNr")
-        SELECT p_run, c."Id", c."AccountId", c."ÜberweisungNr"
-          FROM hard."MixedCase" AS c
-         WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_accounts AS p
-                        WHERE p.declutter_run = p_run AND p.id = c."AccountId")
-           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x."Id" = c."Id");
-        GET DIAGNOSTICS v_rows = ROW_COUNT;
-        PERFORM declutter.note_cache(p_run, 3, v_table, v_rows, v_started, true);
-        p_phase := 'cache';
-        p_rows := v_rows;
-        RETURN;
-    END IF;
-
-    -- Edge 4: hard.account_subscription_events_named_at_the_63_byte_identifier_lim(account_id) -> hard.accounts(id) [account_subscription_events_named_at_the_63_byt_account_id_fkey]
-    IF (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = 4) THEN
-        v_edge := 4;
-        v_table := 'hard.account_subscription_events_named_at_the_63_byte_identifier_lim';
-        v_action := 'cache';
-        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_hard_purge_account_subscription_events_named_at_the_7c82d31e AS x
-                                     WHERE x.declutter_run = p_run)
-        INSERT INTO declutter.bk_hard_purge_account_subscription_events_named_at_the_7c82d31e (declutter_run, id, account_id)
-        SELECT p_run, c.id, c.account_id
-          FROM hard.account_subscription_events_named_at_the_63_byte_identifier_lim AS c
-         WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_accounts AS p
-                        WHERE p.declutter_run = p_run AND p.id = c.account_id)
-           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
-        GET DIAGNOSTICS v_rows = ROW_COUNT;
-        PERFORM declutter.note_cache(p_run, 4, v_table, v_rows, v_started, true);
-        p_phase := 'cache';
-        p_rows := v_rows;
-        RETURN;
-    END IF;
-
-    -- Edge 6: hard.departments(account_id) -> hard.accounts(id) [departments_account_id_fkey]
-    IF (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = 6) THEN
-        v_edge := 6;
-        v_table := 'hard.departments';
-        v_action := 'cache';
-        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_hard_purge_departments AS x
-                                     WHERE x.declutter_run = p_run)
-        INSERT INTO declutter.bk_hard_purge_departments (declutter_run, id, account_id, manager_id)
-        SELECT p_run, c.id, c.account_id, c.manager_id
-          FROM hard.departments AS c
-         WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_accounts AS p
-                        WHERE p.declutter_run = p_run AND p.id = c.account_id)
-           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
-        GET DIAGNOSTICS v_rows = ROW_COUNT;
-        PERFORM declutter.note_cache(p_run, 6, v_table, v_rows, v_started, true);
-        p_phase := 'cache';
-        p_rows := v_rows;
-        RETURN;
-    END IF;
-
-    -- Edge 7: hard.folders(account_id) -> hard.accounts(id) [folders_account_id_fkey]
-    IF (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = 7) THEN
-        v_edge := 7;
-        v_table := 'hard.folders';
-        v_action := 'cache';
-        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_hard_purge_folders AS x
-                                     WHERE x.declutter_run = p_run)
-        INSERT INTO declutter.bk_hard_purge_folders (declutter_run, id, account_id, parent_id)
-        SELECT p_run, c.id, c.account_id, c.parent_id
-          FROM hard.folders AS c
-         WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_accounts AS p
-                        WHERE p.declutter_run = p_run AND p.id = c.account_id)
-           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
-        GET DIAGNOSTICS v_rows = ROW_COUNT;
-        PERFORM declutter.note_cache(p_run, 7, v_table, v_rows, v_started, true);
-        p_phase := 'cache';
-        p_rows := v_rows;
-        RETURN;
-    END IF;
-
-    -- Edge 10: hard.payments partition hard.payments_2024(account_id) -> hard.accounts(id) [payments_2024_account_fk]
-    IF (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = 10) THEN
-        v_edge := 10;
-        v_table := 'hard.payments';
-        v_action := 'cache';
-        WITH cached AS MATERIALIZED (SELECT x.id, x.paid FROM declutter.bk_hard_purge_payments AS x
-                                     WHERE x.declutter_run = p_run)
-        INSERT INTO declutter.bk_hard_purge_payments (declutter_run, id, account_id, paid)
-        SELECT p_run, c.id, c.account_id, c.paid
-          FROM hard.payments AS c
-         WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_accounts AS p
-                        WHERE p.declutter_run = p_run AND p.id = c.account_id AND (SELECT ((partition_row.paid IS NOT NULL) AND (partition_row.paid >= '2024-01-01'::date) AND (partition_row.paid < '2025-01-01'::date)) FROM (SELECT c.*) AS partition_row))
-           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id AND x.paid = c.paid);
-        GET DIAGNOSTICS v_rows = ROW_COUNT;
-        PERFORM declutter.note_cache(p_run, 10, v_table, v_rows, v_started, true);
-        p_phase := 'cache';
-        p_rows := v_rows;
-        RETURN;
-    END IF;
-
-    -- Edge 12: hard.Überweisungen(Konto) -> hard.accounts(id) [Überweisungen_Konto_fkey]
-    IF (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = 12) THEN
-        v_edge := 12;
-        v_table := 'hard.Überweisungen';
-        v_action := 'cache';
-        WITH cached AS MATERIALIZED (SELECT x."Nummer" FROM declutter."bk_hard_purge_Überweisungen" AS x
-                                     WHERE x.declutter_run = p_run)
-        INSERT INTO declutter."bk_hard_purge_Überweisungen" (declutter_run, "Nummer", "Konto", "Betrag €", "Betrag in Cent")
-        SELECT p_run, c."Nummer", c."Konto", c."Betrag €", c."Betrag in Cent"
-          FROM hard."Überweisungen" AS c
-         WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_accounts AS p
-                        WHERE p.declutter_run = p_run AND p.id = c."Konto")
-           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x."Nummer" = c."Nummer");
-        GET DIAGNOSTICS v_rows = ROW_COUNT;
-        PERFORM declutter.note_cache(p_run, 12, v_table, v_rows, v_started, true);
-        p_phase := 'cache';
-        p_rows := v_rows;
-        RETURN;
-    END IF;
-
-    -- Edge 16: hard.Quote"d "Tags"(group) -> hard.group(id) [Quote"d "Tags"_group_fkey]
-    IF (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = 16) THEN
-        v_edge := 16;
-        v_table := 'hard.Quote"d "Tags"';
-        v_action := 'cache';
-        WITH cached AS MATERIALIZED (SELECT x."Tag ""Id""" FROM declutter."bk_hard_purge_Quote""d ""Tags""" AS x
-                                     WHERE x.declutter_run = p_run)
-        INSERT INTO declutter."bk_hard_purge_Quote""d ""Tags""" (declutter_run, "Tag ""Id""", "group")
-        SELECT p_run, c."Tag ""Id""", c."group"
-          FROM hard."Quote""d ""Tags""" AS c
-         WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_group AS p
-                        WHERE p.declutter_run = p_run AND p.id = c."group")
-           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x."Tag ""Id""" = c."Tag ""Id""");
-        GET DIAGNOSTICS v_rows = ROW_COUNT;
-        PERFORM declutter.note_cache(p_run, 16, v_table, v_rows, v_started, true);
-        p_phase := 'cache';
-        p_rows := v_rows;
-        RETURN;
-    END IF;
-
-    -- Edge 17: hard.eu_invoices(order_id) -> hard.orders partition hard.orders_eu(id) [eu_invoices_order_id_fkey]
-    IF (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = 17) THEN
-        v_edge := 17;
-        v_table := 'hard.eu_invoices';
-        v_action := 'cache';
-        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_hard_purge_eu_invoices AS x
-                                     WHERE x.declutter_run = p_run)
-        INSERT INTO declutter.bk_hard_purge_eu_invoices (declutter_run, id, order_id)
-        SELECT p_run, c.id, c.order_id
-          FROM hard.eu_invoices AS c
-         WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_orders AS p
-                        WHERE p.declutter_run = p_run AND p.id = c.order_id AND (SELECT ((partition_row.region IS NOT NULL) AND (partition_row.region = 'eu'::text)) FROM (SELECT p.*) AS partition_row))
-           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
-        GET DIAGNOSTICS v_rows = ROW_COUNT;
-        PERFORM declutter.note_cache(p_run, 17, v_table, v_rows, v_started, true);
-        p_phase := 'cache';
-        p_rows := v_rows;
-        RETURN;
-    END IF;
-
-    -- Edge 18: hard.order notes(Order Id, Region;) -> hard.orders(id, region) [order notes → orders]
-    IF (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = 18) THEN
-        v_edge := 18;
-        v_table := 'hard.order notes';
-        v_action := 'cache';
-        WITH cached AS MATERIALIZED (SELECT x."Note ID" FROM declutter."bk_hard_purge_order notes" AS x
-                                     WHERE x.declutter_run = p_run)
-        INSERT INTO declutter."bk_hard_purge_order notes" (declutter_run, "Note ID", "Order Id", "Region;", text)
-        SELECT p_run, c."Note ID", c."Order Id", c."Region;", c.text
-          FROM hard."order notes" AS c
-         WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_orders AS p
-                        WHERE p.declutter_run = p_run AND p.id = c."Order Id" AND p.region = c."Region;")
-           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x."Note ID" = c."Note ID");
-        GET DIAGNOSTICS v_rows = ROW_COUNT;
-        PERFORM declutter.note_cache(p_run, 18, v_table, v_rows, v_started, true);
-        p_phase := 'cache';
-        p_rows := v_rows;
-        RETURN;
-    END IF;
-
-    -- Edge 19: hard.order_items(order_id, region) -> hard.orders(id, region) [order_items_order_id_region_fkey]
-    IF (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = 19) THEN
-        v_edge := 19;
-        v_table := 'hard.order_items';
-        v_action := 'cache';
-        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_hard_purge_order_items AS x
-                                     WHERE x.declutter_run = p_run)
-        INSERT INTO declutter.bk_hard_purge_order_items (declutter_run, id, order_id, region)
-        SELECT p_run, c.id, c.order_id, c.region
-          FROM hard.order_items AS c
-         WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_orders AS p
-                        WHERE p.declutter_run = p_run AND p.id = c.order_id AND p.region = c.region)
-           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
-        GET DIAGNOSTICS v_rows = ROW_COUNT;
-        PERFORM declutter.note_cache(p_run, 19, v_table, v_rows, v_started, true);
-        p_phase := 'cache';
-        p_rows := v_rows;
-        RETURN;
-    END IF;
-
-    -- Edge 23: hard.task_comments(task_id) -> hard.tasks(id) [task_comments_task_id_fkey]
-    IF (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = 23) THEN
-        v_edge := 23;
-        v_table := 'hard.task_comments';
-        v_action := 'cache';
-        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_hard_purge_task_comments AS x
-                                     WHERE x.declutter_run = p_run)
-        INSERT INTO declutter.bk_hard_purge_task_comments (declutter_run, id, task_id, body)
-        SELECT p_run, c.id, c.task_id, c.body
-          FROM hard.task_comments AS c
-         WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_tasks AS p
-                        WHERE p.declutter_run = p_run AND p.id = c.task_id)
-           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
-        GET DIAGNOSTICS v_rows = ROW_COUNT;
-        PERFORM declutter.note_cache(p_run, 23, v_table, v_rows, v_started, true);
-        p_phase := 'cache';
-        p_rows := v_rows;
-        RETURN;
-    END IF;
-
-    -- Cycle group 1 (hard.employees), to a fixed point:
-    --   edge 14: hard.employees(department_id) -> hard.departments(id) [employees_department_id_fkey]
-    --   edge 22: hard.departments(manager_id) -> hard.employees(id) [departments_manager_fk]
-    IF (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = 14) THEN
-        v_action := 'cache';
-        LOOP
-            v_round := 0;
-            v_edge := 14;
-            v_table := 'hard.employees';
-            WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_hard_purge_employees AS x
+        -- Edge 11: hard.projects(account_id) -> hard.accounts(id) [projects_account_id_fkey]
+        ELSIF v_next = 11 THEN
+            v_edge := 11;
+            v_table := 'hard.projects';
+            v_action := 'cache';
+            WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_hard_purge_projects AS x
                                          WHERE x.declutter_run = p_run)
-            INSERT INTO declutter.bk_hard_purge_employees (declutter_run, id, department_id)
-            SELECT p_run, c.id, c.department_id
-              FROM hard.employees AS c
-             WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_departments AS p
-                            WHERE p.declutter_run = p_run AND p.id = c.department_id)
+            INSERT INTO declutter.bk_hard_purge_projects (declutter_run, id, account_id)
+            SELECT p_run, c.id, c.account_id
+              FROM hard.projects AS c
+             WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_accounts AS p
+                            WHERE p.declutter_run = p_run AND p.id = c.account_id)
                AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
             GET DIAGNOSTICS v_rows = ROW_COUNT;
-            PERFORM declutter.note_cache(p_run, 14, v_table, v_rows, v_started, false);
-            v_round := v_round + v_rows;
+            PERFORM declutter.note_cache(p_run, 11, v_table, v_rows, v_started, true);
+            p_phase := 'cache';
             p_rows := p_rows + v_rows;
-            v_edge := 22;
+
+        -- Edge 8: hard.group(account_id) -> hard.accounts(id) [group_account_id_fkey]
+        ELSIF v_next = 8 THEN
+            v_edge := 8;
+            v_table := 'hard.group';
+            v_action := 'cache';
+            WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_hard_purge_group AS x
+                                         WHERE x.declutter_run = p_run)
+            INSERT INTO declutter.bk_hard_purge_group (declutter_run, id, account_id, "select", "from")
+            SELECT p_run, c.id, c.account_id, c."select", c."from"
+              FROM hard."group" AS c
+             WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_accounts AS p
+                            WHERE p.declutter_run = p_run AND p.id = c.account_id)
+               AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
+            GET DIAGNOSTICS v_rows = ROW_COUNT;
+            PERFORM declutter.note_cache(p_run, 8, v_table, v_rows, v_started, true);
+            p_phase := 'cache';
+            p_rows := p_rows + v_rows;
+
+        -- Edge 9: hard.orders(account_id) -> hard.accounts(id) [orders_account_id_fkey]
+        ELSIF v_next = 9 THEN
+            v_edge := 9;
+            v_table := 'hard.orders';
+            v_action := 'cache';
+            WITH cached AS MATERIALIZED (SELECT x.id, x.region FROM declutter.bk_hard_purge_orders AS x
+                                         WHERE x.declutter_run = p_run)
+            INSERT INTO declutter.bk_hard_purge_orders (declutter_run, id, region, account_id)
+            SELECT p_run, c.id, c.region, c.account_id
+              FROM hard.orders AS c
+             WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_accounts AS p
+                            WHERE p.declutter_run = p_run AND p.id = c.account_id)
+               AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id AND x.region = c.region);
+            GET DIAGNOSTICS v_rows = ROW_COUNT;
+            PERFORM declutter.note_cache(p_run, 9, v_table, v_rows, v_started, true);
+            p_phase := 'cache';
+            p_rows := p_rows + v_rows;
+
+        -- Edge 20: hard.tasks(project_id) -> hard.projects(id) [tasks_project_id_fkey]
+        ELSIF v_next = 20 THEN
+            v_edge := 20;
+            v_table := 'hard.tasks';
+            v_action := 'cache';
+            WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_hard_purge_tasks AS x
+                                         WHERE x.declutter_run = p_run)
+            INSERT INTO declutter.bk_hard_purge_tasks (declutter_run, id, project_id)
+            SELECT p_run, c.id, c.project_id
+              FROM hard.tasks AS c
+             WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_projects AS p
+                            WHERE p.declutter_run = p_run AND p.id = c.project_id)
+               AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
+            GET DIAGNOSTICS v_rows = ROW_COUNT;
+            PERFORM declutter.note_cache(p_run, 20, v_table, v_rows, v_started, true);
+            p_phase := 'cache';
+            p_rows := p_rows + v_rows;
+
+        -- Edge 2: Hard Schema.Tenant Links(account_id) -> hard.accounts(id) [Tenant Links_account_id_fkey]
+        ELSIF v_next = 2 THEN
+            v_edge := 2;
+            v_table := 'Hard Schema.Tenant Links';
+            v_action := 'cache';
+            WITH cached AS MATERIALIZED (SELECT x.id FROM declutter."bk_hard_purge_Tenant Links" AS x
+                                         WHERE x.declutter_run = p_run)
+            INSERT INTO declutter."bk_hard_purge_Tenant Links" (declutter_run, id, account_id, "MixedCase")
+            SELECT p_run, c.id, c.account_id, c."MixedCase"
+              FROM "Hard Schema"."Tenant Links" AS c
+             WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_accounts AS p
+                            WHERE p.declutter_run = p_run AND p.id = c.account_id)
+               AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
+            GET DIAGNOSTICS v_rows = ROW_COUNT;
+            PERFORM declutter.note_cache(p_run, 2, v_table, v_rows, v_started, true);
+            p_phase := 'cache';
+            p_rows := p_rows + v_rows;
+
+        -- Edge 3: hard.MixedCase(AccountId) -> hard.accounts(id) [MixedCase_AccountId_fkey]
+        ELSIF v_next = 3 THEN
+            v_edge := 3;
+            v_table := 'hard.MixedCase';
+            v_action := 'cache';
+            WITH cached AS MATERIALIZED (SELECT x."Id" FROM declutter."bk_hard_purge_MixedCase" AS x
+                                         WHERE x.declutter_run = p_run)
+            INSERT INTO declutter."bk_hard_purge_MixedCase" (declutter_run, "Id", "AccountId", "ÜberweisungNr")
+            SELECT p_run, c."Id", c."AccountId", c."ÜberweisungNr"
+              FROM hard."MixedCase" AS c
+             WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_accounts AS p
+                            WHERE p.declutter_run = p_run AND p.id = c."AccountId")
+               AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x."Id" = c."Id");
+            GET DIAGNOSTICS v_rows = ROW_COUNT;
+            PERFORM declutter.note_cache(p_run, 3, v_table, v_rows, v_started, true);
+            p_phase := 'cache';
+            p_rows := p_rows + v_rows;
+
+        -- Edge 4: hard.account_subscription_events_named_at_the_63_byte_identifier_lim(account_id) -> hard.accounts(id) [account_subscription_events_named_at_the_63_byt_account_id_fkey]
+        ELSIF v_next = 4 THEN
+            v_edge := 4;
+            v_table := 'hard.account_subscription_events_named_at_the_63_byte_identifier_lim';
+            v_action := 'cache';
+            WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_hard_purge_account_subscription_events_named_at_the_7c82d31e AS x
+                                         WHERE x.declutter_run = p_run)
+            INSERT INTO declutter.bk_hard_purge_account_subscription_events_named_at_the_7c82d31e (declutter_run, id, account_id)
+            SELECT p_run, c.id, c.account_id
+              FROM hard.account_subscription_events_named_at_the_63_byte_identifier_lim AS c
+             WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_accounts AS p
+                            WHERE p.declutter_run = p_run AND p.id = c.account_id)
+               AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
+            GET DIAGNOSTICS v_rows = ROW_COUNT;
+            PERFORM declutter.note_cache(p_run, 4, v_table, v_rows, v_started, true);
+            p_phase := 'cache';
+            p_rows := p_rows + v_rows;
+
+        -- Edge 6: hard.departments(account_id) -> hard.accounts(id) [departments_account_id_fkey]
+        ELSIF v_next = 6 THEN
+            v_edge := 6;
             v_table := 'hard.departments';
+            v_action := 'cache';
             WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_hard_purge_departments AS x
                                          WHERE x.declutter_run = p_run)
             INSERT INTO declutter.bk_hard_purge_departments (declutter_run, id, account_id, manager_id)
             SELECT p_run, c.id, c.account_id, c.manager_id
               FROM hard.departments AS c
-             WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_employees AS p
-                            WHERE p.declutter_run = p_run AND p.id = c.manager_id)
+             WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_accounts AS p
+                            WHERE p.declutter_run = p_run AND p.id = c.account_id)
                AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
             GET DIAGNOSTICS v_rows = ROW_COUNT;
-            PERFORM declutter.note_cache(p_run, 22, v_table, v_rows, v_started, false);
-            v_round := v_round + v_rows;
+            PERFORM declutter.note_cache(p_run, 6, v_table, v_rows, v_started, true);
+            p_phase := 'cache';
             p_rows := p_rows + v_rows;
-            EXIT WHEN v_round = 0;
-        END LOOP;
-        UPDATE declutter.control SET status = 'cached', finished_at = clock_timestamp()
-         WHERE run_id = p_run AND edge_id IN (14, 22);
-        p_phase := 'cache';
-        RETURN;
-    END IF;
 
-    -- Cycle group 2 (hard.folders), to a fixed point:
-    --   edge 15: hard.folders(parent_id) -> hard.folders(id) [folders_parent_id_fkey]
-    IF (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = 15) THEN
-        v_action := 'cache';
-        LOOP
-            v_round := 0;
-            v_edge := 15;
+        -- Edge 7: hard.folders(account_id) -> hard.accounts(id) [folders_account_id_fkey]
+        ELSIF v_next = 7 THEN
+            v_edge := 7;
             v_table := 'hard.folders';
+            v_action := 'cache';
             WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_hard_purge_folders AS x
                                          WHERE x.declutter_run = p_run)
             INSERT INTO declutter.bk_hard_purge_folders (declutter_run, id, account_id, parent_id)
             SELECT p_run, c.id, c.account_id, c.parent_id
               FROM hard.folders AS c
-             WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_folders AS p
-                            WHERE p.declutter_run = p_run AND p.id = c.parent_id)
+             WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_accounts AS p
+                            WHERE p.declutter_run = p_run AND p.id = c.account_id)
                AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
             GET DIAGNOSTICS v_rows = ROW_COUNT;
-            PERFORM declutter.note_cache(p_run, 15, v_table, v_rows, v_started, false);
-            v_round := v_round + v_rows;
+            PERFORM declutter.note_cache(p_run, 7, v_table, v_rows, v_started, true);
+            p_phase := 'cache';
             p_rows := p_rows + v_rows;
-            EXIT WHEN v_round = 0;
-        END LOOP;
-        UPDATE declutter.control SET status = 'cached', finished_at = clock_timestamp()
-         WHERE run_id = p_run AND edge_id IN (15);
-        p_phase := 'cache';
-        RETURN;
-    END IF;
+
+        -- Edge 10: hard.payments partition hard.payments_2024(account_id) -> hard.accounts(id) [payments_2024_account_fk]
+        ELSIF v_next = 10 THEN
+            v_edge := 10;
+            v_table := 'hard.payments';
+            v_action := 'cache';
+            WITH cached AS MATERIALIZED (SELECT x.id, x.paid FROM declutter.bk_hard_purge_payments AS x
+                                         WHERE x.declutter_run = p_run)
+            INSERT INTO declutter.bk_hard_purge_payments (declutter_run, id, account_id, paid)
+            SELECT p_run, c.id, c.account_id, c.paid
+              FROM hard.payments AS c
+             WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_accounts AS p
+                            WHERE p.declutter_run = p_run AND p.id = c.account_id AND (SELECT ((partition_row.paid IS NOT NULL) AND (partition_row.paid >= '2024-01-01'::date) AND (partition_row.paid < '2025-01-01'::date)) FROM (SELECT c.*) AS partition_row))
+               AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id AND x.paid = c.paid);
+            GET DIAGNOSTICS v_rows = ROW_COUNT;
+            PERFORM declutter.note_cache(p_run, 10, v_table, v_rows, v_started, true);
+            p_phase := 'cache';
+            p_rows := p_rows + v_rows;
+
+        -- Edge 12: hard.Überweisungen(Konto) -> hard.accounts(id) [Überweisungen_Konto_fkey]
+        ELSIF v_next = 12 THEN
+            v_edge := 12;
+            v_table := 'hard.Überweisungen';
+            v_action := 'cache';
+            WITH cached AS MATERIALIZED (SELECT x."Nummer" FROM declutter."bk_hard_purge_Überweisungen" AS x
+                                         WHERE x.declutter_run = p_run)
+            INSERT INTO declutter."bk_hard_purge_Überweisungen" (declutter_run, "Nummer", "Konto", "Betrag €", "Betrag in Cent")
+            SELECT p_run, c."Nummer", c."Konto", c."Betrag €", c."Betrag in Cent"
+              FROM hard."Überweisungen" AS c
+             WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_accounts AS p
+                            WHERE p.declutter_run = p_run AND p.id = c."Konto")
+               AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x."Nummer" = c."Nummer");
+            GET DIAGNOSTICS v_rows = ROW_COUNT;
+            PERFORM declutter.note_cache(p_run, 12, v_table, v_rows, v_started, true);
+            p_phase := 'cache';
+            p_rows := p_rows + v_rows;
+
+        -- Edge 16: hard.Quote"d "Tags"(group) -> hard.group(id) [Quote"d "Tags"_group_fkey]
+        ELSIF v_next = 16 THEN
+            v_edge := 16;
+            v_table := 'hard.Quote"d "Tags"';
+            v_action := 'cache';
+            WITH cached AS MATERIALIZED (SELECT x."Tag ""Id""" FROM declutter."bk_hard_purge_Quote""d ""Tags""" AS x
+                                         WHERE x.declutter_run = p_run)
+            INSERT INTO declutter."bk_hard_purge_Quote""d ""Tags""" (declutter_run, "Tag ""Id""", "group")
+            SELECT p_run, c."Tag ""Id""", c."group"
+              FROM hard."Quote""d ""Tags""" AS c
+             WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_group AS p
+                            WHERE p.declutter_run = p_run AND p.id = c."group")
+               AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x."Tag ""Id""" = c."Tag ""Id""");
+            GET DIAGNOSTICS v_rows = ROW_COUNT;
+            PERFORM declutter.note_cache(p_run, 16, v_table, v_rows, v_started, true);
+            p_phase := 'cache';
+            p_rows := p_rows + v_rows;
+
+        -- Edge 17: hard.eu_invoices(order_id) -> hard.orders partition hard.orders_eu(id) [eu_invoices_order_id_fkey]
+        ELSIF v_next = 17 THEN
+            v_edge := 17;
+            v_table := 'hard.eu_invoices';
+            v_action := 'cache';
+            WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_hard_purge_eu_invoices AS x
+                                         WHERE x.declutter_run = p_run)
+            INSERT INTO declutter.bk_hard_purge_eu_invoices (declutter_run, id, order_id)
+            SELECT p_run, c.id, c.order_id
+              FROM hard.eu_invoices AS c
+             WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_orders AS p
+                            WHERE p.declutter_run = p_run AND p.id = c.order_id AND (SELECT ((partition_row.region IS NOT NULL) AND (partition_row.region = 'eu'::text)) FROM (SELECT p.*) AS partition_row))
+               AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
+            GET DIAGNOSTICS v_rows = ROW_COUNT;
+            PERFORM declutter.note_cache(p_run, 17, v_table, v_rows, v_started, true);
+            p_phase := 'cache';
+            p_rows := p_rows + v_rows;
+
+        -- Edge 18: hard.order notes(Order Id, Region;) -> hard.orders(id, region) [order notes → orders]
+        ELSIF v_next = 18 THEN
+            v_edge := 18;
+            v_table := 'hard.order notes';
+            v_action := 'cache';
+            WITH cached AS MATERIALIZED (SELECT x."Note ID" FROM declutter."bk_hard_purge_order notes" AS x
+                                         WHERE x.declutter_run = p_run)
+            INSERT INTO declutter."bk_hard_purge_order notes" (declutter_run, "Note ID", "Order Id", "Region;", text)
+            SELECT p_run, c."Note ID", c."Order Id", c."Region;", c.text
+              FROM hard."order notes" AS c
+             WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_orders AS p
+                            WHERE p.declutter_run = p_run AND p.id = c."Order Id" AND p.region = c."Region;")
+               AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x."Note ID" = c."Note ID");
+            GET DIAGNOSTICS v_rows = ROW_COUNT;
+            PERFORM declutter.note_cache(p_run, 18, v_table, v_rows, v_started, true);
+            p_phase := 'cache';
+            p_rows := p_rows + v_rows;
+
+        -- Edge 19: hard.order_items(order_id, region) -> hard.orders(id, region) [order_items_order_id_region_fkey]
+        ELSIF v_next = 19 THEN
+            v_edge := 19;
+            v_table := 'hard.order_items';
+            v_action := 'cache';
+            WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_hard_purge_order_items AS x
+                                         WHERE x.declutter_run = p_run)
+            INSERT INTO declutter.bk_hard_purge_order_items (declutter_run, id, order_id, region)
+            SELECT p_run, c.id, c.order_id, c.region
+              FROM hard.order_items AS c
+             WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_orders AS p
+                            WHERE p.declutter_run = p_run AND p.id = c.order_id AND p.region = c.region)
+               AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
+            GET DIAGNOSTICS v_rows = ROW_COUNT;
+            PERFORM declutter.note_cache(p_run, 19, v_table, v_rows, v_started, true);
+            p_phase := 'cache';
+            p_rows := p_rows + v_rows;
+
+        -- Edge 23: hard.task_comments(task_id) -> hard.tasks(id) [task_comments_task_id_fkey]
+        ELSIF v_next = 23 THEN
+            v_edge := 23;
+            v_table := 'hard.task_comments';
+            v_action := 'cache';
+            WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_hard_purge_task_comments AS x
+                                         WHERE x.declutter_run = p_run)
+            INSERT INTO declutter.bk_hard_purge_task_comments (declutter_run, id, task_id, body)
+            SELECT p_run, c.id, c.task_id, c.body
+              FROM hard.task_comments AS c
+             WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_tasks AS p
+                            WHERE p.declutter_run = p_run AND p.id = c.task_id)
+               AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
+            GET DIAGNOSTICS v_rows = ROW_COUNT;
+            PERFORM declutter.note_cache(p_run, 23, v_table, v_rows, v_started, true);
+            p_phase := 'cache';
+            p_rows := p_rows + v_rows;
+
+        -- Cycle group 1 (hard.employees), to a fixed point:
+        --   edge 14: hard.employees(department_id) -> hard.departments(id) [employees_department_id_fkey]
+        --   edge 22: hard.departments(manager_id) -> hard.employees(id) [departments_manager_fk]
+        ELSIF v_next = 14 THEN
+            v_action := 'cache';
+            LOOP
+                v_round := 0;
+                v_edge := 14;
+                v_table := 'hard.employees';
+                WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_hard_purge_employees AS x
+                                             WHERE x.declutter_run = p_run)
+                INSERT INTO declutter.bk_hard_purge_employees (declutter_run, id, department_id)
+                SELECT p_run, c.id, c.department_id
+                  FROM hard.employees AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_departments AS p
+                                WHERE p.declutter_run = p_run AND p.id = c.department_id)
+                   AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                PERFORM declutter.note_cache(p_run, 14, v_table, v_rows, v_started, false);
+                v_round := v_round + v_rows;
+                p_rows := p_rows + v_rows;
+                v_edge := 22;
+                v_table := 'hard.departments';
+                WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_hard_purge_departments AS x
+                                             WHERE x.declutter_run = p_run)
+                INSERT INTO declutter.bk_hard_purge_departments (declutter_run, id, account_id, manager_id)
+                SELECT p_run, c.id, c.account_id, c.manager_id
+                  FROM hard.departments AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_employees AS p
+                                WHERE p.declutter_run = p_run AND p.id = c.manager_id)
+                   AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                PERFORM declutter.note_cache(p_run, 22, v_table, v_rows, v_started, false);
+                v_round := v_round + v_rows;
+                p_rows := p_rows + v_rows;
+                EXIT WHEN v_round = 0;
+            END LOOP;
+            UPDATE declutter.control SET status = 'cached', finished_at = clock_timestamp()
+             WHERE run_id = p_run AND edge_id IN (14, 22);
+            p_phase := 'cache';
+
+        -- Cycle group 2 (hard.folders), to a fixed point:
+        --   edge 15: hard.folders(parent_id) -> hard.folders(id) [folders_parent_id_fkey]
+        ELSIF v_next = 15 THEN
+            v_action := 'cache';
+            LOOP
+                v_round := 0;
+                v_edge := 15;
+                v_table := 'hard.folders';
+                WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_hard_purge_folders AS x
+                                             WHERE x.declutter_run = p_run)
+                INSERT INTO declutter.bk_hard_purge_folders (declutter_run, id, account_id, parent_id)
+                SELECT p_run, c.id, c.account_id, c.parent_id
+                  FROM hard.folders AS c
+                 WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_folders AS p
+                                WHERE p.declutter_run = p_run AND p.id = c.parent_id)
+                   AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
+                GET DIAGNOSTICS v_rows = ROW_COUNT;
+                PERFORM declutter.note_cache(p_run, 15, v_table, v_rows, v_started, false);
+                v_round := v_round + v_rows;
+                p_rows := p_rows + v_rows;
+                EXIT WHEN v_round = 0;
+            END LOOP;
+            UPDATE declutter.control SET status = 'cached', finished_at = clock_timestamp()
+             WHERE run_id = p_run AND edge_id IN (15);
+            p_phase := 'cache';
 
 
-    -- Edge 5: hard.audit_notes(account_id) -> hard.accounts(id) [audit_notes_account_id_fkey, ON DELETE SET NULL]
-    IF (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = 5) THEN
-        v_edge := 5;
-        v_table := 'hard.audit_notes';
-        v_action := 'cache';
-        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_hard_purge_audit_notes_audit_notes_account_id_fkey AS x WHERE x.declutter_run = p_run)
-        INSERT INTO declutter.bk_hard_purge_audit_notes_audit_notes_account_id_fkey (declutter_run, id, account_id)
-        SELECT p_run, c.id, c.account_id
-          FROM hard.audit_notes AS c
-         WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_accounts AS p
-                        WHERE p.declutter_run = p_run AND p.id = c.account_id)
-           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
-        GET DIAGNOSTICS v_rows = ROW_COUNT;
-        PERFORM declutter.note_cache(p_run, 5, v_table, v_rows, v_started, true);
-        p_phase := 'cache';
-        p_rows := v_rows;
-        RETURN;
-    END IF;
+        -- Edge 5: hard.audit_notes(account_id) -> hard.accounts(id) [audit_notes_account_id_fkey, ON DELETE SET NULL]
+        ELSIF v_next = 5 THEN
+            v_edge := 5;
+            v_table := 'hard.audit_notes';
+            v_action := 'cache';
+            WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_hard_purge_audit_notes_audit_notes_account_id_fkey AS x WHERE x.declutter_run = p_run)
+            INSERT INTO declutter.bk_hard_purge_audit_notes_audit_notes_account_id_fkey (declutter_run, id, account_id)
+            SELECT p_run, c.id, c.account_id
+              FROM hard.audit_notes AS c
+             WHERE EXISTS (SELECT 1 FROM declutter.bk_hard_purge_accounts AS p
+                            WHERE p.declutter_run = p_run AND p.id = c.account_id)
+               AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
+            GET DIAGNOSTICS v_rows = ROW_COUNT;
+            PERFORM declutter.note_cache(p_run, 5, v_table, v_rows, v_started, true);
+            p_phase := 'cache';
+            p_rows := p_rows + v_rows;
 
-    -- Edge 13: Hard Schema.Tenant Links(MixedCase) -> hard.MixedCase(Id) [Tenant Links_MixedCase_fkey, ON DELETE SET NULL]
-    IF (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = 13) THEN
-        v_edge := 13;
-        v_table := 'Hard Schema.Tenant Links';
-        v_action := 'cache';
-        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter."bk_hard_purge_Tenant Links_Tenant Links_MixedCase_fkey" AS x WHERE x.declutter_run = p_run)
-        INSERT INTO declutter."bk_hard_purge_Tenant Links_Tenant Links_MixedCase_fkey" (declutter_run, id, "MixedCase")
-        SELECT p_run, c.id, c."MixedCase"
-          FROM "Hard Schema"."Tenant Links" AS c
-         WHERE EXISTS (SELECT 1 FROM declutter."bk_hard_purge_MixedCase" AS p
-                        WHERE p.declutter_run = p_run AND p."Id" = c."MixedCase")
-           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
-        GET DIAGNOSTICS v_rows = ROW_COUNT;
-        PERFORM declutter.note_cache(p_run, 13, v_table, v_rows, v_started, true);
-        p_phase := 'cache';
-        p_rows := v_rows;
-        RETURN;
-    END IF;
+        -- Edge 13: Hard Schema.Tenant Links(MixedCase) -> hard.MixedCase(Id) [Tenant Links_MixedCase_fkey, ON DELETE SET NULL]
+        ELSIF v_next = 13 THEN
+            v_edge := 13;
+            v_table := 'Hard Schema.Tenant Links';
+            v_action := 'cache';
+            WITH cached AS MATERIALIZED (SELECT x.id FROM declutter."bk_hard_purge_Tenant Links_Tenant Links_MixedCase_fkey" AS x WHERE x.declutter_run = p_run)
+            INSERT INTO declutter."bk_hard_purge_Tenant Links_Tenant Links_MixedCase_fkey" (declutter_run, id, "MixedCase")
+            SELECT p_run, c.id, c."MixedCase"
+              FROM "Hard Schema"."Tenant Links" AS c
+             WHERE EXISTS (SELECT 1 FROM declutter."bk_hard_purge_MixedCase" AS p
+                            WHERE p.declutter_run = p_run AND p."Id" = c."MixedCase")
+               AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
+            GET DIAGNOSTICS v_rows = ROW_COUNT;
+            PERFORM declutter.note_cache(p_run, 13, v_table, v_rows, v_started, true);
+            p_phase := 'cache';
+            p_rows := p_rows + v_rows;
 
-    -- Edge 21: hard.MixedCase(ÜberweisungNr) -> hard.Überweisungen(Nummer) [MixedCase_ÜberweisungNr_fkey, ON DELETE SET NULL]
-    IF (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = 21) THEN
-        v_edge := 21;
-        v_table := 'hard.MixedCase';
-        v_action := 'cache';
-        WITH cached AS MATERIALIZED (SELECT x."Id" FROM declutter."bk_hard_purge_MixedCase_MixedCase_ÜberweisungNr_fkey" AS x WHERE x.declutter_run = p_run)
-        INSERT INTO declutter."bk_hard_purge_MixedCase_MixedCase_ÜberweisungNr_fkey" (declutter_run, "Id", "ÜberweisungNr")
-        SELECT p_run, c."Id", c."ÜberweisungNr"
-          FROM hard."MixedCase" AS c
-         WHERE EXISTS (SELECT 1 FROM declutter."bk_hard_purge_Überweisungen" AS p
-                        WHERE p.declutter_run = p_run AND p."Nummer" = c."ÜberweisungNr")
-           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x."Id" = c."Id");
-        GET DIAGNOSTICS v_rows = ROW_COUNT;
-        PERFORM declutter.note_cache(p_run, 21, v_table, v_rows, v_started, true);
-        p_phase := 'cache';
-        p_rows := v_rows;
-        RETURN;
-    END IF;
+        -- Edge 21: hard.MixedCase(ÜberweisungNr) -> hard.Überweisungen(Nummer) [MixedCase_ÜberweisungNr_fkey, ON DELETE SET NULL]
+        ELSIF v_next = 21 THEN
+            v_edge := 21;
+            v_table := 'hard.MixedCase';
+            v_action := 'cache';
+            WITH cached AS MATERIALIZED (SELECT x."Id" FROM declutter."bk_hard_purge_MixedCase_MixedCase_ÜberweisungNr_fkey" AS x WHERE x.declutter_run = p_run)
+            INSERT INTO declutter."bk_hard_purge_MixedCase_MixedCase_ÜberweisungNr_fkey" (declutter_run, "Id", "ÜberweisungNr")
+            SELECT p_run, c."Id", c."ÜberweisungNr"
+              FROM hard."MixedCase" AS c
+             WHERE EXISTS (SELECT 1 FROM declutter."bk_hard_purge_Überweisungen" AS p
+                            WHERE p.declutter_run = p_run AND p."Nummer" = c."ÜberweisungNr")
+               AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x."Id" = c."Id");
+            GET DIAGNOSTICS v_rows = ROW_COUNT;
+            PERFORM declutter.note_cache(p_run, 21, v_table, v_rows, v_started, true);
+            p_phase := 'cache';
+            p_rows := p_rows + v_rows;
+        END IF;
+        -- Empty units (see above): the next one follows, if it is pending and the call is young.
+        EXIT units WHEN p_rows > 0 OR clock_timestamp() >= p_started + interval '1 second';
+        v_pos := v_pos + 1;
+        v_next := v_order[v_pos];
+        EXIT units WHEN v_next IS NULL
+                     OR NOT (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = v_next);
+        v_started := clock_timestamp();
+    END LOOP;
 
-    -- Every unit is cached: p_phase stays NULL.
+    -- p_phase is 'cache' if this call cached a unit; it stays NULL when every unit was cached already.
 EXCEPTION
     WHEN OTHERS OR query_canceled THEN
         GET STACKED DIAGNOSTICS p_sqlstate = RETURNED_SQLSTATE, p_message = MESSAGE_TEXT;

@@ -22,6 +22,12 @@
 -- Root filter. The root predicate runs as plain SQL (EXECUTE), as plan checked it: inside this procedure a column
 -- it names like one of the procedure's variables (found, p_run, $1...) would be ambiguous.
 --
+-- Empty units. A unit that caches no row (its rows were all reached through another edge, or the purge has none
+-- there: most edges of a small purge in a wide schema) does not end the call: the next unit follows in the same
+-- transaction, for up to one second from the start of the call, so that empty units cost no round trip each and
+-- the control table is read once per call, not once per unit before the next. A unit that cached rows ends the
+-- call, as does the second.
+--
 -- Errors are caught here and handed back (p_sqlstate, p_message, with where they happened in p_edge, p_table and
 -- p_action), the unit's work rolled back: declutter.audit_orphans_step raises them again and records them.
 CREATE OR REPLACE PROCEDURE declutter.audit_orphans_cache_next(
@@ -46,34 +52,58 @@ DECLARE
     v_table   text;
     v_action  text := 'cache';
     v_started timestamptz := p_started;
+    v_order   integer[] := ARRAY[
+                   1
+               ];
+    v_next    integer;
+    v_pos     bigint;
 BEGIN
     p_phase := NULL;
     p_rows := 0;
     p_sqlstate := NULL;
     p_message := NULL;
 
-    -- Edge 1: root rows of app.audit_events
-    IF (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = 1) THEN
-        v_edge := 1;
-        v_table := 'app.audit_events';
-        v_action := 'cache';
-        EXECUTE 'WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_audit_orphans_audit_events AS x
-                                     WHERE x.declutter_run = $1)
-        INSERT INTO declutter.bk_audit_orphans_audit_events (declutter_run, id, tenant_id, user_id, action, payload, occurred_at)
-        SELECT $1, c.id, c.tenant_id, c.user_id, c.action, c.payload, c.occurred_at
-          FROM app.audit_events AS c
-         WHERE (c.user_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM app.users declutter_parent WHERE declutter_parent.id = c.user_id))
-           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id)'
-          USING p_run;
-        GET DIAGNOSTICS v_rows = ROW_COUNT;
-        PERFORM declutter.note_cache(p_run, 1, v_table, v_rows, v_started, true);
-        p_phase := 'cache';
-        p_rows := v_rows;
-        RETURN;
-    END IF;
+    -- The first unit still pending, in cache order (v_order), read once: the units before it are cached.
+    SELECT o.edge_id, o.position INTO v_next, v_pos
+      FROM declutter.control AS k
+      JOIN unnest(v_order) WITH ORDINALITY AS o(edge_id, position) ON o.edge_id = k.edge_id
+     WHERE k.run_id = p_run AND k.status = 'pending'
+     ORDER BY o.position
+     LIMIT 1;
+    <<units>>
+    LOOP
+        IF v_next IS NULL THEN
+            EXIT units; -- every unit is cached
 
+        -- Edge 1: root rows of app.audit_events
+        ELSIF v_next = 1 THEN
+            v_edge := 1;
+            v_table := 'app.audit_events';
+            v_action := 'cache';
+            EXECUTE 'WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_audit_orphans_audit_events AS x
+                                         WHERE x.declutter_run = $1)
+            INSERT INTO declutter.bk_audit_orphans_audit_events (declutter_run, id, tenant_id, user_id, action, payload, occurred_at)
+            SELECT $1, c.id, c.tenant_id, c.user_id, c.action, c.payload, c.occurred_at
+              FROM app.audit_events AS c
+             WHERE (c.user_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM app.users declutter_parent WHERE declutter_parent.id = c.user_id))
+               AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id)'
+              USING p_run;
+            GET DIAGNOSTICS v_rows = ROW_COUNT;
+            PERFORM declutter.note_cache(p_run, 1, v_table, v_rows, v_started, true);
+            p_phase := 'cache';
+            p_rows := p_rows + v_rows;
 
-    -- Every unit is cached: p_phase stays NULL.
+        END IF;
+        -- Empty units (see above): the next one follows, if it is pending and the call is young.
+        EXIT units WHEN p_rows > 0 OR clock_timestamp() >= p_started + interval '1 second';
+        v_pos := v_pos + 1;
+        v_next := v_order[v_pos];
+        EXIT units WHEN v_next IS NULL
+                     OR NOT (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = v_next);
+        v_started := clock_timestamp();
+    END LOOP;
+
+    -- p_phase is 'cache' if this call cached a unit; it stays NULL when every unit was cached already.
 EXCEPTION
     WHEN OTHERS OR query_canceled THEN
         GET STACKED DIAGNOSTICS p_sqlstate = RETURNED_SQLSTATE, p_message = MESSAGE_TEXT;

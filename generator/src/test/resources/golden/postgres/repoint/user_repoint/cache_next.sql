@@ -25,6 +25,12 @@
 -- SET NULL records. Rows behind an ON DELETE SET NULL / SET DEFAULT edge stay: their keys and the values the
 -- database will reset when their parents are deleted are recorded, for rollback.
 --
+-- Empty units. A unit that caches no row (its rows were all reached through another edge, or the purge has none
+-- there: most edges of a small purge in a wide schema) does not end the call: the next unit follows in the same
+-- transaction, for up to one second from the start of the call, so that empty units cost no round trip each and
+-- the control table is read once per call, not once per unit before the next. A unit that cached rows ends the
+-- call, as does the second.
+--
 -- Errors are caught here and handed back (p_sqlstate, p_message, with where they happened in p_edge, p_table and
 -- p_action), the unit's work rolled back: declutter.user_repoint_step raises them again and records them.
 CREATE OR REPLACE PROCEDURE declutter.user_repoint_cache_next(
@@ -49,157 +55,169 @@ DECLARE
     v_table   text;
     v_action  text := 'cache';
     v_started timestamptz := p_started;
+    v_order   integer[] := ARRAY[
+                   1, 2, 3, 4, 5, 6, 7
+               ];
+    v_next    integer;
+    v_pos     bigint;
 BEGIN
     p_phase := NULL;
     p_rows := 0;
     p_sqlstate := NULL;
     p_message := NULL;
 
-    -- Edge 1: root rows of app.users
-    IF (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = 1) THEN
-        v_edge := 1;
-        v_table := 'app.users';
-        v_action := 'cache';
-        EXECUTE 'WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_user_repoint_users AS x
-                                     WHERE x.declutter_run = $1)
-        INSERT INTO declutter.bk_user_repoint_users (declutter_run, id, tenant_id, email, display_name, is_admin, created_at)
-        SELECT $1, c.id, c.tenant_id, c.email, c.display_name, c.is_admin, c.created_at
-          FROM app.users AS c
-         WHERE (c.id IN (SELECT declutter_ranked.id FROM (SELECT id, lower(email) AS declutter_key1, row_number() OVER (PARTITION BY lower(email) ORDER BY created_at ASC NULLS LAST, id) AS declutter_rank FROM app.users) declutter_ranked WHERE declutter_ranked.declutter_rank > 1 AND declutter_ranked.declutter_key1 IS NOT NULL))
-           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id)'
-          USING p_run;
-        GET DIAGNOSTICS v_rows = ROW_COUNT;
-        PERFORM declutter.note_cache(p_run, 1, v_table, v_rows, v_started, true);
-        p_phase := 'cache';
-        p_rows := v_rows;
-        RETURN;
-    END IF;
+    -- The first unit still pending, in cache order (v_order), read once: the units before it are cached.
+    SELECT o.edge_id, o.position INTO v_next, v_pos
+      FROM declutter.control AS k
+      JOIN unnest(v_order) WITH ORDINALITY AS o(edge_id, position) ON o.edge_id = k.edge_id
+     WHERE k.run_id = p_run AND k.status = 'pending'
+     ORDER BY o.position
+     LIMIT 1;
+    <<units>>
+    LOOP
+        IF v_next IS NULL THEN
+            EXIT units; -- every unit is cached
+
+        -- Edge 1: root rows of app.users
+        ELSIF v_next = 1 THEN
+            v_edge := 1;
+            v_table := 'app.users';
+            v_action := 'cache';
+            EXECUTE 'WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_user_repoint_users AS x
+                                         WHERE x.declutter_run = $1)
+            INSERT INTO declutter.bk_user_repoint_users (declutter_run, id, tenant_id, email, display_name, is_admin, created_at)
+            SELECT $1, c.id, c.tenant_id, c.email, c.display_name, c.is_admin, c.created_at
+              FROM app.users AS c
+             WHERE (c.id IN (SELECT declutter_ranked.id FROM (SELECT id, lower(email) AS declutter_key1, row_number() OVER (PARTITION BY lower(email) ORDER BY created_at ASC NULLS LAST, id) AS declutter_rank FROM app.users) declutter_ranked WHERE declutter_ranked.declutter_rank > 1 AND declutter_ranked.declutter_key1 IS NOT NULL))
+               AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id)'
+              USING p_run;
+            GET DIAGNOSTICS v_rows = ROW_COUNT;
+            PERFORM declutter.note_cache(p_run, 1, v_table, v_rows, v_started, true);
+            p_phase := 'cache';
+            p_rows := p_rows + v_rows;
 
 
-    -- Edge 2: app.api_keys(user_id) -> app.users(id) [fk_api_keys_users, ON DELETE NO ACTION]
-    IF (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = 2) THEN
-        v_edge := 2;
-        v_table := 'app.api_keys';
-        v_action := 'cache';
-        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_user_repoint_api_keys_fk_api_keys_users AS x WHERE x.declutter_run = p_run)
-        INSERT INTO declutter.bk_user_repoint_api_keys_fk_api_keys_users (declutter_run, id, user_id)
-        SELECT p_run, c.id, c.user_id
-          FROM app.api_keys AS c
-         WHERE EXISTS (SELECT 1 FROM declutter.bk_user_repoint_users AS p
-                        WHERE p.declutter_run = p_run AND p.id = c.user_id)
-           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
-        GET DIAGNOSTICS v_rows = ROW_COUNT;
-        PERFORM declutter.note_cache(p_run, 2, v_table, v_rows, v_started, true);
-        p_phase := 'cache';
-        p_rows := v_rows;
-        RETURN;
-    END IF;
+        -- Edge 2: app.api_keys(user_id) -> app.users(id) [fk_api_keys_users, ON DELETE NO ACTION]
+        ELSIF v_next = 2 THEN
+            v_edge := 2;
+            v_table := 'app.api_keys';
+            v_action := 'cache';
+            WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_user_repoint_api_keys_fk_api_keys_users AS x WHERE x.declutter_run = p_run)
+            INSERT INTO declutter.bk_user_repoint_api_keys_fk_api_keys_users (declutter_run, id, user_id)
+            SELECT p_run, c.id, c.user_id
+              FROM app.api_keys AS c
+             WHERE EXISTS (SELECT 1 FROM declutter.bk_user_repoint_users AS p
+                            WHERE p.declutter_run = p_run AND p.id = c.user_id)
+               AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
+            GET DIAGNOSTICS v_rows = ROW_COUNT;
+            PERFORM declutter.note_cache(p_run, 2, v_table, v_rows, v_started, true);
+            p_phase := 'cache';
+            p_rows := p_rows + v_rows;
 
-    -- Edge 3: app.audit_events(user_id) -> app.users(id) [fk_audit_events_users, ON DELETE NO ACTION]
-    IF (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = 3) THEN
-        v_edge := 3;
-        v_table := 'app.audit_events';
-        v_action := 'cache';
-        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_user_repoint_audit_events_fk_audit_events_users AS x WHERE x.declutter_run = p_run)
-        INSERT INTO declutter.bk_user_repoint_audit_events_fk_audit_events_users (declutter_run, id, user_id)
-        SELECT p_run, c.id, c.user_id
-          FROM app.audit_events AS c
-         WHERE EXISTS (SELECT 1 FROM declutter.bk_user_repoint_users AS p
-                        WHERE p.declutter_run = p_run AND p.id = c.user_id)
-           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
-        GET DIAGNOSTICS v_rows = ROW_COUNT;
-        PERFORM declutter.note_cache(p_run, 3, v_table, v_rows, v_started, true);
-        p_phase := 'cache';
-        p_rows := v_rows;
-        RETURN;
-    END IF;
+        -- Edge 3: app.audit_events(user_id) -> app.users(id) [fk_audit_events_users, ON DELETE NO ACTION]
+        ELSIF v_next = 3 THEN
+            v_edge := 3;
+            v_table := 'app.audit_events';
+            v_action := 'cache';
+            WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_user_repoint_audit_events_fk_audit_events_users AS x WHERE x.declutter_run = p_run)
+            INSERT INTO declutter.bk_user_repoint_audit_events_fk_audit_events_users (declutter_run, id, user_id)
+            SELECT p_run, c.id, c.user_id
+              FROM app.audit_events AS c
+             WHERE EXISTS (SELECT 1 FROM declutter.bk_user_repoint_users AS p
+                            WHERE p.declutter_run = p_run AND p.id = c.user_id)
+               AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
+            GET DIAGNOSTICS v_rows = ROW_COUNT;
+            PERFORM declutter.note_cache(p_run, 3, v_table, v_rows, v_started, true);
+            p_phase := 'cache';
+            p_rows := p_rows + v_rows;
 
-    -- Edge 4: app.comments(user_id) -> app.users(id) [fk_comments_users, ON DELETE NO ACTION]
-    IF (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = 4) THEN
-        v_edge := 4;
-        v_table := 'app.comments';
-        v_action := 'cache';
-        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_user_repoint_comments_fk_comments_users AS x WHERE x.declutter_run = p_run)
-        INSERT INTO declutter.bk_user_repoint_comments_fk_comments_users (declutter_run, id, user_id)
-        SELECT p_run, c.id, c.user_id
-          FROM app.comments AS c
-         WHERE EXISTS (SELECT 1 FROM declutter.bk_user_repoint_users AS p
-                        WHERE p.declutter_run = p_run AND p.id = c.user_id)
-           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
-        GET DIAGNOSTICS v_rows = ROW_COUNT;
-        PERFORM declutter.note_cache(p_run, 4, v_table, v_rows, v_started, true);
-        p_phase := 'cache';
-        p_rows := v_rows;
-        RETURN;
-    END IF;
+        -- Edge 4: app.comments(user_id) -> app.users(id) [fk_comments_users, ON DELETE NO ACTION]
+        ELSIF v_next = 4 THEN
+            v_edge := 4;
+            v_table := 'app.comments';
+            v_action := 'cache';
+            WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_user_repoint_comments_fk_comments_users AS x WHERE x.declutter_run = p_run)
+            INSERT INTO declutter.bk_user_repoint_comments_fk_comments_users (declutter_run, id, user_id)
+            SELECT p_run, c.id, c.user_id
+              FROM app.comments AS c
+             WHERE EXISTS (SELECT 1 FROM declutter.bk_user_repoint_users AS p
+                            WHERE p.declutter_run = p_run AND p.id = c.user_id)
+               AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
+            GET DIAGNOSTICS v_rows = ROW_COUNT;
+            PERFORM declutter.note_cache(p_run, 4, v_table, v_rows, v_started, true);
+            p_phase := 'cache';
+            p_rows := p_rows + v_rows;
 
-    -- Edge 5: app.documents(author_id) -> app.users(id) [fk_documents_users_author, ON DELETE NO ACTION]
-    IF (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = 5) THEN
-        v_edge := 5;
-        v_table := 'app.documents';
-        v_action := 'cache';
-        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_user_repoint_documents_fk_documents_users_author AS x WHERE x.declutter_run = p_run)
-        INSERT INTO declutter.bk_user_repoint_documents_fk_documents_users_author (declutter_run, id, author_id)
-        SELECT p_run, c.id, c.author_id
-          FROM app.documents AS c
-         WHERE EXISTS (SELECT 1 FROM declutter.bk_user_repoint_users AS p
-                        WHERE p.declutter_run = p_run AND p.id = c.author_id)
-           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
-        GET DIAGNOSTICS v_rows = ROW_COUNT;
-        PERFORM declutter.note_cache(p_run, 5, v_table, v_rows, v_started, true);
-        p_phase := 'cache';
-        p_rows := v_rows;
-        RETURN;
-    END IF;
+        -- Edge 5: app.documents(author_id) -> app.users(id) [fk_documents_users_author, ON DELETE NO ACTION]
+        ELSIF v_next = 5 THEN
+            v_edge := 5;
+            v_table := 'app.documents';
+            v_action := 'cache';
+            WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_user_repoint_documents_fk_documents_users_author AS x WHERE x.declutter_run = p_run)
+            INSERT INTO declutter.bk_user_repoint_documents_fk_documents_users_author (declutter_run, id, author_id)
+            SELECT p_run, c.id, c.author_id
+              FROM app.documents AS c
+             WHERE EXISTS (SELECT 1 FROM declutter.bk_user_repoint_users AS p
+                            WHERE p.declutter_run = p_run AND p.id = c.author_id)
+               AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
+            GET DIAGNOSTICS v_rows = ROW_COUNT;
+            PERFORM declutter.note_cache(p_run, 5, v_table, v_rows, v_started, true);
+            p_phase := 'cache';
+            p_rows := p_rows + v_rows;
 
-    -- Edge 6: app.projects(owner_user_id) -> app.users(id) [fk_projects_users_owner, ON DELETE NO ACTION]
-    IF (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = 6) THEN
-        v_edge := 6;
-        v_table := 'app.projects';
-        v_action := 'cache';
-        WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_user_repoint_projects_fk_projects_users_owner AS x WHERE x.declutter_run = p_run)
-        INSERT INTO declutter.bk_user_repoint_projects_fk_projects_users_owner (declutter_run, id, owner_user_id)
-        SELECT p_run, c.id, c.owner_user_id
-          FROM app.projects AS c
-         WHERE EXISTS (SELECT 1 FROM declutter.bk_user_repoint_users AS p
-                        WHERE p.declutter_run = p_run AND p.id = c.owner_user_id)
-           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
-        GET DIAGNOSTICS v_rows = ROW_COUNT;
-        PERFORM declutter.note_cache(p_run, 6, v_table, v_rows, v_started, true);
-        p_phase := 'cache';
-        p_rows := v_rows;
-        RETURN;
-    END IF;
+        -- Edge 6: app.projects(owner_user_id) -> app.users(id) [fk_projects_users_owner, ON DELETE NO ACTION]
+        ELSIF v_next = 6 THEN
+            v_edge := 6;
+            v_table := 'app.projects';
+            v_action := 'cache';
+            WITH cached AS MATERIALIZED (SELECT x.id FROM declutter.bk_user_repoint_projects_fk_projects_users_owner AS x WHERE x.declutter_run = p_run)
+            INSERT INTO declutter.bk_user_repoint_projects_fk_projects_users_owner (declutter_run, id, owner_user_id)
+            SELECT p_run, c.id, c.owner_user_id
+              FROM app.projects AS c
+             WHERE EXISTS (SELECT 1 FROM declutter.bk_user_repoint_users AS p
+                            WHERE p.declutter_run = p_run AND p.id = c.owner_user_id)
+               AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.id = c.id);
+            GET DIAGNOSTICS v_rows = ROW_COUNT;
+            PERFORM declutter.note_cache(p_run, 6, v_table, v_rows, v_started, true);
+            p_phase := 'cache';
+            p_rows := p_rows + v_rows;
 
-    -- Edge 7: app.team_members(user_id) -> app.users(id) [fk_team_members_users, ON DELETE NO ACTION]
-    IF (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = 7) THEN
-        v_edge := 7;
-        v_table := 'app.team_members';
-        v_action := 'cache';
-        -- Re-pointing must not give two rows one value of the unique key pk_team_members (team_id, user_id): checked
-        -- before anything is changed (docs/design.md#re-pointing).
-        v_action := 'unique check';
-        WITH declutter_repointed AS (SELECT c.team_id AS declutter_k1, c.user_id AS declutter_k2, c.team_id AS declutter_u1, m.declutter_kept1 AS declutter_u2 FROM app.team_members c, (SELECT * FROM (SELECT t.id AS declutter_dup1, first_value(t.id) OVER (PARTITION BY lower(email) ORDER BY CASE WHEN EXISTS (SELECT 1 FROM declutter.bk_user_repoint_users p WHERE p.declutter_run = p_run AND p.id = t.id) THEN 1 ELSE 0 END, created_at ASC NULLS LAST, id) AS declutter_kept1, CASE WHEN EXISTS (SELECT 1 FROM declutter.bk_user_repoint_users p WHERE p.declutter_run = p_run AND 1 = 1 AND p.id = t.id) THEN 1 ELSE 0 END AS declutter_moved FROM app.users t WHERE lower(email) IN (SELECT lower(email) FROM app.users WHERE id IN (SELECT p.id FROM declutter.bk_user_repoint_users p WHERE p.declutter_run = p_run AND 1 = 1))) declutter_map WHERE declutter_map.declutter_moved = 1 AND NOT (declutter_map.declutter_dup1 = declutter_map.declutter_kept1)) m WHERE c.user_id = m.declutter_dup1) SELECT COUNT(*) INTO v_rows FROM declutter_repointed x WHERE x.declutter_u1 IS NOT NULL AND x.declutter_u2 IS NOT NULL AND (EXISTS (SELECT 1 FROM app.team_members s WHERE s.team_id = x.declutter_u1 AND s.user_id = x.declutter_u2) OR EXISTS (SELECT 1 FROM declutter_repointed y WHERE y.declutter_u1 = x.declutter_u1 AND y.declutter_u2 = x.declutter_u2 AND NOT (y.declutter_k1 = x.declutter_k1 AND y.declutter_k2 = x.declutter_k2)));
-        IF v_rows > 0 THEN
-            RAISE EXCEPTION '%', 'declutter: re-pointing the rows of app.team_members that reference a duplicate to the kept row would give '
-                || v_rows || ' of them the value of the unique key pk_team_members (team_id, user_id) that another row has. Nothing was re-pointed or deleted. Merge or delete those rows first (or purge the children with the duplicates: children: purge), then run again.';
+        -- Edge 7: app.team_members(user_id) -> app.users(id) [fk_team_members_users, ON DELETE NO ACTION]
+        ELSIF v_next = 7 THEN
+            v_edge := 7;
+            v_table := 'app.team_members';
+            v_action := 'cache';
+            -- Re-pointing must not give two rows one value of the unique key pk_team_members (team_id, user_id):
+            -- checked before anything is changed (docs/design.md#re-pointing).
+            v_action := 'unique check';
+            WITH declutter_repointed AS (SELECT c.team_id AS declutter_k1, c.user_id AS declutter_k2, c.team_id AS declutter_u1, m.declutter_kept1 AS declutter_u2 FROM app.team_members c, (SELECT * FROM (SELECT t.id AS declutter_dup1, first_value(t.id) OVER (PARTITION BY lower(email) ORDER BY CASE WHEN EXISTS (SELECT 1 FROM declutter.bk_user_repoint_users p WHERE p.declutter_run = p_run AND p.id = t.id) THEN 1 ELSE 0 END, created_at ASC NULLS LAST, id) AS declutter_kept1, CASE WHEN EXISTS (SELECT 1 FROM declutter.bk_user_repoint_users p WHERE p.declutter_run = p_run AND 1 = 1 AND p.id = t.id) THEN 1 ELSE 0 END AS declutter_moved FROM app.users t WHERE lower(email) IN (SELECT lower(email) FROM app.users WHERE id IN (SELECT p.id FROM declutter.bk_user_repoint_users p WHERE p.declutter_run = p_run AND 1 = 1))) declutter_map WHERE declutter_map.declutter_moved = 1 AND NOT (declutter_map.declutter_dup1 = declutter_map.declutter_kept1)) m WHERE c.user_id = m.declutter_dup1) SELECT COUNT(*) INTO v_rows FROM declutter_repointed x WHERE x.declutter_u1 IS NOT NULL AND x.declutter_u2 IS NOT NULL AND (EXISTS (SELECT 1 FROM app.team_members s WHERE s.team_id = x.declutter_u1 AND s.user_id = x.declutter_u2) OR EXISTS (SELECT 1 FROM declutter_repointed y WHERE y.declutter_u1 = x.declutter_u1 AND y.declutter_u2 = x.declutter_u2 AND NOT (y.declutter_k1 = x.declutter_k1 AND y.declutter_k2 = x.declutter_k2)));
+            IF v_rows > 0 THEN
+                RAISE EXCEPTION '%', 'declutter: re-pointing the rows of app.team_members that reference a duplicate to the kept row would give '
+                    || v_rows || ' of them the value of the unique key pk_team_members (team_id, user_id) that another row has. Nothing was re-pointed or deleted. Merge or delete those rows first (or purge the children with the duplicates: children: purge), then run again.';
+            END IF;
+            v_action := 'cache';
+            WITH cached AS MATERIALIZED (SELECT x.team_id, x.user_id FROM declutter.bk_user_repoint_team_members_fk_team_members_users AS x WHERE x.declutter_run = p_run)
+            INSERT INTO declutter.bk_user_repoint_team_members_fk_team_members_users (declutter_run, team_id, user_id)
+            SELECT p_run, c.team_id, c.user_id
+              FROM app.team_members AS c
+             WHERE EXISTS (SELECT 1 FROM declutter.bk_user_repoint_users AS p
+                            WHERE p.declutter_run = p_run AND p.id = c.user_id)
+               AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.team_id = c.team_id AND x.user_id = c.user_id);
+            GET DIAGNOSTICS v_rows = ROW_COUNT;
+            PERFORM declutter.note_cache(p_run, 7, v_table, v_rows, v_started, true);
+            p_phase := 'cache';
+            p_rows := p_rows + v_rows;
         END IF;
-        v_action := 'cache';
-        WITH cached AS MATERIALIZED (SELECT x.team_id, x.user_id FROM declutter.bk_user_repoint_team_members_fk_team_members_users AS x WHERE x.declutter_run = p_run)
-        INSERT INTO declutter.bk_user_repoint_team_members_fk_team_members_users (declutter_run, team_id, user_id)
-        SELECT p_run, c.team_id, c.user_id
-          FROM app.team_members AS c
-         WHERE EXISTS (SELECT 1 FROM declutter.bk_user_repoint_users AS p
-                        WHERE p.declutter_run = p_run AND p.id = c.user_id)
-           AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE x.team_id = c.team_id AND x.user_id = c.user_id);
-        GET DIAGNOSTICS v_rows = ROW_COUNT;
-        PERFORM declutter.note_cache(p_run, 7, v_table, v_rows, v_started, true);
-        p_phase := 'cache';
-        p_rows := v_rows;
-        RETURN;
-    END IF;
+        -- Empty units (see above): the next one follows, if it is pending and the call is young.
+        EXIT units WHEN p_rows > 0 OR clock_timestamp() >= p_started + interval '1 second';
+        v_pos := v_pos + 1;
+        v_next := v_order[v_pos];
+        EXIT units WHEN v_next IS NULL
+                     OR NOT (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = v_next);
+        v_started := clock_timestamp();
+    END LOOP;
 
-    -- Every unit is cached: p_phase stays NULL.
+    -- p_phase is 'cache' if this call cached a unit; it stays NULL when every unit was cached already.
 EXCEPTION
     WHEN OTHERS OR query_canceled THEN
         GET STACKED DIAGNOSTICS p_sqlstate = RETURNED_SQLSTATE, p_message = MESSAGE_TEXT;

@@ -20,7 +20,8 @@ import java.sql.SQLException;
             + " delete it in batches inside a window, and runs, monitors, verifies and rolls them back."},
         subcommands = {PlanCommand.class, GenerateCommand.class, DeployCommand.class, RunCommand.class,
                 StatusCommand.class, StopCommand.class, RollbackCommand.class, VerifyCommand.class,
-                ArchiveCommand.class, ExpireCommand.class, ReceiptCommand.class, AuditCommand.class},
+                ArchiveCommand.class, ExpireCommand.class, ReceiptCommand.class, AuditCommand.class, ServeCommand.class,
+                TokenCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             " 0:done",

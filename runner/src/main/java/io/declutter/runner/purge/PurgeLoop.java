@@ -26,7 +26,8 @@ import java.util.function.Supplier;
  * between steps, or being killed during one, loses nothing. With an archive ({@link #archivingInto}), each step's
  * transaction also writes its new backup rows outside the database before it commits. Before every step it reads the health signals the job's
  * throttle limits and holds, with back-off, while one says hold (docs/throttle.md#holds); delete batches adapt their
- * size to the throttle's target batch time (docs/throttle.md#adaptive-batches).
+ * size to the throttle's target batch time (docs/throttle.md#adaptive-batches). A {@link RunListener} (the service's
+ * metrics) is told of every unit, reading and hold ({@link #reportingTo}).
  */
 public final class PurgeLoop {
 
@@ -44,6 +45,7 @@ public final class PurgeLoop {
     private final Supplier<Throttle> throttle;
     private final Set<String> unknownsReported = new HashSet<>();
     private BatchArchive archive;
+    private RunListener listener = RunListener.NONE;
 
     /** How a loop ended. */
     public record Outcome(long run, String phase, int exitCode, String message) {
@@ -77,7 +79,33 @@ public final class PurgeLoop {
         return this;
     }
 
+    /**
+     * Tells {@code listener} what the run does (docs/serve.md#metrics); with one, the loop also reads the log rows
+     * each unit added, to say which tables it cached or deleted rows of.
+     */
+    public PurgeLoop reportingTo(RunListener listener) {
+        this.listener = listener;
+        return this;
+    }
+
     public Outcome drive(long run) throws SQLException, InterruptedException, java.io.IOException {
+        String job = procs.job();
+        tell(l -> l.runStarted(job, run));
+        Outcome outcome = null;
+        try {
+            outcome = loop(run, job);
+            return outcome;
+        } finally {
+            Outcome ended = outcome != null ? outcome
+                    : new Outcome(run, "failed", ExitCodes.FAILED, "run " + run + " ended by an error");
+            tell(l -> l.runEnded(job, run, ended));
+        }
+    }
+
+    private Outcome loop(long run, String job) throws SQLException, InterruptedException, java.io.IOException {
+        boolean listening = listener != RunListener.NONE;
+        long lastLogId = listening ? procs.lastLogId(run) : 0;
+        Instant holdSince = null;
         long backoff = 1000;
         long holdBackoff = FIRST_HOLD_MS;
         boolean holding = false;
@@ -99,16 +127,22 @@ public final class PurgeLoop {
                     return stopped(run, phase, "a pause was requested (declutter stop)");
                 }
                 Throttle limits = throttle.get();
-                Optional<String> hold = holdReason(limits, signals.read(limits));
-                if (hold.isPresent()) {
+                List<HealthReading> readings = signals.read(limits);
+                tell(l -> l.signalsRead(job, run, readings));
+                List<HealthReading> causes = holdCauses(limits, readings);
+                if (!causes.isEmpty()) {
+                    String reason = String.join("; ", causes.stream().map(HealthReading::reason).toList());
                     if (holding) {
-                        procs.extendHold(run, hold.get());
+                        procs.extendHold(run, reason);
+                        tell(l -> l.holdChecked(job, run, reason, causes));
                     } else {
-                        procs.startHold(run, Instant.now(), hold.get());
-                        LOG.info("run {}: holding: {}", run, hold.get());
+                        holdSince = Instant.now();
+                        procs.startHold(run, holdSince, reason);
+                        LOG.info("run {}: holding: {}", run, reason);
                         holding = true;
+                        tell(l -> l.holdStarted(job, run, reason, causes));
                     }
-                    progress.hold(hold.get());
+                    progress.hold(reason);
                     long sleep = holdBackoff;
                     if (deadline.isPresent()) {
                         sleep = Math.max(0, Math.min(sleep, Duration.between(Instant.now(), deadline.get()).toMillis() + 1));
@@ -122,6 +156,8 @@ public final class PurgeLoop {
                     LOG.info("run {}: the health signals say go again", run);
                     holding = false;
                     holdBackoff = FIRST_HOLD_MS;
+                    Duration held = Duration.between(holdSince, Instant.now());
+                    tell(l -> l.holdEnded(job, run, held));
                 }
                 int size = sizer.next(limits);
                 Instant started = Instant.now();
@@ -137,6 +173,15 @@ public final class PurgeLoop {
                 if ("delete".equals(step.phase()) && limits.adaptive()) {
                     int next = sizer.observe(limits, size, step.rows(), Duration.between(started, ended));
                     procs.noteBatch(run, size, step.rows(), started, ended, next);
+                }
+                if (listening) {
+                    List<JobProcedures.LoggedRows> rows = procs.loggedRowsAfter(run, lastLogId);
+                    if (!rows.isEmpty()) {
+                        lastLogId = rows.get(rows.size() - 1).logId();
+                    }
+                    String unitPhase = step.phase();
+                    Duration took = Duration.between(started, ended);
+                    tell(l -> l.unitDone(job, run, unitPhase, took, rows));
                 }
                 boolean phaseChanged = !step.phase().equals(phase);
                 phase = step.phase();
@@ -166,6 +211,8 @@ public final class PurgeLoop {
                 } catch (SQLException e) {
                     LOG.warn("run {}: could not mark the end of its hold in the log: {}", run, e.getMessage());
                 }
+                Duration held = Duration.between(holdSince, Instant.now());
+                tell(l -> l.holdEnded(job, run, held));
             }
             progress.finish();
         }
@@ -175,8 +222,8 @@ public final class PurgeLoop {
      * Why the next unit must wait, if it must: every signal saying hold, and every unknown one when the job says
      * {@code onUnknown: hold}. An unknown signal is reported once per reason.
      */
-    private Optional<String> holdReason(Throttle limits, List<HealthReading> readings) {
-        List<String> reasons = new ArrayList<>();
+    private List<HealthReading> holdCauses(Throttle limits, List<HealthReading> readings) {
+        List<HealthReading> causes = new ArrayList<>();
         for (HealthReading r : readings) {
             if (r.verdict() == HealthReading.Verdict.UNKNOWN && unknownsReported.add(r.reason())) {
                 LOG.warn("health signal unknown: {} (onUnknown: {})", r.reason(),
@@ -184,10 +231,22 @@ public final class PurgeLoop {
             }
             if (r.verdict() == HealthReading.Verdict.HOLD
                     || r.verdict() == HealthReading.Verdict.UNKNOWN && limits.onUnknown() == Throttle.OnUnknown.HOLD) {
-                reasons.add(r.reason());
+                causes.add(r);
             }
         }
-        return reasons.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", reasons));
+        return causes;
+    }
+
+    /** Tells the listener; what a listener throws is logged and ignored, never the end of a purge. */
+    private void tell(java.util.function.Consumer<RunListener> event) {
+        if (listener == RunListener.NONE) {
+            return;
+        }
+        try {
+            event.accept(listener);
+        } catch (RuntimeException e) {
+            LOG.warn("run listener {} failed: {}", listener.getClass().getSimpleName(), e.toString());
+        }
     }
 
     private Outcome stopped(long run, String phase, String why) {

@@ -86,7 +86,9 @@ public final class StatusReport {
         Instant end = info.ended() != null ? info.ended() : Instant.now();
         double seconds = Math.max(0.001, Duration.between(info.started(), end).toMillis() / 1000.0);
         double rate = deleted / seconds;
-        Long eta = remaining > 0 && rate > 0 ? (long) (remaining / rate) : remaining == 0 ? 0L : null;
+        // Boxed on both sides: a primitive long in either branch would unbox the null (no rate yet) and throw.
+        Long eta = remaining > 0 && rate > 0 ? Long.valueOf((long) (remaining / rate))
+                : remaining == 0 ? Long.valueOf(0) : null;
         return new RunStatus(procs.job(), run, info.status(), info.started(), info.ended(), info.deadline(),
                 info.pauseRequested(), info.lastError(), cached, deleted, restored, Math.max(0, remaining), rate, eta,
                 tables, procs.triggerEffects(run), backup(procs, info, keep), hold(procs.holdState(run)));

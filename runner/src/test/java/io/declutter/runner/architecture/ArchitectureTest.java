@@ -18,7 +18,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
  * The package rules of the production code (both modules, tests left out): the pipeline introspect -> model -> plan
  * -> render depends one way; dialect-specific code lives in {@code dialect.postgres} and {@code dialect.oracle}, and
  * nothing else names it (the dialects are found through {@code java.util.ServiceLoader}); the CLI and the run loop
- * reach the database only through the dialect API.
+ * reach the database only through the dialect API, and so does the service ({@code declutter serve}).
  */
 class ArchitectureTest {
 
@@ -85,6 +85,7 @@ class ArchitectureTest {
                 .or(resideInAnyPackage(RUNNER, MODEL, CONFIG, PLAN, DIALECT_API))
                 .or(JavaClass.Predicates.equivalentTo(io.declutter.introspect.RecordedCatalog.class));
         classes().that().resideInAnyPackage("io.declutter.runner.cli..", "io.declutter.runner.purge..",
+                "io.declutter.runner.serve..",
                 "io.declutter.runner.db..").should().onlyDependOnClassesThat(allowed).check(production);
     }
 

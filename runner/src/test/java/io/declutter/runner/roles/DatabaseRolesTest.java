@@ -144,7 +144,8 @@ class DatabaseRolesTest {
              ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_class AS t, unnest(ARRAY['" + OPERATOR + "', '"
                      + VIEWER + "', '" + RESTORER + "', '" + NO_USER + "', '" + OP_USER + "']) AS r(name)"
                      + " WHERE t.relnamespace IN ('app'::regnamespace, 'declutter'::regnamespace) AND t.relkind = 'r'"
-                     + " AND t.relname NOT IN ('run', 'control', 'log', 'trigger_effect', 'archive', 'archive_batch', 'run_key')"
+                     + " AND t.relname NOT IN ('run', 'control', 'log', 'trigger_effect', 'archive', 'archive_batch', 'run_key',"
+                     + " 'api_request')"
                      + " AND has_table_privilege(r.name, t.oid, 'SELECT, INSERT, UPDATE, DELETE, TRUNCATE')")) {
             rs.next();
             assertThat(rs.getLong(1)).isZero();
@@ -187,6 +188,12 @@ class DatabaseRolesTest {
             refused(op, "SELECT * FROM app.tenants LIMIT 1");
             refused(op, "CALL declutter.tenant_purge_rollback(" + runId + ")");
             refused(op, "UPDATE declutter.control SET rows_deleted = 0");
+            // declutter serve records the Idempotency-Key of the run it starts (docs/serve.md#idempotency).
+            try (Statement st = op.createStatement()) {
+                st.execute("INSERT INTO declutter.api_request (idempotency_key, job, run_id, token_name) VALUES ('k1',"
+                        + " 'tenant_purge', " + runId + ", 'ci')");
+            }
+            refused(op, "DELETE FROM declutter.api_request");
         }
         assertRefusedCommand(as(OP_USER, "rollback", "--run", Long.toString(runId)), RESTORER);
 
@@ -201,6 +208,11 @@ class DatabaseRolesTest {
             }
             refused(view, "SELECT declutter.begin_run('tenant_purge', NULL, 10)");
             refused(view, "INSERT INTO declutter.log (run_id, action, started_at) VALUES (" + runId + ", 'x', now())");
+            refused(view, "INSERT INTO declutter.api_request (idempotency_key, job, run_id, token_name) VALUES ('k2',"
+                    + " 'tenant_purge', " + runId + ", 'v')");
+            try (Statement st = view.createStatement()) {
+                st.execute("SELECT count(*) FROM declutter.api_request");
+            }
         }
         assertRefusedCommand(as(VIEW_USER, "run"), OPERATOR);
         assertRefusedCommand(as(VIEW_USER, "rollback", "--run", Long.toString(runId)), RESTORER);

@@ -1,7 +1,5 @@
 package io.declutter.runner.serve;
 
-import io.declutter.config.JobFileReader;
-import io.declutter.config.PolicyFile;
 import io.declutter.localdb.ScratchDatabase;
 import io.declutter.runner.testing.Cli;
 import io.declutter.runner.testing.JobFiles;
@@ -12,8 +10,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.sql.SQLException;
-import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,8 +24,7 @@ class ServeApiTest {
     static Path dir;
 
     private static ScratchDatabase db;
-    private static JobService service;
-    private static HttpApi http;
+    private static Serving serving;
     private static Api api;
     private static String viewer;
     private static String operator;
@@ -59,20 +54,14 @@ class ServeApiTest {
         Path tokens = dir.resolve("tokens");
         viewer = Tokens.add(tokens, "dash", Role.VIEWER);
         operator = Tokens.add(tokens, "ci", Role.OPERATOR);
-        PolicyFile policy = JobFileReader.readPolicy(file);
-        service = new JobService(policy, file, s -> s);
-        service.start();
-        http = new HttpApi(service, Tokens.read(tokens)).start(new HttpApi.Listen("127.0.0.1", 0, Optional.empty()));
-        api = new Api("http://127.0.0.1:" + http.port());
+        serving = Serving.start(file, tokens);
+        api = serving.api();
     }
 
     @AfterAll
-    static void stop() throws SQLException {
-        if (http != null) {
-            http.stop();
-        }
-        if (service != null) {
-            service.close();
+    static void stop() throws Exception {
+        if (serving != null) {
+            serving.close();
         }
         if (db != null) {
             db.close();

@@ -1,7 +1,6 @@
 package io.declutter.runner.serve;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.declutter.config.JobFileReader;
 import io.declutter.localdb.ScratchDatabase;
 import io.declutter.runner.purge.Checksums;
 import io.declutter.runner.testing.Cli;
@@ -20,7 +19,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -38,8 +36,7 @@ class ServeRolesTest {
     static Path dir;
 
     private static ScratchDatabase db;
-    private static JobService service;
-    private static HttpApi http;
+    private static Serving serving;
     private static Api api;
     private static String viewer;
     private static String operator;
@@ -67,19 +64,14 @@ class ServeRolesTest {
         viewer = Tokens.add(tokens, "dash", Role.VIEWER);
         operator = Tokens.add(tokens, "ci", Role.OPERATOR);
         admin = Tokens.add(tokens, "boss", Role.ADMIN);
-        service = new JobService(JobFileReader.readPolicy(file), file, s -> s);
-        service.start();
-        http = new HttpApi(service, Tokens.read(tokens)).start(new HttpApi.Listen("127.0.0.1", 0, Optional.empty()));
-        api = new Api("http://127.0.0.1:" + http.port());
+        serving = Serving.start(file, tokens);
+        api = serving.api();
     }
 
     @AfterAll
-    static void stop() throws SQLException {
-        if (http != null) {
-            http.stop();
-        }
-        if (service != null) {
-            service.close();
+    static void stop() throws Exception {
+        if (serving != null) {
+            serving.close();
         }
         if (db != null) {
             db.close();
@@ -106,10 +98,10 @@ class ServeRolesTest {
 
     /** Waits until the service drives no run of the job (the run ended, or stopped). */
     private static void awaitEnd(String job) throws InterruptedException {
-        for (int i = 0; i < 1200 && service.drivenRun(job).isPresent(); i++) {
+        for (int i = 0; i < 1200 && serving.service().drivenRun(job).isPresent(); i++) {
             Thread.sleep(100);
         }
-        assertThat(service.drivenRun(job)).as("run of " + job + " still going after 2 minutes").isEmpty();
+        assertThat(serving.service().drivenRun(job)).as("run of " + job + " still going after 2 minutes").isEmpty();
     }
 
     private static void refused(Api.Answer a, int status, String code) {

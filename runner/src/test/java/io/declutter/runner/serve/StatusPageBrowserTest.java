@@ -1,7 +1,6 @@
 package io.declutter.runner.serve;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.declutter.config.JobFileReader;
 import io.declutter.localdb.ScratchDatabase;
 import io.declutter.runner.testing.Cli;
 import io.declutter.runner.testing.HeadlessChromium;
@@ -24,7 +23,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,8 +43,7 @@ class StatusPageBrowserTest {
     static Path dir;
 
     private static ScratchDatabase db;
-    private static JobService service;
-    private static HttpApi http;
+    private static Serving serving;
     private static Api api;
     private static String base;
     private static String viewer;
@@ -88,21 +85,15 @@ class StatusPageBrowserTest {
         viewer = Tokens.add(tokens, "wall", Role.VIEWER);
         operator = Tokens.add(tokens, "ci", Role.OPERATOR);
         admin = Tokens.add(tokens, "dba", Role.ADMIN);
-        service = new JobService(JobFileReader.readPolicy(file), file, s -> s);
-        http = new HttpApi(service, Tokens.read(tokens)); // before start: resumed runs report to its metrics too
-        service.start();
-        http.start(new HttpApi.Listen("127.0.0.1", 0, Optional.empty()));
-        base = "http://127.0.0.1:" + http.port();
-        api = new Api(base);
+        serving = Serving.start(file, tokens);
+        base = serving.base();
+        api = serving.api();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (http != null) {
-            http.stop();
-        }
-        if (service != null) {
-            service.close();
+        if (serving != null) {
+            serving.close();
         }
         if (db != null) {
             db.close();

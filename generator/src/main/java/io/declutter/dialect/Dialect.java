@@ -150,12 +150,30 @@ public interface Dialect {
     ErrorKind classify(SQLException e);
 
     /**
-     * Maintenance of the purged tables after a complete run (dead rows, optimizer statistics); returns the line the
-     * runner prints about it.
+     * Maintenance of the purged tables after a complete run (dead rows, optimizer statistics), one table at a time,
+     * each when {@code gate} lets it (docs/throttle.md#after-the-run); returns the line the runner prints about it,
+     * which names the tables the gate ended the pass before.
      *
      * @param tables the purged tables, as {@code schema.table}
      */
-    String maintain(Connection connection, List<String> tables) throws SQLException;
+    String maintain(Connection connection, List<String> tables, MaintenanceGate gate)
+            throws SQLException, InterruptedException;
+
+    /** {@link #maintain(Connection, List, MaintenanceGate)} of every table without waiting. */
+    default String maintain(Connection connection, List<String> tables) throws SQLException {
+        try {
+            return maintain(connection, tables, MaintenanceGate.ALWAYS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted, yet no gate waits", e);
+        }
+    }
+
+    /** The end of the line {@link #maintain} prints when the gate ended the pass before {@code left} tables. */
+    static String notMaintained(int left) {
+        return left == 0 ? "" : "; " + left + " table" + (left == 1 ? "" : "s") + " left to autovacuum: the health"
+                + " signals said hold until the window ended (docs/throttle.md#after-the-run)";
+    }
 
     /**
      * One table rewritten by {@link #vacuumFull}: its total size (heap, indexes, TOAST) before and after; or skipped

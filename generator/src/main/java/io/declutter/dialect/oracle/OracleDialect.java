@@ -287,9 +287,17 @@ public final class OracleDialect implements Dialect {
     }
 
     @Override
-    public String maintain(Connection connection, List<String> tables) throws SQLException {
-        OracleJobProcedures.gatherStats(connection, tables);
-        return "DBMS_STATS.GATHER_TABLE_STATS done on " + tables.size() + " tables";
+    public String maintain(Connection connection, List<String> tables, io.declutter.dialect.MaintenanceGate gate)
+            throws SQLException, InterruptedException {
+        int done = 0;
+        for (String t : tables) {
+            if (!gate.mayVisit(t)) {
+                break;
+            }
+            OracleJobProcedures.gatherStats(connection, List.of(t));
+            done++;
+        }
+        return "DBMS_STATS.GATHER_TABLE_STATS done on " + done + " tables" + Dialect.notMaintained(tables.size() - done);
     }
 
     /** How an unquoted name is stored: upper case (for names typed in a job file, e.g. {@code app.tenants}). */

@@ -145,20 +145,27 @@ public final class PostgresDialect implements Dialect {
      * the table, which a purge during business hours must never take (invariant 6 in docs/design.md#invariants).
      */
     @Override
-    public String maintain(Connection connection, List<String> tables) throws SQLException {
+    public String maintain(Connection connection, List<String> tables, io.declutter.dialect.MaintenanceGate gate)
+            throws SQLException, InterruptedException {
         // Only a table's owner (or the database's, or a superuser) may vacuum it; PostgreSQL skips the others with a
         // warning. An operator running the purge through the owner's procedures (docs/roles.md) owns none: say so.
         List<String> skipped = new java.util.ArrayList<>();
         int done = 0;
+        int left = 0;
         try (Statement st = connection.createStatement();
              // by name through the catalog: to_regclass would need USAGE on the table's schema, which an operator lacks
              java.sql.PreparedStatement owns = connection.prepareStatement("SELECT pg_has_role(c.relowner, 'USAGE')"
                      + " OR pg_has_role(d.datdba, 'USAGE') FROM pg_class AS c"
                      + " JOIN pg_namespace AS n ON n.oid = c.relnamespace, pg_database AS d"
                      + " WHERE n.nspname = ? AND c.relname = ? AND d.datname = current_database()")) {
-            for (String t : tables) {
+            for (int i = 0; i < tables.size(); i++) {
+                String t = tables.get(i);
                 int dot = t.indexOf('.');
                 String table = qualify(t.substring(0, dot), t.substring(dot + 1));
+                if (!gate.mayVisit(t)) {
+                    left = tables.size() - i;
+                    break;
+                }
                 owns.setString(1, t.substring(0, dot));
                 owns.setString(2, t.substring(dot + 1));
                 try (java.sql.ResultSet rs = owns.executeQuery()) {
@@ -173,7 +180,7 @@ public final class PostgresDialect implements Dialect {
         }
         return "VACUUM (ANALYZE) done on " + done + " tables" + (skipped.isEmpty() ? "" : "; " + skipped.size()
                 + " skipped, which only their owner may vacuum (autovacuum will, or run VACUUM (ANALYZE) as their"
-                + " owner): " + String.join(", ", skipped));
+                + " owner): " + String.join(", ", skipped)) + Dialect.notMaintained(left);
     }
 
     @Override

@@ -16,9 +16,10 @@ import java.util.Optional;
 @Command(name = "run", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
         description = {"Runs the job's purge, or resumes its unfinished run.",
             "Caches and backs up the closure, then deletes it in batches, leaves first, one transaction per batch,"
-            + " until done or the window ends. Shows progress. Afterwards VACUUM (ANALYZE) runs on the purged tables"
-            + " (without truncation, which would lock them exclusively); on Oracle, statistics are gathered. Then the"
-            + " backups the job's backup.keep says are due expire (docs/archive.md).",
+            + " until done or the window ends. Shows progress. Afterwards VACUUM (ANALYZE) runs on the tables that lost"
+            + " rows (without truncation, which would lock them exclusively), each when the health signals say go"
+            + " (docs/throttle.md#after-the-run); on Oracle, statistics are gathered. Before"
+            + " that, the backups the job's backup.keep says are due expire (docs/archive.md).",
             "With backup.archive in the job file, every unit's backup rows are written to DIR/run-N and fsynced"
             + " before the unit commits (docs/archive.md#archive-before-delete).",
             "Before every unit it reads the health signals the job file's 'throttle' section limits and holds while"

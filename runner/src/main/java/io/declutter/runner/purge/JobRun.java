@@ -212,7 +212,7 @@ public final class JobRun {
             expireDue(procs);
         }
         if (outcome.exitCode() == ExitCodes.OK && !options.noVacuum()) {
-            vacuum(procs, run);
+            vacuum(procs, run, deadline);
         }
         if (outcome.exitCode() == ExitCodes.OK && options.vacuumFull()) {
             vacuumFull(procs, run);
@@ -329,13 +329,20 @@ public final class JobRun {
     /**
      * VACUUM (ANALYZE) of the tables the run deleted rows from, and of no other: a small purge reaching hundreds of
      * closure tables deletes from a few, and visiting the rest costs seconds for nothing
-     * (docs/design.md#locks-and-timeouts). Tables that only had references set to NULL are left to autovacuum.
+     * (docs/design.md#locks-and-timeouts). Tables that only had references set to NULL are left to autovacuum. Before
+     * each table it waits while the job's health signals say hold (docs/throttle.md#after-the-run), until the window
+     * ends.
      */
-    private void vacuum(JobProcedures procs, long run) throws Exception {
+    private void vacuum(JobProcedures procs, long run, Optional<Instant> deadline) throws Exception {
         List<String> lost = procs.tablesThatLostRows(run);
         int untouched = procs.tables().size() - lost.size();
-        out.println(dialect.maintain(connection, lost) + (untouched == 0 ? "" : "; not visited: "
-                + untouched + " closure table" + (untouched == 1 ? "" : "s") + " that lost no row in run " + run));
+        String done;
+        try (HealthSignals signals = dialect.healthSignals(connection, lost, others)) {
+            done = dialect.maintain(connection, lost, new VacuumThrottle(signals,
+                    new ThrottleFile(Optional.of(file), jobFile.job().name(), jobFile.throttle()), deadline, out));
+        }
+        out.println(done + (untouched == 0 ? "" : "; not visited: " + untouched + " closure table"
+                + (untouched == 1 ? "" : "s") + " that lost no row in run " + run));
     }
 
     /** Whether the job has an unfinished run whose keys are already cached (a resume needs no keys). */

@@ -60,9 +60,89 @@ class VacuumAfterRunTest {
         }
     }
 
+    /** The org/item schema of the tests: org 1 goes with its 50 items; a table "go" lets the canary go. */
+    private ScratchDatabase throttledDatabase() throws Exception {
+        return databases.load("""
+                create table org (id bigint primary key, name text not null);
+                create table item (id bigint primary key, org_id bigint not null references org(id));
+                create index on item (org_id);
+                insert into org values (1, 'gone'), (2, 'kept');
+                insert into item select g, 1 + g % 2 from generate_series(1, 100) g;
+                create table go (ok boolean);
+                """);
+    }
+
+    /**
+     * A job whose canary turns slow (over its limit) once the run is done and until a row is in "go": the purge never
+     * holds, the VACUUM after it does.
+     */
+    private Path throttledJob(ScratchDatabase db) throws Exception {
+        return JobFiles.write(dir, "vacthrottle.yaml", """
+                job: vacthrottle
+                root:
+                  table: public.org
+                  where: "name = 'gone'"
+                rehearse: false
+                throttle:
+                  canary:
+                    sql: "select pg_sleep(case when exists (select 1 from declutter.run where status = 'done') and not exists (select 1 from public.go) then 0.6 else 0 end)"
+                    maxLatency: 300ms
+                """, db.url());
+    }
+
+    @Test
+    void theVacuumWaitsWhileASignalSaysHold() throws Exception {
+        ScratchDatabase db = throttledDatabase();
+        Path job = throttledJob(db);
+        Cli.ok(Cli.run("deploy", "-j", job.toString()));
+
+        java.util.concurrent.CompletableFuture<Cli.Result> run = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> Cli.run("run", "-j", job.toString()));
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            for (int i = 0; i < 600 && !value(st, "select exists (select 1 from declutter.run where status = 'done')");
+                 i++) {
+                Thread.sleep(100);
+            }
+            Thread.sleep(2000); // several readings of the canary, all over its limit
+            assertThat(run).as("the runner waits before the first table's VACUUM").isNotDone();
+            assertThat(vacuumed(c, "org", 1)).as("org is not vacuumed while the canary says hold").isFalse();
+            assertThat(vacuumed(c, "item", 1)).as("item is not vacuumed while the canary says hold").isFalse();
+            st.execute("insert into go values (true)");
+            Cli.Result r = run.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            Cli.ok(r);
+            assertThat(r.out()).as(r.toString()).contains("VACUUM holding before public.")
+                    .contains("canary query took").contains("VACUUM (ANALYZE) done on 2 tables")
+                    .doesNotContain("left to autovacuum");
+            assertThat(vacuumed(c, "org")).isTrue();
+            assertThat(vacuumed(c, "item")).isTrue();
+        }
+    }
+
+    @Test
+    void theWindowsEndWhileHoldingLeavesTheTablesToAutovacuum() throws Exception {
+        ScratchDatabase db = throttledDatabase();
+        Path job = throttledJob(db);
+        Cli.ok(Cli.run("deploy", "-j", job.toString()));
+
+        Cli.Result r = Cli.run("run", "-j", job.toString(), "--max-duration", "15s");
+        Cli.ok(r);
+        assertThat(r.out()).as(r.toString()).contains("run 1 is done").contains("VACUUM holding before public.")
+                .contains("VACUUM (ANALYZE) done on 0 tables; 2 tables left to autovacuum: the health signals said"
+                        + " hold until the window ended");
+        try (Connection c = db.connect()) {
+            assertThat(vacuumed(c, "org", 5)).isFalse();
+            assertThat(vacuumed(c, "item", 5)).isFalse();
+        }
+        Cli.ok(Cli.run("verify", "-j", job.toString()));
+    }
+
     private static boolean vacuumed(Connection c, String table) throws Exception {
+        return vacuumed(c, table, 50);
+    }
+
+    private static boolean vacuumed(Connection c, String table, int tries) throws Exception {
         try (Statement st = c.createStatement()) {
-            for (int i = 0; i < 50; i++) { // statistics reach the view within a second or so
+            for (int i = 0; i < tries; i++) { // statistics reach the view within a second or so
                 st.execute("select pg_stat_clear_snapshot()");
                 if (value(st, "select last_vacuum is not null from pg_stat_user_tables where relid = 'public."
                         + table + "'::regclass")) {

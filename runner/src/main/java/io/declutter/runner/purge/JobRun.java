@@ -185,11 +185,12 @@ public final class JobRun {
         long[] totals = procs.totals(run);
         ProgressBar bar = new ProgressBar(err, options.terminal(), totals[1]);
         PurgeLoop.Outcome outcome;
+        // The throttle section is read again between units when the job file changes (docs/throttle.md), and the
+        // VACUUM after the run goes on with the limits the run ended with (docs/throttle.md#after-the-run).
+        ThrottleFile limits = new ThrottleFile(Optional.of(file), job.name(), throttle);
         // A standby the throttle names (throttle.standbyUrl) is logged into as the job's database is.
         try (HealthSignals signals = dialect.healthSignals(connection, procs.tables(), others)) {
-            // The throttle section is read again between units when the job file changes (docs/throttle.md).
-            PurgeLoop loop = new PurgeLoop(procs, batch, deadline, options.stopFile(), bar, signals,
-                    new ThrottleFile(Optional.of(file), job.name(), throttle));
+            PurgeLoop loop = new PurgeLoop(procs, batch, deadline, options.stopFile(), bar, signals, limits);
             archive.ifPresent(loop::archivingInto);
             loop.reportingTo(listener);
             outcome = loop.drive(run);
@@ -212,7 +213,7 @@ public final class JobRun {
             expireDue(procs);
         }
         if (outcome.exitCode() == ExitCodes.OK && !options.noVacuum()) {
-            vacuum(procs, run, deadline);
+            vacuum(procs, run, deadline, limits);
         }
         if (outcome.exitCode() == ExitCodes.OK && options.vacuumFull()) {
             vacuumFull(procs, run);
@@ -333,13 +334,13 @@ public final class JobRun {
      * each table it waits while the job's health signals say hold (docs/throttle.md#after-the-run), until the window
      * ends.
      */
-    private void vacuum(JobProcedures procs, long run, Optional<Instant> deadline) throws Exception {
+    private void vacuum(JobProcedures procs, long run, Optional<Instant> deadline, ThrottleFile limits)
+            throws Exception {
         List<String> lost = procs.tablesThatLostRows(run);
         int untouched = procs.tables().size() - lost.size();
         String done;
         try (HealthSignals signals = dialect.healthSignals(connection, lost, others)) {
-            done = dialect.maintain(connection, lost, new VacuumThrottle(signals,
-                    new ThrottleFile(Optional.of(file), jobFile.job().name(), jobFile.throttle()), deadline, out));
+            done = dialect.maintain(connection, lost, new VacuumThrottle(signals, limits, deadline, out));
         }
         out.println(done + (untouched == 0 ? "" : "; not visited: " + untouched + " closure table"
                 + (untouched == 1 ? "" : "s") + " that lost no row in run " + run));

@@ -341,7 +341,7 @@ public abstract class JobProcedures {
 
     private RefusedException notHere(String what) {
         return new RefusedException(ErrorKind.BAD_INPUT, "job " + job + ": " + what + " is not available for this"
-                + " database yet (PostgreSQL only, docs/archive.md)");
+                + " database yet (docs/archive.md)");
     }
 
     /** The job's backup tables in restore order (root first), with their columns. */

@@ -156,7 +156,7 @@ public final class JobRun {
 
         if (jobFile.backupArchive().isPresent() && !procs.canArchive()) {
             throw new UserError(ExitCodes.BAD_INPUT, "job " + job.name() + ": backup.archive is not available for"
-                    + " this database yet (PostgreSQL only, docs/archive.md); remove it from the job file to run");
+                    + " this database yet (docs/archive.md); remove it from the job file to run");
         }
         if (!worthStarting(procs)) {
             return ExitCodes.OK;
@@ -228,7 +228,7 @@ public final class JobRun {
             return;
         }
         if (!procs.canArchive()) {
-            LOG.warn("job {}: backup.keep is not applied on this database yet (PostgreSQL only); no backup expires",
+            LOG.warn("job {}: backup.keep is not applied on this database yet (docs/archive.md); no backup expires",
                     procs.job());
             return;
         }

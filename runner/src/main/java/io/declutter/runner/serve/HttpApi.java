@@ -252,7 +252,7 @@ public final class HttpApi {
                 JobService.requireRun(procs, run);
                 if (!procs.canArchive()) {
                     throw new ApiError(ApiError.Kind.BAD_INPUT, "receipts are not available for this database yet"
-                            + " (PostgreSQL only, docs/archive.md)");
+                            + " (docs/archive.md)");
                 }
                 return json.readTree(Receipt.json(Receipt.build(c, procs, service.job(job), run)));
             }));
@@ -292,7 +292,7 @@ public final class HttpApi {
                 JobProcedures.RunInfo info = JobService.requireRun(procs, run);
                 if (!procs.canArchive()) {
                     throw new ApiError(ApiError.Kind.BAD_INPUT, "expire is not available for this database yet"
-                            + " (PostgreSQL only, docs/archive.md)");
+                            + " (docs/archive.md)");
                 }
                 if (!List.of("done", "rolled back", "expired").contains(info.status())) {
                     throw new ApiError(ApiError.Kind.BAD_INPUT, "run " + run + " is " + info.status() + ": only a"

@@ -13,11 +13,8 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -43,7 +40,7 @@ public final class PurgeLoop {
     private final ProgressBar progress;
     private final HealthSignals signals;
     private final Supplier<Throttle> throttle;
-    private final Set<String> unknownsReported = new HashSet<>();
+    private final HoldCauses holdCauses = new HoldCauses();
     private BatchArchive archive;
     private RunListener listener = RunListener.NONE;
 
@@ -129,7 +126,7 @@ public final class PurgeLoop {
                 Throttle limits = throttle.get();
                 List<HealthReading> readings = signals.read(limits);
                 tell(l -> l.signalsRead(job, run, readings));
-                List<HealthReading> causes = holdCauses(limits, readings);
+                List<HealthReading> causes = holdCauses.of(limits, readings);
                 if (!causes.isEmpty()) {
                     String reason = String.join("; ", causes.stream().map(HealthReading::reason).toList());
                     if (holding) {
@@ -216,25 +213,6 @@ public final class PurgeLoop {
             }
             progress.finish();
         }
-    }
-
-    /**
-     * Why the next unit must wait, if it must: every signal saying hold, and every unknown one when the job says
-     * {@code onUnknown: hold}. An unknown signal is reported once per reason.
-     */
-    private List<HealthReading> holdCauses(Throttle limits, List<HealthReading> readings) {
-        List<HealthReading> causes = new ArrayList<>();
-        for (HealthReading r : readings) {
-            if (r.verdict() == HealthReading.Verdict.UNKNOWN && unknownsReported.add(r.reason())) {
-                LOG.warn("health signal unknown: {} (onUnknown: {})", r.reason(),
-                        limits.onUnknown() == Throttle.OnUnknown.HOLD ? "hold" : "go");
-            }
-            if (r.verdict() == HealthReading.Verdict.HOLD
-                    || r.verdict() == HealthReading.Verdict.UNKNOWN && limits.onUnknown() == Throttle.OnUnknown.HOLD) {
-                causes.add(r);
-            }
-        }
-        return causes;
     }
 
     /** Tells the listener; what a listener throws is logged and ignored, never the end of a purge. */

@@ -11,10 +11,8 @@ import java.io.PrintWriter;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -34,7 +32,7 @@ final class VacuumThrottle implements MaintenanceGate {
     private final Supplier<Throttle> throttle;
     private final Optional<Instant> deadline;
     private final PrintWriter out;
-    private final Set<String> unknownsReported = new HashSet<>();
+    private final HoldCauses holdCauses = new HoldCauses();
 
     VacuumThrottle(HealthSignals signals, Supplier<Throttle> throttle, Optional<Instant> deadline, PrintWriter out) {
         this.signals = signals;
@@ -53,7 +51,7 @@ final class VacuumThrottle implements MaintenanceGate {
             if (!limits.readsSignals()) {
                 return true;
             }
-            List<String> causes = causes(limits, signals.read(limits));
+            List<String> causes = holdCauses.of(limits, signals.read(limits)).stream().map(HealthReading::reason).toList();
             if (causes.isEmpty()) {
                 if (since != null) {
                     LOG.info("VACUUM goes on with {} after holding {} ms", table,
@@ -83,17 +81,5 @@ final class VacuumThrottle implements MaintenanceGate {
             Thread.sleep(sleep);
             backoff = Math.min(MAX_HOLD_MS, backoff * 2);
         }
-    }
-
-    /** The reasons to wait: every signal saying hold, and every unknown one when the job says onUnknown: hold. */
-    private List<String> causes(Throttle limits, List<HealthReading> readings) {
-        return readings.stream().filter(r -> {
-            if (r.verdict() == HealthReading.Verdict.UNKNOWN && unknownsReported.add(r.reason())) {
-                LOG.warn("health signal unknown: {} (onUnknown: {})", r.reason(),
-                        limits.onUnknown() == Throttle.OnUnknown.HOLD ? "hold" : "go");
-            }
-            return r.verdict() == HealthReading.Verdict.HOLD
-                    || r.verdict() == HealthReading.Verdict.UNKNOWN && limits.onUnknown() == Throttle.OnUnknown.HOLD;
-        }).map(HealthReading::reason).toList();
     }
 }

@@ -63,6 +63,7 @@ public final class BenchmarkReport {
                             + (m.finished() ? "" : "*"), m.backupBytes() == 0 ? "none" : bytes(m.backupBytes()),
                     m.sameAsFloor()));
         }
+        r.jailerNotRun().ifPresent(why -> s.append("| Jailer | ").append(why).append(" | | | | | | | |\n"));
         s.append("\n");
         if (r.methods().stream().anyMatch(m -> !m.finished())) {
             s.append("\\* Stopped by the time cap: the rows it got through (its last transaction, cut off by the cap,"
@@ -118,8 +119,14 @@ public final class BenchmarkReport {
         }
         s.append("## What each method does\n\n");
         for (Benchmark.Measurement m : r.methods()) {
-            s.append("- **").append(m.method()).append("**: ").append(m.description()).append(".\n");
+            s.append("- **").append(m.method()).append("**: ").append(m.description()).append(".");
+            if (m.method().equals("Jailer")) { // its preparation and the two parts of its time
+                s.append(" ").append(m.prepared()).append(". This run: ").append(m.note()).append(".");
+            }
+            s.append("\n");
         }
+        r.jailerNotRun().ifPresent(why -> s.append("- **Jailer** (https://github.com/Wisser/Jailer, the database"
+                + " subsetting tool, purging the same closure with its own delete script): ").append(why).append(".\n"));
         s.append("\nEvery method purges the tenants with `status = 'closed'` and every row that references them through"
                 + " foreign keys, transitively; rows outside the tenants that reference purged rows through ON DELETE SET"
                 + " NULL keep their row with the column reset. After each method every table of the schema is"

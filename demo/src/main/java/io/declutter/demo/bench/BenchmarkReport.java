@@ -72,11 +72,13 @@ public final class BenchmarkReport {
         }
         s.append("\"vs floor\" is rows per second relative to the floor. \"Longest transaction\": for declutter the"
                 + " longest unit of work (one cache step or delete batch, from `declutter.log`); for the floor the whole"
-                + " purge; for the per-tenant methods the largest tenant done. declutter's time is the whole `declutter"
-                + " run` (cache + backup + delete, without the closing VACUUM); plan + generate + deploy (once per job,"
-                + " before the window) took " + dur(r.declutterDeploy()) + ", and the rehearsal a new run makes before it"
-                + " starts (the closure of 100 root rows, here every purged tenant, purged and rolled back;"
-                + " docs/design.md#rehearsal) took " + dur(r.declutterRehearsal()) + ": both are timed apart.\n\n");
+                + " purge; for the per-tenant methods the largest tenant done" + (r.jailerNotRun().isEmpty()
+                ? "; for Jailer the run of its delete script (`jailer import -transactional`)" : "")
+                + ". declutter's time is the whole `declutter run` (cache + backup + delete, without the closing"
+                + " VACUUM); plan + generate + deploy (once per job, before the window) took " + dur(r.declutterDeploy())
+                + ", and the rehearsal a new run makes before it starts (the closure of 100 root rows, here every purged"
+                + " tenant, purged and rolled back; docs/design.md#rehearsal) took " + dur(r.declutterRehearsal())
+                + ": both are timed apart.\n\n");
         if (!r.planFindings().isEmpty()) {
             s.append("`declutter plan` on this schema reports the FK left without an index on purpose:\n\n```\n");
             r.planFindings().forEach(l -> s.append(l).append('\n'));

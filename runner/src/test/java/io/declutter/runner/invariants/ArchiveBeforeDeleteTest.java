@@ -1,10 +1,5 @@
 package io.declutter.runner.invariants;
 
-import static io.declutter.runner.testing.RunnerSessions.awaitNone;
-import static io.declutter.runner.testing.RunnerSessions.awaitWaitingForLock;
-import static io.declutter.runner.testing.RunnerSessions.observer;
-import static io.declutter.runner.testing.RunnerSessions.query;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.declutter.dialect.JobProcedures;
@@ -32,6 +27,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
+import static io.declutter.runner.testing.RunnerSessions.awaitNone;
+import static io.declutter.runner.testing.RunnerSessions.awaitWaitingForLock;
+import static io.declutter.runner.testing.RunnerSessions.observer;
+import static io.declutter.runner.testing.RunnerSessions.query;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -1,9 +1,5 @@
 package io.declutter.runner.invariants;
 
-import static io.declutter.runner.testing.RunnerSessions.awaitNone;
-import static io.declutter.runner.testing.RunnerSessions.awaitWaitingForLock;
-import static io.declutter.runner.testing.RunnerSessions.observer;
-
 import io.declutter.localdb.PostgresLocator;
 import io.declutter.runner.purge.Checksums;
 import io.declutter.runner.testing.ChildCli;
@@ -36,6 +32,9 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
+import static io.declutter.runner.testing.RunnerSessions.awaitNone;
+import static io.declutter.runner.testing.RunnerSessions.awaitWaitingForLock;
+import static io.declutter.runner.testing.RunnerSessions.observer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
@@ -80,6 +81,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--idle", defaultValue = "30s", description = "with --load: how long the workload runs alone for the baseline (default: ${DEFAULT-VALUE})")
     String idle;
 
+    @Option(names = "--jailer", paramLabel = "DIR", description = "also purge with Jailer, the database subsetting"
+            + " tool: DIR is a Jailer installation (its release zip unpacked: jailer.jar and lib/), run as a subprocess"
+            + " (docs/benchmark.md#jailer); without it the report's Jailer row says it was not run")
+    Path jailer;
+
     @Option(names = "--out", defaultValue = "bench/results", description = "where the report goes (default: ${DEFAULT-VALUE})")
     Path out;
 
@@ -97,17 +103,25 @@ final class BenchCommand implements Callable<Integer> {
         if (load && wide) {
             throw new UserError(ExitCodes.BAD_INPUT, "--load and --wide are two different benchmarks: give one");
         }
+        if (jailer != null && (load || wide)) {
+            throw new UserError(ExitCodes.BAD_INPUT, "--jailer applies to the main benchmark, not to --load or --wide");
+        }
         if (load) {
             return load(w);
         }
         if (wide) {
             return wide(w);
         }
+        if (jailer != null
+                && (!Files.isRegularFile(jailer.resolve("jailer.jar")) || !Files.isDirectory(jailer.resolve("lib")))) {
+            throw new UserError(ExitCodes.BAD_INPUT, "--jailer " + jailer + ": not a Jailer installation (it must hold"
+                    + " jailer.jar and lib/, as Jailer's release zip does; docs/benchmark.md#jailer)");
+        }
         try (PostgresLocator.Server server = LocalServer.locate(jdbcUrl)) {
             w.println("Using " + server.how());
             Path work = Files.createTempDirectory("declutter-bench");
             Benchmark.Options options = new Benchmark.Options(scale, seed, purgePercent, capDuration, scaling,
-                    scalingPercents, batchSize, threads, work, command());
+                    scalingPercents, batchSize, threads, work, command(), Optional.ofNullable(jailer));
             Benchmark.Result result = new Benchmark(server, options, w).run();
             Path file = BenchmarkReport.write(result, out);
             w.println();

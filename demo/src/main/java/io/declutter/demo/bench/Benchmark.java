@@ -1,6 +1,8 @@
 package io.declutter.demo.bench;
 
 import io.declutter.localdb.PostgresLocator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -13,6 +15,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -24,9 +27,12 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class Benchmark {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Benchmark.class);
+
     /** The options of a run (see {@code declutter bench --help}). */
     public record Options(double scale, long seed, double purgePercent, Duration cap, boolean scaling,
-                          List<Double> scalingPercents, int batchSize, int threads, Path work, String command) {
+                          List<Double> scalingPercents, int batchSize, int threads, Path work, String command,
+                          Optional<Path> jailer) {
     }
 
     /** One measured purge. */
@@ -60,8 +66,13 @@ public final class Benchmark {
                          int tables, int tenants, List<Long> purgedTenants, long rowsToPurge, Duration loadTime,
                          List<Measurement> methods, Duration declutterDeploy, Duration declutterRehearsal,
                          List<String> planFindings,
-                         List<ScalingRun> scaling, List<String> problems, Duration total) {
+                         List<ScalingRun> scaling, List<String> problems, Duration total,
+                         Optional<String> jailerNotRun) {
     }
+
+    /** Why the Jailer row has no measurement when {@code --jailer} is not given. */
+    static final String JAILER_NOT_GIVEN = "not run: give `--jailer DIR`, a Jailer installation (its release zip"
+            + " unpacked; docs/benchmark.md#jailer)";
 
     private final PostgresLocator.Server server;
     private final Options options;
@@ -121,8 +132,23 @@ public final class Benchmark {
                 results.add(r.m);
             }
             // report order: as the issue lists them
-            List<Measurement> reported = List.of(results.get(1), results.get(2), results.get(0), results.get(3),
-                    results.get(4), results.get(5));
+            List<Measurement> reported = new ArrayList<>(List.of(results.get(1), results.get(2), results.get(0),
+                    results.get(3), results.get(4), results.get(5)));
+            Optional<String> jailerNotRun = Optional.of(JAILER_NOT_GIVEN);
+            if (options.jailer().isPresent()) {
+                // last, and apart: a Jailer that fails costs its row, not the other methods' results
+                try {
+                    reported.add(measure(main, new JailerMethod(options.jailer().get()), purge, rowsToPurge,
+                            before.rows(), reference).m);
+                    jailerNotRun = Optional.empty();
+                } catch (Exception e) {
+                    LOG.warn("Jailer failed", e);
+                    String why = String.valueOf(e.getMessage());
+                    say("   Jailer failed: " + why);
+                    jailerNotRun = Optional.of("failed: " + why.lines().findFirst().orElse("") + " (more in the output)");
+                    problems.add("Jailer failed: " + why.lines().findFirst().orElse(""));
+                }
+            }
 
             List<ScalingRun> scaling = new ArrayList<>();
             if (options.scaling()) {
@@ -132,7 +158,7 @@ public final class Benchmark {
             say(String.format(Locale.ROOT, "Benchmark done in %.0f s", total.toMillis() / 1000.0));
             return new Result(options, machine(main), before.rows(), dbBytes, schema.tableNames().size(),
                     perTenant.size(), purged, rowsToPurge, load, reported, withBackup.deployTime(), withBackup.rehearsalTime(),
-                    withBackup.unindexedFindings(), scaling, problems, total);
+                    withBackup.unindexedFindings(), scaling, problems, total, jailerNotRun);
         } finally {
             for (BenchDatabase db : toDrop) {
                 db.drop();
@@ -211,7 +237,9 @@ public final class Benchmark {
             } else if (!o.finished()) {
                 same = "not compared (capped)";
             } else {
-                List<String> diff = after.differences(reference);
+                List<String> diff = after.differences(reference).stream().map(t -> t + " ("
+                        + String.format(Locale.ROOT, "%,d rows left, the floor %,d", after.tables().get(t).rows(),
+                        reference.tables().get(t).rows()) + ")").toList();
                 same = diff.isEmpty() ? "yes" : "NO: " + String.join(", ", diff.subList(0, Math.min(5, diff.size())))
                         + (diff.size() > 5 ? " and " + (diff.size() - 5) + " more" : "");
                 if (!diff.isEmpty()) {

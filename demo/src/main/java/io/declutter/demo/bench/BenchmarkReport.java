@@ -63,6 +63,7 @@ public final class BenchmarkReport {
                             + (m.finished() ? "" : "*"), m.backupBytes() == 0 ? "none" : bytes(m.backupBytes()),
                     m.sameAsFloor()));
         }
+        r.jailerNotRun().ifPresent(why -> s.append("| Jailer | ").append(why).append(" | | | | | | | |\n"));
         s.append("\n");
         if (r.methods().stream().anyMatch(m -> !m.finished())) {
             s.append("\\* Stopped by the time cap: the rows it got through (its last transaction, cut off by the cap,"
@@ -71,11 +72,13 @@ public final class BenchmarkReport {
         }
         s.append("\"vs floor\" is rows per second relative to the floor. \"Longest transaction\": for declutter the"
                 + " longest unit of work (one cache step or delete batch, from `declutter.log`); for the floor the whole"
-                + " purge; for the per-tenant methods the largest tenant done. declutter's time is the whole `declutter"
-                + " run` (cache + backup + delete, without the closing VACUUM); plan + generate + deploy (once per job,"
-                + " before the window) took " + dur(r.declutterDeploy()) + ", and the rehearsal a new run makes before it"
-                + " starts (the closure of 100 root rows, here every purged tenant, purged and rolled back;"
-                + " docs/design.md#rehearsal) took " + dur(r.declutterRehearsal()) + ": both are timed apart.\n\n");
+                + " purge; for the per-tenant methods the largest tenant done" + (r.jailerNotRun().isEmpty()
+                ? "; for Jailer the run of its delete script (`jailer import -transactional`)" : "")
+                + ". declutter's time is the whole `declutter run` (cache + backup + delete, without the closing"
+                + " VACUUM); plan + generate + deploy (once per job, before the window) took " + dur(r.declutterDeploy())
+                + ", and the rehearsal a new run makes before it starts (the closure of 100 root rows, here every purged"
+                + " tenant, purged and rolled back; docs/design.md#rehearsal) took " + dur(r.declutterRehearsal())
+                + ": both are timed apart.\n\n");
         if (!r.planFindings().isEmpty()) {
             s.append("`declutter plan` on this schema reports the FK left without an index on purpose:\n\n```\n");
             r.planFindings().forEach(l -> s.append(l).append('\n'));
@@ -118,8 +121,14 @@ public final class BenchmarkReport {
         }
         s.append("## What each method does\n\n");
         for (Benchmark.Measurement m : r.methods()) {
-            s.append("- **").append(m.method()).append("**: ").append(m.description()).append(".\n");
+            s.append("- **").append(m.method()).append("**: ").append(m.description()).append(".");
+            if (m.method().equals("Jailer")) { // its preparation and the two parts of its time
+                s.append(" ").append(m.prepared()).append(". This run: ").append(m.note()).append(".");
+            }
+            s.append("\n");
         }
+        r.jailerNotRun().ifPresent(why -> s.append("- **Jailer** (https://github.com/Wisser/Jailer, the database"
+                + " subsetting tool, purging the same closure with its own delete script): ").append(why).append(".\n"));
         s.append("\nEvery method purges the tenants with `status = 'closed'` and every row that references them through"
                 + " foreign keys, transitively; rows outside the tenants that reference purged rows through ON DELETE SET"
                 + " NULL keep their row with the column reset. After each method every table of the schema is"

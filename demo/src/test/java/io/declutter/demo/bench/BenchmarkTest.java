@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,7 +24,7 @@ class BenchmarkTest {
     void everyMethodLeavesTheSameRowsAndTheReportIsWritten(@TempDir Path dir) throws Exception {
         StringWriter log = new StringWriter();
         Benchmark.Options options = new Benchmark.Options(0.04, 42, 20, Duration.ofMinutes(5), true, List.of(10.0),
-                500, 2, Files.createDirectories(dir.resolve("work")), "./declutter bench --scale 0.04");
+                500, 2, Files.createDirectories(dir.resolve("work")), "./declutter bench --scale 0.04", Optional.empty());
         Benchmark.Result r = new Benchmark(TestServer.get(), options, new PrintWriter(log, true)).run();
 
         assertThat(r.problems()).as(log.toString()).isEmpty();
@@ -49,6 +50,7 @@ class BenchmarkTest {
         String md = Files.readString(file);
         assertThat(Files.readString(dir.resolve("results/latest.md"))).isEqualTo(md);
         assertThat(md).contains("| declutter, with backup |", "| floor: set-based DELETEs |", "| native ON DELETE CASCADE |",
-                "## Targets", "## Scaling", "the rehearsal a new run makes", "PostgreSQL", "./declutter bench --scale 0.04");
+                "## Targets", "## Scaling", "the rehearsal a new run makes", "PostgreSQL", "./declutter bench --scale 0.04",
+                "| Jailer | not run: give `--jailer DIR`");
     }
 }

@@ -57,8 +57,9 @@ public final class Deployer {
                 st.execute("CREATE SCHEMA IF NOT EXISTS \"" + bookkeepingSchema.replace("\"", "\"\"") + "\"");
                 // Every changeset commits on its own, and a job of 1,000 tables has thousands: waiting for the WAL
                 // flush of each took most of a minute (docs/benchmark.md#wide). Without the wait a crash can lose
-                // only the last changesets, each whole with its DATABASECHANGELOG row (one transaction), which the
-                // next deploy applies again; and the deploy ends with a commit that waits for them all (below).
+                // only the last changesets or their DATABASECHANGELOG rows (Liquibase commits a changeset, then
+                // writes its row), which the next deploy applies again, as every changeset may be (runOnChange);
+                // and the deploy ends with a commit that waits for them all (below).
                 st.execute("SET synchronous_commit = off");
             }
             if (!connection.getAutoCommit()) {

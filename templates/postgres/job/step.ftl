@@ -29,6 +29,13 @@
 -- for this transaction, so no child can appear between catch-up and delete. Where a cycle or a tree among the
 -- finished tables lets a caught-up row have children caught up only in a later round, the catch-up repeats until
 -- a round finds nothing new; a tree's own late rows loop likewise, and are deleted before their parents.
+<#if job.late?has_content>
+-- The late rows of each finished table (caught up, then deleted) are handled in a procedure of its own,
+-- ${job.name}_late_<edge>_<table>, which a batch calls only for the tables it caught up rows into (v_late, the
+-- progress edges of those tables, grown by every catch-up that writes a row): a finished table has no backup row
+-- after its watermark otherwise, as the batch that catches late rows up deletes them, so such a call would find
+-- nothing. A batch that catches up nothing calls none.
+</#if>
 </#if>
 <#if job.tables?filter(t -> t.optimisticDelete)?has_content>
 --

@@ -34,6 +34,11 @@
 -- for this transaction, so no child can appear between catch-up and delete. Where a cycle or a tree among the
 -- finished tables lets a caught-up row have children caught up only in a later round, the catch-up repeats until
 -- a round finds nothing new; a tree's own late rows loop likewise, and are deleted before their parents.
+-- The late rows of each finished table (caught up, then deleted) are handled in a procedure of its own,
+-- hard_purge_late_<edge>_<table>, which a batch calls only for the tables it caught up rows into (v_late, the
+-- progress edges of those tables, grown by every catch-up that writes a row): a finished table has no backup row
+-- after its watermark otherwise, as the batch that catches late rows up deletes them, so such a call would find
+-- nothing. A batch that catches up nothing calls none.
 --
 -- Fast path. Where every foreign key into a table is a NOT DEFERRABLE NO ACTION or RESTRICT one, not a
 -- self-reference, a batch is first deleted alone, in a block of its own: the delete changes no other row, and a

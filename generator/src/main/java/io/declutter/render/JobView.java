@@ -76,7 +76,20 @@ public record JobView(
      * array lookup (docs/design.md#cache).
      */
     public List<Integer> cacheRanks() {
-        List<Integer> order = cacheOrder();
+        return ranks(cacheOrder());
+    }
+
+    /** The delete order's tables, each by its primary edge (docs/design.md#delete-batches). */
+    public List<Integer> deleteOrder() {
+        return tables.stream().map(TableView::primaryEdge).toList();
+    }
+
+    /** The position (1-based) of each edge in {@link #deleteOrder}, as {@link #cacheRanks} gives it for the cache. */
+    public List<Integer> deleteRanks() {
+        return ranks(deleteOrder());
+    }
+
+    private static List<Integer> ranks(List<Integer> order) {
         int max = order.stream().mapToInt(Integer::intValue).max().orElse(0);
         Integer[] ranks = new Integer[max];
         java.util.Arrays.fill(ranks, 0);

@@ -1,10 +1,16 @@
 <#import "../lib.ftl" as lib>
-<#-- A call of the procedure of a finished table's late rows (catch-up from them, or their delete); an error it hands
-     back is raised again here, with where it happened. -->
-<#macro callLate d delete indent>
-${indent}CALL ${job.lateProc(d)}(p_run, v_started, ${delete?c}, v_rows, v_edge, v_table, v_action, v_state, v_message);
-${indent}IF v_state IS NOT NULL THEN
-${indent}    RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+<#-- A call of the procedure of a finished table's late rows (catch-up from them, or their delete), made only when this
+     batch caught up rows into that table (v_late); an error it hands back is raised again here, with where it
+     happened. With count, the rows it caught up are added to the round's (v_round). -->
+<#macro callLate d delete indent count=false>
+${indent}IF ${d.primaryEdge} = ANY (v_late) THEN
+${indent}    CALL ${job.lateProc(d)}(p_run, v_started, ${delete?c}, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+${indent}    IF v_state IS NOT NULL THEN
+${indent}        RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+${indent}    END IF;
+<#if count>
+${indent}    v_round := v_round + v_rows;
+</#if>
 ${indent}END IF;
 </#macro>
 <#-- The careful path (lock, catch-up, caught-up deletes), explained in the header of step.sql; ends with v_edge,
@@ -35,6 +41,7 @@ ${indent}END IF;
         IF v_rows > 0 THEN
             PERFORM ${job.schema}.note_catchup(p_run, ${s.edgeId}, v_table, NULL, v_rows, v_started);
             PERFORM ${job.schema}.note_catchup(p_run, ${s.child.primaryEdge}, v_table, 0, v_rows, v_started);
+            v_late := v_late || ${s.child.primaryEdge};
         END IF;
 <#continue>
 </#if>
@@ -53,6 +60,7 @@ ${indent}END IF;
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
             PERFORM ${job.schema}.note_catchup(p_run, ${s.edgeId}, v_table, NULL, v_rows, v_started);
+            v_late := v_late || ${s.child.primaryEdge};
         END IF;
 <#if t.lateRepeats>
         v_round := v_round + v_rows;
@@ -63,10 +71,7 @@ ${indent}END IF;
 </#if>
 </#list>
 <#list t.lateTables as d>
-<@callLate d=d delete=false indent="        "/>
-<#if t.lateRepeats>
-        v_round := v_round + v_rows;
-</#if>
+<@callLate d=d delete=false indent="        " count=t.lateRepeats/>
 </#list>
 <#if t.lateRepeats>
         EXIT WHEN v_round = 0;
@@ -193,6 +198,7 @@ DECLARE
     v_rows    bigint;
     v_round   bigint;
     v_mark    bigint;
+    v_late    integer[] := '{}'; -- progress edges of the tables this batch caught up rows into
     v_edge    integer := ${t.primaryEdge};
     v_table   text := ${job.literal(t.display)};
     v_action  text := 'delete';

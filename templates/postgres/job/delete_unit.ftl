@@ -74,12 +74,12 @@
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
             PERFORM ${job.schema}.note_catchup(p_run, ${s.edgeId}, v_table, NULL, v_rows, v_started);
+            v_late := v_late || ${s.child.primaryEdge};
         END IF;
         v_round := v_round + v_rows;
 </#list>
 <#list u.lateTables as d>
-<@callLate d=d delete=false indent="        "/>
-        v_round := v_round + v_rows;
+<@callLate d=d delete=false indent="        " count=true/>
 </#list>
         v_action := 'expand';
 <#list u.expansions as s>

@@ -36,11 +36,14 @@
 -- With p_delete false, catches up what references them (each batch that reaches this table calls it, possibly
 -- repeatedly until a round finds nothing new: p_rows counts the rows caught up); with p_delete true, once the
 -- catch-up is complete, deletes them<#if d.detaches?filter(x -> !x.selfReference)?has_content> after detaching the purged rows that point at them</#if>.
+-- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
+-- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of ${job.name}/step.sql.
 CREATE OR REPLACE PROCEDURE ${job.lateProc(d)}(
     p_run            bigint,
     p_started        timestamptz,
     p_delete         boolean,
+    INOUT p_late     integer[],
     INOUT p_rows     bigint,
     INOUT p_edge     integer,
     INOUT p_table    text,
@@ -82,6 +85,7 @@ BEGIN
     IF v_rows > 0 THEN
         PERFORM ${job.schema}.note_catchup(p_run, ${s.edgeId}, v_table, NULL, v_rows, v_started);
         PERFORM ${job.schema}.note_catchup(p_run, ${s.child.primaryEdge}, v_table, 0, v_rows, v_started);
+        p_late := p_late || ${s.child.primaryEdge};
     END IF;
     v_action := 'catch-up';
 <#continue>
@@ -97,6 +101,7 @@ BEGIN
     GET DIAGNOSTICS v_rows = ROW_COUNT;
     IF v_rows > 0 THEN
         PERFORM ${job.schema}.note_catchup(p_run, ${s.edgeId}, v_table, NULL, v_rows, v_started);
+        p_late := p_late || ${s.child.primaryEdge};
     END IF;
     p_rows := p_rows + v_rows;
 </#list>

@@ -70,6 +70,35 @@ public record JobView(
         return order;
     }
 
+    /**
+     * The position (1-based) of each edge in {@link #cacheOrder}, indexed by edge id less one, 0 for an edge that is
+     * not there: the cache finds the first pending unit in one scan of the control table, each row's position an
+     * array lookup (docs/design.md#cache).
+     */
+    public List<Integer> cacheRanks() {
+        return ranks(cacheOrder());
+    }
+
+    /** The delete order's tables, each by its primary edge (docs/design.md#delete-batches). */
+    public List<Integer> deleteOrder() {
+        return tables.stream().map(TableView::primaryEdge).toList();
+    }
+
+    /** The position (1-based) of each edge in {@link #deleteOrder}, as {@link #cacheRanks} gives it for the cache. */
+    public List<Integer> deleteRanks() {
+        return ranks(deleteOrder());
+    }
+
+    private static List<Integer> ranks(List<Integer> order) {
+        int max = order.stream().mapToInt(Integer::intValue).max().orElse(0);
+        Integer[] ranks = new Integer[max];
+        java.util.Arrays.fill(ranks, 0);
+        for (int i = 0; i < order.size(); i++) {
+            ranks[order.get(i) - 1] = i + 1;
+        }
+        return List.of(ranks);
+    }
+
     /** Cache steps that reach {@code table} from a parent table (not the root step). */
     public List<CacheStepView> incoming(TableView table) {
         return cacheUnits.stream().flatMap(u -> u.steps().stream())

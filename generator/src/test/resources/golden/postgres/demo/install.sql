@@ -1579,6 +1579,11 @@ DECLARE
                    1, 7, 4, 17, 10, 21, 3, 16, 20, 5, 6, 9, 23, 2, 8, 11,
                    12, 13, 14, 15, 18, 19, 22, 24
                ];
+    -- The position in v_order of each edge, by edge id (0: not a unit's edge).
+    v_rank    integer[] := ARRAY[
+                   1, 14, 7, 3, 10, 11, 2, 15, 12, 5, 16, 17, 18, 19, 20, 8,
+                   4, 21, 22, 9, 6, 23, 13, 24
+               ];
     v_next    integer;
     v_pos     bigint;
 BEGIN
@@ -1587,13 +1592,13 @@ BEGIN
     p_sqlstate := NULL;
     p_message := NULL;
 
-    -- The first unit still pending, in cache order (v_order), read once: the units before it are cached.
-    SELECT o.edge_id, o.position INTO v_next, v_pos
+    -- The first unit still pending, in cache order (v_order), read once: the units before it are cached. One scan
+    -- of the control table, each row's position looked up in v_rank (a join with v_order, planned on the control
+    -- table's estimates while the run rewrites it, became a nested loop over both: quadratic in the edges).
+    SELECT min(NULLIF(v_rank[k.edge_id], 0)) INTO v_pos
       FROM declutter.control AS k
-      JOIN unnest(v_order) WITH ORDINALITY AS o(edge_id, position) ON o.edge_id = k.edge_id
-     WHERE k.run_id = p_run AND k.status = 'pending'
-     ORDER BY o.position
-     LIMIT 1;
+     WHERE k.run_id = p_run AND k.status = 'pending';
+    v_next := v_order[v_pos];
     <<units>>
     LOOP
         IF v_next IS NULL THEN
@@ -2045,7 +2050,8 @@ BEGIN
         v_pos := v_pos + 1;
         v_next := v_order[v_pos];
         EXIT units WHEN v_next IS NULL
-                     OR NOT (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = v_next);
+                     OR NOT (SELECT k.status = 'pending' FROM declutter.control AS k
+                              WHERE k.job = 'tenant_purge' AND k.edge_id = v_next AND k.run_id = p_run);
         v_started := clock_timestamp();
     END LOOP;
 
@@ -2077,11 +2083,14 @@ $proc$;
 -- With p_delete false, catches up what references them (each batch that reaches this table calls it, possibly
 -- repeatedly until a round finds nothing new: p_rows counts the rows caught up); with p_delete true, once the
 -- catch-up is complete, deletes them.
+-- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
+-- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of tenant_purge/step.sql.
 CREATE OR REPLACE PROCEDURE declutter.tenant_purge_late_013_api_keys(
     p_run            bigint,
     p_started        timestamptz,
     p_delete         boolean,
+    INOUT p_late     integer[],
     INOUT p_rows     bigint,
     INOUT p_edge     integer,
     INOUT p_table    text,
@@ -2149,11 +2158,14 @@ $proc$;
 -- With p_delete false, catches up what references them (each batch that reaches this table calls it, possibly
 -- repeatedly until a round finds nothing new: p_rows counts the rows caught up); with p_delete true, once the
 -- catch-up is complete, deletes them.
+-- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
+-- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of tenant_purge/step.sql.
 CREATE OR REPLACE PROCEDURE declutter.tenant_purge_late_002_audit_events(
     p_run            bigint,
     p_started        timestamptz,
     p_delete         boolean,
+    INOUT p_late     integer[],
     INOUT p_rows     bigint,
     INOUT p_edge     integer,
     INOUT p_table    text,
@@ -2221,11 +2233,14 @@ $proc$;
 -- With p_delete false, catches up what references them (each batch that reaches this table calls it, possibly
 -- repeatedly until a round finds nothing new: p_rows counts the rows caught up); with p_delete true, once the
 -- catch-up is complete, deletes them.
+-- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
+-- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of tenant_purge/step.sql.
 CREATE OR REPLACE PROCEDURE declutter.tenant_purge_late_015_comments(
     p_run            bigint,
     p_started        timestamptz,
     p_delete         boolean,
+    INOUT p_late     integer[],
     INOUT p_rows     bigint,
     INOUT p_edge     integer,
     INOUT p_table    text,
@@ -2293,11 +2308,14 @@ $proc$;
 -- With p_delete false, catches up what references them (each batch that reaches this table calls it, possibly
 -- repeatedly until a round finds nothing new: p_rows counts the rows caught up); with p_delete true, once the
 -- catch-up is complete, deletes them.
+-- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
+-- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of tenant_purge/step.sql.
 CREATE OR REPLACE PROCEDURE declutter.tenant_purge_late_011_document_tags(
     p_run            bigint,
     p_started        timestamptz,
     p_delete         boolean,
+    INOUT p_late     integer[],
     INOUT p_rows     bigint,
     INOUT p_edge     integer,
     INOUT p_table    text,
@@ -2365,11 +2383,14 @@ $proc$;
 -- With p_delete false, catches up what references them (each batch that reaches this table calls it, possibly
 -- repeatedly until a round finds nothing new: p_rows counts the rows caught up); with p_delete true, once the
 -- catch-up is complete, deletes them.
+-- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
+-- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of tenant_purge/step.sql.
 CREATE OR REPLACE PROCEDURE declutter.tenant_purge_late_008_invoice_lines(
     p_run            bigint,
     p_started        timestamptz,
     p_delete         boolean,
+    INOUT p_late     integer[],
     INOUT p_rows     bigint,
     INOUT p_edge     integer,
     INOUT p_table    text,
@@ -2437,11 +2458,14 @@ $proc$;
 -- With p_delete false, catches up what references them (each batch that reaches this table calls it, possibly
 -- repeatedly until a round finds nothing new: p_rows counts the rows caught up); with p_delete true, once the
 -- catch-up is complete, deletes them.
+-- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
+-- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of tenant_purge/step.sql.
 CREATE OR REPLACE PROCEDURE declutter.tenant_purge_late_019_refunds(
     p_run            bigint,
     p_started        timestamptz,
     p_delete         boolean,
+    INOUT p_late     integer[],
     INOUT p_rows     bigint,
     INOUT p_edge     integer,
     INOUT p_table    text,
@@ -2509,11 +2533,14 @@ $proc$;
 -- With p_delete false, catches up what references them (each batch that reaches this table calls it, possibly
 -- repeatedly until a round finds nothing new: p_rows counts the rows caught up); with p_delete true, once the
 -- catch-up is complete, deletes them.
+-- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
+-- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of tenant_purge/step.sql.
 CREATE OR REPLACE PROCEDURE declutter.tenant_purge_late_012_team_members(
     p_run            bigint,
     p_started        timestamptz,
     p_delete         boolean,
+    INOUT p_late     integer[],
     INOUT p_rows     bigint,
     INOUT p_edge     integer,
     INOUT p_table    text,
@@ -2581,11 +2608,14 @@ $proc$;
 -- With p_delete false, catches up what references them (each batch that reaches this table calls it, possibly
 -- repeatedly until a round finds nothing new: p_rows counts the rows caught up); with p_delete true, once the
 -- catch-up is complete, deletes them.
+-- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
+-- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of tenant_purge/step.sql.
 CREATE OR REPLACE PROCEDURE declutter.tenant_purge_late_023_document_versions(
     p_run            bigint,
     p_started        timestamptz,
     p_delete         boolean,
+    INOUT p_late     integer[],
     INOUT p_rows     bigint,
     INOUT p_edge     integer,
     INOUT p_table    text,
@@ -2641,6 +2671,7 @@ BEGIN
     GET DIAGNOSTICS v_rows = ROW_COUNT;
     IF v_rows > 0 THEN
         PERFORM declutter.note_catchup(p_run, 24, v_table, NULL, v_rows, v_started);
+        p_late := p_late || 15;
     END IF;
     p_rows := p_rows + v_rows;
 EXCEPTION
@@ -2670,11 +2701,14 @@ $proc$;
 -- With p_delete false, catches up what references them (each batch that reaches this table calls it, possibly
 -- repeatedly until a round finds nothing new: p_rows counts the rows caught up); with p_delete true, once the
 -- catch-up is complete, deletes them.
+-- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
+-- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of tenant_purge/step.sql.
 CREATE OR REPLACE PROCEDURE declutter.tenant_purge_late_009_payments(
     p_run            bigint,
     p_started        timestamptz,
     p_delete         boolean,
+    INOUT p_late     integer[],
     INOUT p_rows     bigint,
     INOUT p_edge     integer,
     INOUT p_table    text,
@@ -2730,6 +2764,7 @@ BEGIN
     GET DIAGNOSTICS v_rows = ROW_COUNT;
     IF v_rows > 0 THEN
         PERFORM declutter.note_catchup(p_run, 19, v_table, NULL, v_rows, v_started);
+        p_late := p_late || 19;
     END IF;
     p_rows := p_rows + v_rows;
 EXCEPTION
@@ -2759,11 +2794,14 @@ $proc$;
 -- With p_delete false, catches up what references them (each batch that reaches this table calls it, possibly
 -- repeatedly until a round finds nothing new: p_rows counts the rows caught up); with p_delete true, once the
 -- catch-up is complete, deletes them.
+-- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
+-- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of tenant_purge/step.sql.
 CREATE OR REPLACE PROCEDURE declutter.tenant_purge_late_005_tags(
     p_run            bigint,
     p_started        timestamptz,
     p_delete         boolean,
+    INOUT p_late     integer[],
     INOUT p_rows     bigint,
     INOUT p_edge     integer,
     INOUT p_table    text,
@@ -2819,6 +2857,7 @@ BEGIN
     GET DIAGNOSTICS v_rows = ROW_COUNT;
     IF v_rows > 0 THEN
         PERFORM declutter.note_catchup(p_run, 11, v_table, NULL, v_rows, v_started);
+        p_late := p_late || 11;
     END IF;
     p_rows := p_rows + v_rows;
 EXCEPTION
@@ -2848,11 +2887,14 @@ $proc$;
 -- With p_delete false, catches up what references them (each batch that reaches this table calls it, possibly
 -- repeatedly until a round finds nothing new: p_rows counts the rows caught up); with p_delete true, once the
 -- catch-up is complete, deletes them.
+-- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
+-- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of tenant_purge/step.sql.
 CREATE OR REPLACE PROCEDURE declutter.tenant_purge_late_006_teams(
     p_run            bigint,
     p_started        timestamptz,
     p_delete         boolean,
+    INOUT p_late     integer[],
     INOUT p_rows     bigint,
     INOUT p_edge     integer,
     INOUT p_table    text,
@@ -2908,6 +2950,7 @@ BEGIN
     GET DIAGNOSTICS v_rows = ROW_COUNT;
     IF v_rows > 0 THEN
         PERFORM declutter.note_catchup(p_run, 12, v_table, NULL, v_rows, v_started);
+        p_late := p_late || 12;
     END IF;
     p_rows := p_rows + v_rows;
 EXCEPTION
@@ -2937,11 +2980,14 @@ $proc$;
 -- With p_delete false, catches up what references them (each batch that reaches this table calls it, possibly
 -- repeatedly until a round finds nothing new: p_rows counts the rows caught up); with p_delete true, once the
 -- catch-up is complete, deletes them.
+-- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
+-- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of tenant_purge/step.sql.
 CREATE OR REPLACE PROCEDURE declutter.tenant_purge_late_016_documents(
     p_run            bigint,
     p_started        timestamptz,
     p_delete         boolean,
+    INOUT p_late     integer[],
     INOUT p_rows     bigint,
     INOUT p_edge     integer,
     INOUT p_table    text,
@@ -2997,6 +3043,7 @@ BEGIN
     GET DIAGNOSTICS v_rows = ROW_COUNT;
     IF v_rows > 0 THEN
         PERFORM declutter.note_catchup(p_run, 22, v_table, NULL, v_rows, v_started);
+        p_late := p_late || 11;
     END IF;
     p_rows := p_rows + v_rows;
     v_edge := 23;
@@ -3013,6 +3060,7 @@ BEGIN
     GET DIAGNOSTICS v_rows = ROW_COUNT;
     IF v_rows > 0 THEN
         PERFORM declutter.note_catchup(p_run, 23, v_table, NULL, v_rows, v_started);
+        p_late := p_late || 23;
     END IF;
     p_rows := p_rows + v_rows;
 EXCEPTION
@@ -3042,11 +3090,14 @@ $proc$;
 -- With p_delete false, catches up what references them (each batch that reaches this table calls it, possibly
 -- repeatedly until a round finds nothing new: p_rows counts the rows caught up); with p_delete true, once the
 -- catch-up is complete, deletes them.
+-- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
+-- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of tenant_purge/step.sql.
 CREATE OR REPLACE PROCEDURE declutter.tenant_purge_late_003_invoices(
     p_run            bigint,
     p_started        timestamptz,
     p_delete         boolean,
+    INOUT p_late     integer[],
     INOUT p_rows     bigint,
     INOUT p_edge     integer,
     INOUT p_table    text,
@@ -3102,6 +3153,7 @@ BEGIN
     GET DIAGNOSTICS v_rows = ROW_COUNT;
     IF v_rows > 0 THEN
         PERFORM declutter.note_catchup(p_run, 8, v_table, NULL, v_rows, v_started);
+        p_late := p_late || 8;
     END IF;
     p_rows := p_rows + v_rows;
     v_edge := 9;
@@ -3118,6 +3170,7 @@ BEGIN
     GET DIAGNOSTICS v_rows = ROW_COUNT;
     IF v_rows > 0 THEN
         PERFORM declutter.note_catchup(p_run, 9, v_table, NULL, v_rows, v_started);
+        p_late := p_late || 9;
     END IF;
     p_rows := p_rows + v_rows;
 EXCEPTION
@@ -3147,11 +3200,14 @@ $proc$;
 -- With p_delete false, catches up what references them (each batch that reaches this table calls it, possibly
 -- repeatedly until a round finds nothing new: p_rows counts the rows caught up); with p_delete true, once the
 -- catch-up is complete, deletes them.
+-- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
+-- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of tenant_purge/step.sql.
 CREATE OR REPLACE PROCEDURE declutter.tenant_purge_late_010_folders(
     p_run            bigint,
     p_started        timestamptz,
     p_delete         boolean,
+    INOUT p_late     integer[],
     INOUT p_rows     bigint,
     INOUT p_edge     integer,
     INOUT p_table    text,
@@ -3207,6 +3263,7 @@ BEGIN
     GET DIAGNOSTICS v_rows = ROW_COUNT;
     IF v_rows > 0 THEN
         PERFORM declutter.note_catchup(p_run, 21, v_table, NULL, v_rows, v_started);
+        p_late := p_late || 10;
     END IF;
     p_rows := p_rows + v_rows;
     v_edge := 20;
@@ -3223,6 +3280,7 @@ BEGIN
     GET DIAGNOSTICS v_rows = ROW_COUNT;
     IF v_rows > 0 THEN
         PERFORM declutter.note_catchup(p_run, 20, v_table, NULL, v_rows, v_started);
+        p_late := p_late || 16;
     END IF;
     p_rows := p_rows + v_rows;
 EXCEPTION
@@ -3252,11 +3310,14 @@ $proc$;
 -- With p_delete false, catches up what references them (each batch that reaches this table calls it, possibly
 -- repeatedly until a round finds nothing new: p_rows counts the rows caught up); with p_delete true, once the
 -- catch-up is complete, deletes them.
+-- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
+-- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of tenant_purge/step.sql.
 CREATE OR REPLACE PROCEDURE declutter.tenant_purge_late_004_projects(
     p_run            bigint,
     p_started        timestamptz,
     p_delete         boolean,
+    INOUT p_late     integer[],
     INOUT p_rows     bigint,
     INOUT p_edge     integer,
     INOUT p_table    text,
@@ -3312,6 +3373,7 @@ BEGIN
     GET DIAGNOSTICS v_rows = ROW_COUNT;
     IF v_rows > 0 THEN
         PERFORM declutter.note_catchup(p_run, 10, v_table, NULL, v_rows, v_started);
+        p_late := p_late || 10;
     END IF;
     p_rows := p_rows + v_rows;
 EXCEPTION
@@ -3341,11 +3403,14 @@ $proc$;
 -- With p_delete false, catches up what references them (each batch that reaches this table calls it, possibly
 -- repeatedly until a round finds nothing new: p_rows counts the rows caught up); with p_delete true, once the
 -- catch-up is complete, deletes them.
+-- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
+-- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of tenant_purge/step.sql.
 CREATE OR REPLACE PROCEDURE declutter.tenant_purge_late_007_users(
     p_run            bigint,
     p_started        timestamptz,
     p_delete         boolean,
+    INOUT p_late     integer[],
     INOUT p_rows     bigint,
     INOUT p_edge     integer,
     INOUT p_table    text,
@@ -3401,6 +3466,7 @@ BEGIN
     GET DIAGNOSTICS v_rows = ROW_COUNT;
     IF v_rows > 0 THEN
         PERFORM declutter.note_catchup(p_run, 13, v_table, NULL, v_rows, v_started);
+        p_late := p_late || 13;
     END IF;
     p_rows := p_rows + v_rows;
     v_edge := 14;
@@ -3417,6 +3483,7 @@ BEGIN
     GET DIAGNOSTICS v_rows = ROW_COUNT;
     IF v_rows > 0 THEN
         PERFORM declutter.note_catchup(p_run, 14, v_table, NULL, v_rows, v_started);
+        p_late := p_late || 2;
     END IF;
     p_rows := p_rows + v_rows;
     v_edge := 15;
@@ -3433,6 +3500,7 @@ BEGIN
     GET DIAGNOSTICS v_rows = ROW_COUNT;
     IF v_rows > 0 THEN
         PERFORM declutter.note_catchup(p_run, 15, v_table, NULL, v_rows, v_started);
+        p_late := p_late || 15;
     END IF;
     p_rows := p_rows + v_rows;
     v_edge := 16;
@@ -3449,6 +3517,7 @@ BEGIN
     GET DIAGNOSTICS v_rows = ROW_COUNT;
     IF v_rows > 0 THEN
         PERFORM declutter.note_catchup(p_run, 16, v_table, NULL, v_rows, v_started);
+        p_late := p_late || 16;
     END IF;
     p_rows := p_rows + v_rows;
     v_edge := 17;
@@ -3465,6 +3534,7 @@ BEGIN
     GET DIAGNOSTICS v_rows = ROW_COUNT;
     IF v_rows > 0 THEN
         PERFORM declutter.note_catchup(p_run, 17, v_table, NULL, v_rows, v_started);
+        p_late := p_late || 4;
     END IF;
     p_rows := p_rows + v_rows;
     v_edge := 18;
@@ -3481,6 +3551,7 @@ BEGIN
     GET DIAGNOSTICS v_rows = ROW_COUNT;
     IF v_rows > 0 THEN
         PERFORM declutter.note_catchup(p_run, 18, v_table, NULL, v_rows, v_started);
+        p_late := p_late || 12;
     END IF;
     p_rows := p_rows + v_rows;
 EXCEPTION
@@ -3529,6 +3600,7 @@ DECLARE
     v_rows    bigint;
     v_round   bigint;
     v_mark    bigint;
+    v_late    integer[] := '{}'; -- progress edges of the tables this batch caught up rows into
     v_edge    integer := 13;
     v_table   text := 'app.api_keys';
     v_action  text := 'delete';
@@ -3601,6 +3673,7 @@ DECLARE
     v_rows    bigint;
     v_round   bigint;
     v_mark    bigint;
+    v_late    integer[] := '{}'; -- progress edges of the tables this batch caught up rows into
     v_edge    integer := 2;
     v_table   text := 'app.audit_events';
     v_action  text := 'delete';
@@ -3673,6 +3746,7 @@ DECLARE
     v_rows    bigint;
     v_round   bigint;
     v_mark    bigint;
+    v_late    integer[] := '{}'; -- progress edges of the tables this batch caught up rows into
     v_edge    integer := 15;
     v_table   text := 'app.comments';
     v_action  text := 'delete';
@@ -3745,6 +3819,7 @@ DECLARE
     v_rows    bigint;
     v_round   bigint;
     v_mark    bigint;
+    v_late    integer[] := '{}'; -- progress edges of the tables this batch caught up rows into
     v_edge    integer := 11;
     v_table   text := 'app.document_tags';
     v_action  text := 'delete';
@@ -3817,6 +3892,7 @@ DECLARE
     v_rows    bigint;
     v_round   bigint;
     v_mark    bigint;
+    v_late    integer[] := '{}'; -- progress edges of the tables this batch caught up rows into
     v_edge    integer := 8;
     v_table   text := 'app.invoice_lines';
     v_action  text := 'delete';
@@ -3889,6 +3965,7 @@ DECLARE
     v_rows    bigint;
     v_round   bigint;
     v_mark    bigint;
+    v_late    integer[] := '{}'; -- progress edges of the tables this batch caught up rows into
     v_edge    integer := 19;
     v_table   text := 'app.refunds';
     v_action  text := 'delete';
@@ -3961,6 +4038,7 @@ DECLARE
     v_rows    bigint;
     v_round   bigint;
     v_mark    bigint;
+    v_late    integer[] := '{}'; -- progress edges of the tables this batch caught up rows into
     v_edge    integer := 12;
     v_table   text := 'app.team_members';
     v_action  text := 'delete';
@@ -4036,6 +4114,7 @@ DECLARE
     v_rows    bigint;
     v_round   bigint;
     v_mark    bigint;
+    v_late    integer[] := '{}'; -- progress edges of the tables this batch caught up rows into
     v_edge    integer := 23;
     v_table   text := 'app.document_versions';
     v_action  text := 'delete';
@@ -4083,14 +4162,19 @@ BEGIN
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
             PERFORM declutter.note_catchup(p_run, 24, v_table, NULL, v_rows, v_started);
+            v_late := v_late || 15;
         END IF;
-        CALL declutter.tenant_purge_late_015_comments(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 15 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_015_comments(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_015_comments(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 15 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_015_comments(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
         v_edge := 23;
         v_table := 'app.document_versions';
@@ -4153,6 +4237,7 @@ DECLARE
     v_rows    bigint;
     v_round   bigint;
     v_mark    bigint;
+    v_late    integer[] := '{}'; -- progress edges of the tables this batch caught up rows into
     v_edge    integer := 9;
     v_table   text := 'app.payments';
     v_action  text := 'delete';
@@ -4200,14 +4285,19 @@ BEGIN
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
             PERFORM declutter.note_catchup(p_run, 19, v_table, NULL, v_rows, v_started);
+            v_late := v_late || 19;
         END IF;
-        CALL declutter.tenant_purge_late_019_refunds(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 19 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_019_refunds(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_019_refunds(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 19 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_019_refunds(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
         v_edge := 9;
         v_table := 'app.payments';
@@ -4270,6 +4360,7 @@ DECLARE
     v_rows    bigint;
     v_round   bigint;
     v_mark    bigint;
+    v_late    integer[] := '{}'; -- progress edges of the tables this batch caught up rows into
     v_edge    integer := 5;
     v_table   text := 'app.tags';
     v_action  text := 'delete';
@@ -4317,14 +4408,19 @@ BEGIN
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
             PERFORM declutter.note_catchup(p_run, 11, v_table, NULL, v_rows, v_started);
+            v_late := v_late || 11;
         END IF;
-        CALL declutter.tenant_purge_late_011_document_tags(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 11 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_011_document_tags(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_011_document_tags(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 11 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_011_document_tags(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
         v_edge := 5;
         v_table := 'app.tags';
@@ -4387,6 +4483,7 @@ DECLARE
     v_rows    bigint;
     v_round   bigint;
     v_mark    bigint;
+    v_late    integer[] := '{}'; -- progress edges of the tables this batch caught up rows into
     v_edge    integer := 6;
     v_table   text := 'app.teams';
     v_action  text := 'delete';
@@ -4434,14 +4531,19 @@ BEGIN
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
             PERFORM declutter.note_catchup(p_run, 12, v_table, NULL, v_rows, v_started);
+            v_late := v_late || 12;
         END IF;
-        CALL declutter.tenant_purge_late_012_team_members(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 12 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_012_team_members(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_012_team_members(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 12 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_012_team_members(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
         v_edge := 6;
         v_table := 'app.teams';
@@ -4504,6 +4606,7 @@ DECLARE
     v_rows    bigint;
     v_round   bigint;
     v_mark    bigint;
+    v_late    integer[] := '{}'; -- progress edges of the tables this batch caught up rows into
     v_edge    integer := 16;
     v_table   text := 'app.documents';
     v_action  text := 'delete';
@@ -4551,6 +4654,7 @@ BEGIN
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
             PERFORM declutter.note_catchup(p_run, 22, v_table, NULL, v_rows, v_started);
+            v_late := v_late || 11;
         END IF;
         v_edge := 23;
         v_table := 'app.document_versions';
@@ -4566,30 +4670,43 @@ BEGIN
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
             PERFORM declutter.note_catchup(p_run, 23, v_table, NULL, v_rows, v_started);
+            v_late := v_late || 23;
         END IF;
-        CALL declutter.tenant_purge_late_023_document_versions(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 23 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_023_document_versions(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_015_comments(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 15 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_015_comments(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_011_document_tags(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 11 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_011_document_tags(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_015_comments(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 15 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_015_comments(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_011_document_tags(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 11 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_011_document_tags(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_023_document_versions(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 23 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_023_document_versions(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
         v_edge := 16;
         v_table := 'app.documents';
@@ -4652,6 +4769,7 @@ DECLARE
     v_rows    bigint;
     v_round   bigint;
     v_mark    bigint;
+    v_late    integer[] := '{}'; -- progress edges of the tables this batch caught up rows into
     v_edge    integer := 3;
     v_table   text := 'app.invoices';
     v_action  text := 'delete';
@@ -4692,6 +4810,7 @@ BEGIN
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
             PERFORM declutter.note_catchup(p_run, 8, v_table, NULL, v_rows, v_started);
+            v_late := v_late || 8;
         END IF;
         v_edge := 9;
         v_table := 'app.payments';
@@ -4707,30 +4826,43 @@ BEGIN
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
             PERFORM declutter.note_catchup(p_run, 9, v_table, NULL, v_rows, v_started);
+            v_late := v_late || 9;
         END IF;
-        CALL declutter.tenant_purge_late_009_payments(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 9 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_009_payments(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_008_invoice_lines(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 8 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_008_invoice_lines(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_019_refunds(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 19 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_019_refunds(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_008_invoice_lines(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 8 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_008_invoice_lines(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_019_refunds(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 19 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_019_refunds(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_009_payments(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 9 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_009_payments(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
         v_edge := 3;
         v_table := 'app.invoices';
@@ -4794,6 +4926,7 @@ DECLARE
     v_rows    bigint;
     v_round   bigint;
     v_mark    bigint;
+    v_late    integer[] := '{}'; -- progress edges of the tables this batch caught up rows into
     v_edge    integer := 10;
     v_table   text := 'app.folders';
     v_action  text := 'delete';
@@ -4834,6 +4967,7 @@ BEGIN
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
             PERFORM declutter.note_catchup(p_run, 21, v_table, NULL, v_rows, v_started);
+            v_late := v_late || 10;
         END IF;
         v_edge := 20;
         v_table := 'app.documents';
@@ -4849,38 +4983,55 @@ BEGIN
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
             PERFORM declutter.note_catchup(p_run, 20, v_table, NULL, v_rows, v_started);
+            v_late := v_late || 16;
         END IF;
-        CALL declutter.tenant_purge_late_016_documents(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 16 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_016_documents(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_023_document_versions(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 23 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_023_document_versions(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_015_comments(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 15 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_015_comments(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_011_document_tags(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 11 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_011_document_tags(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_015_comments(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 15 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_015_comments(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_011_document_tags(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 11 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_011_document_tags(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_023_document_versions(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 23 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_023_document_versions(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_016_documents(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 16 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_016_documents(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
         v_edge := 10;
         v_table := 'app.folders';
@@ -4952,6 +5103,7 @@ DECLARE
     v_rows    bigint;
     v_round   bigint;
     v_mark    bigint;
+    v_late    integer[] := '{}'; -- progress edges of the tables this batch caught up rows into
     v_edge    integer := 4;
     v_table   text := 'app.projects';
     v_action  text := 'delete';
@@ -4995,54 +5147,75 @@ BEGIN
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
             PERFORM declutter.note_catchup(p_run, 10, v_table, NULL, v_rows, v_started);
+            v_late := v_late || 10;
         END IF;
         v_round := v_round + v_rows;
-        CALL declutter.tenant_purge_late_010_folders(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 10 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_010_folders(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
+            v_round := v_round + v_rows;
         END IF;
-        v_round := v_round + v_rows;
-        CALL declutter.tenant_purge_late_016_documents(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 16 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_016_documents(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
+            v_round := v_round + v_rows;
         END IF;
-        v_round := v_round + v_rows;
-        CALL declutter.tenant_purge_late_023_document_versions(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 23 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_023_document_versions(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
+            v_round := v_round + v_rows;
         END IF;
-        v_round := v_round + v_rows;
-        CALL declutter.tenant_purge_late_015_comments(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 15 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_015_comments(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
+            v_round := v_round + v_rows;
         END IF;
-        v_round := v_round + v_rows;
-        CALL declutter.tenant_purge_late_011_document_tags(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 11 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_011_document_tags(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
+            v_round := v_round + v_rows;
         END IF;
-        v_round := v_round + v_rows;
         EXIT WHEN v_round = 0;
         END LOOP;
-        CALL declutter.tenant_purge_late_015_comments(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 15 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_015_comments(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_011_document_tags(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 11 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_011_document_tags(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_023_document_versions(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 23 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_023_document_versions(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_016_documents(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 16 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_016_documents(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_010_folders(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 10 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_010_folders(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
         v_edge := 4;
         v_table := 'app.projects';
@@ -5107,6 +5280,7 @@ DECLARE
     v_rows    bigint;
     v_round   bigint;
     v_mark    bigint;
+    v_late    integer[] := '{}'; -- progress edges of the tables this batch caught up rows into
     v_edge    integer := 7;
     v_table   text := 'app.users';
     v_action  text := 'delete';
@@ -5150,6 +5324,7 @@ BEGIN
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
             PERFORM declutter.note_catchup(p_run, 13, v_table, NULL, v_rows, v_started);
+            v_late := v_late || 13;
         END IF;
         v_round := v_round + v_rows;
         v_edge := 14;
@@ -5166,6 +5341,7 @@ BEGIN
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
             PERFORM declutter.note_catchup(p_run, 14, v_table, NULL, v_rows, v_started);
+            v_late := v_late || 2;
         END IF;
         v_round := v_round + v_rows;
         v_edge := 15;
@@ -5182,6 +5358,7 @@ BEGIN
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
             PERFORM declutter.note_catchup(p_run, 15, v_table, NULL, v_rows, v_started);
+            v_late := v_late || 15;
         END IF;
         v_round := v_round + v_rows;
         v_edge := 16;
@@ -5198,6 +5375,7 @@ BEGIN
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
             PERFORM declutter.note_catchup(p_run, 16, v_table, NULL, v_rows, v_started);
+            v_late := v_late || 16;
         END IF;
         v_round := v_round + v_rows;
         v_edge := 17;
@@ -5214,6 +5392,7 @@ BEGIN
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
             PERFORM declutter.note_catchup(p_run, 17, v_table, NULL, v_rows, v_started);
+            v_late := v_late || 4;
         END IF;
         v_round := v_round + v_rows;
         v_edge := 18;
@@ -5230,90 +5409,127 @@ BEGIN
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
             PERFORM declutter.note_catchup(p_run, 18, v_table, NULL, v_rows, v_started);
+            v_late := v_late || 12;
         END IF;
         v_round := v_round + v_rows;
-        CALL declutter.tenant_purge_late_004_projects(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 4 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_004_projects(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
+            v_round := v_round + v_rows;
         END IF;
-        v_round := v_round + v_rows;
-        CALL declutter.tenant_purge_late_010_folders(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 10 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_010_folders(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
+            v_round := v_round + v_rows;
         END IF;
-        v_round := v_round + v_rows;
-        CALL declutter.tenant_purge_late_016_documents(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 16 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_016_documents(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
+            v_round := v_round + v_rows;
         END IF;
-        v_round := v_round + v_rows;
-        CALL declutter.tenant_purge_late_023_document_versions(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 23 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_023_document_versions(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
+            v_round := v_round + v_rows;
         END IF;
-        v_round := v_round + v_rows;
-        CALL declutter.tenant_purge_late_013_api_keys(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 13 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_013_api_keys(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
+            v_round := v_round + v_rows;
         END IF;
-        v_round := v_round + v_rows;
-        CALL declutter.tenant_purge_late_002_audit_events(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 2 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_002_audit_events(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
+            v_round := v_round + v_rows;
         END IF;
-        v_round := v_round + v_rows;
-        CALL declutter.tenant_purge_late_015_comments(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 15 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_015_comments(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
+            v_round := v_round + v_rows;
         END IF;
-        v_round := v_round + v_rows;
-        CALL declutter.tenant_purge_late_011_document_tags(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 11 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_011_document_tags(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
+            v_round := v_round + v_rows;
         END IF;
-        v_round := v_round + v_rows;
-        CALL declutter.tenant_purge_late_012_team_members(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 12 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_012_team_members(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
+            v_round := v_round + v_rows;
         END IF;
-        v_round := v_round + v_rows;
         EXIT WHEN v_round = 0;
         END LOOP;
-        CALL declutter.tenant_purge_late_013_api_keys(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 13 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_013_api_keys(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_002_audit_events(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 2 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_002_audit_events(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_015_comments(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 15 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_015_comments(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_011_document_tags(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 11 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_011_document_tags(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_012_team_members(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 12 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_012_team_members(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_023_document_versions(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 23 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_023_document_versions(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_016_documents(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 16 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_016_documents(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_010_folders(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 10 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_010_folders(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_004_projects(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 4 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_004_projects(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
         v_edge := 7;
         v_table := 'app.users';
@@ -5379,6 +5595,7 @@ DECLARE
     v_rows    bigint;
     v_round   bigint;
     v_mark    bigint;
+    v_late    integer[] := '{}'; -- progress edges of the tables this batch caught up rows into
     v_edge    integer := 1;
     v_table   text := 'app.tenants';
     v_action  text := 'delete';
@@ -5422,6 +5639,7 @@ BEGIN
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
             PERFORM declutter.note_catchup(p_run, 2, v_table, NULL, v_rows, v_started);
+            v_late := v_late || 2;
         END IF;
         v_round := v_round + v_rows;
         v_edge := 3;
@@ -5438,6 +5656,7 @@ BEGIN
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
             PERFORM declutter.note_catchup(p_run, 3, v_table, NULL, v_rows, v_started);
+            v_late := v_late || 3;
         END IF;
         v_round := v_round + v_rows;
         v_edge := 4;
@@ -5454,6 +5673,7 @@ BEGIN
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
             PERFORM declutter.note_catchup(p_run, 4, v_table, NULL, v_rows, v_started);
+            v_late := v_late || 4;
         END IF;
         v_round := v_round + v_rows;
         v_edge := 5;
@@ -5470,6 +5690,7 @@ BEGIN
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
             PERFORM declutter.note_catchup(p_run, 5, v_table, NULL, v_rows, v_started);
+            v_late := v_late || 5;
         END IF;
         v_round := v_round + v_rows;
         v_edge := 6;
@@ -5486,6 +5707,7 @@ BEGIN
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
             PERFORM declutter.note_catchup(p_run, 6, v_table, NULL, v_rows, v_started);
+            v_late := v_late || 6;
         END IF;
         v_round := v_round + v_rows;
         v_edge := 7;
@@ -5502,153 +5724,218 @@ BEGIN
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
             PERFORM declutter.note_catchup(p_run, 7, v_table, NULL, v_rows, v_started);
+            v_late := v_late || 7;
         END IF;
         v_round := v_round + v_rows;
-        CALL declutter.tenant_purge_late_007_users(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 7 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_007_users(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
+            v_round := v_round + v_rows;
         END IF;
-        v_round := v_round + v_rows;
-        CALL declutter.tenant_purge_late_004_projects(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 4 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_004_projects(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
+            v_round := v_round + v_rows;
         END IF;
-        v_round := v_round + v_rows;
-        CALL declutter.tenant_purge_late_010_folders(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 10 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_010_folders(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
+            v_round := v_round + v_rows;
         END IF;
-        v_round := v_round + v_rows;
-        CALL declutter.tenant_purge_late_016_documents(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 16 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_016_documents(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
+            v_round := v_round + v_rows;
         END IF;
-        v_round := v_round + v_rows;
-        CALL declutter.tenant_purge_late_003_invoices(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 3 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_003_invoices(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
+            v_round := v_round + v_rows;
         END IF;
-        v_round := v_round + v_rows;
-        CALL declutter.tenant_purge_late_023_document_versions(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 23 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_023_document_versions(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
+            v_round := v_round + v_rows;
         END IF;
-        v_round := v_round + v_rows;
-        CALL declutter.tenant_purge_late_009_payments(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 9 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_009_payments(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
+            v_round := v_round + v_rows;
         END IF;
-        v_round := v_round + v_rows;
-        CALL declutter.tenant_purge_late_005_tags(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 5 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_005_tags(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
+            v_round := v_round + v_rows;
         END IF;
-        v_round := v_round + v_rows;
-        CALL declutter.tenant_purge_late_006_teams(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 6 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_006_teams(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
+            v_round := v_round + v_rows;
         END IF;
-        v_round := v_round + v_rows;
-        CALL declutter.tenant_purge_late_013_api_keys(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 13 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_013_api_keys(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
+            v_round := v_round + v_rows;
         END IF;
-        v_round := v_round + v_rows;
-        CALL declutter.tenant_purge_late_002_audit_events(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 2 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_002_audit_events(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
+            v_round := v_round + v_rows;
         END IF;
-        v_round := v_round + v_rows;
-        CALL declutter.tenant_purge_late_015_comments(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 15 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_015_comments(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
+            v_round := v_round + v_rows;
         END IF;
-        v_round := v_round + v_rows;
-        CALL declutter.tenant_purge_late_011_document_tags(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 11 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_011_document_tags(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
+            v_round := v_round + v_rows;
         END IF;
-        v_round := v_round + v_rows;
-        CALL declutter.tenant_purge_late_008_invoice_lines(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 8 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_008_invoice_lines(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
+            v_round := v_round + v_rows;
         END IF;
-        v_round := v_round + v_rows;
-        CALL declutter.tenant_purge_late_019_refunds(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 19 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_019_refunds(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
+            v_round := v_round + v_rows;
         END IF;
-        v_round := v_round + v_rows;
-        CALL declutter.tenant_purge_late_012_team_members(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 12 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_012_team_members(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
+            v_round := v_round + v_rows;
         END IF;
-        v_round := v_round + v_rows;
         EXIT WHEN v_round = 0;
         END LOOP;
-        CALL declutter.tenant_purge_late_013_api_keys(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 13 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_013_api_keys(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_002_audit_events(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 2 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_002_audit_events(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_015_comments(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 15 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_015_comments(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_011_document_tags(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 11 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_011_document_tags(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_008_invoice_lines(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 8 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_008_invoice_lines(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_019_refunds(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 19 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_019_refunds(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_012_team_members(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 12 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_012_team_members(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_023_document_versions(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 23 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_023_document_versions(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_009_payments(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 9 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_009_payments(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_005_tags(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 5 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_005_tags(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_006_teams(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 6 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_006_teams(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_016_documents(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 16 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_016_documents(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_003_invoices(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 3 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_003_invoices(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_010_folders(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 10 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_010_folders(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_004_projects(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 4 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_004_projects(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_007_users(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 7 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_007_users(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
         v_edge := 1;
         v_table := 'app.tenants';
@@ -5710,6 +5997,11 @@ $proc$;
 -- for this transaction, so no child can appear between catch-up and delete. Where a cycle or a tree among the
 -- finished tables lets a caught-up row have children caught up only in a later round, the catch-up repeats until
 -- a round finds nothing new; a tree's own late rows loop likewise, and are deleted before their parents.
+-- The late rows of each finished table (caught up, then deleted) are handled in a procedure of its own,
+-- tenant_purge_late_<edge>_<table>, which a batch calls only for the tables it caught up rows into (v_late, the
+-- progress edges of those tables, grown by every catch-up that writes a row): a finished table has no backup row
+-- after its watermark otherwise, as the batch that catches late rows up deletes them, so such a call would find
+-- nothing. A batch that catches up nothing calls none.
 --
 -- Fast path. Where every foreign key into a table is a NOT DEFERRABLE NO ACTION or RESTRICT one, not a
 -- self-reference, a batch is first deleted alone, in a block of its own: the delete changes no other row, and a
@@ -5739,6 +6031,17 @@ DECLARE
     v_checked timestamptz;
     v_rows    bigint;
     v_next    integer;
+    v_pos     integer;
+    -- The tables in delete order, each by its primary edge, and the position of each edge in it, by edge id (0: not
+    -- a table's primary edge).
+    v_order   integer[] := ARRAY[
+                   13, 2, 15, 11, 8, 19, 12, 23, 9, 5, 6, 16, 3, 10, 4, 7,
+                   1
+               ];
+    v_rank    integer[] := ARRAY[
+                   17, 2, 13, 15, 10, 11, 16, 5, 9, 14, 4, 7, 1, 0, 3, 12,
+                   0, 0, 6, 0, 0, 0, 8
+               ];
     v_work    text;
     v_state   text;
     v_edge    integer;
@@ -5809,22 +6112,22 @@ BEGIN
         -- finished in the same call, for up to one second from its start: each deletes no row and locks none, and
         -- cost a round trip and a transaction of its own. A table with rows to delete waits for the next call, so a
         -- call never holds the row locks of one batch while it takes another's.
+        -- The first table not deleted is found in one scan of the control table, each row's position in delete
+        -- order looked up in v_rank (a join with the order, planned on the control table's estimates while the run
+        -- rewrites it, became a nested loop over both: quadratic in the tables).
         <<tables>>
         LOOP
-            SELECT k.edge_id INTO v_next
+            SELECT min(NULLIF(v_rank[k.edge_id], 0)) INTO v_pos
               FROM declutter.control AS k
-              JOIN unnest(ARRAY[
-                       13, 2, 15, 11, 8, 19, 12, 23, 9, 5, 6, 16, 3, 10, 4, 7,
-                       1
-                   ]) WITH ORDINALITY AS o(edge_id, position) ON o.edge_id = k.edge_id
-             WHERE k.run_id = p_run AND k.status <> 'deleted'
-             ORDER BY o.position
-             LIMIT 1;
-            EXIT tables WHEN NOT FOUND;
+             WHERE k.run_id = p_run AND k.status <> 'deleted';
+            v_next := v_order[v_pos];
+            EXIT tables WHEN v_next IS NULL;
             IF v_done > 0 AND NOT (clock_timestamp() < v_call + interval '1 second'
                    AND NOT EXISTS (SELECT 1 FROM declutter.control AS e
-                                     JOIN declutter.control AS n ON n.run_id = e.run_id AND n.child_table = e.child_table
-                                    WHERE n.run_id = p_run AND n.edge_id = v_next AND e.rows_cached > 0)) THEN
+                                     JOIN declutter.control AS n ON n.job = e.job AND n.run_id = e.run_id
+                                                                  AND n.child_table = e.child_table
+                                    WHERE n.job = 'tenant_purge' AND n.edge_id = v_next AND n.run_id = p_run
+                                      AND e.rows_cached > 0)) THEN
                 p_phase := 'delete';
                 p_remaining := declutter.remaining(p_run);
                 RETURN;

@@ -1012,6 +1012,10 @@ DECLARE
     v_order   integer[] := ARRAY[
                    1, 4, 3, 5, 2
                ];
+    -- The position in v_order of each edge, by edge id (0: not a unit's edge).
+    v_rank    integer[] := ARRAY[
+                   1, 5, 3, 2, 4
+               ];
     v_next    integer;
     v_pos     bigint;
 BEGIN
@@ -1020,13 +1024,13 @@ BEGIN
     p_sqlstate := NULL;
     p_message := NULL;
 
-    -- The first unit still pending, in cache order (v_order), read once: the units before it are cached.
-    SELECT o.edge_id, o.position INTO v_next, v_pos
+    -- The first unit still pending, in cache order (v_order), read once: the units before it are cached. One scan
+    -- of the control table, each row's position looked up in v_rank (a join with v_order, planned on the control
+    -- table's estimates while the run rewrites it, became a nested loop over both: quadratic in the edges).
+    SELECT min(NULLIF(v_rank[k.edge_id], 0)) INTO v_pos
       FROM declutter.control AS k
-      JOIN unnest(v_order) WITH ORDINALITY AS o(edge_id, position) ON o.edge_id = k.edge_id
-     WHERE k.run_id = p_run AND k.status = 'pending'
-     ORDER BY o.position
-     LIMIT 1;
+     WHERE k.run_id = p_run AND k.status = 'pending';
+    v_next := v_order[v_pos];
     <<units>>
     LOOP
         IF v_next IS NULL THEN
@@ -1127,7 +1131,8 @@ BEGIN
         v_pos := v_pos + 1;
         v_next := v_order[v_pos];
         EXIT units WHEN v_next IS NULL
-                     OR NOT (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = v_next);
+                     OR NOT (SELECT k.status = 'pending' FROM declutter.control AS k
+                              WHERE k.job = 'invoice_dups' AND k.edge_id = v_next AND k.run_id = p_run);
         v_started := clock_timestamp();
     END LOOP;
 
@@ -1159,11 +1164,14 @@ $proc$;
 -- With p_delete false, catches up what references them (each batch that reaches this table calls it, possibly
 -- repeatedly until a round finds nothing new: p_rows counts the rows caught up); with p_delete true, once the
 -- catch-up is complete, deletes them.
+-- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
+-- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of invoice_dups/step.sql.
 CREATE OR REPLACE PROCEDURE declutter.invoice_dups_late_003_invoice_lines(
     p_run            bigint,
     p_started        timestamptz,
     p_delete         boolean,
+    INOUT p_late     integer[],
     INOUT p_rows     bigint,
     INOUT p_edge     integer,
     INOUT p_table    text,
@@ -1231,11 +1239,14 @@ $proc$;
 -- With p_delete false, catches up what references them (each batch that reaches this table calls it, possibly
 -- repeatedly until a round finds nothing new: p_rows counts the rows caught up); with p_delete true, once the
 -- catch-up is complete, deletes them.
+-- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
+-- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of invoice_dups/step.sql.
 CREATE OR REPLACE PROCEDURE declutter.invoice_dups_late_005_refunds(
     p_run            bigint,
     p_started        timestamptz,
     p_delete         boolean,
+    INOUT p_late     integer[],
     INOUT p_rows     bigint,
     INOUT p_edge     integer,
     INOUT p_table    text,
@@ -1303,11 +1314,14 @@ $proc$;
 -- With p_delete false, catches up what references them (each batch that reaches this table calls it, possibly
 -- repeatedly until a round finds nothing new: p_rows counts the rows caught up); with p_delete true, once the
 -- catch-up is complete, deletes them.
+-- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
+-- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of invoice_dups/step.sql.
 CREATE OR REPLACE PROCEDURE declutter.invoice_dups_late_004_payments(
     p_run            bigint,
     p_started        timestamptz,
     p_delete         boolean,
+    INOUT p_late     integer[],
     INOUT p_rows     bigint,
     INOUT p_edge     integer,
     INOUT p_table    text,
@@ -1363,6 +1377,7 @@ BEGIN
     GET DIAGNOSTICS v_rows = ROW_COUNT;
     IF v_rows > 0 THEN
         PERFORM declutter.note_catchup(p_run, 5, v_table, NULL, v_rows, v_started);
+        p_late := p_late || 5;
     END IF;
     p_rows := p_rows + v_rows;
 EXCEPTION
@@ -1411,6 +1426,7 @@ DECLARE
     v_rows    bigint;
     v_round   bigint;
     v_mark    bigint;
+    v_late    integer[] := '{}'; -- progress edges of the tables this batch caught up rows into
     v_edge    integer := 3;
     v_table   text := 'app.invoice_lines';
     v_action  text := 'delete';
@@ -1483,6 +1499,7 @@ DECLARE
     v_rows    bigint;
     v_round   bigint;
     v_mark    bigint;
+    v_late    integer[] := '{}'; -- progress edges of the tables this batch caught up rows into
     v_edge    integer := 5;
     v_table   text := 'app.refunds';
     v_action  text := 'delete';
@@ -1558,6 +1575,7 @@ DECLARE
     v_rows    bigint;
     v_round   bigint;
     v_mark    bigint;
+    v_late    integer[] := '{}'; -- progress edges of the tables this batch caught up rows into
     v_edge    integer := 4;
     v_table   text := 'app.payments';
     v_action  text := 'delete';
@@ -1605,14 +1623,19 @@ BEGIN
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
             PERFORM declutter.note_catchup(p_run, 5, v_table, NULL, v_rows, v_started);
+            v_late := v_late || 5;
         END IF;
-        CALL declutter.invoice_dups_late_005_refunds(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 5 = ANY (v_late) THEN
+            CALL declutter.invoice_dups_late_005_refunds(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.invoice_dups_late_005_refunds(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 5 = ANY (v_late) THEN
+            CALL declutter.invoice_dups_late_005_refunds(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
         v_edge := 4;
         v_table := 'app.payments';
@@ -1676,6 +1699,7 @@ DECLARE
     v_rows    bigint;
     v_round   bigint;
     v_mark    bigint;
+    v_late    integer[] := '{}'; -- progress edges of the tables this batch caught up rows into
     v_edge    integer := 1;
     v_table   text := 'app.invoices';
     v_action  text := 'delete';
@@ -1716,6 +1740,7 @@ BEGIN
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
             PERFORM declutter.note_catchup(p_run, 3, v_table, NULL, v_rows, v_started);
+            v_late := v_late || 3;
         END IF;
         v_edge := 4;
         v_table := 'app.payments';
@@ -1731,18 +1756,25 @@ BEGIN
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
             PERFORM declutter.note_catchup(p_run, 4, v_table, NULL, v_rows, v_started);
+            v_late := v_late || 4;
         END IF;
-        CALL declutter.invoice_dups_late_004_payments(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 4 = ANY (v_late) THEN
+            CALL declutter.invoice_dups_late_004_payments(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.invoice_dups_late_003_invoice_lines(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 3 = ANY (v_late) THEN
+            CALL declutter.invoice_dups_late_003_invoice_lines(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.invoice_dups_late_005_refunds(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 5 = ANY (v_late) THEN
+            CALL declutter.invoice_dups_late_005_refunds(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
         v_edge := 2;
         v_table := 'app.audit_events';
@@ -1767,17 +1799,23 @@ BEGIN
            AND EXISTS (SELECT 1 FROM declutter.bk_invoice_dups_invoices AS p
                         WHERE p.declutter_run = p_run AND p.declutter_seq > v_wm AND p.declutter_seq <= v_upper
                           AND p.id = c.user_id);
-        CALL declutter.invoice_dups_late_003_invoice_lines(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 3 = ANY (v_late) THEN
+            CALL declutter.invoice_dups_late_003_invoice_lines(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.invoice_dups_late_005_refunds(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 5 = ANY (v_late) THEN
+            CALL declutter.invoice_dups_late_005_refunds(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.invoice_dups_late_004_payments(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 4 = ANY (v_late) THEN
+            CALL declutter.invoice_dups_late_004_payments(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
         v_edge := 1;
         v_table := 'app.invoices';
@@ -1839,6 +1877,11 @@ $proc$;
 -- for this transaction, so no child can appear between catch-up and delete. Where a cycle or a tree among the
 -- finished tables lets a caught-up row have children caught up only in a later round, the catch-up repeats until
 -- a round finds nothing new; a tree's own late rows loop likewise, and are deleted before their parents.
+-- The late rows of each finished table (caught up, then deleted) are handled in a procedure of its own,
+-- invoice_dups_late_<edge>_<table>, which a batch calls only for the tables it caught up rows into (v_late, the
+-- progress edges of those tables, grown by every catch-up that writes a row): a finished table has no backup row
+-- after its watermark otherwise, as the batch that catches late rows up deletes them, so such a call would find
+-- nothing. A batch that catches up nothing calls none.
 --
 -- Fast path. Where every foreign key into a table is a NOT DEFERRABLE NO ACTION or RESTRICT one, not a
 -- self-reference, a batch is first deleted alone, in a block of its own: the delete changes no other row, and a
@@ -1869,6 +1912,15 @@ DECLARE
     v_checked timestamptz;
     v_rows    bigint;
     v_next    integer;
+    v_pos     integer;
+    -- The tables in delete order, each by its primary edge, and the position of each edge in it, by edge id (0: not
+    -- a table's primary edge).
+    v_order   integer[] := ARRAY[
+                   3, 5, 4, 1
+               ];
+    v_rank    integer[] := ARRAY[
+                   4, 0, 1, 3, 2
+               ];
     v_work    text;
     v_state   text;
     v_edge    integer;
@@ -1939,21 +1991,22 @@ BEGIN
         -- finished in the same call, for up to one second from its start: each deletes no row and locks none, and
         -- cost a round trip and a transaction of its own. A table with rows to delete waits for the next call, so a
         -- call never holds the row locks of one batch while it takes another's.
+        -- The first table not deleted is found in one scan of the control table, each row's position in delete
+        -- order looked up in v_rank (a join with the order, planned on the control table's estimates while the run
+        -- rewrites it, became a nested loop over both: quadratic in the tables).
         <<tables>>
         LOOP
-            SELECT k.edge_id INTO v_next
+            SELECT min(NULLIF(v_rank[k.edge_id], 0)) INTO v_pos
               FROM declutter.control AS k
-              JOIN unnest(ARRAY[
-                       3, 5, 4, 1
-                   ]) WITH ORDINALITY AS o(edge_id, position) ON o.edge_id = k.edge_id
-             WHERE k.run_id = p_run AND k.status <> 'deleted'
-             ORDER BY o.position
-             LIMIT 1;
-            EXIT tables WHEN NOT FOUND;
+             WHERE k.run_id = p_run AND k.status <> 'deleted';
+            v_next := v_order[v_pos];
+            EXIT tables WHEN v_next IS NULL;
             IF v_done > 0 AND NOT (clock_timestamp() < v_call + interval '1 second'
                    AND NOT EXISTS (SELECT 1 FROM declutter.control AS e
-                                     JOIN declutter.control AS n ON n.run_id = e.run_id AND n.child_table = e.child_table
-                                    WHERE n.run_id = p_run AND n.edge_id = v_next AND e.rows_cached > 0)) THEN
+                                     JOIN declutter.control AS n ON n.job = e.job AND n.run_id = e.run_id
+                                                                  AND n.child_table = e.child_table
+                                    WHERE n.job = 'invoice_dups' AND n.edge_id = v_next AND n.run_id = p_run
+                                      AND e.rows_cached > 0)) THEN
                 p_phase := 'delete';
                 p_remaining := declutter.remaining(p_run);
                 RETURN;

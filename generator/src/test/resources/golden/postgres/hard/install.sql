@@ -1623,6 +1623,11 @@ DECLARE
                    1, 11, 8, 9, 20, 2, 3, 4, 6, 7, 10, 12, 16, 17, 18, 19,
                    23, 14, 15, 5, 13, 21
                ];
+    -- The position in v_order of each edge, by edge id (0: not a unit's edge).
+    v_rank    integer[] := ARRAY[
+                   1, 6, 7, 8, 20, 9, 10, 3, 4, 11, 2, 12, 21, 18, 19, 13,
+                   14, 15, 16, 5, 22, 0, 17
+               ];
     v_next    integer;
     v_pos     bigint;
 BEGIN
@@ -1631,13 +1636,13 @@ BEGIN
     p_sqlstate := NULL;
     p_message := NULL;
 
-    -- The first unit still pending, in cache order (v_order), read once: the units before it are cached.
-    SELECT o.edge_id, o.position INTO v_next, v_pos
+    -- The first unit still pending, in cache order (v_order), read once: the units before it are cached. One scan
+    -- of the control table, each row's position looked up in v_rank (a join with v_order, planned on the control
+    -- table's estimates while the run rewrites it, became a nested loop over both: quadratic in the edges).
+    SELECT min(NULLIF(v_rank[k.edge_id], 0)) INTO v_pos
       FROM declutter.control AS k
-      JOIN unnest(v_order) WITH ORDINALITY AS o(edge_id, position) ON o.edge_id = k.edge_id
-     WHERE k.run_id = p_run AND k.status = 'pending'
-     ORDER BY o.position
-     LIMIT 1;
+     WHERE k.run_id = p_run AND k.status = 'pending';
+    v_next := v_order[v_pos];
     <<units>>
     LOOP
         IF v_next IS NULL THEN
@@ -2073,7 +2078,8 @@ BEGIN
         v_pos := v_pos + 1;
         v_next := v_order[v_pos];
         EXIT units WHEN v_next IS NULL
-                     OR NOT (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = v_next);
+                     OR NOT (SELECT k.status = 'pending' FROM declutter.control AS k
+                              WHERE k.job = 'hard_purge' AND k.edge_id = v_next AND k.run_id = p_run);
         v_started := clock_timestamp();
     END LOOP;
 
@@ -2105,11 +2111,14 @@ $proc$;
 -- With p_delete false, catches up what references them (each batch that reaches this table calls it, possibly
 -- repeatedly until a round finds nothing new: p_rows counts the rows caught up); with p_delete true, once the
 -- catch-up is complete, deletes them.
+-- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
+-- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of hard_purge/step.sql.
 CREATE OR REPLACE PROCEDURE declutter.hard_purge_late_002_tenant_links(
     p_run            bigint,
     p_started        timestamptz,
     p_delete         boolean,
+    INOUT p_late     integer[],
     INOUT p_rows     bigint,
     INOUT p_edge     integer,
     INOUT p_table    text,
@@ -2177,11 +2186,14 @@ $proc$;
 -- With p_delete false, catches up what references them (each batch that reaches this table calls it, possibly
 -- repeatedly until a round finds nothing new: p_rows counts the rows caught up); with p_delete true, once the
 -- catch-up is complete, deletes them.
+-- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
+-- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of hard_purge/step.sql.
 CREATE OR REPLACE PROCEDURE declutter.hard_purge_late_003_mixedcase(
     p_run            bigint,
     p_started        timestamptz,
     p_delete         boolean,
+    INOUT p_late     integer[],
     INOUT p_rows     bigint,
     INOUT p_edge     integer,
     INOUT p_table    text,
@@ -2265,11 +2277,14 @@ $proc$;
 -- With p_delete false, catches up what references them (each batch that reaches this table calls it, possibly
 -- repeatedly until a round finds nothing new: p_rows counts the rows caught up); with p_delete true, once the
 -- catch-up is complete, deletes them.
+-- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
+-- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of hard_purge/step.sql.
 CREATE OR REPLACE PROCEDURE declutter.hard_purge_late_016_quote_d__tags(
     p_run            bigint,
     p_started        timestamptz,
     p_delete         boolean,
+    INOUT p_late     integer[],
     INOUT p_rows     bigint,
     INOUT p_edge     integer,
     INOUT p_table    text,
@@ -2337,11 +2352,14 @@ $proc$;
 -- With p_delete false, catches up what references them (each batch that reaches this table calls it, possibly
 -- repeatedly until a round finds nothing new: p_rows counts the rows caught up); with p_delete true, once the
 -- catch-up is complete, deletes them.
+-- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
+-- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of hard_purge/step.sql.
 CREATE OR REPLACE PROCEDURE declutter.hard_purge_late_004_account_subscription_events_named_at_the_63(
     p_run            bigint,
     p_started        timestamptz,
     p_delete         boolean,
+    INOUT p_late     integer[],
     INOUT p_rows     bigint,
     INOUT p_edge     integer,
     INOUT p_table    text,
@@ -2409,11 +2427,14 @@ $proc$;
 -- With p_delete false, catches up what references them (each batch that reaches this table calls it, possibly
 -- repeatedly until a round finds nothing new: p_rows counts the rows caught up); with p_delete true, once the
 -- catch-up is complete, deletes them.
+-- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
+-- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of hard_purge/step.sql.
 CREATE OR REPLACE PROCEDURE declutter.hard_purge_late_017_eu_invoices(
     p_run            bigint,
     p_started        timestamptz,
     p_delete         boolean,
+    INOUT p_late     integer[],
     INOUT p_rows     bigint,
     INOUT p_edge     integer,
     INOUT p_table    text,
@@ -2481,11 +2502,14 @@ $proc$;
 -- With p_delete false, catches up what references them (each batch that reaches this table calls it, possibly
 -- repeatedly until a round finds nothing new: p_rows counts the rows caught up); with p_delete true, once the
 -- catch-up is complete, deletes them.
+-- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
+-- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of hard_purge/step.sql.
 CREATE OR REPLACE PROCEDURE declutter.hard_purge_late_007_folders(
     p_run            bigint,
     p_started        timestamptz,
     p_delete         boolean,
+    INOUT p_late     integer[],
     INOUT p_rows     bigint,
     INOUT p_edge     integer,
     INOUT p_table    text,
@@ -2541,6 +2565,7 @@ BEGIN
     GET DIAGNOSTICS v_rows = ROW_COUNT;
     IF v_rows > 0 THEN
         PERFORM declutter.note_catchup(p_run, 15, v_table, NULL, v_rows, v_started);
+        p_late := p_late || 7;
     END IF;
     p_rows := p_rows + v_rows;
 EXCEPTION
@@ -2570,11 +2595,14 @@ $proc$;
 -- With p_delete false, catches up what references them (each batch that reaches this table calls it, possibly
 -- repeatedly until a round finds nothing new: p_rows counts the rows caught up); with p_delete true, once the
 -- catch-up is complete, deletes them.
+-- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
+-- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of hard_purge/step.sql.
 CREATE OR REPLACE PROCEDURE declutter.hard_purge_late_018_order_notes(
     p_run            bigint,
     p_started        timestamptz,
     p_delete         boolean,
+    INOUT p_late     integer[],
     INOUT p_rows     bigint,
     INOUT p_edge     integer,
     INOUT p_table    text,
@@ -2642,11 +2670,14 @@ $proc$;
 -- With p_delete false, catches up what references them (each batch that reaches this table calls it, possibly
 -- repeatedly until a round finds nothing new: p_rows counts the rows caught up); with p_delete true, once the
 -- catch-up is complete, deletes them.
+-- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
+-- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of hard_purge/step.sql.
 CREATE OR REPLACE PROCEDURE declutter.hard_purge_late_019_order_items(
     p_run            bigint,
     p_started        timestamptz,
     p_delete         boolean,
+    INOUT p_late     integer[],
     INOUT p_rows     bigint,
     INOUT p_edge     integer,
     INOUT p_table    text,
@@ -2714,11 +2745,14 @@ $proc$;
 -- With p_delete false, catches up what references them (each batch that reaches this table calls it, possibly
 -- repeatedly until a round finds nothing new: p_rows counts the rows caught up); with p_delete true, once the
 -- catch-up is complete, deletes them.
+-- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
+-- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of hard_purge/step.sql.
 CREATE OR REPLACE PROCEDURE declutter.hard_purge_late_010_payments(
     p_run            bigint,
     p_started        timestamptz,
     p_delete         boolean,
+    INOUT p_late     integer[],
     INOUT p_rows     bigint,
     INOUT p_edge     integer,
     INOUT p_table    text,
@@ -2786,11 +2820,14 @@ $proc$;
 -- With p_delete false, catches up what references them (each batch that reaches this table calls it, possibly
 -- repeatedly until a round finds nothing new: p_rows counts the rows caught up); with p_delete true, once the
 -- catch-up is complete, deletes them.
+-- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
+-- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of hard_purge/step.sql.
 CREATE OR REPLACE PROCEDURE declutter.hard_purge_late_023_task_comments(
     p_run            bigint,
     p_started        timestamptz,
     p_delete         boolean,
+    INOUT p_late     integer[],
     INOUT p_rows     bigint,
     INOUT p_edge     integer,
     INOUT p_table    text,
@@ -2858,11 +2895,14 @@ $proc$;
 -- With p_delete false, catches up what references them (each batch that reaches this table calls it, possibly
 -- repeatedly until a round finds nothing new: p_rows counts the rows caught up); with p_delete true, once the
 -- catch-up is complete, deletes them.
+-- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
+-- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of hard_purge/step.sql.
 CREATE OR REPLACE PROCEDURE declutter.hard_purge_late_012__berweisungen(
     p_run            bigint,
     p_started        timestamptz,
     p_delete         boolean,
+    INOUT p_late     integer[],
     INOUT p_rows     bigint,
     INOUT p_edge     integer,
     INOUT p_table    text,
@@ -2946,11 +2986,14 @@ $proc$;
 -- With p_delete false, catches up what references them (each batch that reaches this table calls it, possibly
 -- repeatedly until a round finds nothing new: p_rows counts the rows caught up); with p_delete true, once the
 -- catch-up is complete, deletes them.
+-- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
+-- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of hard_purge/step.sql.
 CREATE OR REPLACE PROCEDURE declutter.hard_purge_late_014_employees(
     p_run            bigint,
     p_started        timestamptz,
     p_delete         boolean,
+    INOUT p_late     integer[],
     INOUT p_rows     bigint,
     INOUT p_edge     integer,
     INOUT p_table    text,
@@ -3006,6 +3049,7 @@ BEGIN
     GET DIAGNOSTICS v_rows = ROW_COUNT;
     IF v_rows > 0 THEN
         PERFORM declutter.note_catchup(p_run, 22, v_table, NULL, v_rows, v_started);
+        p_late := p_late || 6;
     END IF;
     p_rows := p_rows + v_rows;
 EXCEPTION
@@ -3035,11 +3079,14 @@ $proc$;
 -- With p_delete false, catches up what references them (each batch that reaches this table calls it, possibly
 -- repeatedly until a round finds nothing new: p_rows counts the rows caught up); with p_delete true, once the
 -- catch-up is complete, deletes them.
+-- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
+-- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of hard_purge/step.sql.
 CREATE OR REPLACE PROCEDURE declutter.hard_purge_late_006_departments(
     p_run            bigint,
     p_started        timestamptz,
     p_delete         boolean,
+    INOUT p_late     integer[],
     INOUT p_rows     bigint,
     INOUT p_edge     integer,
     INOUT p_table    text,
@@ -3095,6 +3142,7 @@ BEGIN
     GET DIAGNOSTICS v_rows = ROW_COUNT;
     IF v_rows > 0 THEN
         PERFORM declutter.note_catchup(p_run, 14, v_table, NULL, v_rows, v_started);
+        p_late := p_late || 14;
     END IF;
     p_rows := p_rows + v_rows;
 EXCEPTION
@@ -3124,11 +3172,14 @@ $proc$;
 -- With p_delete false, catches up what references them (each batch that reaches this table calls it, possibly
 -- repeatedly until a round finds nothing new: p_rows counts the rows caught up); with p_delete true, once the
 -- catch-up is complete, deletes them.
+-- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
+-- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of hard_purge/step.sql.
 CREATE OR REPLACE PROCEDURE declutter.hard_purge_late_008_group(
     p_run            bigint,
     p_started        timestamptz,
     p_delete         boolean,
+    INOUT p_late     integer[],
     INOUT p_rows     bigint,
     INOUT p_edge     integer,
     INOUT p_table    text,
@@ -3184,6 +3235,7 @@ BEGIN
     GET DIAGNOSTICS v_rows = ROW_COUNT;
     IF v_rows > 0 THEN
         PERFORM declutter.note_catchup(p_run, 16, v_table, NULL, v_rows, v_started);
+        p_late := p_late || 16;
     END IF;
     p_rows := p_rows + v_rows;
 EXCEPTION
@@ -3213,11 +3265,14 @@ $proc$;
 -- With p_delete false, catches up what references them (each batch that reaches this table calls it, possibly
 -- repeatedly until a round finds nothing new: p_rows counts the rows caught up); with p_delete true, once the
 -- catch-up is complete, deletes them.
+-- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
+-- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of hard_purge/step.sql.
 CREATE OR REPLACE PROCEDURE declutter.hard_purge_late_009_orders(
     p_run            bigint,
     p_started        timestamptz,
     p_delete         boolean,
+    INOUT p_late     integer[],
     INOUT p_rows     bigint,
     INOUT p_edge     integer,
     INOUT p_table    text,
@@ -3273,6 +3328,7 @@ BEGIN
     GET DIAGNOSTICS v_rows = ROW_COUNT;
     IF v_rows > 0 THEN
         PERFORM declutter.note_catchup(p_run, 17, v_table, NULL, v_rows, v_started);
+        p_late := p_late || 17;
     END IF;
     p_rows := p_rows + v_rows;
     v_edge := 18;
@@ -3289,6 +3345,7 @@ BEGIN
     GET DIAGNOSTICS v_rows = ROW_COUNT;
     IF v_rows > 0 THEN
         PERFORM declutter.note_catchup(p_run, 18, v_table, NULL, v_rows, v_started);
+        p_late := p_late || 18;
     END IF;
     p_rows := p_rows + v_rows;
     v_edge := 19;
@@ -3305,6 +3362,7 @@ BEGIN
     GET DIAGNOSTICS v_rows = ROW_COUNT;
     IF v_rows > 0 THEN
         PERFORM declutter.note_catchup(p_run, 19, v_table, NULL, v_rows, v_started);
+        p_late := p_late || 19;
     END IF;
     p_rows := p_rows + v_rows;
 EXCEPTION
@@ -3334,11 +3392,14 @@ $proc$;
 -- With p_delete false, catches up what references them (each batch that reaches this table calls it, possibly
 -- repeatedly until a round finds nothing new: p_rows counts the rows caught up); with p_delete true, once the
 -- catch-up is complete, deletes them.
+-- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
+-- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of hard_purge/step.sql.
 CREATE OR REPLACE PROCEDURE declutter.hard_purge_late_020_tasks(
     p_run            bigint,
     p_started        timestamptz,
     p_delete         boolean,
+    INOUT p_late     integer[],
     INOUT p_rows     bigint,
     INOUT p_edge     integer,
     INOUT p_table    text,
@@ -3394,6 +3455,7 @@ BEGIN
     GET DIAGNOSTICS v_rows = ROW_COUNT;
     IF v_rows > 0 THEN
         PERFORM declutter.note_catchup(p_run, 23, v_table, NULL, v_rows, v_started);
+        p_late := p_late || 23;
     END IF;
     p_rows := p_rows + v_rows;
 EXCEPTION
@@ -3423,11 +3485,14 @@ $proc$;
 -- With p_delete false, catches up what references them (each batch that reaches this table calls it, possibly
 -- repeatedly until a round finds nothing new: p_rows counts the rows caught up); with p_delete true, once the
 -- catch-up is complete, deletes them.
+-- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
+-- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of hard_purge/step.sql.
 CREATE OR REPLACE PROCEDURE declutter.hard_purge_late_011_projects(
     p_run            bigint,
     p_started        timestamptz,
     p_delete         boolean,
+    INOUT p_late     integer[],
     INOUT p_rows     bigint,
     INOUT p_edge     integer,
     INOUT p_table    text,
@@ -3483,6 +3548,7 @@ BEGIN
     GET DIAGNOSTICS v_rows = ROW_COUNT;
     IF v_rows > 0 THEN
         PERFORM declutter.note_catchup(p_run, 20, v_table, NULL, v_rows, v_started);
+        p_late := p_late || 20;
     END IF;
     p_rows := p_rows + v_rows;
 EXCEPTION
@@ -3531,6 +3597,7 @@ DECLARE
     v_rows    bigint;
     v_round   bigint;
     v_mark    bigint;
+    v_late    integer[] := '{}'; -- progress edges of the tables this batch caught up rows into
     v_edge    integer := 2;
     v_table   text := 'Hard Schema.Tenant Links';
     v_action  text := 'delete';
@@ -3604,6 +3671,7 @@ DECLARE
     v_rows    bigint;
     v_round   bigint;
     v_mark    bigint;
+    v_late    integer[] := '{}'; -- progress edges of the tables this batch caught up rows into
     v_edge    integer := 3;
     v_table   text := 'hard.MixedCase';
     v_action  text := 'delete';
@@ -3703,6 +3771,7 @@ DECLARE
     v_rows    bigint;
     v_round   bigint;
     v_mark    bigint;
+    v_late    integer[] := '{}'; -- progress edges of the tables this batch caught up rows into
     v_edge    integer := 16;
     v_table   text := 'hard.Quote"d "Tags"';
     v_action  text := 'delete';
@@ -3775,6 +3844,7 @@ DECLARE
     v_rows    bigint;
     v_round   bigint;
     v_mark    bigint;
+    v_late    integer[] := '{}'; -- progress edges of the tables this batch caught up rows into
     v_edge    integer := 4;
     v_table   text := 'hard.account_subscription_events_named_at_the_63_byte_identifier_lim';
     v_action  text := 'delete';
@@ -3847,6 +3917,7 @@ DECLARE
     v_rows    bigint;
     v_round   bigint;
     v_mark    bigint;
+    v_late    integer[] := '{}'; -- progress edges of the tables this batch caught up rows into
     v_edge    integer := 17;
     v_table   text := 'hard.eu_invoices';
     v_action  text := 'delete';
@@ -3921,6 +3992,7 @@ DECLARE
     v_rows    bigint;
     v_round   bigint;
     v_mark    bigint;
+    v_late    integer[] := '{}'; -- progress edges of the tables this batch caught up rows into
     v_edge    integer := 7;
     v_table   text := 'hard.folders';
     v_action  text := 'delete';
@@ -3961,6 +4033,7 @@ BEGIN
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
             PERFORM declutter.note_catchup(p_run, 15, v_table, NULL, v_rows, v_started);
+            v_late := v_late || 7;
         END IF;
         v_edge := 7;
         v_table := 'hard.folders';
@@ -4028,6 +4101,7 @@ DECLARE
     v_rows    bigint;
     v_round   bigint;
     v_mark    bigint;
+    v_late    integer[] := '{}'; -- progress edges of the tables this batch caught up rows into
     v_edge    integer := 18;
     v_table   text := 'hard.order notes';
     v_action  text := 'delete';
@@ -4100,6 +4174,7 @@ DECLARE
     v_rows    bigint;
     v_round   bigint;
     v_mark    bigint;
+    v_late    integer[] := '{}'; -- progress edges of the tables this batch caught up rows into
     v_edge    integer := 19;
     v_table   text := 'hard.order_items';
     v_action  text := 'delete';
@@ -4172,6 +4247,7 @@ DECLARE
     v_rows    bigint;
     v_round   bigint;
     v_mark    bigint;
+    v_late    integer[] := '{}'; -- progress edges of the tables this batch caught up rows into
     v_edge    integer := 10;
     v_table   text := 'hard.payments';
     v_action  text := 'delete';
@@ -4244,6 +4320,7 @@ DECLARE
     v_rows    bigint;
     v_round   bigint;
     v_mark    bigint;
+    v_late    integer[] := '{}'; -- progress edges of the tables this batch caught up rows into
     v_edge    integer := 23;
     v_table   text := 'hard.task_comments';
     v_action  text := 'delete';
@@ -4317,6 +4394,7 @@ DECLARE
     v_rows    bigint;
     v_round   bigint;
     v_mark    bigint;
+    v_late    integer[] := '{}'; -- progress edges of the tables this batch caught up rows into
     v_edge    integer := 12;
     v_table   text := 'hard.Überweisungen';
     v_action  text := 'delete';
@@ -4418,6 +4496,7 @@ DECLARE
     v_rows    bigint;
     v_round   bigint;
     v_mark    bigint;
+    v_late    integer[] := '{}'; -- progress edges of the tables this batch caught up rows into
     v_edge    integer := 14;
     v_table   text := 'hard.employees';
     v_action  text := 'delete';
@@ -4478,6 +4557,7 @@ BEGIN
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
             PERFORM declutter.note_catchup(p_run, 14, v_table, NULL, v_rows, v_started);
+            v_late := v_late || 14;
         END IF;
         v_round := v_round + v_rows;
         v_edge := 22;
@@ -4499,6 +4579,7 @@ BEGIN
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
             PERFORM declutter.note_catchup(p_run, 22, v_table, NULL, v_rows, v_started);
+            v_late := v_late || 6;
         END IF;
         v_round := v_round + v_rows;
         v_action := 'expand';
@@ -4625,6 +4706,7 @@ DECLARE
     v_rows    bigint;
     v_round   bigint;
     v_mark    bigint;
+    v_late    integer[] := '{}'; -- progress edges of the tables this batch caught up rows into
     v_edge    integer := 6;
     v_table   text := 'hard.departments';
     v_action  text := 'delete';
@@ -4685,6 +4767,7 @@ BEGIN
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
             PERFORM declutter.note_catchup(p_run, 14, v_table, NULL, v_rows, v_started);
+            v_late := v_late || 14;
         END IF;
         v_round := v_round + v_rows;
         v_edge := 22;
@@ -4706,6 +4789,7 @@ BEGIN
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
             PERFORM declutter.note_catchup(p_run, 22, v_table, NULL, v_rows, v_started);
+            v_late := v_late || 6;
         END IF;
         v_round := v_round + v_rows;
         v_action := 'expand';
@@ -4831,6 +4915,7 @@ DECLARE
     v_rows    bigint;
     v_round   bigint;
     v_mark    bigint;
+    v_late    integer[] := '{}'; -- progress edges of the tables this batch caught up rows into
     v_edge    integer := 8;
     v_table   text := 'hard.group';
     v_action  text := 'delete';
@@ -4871,14 +4956,19 @@ BEGIN
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
             PERFORM declutter.note_catchup(p_run, 16, v_table, NULL, v_rows, v_started);
+            v_late := v_late || 16;
         END IF;
-        CALL declutter.hard_purge_late_016_quote_d__tags(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 16 = ANY (v_late) THEN
+            CALL declutter.hard_purge_late_016_quote_d__tags(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.hard_purge_late_016_quote_d__tags(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 16 = ANY (v_late) THEN
+            CALL declutter.hard_purge_late_016_quote_d__tags(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
         v_edge := 8;
         v_table := 'hard.group';
@@ -4941,6 +5031,7 @@ DECLARE
     v_rows    bigint;
     v_round   bigint;
     v_mark    bigint;
+    v_late    integer[] := '{}'; -- progress edges of the tables this batch caught up rows into
     v_edge    integer := 9;
     v_table   text := 'hard.orders';
     v_action  text := 'delete';
@@ -4981,6 +5072,7 @@ BEGIN
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
             PERFORM declutter.note_catchup(p_run, 17, v_table, NULL, v_rows, v_started);
+            v_late := v_late || 17;
         END IF;
         v_edge := 18;
         v_table := 'hard.order notes';
@@ -4996,6 +5088,7 @@ BEGIN
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
             PERFORM declutter.note_catchup(p_run, 18, v_table, NULL, v_rows, v_started);
+            v_late := v_late || 18;
         END IF;
         v_edge := 19;
         v_table := 'hard.order_items';
@@ -5011,30 +5104,43 @@ BEGIN
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
             PERFORM declutter.note_catchup(p_run, 19, v_table, NULL, v_rows, v_started);
+            v_late := v_late || 19;
         END IF;
-        CALL declutter.hard_purge_late_017_eu_invoices(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 17 = ANY (v_late) THEN
+            CALL declutter.hard_purge_late_017_eu_invoices(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.hard_purge_late_018_order_notes(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 18 = ANY (v_late) THEN
+            CALL declutter.hard_purge_late_018_order_notes(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.hard_purge_late_019_order_items(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 19 = ANY (v_late) THEN
+            CALL declutter.hard_purge_late_019_order_items(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.hard_purge_late_017_eu_invoices(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 17 = ANY (v_late) THEN
+            CALL declutter.hard_purge_late_017_eu_invoices(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.hard_purge_late_018_order_notes(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 18 = ANY (v_late) THEN
+            CALL declutter.hard_purge_late_018_order_notes(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.hard_purge_late_019_order_items(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 19 = ANY (v_late) THEN
+            CALL declutter.hard_purge_late_019_order_items(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
         v_edge := 9;
         v_table := 'hard.orders';
@@ -5097,6 +5203,7 @@ DECLARE
     v_rows    bigint;
     v_round   bigint;
     v_mark    bigint;
+    v_late    integer[] := '{}'; -- progress edges of the tables this batch caught up rows into
     v_edge    integer := 20;
     v_table   text := 'hard.tasks';
     v_action  text := 'delete';
@@ -5137,14 +5244,19 @@ BEGIN
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
             PERFORM declutter.note_catchup(p_run, 23, v_table, NULL, v_rows, v_started);
+            v_late := v_late || 23;
         END IF;
-        CALL declutter.hard_purge_late_023_task_comments(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 23 = ANY (v_late) THEN
+            CALL declutter.hard_purge_late_023_task_comments(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.hard_purge_late_023_task_comments(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 23 = ANY (v_late) THEN
+            CALL declutter.hard_purge_late_023_task_comments(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
         v_edge := 20;
         v_table := 'hard.tasks';
@@ -5207,6 +5319,7 @@ DECLARE
     v_rows    bigint;
     v_round   bigint;
     v_mark    bigint;
+    v_late    integer[] := '{}'; -- progress edges of the tables this batch caught up rows into
     v_edge    integer := 11;
     v_table   text := 'hard.projects';
     v_action  text := 'delete';
@@ -5254,22 +5367,31 @@ BEGIN
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
             PERFORM declutter.note_catchup(p_run, 20, v_table, NULL, v_rows, v_started);
+            v_late := v_late || 20;
         END IF;
-        CALL declutter.hard_purge_late_020_tasks(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 20 = ANY (v_late) THEN
+            CALL declutter.hard_purge_late_020_tasks(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.hard_purge_late_023_task_comments(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 23 = ANY (v_late) THEN
+            CALL declutter.hard_purge_late_023_task_comments(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.hard_purge_late_023_task_comments(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 23 = ANY (v_late) THEN
+            CALL declutter.hard_purge_late_023_task_comments(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.hard_purge_late_020_tasks(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 20 = ANY (v_late) THEN
+            CALL declutter.hard_purge_late_020_tasks(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
         v_edge := 11;
         v_table := 'hard.projects';
@@ -5336,6 +5458,7 @@ DECLARE
     v_rows    bigint;
     v_round   bigint;
     v_mark    bigint;
+    v_late    integer[] := '{}'; -- progress edges of the tables this batch caught up rows into
     v_edge    integer := 1;
     v_table   text := 'hard.accounts';
     v_action  text := 'delete';
@@ -5379,6 +5502,7 @@ BEGIN
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
             PERFORM declutter.note_catchup(p_run, 2, v_table, NULL, v_rows, v_started);
+            v_late := v_late || 2;
         END IF;
         v_round := v_round + v_rows;
         v_edge := 3;
@@ -5395,6 +5519,7 @@ BEGIN
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
             PERFORM declutter.note_catchup(p_run, 3, v_table, NULL, v_rows, v_started);
+            v_late := v_late || 3;
         END IF;
         v_round := v_round + v_rows;
         v_edge := 4;
@@ -5411,6 +5536,7 @@ BEGIN
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
             PERFORM declutter.note_catchup(p_run, 4, v_table, NULL, v_rows, v_started);
+            v_late := v_late || 4;
         END IF;
         v_round := v_round + v_rows;
         v_edge := 6;
@@ -5427,6 +5553,7 @@ BEGIN
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
             PERFORM declutter.note_catchup(p_run, 6, v_table, NULL, v_rows, v_started);
+            v_late := v_late || 6;
         END IF;
         v_round := v_round + v_rows;
         v_edge := 7;
@@ -5443,6 +5570,7 @@ BEGIN
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
             PERFORM declutter.note_catchup(p_run, 7, v_table, NULL, v_rows, v_started);
+            v_late := v_late || 7;
         END IF;
         v_round := v_round + v_rows;
         v_edge := 8;
@@ -5459,6 +5587,7 @@ BEGIN
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
             PERFORM declutter.note_catchup(p_run, 8, v_table, NULL, v_rows, v_started);
+            v_late := v_late || 8;
         END IF;
         v_round := v_round + v_rows;
         v_edge := 9;
@@ -5475,6 +5604,7 @@ BEGIN
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
             PERFORM declutter.note_catchup(p_run, 9, v_table, NULL, v_rows, v_started);
+            v_late := v_late || 9;
         END IF;
         v_round := v_round + v_rows;
         v_edge := 10;
@@ -5491,6 +5621,7 @@ BEGIN
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
             PERFORM declutter.note_catchup(p_run, 10, v_table, NULL, v_rows, v_started);
+            v_late := v_late || 10;
         END IF;
         v_round := v_round + v_rows;
         v_edge := 11;
@@ -5507,6 +5638,7 @@ BEGIN
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
             PERFORM declutter.note_catchup(p_run, 11, v_table, NULL, v_rows, v_started);
+            v_late := v_late || 11;
         END IF;
         v_round := v_round + v_rows;
         v_edge := 12;
@@ -5523,93 +5655,128 @@ BEGIN
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
             PERFORM declutter.note_catchup(p_run, 12, v_table, NULL, v_rows, v_started);
+            v_late := v_late || 12;
         END IF;
         v_round := v_round + v_rows;
-        CALL declutter.hard_purge_late_011_projects(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 11 = ANY (v_late) THEN
+            CALL declutter.hard_purge_late_011_projects(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
+            v_round := v_round + v_rows;
         END IF;
-        v_round := v_round + v_rows;
-        CALL declutter.hard_purge_late_008_group(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 8 = ANY (v_late) THEN
+            CALL declutter.hard_purge_late_008_group(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
+            v_round := v_round + v_rows;
         END IF;
-        v_round := v_round + v_rows;
-        CALL declutter.hard_purge_late_009_orders(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 9 = ANY (v_late) THEN
+            CALL declutter.hard_purge_late_009_orders(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
+            v_round := v_round + v_rows;
         END IF;
-        v_round := v_round + v_rows;
-        CALL declutter.hard_purge_late_020_tasks(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 20 = ANY (v_late) THEN
+            CALL declutter.hard_purge_late_020_tasks(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
+            v_round := v_round + v_rows;
         END IF;
-        v_round := v_round + v_rows;
-        CALL declutter.hard_purge_late_002_tenant_links(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 2 = ANY (v_late) THEN
+            CALL declutter.hard_purge_late_002_tenant_links(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
+            v_round := v_round + v_rows;
         END IF;
-        v_round := v_round + v_rows;
-        CALL declutter.hard_purge_late_003_mixedcase(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 3 = ANY (v_late) THEN
+            CALL declutter.hard_purge_late_003_mixedcase(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
+            v_round := v_round + v_rows;
         END IF;
-        v_round := v_round + v_rows;
-        CALL declutter.hard_purge_late_016_quote_d__tags(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 16 = ANY (v_late) THEN
+            CALL declutter.hard_purge_late_016_quote_d__tags(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
+            v_round := v_round + v_rows;
         END IF;
-        v_round := v_round + v_rows;
-        CALL declutter.hard_purge_late_004_account_subscription_events_named_at_the_63(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 4 = ANY (v_late) THEN
+            CALL declutter.hard_purge_late_004_account_subscription_events_named_at_the_63(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
+            v_round := v_round + v_rows;
         END IF;
-        v_round := v_round + v_rows;
-        CALL declutter.hard_purge_late_017_eu_invoices(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 17 = ANY (v_late) THEN
+            CALL declutter.hard_purge_late_017_eu_invoices(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
+            v_round := v_round + v_rows;
         END IF;
-        v_round := v_round + v_rows;
-        CALL declutter.hard_purge_late_007_folders(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 7 = ANY (v_late) THEN
+            CALL declutter.hard_purge_late_007_folders(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
+            v_round := v_round + v_rows;
         END IF;
-        v_round := v_round + v_rows;
-        CALL declutter.hard_purge_late_018_order_notes(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 18 = ANY (v_late) THEN
+            CALL declutter.hard_purge_late_018_order_notes(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
+            v_round := v_round + v_rows;
         END IF;
-        v_round := v_round + v_rows;
-        CALL declutter.hard_purge_late_019_order_items(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 19 = ANY (v_late) THEN
+            CALL declutter.hard_purge_late_019_order_items(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
+            v_round := v_round + v_rows;
         END IF;
-        v_round := v_round + v_rows;
-        CALL declutter.hard_purge_late_010_payments(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 10 = ANY (v_late) THEN
+            CALL declutter.hard_purge_late_010_payments(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
+            v_round := v_round + v_rows;
         END IF;
-        v_round := v_round + v_rows;
-        CALL declutter.hard_purge_late_023_task_comments(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 23 = ANY (v_late) THEN
+            CALL declutter.hard_purge_late_023_task_comments(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
+            v_round := v_round + v_rows;
         END IF;
-        v_round := v_round + v_rows;
-        CALL declutter.hard_purge_late_012__berweisungen(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 12 = ANY (v_late) THEN
+            CALL declutter.hard_purge_late_012__berweisungen(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
+            v_round := v_round + v_rows;
         END IF;
-        v_round := v_round + v_rows;
-        CALL declutter.hard_purge_late_014_employees(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 14 = ANY (v_late) THEN
+            CALL declutter.hard_purge_late_014_employees(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
+            v_round := v_round + v_rows;
         END IF;
-        v_round := v_round + v_rows;
-        CALL declutter.hard_purge_late_006_departments(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 6 = ANY (v_late) THEN
+            CALL declutter.hard_purge_late_006_departments(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
+            v_round := v_round + v_rows;
         END IF;
-        v_round := v_round + v_rows;
         EXIT WHEN v_round = 0;
         END LOOP;
         v_edge := 5;
@@ -5629,73 +5796,107 @@ BEGIN
         END IF;
         -- Rows of a deferred unit among them: its constraints deferred meanwhile.
         SET CONSTRAINTS hard.departments_manager_fk DEFERRED;
-        CALL declutter.hard_purge_late_002_tenant_links(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 2 = ANY (v_late) THEN
+            CALL declutter.hard_purge_late_002_tenant_links(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.hard_purge_late_003_mixedcase(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 3 = ANY (v_late) THEN
+            CALL declutter.hard_purge_late_003_mixedcase(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.hard_purge_late_016_quote_d__tags(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 16 = ANY (v_late) THEN
+            CALL declutter.hard_purge_late_016_quote_d__tags(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.hard_purge_late_004_account_subscription_events_named_at_the_63(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 4 = ANY (v_late) THEN
+            CALL declutter.hard_purge_late_004_account_subscription_events_named_at_the_63(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.hard_purge_late_017_eu_invoices(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 17 = ANY (v_late) THEN
+            CALL declutter.hard_purge_late_017_eu_invoices(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.hard_purge_late_007_folders(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 7 = ANY (v_late) THEN
+            CALL declutter.hard_purge_late_007_folders(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.hard_purge_late_018_order_notes(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 18 = ANY (v_late) THEN
+            CALL declutter.hard_purge_late_018_order_notes(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.hard_purge_late_019_order_items(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 19 = ANY (v_late) THEN
+            CALL declutter.hard_purge_late_019_order_items(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.hard_purge_late_010_payments(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 10 = ANY (v_late) THEN
+            CALL declutter.hard_purge_late_010_payments(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.hard_purge_late_023_task_comments(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 23 = ANY (v_late) THEN
+            CALL declutter.hard_purge_late_023_task_comments(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.hard_purge_late_012__berweisungen(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 12 = ANY (v_late) THEN
+            CALL declutter.hard_purge_late_012__berweisungen(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.hard_purge_late_014_employees(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 14 = ANY (v_late) THEN
+            CALL declutter.hard_purge_late_014_employees(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.hard_purge_late_006_departments(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 6 = ANY (v_late) THEN
+            CALL declutter.hard_purge_late_006_departments(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.hard_purge_late_008_group(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 8 = ANY (v_late) THEN
+            CALL declutter.hard_purge_late_008_group(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.hard_purge_late_009_orders(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 9 = ANY (v_late) THEN
+            CALL declutter.hard_purge_late_009_orders(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.hard_purge_late_020_tasks(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 20 = ANY (v_late) THEN
+            CALL declutter.hard_purge_late_020_tasks(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.hard_purge_late_011_projects(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 11 = ANY (v_late) THEN
+            CALL declutter.hard_purge_late_011_projects(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
         SET CONSTRAINTS hard.departments_manager_fk IMMEDIATE;
         v_edge := 1;
@@ -5758,6 +5959,11 @@ $proc$;
 -- for this transaction, so no child can appear between catch-up and delete. Where a cycle or a tree among the
 -- finished tables lets a caught-up row have children caught up only in a later round, the catch-up repeats until
 -- a round finds nothing new; a tree's own late rows loop likewise, and are deleted before their parents.
+-- The late rows of each finished table (caught up, then deleted) are handled in a procedure of its own,
+-- hard_purge_late_<edge>_<table>, which a batch calls only for the tables it caught up rows into (v_late, the
+-- progress edges of those tables, grown by every catch-up that writes a row): a finished table has no backup row
+-- after its watermark otherwise, as the batch that catches late rows up deletes them, so such a call would find
+-- nothing. A batch that catches up nothing calls none.
 --
 -- Fast path. Where every foreign key into a table is a NOT DEFERRABLE NO ACTION or RESTRICT one, not a
 -- self-reference, a batch is first deleted alone, in a block of its own: the delete changes no other row, and a
@@ -5797,6 +6003,17 @@ DECLARE
     v_checked timestamptz;
     v_rows    bigint;
     v_next    integer;
+    v_pos     integer;
+    -- The tables in delete order, each by its primary edge, and the position of each edge in it, by edge id (0: not
+    -- a table's primary edge).
+    v_order   integer[] := ARRAY[
+                   2, 3, 16, 4, 17, 7, 18, 19, 10, 23, 12, 14, 6, 8, 9, 20,
+                   11, 1
+               ];
+    v_rank    integer[] := ARRAY[
+                   18, 1, 2, 4, 0, 13, 6, 14, 15, 9, 17, 11, 0, 12, 0, 3,
+                   5, 7, 8, 16, 0, 0, 10
+               ];
     v_work    text;
     v_state   text;
     v_edge    integer;
@@ -5867,22 +6084,22 @@ BEGIN
         -- finished in the same call, for up to one second from its start: each deletes no row and locks none, and
         -- cost a round trip and a transaction of its own. A table with rows to delete waits for the next call, so a
         -- call never holds the row locks of one batch while it takes another's.
+        -- The first table not deleted is found in one scan of the control table, each row's position in delete
+        -- order looked up in v_rank (a join with the order, planned on the control table's estimates while the run
+        -- rewrites it, became a nested loop over both: quadratic in the tables).
         <<tables>>
         LOOP
-            SELECT k.edge_id INTO v_next
+            SELECT min(NULLIF(v_rank[k.edge_id], 0)) INTO v_pos
               FROM declutter.control AS k
-              JOIN unnest(ARRAY[
-                       2, 3, 16, 4, 17, 7, 18, 19, 10, 23, 12, 14, 6, 8, 9, 20,
-                       11, 1
-                   ]) WITH ORDINALITY AS o(edge_id, position) ON o.edge_id = k.edge_id
-             WHERE k.run_id = p_run AND k.status <> 'deleted'
-             ORDER BY o.position
-             LIMIT 1;
-            EXIT tables WHEN NOT FOUND;
+             WHERE k.run_id = p_run AND k.status <> 'deleted';
+            v_next := v_order[v_pos];
+            EXIT tables WHEN v_next IS NULL;
             IF v_done > 0 AND NOT (clock_timestamp() < v_call + interval '1 second'
                    AND NOT EXISTS (SELECT 1 FROM declutter.control AS e
-                                     JOIN declutter.control AS n ON n.run_id = e.run_id AND n.child_table = e.child_table
-                                    WHERE n.run_id = p_run AND n.edge_id = v_next AND e.rows_cached > 0)) THEN
+                                     JOIN declutter.control AS n ON n.job = e.job AND n.run_id = e.run_id
+                                                                  AND n.child_table = e.child_table
+                                    WHERE n.job = 'hard_purge' AND n.edge_id = v_next AND n.run_id = p_run
+                                      AND e.rows_cached > 0)) THEN
                 p_phase := 'delete';
                 p_remaining := declutter.remaining(p_run);
                 RETURN;

@@ -845,6 +845,10 @@ DECLARE
     v_order   integer[] := ARRAY[
                    1
                ];
+    -- The position in v_order of each edge, by edge id (0: not a unit's edge).
+    v_rank    integer[] := ARRAY[
+                   1
+               ];
     v_next    integer;
     v_pos     bigint;
 BEGIN
@@ -853,13 +857,13 @@ BEGIN
     p_sqlstate := NULL;
     p_message := NULL;
 
-    -- The first unit still pending, in cache order (v_order), read once: the units before it are cached.
-    SELECT o.edge_id, o.position INTO v_next, v_pos
+    -- The first unit still pending, in cache order (v_order), read once: the units before it are cached. One scan
+    -- of the control table, each row's position looked up in v_rank (a join with v_order, planned on the control
+    -- table's estimates while the run rewrites it, became a nested loop over both: quadratic in the edges).
+    SELECT min(NULLIF(v_rank[k.edge_id], 0)) INTO v_pos
       FROM declutter.control AS k
-      JOIN unnest(v_order) WITH ORDINALITY AS o(edge_id, position) ON o.edge_id = k.edge_id
-     WHERE k.run_id = p_run AND k.status = 'pending'
-     ORDER BY o.position
-     LIMIT 1;
+     WHERE k.run_id = p_run AND k.status = 'pending';
+    v_next := v_order[v_pos];
     <<units>>
     LOOP
         IF v_next IS NULL THEN
@@ -889,7 +893,8 @@ BEGIN
         v_pos := v_pos + 1;
         v_next := v_order[v_pos];
         EXIT units WHEN v_next IS NULL
-                     OR NOT (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = v_next);
+                     OR NOT (SELECT k.status = 'pending' FROM declutter.control AS k
+                              WHERE k.job = 'audit_orphans' AND k.edge_id = v_next AND k.run_id = p_run);
         v_started := clock_timestamp();
     END LOOP;
 
@@ -940,6 +945,7 @@ DECLARE
     v_rows    bigint;
     v_round   bigint;
     v_mark    bigint;
+    v_late    integer[] := '{}'; -- progress edges of the tables this batch caught up rows into
     v_edge    integer := 1;
     v_table   text := 'app.audit_events';
     v_action  text := 'delete';
@@ -1023,6 +1029,15 @@ DECLARE
     v_checked timestamptz;
     v_rows    bigint;
     v_next    integer;
+    v_pos     integer;
+    -- The tables in delete order, each by its primary edge, and the position of each edge in it, by edge id (0: not
+    -- a table's primary edge).
+    v_order   integer[] := ARRAY[
+                   1
+               ];
+    v_rank    integer[] := ARRAY[
+                   1
+               ];
     v_work    text;
     v_state   text;
     v_edge    integer;
@@ -1093,21 +1108,22 @@ BEGIN
         -- finished in the same call, for up to one second from its start: each deletes no row and locks none, and
         -- cost a round trip and a transaction of its own. A table with rows to delete waits for the next call, so a
         -- call never holds the row locks of one batch while it takes another's.
+        -- The first table not deleted is found in one scan of the control table, each row's position in delete
+        -- order looked up in v_rank (a join with the order, planned on the control table's estimates while the run
+        -- rewrites it, became a nested loop over both: quadratic in the tables).
         <<tables>>
         LOOP
-            SELECT k.edge_id INTO v_next
+            SELECT min(NULLIF(v_rank[k.edge_id], 0)) INTO v_pos
               FROM declutter.control AS k
-              JOIN unnest(ARRAY[
-                       1
-                   ]) WITH ORDINALITY AS o(edge_id, position) ON o.edge_id = k.edge_id
-             WHERE k.run_id = p_run AND k.status <> 'deleted'
-             ORDER BY o.position
-             LIMIT 1;
-            EXIT tables WHEN NOT FOUND;
+             WHERE k.run_id = p_run AND k.status <> 'deleted';
+            v_next := v_order[v_pos];
+            EXIT tables WHEN v_next IS NULL;
             IF v_done > 0 AND NOT (clock_timestamp() < v_call + interval '1 second'
                    AND NOT EXISTS (SELECT 1 FROM declutter.control AS e
-                                     JOIN declutter.control AS n ON n.run_id = e.run_id AND n.child_table = e.child_table
-                                    WHERE n.run_id = p_run AND n.edge_id = v_next AND e.rows_cached > 0)) THEN
+                                     JOIN declutter.control AS n ON n.job = e.job AND n.run_id = e.run_id
+                                                                  AND n.child_table = e.child_table
+                                    WHERE n.job = 'audit_orphans' AND n.edge_id = v_next AND n.run_id = p_run
+                                      AND e.rows_cached > 0)) THEN
                 p_phase := 'delete';
                 p_remaining := declutter.remaining(p_run);
                 RETURN;

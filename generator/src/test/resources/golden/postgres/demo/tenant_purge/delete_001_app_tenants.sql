@@ -38,6 +38,7 @@ DECLARE
     v_rows    bigint;
     v_round   bigint;
     v_mark    bigint;
+    v_late    integer[] := '{}'; -- progress edges of the tables this batch caught up rows into
     v_edge    integer := 1;
     v_table   text := 'app.tenants';
     v_action  text := 'delete';
@@ -81,6 +82,7 @@ BEGIN
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
             PERFORM declutter.note_catchup(p_run, 2, v_table, NULL, v_rows, v_started);
+            v_late := v_late || 2;
         END IF;
         v_round := v_round + v_rows;
         v_edge := 3;
@@ -97,6 +99,7 @@ BEGIN
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
             PERFORM declutter.note_catchup(p_run, 3, v_table, NULL, v_rows, v_started);
+            v_late := v_late || 3;
         END IF;
         v_round := v_round + v_rows;
         v_edge := 4;
@@ -113,6 +116,7 @@ BEGIN
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
             PERFORM declutter.note_catchup(p_run, 4, v_table, NULL, v_rows, v_started);
+            v_late := v_late || 4;
         END IF;
         v_round := v_round + v_rows;
         v_edge := 5;
@@ -129,6 +133,7 @@ BEGIN
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
             PERFORM declutter.note_catchup(p_run, 5, v_table, NULL, v_rows, v_started);
+            v_late := v_late || 5;
         END IF;
         v_round := v_round + v_rows;
         v_edge := 6;
@@ -145,6 +150,7 @@ BEGIN
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
             PERFORM declutter.note_catchup(p_run, 6, v_table, NULL, v_rows, v_started);
+            v_late := v_late || 6;
         END IF;
         v_round := v_round + v_rows;
         v_edge := 7;
@@ -161,153 +167,218 @@ BEGIN
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
             PERFORM declutter.note_catchup(p_run, 7, v_table, NULL, v_rows, v_started);
+            v_late := v_late || 7;
         END IF;
         v_round := v_round + v_rows;
-        CALL declutter.tenant_purge_late_007_users(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 7 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_007_users(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
+            v_round := v_round + v_rows;
         END IF;
-        v_round := v_round + v_rows;
-        CALL declutter.tenant_purge_late_004_projects(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 4 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_004_projects(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
+            v_round := v_round + v_rows;
         END IF;
-        v_round := v_round + v_rows;
-        CALL declutter.tenant_purge_late_010_folders(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 10 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_010_folders(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
+            v_round := v_round + v_rows;
         END IF;
-        v_round := v_round + v_rows;
-        CALL declutter.tenant_purge_late_016_documents(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 16 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_016_documents(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
+            v_round := v_round + v_rows;
         END IF;
-        v_round := v_round + v_rows;
-        CALL declutter.tenant_purge_late_003_invoices(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 3 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_003_invoices(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
+            v_round := v_round + v_rows;
         END IF;
-        v_round := v_round + v_rows;
-        CALL declutter.tenant_purge_late_023_document_versions(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 23 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_023_document_versions(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
+            v_round := v_round + v_rows;
         END IF;
-        v_round := v_round + v_rows;
-        CALL declutter.tenant_purge_late_009_payments(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 9 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_009_payments(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
+            v_round := v_round + v_rows;
         END IF;
-        v_round := v_round + v_rows;
-        CALL declutter.tenant_purge_late_005_tags(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 5 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_005_tags(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
+            v_round := v_round + v_rows;
         END IF;
-        v_round := v_round + v_rows;
-        CALL declutter.tenant_purge_late_006_teams(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 6 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_006_teams(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
+            v_round := v_round + v_rows;
         END IF;
-        v_round := v_round + v_rows;
-        CALL declutter.tenant_purge_late_013_api_keys(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 13 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_013_api_keys(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
+            v_round := v_round + v_rows;
         END IF;
-        v_round := v_round + v_rows;
-        CALL declutter.tenant_purge_late_002_audit_events(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 2 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_002_audit_events(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
+            v_round := v_round + v_rows;
         END IF;
-        v_round := v_round + v_rows;
-        CALL declutter.tenant_purge_late_015_comments(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 15 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_015_comments(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
+            v_round := v_round + v_rows;
         END IF;
-        v_round := v_round + v_rows;
-        CALL declutter.tenant_purge_late_011_document_tags(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 11 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_011_document_tags(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
+            v_round := v_round + v_rows;
         END IF;
-        v_round := v_round + v_rows;
-        CALL declutter.tenant_purge_late_008_invoice_lines(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 8 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_008_invoice_lines(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
+            v_round := v_round + v_rows;
         END IF;
-        v_round := v_round + v_rows;
-        CALL declutter.tenant_purge_late_019_refunds(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 19 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_019_refunds(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
+            v_round := v_round + v_rows;
         END IF;
-        v_round := v_round + v_rows;
-        CALL declutter.tenant_purge_late_012_team_members(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 12 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_012_team_members(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
+            v_round := v_round + v_rows;
         END IF;
-        v_round := v_round + v_rows;
         EXIT WHEN v_round = 0;
         END LOOP;
-        CALL declutter.tenant_purge_late_013_api_keys(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 13 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_013_api_keys(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_002_audit_events(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 2 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_002_audit_events(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_015_comments(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 15 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_015_comments(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_011_document_tags(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 11 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_011_document_tags(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_008_invoice_lines(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 8 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_008_invoice_lines(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_019_refunds(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 19 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_019_refunds(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_012_team_members(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 12 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_012_team_members(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_023_document_versions(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 23 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_023_document_versions(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_009_payments(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 9 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_009_payments(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_005_tags(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 5 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_005_tags(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_006_teams(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 6 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_006_teams(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_016_documents(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 16 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_016_documents(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_003_invoices(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 3 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_003_invoices(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_010_folders(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 10 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_010_folders(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_004_projects(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 4 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_004_projects(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_007_users(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 7 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_007_users(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
         v_edge := 1;
         v_table := 'app.tenants';

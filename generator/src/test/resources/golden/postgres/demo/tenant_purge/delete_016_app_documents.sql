@@ -35,6 +35,7 @@ DECLARE
     v_rows    bigint;
     v_round   bigint;
     v_mark    bigint;
+    v_late    integer[] := '{}'; -- progress edges of the tables this batch caught up rows into
     v_edge    integer := 16;
     v_table   text := 'app.documents';
     v_action  text := 'delete';
@@ -82,6 +83,7 @@ BEGIN
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
             PERFORM declutter.note_catchup(p_run, 22, v_table, NULL, v_rows, v_started);
+            v_late := v_late || 11;
         END IF;
         v_edge := 23;
         v_table := 'app.document_versions';
@@ -97,30 +99,43 @@ BEGIN
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
             PERFORM declutter.note_catchup(p_run, 23, v_table, NULL, v_rows, v_started);
+            v_late := v_late || 23;
         END IF;
-        CALL declutter.tenant_purge_late_023_document_versions(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 23 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_023_document_versions(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_015_comments(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 15 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_015_comments(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_011_document_tags(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 11 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_011_document_tags(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_015_comments(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 15 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_015_comments(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_011_document_tags(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 11 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_011_document_tags(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.tenant_purge_late_023_document_versions(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 23 = ANY (v_late) THEN
+            CALL declutter.tenant_purge_late_023_document_versions(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
         v_edge := 16;
         v_table := 'app.documents';

@@ -13,11 +13,14 @@
 -- With p_delete false, catches up what references them (each batch that reaches this table calls it, possibly
 -- repeatedly until a round finds nothing new: p_rows counts the rows caught up); with p_delete true, once the
 -- catch-up is complete, deletes them.
+-- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
+-- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of tenant_purge/step.sql.
 CREATE OR REPLACE PROCEDURE declutter.tenant_purge_late_005_tags(
     p_run            bigint,
     p_started        timestamptz,
     p_delete         boolean,
+    INOUT p_late     integer[],
     INOUT p_rows     bigint,
     INOUT p_edge     integer,
     INOUT p_table    text,
@@ -73,6 +76,7 @@ BEGIN
     GET DIAGNOSTICS v_rows = ROW_COUNT;
     IF v_rows > 0 THEN
         PERFORM declutter.note_catchup(p_run, 11, v_table, NULL, v_rows, v_started);
+        p_late := p_late || 11;
     END IF;
     p_rows := p_rows + v_rows;
 EXCEPTION

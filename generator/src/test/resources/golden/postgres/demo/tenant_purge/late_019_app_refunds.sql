@@ -13,11 +13,14 @@
 -- With p_delete false, catches up what references them (each batch that reaches this table calls it, possibly
 -- repeatedly until a round finds nothing new: p_rows counts the rows caught up); with p_delete true, once the
 -- catch-up is complete, deletes them.
+-- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
+-- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of tenant_purge/step.sql.
 CREATE OR REPLACE PROCEDURE declutter.tenant_purge_late_019_refunds(
     p_run            bigint,
     p_started        timestamptz,
     p_delete         boolean,
+    INOUT p_late     integer[],
     INOUT p_rows     bigint,
     INOUT p_edge     integer,
     INOUT p_table    text,

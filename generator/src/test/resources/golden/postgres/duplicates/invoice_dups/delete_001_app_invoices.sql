@@ -36,6 +36,7 @@ DECLARE
     v_rows    bigint;
     v_round   bigint;
     v_mark    bigint;
+    v_late    integer[] := '{}'; -- progress edges of the tables this batch caught up rows into
     v_edge    integer := 1;
     v_table   text := 'app.invoices';
     v_action  text := 'delete';
@@ -76,6 +77,7 @@ BEGIN
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
             PERFORM declutter.note_catchup(p_run, 3, v_table, NULL, v_rows, v_started);
+            v_late := v_late || 3;
         END IF;
         v_edge := 4;
         v_table := 'app.payments';
@@ -91,18 +93,25 @@ BEGIN
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
             PERFORM declutter.note_catchup(p_run, 4, v_table, NULL, v_rows, v_started);
+            v_late := v_late || 4;
         END IF;
-        CALL declutter.invoice_dups_late_004_payments(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 4 = ANY (v_late) THEN
+            CALL declutter.invoice_dups_late_004_payments(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.invoice_dups_late_003_invoice_lines(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 3 = ANY (v_late) THEN
+            CALL declutter.invoice_dups_late_003_invoice_lines(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.invoice_dups_late_005_refunds(p_run, v_started, false, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 5 = ANY (v_late) THEN
+            CALL declutter.invoice_dups_late_005_refunds(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
         v_edge := 2;
         v_table := 'app.audit_events';
@@ -127,17 +136,23 @@ BEGIN
            AND EXISTS (SELECT 1 FROM declutter.bk_invoice_dups_invoices AS p
                         WHERE p.declutter_run = p_run AND p.declutter_seq > v_wm AND p.declutter_seq <= v_upper
                           AND p.id = c.user_id);
-        CALL declutter.invoice_dups_late_003_invoice_lines(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 3 = ANY (v_late) THEN
+            CALL declutter.invoice_dups_late_003_invoice_lines(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.invoice_dups_late_005_refunds(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 5 = ANY (v_late) THEN
+            CALL declutter.invoice_dups_late_005_refunds(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
-        CALL declutter.invoice_dups_late_004_payments(p_run, v_started, true, v_rows, v_edge, v_table, v_action, v_state, v_message);
-        IF v_state IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        IF 4 = ANY (v_late) THEN
+            CALL declutter.invoice_dups_late_004_payments(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+            IF v_state IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            END IF;
         END IF;
         v_edge := 1;
         v_table := 'app.invoices';

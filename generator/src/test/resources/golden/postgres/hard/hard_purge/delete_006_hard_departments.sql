@@ -36,6 +36,7 @@ DECLARE
     v_rows    bigint;
     v_round   bigint;
     v_mark    bigint;
+    v_late    integer[] := '{}'; -- progress edges of the tables this batch caught up rows into
     v_edge    integer := 6;
     v_table   text := 'hard.departments';
     v_action  text := 'delete';
@@ -96,6 +97,7 @@ BEGIN
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
             PERFORM declutter.note_catchup(p_run, 14, v_table, NULL, v_rows, v_started);
+            v_late := v_late || 14;
         END IF;
         v_round := v_round + v_rows;
         v_edge := 22;
@@ -117,6 +119,7 @@ BEGIN
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
             PERFORM declutter.note_catchup(p_run, 22, v_table, NULL, v_rows, v_started);
+            v_late := v_late || 6;
         END IF;
         v_round := v_round + v_rows;
         v_action := 'expand';

@@ -34,6 +34,7 @@ DECLARE
     v_rows    bigint;
     v_round   bigint;
     v_mark    bigint;
+    v_late    integer[] := '{}'; -- progress edges of the tables this batch caught up rows into
     v_edge    integer := 7;
     v_table   text := 'hard.folders';
     v_action  text := 'delete';
@@ -74,6 +75,7 @@ BEGIN
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
             PERFORM declutter.note_catchup(p_run, 15, v_table, NULL, v_rows, v_started);
+            v_late := v_late || 7;
         END IF;
         v_edge := 7;
         v_table := 'hard.folders';

@@ -34,6 +34,7 @@ DECLARE
     v_rows    bigint;
     v_round   bigint;
     v_mark    bigint;
+    v_late    integer[] := '{}'; -- progress edges of the tables this batch caught up rows into
     v_edge    integer := 14;
     v_table   text := 'hard.employees';
     v_action  text := 'delete';
@@ -94,6 +95,7 @@ BEGIN
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
             PERFORM declutter.note_catchup(p_run, 14, v_table, NULL, v_rows, v_started);
+            v_late := v_late || 14;
         END IF;
         v_round := v_round + v_rows;
         v_edge := 22;
@@ -115,6 +117,7 @@ BEGIN
         GET DIAGNOSTICS v_rows = ROW_COUNT;
         IF v_rows > 0 THEN
             PERFORM declutter.note_catchup(p_run, 22, v_table, NULL, v_rows, v_started);
+            v_late := v_late || 6;
         END IF;
         v_round := v_round + v_rows;
         v_action := 'expand';

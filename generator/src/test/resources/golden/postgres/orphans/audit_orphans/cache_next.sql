@@ -55,6 +55,10 @@ DECLARE
     v_order   integer[] := ARRAY[
                    1
                ];
+    -- The position in v_order of each edge, by edge id (0: not a unit's edge).
+    v_rank    integer[] := ARRAY[
+                   1
+               ];
     v_next    integer;
     v_pos     bigint;
 BEGIN
@@ -63,13 +67,13 @@ BEGIN
     p_sqlstate := NULL;
     p_message := NULL;
 
-    -- The first unit still pending, in cache order (v_order), read once: the units before it are cached.
-    SELECT o.edge_id, o.position INTO v_next, v_pos
+    -- The first unit still pending, in cache order (v_order), read once: the units before it are cached. One scan
+    -- of the control table, each row's position looked up in v_rank (a join with v_order, planned on the control
+    -- table's estimates while the run rewrites it, became a nested loop over both: quadratic in the edges).
+    SELECT min(NULLIF(v_rank[k.edge_id], 0)) INTO v_pos
       FROM declutter.control AS k
-      JOIN unnest(v_order) WITH ORDINALITY AS o(edge_id, position) ON o.edge_id = k.edge_id
-     WHERE k.run_id = p_run AND k.status = 'pending'
-     ORDER BY o.position
-     LIMIT 1;
+     WHERE k.run_id = p_run AND k.status = 'pending';
+    v_next := v_order[v_pos];
     <<units>>
     LOOP
         IF v_next IS NULL THEN
@@ -99,7 +103,8 @@ BEGIN
         v_pos := v_pos + 1;
         v_next := v_order[v_pos];
         EXIT units WHEN v_next IS NULL
-                     OR NOT (SELECT status = 'pending' FROM declutter.control WHERE run_id = p_run AND edge_id = v_next);
+                     OR NOT (SELECT k.status = 'pending' FROM declutter.control AS k
+                              WHERE k.job = 'audit_orphans' AND k.edge_id = v_next AND k.run_id = p_run);
         v_started := clock_timestamp();
     END LOOP;
 

@@ -2086,6 +2086,8 @@ $proc$;
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of tenant_purge/step.sql.
+-- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+DROP PROCEDURE IF EXISTS declutter.tenant_purge_late_013_api_keys(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.tenant_purge_late_013_api_keys(
     p_run            bigint,
     p_started        timestamptz,
@@ -2161,6 +2163,8 @@ $proc$;
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of tenant_purge/step.sql.
+-- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+DROP PROCEDURE IF EXISTS declutter.tenant_purge_late_002_audit_events(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.tenant_purge_late_002_audit_events(
     p_run            bigint,
     p_started        timestamptz,
@@ -2236,6 +2240,8 @@ $proc$;
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of tenant_purge/step.sql.
+-- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+DROP PROCEDURE IF EXISTS declutter.tenant_purge_late_015_comments(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.tenant_purge_late_015_comments(
     p_run            bigint,
     p_started        timestamptz,
@@ -2311,6 +2317,8 @@ $proc$;
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of tenant_purge/step.sql.
+-- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+DROP PROCEDURE IF EXISTS declutter.tenant_purge_late_011_document_tags(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.tenant_purge_late_011_document_tags(
     p_run            bigint,
     p_started        timestamptz,
@@ -2386,6 +2394,8 @@ $proc$;
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of tenant_purge/step.sql.
+-- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+DROP PROCEDURE IF EXISTS declutter.tenant_purge_late_008_invoice_lines(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.tenant_purge_late_008_invoice_lines(
     p_run            bigint,
     p_started        timestamptz,
@@ -2461,6 +2471,8 @@ $proc$;
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of tenant_purge/step.sql.
+-- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+DROP PROCEDURE IF EXISTS declutter.tenant_purge_late_019_refunds(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.tenant_purge_late_019_refunds(
     p_run            bigint,
     p_started        timestamptz,
@@ -2536,6 +2548,8 @@ $proc$;
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of tenant_purge/step.sql.
+-- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+DROP PROCEDURE IF EXISTS declutter.tenant_purge_late_012_team_members(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.tenant_purge_late_012_team_members(
     p_run            bigint,
     p_started        timestamptz,
@@ -2611,6 +2625,8 @@ $proc$;
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of tenant_purge/step.sql.
+-- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+DROP PROCEDURE IF EXISTS declutter.tenant_purge_late_023_document_versions(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.tenant_purge_late_023_document_versions(
     p_run            bigint,
     p_started        timestamptz,
@@ -2704,6 +2720,8 @@ $proc$;
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of tenant_purge/step.sql.
+-- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+DROP PROCEDURE IF EXISTS declutter.tenant_purge_late_009_payments(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.tenant_purge_late_009_payments(
     p_run            bigint,
     p_started        timestamptz,
@@ -2797,6 +2815,8 @@ $proc$;
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of tenant_purge/step.sql.
+-- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+DROP PROCEDURE IF EXISTS declutter.tenant_purge_late_005_tags(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.tenant_purge_late_005_tags(
     p_run            bigint,
     p_started        timestamptz,
@@ -2890,6 +2910,8 @@ $proc$;
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of tenant_purge/step.sql.
+-- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+DROP PROCEDURE IF EXISTS declutter.tenant_purge_late_006_teams(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.tenant_purge_late_006_teams(
     p_run            bigint,
     p_started        timestamptz,
@@ -2983,6 +3005,8 @@ $proc$;
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of tenant_purge/step.sql.
+-- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+DROP PROCEDURE IF EXISTS declutter.tenant_purge_late_016_documents(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.tenant_purge_late_016_documents(
     p_run            bigint,
     p_started        timestamptz,
@@ -3093,6 +3117,8 @@ $proc$;
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of tenant_purge/step.sql.
+-- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+DROP PROCEDURE IF EXISTS declutter.tenant_purge_late_003_invoices(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.tenant_purge_late_003_invoices(
     p_run            bigint,
     p_started        timestamptz,
@@ -3203,6 +3229,8 @@ $proc$;
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of tenant_purge/step.sql.
+-- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+DROP PROCEDURE IF EXISTS declutter.tenant_purge_late_010_folders(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.tenant_purge_late_010_folders(
     p_run            bigint,
     p_started        timestamptz,
@@ -3313,6 +3341,8 @@ $proc$;
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of tenant_purge/step.sql.
+-- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+DROP PROCEDURE IF EXISTS declutter.tenant_purge_late_004_projects(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.tenant_purge_late_004_projects(
     p_run            bigint,
     p_started        timestamptz,
@@ -3406,6 +3436,8 @@ $proc$;
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of tenant_purge/step.sql.
+-- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+DROP PROCEDURE IF EXISTS declutter.tenant_purge_late_007_users(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.tenant_purge_late_007_users(
     p_run            bigint,
     p_started        timestamptz,

@@ -2114,6 +2114,8 @@ $proc$;
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of hard_purge/step.sql.
+-- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+DROP PROCEDURE IF EXISTS declutter.hard_purge_late_002_tenant_links(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.hard_purge_late_002_tenant_links(
     p_run            bigint,
     p_started        timestamptz,
@@ -2189,6 +2191,8 @@ $proc$;
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of hard_purge/step.sql.
+-- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+DROP PROCEDURE IF EXISTS declutter.hard_purge_late_003_mixedcase(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.hard_purge_late_003_mixedcase(
     p_run            bigint,
     p_started        timestamptz,
@@ -2280,6 +2284,8 @@ $proc$;
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of hard_purge/step.sql.
+-- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+DROP PROCEDURE IF EXISTS declutter.hard_purge_late_016_quote_d__tags(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.hard_purge_late_016_quote_d__tags(
     p_run            bigint,
     p_started        timestamptz,
@@ -2355,6 +2361,8 @@ $proc$;
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of hard_purge/step.sql.
+-- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+DROP PROCEDURE IF EXISTS declutter.hard_purge_late_004_account_subscription_events_named_at_the_63(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.hard_purge_late_004_account_subscription_events_named_at_the_63(
     p_run            bigint,
     p_started        timestamptz,
@@ -2430,6 +2438,8 @@ $proc$;
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of hard_purge/step.sql.
+-- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+DROP PROCEDURE IF EXISTS declutter.hard_purge_late_017_eu_invoices(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.hard_purge_late_017_eu_invoices(
     p_run            bigint,
     p_started        timestamptz,
@@ -2505,6 +2515,8 @@ $proc$;
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of hard_purge/step.sql.
+-- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+DROP PROCEDURE IF EXISTS declutter.hard_purge_late_007_folders(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.hard_purge_late_007_folders(
     p_run            bigint,
     p_started        timestamptz,
@@ -2598,6 +2610,8 @@ $proc$;
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of hard_purge/step.sql.
+-- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+DROP PROCEDURE IF EXISTS declutter.hard_purge_late_018_order_notes(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.hard_purge_late_018_order_notes(
     p_run            bigint,
     p_started        timestamptz,
@@ -2673,6 +2687,8 @@ $proc$;
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of hard_purge/step.sql.
+-- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+DROP PROCEDURE IF EXISTS declutter.hard_purge_late_019_order_items(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.hard_purge_late_019_order_items(
     p_run            bigint,
     p_started        timestamptz,
@@ -2748,6 +2764,8 @@ $proc$;
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of hard_purge/step.sql.
+-- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+DROP PROCEDURE IF EXISTS declutter.hard_purge_late_010_payments(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.hard_purge_late_010_payments(
     p_run            bigint,
     p_started        timestamptz,
@@ -2823,6 +2841,8 @@ $proc$;
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of hard_purge/step.sql.
+-- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+DROP PROCEDURE IF EXISTS declutter.hard_purge_late_023_task_comments(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.hard_purge_late_023_task_comments(
     p_run            bigint,
     p_started        timestamptz,
@@ -2898,6 +2918,8 @@ $proc$;
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of hard_purge/step.sql.
+-- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+DROP PROCEDURE IF EXISTS declutter.hard_purge_late_012__berweisungen(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.hard_purge_late_012__berweisungen(
     p_run            bigint,
     p_started        timestamptz,
@@ -2989,6 +3011,8 @@ $proc$;
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of hard_purge/step.sql.
+-- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+DROP PROCEDURE IF EXISTS declutter.hard_purge_late_014_employees(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.hard_purge_late_014_employees(
     p_run            bigint,
     p_started        timestamptz,
@@ -3082,6 +3106,8 @@ $proc$;
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of hard_purge/step.sql.
+-- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+DROP PROCEDURE IF EXISTS declutter.hard_purge_late_006_departments(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.hard_purge_late_006_departments(
     p_run            bigint,
     p_started        timestamptz,
@@ -3175,6 +3201,8 @@ $proc$;
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of hard_purge/step.sql.
+-- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+DROP PROCEDURE IF EXISTS declutter.hard_purge_late_008_group(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.hard_purge_late_008_group(
     p_run            bigint,
     p_started        timestamptz,
@@ -3268,6 +3296,8 @@ $proc$;
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of hard_purge/step.sql.
+-- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+DROP PROCEDURE IF EXISTS declutter.hard_purge_late_009_orders(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.hard_purge_late_009_orders(
     p_run            bigint,
     p_started        timestamptz,
@@ -3395,6 +3425,8 @@ $proc$;
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of hard_purge/step.sql.
+-- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+DROP PROCEDURE IF EXISTS declutter.hard_purge_late_020_tasks(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.hard_purge_late_020_tasks(
     p_run            bigint,
     p_started        timestamptz,
@@ -3488,6 +3520,8 @@ $proc$;
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of hard_purge/step.sql.
+-- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+DROP PROCEDURE IF EXISTS declutter.hard_purge_late_011_projects(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.hard_purge_late_011_projects(
     p_run            bigint,
     p_started        timestamptz,

@@ -97,7 +97,7 @@ public final class Benchmark {
         Map<String, String> memory = Profiler.memorySettings(shared);
         try (StandbyPair pg = StandbyPair.startPrimaryOnly(Profiler.settings(memory))) {
             Profiler profiler = new Profiler(pg.primary(), pg.primaryLog(), memory);
-            out.println("Profiling on a private server (" + pg.primary().how() + "; " + profiler.describe() + ")");
+            out.println("Profiling on a private server (" + pg.primaryUrl("postgres") + "; " + profiler.describe() + ")");
             return new Benchmark(pg.primary(), options, out, profiler).run();
         }
     }

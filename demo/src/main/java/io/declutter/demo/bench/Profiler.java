@@ -79,7 +79,7 @@ final class Profiler {
     Profiler(PostgresLocator.Server server, Path serverLog, Map<String, String> memory) {
         this.server = server;
         this.serverLog = serverLog;
-        this.memory = Map.copyOf(memory);
+        this.memory = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(memory));
     }
 
     /** Reads {@link #MEMORY} from a server (the shared one the benchmark uses without --profile). */

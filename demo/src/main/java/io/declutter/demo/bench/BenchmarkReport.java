@@ -225,9 +225,12 @@ public final class BenchmarkReport {
         for (Profiler.MethodProfile p : r.profiles()) {
             s.append("### ").append(p.method()).append("\n\n");
             s.append(String.format(Locale.ROOT, "Statements run by the client took %,.0f ms of the purge's %s wall"
-                    + " time; the rest is the client and its round trips. %,d sessions, %,d commits, %,d rollbacks in"
-                    + " the database during the purge.\n\n", p.toplevelMs(), RunPhases.ms(wall(r, p.method())),
-                    p.sessions(), p.commits(), p.rollbacks()));
+                    + " time; the rest is the client, its round trips and the commits' wait for the WAL flush (not in a"
+                    + " statement's time). %,d sessions, %,d commits, %,d rollbacks in the database during the purge;"
+                    + " WAL (pg_stat_wal, server-wide): %,d records, %s, %,d writes in %,.0f ms, %,d flushes (fsync) in"
+                    + " %,.0f ms.\n\n", p.toplevelMs(), RunPhases.ms(wall(r, p.method())), p.sessions(), p.commits(),
+                    p.rollbacks(), p.wal().records(), bytes(p.wal().bytes()), p.wal().writes(), p.wal().writeMs(),
+                    p.wal().syncs(), p.wal().syncMs()));
             s.append("| statement | level | calls | total ms | mean ms | rows | shared blks hit | shared blks read |"
                     + " WAL |\n|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
             for (Profiler.Stmt st : p.statements()) {

@@ -61,8 +61,12 @@ final class Profiler {
 
     /** What one method's purge did on the server; sessions and transactions from pg_stat_database. */
     record MethodProfile(String method, List<Stmt> statements, double toplevelMs, List<Group> foreignKeys,
-                         long sessions, long commits, long rollbacks, List<Function> functions, List<Plan> plans,
-                         int slowStatements) {
+                         long sessions, long commits, long rollbacks, Wal wal, List<Function> functions,
+                         List<Plan> plans, int slowStatements) {
+    }
+
+    /** pg_stat_wal's counters over the purge (server-wide: on the private server, the purge and the benchmark). */
+    record Wal(long records, long bytes, long writes, long syncs, double writeMs, double syncMs) {
     }
 
     private final PostgresLocator.Server server;
@@ -70,6 +74,7 @@ final class Profiler {
     private final Map<String, String> memory;
     private long logOffset;
     private long[] databaseBefore;
+    private Wal walBefore;
 
     /**
      * @param server    the private server started with {@link #settings}
@@ -106,6 +111,7 @@ final class Profiler {
                 "pg_stat_statements.max = 10000",
                 "track_functions = 'pl'",
                 "track_io_timing = on",
+                "track_wal_io_timing = on", // pg_stat_wal: the time of the WAL flushes the commits wait for
                 "auto_explain.log_min_duration = '" + SLOW_MS + "ms'",
                 "auto_explain.log_analyze = on",
                 "auto_explain.log_buffers = on",
@@ -145,7 +151,18 @@ final class Profiler {
             st.execute("SELECT pg_stat_statements_reset()");
         }
         databaseBefore = database(db.name());
+        walBefore = wal();
         logOffset = Files.exists(serverLog) ? Files.size(serverLog) : 0;
+    }
+
+    private Wal wal() throws Exception {
+        try (Connection c = server.connect(server.adminUrl()); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT wal_records, wal_bytes, wal_write, wal_sync, wal_write_time,"
+                     + " wal_sync_time FROM pg_stat_wal")) {
+            rs.next();
+            return new Wal(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getDouble(5),
+                    rs.getDouble(6));
+        }
     }
 
     /** Sessions, commits and rollbacks so far in {@code database}. */
@@ -198,14 +215,15 @@ final class Profiler {
             // CASCADE / SET NULL ones.
             try (PreparedStatement ps = c.prepareStatement("SELECT g, count(*), sum(calls), sum(total_exec_time),"
                     + " sum(rows), sum(wal_bytes) FROM (SELECT *, CASE"
-                    + " WHEN query LIKE 'SELECT 1 FROM ONLY %FOR KEY SHARE OF x' THEN 1"
+                    + " WHEN query LIKE 'SELECT $% FROM ONLY %FOR KEY SHARE OF x' THEN 1"
                     + " WHEN NOT toplevel AND query ~ '^(DELETE FROM|UPDATE) ONLY .* OPERATOR\\(pg_catalog\\.=\\)'"
                     + " THEN 2 END AS g" + where + ") AS s WHERE g IS NOT NULL GROUP BY g ORDER BY g")) {
                 ps.setString(1, db.name());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         groups.add(new Group(rs.getInt(1) == 1
-                                ? "foreign-key checks (NO ACTION / RESTRICT: `SELECT 1 FROM ONLY child ... FOR KEY SHARE`)"
+                                ? "foreign-key checks (NO ACTION / RESTRICT: `SELECT 1 FROM ONLY child ... FOR KEY SHARE`;"
+                                        + " for NO ACTION first the same on the parent, whether the key is back)"
                                 : "foreign-key actions (ON DELETE CASCADE / SET NULL: `DELETE FROM ONLY` / `UPDATE ONLY`"
                                         + " child)", rs.getLong(2), rs.getLong(3), rs.getDouble(4), rs.getLong(5),
                                 rs.getLong(6)));
@@ -214,6 +232,10 @@ final class Profiler {
             }
         }
         long[] after = database(db.name());
+        Wal w = wal();
+        Wal wal = new Wal(w.records() - walBefore.records(), w.bytes() - walBefore.bytes(),
+                w.writes() - walBefore.writes(), w.syncs() - walBefore.syncs(), w.writeMs() - walBefore.writeMs(),
+                w.syncMs() - walBefore.syncMs());
         List<Function> functions = new ArrayList<>();
         List<Plan> plans = new ArrayList<>();
         int slow = 0;
@@ -230,7 +252,7 @@ final class Profiler {
             plans = slowestDistinct(logged);
         }
         return new MethodProfile(method, statements, toplevel, groups, after[0] - databaseBefore[0],
-                after[1] - databaseBefore[1], after[2] - databaseBefore[2], functions, plans, slow);
+                after[1] - databaseBefore[1], after[2] - databaseBefore[2], wal, functions, plans, slow);
     }
 
     /** Every plan auto_explain logged for {@code database} since {@link #reset}. */

@@ -43,9 +43,7 @@ final class RollbackCommand extends JobCommand {
             ctx.out().println(String.format("Archive %s verified; %,d rows loaded into the backup tables.", from,
                     loaded));
         } else if ("expired".equals(procs.runInfo(run).status())) {
-            throw new UserError(ExitCodes.BAD_INPUT, "the backup of run " + run + " has expired ("
-                    + procs.expiry(run).map(e -> "at " + e.at() + " by " + e.by()).orElse("") + "); restore it from"
-                    + " its archive with --from DIR (" + Archive.archivesText(procs.archives(run)) + ")");
+            throw new UserError(ExitCodes.BAD_INPUT, Archive.expiredRefusal(procs, run, "--from DIR"));
         }
         procs.rollback(run);
         StatusReport.RunStatus status = StatusReport.read(ctx.connection(), procs, run);

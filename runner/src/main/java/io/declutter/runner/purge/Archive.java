@@ -386,6 +386,18 @@ public final class Archive {
         return added;
     }
 
+    /**
+     * Why a run whose backup has expired cannot be rolled back from the database, and how to restore it: the one
+     * message of {@code declutter rollback} and of the HTTP API (docs/archive.md#expiry).
+     *
+     * @param restoreWith how the caller restores from an archive, e.g. "--from DIR"
+     */
+    public static String expiredRefusal(JobProcedures procs, long run, String restoreWith) throws SQLException {
+        String when = procs.expiry(run).map(e -> " (at " + e.at() + " by " + e.by() + ")").orElse("");
+        return "the backup of run " + run + " has expired" + when + "; restore it from its archive with " + restoreWith
+                + " (" + archivesText(procs.archives(run)) + ")";
+    }
+
     /** The run's archives, for messages: where they are, or that none was recorded. */
     public static String archivesText(List<JobProcedures.ArchiveRecord> archives) {
         return archives.isEmpty() ? "no archive of it is recorded"

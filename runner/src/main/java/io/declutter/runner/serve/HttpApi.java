@@ -17,6 +17,7 @@ import io.declutter.runner.ExitCodes;
 import io.declutter.runner.UserError;
 import io.declutter.runner.audit.AuditReport;
 import io.declutter.runner.audit.Findings;
+import io.declutter.runner.purge.Archive;
 import io.declutter.runner.purge.Expiry;
 import io.declutter.runner.purge.Receipt;
 import io.declutter.runner.purge.RunListener;
@@ -264,8 +265,8 @@ public final class HttpApi {
             send(ctx, 200, service.withProcs(job, (c, procs) -> {
                 JobProcedures.RunInfo info = JobService.requireRun(procs, run);
                 if ("expired".equals(info.status())) {
-                    throw new ApiError(ApiError.Kind.BAD_INPUT, "the backup of run " + run + " has expired; restore"
-                            + " it from its archive with 'declutter rollback --from DIR' (docs/archive.md)");
+                    throw new ApiError(ApiError.Kind.BAD_INPUT,
+                            Archive.expiredRefusal(procs, run, "'declutter rollback --from DIR' (docs/archive.md)"));
                 }
                 if ("running".equals(info.status()) && service.drivenRun(job).filter(r -> r == run).isPresent()) {
                     throw new ApiError(ApiError.Kind.BUSY, "run " + run + " is going; stop it first (POST .../stop)"

@@ -27,6 +27,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
+import static io.declutter.runner.testing.RunnerSessions.awaitNone;
+import static io.declutter.runner.testing.RunnerSessions.awaitWaitingForLock;
+import static io.declutter.runner.testing.RunnerSessions.observer;
+import static io.declutter.runner.testing.RunnerSessions.query;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -44,9 +48,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ArchiveBeforeDeleteTest {
 
     private static final String BATCH = "200";
-    private static final String TEST_APP = "declutter-test";
-    private static final String RUNNER_BACKENDS = "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
-            + " AND application_name = 'declutter' AND pid <> pg_backend_pid()";
 
     private static DemoPurge pristine;
     private static Map<String, Map<String, String>> before;
@@ -120,7 +121,7 @@ class ArchiveBeforeDeleteTest {
                     st.execute("LOCK TABLE " + last + " IN ACCESS EXCLUSIVE MODE");
                 }
                 try (ChildCli run = startRun(db); Connection admin = observer(db)) {
-                    int pid = awaitRunnerWaitingForLock(db, run);
+                    int pid = awaitWaitingForLock(db, run);
                     assertThat(query(admin, pid)).as("held in the archiving, after the step procedure")
                             .contains("max(declutter_seq)");
                     Path dir = archives.resolve("run-1");
@@ -148,7 +149,7 @@ class ArchiveBeforeDeleteTest {
                         st.execute("LOCK TABLE declutter." + ClosureOracle.ident(tables.get(0).backupTable())
                                 + " IN ACCESS EXCLUSIVE MODE");
                     }
-                    int pid = awaitRunnerWaitingForLock(db, run);
+                    int pid = awaitWaitingForLock(db, run);
                     assertThat(query(admin, pid)).as("held in the archiving, after the step procedure")
                             .contains("max(declutter_seq)");
                     assertThat(scalar(admin, "SELECT count(*) FROM pg_locks l JOIN pg_class t ON t.oid = l.relation"
@@ -207,7 +208,7 @@ class ArchiveBeforeDeleteTest {
      * its sequence range), and the ranges of each table follow each other from 0 to its highest backed-up row.
      */
     private static void afterKill(DemoPurge db, long run) throws Exception {
-        awaitNoRunnerBackends(db);
+        awaitNone(db);
         try (Connection c = observer(db)) {
             assertThat(DemoPurge.runStatuses(c)).containsExactly(run + ":running");
             PurgeAssertions.assertEveryMissingRowIsBackedUp(c, run, before, closure);
@@ -298,54 +299,6 @@ class ArchiveBeforeDeleteTest {
     private static List<Path> dataFiles(Path dir) throws Exception {
         try (var files = Files.list(dir)) {
             return files.filter(f -> f.getFileName().toString().endsWith(".csv.gz")).toList();
-        }
-    }
-
-    private static Connection observer(DemoPurge db) throws SQLException {
-        Connection c = db.connect();
-        try (Statement st = c.createStatement()) {
-            st.execute("SET application_name = '" + TEST_APP + "'");
-        }
-        return c;
-    }
-
-    private static int awaitRunnerWaitingForLock(DemoPurge db, ChildCli run) throws Exception {
-        Instant until = Instant.now().plus(Duration.ofSeconds(60));
-        try (Connection c = observer(db); Statement st = c.createStatement()) {
-            while (true) {
-                try (ResultSet rs = st.executeQuery(RUNNER_BACKENDS + " AND wait_event_type = 'Lock'")) {
-                    if (rs.next()) {
-                        return rs.getInt(1);
-                    }
-                }
-                if (!run.isAlive()) {
-                    throw new AssertionError(run + " ended before it waited for the lock: " + run.result());
-                }
-                assertThat(Instant.now()).as("%s waiting for the lock held by the test", run).isBefore(until);
-                Thread.sleep(5);
-            }
-        }
-    }
-
-    private static void awaitNoRunnerBackends(DemoPurge db) throws Exception {
-        Instant until = Instant.now().plus(Duration.ofSeconds(60));
-        try (Connection c = observer(db); Statement st = c.createStatement()) {
-            while (true) {
-                try (ResultSet rs = st.executeQuery(RUNNER_BACKENDS)) {
-                    if (!rs.next()) {
-                        return;
-                    }
-                }
-                assertThat(Instant.now()).as("backends of a dead runner still there after 60 s").isBefore(until);
-                Thread.sleep(20);
-            }
-        }
-    }
-
-    private static String query(Connection c, int pid) throws SQLException {
-        try (Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT query FROM pg_stat_activity WHERE pid = " + pid)) {
-            return rs.next() ? rs.getString(1) : "";
         }
     }
 

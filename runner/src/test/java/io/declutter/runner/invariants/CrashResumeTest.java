@@ -32,6 +32,9 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
+import static io.declutter.runner.testing.RunnerSessions.awaitNone;
+import static io.declutter.runner.testing.RunnerSessions.awaitWaitingForLock;
+import static io.declutter.runner.testing.RunnerSessions.observer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -53,7 +56,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CrashResumeTest {
 
     private static final String BATCH = "200";
-    private static final String TEST_APP = "declutter-test";     // the runner's backends are 'declutter'
     private static final Duration RUN_LIMIT = Duration.ofSeconds(120);
 
     private static DemoPurge pristine;
@@ -120,7 +122,7 @@ class CrashResumeTest {
                     st.execute("LOCK TABLE " + held.getValue() + " IN EXCLUSIVE MODE");
                 }
                 try (ChildCli run = startRun(db)) {
-                    awaitRunnerWaitingForLock(db, run);
+                    awaitWaitingForLock(db, run);
                     run.kill();
                 }
                 locker.commit();   // the orphaned backend may now finish its unit: that must be harmless too
@@ -170,7 +172,7 @@ class CrashResumeTest {
             try (Connection locker = observer(db); Connection admin = observer(db)) {
                 lockDocument(locker, document);
                 try (ChildCli run = startRun(db)) {
-                    int pid = awaitRunnerWaitingForLock(db, run);
+                    int pid = awaitWaitingForLock(db, run);
                     assertThat(inDeleteOf(admin, pid)).as("the runner is held in a delete batch").isTrue();
                     try (Statement st = admin.createStatement();
                          ResultSet rs = st.executeQuery("SELECT pg_terminate_backend(" + pid + ")")) {
@@ -208,7 +210,7 @@ class CrashResumeTest {
             try {
                 lockDocument(locker, document);
                 try (ChildCli run = startRun(db)) {
-                    int pid = awaitRunnerWaitingForLock(db, run);
+                    int pid = awaitWaitingForLock(db, run);
                     try (Connection admin = observer(db)) {
                         assertThat(inDeleteOf(admin, pid)).as("the runner is held in a delete batch").isTrue();
                     }
@@ -285,7 +287,7 @@ class CrashResumeTest {
      * notices), checks what is committed, and describes where the run was.
      */
     private static String afterKill(DemoPurge db, String how) throws Exception {
-        awaitNoRunnerBackends(db);
+        awaitNone(db);
         try (Connection c = observer(db)) {
             Optional<Long> run = db.procs(c).latestRun();
             if (run.isEmpty()) {
@@ -366,51 +368,6 @@ class CrashResumeTest {
 
     // ---- sessions ----
 
-    /** A connection of the test itself, named apart from the runner's ('declutter') sessions. */
-    private static Connection observer(DemoPurge db) throws SQLException {
-        Connection c = db.connect();
-        try (Statement st = c.createStatement()) {
-            st.execute("SET application_name = '" + TEST_APP + "'");
-        }
-        return c;
-    }
-
-    private static final String RUNNER_BACKENDS = "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
-            + " AND application_name = 'declutter' AND pid <> pg_backend_pid()";
-
-    /** Waits until a backend of the runner waits for a lock; returns its pid. Fails if the runner ends first. */
-    private static int awaitRunnerWaitingForLock(DemoPurge db, ChildCli run) throws Exception {
-        Instant until = Instant.now().plus(Duration.ofSeconds(60));
-        try (Connection c = observer(db); Statement st = c.createStatement()) {
-            while (true) {
-                try (ResultSet rs = st.executeQuery(RUNNER_BACKENDS + " AND wait_event_type = 'Lock'")) {
-                    if (rs.next()) {
-                        return rs.getInt(1);
-                    }
-                }
-                if (!run.isAlive()) {
-                    throw new AssertionError(run + " ended before it waited for the lock: " + run.result());
-                }
-                assertThat(Instant.now()).as("%s waiting for the lock held by the test", run).isBefore(until);
-                Thread.sleep(5);
-            }
-        }
-    }
-
-    private static void awaitNoRunnerBackends(DemoPurge db) throws Exception {
-        Instant until = Instant.now().plus(Duration.ofSeconds(60));
-        try (Connection c = observer(db); Statement st = c.createStatement()) {
-            while (true) {
-                try (ResultSet rs = st.executeQuery(RUNNER_BACKENDS)) {
-                    if (!rs.next()) {
-                        return;
-                    }
-                }
-                assertThat(Instant.now()).as("backends of a dead runner still there after 60 s").isBefore(until);
-                Thread.sleep(20);
-            }
-        }
-    }
 
     /** Whether backend {@code pid} is in a delete batch of app.documents (its table has started deleting). */
     private static boolean inDeleteOf(Connection c, int pid) throws SQLException {

@@ -5,6 +5,7 @@ import io.declutter.runner.purge.Checksums;
 import io.declutter.runner.testing.Cli;
 import io.declutter.runner.testing.FreshDatabases;
 import io.declutter.runner.testing.JobFiles;
+import io.declutter.runner.testing.UnitByUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -199,17 +200,9 @@ class DuplicateRepointTest {
         Path job = JobFiles.write(dir, "user_repoint.yaml", JOB, db.url());
         ok(Cli.run("deploy", "-j", job.toString()));
         try (Connection runner = db.connect(); Connection app = db.connect()) {
-            io.declutter.dialect.JobProcedures procs = new io.declutter.dialect.postgres.PostgresJobProcedures(runner,
-                    "user_repoint", "declutter");
-            long run = procs.beginRun(java.util.Optional.empty(), 1);
-            io.declutter.dialect.JobProcedures.Step step;
-            do {
-                step = procs.step(run, 1);
-            } while (step.phase().equals("cache"));
+            UnitByUnit run = UnitByUnit.begin(runner, "user_repoint").pastTheCache();
             app.createStatement().execute("insert into posts values (16, 3); insert into notes values (43, 6, 'late')");
-            while (!step.phase().equals("done")) {
-                step = procs.step(run, 1);
-            }
+            run.toTheEnd();
             assertThat(ids(runner, "select id || ':' || user_id from posts where id = 16")).containsExactly("16:1");
             assertThat(ids(runner, "select id || ':' || author_ref from notes where id = 43")).containsExactly("43:5");
             assertThat(ids(runner, "select id from users")).containsExactly("1", "4", "5", "7");

@@ -5,6 +5,7 @@ import io.declutter.runner.purge.Checksums;
 import io.declutter.runner.testing.Cli;
 import io.declutter.runner.testing.FreshDatabases;
 import io.declutter.runner.testing.JobFiles;
+import io.declutter.runner.testing.UnitByUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -189,19 +190,11 @@ class LogicalReferencesTest {
         Path job = JobFiles.write(dir, "org_purge.yaml", SET_NULL_JOB, db.url());
         ok(Cli.run("deploy", "-j", job.toString()));
         try (Connection runner = db.connect(); Connection app = db.connect()) {
-            io.declutter.dialect.JobProcedures procs = new io.declutter.dialect.postgres.PostgresJobProcedures(runner,
-                    "org_purge", "declutter");
-            long run = procs.beginRun(java.util.Optional.empty(), 1);
-            io.declutter.dialect.JobProcedures.Step step;
-            do {
-                step = procs.step(run, 1);
-            } while (step.phase().equals("cache"));
+            UnitByUnit run = UnitByUnit.begin(runner, "org_purge").pastTheCache();
             app.createStatement().execute("insert into views values (1002, 11)");
             assertThat(ids(runner, "select count(*) from declutter.bk_org_purge_views_views_doc where id = 1002"))
                     .as("not cached").containsExactly("0");
-            while (!step.phase().equals("done")) {
-                step = procs.step(run, 1);
-            }
+            run.toTheEnd();
             assertThat(ids(runner, "select id || ':' || coalesce(doc_ref::text, 'null') from views"))
                     .containsExactly("1000:null", "1002:null", "2000:20");
             assertThat(ids(runner, "select id || ':' || doc_ref from declutter.bk_org_purge_views_views_doc"))

@@ -182,7 +182,11 @@ class ServeRolesTest {
         Api.Answer expired = api.post(one + "/expire", admin);
         assertThat(expired.status()).as(expired.toString()).isEqualTo(200);
         assertThat(expired.body().get("status").asText()).isEqualTo("expired");
-        refused(api.post(one + "/rollback", admin), 400, "bad_input");
+        Api.Answer afterExpiry = api.post(one + "/rollback", admin);
+        refused(afterExpiry, 400, "bad_input");
+        // The same words as 'declutter rollback': where the archives are (none here), how to restore from one.
+        assertThat(afterExpiry.body().get("error").get("message").asText()).contains("has expired")
+                .contains("(at ").contains("no archive of it is recorded").contains("rollback --from DIR");
 
         assertThat(apiLog().stream().filter(l -> l.startsWith(run + ": "))).containsExactly(
                 run + ": run started through declutter serve by token ci (operator), Idempotency-Key deploy-42",

@@ -75,6 +75,12 @@ final class BenchCommand implements Callable<Integer> {
             + " --batch-size and --out apply)")
     boolean wide;
 
+    @Option(names = "--profile", description = "run on a private server of its own with pg_stat_statements and"
+            + " auto_explain preloaded (the memory settings of the server it would otherwise use) and add to the"
+            + " report each method's top statements and procedures and the slow statements' plans"
+            + " (docs/benchmark.md#profile; needs the server binaries, like --load)")
+    boolean profile;
+
     @Option(names = "--clients", defaultValue = "4", description = "with --load: client sessions of the workload (default: ${DEFAULT-VALUE})")
     int clients;
 
@@ -106,6 +112,14 @@ final class BenchCommand implements Callable<Integer> {
         if (jailer != null && (load || wide)) {
             throw new UserError(ExitCodes.BAD_INPUT, "--jailer applies to the main benchmark, not to --load or --wide");
         }
+        if (profile && (load || wide)) {
+            throw new UserError(ExitCodes.BAD_INPUT, "--profile profiles the main benchmark: leave out --load and --wide");
+        }
+        if (profile && !StandbyPair.binariesFound()) {
+            throw new UserError(ExitCodes.NO_DATABASE, "--profile needs the PostgreSQL server binaries (initdb,"
+                    + " pg_ctl) in " + StandbyPair.BIN + ": install the server package or name their directory with"
+                    + " -Ddeclutter.pgbin=DIR");
+        }
         if (load) {
             return load(w);
         }
@@ -122,7 +136,8 @@ final class BenchCommand implements Callable<Integer> {
             Path work = Files.createTempDirectory("declutter-bench");
             Benchmark.Options options = new Benchmark.Options(scale, seed, purgePercent, capDuration, scaling,
                     scalingPercents, batchSize, threads, work, command(), Optional.ofNullable(jailer));
-            Benchmark.Result result = new Benchmark(server, options, w).run();
+            Benchmark.Result result = profile ? Benchmark.profiled(server, options, w)
+                    : new Benchmark(server, options, w).run();
             Path file = BenchmarkReport.write(result, out);
             w.println();
             w.print(BenchmarkReport.markdown(result));
@@ -195,7 +210,8 @@ final class BenchCommand implements Callable<Integer> {
         spec.commandLine().getParseResult().matchedOptions().forEach(o -> {
             if (!o.longestName().equals("--jdbc-url")) {
                 String v = o.typedValues().isEmpty() ? "" : String.valueOf((Object) o.getValue());
-                if (o.longestName().equals("--load") || o.longestName().equals("--wide")) {
+                if (o.longestName().equals("--load") || o.longestName().equals("--wide")
+                        || o.longestName().equals("--profile")) {
                     args.add(o.longestName());
                 } else if (o.typeInfo().isBoolean()) {
                     args.add(scaling ? "--scaling" : "--no-scaling");

@@ -23,7 +23,8 @@ import java.util.stream.Stream;
  * benchmark under load (docs/benchmark.md#under-load): {@code initdb} of a primary on a free port,
  * {@code pg_basebackup -R} of a standby on another, both started, and both stopped and removed on close. Run as root,
  * every server command runs as the {@code postgres} OS user. The standby's replay can be paused
- * ({@code pg_wal_replay_pause()}) to make its lag deterministic.
+ * ({@code pg_wal_replay_pause()}) to make its lag deterministic. {@link #startPrimaryOnly} starts the primary
+ * alone: a private server with settings of its own (the benchmark's {@code --profile}, docs/benchmark.md#profile).
  */
 public final class StandbyPair implements AutoCloseable {
 
@@ -34,13 +35,15 @@ public final class StandbyPair implements AutoCloseable {
     private final int primaryPort;
     private final int standbyPort;
     private final boolean root;
+    private final boolean withStandby;
     private final List<Path> started = new ArrayList<>();
     /** Stops and removes the servers if the JVM exits before {@link #close} (a benchmark interrupted with Ctrl-C). */
     private final Thread onExit = new Thread(this::stopAndRemove, "standby-pair-cleanup");
     private boolean closed;
 
-    private StandbyPair(Path dir, int primaryPort, int standbyPort, boolean root) {
+    private StandbyPair(Path dir, int primaryPort, int standbyPort, boolean root, boolean withStandby) {
         this.dir = dir;
+        this.withStandby = withStandby;
         this.primaryPort = primaryPort;
         this.standbyPort = standbyPort;
         this.root = root;
@@ -69,6 +72,20 @@ public final class StandbyPair implements AutoCloseable {
      *                 pair has (its address, port, socket directory and streaming replication)
      */
     public static StandbyPair start(List<String> settings) throws Exception {
+        return start(settings, true);
+    }
+
+    /**
+     * Starts the primary alone, without a standby ({@link #standbyUrl} then names no server), stopped and removed on
+     * close like a pair.
+     *
+     * @param settings lines of {@code postgresql.conf}, as for {@link #start(List)}
+     */
+    public static StandbyPair startPrimaryOnly(List<String> settings) throws Exception {
+        return start(settings, false);
+    }
+
+    private static StandbyPair start(List<String> settings, boolean withStandby) throws Exception {
         if (!binariesFound()) {
             throw new IllegalStateException("no PostgreSQL server binaries (initdb, pg_basebackup) in " + BIN
                     + ": install them or name their directory with -Ddeclutter.pgbin=DIR");
@@ -76,7 +93,7 @@ public final class StandbyPair implements AutoCloseable {
         boolean root = "root".equals(System.getProperty("user.name"));
         // under /tmp: the socket path has a length limit
         Path dir = Files.createTempDirectory(Path.of("/tmp"), "declutter-standby-");
-        StandbyPair pair = new StandbyPair(dir, freePort(), freePort(), root);
+        StandbyPair pair = new StandbyPair(dir, freePort(), freePort(), root, withStandby);
         Runtime.getRuntime().addShutdownHook(pair.onExit);
         try {
             pair.setUp(settings);
@@ -107,6 +124,9 @@ public final class StandbyPair implements AutoCloseable {
         Files.writeString(primary.resolve("postgresql.auto.conf"), String.join("\n", conf), StandardCharsets.UTF_8,
                 java.nio.file.StandardOpenOption.APPEND);
         pgCtl(primary, "start");
+        if (!withStandby) {
+            return;
+        }
         exec(List.of(BIN.resolve("pg_basebackup").toString(), "-h", "127.0.0.1", "-p", String.valueOf(primaryPort),
                 "-U", "postgres", "-D", standby.toString(), "-R", "-X", "stream", "--no-sync"), true);
         // After pg_basebackup's own settings, so these win: the standby's port, its name in pg_stat_replication,
@@ -127,6 +147,11 @@ public final class StandbyPair implements AutoCloseable {
         exec(List.of(BIN.resolve("pg_ctl").toString(), "-D", data.toString(), "-l", data + ".log", "-w", "-t", "60",
                 action), true);
         started.add(data);
+    }
+
+    /** The primary's server log ({@code pg_ctl -l}): what it logged since it started. */
+    public Path primaryLog() {
+        return dir.resolve("primary.log");
     }
 
     public String primaryUrl(String database) {

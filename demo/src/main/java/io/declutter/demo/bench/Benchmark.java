@@ -3,6 +3,7 @@ package io.declutter.demo.bench;
 import io.declutter.localdb.PostgresLocator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.declutter.localdb.StandbyPair;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -66,8 +67,9 @@ public final class Benchmark {
                          int tables, int tenants, List<Long> purgedTenants, long rowsToPurge, Duration loadTime,
                          List<Measurement> methods, Duration declutterDeploy, Duration declutterRehearsal,
                          List<String> planFindings,
-                         List<ScalingRun> scaling, List<String> problems, Duration total,
-                         Optional<String> jailerNotRun) {
+                         List<ScalingRun> scaling, Map<String, List<RunPhases.Phase>> phases,
+                         String profileSettings, List<Profiler.MethodProfile> profiles, List<String> problems,
+                         Duration total, Optional<String> jailerNotRun) {
     }
 
     /** Why the Jailer row has no measurement when {@code --jailer} is not given. */
@@ -79,17 +81,42 @@ public final class Benchmark {
     private final PrintWriter out;
     private final String prefix;
     private final List<String> problems = new ArrayList<>();
+    private final Profiler profiler;
+    private final List<Profiler.MethodProfile> profiles = new ArrayList<>();
 
     public Benchmark(PostgresLocator.Server server, Options options, PrintWriter out) {
+        this(server, options, out, null);
+    }
+
+    /** @param profiler null, or the --profile run's (its private server is {@code server}) */
+    Benchmark(PostgresLocator.Server server, Options options, PrintWriter out, Profiler profiler) {
         this.server = server;
+        this.profiler = profiler;
         this.options = options;
         this.out = out;
         this.prefix = "declutter_bench_" + Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36)
                 .substring(0, 6);
     }
 
+    /**
+     * {@code bench --profile} (docs/benchmark.md#profile): the same benchmark on a private server of its own
+     * (initdb'd on a free port, removed afterwards) with pg_stat_statements and auto_explain preloaded and the memory
+     * settings of {@code shared}, the server it would otherwise run on.
+     */
+    public static Result profiled(PostgresLocator.Server shared, Options options, PrintWriter out) throws Exception {
+        Map<String, String> memory = Profiler.memorySettings(shared);
+        try (StandbyPair pg = StandbyPair.startPrimaryOnly(Profiler.settings(memory))) {
+            Profiler profiler = new Profiler(pg.primary(), pg.primaryLog(), memory);
+            out.println("Profiling on a private server (" + pg.primaryUrl("postgres") + "; " + profiler.describe() + ")");
+            return new Benchmark(pg.primary(), options, out, profiler).run();
+        }
+    }
+
     public Result run() throws Exception {
         long start = System.nanoTime();
+        if (profiler != null) {
+            profiler.install();
+        }
         SyntheticSchema schema = new SyntheticSchema(options.seed(), options.scale());
         say("Loading the synthetic SaaS database: scale " + fmt(options.scale()) + ", seed " + options.seed() + ", "
                 + schema.tenants() + " tenants, " + schema.tableNames().size() + " tables");
@@ -122,7 +149,7 @@ public final class Benchmark {
             Fingerprint reference = null;
             List<Measurement> results = new ArrayList<>();
             for (PurgeMethod m : order) {
-                Measured r = measure(main, m, purge, rowsToPurge, before.rows(), reference);
+                Measured r = measure(main, m, purge, rowsToPurge, before.rows(), reference, profiler != null);
                 if (m == floor) {
                     reference = r.after;
                     if (r.m.rowsDeleted() != rowsToPurge) {
@@ -139,7 +166,7 @@ public final class Benchmark {
                 // last, and apart: a Jailer that fails costs its row, not the other methods' results
                 try {
                     reported.add(measure(main, new JailerMethod(options.jailer().get()), purge, rowsToPurge,
-                            before.rows(), reference).m);
+                            before.rows(), reference, profiler != null).m);
                     jailerNotRun = Optional.empty();
                 } catch (Exception e) {
                     LOG.warn("Jailer failed", e);
@@ -154,11 +181,16 @@ public final class Benchmark {
             if (options.scaling()) {
                 scaling = scaling(main, perTenant, before.rows(), toDrop);
             }
+            Map<String, List<RunPhases.Phase>> phases = new java.util.LinkedHashMap<>();
+            phases.put(withBackup.title(), withBackup.phases());
+            phases.put(withoutBackup.title(), withoutBackup.phases());
             Duration total = Duration.ofNanos(System.nanoTime() - start);
             say(String.format(Locale.ROOT, "Benchmark done in %.0f s", total.toMillis() / 1000.0));
             return new Result(options, machine(main), before.rows(), dbBytes, schema.tableNames().size(),
                     perTenant.size(), purged, rowsToPurge, load, reported, withBackup.deployTime(), withBackup.rehearsalTime(),
-                    withBackup.unindexedFindings(), scaling, problems, total, jailerNotRun);
+                    withBackup.unindexedFindings(), scaling, phases,
+                    profiler == null ? null : profiler.describe(), List.copyOf(profiles), problems, total,
+                    jailerNotRun);
         } finally {
             for (BenchDatabase db : toDrop) {
                 db.drop();
@@ -207,8 +239,8 @@ public final class Benchmark {
                                   long rows) throws Exception {
         say("Scaling: " + label + String.format(Locale.ROOT, " (%,d of %,d rows)", rows, dbRows));
         Purge purge = new Purge(server, tenants, options.cap(), options.batchSize(), options.work());
-        Measured floor = measure(db, new FloorMethod(), purge, rows, dbRows, null);
-        Measured decl = measure(db, new DeclutterMethod(true), purge, rows, dbRows, floor.after);
+        Measured floor = measure(db, new FloorMethod(), purge, rows, dbRows, null, false);
+        Measured decl = measure(db, new DeclutterMethod(true), purge, rows, dbRows, floor.after, false);
         return new ScalingRun(label, scale, dbRows, 100.0 * rows / dbRows, tenants.size(), decl.m, floor.m);
     }
 
@@ -216,7 +248,7 @@ public final class Benchmark {
     }
 
     private Measured measure(BenchDatabase template, PurgeMethod method, Purge purge, long rowsToPurge,
-                             long rowsBefore, Fingerprint reference) throws Exception {
+                             long rowsBefore, Fingerprint reference, boolean profiled) throws Exception {
         say("== " + method.title() + ": copying the database");
         BenchDatabase copy = template.copy(prefix + "_run");
         try {
@@ -224,11 +256,18 @@ public final class Benchmark {
             if (prepared != null) {
                 say("   " + prepared);
             }
+            boolean profile = profiled && !method.capped(); // the capped methods' statements: one per row, known
+            if (profile) {
+                profiler.reset(copy);
+            }
             long lsn0 = walLsn(copy);
             long t0 = System.nanoTime();
             PurgeMethod.Outcome o = method.run(copy, purge);
             Duration wall = Duration.ofNanos(System.nanoTime() - t0);
             long wal = walLsn(copy) - lsn0;
+            if (profile) {
+                profiles.add(profiler.collect(method.title(), copy, method instanceof DeclutterMethod));
+            }
             Fingerprint after = Fingerprint.of(copy, options.threads());
             long deleted = rowsBefore - after.rows();
             String same;

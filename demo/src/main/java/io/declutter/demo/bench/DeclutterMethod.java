@@ -31,6 +31,7 @@ final class DeclutterMethod implements PurgeMethod {
     private Duration rehearsalTime;
     private long backupBytesBefore;
     private String planOutput;
+    private List<RunPhases.Phase> phases = List.of();
 
     DeclutterMethod(boolean backup) {
         this(backup, backup ? "declutter, with backup" : "declutter, without backup", "");
@@ -69,6 +70,11 @@ final class DeclutterMethod implements PurgeMethod {
     /** The rehearsal a new run makes before it starts (the job's default sample, rolled back), timed apart. */
     Duration rehearsalTime() {
         return rehearsalTime;
+    }
+
+    /** The last run's phases from declutter.log, and the rest of its wall time (RunPhases). */
+    List<RunPhases.Phase> phases() {
+        return phases;
     }
 
     String planOutput() {
@@ -138,7 +144,9 @@ final class DeclutterMethod implements PurgeMethod {
 
     @Override
     public Outcome run(BenchDatabase db, Purge purge) throws Exception {
+        java.time.Instant t0 = java.time.Instant.now();
         cli("run", "-j", jobFile.toString(), "--jdbc-url", db.url(), "--ignore-window", "--no-vacuum");
+        phases = RunPhases.of(db, t0, java.time.Instant.now());
         try (Connection c = db.connect(); Statement st = c.createStatement()) {
             Duration longest;
             try (ResultSet rs = st.executeQuery("SELECT COALESCE(max(extract(epoch FROM ended_at - started_at)), 0)"

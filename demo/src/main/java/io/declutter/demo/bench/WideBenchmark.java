@@ -38,16 +38,12 @@ public final class WideBenchmark {
 
     static final String JOB = "wide_purge";
 
-    /** One phase of the run: units of work of one kind (from declutter.log), or the runner's own time. */
-    public record Phase(String name, long units, long rows, Duration time) {
-    }
-
     /** Everything the report shows. */
     public record Result(String command, Map<String, String> machine, long seed, int tables, int foreignKeys,
                          int closureTables, int tablesWithRows, long databaseRows, long purgedRows, Duration load,
                          Duration introspect, Duration plan, Duration generate, long generatedFiles,
                          long generatedBytes, Duration cliPlan, Duration cliGenerate, Duration deploy,
-                         Duration rehearsal, Duration run, List<Phase> phases, Duration vacuum, String vacuumSummary,
+                         Duration rehearsal, Duration run, List<RunPhases.Phase> phases, Duration vacuum, String vacuumSummary,
                          int batchSize, List<String> problems, Duration total) {
 
         /** The run (excluding deploy, rehearsal and VACUUM) per closure table. */
@@ -163,10 +159,11 @@ public final class WideBenchmark {
             say("   rehearsal (plan --rehearse, apart: the job says rehearse: false) " + Benchmark.dur(rehearsal));
 
             long t8 = System.nanoTime();
+            java.time.Instant runStart = java.time.Instant.now();
             DeclutterMethod.cli("run", "-j", jobFile.toString(), "--jdbc-url", db.url(), "--ignore-window",
                     "--no-vacuum");
             Duration run = since(t8);
-            List<Phase> phases = phases(db, run);
+            List<RunPhases.Phase> phases = RunPhases.of(db, runStart, java.time.Instant.now());
             // The VACUUM (ANALYZE) a run ends with, timed apart: the runner's own call, on the tables that lost rows.
             long t9 = System.nanoTime();
             String vacuumSummary;
@@ -211,32 +208,6 @@ public final class WideBenchmark {
         Path file = dir.resolve(JOB + ".yaml");
         Files.writeString(file, y);
         return file;
-    }
-
-    /**
-     * The run's units of work by kind, from {@code declutter.log}, and what is left of the run's wall time: the
-     * runner (connecting, checking the deployment, beginning the run, reading progress between units), the round
-     * trips, and the time inside the step calls that no log row covers.
-     */
-    private static List<Phase> phases(BenchDatabase db, Duration run) throws Exception {
-        List<Phase> phases = new ArrayList<>();
-        long logged = 0;
-        try (Connection c = db.connect(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT action, count(*), COALESCE(sum(rows), 0),"
-                     + " COALESCE(sum(extract(epoch FROM ended_at - started_at)), 0)"
-                     + " FROM declutter.log WHERE run_id = (SELECT max(run_id) FROM declutter.run)"
-                     + " GROUP BY action ORDER BY min(log_id)")) {
-            while (rs.next()) {
-                Duration d = Duration.ofNanos(Math.round(rs.getDouble(4) * 1e9));
-                phases.add(new Phase(rs.getString(1), rs.getLong(2), rs.getLong(3), d));
-                logged += d.toNanos();
-            }
-        }
-        phases.add(new Phase("not in a unit's log row: the runner and its round trips, and inside the step calls"
-                + " what no log row covers (the dispatch, each procedure compiled and each statement planned at its"
-                + " first call in the session, the foreign-key check before the first delete)", 0, 0,
-                Duration.ofNanos(Math.max(0, run.toNanos() - logged))));
-        return phases;
     }
 
     private static long lastRun(Connection c) throws Exception {

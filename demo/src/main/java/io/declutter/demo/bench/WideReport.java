@@ -57,14 +57,8 @@ public final class WideReport {
                 target(r.msPerClosureTable() <= 20, "≤ 20 ms")));
         row(s, "VACUUM (ANALYZE) after the run: " + r.vacuumSummary().replace("|", "/"), r.vacuum(), "");
         s.append("\n## Where the run's time goes\n\nFrom `declutter.log` (one row per unit of work, each its own"
-                + " transaction), and the rest of the run's wall time:\n\n| phase | units | rows | time |\n"
-                + "|---|---:|---:|---:|\n");
-        for (WideBenchmark.Phase p : r.phases()) {
-            s.append(String.format(Locale.ROOT, "| %s | %s | %s | %s |\n", p.name(),
-                    p.units() == 0 ? "" : String.format(Locale.ROOT, "%,d", p.units()),
-                    p.units() == 0 ? "" : String.format(Locale.ROOT, "%,d", p.rows()), ms(p.time())));
-        }
-        s.append('\n');
+                + " transaction), and the rest of the run's wall time:\n\n");
+        RunPhases.table(s, r.phases(), r.run());
         if (!r.problems().isEmpty()) {
             s.append("## Problems\n\n");
             r.problems().forEach(p -> s.append("- ").append(p).append('\n'));
@@ -79,7 +73,7 @@ public final class WideReport {
     }
 
     private static String ms(Duration d) {
-        return d.toMillis() < 10_000 ? String.format(Locale.ROOT, "%,d ms", d.toMillis()) : dur(d);
+        return RunPhases.ms(d);
     }
 
     private static String target(boolean met, String bound) {

@@ -1,6 +1,7 @@
 package io.declutter.demo.bench;
 
 import io.declutter.demo.TestServer;
+import io.declutter.localdb.StandbyPair;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The whole benchmark at a tiny scale against a real PostgreSQL: every method that finishes leaves exactly the rows
@@ -51,6 +53,45 @@ class BenchmarkTest {
         assertThat(Files.readString(dir.resolve("results/latest.md"))).isEqualTo(md);
         assertThat(md).contains("| declutter, with backup |", "| floor: set-based DELETEs |", "| native ON DELETE CASCADE |",
                 "## Targets", "## Scaling", "the rehearsal a new run makes", "PostgreSQL", "./declutter bench --scale 0.04",
-                "| Jailer | not run: give `--jailer DIR`");
+                "| Jailer | not run: give `--jailer DIR`",
+                "native ON DELETE CASCADE's rows/s", "a 1% purge", "## Where declutter's time goes",
+                "### declutter, without backup", "| phase | units | rows | time |", "between the log rows: the runner's statements",
+                "## Projection: a large nightly purge", "linear projection from this machine",
+                "## Profile", "Not profiled in this run", "--profile");
+    }
+
+    /**
+     * {@code bench --profile} at a tiny scale, on its private server: the report has the phases of both declutter
+     * methods and the profile of the four uncapped methods (structure only; no timing asserted).
+     */
+    @Test
+    void profiledRunReportsPhasesStatementsProceduresAndPlans(@TempDir Path dir) throws Exception {
+        assumeTrue(StandbyPair.binariesFound(), "no PostgreSQL server binaries in " + StandbyPair.BIN);
+        StringWriter log = new StringWriter();
+        Benchmark.Options options = new Benchmark.Options(0.04, 42, 20, Duration.ofSeconds(5), false, List.of(),
+                500, 2, Files.createDirectories(dir.resolve("work")), "./declutter bench --scale 0.04 --profile",
+                Optional.empty());
+        Benchmark.Result r = Benchmark.profiled(TestServer.get(), options, new PrintWriter(log, true));
+
+        assertThat(r.problems()).as(log.toString()).isEmpty();
+        assertThat(r.profileSettings()).contains("shared_buffers = ", "work_mem = ");
+        assertThat(r.profiles()).extracting(Profiler.MethodProfile::method).containsExactly("floor: set-based DELETEs",
+                "declutter, with backup", "declutter, without backup", "native ON DELETE CASCADE");
+        for (Profiler.MethodProfile p : r.profiles()) {
+            assertThat(p.statements()).as(p.method()).isNotEmpty();
+        }
+        Profiler.MethodProfile declutter = r.profiles().get(1);
+        assertThat(declutter.functions()).as("pg_stat_user_functions with track_functions = 'pl'").isNotEmpty();
+        assertThat(declutter.statements()).as("pg_stat_statements.track = all").anyMatch(s -> !s.toplevel());
+        assertThat(r.phases().get("declutter, with backup")).extracting(RunPhases.Phase::name)
+                .contains("begin", "delete", RunPhases.BEFORE, RunPhases.BETWEEN, RunPhases.AFTER);
+
+        String md = Files.readString(BenchmarkReport.write(r, dir.resolve("results")));
+        assertThat(md).contains("## Where declutter's time goes", "### declutter, with backup",
+                "## Profile", "pg_stat_statements.track = all", "| statement | level | calls | total ms |",
+                "| function or procedure | calls | total ms | self ms |", "### native ON DELETE CASCADE",
+                "### floor: set-based DELETEs", "statements ran longer than " + Profiler.SLOW_MS + " ms",
+                "not measured (no scaling checks)")
+                .doesNotContain("Not profiled in this run");
     }
 }

@@ -2086,7 +2086,7 @@ $proc$;
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of tenant_purge/step.sql.
--- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+-- Its earlier form, without p_late, is dropped if an earlier deploy left it, so that one procedure of this name remains.
 DROP PROCEDURE IF EXISTS declutter.tenant_purge_late_013_api_keys(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.tenant_purge_late_013_api_keys(
     p_run            bigint,
@@ -2163,7 +2163,7 @@ $proc$;
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of tenant_purge/step.sql.
--- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+-- Its earlier form, without p_late, is dropped if an earlier deploy left it, so that one procedure of this name remains.
 DROP PROCEDURE IF EXISTS declutter.tenant_purge_late_002_audit_events(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.tenant_purge_late_002_audit_events(
     p_run            bigint,
@@ -2240,7 +2240,7 @@ $proc$;
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of tenant_purge/step.sql.
--- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+-- Its earlier form, without p_late, is dropped if an earlier deploy left it, so that one procedure of this name remains.
 DROP PROCEDURE IF EXISTS declutter.tenant_purge_late_015_comments(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.tenant_purge_late_015_comments(
     p_run            bigint,
@@ -2317,7 +2317,7 @@ $proc$;
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of tenant_purge/step.sql.
--- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+-- Its earlier form, without p_late, is dropped if an earlier deploy left it, so that one procedure of this name remains.
 DROP PROCEDURE IF EXISTS declutter.tenant_purge_late_011_document_tags(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.tenant_purge_late_011_document_tags(
     p_run            bigint,
@@ -2394,7 +2394,7 @@ $proc$;
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of tenant_purge/step.sql.
--- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+-- Its earlier form, without p_late, is dropped if an earlier deploy left it, so that one procedure of this name remains.
 DROP PROCEDURE IF EXISTS declutter.tenant_purge_late_008_invoice_lines(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.tenant_purge_late_008_invoice_lines(
     p_run            bigint,
@@ -2471,7 +2471,7 @@ $proc$;
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of tenant_purge/step.sql.
--- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+-- Its earlier form, without p_late, is dropped if an earlier deploy left it, so that one procedure of this name remains.
 DROP PROCEDURE IF EXISTS declutter.tenant_purge_late_019_refunds(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.tenant_purge_late_019_refunds(
     p_run            bigint,
@@ -2548,7 +2548,7 @@ $proc$;
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of tenant_purge/step.sql.
--- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+-- Its earlier form, without p_late, is dropped if an earlier deploy left it, so that one procedure of this name remains.
 DROP PROCEDURE IF EXISTS declutter.tenant_purge_late_012_team_members(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.tenant_purge_late_012_team_members(
     p_run            bigint,
@@ -2625,7 +2625,7 @@ $proc$;
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of tenant_purge/step.sql.
--- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+-- Its earlier form, without p_late, is dropped if an earlier deploy left it, so that one procedure of this name remains.
 DROP PROCEDURE IF EXISTS declutter.tenant_purge_late_023_document_versions(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.tenant_purge_late_023_document_versions(
     p_run            bigint,
@@ -2720,7 +2720,7 @@ $proc$;
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of tenant_purge/step.sql.
--- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+-- Its earlier form, without p_late, is dropped if an earlier deploy left it, so that one procedure of this name remains.
 DROP PROCEDURE IF EXISTS declutter.tenant_purge_late_009_payments(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.tenant_purge_late_009_payments(
     p_run            bigint,
@@ -2815,7 +2815,7 @@ $proc$;
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of tenant_purge/step.sql.
--- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+-- Its earlier form, without p_late, is dropped if an earlier deploy left it, so that one procedure of this name remains.
 DROP PROCEDURE IF EXISTS declutter.tenant_purge_late_005_tags(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.tenant_purge_late_005_tags(
     p_run            bigint,
@@ -2910,7 +2910,7 @@ $proc$;
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of tenant_purge/step.sql.
--- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+-- Its earlier form, without p_late, is dropped if an earlier deploy left it, so that one procedure of this name remains.
 DROP PROCEDURE IF EXISTS declutter.tenant_purge_late_006_teams(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.tenant_purge_late_006_teams(
     p_run            bigint,
@@ -3005,7 +3005,7 @@ $proc$;
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of tenant_purge/step.sql.
--- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+-- Its earlier form, without p_late, is dropped if an earlier deploy left it, so that one procedure of this name remains.
 DROP PROCEDURE IF EXISTS declutter.tenant_purge_late_016_documents(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.tenant_purge_late_016_documents(
     p_run            bigint,
@@ -3117,7 +3117,7 @@ $proc$;
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of tenant_purge/step.sql.
--- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+-- Its earlier form, without p_late, is dropped if an earlier deploy left it, so that one procedure of this name remains.
 DROP PROCEDURE IF EXISTS declutter.tenant_purge_late_003_invoices(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.tenant_purge_late_003_invoices(
     p_run            bigint,
@@ -3229,7 +3229,7 @@ $proc$;
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of tenant_purge/step.sql.
--- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+-- Its earlier form, without p_late, is dropped if an earlier deploy left it, so that one procedure of this name remains.
 DROP PROCEDURE IF EXISTS declutter.tenant_purge_late_010_folders(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.tenant_purge_late_010_folders(
     p_run            bigint,
@@ -3341,7 +3341,7 @@ $proc$;
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of tenant_purge/step.sql.
--- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+-- Its earlier form, without p_late, is dropped if an earlier deploy left it, so that one procedure of this name remains.
 DROP PROCEDURE IF EXISTS declutter.tenant_purge_late_004_projects(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.tenant_purge_late_004_projects(
     p_run            bigint,
@@ -3436,7 +3436,7 @@ $proc$;
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of tenant_purge/step.sql.
--- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+-- Its earlier form, without p_late, is dropped if an earlier deploy left it, so that one procedure of this name remains.
 DROP PROCEDURE IF EXISTS declutter.tenant_purge_late_007_users(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.tenant_purge_late_007_users(
     p_run            bigint,

@@ -2114,7 +2114,7 @@ $proc$;
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of hard_purge/step.sql.
--- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+-- Its earlier form, without p_late, is dropped if an earlier deploy left it, so that one procedure of this name remains.
 DROP PROCEDURE IF EXISTS declutter.hard_purge_late_002_tenant_links(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.hard_purge_late_002_tenant_links(
     p_run            bigint,
@@ -2191,7 +2191,7 @@ $proc$;
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of hard_purge/step.sql.
--- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+-- Its earlier form, without p_late, is dropped if an earlier deploy left it, so that one procedure of this name remains.
 DROP PROCEDURE IF EXISTS declutter.hard_purge_late_003_mixedcase(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.hard_purge_late_003_mixedcase(
     p_run            bigint,
@@ -2284,7 +2284,7 @@ $proc$;
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of hard_purge/step.sql.
--- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+-- Its earlier form, without p_late, is dropped if an earlier deploy left it, so that one procedure of this name remains.
 DROP PROCEDURE IF EXISTS declutter.hard_purge_late_016_quote_d__tags(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.hard_purge_late_016_quote_d__tags(
     p_run            bigint,
@@ -2361,7 +2361,7 @@ $proc$;
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of hard_purge/step.sql.
--- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+-- Its earlier form, without p_late, is dropped if an earlier deploy left it, so that one procedure of this name remains.
 DROP PROCEDURE IF EXISTS declutter.hard_purge_late_004_account_subscription_events_named_at_the_63(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.hard_purge_late_004_account_subscription_events_named_at_the_63(
     p_run            bigint,
@@ -2438,7 +2438,7 @@ $proc$;
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of hard_purge/step.sql.
--- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+-- Its earlier form, without p_late, is dropped if an earlier deploy left it, so that one procedure of this name remains.
 DROP PROCEDURE IF EXISTS declutter.hard_purge_late_017_eu_invoices(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.hard_purge_late_017_eu_invoices(
     p_run            bigint,
@@ -2515,7 +2515,7 @@ $proc$;
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of hard_purge/step.sql.
--- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+-- Its earlier form, without p_late, is dropped if an earlier deploy left it, so that one procedure of this name remains.
 DROP PROCEDURE IF EXISTS declutter.hard_purge_late_007_folders(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.hard_purge_late_007_folders(
     p_run            bigint,
@@ -2610,7 +2610,7 @@ $proc$;
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of hard_purge/step.sql.
--- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+-- Its earlier form, without p_late, is dropped if an earlier deploy left it, so that one procedure of this name remains.
 DROP PROCEDURE IF EXISTS declutter.hard_purge_late_018_order_notes(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.hard_purge_late_018_order_notes(
     p_run            bigint,
@@ -2687,7 +2687,7 @@ $proc$;
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of hard_purge/step.sql.
--- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+-- Its earlier form, without p_late, is dropped if an earlier deploy left it, so that one procedure of this name remains.
 DROP PROCEDURE IF EXISTS declutter.hard_purge_late_019_order_items(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.hard_purge_late_019_order_items(
     p_run            bigint,
@@ -2764,7 +2764,7 @@ $proc$;
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of hard_purge/step.sql.
--- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+-- Its earlier form, without p_late, is dropped if an earlier deploy left it, so that one procedure of this name remains.
 DROP PROCEDURE IF EXISTS declutter.hard_purge_late_010_payments(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.hard_purge_late_010_payments(
     p_run            bigint,
@@ -2841,7 +2841,7 @@ $proc$;
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of hard_purge/step.sql.
--- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+-- Its earlier form, without p_late, is dropped if an earlier deploy left it, so that one procedure of this name remains.
 DROP PROCEDURE IF EXISTS declutter.hard_purge_late_023_task_comments(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.hard_purge_late_023_task_comments(
     p_run            bigint,
@@ -2918,7 +2918,7 @@ $proc$;
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of hard_purge/step.sql.
--- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+-- Its earlier form, without p_late, is dropped if an earlier deploy left it, so that one procedure of this name remains.
 DROP PROCEDURE IF EXISTS declutter.hard_purge_late_012__berweisungen(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.hard_purge_late_012__berweisungen(
     p_run            bigint,
@@ -3011,7 +3011,7 @@ $proc$;
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of hard_purge/step.sql.
--- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+-- Its earlier form, without p_late, is dropped if an earlier deploy left it, so that one procedure of this name remains.
 DROP PROCEDURE IF EXISTS declutter.hard_purge_late_014_employees(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.hard_purge_late_014_employees(
     p_run            bigint,
@@ -3106,7 +3106,7 @@ $proc$;
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of hard_purge/step.sql.
--- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+-- Its earlier form, without p_late, is dropped if an earlier deploy left it, so that one procedure of this name remains.
 DROP PROCEDURE IF EXISTS declutter.hard_purge_late_006_departments(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.hard_purge_late_006_departments(
     p_run            bigint,
@@ -3201,7 +3201,7 @@ $proc$;
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of hard_purge/step.sql.
--- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+-- Its earlier form, without p_late, is dropped if an earlier deploy left it, so that one procedure of this name remains.
 DROP PROCEDURE IF EXISTS declutter.hard_purge_late_008_group(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.hard_purge_late_008_group(
     p_run            bigint,
@@ -3296,7 +3296,7 @@ $proc$;
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of hard_purge/step.sql.
--- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+-- Its earlier form, without p_late, is dropped if an earlier deploy left it, so that one procedure of this name remains.
 DROP PROCEDURE IF EXISTS declutter.hard_purge_late_009_orders(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.hard_purge_late_009_orders(
     p_run            bigint,
@@ -3425,7 +3425,7 @@ $proc$;
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of hard_purge/step.sql.
--- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+-- Its earlier form, without p_late, is dropped if an earlier deploy left it, so that one procedure of this name remains.
 DROP PROCEDURE IF EXISTS declutter.hard_purge_late_020_tasks(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.hard_purge_late_020_tasks(
     p_run            bigint,
@@ -3520,7 +3520,7 @@ $proc$;
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of hard_purge/step.sql.
--- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+-- Its earlier form, without p_late, is dropped if an earlier deploy left it, so that one procedure of this name remains.
 DROP PROCEDURE IF EXISTS declutter.hard_purge_late_011_projects(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.hard_purge_late_011_projects(
     p_run            bigint,

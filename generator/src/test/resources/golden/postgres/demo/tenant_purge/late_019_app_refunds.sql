@@ -16,7 +16,7 @@
 -- p_late: the progress edges of the tables the batch caught up rows into; the catch-up adds those it writes to, so
 -- that the batch calls the procedures of those tables only.
 -- The catch-up is explained once, in the header of tenant_purge/step.sql.
--- Its form without p_late (made by declutter before 2026-12-07) is dropped, so that one procedure of this name remains.
+-- Its earlier form, without p_late, is dropped if an earlier deploy left it, so that one procedure of this name remains.
 DROP PROCEDURE IF EXISTS declutter.tenant_purge_late_019_refunds(bigint, timestamptz, boolean, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.tenant_purge_late_019_refunds(
     p_run            bigint,

@@ -21,8 +21,11 @@ import java.util.stream.Collectors;
  */
 final class FloorMethod implements PurgeMethod {
 
-    private List<String> statements;
-    private List<String> treeStatements;
+    /** One statement of the script; a repeated one runs until it changes no row (the next level of a tree). */
+    private record Step(String sql, boolean repeat) {
+    }
+
+    private List<Step> steps;
 
     @Override
     public String title() {
@@ -49,14 +52,12 @@ final class FloorMethod implements PurgeMethod {
     }
 
     private void script(Closure cl) {
-        statements = new ArrayList<>();
-        treeStatements = new ArrayList<>();
+        steps = new ArrayList<>();
         int i = 0;
         Map<TableName, String> keys = new java.util.HashMap<>();
         for (TableName t : cl.order) {
             keys.put(t, "k" + i++);
         }
-        List<String> collect = new ArrayList<>();
         for (TableName t : cl.order) {
             String k = keys.get(t);
             Set<String> cols = new LinkedHashSet<>(cl.key(t));
@@ -65,37 +66,41 @@ final class FloorMethod implements PurgeMethod {
                     .forEach(fk -> cols.addAll(fk.parentColumns()));
             String colList = cols.stream().map(c -> "c." + Closure.ident(c)).collect(Collectors.joining(", "));
             if (t.equals(cl.root)) {
-                collect.add("CREATE TEMP TABLE " + k + " ON COMMIT DROP AS SELECT " + colList + " FROM " + Closure.q(t)
-                        + " AS c WHERE " + Purge.PREDICATE.replace("status", "c.status"));
+                steps.add(new Step("CREATE TEMP TABLE " + k + " ON COMMIT DROP AS SELECT " + colList + " FROM "
+                        + Closure.q(t) + " AS c WHERE " + Purge.PREDICATE.replace("status", "c.status"), false));
             } else {
+                // One semi-join per parent, their union: EXISTS (...) OR EXISTS (...) cannot be planned as a join,
+                // and once a parent's keys outgrow work_mem its subplan is rescanned for every row (at scale 10 the
+                // first such statement ran for more than 12 minutes).
                 List<String> paths = new ArrayList<>();
                 for (ForeignKey fk : cl.incoming.get(t)) {
                     if (!fk.selfReference()) {
-                        paths.add("EXISTS (SELECT 1 FROM " + keys.get(fk.parent()) + " AS p WHERE " + match(fk, "c", "p") + ")");
+                        paths.add("SELECT " + colList + " FROM " + Closure.q(t) + " AS c WHERE EXISTS (SELECT 1 FROM "
+                                + keys.get(fk.parent()) + " AS p WHERE " + match(fk, "c", "p") + ")");
                     }
                 }
-                collect.add("CREATE TEMP TABLE " + k + " ON COMMIT DROP AS SELECT " + colList + " FROM " + Closure.q(t)
-                        + " AS c WHERE " + String.join("\n   OR ", paths));
+                steps.add(new Step("CREATE TEMP TABLE " + k + " ON COMMIT DROP AS " + String.join("\nUNION\n", paths),
+                        false));
                 for (ForeignKey fk : cl.incoming.get(t)) {
                     if (fk.selfReference()) {
-                        // repeated by run() until it inserts nothing: the rest of each tree
-                        treeStatements.add(collect.size() + "\u0000INSERT INTO " + k + " SELECT " + colList + " FROM "
-                                + Closure.q(t) + " AS c WHERE EXISTS (SELECT 1 FROM " + k + " AS p WHERE "
-                                + match(fk, "c", "p") + ") AND NOT EXISTS (SELECT 1 FROM " + k + " AS x WHERE "
+                        // the rest of each tree, level by level, on the table's statistics so far
+                        steps.add(new Step("ANALYZE " + k, false));
+                        steps.add(new Step("INSERT INTO " + k + " SELECT " + colList + " FROM " + Closure.q(t)
+                                + " AS c WHERE EXISTS (SELECT 1 FROM " + k + " AS p WHERE " + match(fk, "c", "p")
+                                + ") AND NOT EXISTS (SELECT 1 FROM " + k + " AS x WHERE "
                                 + cl.key(t).stream().map(col -> "x." + Closure.ident(col) + " = c." + Closure.ident(col))
-                                .collect(Collectors.joining(" AND ")) + ")");
+                                .collect(Collectors.joining(" AND ")) + ")", true));
                     }
                 }
             }
-            collect.add("ANALYZE " + k);
+            steps.add(new Step("ANALYZE " + k, false));
         }
-        statements.addAll(collect);
         List<TableName> reverse = new ArrayList<>(cl.order);
         java.util.Collections.reverse(reverse);
         for (TableName t : reverse) {
-            statements.add("DELETE FROM " + Closure.q(t) + " AS t USING " + keys.get(t) + " AS k WHERE "
+            steps.add(new Step("DELETE FROM " + Closure.q(t) + " AS t USING " + keys.get(t) + " AS k WHERE "
                     + cl.key(t).stream().map(col -> "t." + Closure.ident(col) + " = k." + Closure.ident(col))
-                    .collect(Collectors.joining(" AND ")));
+                    .collect(Collectors.joining(" AND ")), false));
         }
     }
 
@@ -113,15 +118,13 @@ final class FloorMethod implements PurgeMethod {
         long t0 = System.nanoTime();
         try (Connection c = db.connect(); Statement st = c.createStatement()) {
             c.setAutoCommit(false);
-            for (int i = 0; i < statements.size(); i++) {
-                st.execute(statements.get(i));
-                for (String tree : treeStatements) {
-                    int at = tree.indexOf('\u0000');
-                    if (Integer.parseInt(tree.substring(0, at)) == i + 1) {
-                        while (st.executeUpdate(tree.substring(at + 1)) > 0) {
-                            // next level of the tree
-                        }
+            for (Step step : steps) {
+                if (step.repeat()) {
+                    while (st.executeUpdate(step.sql()) > 0) {
+                        // next level of the tree
                     }
+                } else {
+                    st.execute(step.sql());
                 }
             }
             c.commit();

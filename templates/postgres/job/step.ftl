@@ -147,7 +147,7 @@ BEGIN
         -- ==== Cache: root to leaves, one unit per call (${job.proc('cache_next')}) ====
         v_action := 'cache';
         v_work := NULL;
-        CALL ${job.proc('cache_next')}(p_run, v_started, v_work, v_rows, v_edge, v_table, v_action, v_state, v_message);
+        CALL ${job.proc('cache_next')}(p_run, p_max_rows, v_started, v_work, v_rows, v_edge, v_table, v_action, v_state, v_message);
         IF v_state IS NOT NULL THEN
             RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
         END IF;
@@ -173,10 +173,14 @@ BEGIN
         END IF;
 
         -- ==== Delete: leaves to root, one batch of the first table in delete order not deleted yet ====
-        -- The tables after it none of whose rows was cached (a small purge of a wide schema reaches hundreds) are
-        -- finished in the same call, for up to one second from its start: each deletes no row and locks none, and
-        -- cost a round trip and a transaction of its own. A table with rows to delete waits for the next call, so a
-        -- call never holds the row locks of one batch while it takes another's.
+        -- Small batches. While the call has deleted fewer rows than the batch size (p_max_rows), the next batch (of
+        -- the same table, or of the next) follows in the same call, for up to one second from its start, given what
+        -- is left of the batch size: a call deletes, and so locks, at most p_max_rows rows in all, as one full batch
+        -- does. A small purge leaves most tables a few rows or none (a small purge of a wide schema reaches hundreds
+        -- of tables), and a table's last batch is mostly a partial one: one by one, each cost a transaction, a
+        -- commit and the runner's round trips and health checks, more than its delete. A deadlock with an
+        -- application transaction rolls the whole call back and is retried, as for one batch. A table without a key
+        -- (its batch counts the parents' backup rows, not its own) only starts a call.
         -- The first table not deleted is found in one scan of the control table, each row's position in delete
         -- order looked up in v_rank (a join with the order, planned on the control table's estimates while the run
         -- rewrites it, became a nested loop over both: quadratic in the tables).
@@ -187,15 +191,11 @@ BEGIN
              WHERE k.run_id = p_run AND k.status <> 'deleted';
             v_next := v_order[v_pos];
             EXIT tables WHEN v_next IS NULL;
-            IF v_done > 0 AND NOT (clock_timestamp() < v_call + interval '1 second'
+            IF v_done > 0 AND NOT (clock_timestamp() < v_call + interval '1 second' AND p_rows < p_max_rows
 <#if job.tables?filter(t -> t.rowIdentity)?has_content>
                    AND v_next <> ALL (ARRAY[<#list job.tables?filter(t -> t.rowIdentity) as t>${t.primaryEdge}<#sep>, </#sep></#list>]) -- deleted and backed up at once
 </#if>
-                   AND NOT EXISTS (SELECT 1 FROM ${job.schema}.control AS e
-                                     JOIN ${job.schema}.control AS n ON n.job = e.job AND n.run_id = e.run_id
-                                                                  AND n.child_table = e.child_table
-                                    WHERE n.job = ${job.nameLiteral} AND n.edge_id = v_next AND n.run_id = p_run
-                                      AND e.rows_cached > 0)) THEN
+                   ) THEN
                 p_phase := 'delete';
                 p_remaining := ${job.schema}.remaining(p_run);
                 RETURN;
@@ -206,7 +206,7 @@ BEGIN
             CASE v_next
 <#list job.tables as t>
             WHEN ${t.primaryEdge} THEN -- ${lib.line(t.display)}
-                CALL ${job.deleteProc(t)}(p_run, p_max_rows, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
+                CALL ${job.deleteProc(t)}(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
 </#list>
             END CASE;
             IF v_state IS NOT NULL THEN

@@ -812,16 +812,22 @@ $fn$;
 -- Root filter. The root predicate runs as plain SQL (EXECUTE), as plan checked it: inside this procedure a column
 -- it names like one of the procedure's variables (found, p_run, $1...) would be ambiguous.
 --
--- Empty units. A unit that caches no row (its rows were all reached through another edge, or the purge has none
--- there: most edges of a small purge in a wide schema) does not end the call: the next unit follows in the same
--- transaction, for up to one second from the start of the call, so that empty units cost no round trip each and
--- the control table is read once per call, not once per unit before the next. A unit that cached rows ends the
--- call, as does the second.
+-- Small units. A unit does not end the call while the call has cached fewer rows than the batch size (p_max_rows):
+-- the next unit follows in the same transaction, for up to one second from the start of the call. Most edges of a
+-- small purge cache a few rows or none (their rows were all reached through another edge, or the purge has none
+-- there: most edges of a small purge in a wide schema); one by one, each cost a transaction, a commit and the
+-- runner's round trips and health checks, more than its statement. A cache unit locks no row, so a longer call
+-- only holds its snapshot longer. The control table is read once per call, not once per unit before the next.
+-- Units go on up to the first that brings the call's rows to the batch size, or the second.
 --
 -- Errors are caught here and handed back (p_sqlstate, p_message, with where they happened in p_edge, p_table and
 -- p_action), the unit's work rolled back: declutter.audit_orphans_step raises them again and records them.
+-- Its earlier form, without p_max_rows, is dropped if an earlier deploy left it, so that one procedure of this name
+-- remains.
+DROP PROCEDURE IF EXISTS declutter.audit_orphans_cache_next(bigint, timestamptz, text, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.audit_orphans_cache_next(
     p_run            bigint,
+    p_max_rows       integer,
     p_started        timestamptz,
     INOUT p_phase    text,
     INOUT p_rows     bigint,
@@ -888,8 +894,8 @@ BEGIN
             p_rows := p_rows + v_rows;
 
         END IF;
-        -- Empty units (see above): the next one follows, if it is pending and the call is young.
-        EXIT units WHEN p_rows > 0 OR clock_timestamp() >= p_started + interval '1 second';
+        -- Small units (see above): the next one follows, if it is pending, the call is young and under the batch size.
+        EXIT units WHEN p_rows >= p_max_rows OR clock_timestamp() >= p_started + interval '1 second';
         v_pos := v_pos + 1;
         v_next := v_order[v_pos];
         EXIT units WHEN v_next IS NULL
@@ -1079,7 +1085,7 @@ BEGIN
         -- ==== Cache: root to leaves, one unit per call (declutter.audit_orphans_cache_next) ====
         v_action := 'cache';
         v_work := NULL;
-        CALL declutter.audit_orphans_cache_next(p_run, v_started, v_work, v_rows, v_edge, v_table, v_action, v_state, v_message);
+        CALL declutter.audit_orphans_cache_next(p_run, p_max_rows, v_started, v_work, v_rows, v_edge, v_table, v_action, v_state, v_message);
         IF v_state IS NOT NULL THEN
             RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
         END IF;
@@ -1104,10 +1110,14 @@ BEGIN
         END IF;
 
         -- ==== Delete: leaves to root, one batch of the first table in delete order not deleted yet ====
-        -- The tables after it none of whose rows was cached (a small purge of a wide schema reaches hundreds) are
-        -- finished in the same call, for up to one second from its start: each deletes no row and locks none, and
-        -- cost a round trip and a transaction of its own. A table with rows to delete waits for the next call, so a
-        -- call never holds the row locks of one batch while it takes another's.
+        -- Small batches. While the call has deleted fewer rows than the batch size (p_max_rows), the next batch (of
+        -- the same table, or of the next) follows in the same call, for up to one second from its start, given what
+        -- is left of the batch size: a call deletes, and so locks, at most p_max_rows rows in all, as one full batch
+        -- does. A small purge leaves most tables a few rows or none (a small purge of a wide schema reaches hundreds
+        -- of tables), and a table's last batch is mostly a partial one: one by one, each cost a transaction, a
+        -- commit and the runner's round trips and health checks, more than its delete. A deadlock with an
+        -- application transaction rolls the whole call back and is retried, as for one batch. A table without a key
+        -- (its batch counts the parents' backup rows, not its own) only starts a call.
         -- The first table not deleted is found in one scan of the control table, each row's position in delete
         -- order looked up in v_rank (a join with the order, planned on the control table's estimates while the run
         -- rewrites it, became a nested loop over both: quadratic in the tables).
@@ -1118,12 +1128,8 @@ BEGIN
              WHERE k.run_id = p_run AND k.status <> 'deleted';
             v_next := v_order[v_pos];
             EXIT tables WHEN v_next IS NULL;
-            IF v_done > 0 AND NOT (clock_timestamp() < v_call + interval '1 second'
-                   AND NOT EXISTS (SELECT 1 FROM declutter.control AS e
-                                     JOIN declutter.control AS n ON n.job = e.job AND n.run_id = e.run_id
-                                                                  AND n.child_table = e.child_table
-                                    WHERE n.job = 'audit_orphans' AND n.edge_id = v_next AND n.run_id = p_run
-                                      AND e.rows_cached > 0)) THEN
+            IF v_done > 0 AND NOT (clock_timestamp() < v_call + interval '1 second' AND p_rows < p_max_rows
+                   ) THEN
                 p_phase := 'delete';
                 p_remaining := declutter.remaining(p_run);
                 RETURN;
@@ -1132,7 +1138,7 @@ BEGIN
             v_action := 'delete';
             CASE v_next
             WHEN 1 THEN -- app.audit_events
-                CALL declutter.audit_orphans_del_001_audit_events(p_run, p_max_rows, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
+                CALL declutter.audit_orphans_del_001_audit_events(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
             END CASE;
             IF v_state IS NOT NULL THEN
                 RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;

@@ -25,16 +25,22 @@
 -- SET NULL records. Rows behind an ON DELETE SET NULL / SET DEFAULT edge stay: their keys and the values the
 -- database will reset when their parents are deleted are recorded, for rollback.
 --
--- Empty units. A unit that caches no row (its rows were all reached through another edge, or the purge has none
--- there: most edges of a small purge in a wide schema) does not end the call: the next unit follows in the same
--- transaction, for up to one second from the start of the call, so that empty units cost no round trip each and
--- the control table is read once per call, not once per unit before the next. A unit that cached rows ends the
--- call, as does the second.
+-- Small units. A unit does not end the call while the call has cached fewer rows than the batch size (p_max_rows):
+-- the next unit follows in the same transaction, for up to one second from the start of the call. Most edges of a
+-- small purge cache a few rows or none (their rows were all reached through another edge, or the purge has none
+-- there: most edges of a small purge in a wide schema); one by one, each cost a transaction, a commit and the
+-- runner's round trips and health checks, more than its statement. A cache unit locks no row, so a longer call
+-- only holds its snapshot longer. The control table is read once per call, not once per unit before the next.
+-- Units go on up to the first that brings the call's rows to the batch size, or the second.
 --
 -- Errors are caught here and handed back (p_sqlstate, p_message, with where they happened in p_edge, p_table and
 -- p_action), the unit's work rolled back: declutter.invoice_dups_step raises them again and records them.
+-- Its earlier form, without p_max_rows, is dropped if an earlier deploy left it, so that one procedure of this name
+-- remains.
+DROP PROCEDURE IF EXISTS declutter.invoice_dups_cache_next(bigint, timestamptz, text, bigint, integer, text, text, text, text);
 CREATE OR REPLACE PROCEDURE declutter.invoice_dups_cache_next(
     p_run            bigint,
+    p_max_rows       integer,
     p_started        timestamptz,
     INOUT p_phase    text,
     INOUT p_rows     bigint,
@@ -172,8 +178,8 @@ BEGIN
             p_phase := 'cache';
             p_rows := p_rows + v_rows;
         END IF;
-        -- Empty units (see above): the next one follows, if it is pending and the call is young.
-        EXIT units WHEN p_rows > 0 OR clock_timestamp() >= p_started + interval '1 second';
+        -- Small units (see above): the next one follows, if it is pending, the call is young and under the batch size.
+        EXIT units WHEN p_rows >= p_max_rows OR clock_timestamp() >= p_started + interval '1 second';
         v_pos := v_pos + 1;
         v_next := v_order[v_pos];
         EXIT units WHEN v_next IS NULL

@@ -2024,19 +2024,37 @@ BEGIN
                 RETURN;
             END IF;
             v_started := clock_timestamp();
+            -- A table none of whose rows was cached (through any edge, or caught up) has an empty backup: it is
+            -- marked deleted here, as its procedure would, without calling it (a procedure's first call in a session
+            -- compiles it, which costs more than such a call; a small purge of a wide schema reaches hundreds of
+            -- these tables). Not a table without a key (backed up as it is deleted) or of a deferred unit.
             v_action := 'delete';
-            CASE v_next
-            WHEN 3 THEN -- app.invoice_lines
-                CALL declutter.invoice_dups_del_003_invoice_lines(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            WHEN 5 THEN -- app.refunds
-                CALL declutter.invoice_dups_del_005_refunds(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            WHEN 4 THEN -- app.payments
-                CALL declutter.invoice_dups_del_004_payments(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            WHEN 1 THEN -- app.invoices
-                CALL declutter.invoice_dups_del_001_invoices(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            END CASE;
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            v_edge := v_next;
+            v_table := NULL;
+            SELECT n.child_table INTO v_table
+              FROM declutter.control AS n
+             WHERE n.job = 'invoice_dups' AND n.run_id = p_run AND n.edge_id = v_next
+               AND NOT EXISTS (SELECT 1 FROM declutter.control AS e
+                                WHERE e.job = n.job AND e.run_id = n.run_id AND e.child_table = n.child_table
+                                  AND e.rows_cached > 0);
+            IF v_table IS NOT NULL THEN
+                PERFORM declutter.note_delete(p_run, v_next, v_table, NULL, 0, v_started);
+                v_rows := 0;
+            ELSE
+                v_action := 'delete';
+                CASE v_next
+                WHEN 3 THEN -- app.invoice_lines
+                    CALL declutter.invoice_dups_del_003_invoice_lines(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
+                WHEN 5 THEN -- app.refunds
+                    CALL declutter.invoice_dups_del_005_refunds(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
+                WHEN 4 THEN -- app.payments
+                    CALL declutter.invoice_dups_del_004_payments(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
+                WHEN 1 THEN -- app.invoices
+                    CALL declutter.invoice_dups_del_001_invoices(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
+                END CASE;
+                IF v_state IS NOT NULL THEN
+                    RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+                END IF;
             END IF;
             p_rows := p_rows + v_rows;
             v_done := v_done + 1;

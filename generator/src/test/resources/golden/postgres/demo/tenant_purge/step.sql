@@ -170,45 +170,63 @@ BEGIN
                 RETURN;
             END IF;
             v_started := clock_timestamp();
+            -- A table none of whose rows was cached (through any edge, or caught up) has an empty backup: it is
+            -- marked deleted here, as its procedure would, without calling it (a procedure's first call in a session
+            -- compiles it, which costs more than such a call; a small purge of a wide schema reaches hundreds of
+            -- these tables). Not a table without a key (backed up as it is deleted) or of a deferred unit.
             v_action := 'delete';
-            CASE v_next
-            WHEN 13 THEN -- app.api_keys
-                CALL declutter.tenant_purge_del_013_api_keys(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            WHEN 2 THEN -- app.audit_events
-                CALL declutter.tenant_purge_del_002_audit_events(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            WHEN 15 THEN -- app.comments
-                CALL declutter.tenant_purge_del_015_comments(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            WHEN 11 THEN -- app.document_tags
-                CALL declutter.tenant_purge_del_011_document_tags(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            WHEN 8 THEN -- app.invoice_lines
-                CALL declutter.tenant_purge_del_008_invoice_lines(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            WHEN 19 THEN -- app.refunds
-                CALL declutter.tenant_purge_del_019_refunds(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            WHEN 12 THEN -- app.team_members
-                CALL declutter.tenant_purge_del_012_team_members(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            WHEN 23 THEN -- app.document_versions
-                CALL declutter.tenant_purge_del_023_document_versions(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            WHEN 9 THEN -- app.payments
-                CALL declutter.tenant_purge_del_009_payments(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            WHEN 5 THEN -- app.tags
-                CALL declutter.tenant_purge_del_005_tags(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            WHEN 6 THEN -- app.teams
-                CALL declutter.tenant_purge_del_006_teams(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            WHEN 16 THEN -- app.documents
-                CALL declutter.tenant_purge_del_016_documents(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            WHEN 3 THEN -- app.invoices
-                CALL declutter.tenant_purge_del_003_invoices(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            WHEN 10 THEN -- app.folders
-                CALL declutter.tenant_purge_del_010_folders(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            WHEN 4 THEN -- app.projects
-                CALL declutter.tenant_purge_del_004_projects(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            WHEN 7 THEN -- app.users
-                CALL declutter.tenant_purge_del_007_users(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            WHEN 1 THEN -- app.tenants
-                CALL declutter.tenant_purge_del_001_tenants(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            END CASE;
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            v_edge := v_next;
+            v_table := NULL;
+            SELECT n.child_table INTO v_table
+              FROM declutter.control AS n
+             WHERE n.job = 'tenant_purge' AND n.run_id = p_run AND n.edge_id = v_next
+               AND NOT EXISTS (SELECT 1 FROM declutter.control AS e
+                                WHERE e.job = n.job AND e.run_id = n.run_id AND e.child_table = n.child_table
+                                  AND e.rows_cached > 0);
+            IF v_table IS NOT NULL THEN
+                PERFORM declutter.note_delete(p_run, v_next, v_table, NULL, 0, v_started);
+                v_rows := 0;
+            ELSE
+                v_action := 'delete';
+                CASE v_next
+                WHEN 13 THEN -- app.api_keys
+                    CALL declutter.tenant_purge_del_013_api_keys(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
+                WHEN 2 THEN -- app.audit_events
+                    CALL declutter.tenant_purge_del_002_audit_events(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
+                WHEN 15 THEN -- app.comments
+                    CALL declutter.tenant_purge_del_015_comments(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
+                WHEN 11 THEN -- app.document_tags
+                    CALL declutter.tenant_purge_del_011_document_tags(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
+                WHEN 8 THEN -- app.invoice_lines
+                    CALL declutter.tenant_purge_del_008_invoice_lines(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
+                WHEN 19 THEN -- app.refunds
+                    CALL declutter.tenant_purge_del_019_refunds(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
+                WHEN 12 THEN -- app.team_members
+                    CALL declutter.tenant_purge_del_012_team_members(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
+                WHEN 23 THEN -- app.document_versions
+                    CALL declutter.tenant_purge_del_023_document_versions(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
+                WHEN 9 THEN -- app.payments
+                    CALL declutter.tenant_purge_del_009_payments(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
+                WHEN 5 THEN -- app.tags
+                    CALL declutter.tenant_purge_del_005_tags(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
+                WHEN 6 THEN -- app.teams
+                    CALL declutter.tenant_purge_del_006_teams(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
+                WHEN 16 THEN -- app.documents
+                    CALL declutter.tenant_purge_del_016_documents(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
+                WHEN 3 THEN -- app.invoices
+                    CALL declutter.tenant_purge_del_003_invoices(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
+                WHEN 10 THEN -- app.folders
+                    CALL declutter.tenant_purge_del_010_folders(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
+                WHEN 4 THEN -- app.projects
+                    CALL declutter.tenant_purge_del_004_projects(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
+                WHEN 7 THEN -- app.users
+                    CALL declutter.tenant_purge_del_007_users(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
+                WHEN 1 THEN -- app.tenants
+                    CALL declutter.tenant_purge_del_001_tenants(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
+                END CASE;
+                IF v_state IS NOT NULL THEN
+                    RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+                END IF;
             END IF;
             p_rows := p_rows + v_rows;
             v_done := v_done + 1;

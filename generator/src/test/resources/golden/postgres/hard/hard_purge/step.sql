@@ -180,47 +180,66 @@ BEGIN
                 RETURN;
             END IF;
             v_started := clock_timestamp();
+            -- A table none of whose rows was cached (through any edge, or caught up) has an empty backup: it is
+            -- marked deleted here, as its procedure would, without calling it (a procedure's first call in a session
+            -- compiles it, which costs more than such a call; a small purge of a wide schema reaches hundreds of
+            -- these tables). Not a table without a key (backed up as it is deleted) or of a deferred unit.
             v_action := 'delete';
-            CASE v_next
-            WHEN 2 THEN -- Hard Schema.Tenant Links
-                CALL declutter.hard_purge_del_002_tenant_links(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            WHEN 3 THEN -- hard.MixedCase
-                CALL declutter.hard_purge_del_003_mixedcase(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            WHEN 16 THEN -- hard.Quote"d "Tags"
-                CALL declutter.hard_purge_del_016_quote_d__tags(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            WHEN 4 THEN -- hard.account_subscription_events_named_at_the_63_byte_identifier_lim
-                CALL declutter.hard_purge_del_004_account_subscription_events_named_at_the_63(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            WHEN 17 THEN -- hard.eu_invoices
-                CALL declutter.hard_purge_del_017_eu_invoices(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            WHEN 7 THEN -- hard.folders
-                CALL declutter.hard_purge_del_007_folders(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            WHEN 18 THEN -- hard.order notes
-                CALL declutter.hard_purge_del_018_order_notes(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            WHEN 19 THEN -- hard.order_items
-                CALL declutter.hard_purge_del_019_order_items(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            WHEN 10 THEN -- hard.payments
-                CALL declutter.hard_purge_del_010_payments(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            WHEN 23 THEN -- hard.task_comments
-                CALL declutter.hard_purge_del_023_task_comments(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            WHEN 12 THEN -- hard.Überweisungen
-                CALL declutter.hard_purge_del_012__berweisungen(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            WHEN 14 THEN -- hard.employees
-                CALL declutter.hard_purge_del_014_employees(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            WHEN 6 THEN -- hard.departments
-                CALL declutter.hard_purge_del_006_departments(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            WHEN 8 THEN -- hard.group
-                CALL declutter.hard_purge_del_008_group(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            WHEN 9 THEN -- hard.orders
-                CALL declutter.hard_purge_del_009_orders(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            WHEN 20 THEN -- hard.tasks
-                CALL declutter.hard_purge_del_020_tasks(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            WHEN 11 THEN -- hard.projects
-                CALL declutter.hard_purge_del_011_projects(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            WHEN 1 THEN -- hard.accounts
-                CALL declutter.hard_purge_del_001_accounts(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            END CASE;
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+            v_edge := v_next;
+            v_table := NULL;
+            SELECT n.child_table INTO v_table
+              FROM declutter.control AS n
+             WHERE n.job = 'hard_purge' AND n.run_id = p_run AND n.edge_id = v_next
+               AND v_next <> ALL (ARRAY[14, 6])
+               AND NOT EXISTS (SELECT 1 FROM declutter.control AS e
+                                WHERE e.job = n.job AND e.run_id = n.run_id AND e.child_table = n.child_table
+                                  AND e.rows_cached > 0);
+            IF v_table IS NOT NULL THEN
+                PERFORM declutter.note_delete(p_run, v_next, v_table, NULL, 0, v_started);
+                v_rows := 0;
+            ELSE
+                v_action := 'delete';
+                CASE v_next
+                WHEN 2 THEN -- Hard Schema.Tenant Links
+                    CALL declutter.hard_purge_del_002_tenant_links(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
+                WHEN 3 THEN -- hard.MixedCase
+                    CALL declutter.hard_purge_del_003_mixedcase(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
+                WHEN 16 THEN -- hard.Quote"d "Tags"
+                    CALL declutter.hard_purge_del_016_quote_d__tags(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
+                WHEN 4 THEN -- hard.account_subscription_events_named_at_the_63_byte_identifier_lim
+                    CALL declutter.hard_purge_del_004_account_subscription_events_named_at_the_63(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
+                WHEN 17 THEN -- hard.eu_invoices
+                    CALL declutter.hard_purge_del_017_eu_invoices(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
+                WHEN 7 THEN -- hard.folders
+                    CALL declutter.hard_purge_del_007_folders(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
+                WHEN 18 THEN -- hard.order notes
+                    CALL declutter.hard_purge_del_018_order_notes(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
+                WHEN 19 THEN -- hard.order_items
+                    CALL declutter.hard_purge_del_019_order_items(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
+                WHEN 10 THEN -- hard.payments
+                    CALL declutter.hard_purge_del_010_payments(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
+                WHEN 23 THEN -- hard.task_comments
+                    CALL declutter.hard_purge_del_023_task_comments(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
+                WHEN 12 THEN -- hard.Überweisungen
+                    CALL declutter.hard_purge_del_012__berweisungen(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
+                WHEN 14 THEN -- hard.employees
+                    CALL declutter.hard_purge_del_014_employees(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
+                WHEN 6 THEN -- hard.departments
+                    CALL declutter.hard_purge_del_006_departments(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
+                WHEN 8 THEN -- hard.group
+                    CALL declutter.hard_purge_del_008_group(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
+                WHEN 9 THEN -- hard.orders
+                    CALL declutter.hard_purge_del_009_orders(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
+                WHEN 20 THEN -- hard.tasks
+                    CALL declutter.hard_purge_del_020_tasks(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
+                WHEN 11 THEN -- hard.projects
+                    CALL declutter.hard_purge_del_011_projects(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
+                WHEN 1 THEN -- hard.accounts
+                    CALL declutter.hard_purge_del_001_accounts(p_run, p_max_rows - p_rows::integer, v_started, v_rows, v_edge, v_table, v_action, v_state, v_message);
+                END CASE;
+                IF v_state IS NOT NULL THEN
+                    RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+                END IF;
             END IF;
             p_rows := p_rows + v_rows;
             v_done := v_done + 1;

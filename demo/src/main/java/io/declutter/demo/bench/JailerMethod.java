@@ -181,7 +181,11 @@ final class JailerMethod implements PurgeMethod {
         int rc = p.waitFor();
         if (rc != 0 || (head.get(0).equals("delete") && !Files.exists(dir.resolve("delete.sql")))) {
             List<String> lines = Files.readAllLines(out);
-            throw new IllegalStateException("jailer " + head.get(0) + " failed (exit " + rc + "; " + out + "): "
+            // the report names the log relative to Jailer's working directory (a temporary directory, gone after
+            // the run); the console gets the full path
+            LOG.warn("jailer {} failed: its output is {}", head.get(0), out);
+            throw new IllegalStateException("jailer " + head.get(0) + " failed (exit " + rc + "; its output: " + log
+                    + " in Jailer's working directory): "
                     + String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size())));
         }
     }

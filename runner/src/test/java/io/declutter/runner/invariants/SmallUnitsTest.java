@@ -93,15 +93,15 @@ class SmallUnitsTest {
                     run)).as("units still pending").isZero();
             assertThat(cacheCalls).as("cache calls for %d units", cacheUnits).isLessThan(cacheUnits / 2);
 
-            // Deletes in calls of at most 400 rows; some call takes batches of two tables.
+            // Deletes in calls of at most 2,000 rows; some call takes batches of two tables.
             long lastLog = count(observer, "SELECT coalesce(max(log_id), 0) FROM declutter.log WHERE run_id = ?", run);
             long deleted = 0;
             int spanning = 0;
             JobProcedures.Step step;
             do {
-                step = procs.step(run, 400);
+                step = procs.step(run, 2000);
                 assertThat(step.phase()).isIn("delete", "done");
-                assertThat(step.rows()).as("rows of one call").isLessThanOrEqualTo(400);
+                assertThat(step.rows()).as("rows of one call").isLessThanOrEqualTo(2000);
                 deleted += step.rows();
                 Set<String> tables = new TreeSet<>();
                 try (PreparedStatement ps = observer.prepareStatement("SELECT log_id, table_name FROM declutter.log"

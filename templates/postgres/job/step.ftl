@@ -173,14 +173,15 @@ BEGIN
         END IF;
 
         -- ==== Delete: leaves to root, one batch of the first table in delete order not deleted yet ====
-        -- Small batches. While the call has deleted fewer rows than the batch size (p_max_rows), the next batch (of
-        -- the same table, or of the next) follows in the same call, for up to one second from its start, given what
-        -- is left of the batch size: a call deletes, and so locks, at most p_max_rows rows in all, as one full batch
-        -- does. A small purge leaves most tables a few rows or none (a small purge of a wide schema reaches hundreds
-        -- of tables), and a table's last batch is mostly a partial one: one by one, each cost a transaction, a
-        -- commit and the runner's round trips and health checks, more than its delete. A deadlock with an
-        -- application transaction rolls the whole call back and is retried, as for one batch. A table without a key
-        -- (its batch counts the parents' backup rows, not its own) only starts a call.
+        -- Small batches. While the call has deleted fewer rows than the batch size (p_max_rows), the next table
+        -- follows in the same call, for up to one second from its start, if all of its rows left (cached and not
+        -- deleted, by the control table) fit in what is left of the batch size: a call deletes, and so locks, at most
+        -- p_max_rows rows in all, as one full batch does, and no table's rows are split into more batches than the
+        -- batch size makes. A small purge leaves most tables a few rows or none (a small purge of a wide schema
+        -- reaches hundreds of tables), and a table's last batch is mostly a partial one: one by one, each cost a
+        -- transaction, a commit and the runner's round trips and health checks, more than its delete. A deadlock
+        -- with an application transaction rolls the whole call back and is retried, as for one batch. A table
+        -- without a key (its batch counts the parents' backup rows, not its own) only starts a call.
         -- The first table not deleted is found in one scan of the control table, each row's position in delete
         -- order looked up in v_rank (a join with the order, planned on the control table's estimates while the run
         -- rewrites it, became a nested loop over both: quadratic in the tables).
@@ -195,7 +196,12 @@ BEGIN
 <#if job.tables?filter(t -> t.rowIdentity)?has_content>
                    AND v_next <> ALL (ARRAY[<#list job.tables?filter(t -> t.rowIdentity) as t>${t.primaryEdge}<#sep>, </#sep></#list>]) -- deleted and backed up at once
 </#if>
-                   ) THEN
+                   AND (SELECT COALESCE(sum(e.rows_cached), 0) - COALESCE(sum(e.rows_deleted), 0)
+                          FROM ${job.schema}.control AS e
+                          JOIN ${job.schema}.control AS n ON n.job = e.job AND n.run_id = e.run_id
+                                                       AND n.child_table = e.child_table
+                         WHERE n.job = ${job.nameLiteral} AND n.edge_id = v_next AND n.run_id = p_run
+                           AND e.strategy = 'delete') <= p_max_rows - p_rows) THEN
                 p_phase := 'delete';
                 p_remaining := ${job.schema}.remaining(p_run);
                 RETURN;

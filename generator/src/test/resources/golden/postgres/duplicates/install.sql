@@ -118,6 +118,11 @@ CREATE TABLE IF NOT EXISTS declutter.control (
     PRIMARY KEY (job, edge_id)
 );
 
+-- The step and the cache look up, for one edge, whether any edge into its table (or into its parent table) counted
+-- a row cached (docs/design.md#cache, docs/design.md#delete-batches): once per unit, so by index, not by a scan of
+-- the job's edges (3,000 in a wide schema).
+CREATE INDEX IF NOT EXISTS control_by_child_table ON declutter.control (job, child_table);
+
 -- >>> framework/log.sql
 -- ============================================================================
 -- declutter: table declutter.log
@@ -973,6 +978,11 @@ $fn$;
 -- re-read, for every row, the pages the same INSERT was writing (docs/design.md#cache). Each unit ends by marking
 -- its control rows 'cached', so a run resumes after it.
 --
+-- Empty parents. A unit that reads only its parent's backup (not the root's, nor a cycle's) caches nothing when no
+-- control row of an edge into the parent counts a row cached: the parent's units all ran before it. Such a unit is
+-- noted cached with no row without running its statement: each statement is planned at its first run in a
+-- session, which costs more than the run (a small purge of a wide schema leaves most parents empty).
+--
 -- Root filter. The root predicate runs as plain SQL (EXECUTE), as plan checked it: inside this procedure a column
 -- it names like one of the procedure's variables (found, p_run, $1...) would be ambiguous.
 --
@@ -1022,6 +1032,10 @@ DECLARE
     v_rank    integer[] := ARRAY[
                    1, 5, 3, 2, 4
                ];
+    -- The units that read only their parent's backup (see Empty parents above).
+    v_skippable integer[] := ARRAY[
+                   4, 3, 5, 2
+               ];
     v_next    integer;
     v_pos     bigint;
 BEGIN
@@ -1039,8 +1053,23 @@ BEGIN
     v_next := v_order[v_pos];
     <<units>>
     LOOP
+        -- Empty parents (see above): the table of the unit's rows when its parent's backup is empty, else NULL.
+        v_table := NULL;
+        IF v_next = ANY (v_skippable) THEN
+            SELECT n.child_table INTO v_table
+              FROM declutter.control AS n
+             WHERE n.job = 'invoice_dups' AND n.run_id = p_run AND n.edge_id = v_next
+               AND NOT EXISTS (SELECT 1 FROM declutter.control AS e
+                                WHERE e.job = n.job AND e.run_id = n.run_id AND e.child_table = n.parent_table
+                                  AND e.rows_cached > 0);
+        END IF;
         IF v_next IS NULL THEN
             EXIT units; -- every unit is cached
+        ELSIF v_table IS NOT NULL THEN
+            v_edge := v_next;
+            v_action := 'cache';
+            PERFORM declutter.note_cache(p_run, v_next, v_table, 0, v_started, true);
+            p_phase := 'cache';
 
         -- Edge 1: root rows of app.invoices
         ELSIF v_next = 1 THEN
@@ -1999,14 +2028,15 @@ BEGIN
         END IF;
 
         -- ==== Delete: leaves to root, one batch of the first table in delete order not deleted yet ====
-        -- Small batches. While the call has deleted fewer rows than the batch size (p_max_rows), the next batch (of
-        -- the same table, or of the next) follows in the same call, for up to one second from its start, given what
-        -- is left of the batch size: a call deletes, and so locks, at most p_max_rows rows in all, as one full batch
-        -- does. A small purge leaves most tables a few rows or none (a small purge of a wide schema reaches hundreds
-        -- of tables), and a table's last batch is mostly a partial one: one by one, each cost a transaction, a
-        -- commit and the runner's round trips and health checks, more than its delete. A deadlock with an
-        -- application transaction rolls the whole call back and is retried, as for one batch. A table without a key
-        -- (its batch counts the parents' backup rows, not its own) only starts a call.
+        -- Small batches. While the call has deleted fewer rows than the batch size (p_max_rows), the next table
+        -- follows in the same call, for up to one second from its start, if all of its rows left (cached and not
+        -- deleted, by the control table) fit in what is left of the batch size: a call deletes, and so locks, at most
+        -- p_max_rows rows in all, as one full batch does, and no table's rows are split into more batches than the
+        -- batch size makes. A small purge leaves most tables a few rows or none (a small purge of a wide schema
+        -- reaches hundreds of tables), and a table's last batch is mostly a partial one: one by one, each cost a
+        -- transaction, a commit and the runner's round trips and health checks, more than its delete. A deadlock
+        -- with an application transaction rolls the whole call back and is retried, as for one batch. A table
+        -- without a key (its batch counts the parents' backup rows, not its own) only starts a call.
         -- The first table not deleted is found in one scan of the control table, each row's position in delete
         -- order looked up in v_rank (a join with the order, planned on the control table's estimates while the run
         -- rewrites it, became a nested loop over both: quadratic in the tables).
@@ -2018,7 +2048,12 @@ BEGIN
             v_next := v_order[v_pos];
             EXIT tables WHEN v_next IS NULL;
             IF v_done > 0 AND NOT (clock_timestamp() < v_call + interval '1 second' AND p_rows < p_max_rows
-                   ) THEN
+                   AND (SELECT COALESCE(sum(e.rows_cached), 0) - COALESCE(sum(e.rows_deleted), 0)
+                          FROM declutter.control AS e
+                          JOIN declutter.control AS n ON n.job = e.job AND n.run_id = e.run_id
+                                                       AND n.child_table = e.child_table
+                         WHERE n.job = 'invoice_dups' AND n.edge_id = v_next AND n.run_id = p_run
+                           AND e.strategy = 'delete') <= p_max_rows - p_rows) THEN
                 p_phase := 'delete';
                 p_remaining := declutter.remaining(p_run);
                 RETURN;

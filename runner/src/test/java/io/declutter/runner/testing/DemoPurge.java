@@ -196,32 +196,58 @@ public final class DemoPurge implements AutoCloseable {
         }
     }
 
-    /** Calls the step procedure with {@code batch} until every table deleted before {@code table} is done. */
+    /**
+     * Calls the step procedure until every row of the tables deleted before {@code table} is deleted and none of
+     * {@code table}'s: through the cache with {@code batch}, then with {@code batch} or the rows left before
+     * {@code table} if fewer. A call goes on to the next table's batch while it has deleted fewer rows than its batch
+     * size (docs/design.md#delete-batches), so the last call is given exactly the rows left: it ends with them, and
+     * {@code table}'s first batch waits for the next call, which first marks the last of those tables deleted.
+     */
     public static int stepUntilNext(JobProcedures procs, Connection c, long run, String table, int batch)
             throws SQLException {
         List<String> order = procs.tables();
         assertThat(order).contains(table);
         List<String> before = order.subList(0, order.indexOf(table));
         int steps = 0;
-        while (!allDeleted(c, run, before)) {
-            JobProcedures.Step s = procs.step(run, batch);
+        while (true) {
+            int size = batch;
+            if (cached(c, run)) {
+                long left = rowsLeft(c, run, before);
+                if (left == 0) {
+                    return steps;
+                }
+                size = (int) Math.min(batch, left);
+            }
+            JobProcedures.Step s = procs.step(run, size);
             assertThat(s.phase()).as("phase of step %d", steps).isIn("cache", "delete");
             steps++;
         }
-        return steps;
     }
 
-    private static boolean allDeleted(Connection c, long run, List<String> tables) throws SQLException {
-        if (tables.isEmpty()) {
-            return true;
-        }
+    /** Whether every cache unit of the run is done (a call then deletes, and never caches). */
+    private static boolean cached(Connection c, long run) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM " + SCHEMA + ".control WHERE run_id = ?"
-                + " AND is_primary AND child_table = ANY (?) AND status = 'deleted'")) {
+                + " AND status = 'pending'")) {
+            ps.setLong(1, run);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) == 0;
+            }
+        }
+    }
+
+    /** Rows cached and not deleted yet of {@code tables}. */
+    private static long rowsLeft(Connection c, long run, List<String> tables) throws SQLException {
+        if (tables.isEmpty()) {
+            return 0;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(sum(rows_cached), 0) - coalesce(sum(rows_deleted), 0)"
+                + " FROM " + SCHEMA + ".control WHERE run_id = ? AND strategy = 'delete' AND child_table = ANY (?)")) {
             ps.setLong(1, run);
             ps.setArray(2, c.createArrayOf("text", tables.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                return rs.getLong(1) == tables.size();
+                return rs.getLong(1);
             }
         }
     }

@@ -186,14 +186,20 @@ final class JailerMethod implements PurgeMethod {
                 .redirectOutput(out.toFile()).start();
         int rc = p.waitFor();
         if (rc != 0 || (head.get(0).equals("delete") && !Files.exists(dir.resolve("delete.sql")))) {
-            List<String> lines = Files.readAllLines(out);
-            // the report names the log relative to Jailer's working directory (a temporary directory, gone after
-            // the run); the console gets the full path
             LOG.warn("jailer {} failed: its output is {}", head.get(0), out);
-            throw new IllegalStateException("jailer " + head.get(0) + " failed (exit " + rc + "; its output: " + log
-                    + " in Jailer's working directory): "
-                    + String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size())));
+            throw failure(head.get(0), rc, log, Files.readAllLines(out));
         }
+    }
+
+    /**
+     * A failed Jailer command: its exit code, its log named relative to Jailer's working directory (a temporary
+     * directory, gone after the run: the report names no temporary path; the console gets the full path) and the
+     * log's last 15 lines.
+     */
+    static IllegalStateException failure(String command, int rc, String log, List<String> lines) {
+        return new IllegalStateException("jailer " + command + " failed (exit " + rc + "; its output: " + log
+                + " in Jailer's working directory): "
+                + String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size())));
     }
 
     private List<String> command(List<String> args) {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -50,6 +51,19 @@ class JailerMethodTest {
         } finally {
             main.drop();
         }
+    }
+
+    /** The report's failure row names Jailer's log relative to its working directory, not a temporary path. */
+    @Test
+    void aFailureNamesItsLogInJailersWorkingDirectory() {
+        List<String> lines = IntStream.rangeClosed(1, 20).mapToObj(i -> "line " + i).toList();
+        String message = JailerMethod.failure("delete", 143, "delete.log", lines).getMessage();
+        assertThat(message)
+                .startsWith("jailer delete failed (exit 143; its output: delete.log in Jailer's working directory):"
+                        + " line 6\n")
+                .endsWith("line 20")
+                .doesNotContain("line 5\n")
+                .doesNotContain("/tmp");
     }
 
     private static Fingerprint purged(BenchDatabase main, PurgeMethod method, Purge purge, String name)

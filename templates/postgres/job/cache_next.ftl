@@ -37,6 +37,11 @@ ${indent}   AND NOT EXISTS (SELECT 1 FROM cached AS x WHERE ${s.child.keyMatch("
 -- a backup table vacuumed while empty is planned as empty, and a plain NOT EXISTS on it became a nested loop that
 -- re-read, for every row, the pages the same INSERT was writing (docs/design.md#cache). Each unit ends by marking
 -- its control rows 'cached', so a run resumes after it.
+--
+-- Empty parents. A unit that reads only its parent's backup (not the root's, nor a cycle's) caches nothing when no
+-- control row of an edge into the parent counts a row cached: the parent's units all ran before it. Such a unit is
+-- noted cached with no row without running its statement: each statement is planned at its first run in a
+-- session, which costs more than the run (a small purge of a wide schema leaves most parents empty).
 <#if job.rootPredicate?has_content>
 --
 -- Root filter. The root predicate runs as plain SQL (EXECUTE), as plan checked it: inside this procedure a column
@@ -105,6 +110,14 @@ DECLARE
                    <#list row as r>${r?c}<#sep>, </#sep></#list><#sep>,</#sep>
 </#list>
                ];
+<#if job.cacheSkippable()?has_content>
+    -- The units that read only their parent's backup (see Empty parents above).
+    v_skippable integer[] := ARRAY[
+<#list job.cacheSkippable()?chunk(16) as row>
+                   <#list row as id>${id?c}<#sep>, </#sep></#list><#sep>,</#sep>
+</#list>
+               ];
+</#if>
     v_next    integer;
     v_pos     bigint;
 BEGIN
@@ -122,8 +135,27 @@ BEGIN
     v_next := v_order[v_pos];
     <<units>>
     LOOP
+<#if job.cacheSkippable()?has_content>
+        -- Empty parents (see above): the table of the unit's rows when its parent's backup is empty, else NULL.
+        v_table := NULL;
+        IF v_next = ANY (v_skippable) THEN
+            SELECT n.child_table INTO v_table
+              FROM ${job.schema}.control AS n
+             WHERE n.job = ${job.nameLiteral} AND n.run_id = p_run AND n.edge_id = v_next
+               AND NOT EXISTS (SELECT 1 FROM ${job.schema}.control AS e
+                                WHERE e.job = n.job AND e.run_id = n.run_id AND e.child_table = n.parent_table
+                                  AND e.rows_cached > 0);
+        END IF;
+</#if>
         IF v_next IS NULL THEN
             EXIT units; -- every unit is cached
+<#if job.cacheSkippable()?has_content>
+        ELSIF v_table IS NOT NULL THEN
+            v_edge := v_next;
+            v_action := 'cache';
+            PERFORM ${job.schema}.note_cache(p_run, v_next, v_table, 0, v_started, true);
+            p_phase := 'cache';
+</#if>
 <#list job.cacheUnits as u>
 
 <#if u.fixpoint>

@@ -79,6 +79,20 @@ public record JobView(
         return ranks(cacheOrder());
     }
 
+    /**
+     * The cache units that read only their parent's backup, each by its edge: when that backup is empty they cache
+     * nothing, and the cache notes them without running (and planning) their statement (docs/design.md#cache). Not
+     * the root step, a cycle's unit (its parent may be filled by the unit itself) or a table without a key (nothing
+     * is cached for it).
+     */
+    public List<Integer> cacheSkippable() {
+        List<Integer> skippable = new java.util.ArrayList<>();
+        cacheUnits.stream().filter(u -> !u.fixpoint() && u.first().parent() != null && !u.first().child().rowIdentity())
+                .forEach(u -> skippable.add(u.first().edgeId()));
+        nullifies.forEach(n -> skippable.add(n.edgeId()));
+        return skippable;
+    }
+
     /** The delete order's tables, each by its primary edge (docs/design.md#delete-batches). */
     public List<Integer> deleteOrder() {
         return tables.stream().map(TableView::primaryEdge).toList();

@@ -19,6 +19,11 @@
 -- re-read, for every row, the pages the same INSERT was writing (docs/design.md#cache). Each unit ends by marking
 -- its control rows 'cached', so a run resumes after it.
 --
+-- Empty parents. A unit that reads only its parent's backup (not the root's, nor a cycle's) caches nothing when no
+-- control row of an edge into the parent counts a row cached: the parent's units all ran before it. Such a unit is
+-- noted cached with no row without running its statement: each statement is planned at its first run in a
+-- session, which costs more than the run (a small purge of a wide schema leaves most parents empty).
+--
 -- Root filter. The root predicate runs as plain SQL (EXECUTE), as plan checked it: inside this procedure a column
 -- it names like one of the procedure's variables (found, p_run, $1...) would be ambiguous.
 --
@@ -68,6 +73,10 @@ DECLARE
     v_rank    integer[] := ARRAY[
                    1, 5, 3, 2, 4
                ];
+    -- The units that read only their parent's backup (see Empty parents above).
+    v_skippable integer[] := ARRAY[
+                   4, 3, 5, 2
+               ];
     v_next    integer;
     v_pos     bigint;
 BEGIN
@@ -85,8 +94,23 @@ BEGIN
     v_next := v_order[v_pos];
     <<units>>
     LOOP
+        -- Empty parents (see above): the table of the unit's rows when its parent's backup is empty, else NULL.
+        v_table := NULL;
+        IF v_next = ANY (v_skippable) THEN
+            SELECT n.child_table INTO v_table
+              FROM declutter.control AS n
+             WHERE n.job = 'invoice_dups' AND n.run_id = p_run AND n.edge_id = v_next
+               AND NOT EXISTS (SELECT 1 FROM declutter.control AS e
+                                WHERE e.job = n.job AND e.run_id = n.run_id AND e.child_table = n.parent_table
+                                  AND e.rows_cached > 0);
+        END IF;
         IF v_next IS NULL THEN
             EXIT units; -- every unit is cached
+        ELSIF v_table IS NOT NULL THEN
+            v_edge := v_next;
+            v_action := 'cache';
+            PERFORM declutter.note_cache(p_run, v_next, v_table, 0, v_started, true);
+            p_phase := 'cache';
 
         -- Edge 1: root rows of app.invoices
         ELSIF v_next = 1 THEN

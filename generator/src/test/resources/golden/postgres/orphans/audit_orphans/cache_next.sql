@@ -19,6 +19,11 @@
 -- re-read, for every row, the pages the same INSERT was writing (docs/design.md#cache). Each unit ends by marking
 -- its control rows 'cached', so a run resumes after it.
 --
+-- Empty parents. A unit that reads only its parent's backup (not the root's, nor a cycle's) caches nothing when no
+-- control row of an edge into the parent counts a row cached: the parent's units all ran before it. Such a unit is
+-- noted cached with no row without running its statement: each statement is planned at its first run in a
+-- session, which costs more than the run (a small purge of a wide schema leaves most parents empty).
+--
 -- Root filter. The root predicate runs as plain SQL (EXECUTE), as plan checked it: inside this procedure a column
 -- it names like one of the procedure's variables (found, p_run, $1...) would be ambiguous.
 --

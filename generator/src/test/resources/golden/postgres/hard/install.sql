@@ -123,6 +123,10 @@ CREATE TABLE IF NOT EXISTS declutter.control (
 -- the job's edges (3,000 in a wide schema).
 CREATE INDEX IF NOT EXISTS control_by_child_table ON declutter.control (job, child_table);
 
+-- Every unit records its progress by run and edge (note_cache, note_delete, note_catchup: WHERE run_id = ... AND
+-- edge_id = ...), without the job the primary key starts with: by index, not by a scan of every job's edges.
+CREATE INDEX IF NOT EXISTS control_by_run_edge ON declutter.control (run_id, edge_id);
+
 -- >>> framework/log.sql
 -- ============================================================================
 -- declutter: table declutter.log

@@ -1,17 +1,27 @@
 <#import "../lib.ftl" as lib>
-<#-- A call of the procedure of a finished table's late rows (catch-up from them, or their delete), made only when this
-     batch caught up rows into that table (v_late); an error it hands back is raised again here, with where it
-     happened. With count, the rows it caught up are added to the round's (v_round). -->
-<#macro callLate d delete indent count=false>
-${indent}IF ${d.primaryEdge} = ANY (v_late) THEN
-${indent}    CALL ${job.lateProc(d)}(p_run, v_started, ${delete?c}, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-${indent}    IF v_state IS NOT NULL THEN
-${indent}        RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-${indent}    END IF;
+<#-- The calls of the procedures of finished tables' late rows (catch-up from them, or their delete), in the order of
+     the list, each made only when this batch caught up rows into that table (v_late, which the calls add to); through
+     ${job.proc('late')}, which calls the one of the progress edge it is given, so that the list is edge numbers
+     rather than a block per table (docs/benchmark.md#wide). An error a call hands back is raised again here, with
+     where it happened. With count, the rows it caught up are added to the round's (v_round). -->
+<#macro callLate tables delete indent count=false>
+<#if tables?has_content>
+${indent}FOREACH v_next IN ARRAY ARRAY[
+<#list tables?chunk(16) as row>
+${indent}        <#list row as d>${d.primaryEdge?c}<#sep>, </#sep></#list><#sep>,</#sep>
+</#list>
+${indent}    ] LOOP
+${indent}    IF v_next = ANY (v_late) THEN
+${indent}        CALL ${job.proc('late')}(v_next, p_run, v_started, ${delete?c}, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+${indent}        IF v_state IS NOT NULL THEN
+${indent}            RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+${indent}        END IF;
 <#if count>
-${indent}    v_round := v_round + v_rows;
+${indent}        v_round := v_round + v_rows;
 </#if>
-${indent}END IF;
+${indent}    END IF;
+${indent}END LOOP;
+</#if>
 </#macro>
 <#-- The careful path (lock, catch-up, caught-up deletes), explained in the header of step.sql; ends with v_edge,
      v_table and v_action set for the batch. -->
@@ -70,9 +80,7 @@ ${indent}END IF;
         END LOOP;
 </#if>
 </#list>
-<#list t.lateTables as d>
-<@callLate d=d delete=false indent="        " count=t.lateRepeats/>
-</#list>
+<@callLate tables=t.lateTables delete=false indent="        " count=t.lateRepeats/>
 <#if t.lateRepeats>
         EXIT WHEN v_round = 0;
         END LOOP;
@@ -102,9 +110,7 @@ ${indent}END IF;
         -- Rows of a deferred unit among them: its constraints deferred meanwhile.
         SET CONSTRAINTS ${t.deferCatchUp} DEFERRED;
 </#if>
-<#list t.catchUpDeletes as d>
-<@callLate d=d delete=true indent="        "/>
-</#list>
+<@callLate tables=t.catchUpDeletes delete=true indent="        "/>
 <#if t.deferCatchUp?has_content>
         SET CONSTRAINTS ${t.deferCatchUp} IMMEDIATE;
 </#if>
@@ -147,9 +153,10 @@ ${indent}GET DIAGNOSTICS v_rows = ROW_COUNT;
 -- SET NULL records from the batch: <#list t.catchUpNullifies?filter(u -> u.fromBatch) as u>edge ${u.edge.edgeId}<#sep>, </#sep></#list>
 </#if>
 <#if t.lateTables?has_content>
--- Then the late rows of the finished tables below (caught up, then deleted), each in its own procedure:
-<#list t.lateTables?chunk(6) as row>
---   <#list row as d>${lib.line(d.display)}<#sep>, </#sep></#list><#sep>,</#sep>
+-- Then the late rows of the finished tables below (caught up, then deleted), each in its own procedure, called
+-- through ${job.proc('late')} by progress edge (in brackets):
+<#list t.lateTables?chunk(5) as row>
+--   <#list row as d>${lib.line(d.display)} (${d.primaryEdge?c})<#sep>, </#sep></#list><#sep>,</#sep>
 </#list>
 <#if t.lateRepeats>
 -- The catch-up is repeated until a round finds nothing new.
@@ -199,6 +206,7 @@ DECLARE
     v_round   bigint;
     v_mark    bigint;
     v_late    integer[] := '{}'; -- progress edges of the tables this batch caught up rows into
+    v_next    integer;
     v_edge    integer := ${t.primaryEdge};
     v_table   text := ${job.literal(t.display)};
     v_action  text := 'delete';

@@ -78,9 +78,7 @@
         END IF;
         v_round := v_round + v_rows;
 </#list>
-<#list u.lateTables as d>
-<@callLate d=d delete=false indent="        " count=true/>
-</#list>
+<@callLate tables=u.lateTables delete=false indent="        " count=true/>
         v_action := 'expand';
 <#list u.expansions as s>
         v_edge := ${s.edgeId};
@@ -135,9 +133,7 @@
 </#if>
 </#list>
     SET CONSTRAINTS ${u.deleteConstraints} DEFERRED;
-<#list u.catchUpDeletes as d>
-<@callLate d=d delete=true indent="    "/>
-</#list>
+<@callLate tables=u.catchUpDeletes delete=true indent="    "/>
 <#list u.detaches as x>
     -- Detach (edge ${x.detach.edgeId}, ${lib.line(x.detach.constraint)}): purged ${lib.line(x.detach.childDisplay)} rows that point into the set.
     v_edge := ${x.detach.edgeId};

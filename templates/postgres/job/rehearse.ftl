@@ -78,8 +78,9 @@ BEGIN
         ON CONFLICT DO NOTHING;
 </#if>
 
-        -- The root step first (the first unit of work of every run), then the sample.
-        CALL ${job.proc('step')}(0, 2147483647, true, v_phase, v_rows, v_remaining);
+        -- The root step first (the first unit of work of every run), then the sample. A batch size of one row ends
+        -- the call with the root step (the units after a unit that caches rows run on only up to the batch size).
+        CALL ${job.proc('step')}(0, 1, true, v_phase, v_rows, v_remaining);
         v_where := 'commit of a unit of work (deferred constraint checks)';
         SET CONSTRAINTS ALL IMMEDIATE;
 <#if !rootUnit.fixpoint>

@@ -66,13 +66,18 @@ public final class Generator {
             }
             if (object.equals("step")) {
                 // the procedures the step dispatches to come first: one for the cache, one per finished table's late
-                // rows (called by the batches above it), one per table's batch
+                // rows (called by the batches above it, through the late procedure), one per table's batch
                 objects.add(new GeneratedFile(job.name() + "/cache_next.sql",
                         renderBody(folder + "/job", "cache_next", job, Map.of()), job.name() + "-cache_next"));
                 for (LateView l : job.late()) {
                     String file = job.lateFile(l.table());
                     objects.add(new GeneratedFile(job.name() + "/" + file + ".sql",
                             renderBody(folder + "/job", "late_table", job, Map.of("l", l)), job.name() + "-" + file));
+                }
+                if (!job.late().isEmpty()) {
+                    // the delete procedures call those of the late rows through this one, by progress edge
+                    objects.add(new GeneratedFile(job.name() + "/late.sql",
+                            renderBody(folder + "/job", "late", job, Map.of()), job.name() + "-late"));
                 }
                 for (TableView t : job.tables()) {
                     String file = job.deleteFile(t);
@@ -129,6 +134,9 @@ public final class Generator {
         definer.add(bare.apply(job.proc("step")));
         definer.add(bare.apply(job.proc("cache_next")));
         job.late().forEach(l -> definer.add(bare.apply(job.lateProc(l.table()))));
+        if (!job.late().isEmpty()) {
+            definer.add(bare.apply(job.proc("late")));
+        }
         job.tables().forEach(t -> definer.add(bare.apply(job.deleteProc(t))));
         definer.add(bare.apply(job.proc("check_fks")));
         if (job.triggers().any()) {

@@ -153,7 +153,7 @@ BEGIN
         SELECT p.oid::regprocedure
           FROM pg_catalog.pg_proc AS p
          WHERE p.pronamespace = 'declutter'::regnamespace
-           AND p.proname = ANY (ARRAY['begin_run', 'note_cache', 'note_delete', 'note_catchup', 'note_error', 'note_restore', 'column_sequences', 'advance_sequence', 'relation_of', 'check_references', 'finish_run', 'remaining', 'request_pause', 'invoice_dups_step', 'invoice_dups_cache_next', 'invoice_dups_late_003_invoice_lines', 'invoice_dups_late_005_refunds', 'invoice_dups_late_004_payments', 'invoice_dups_del_003_invoice_lines', 'invoice_dups_del_005_refunds', 'invoice_dups_del_004_payments', 'invoice_dups_del_001_invoices', 'invoice_dups_check_fks', 'invoice_dups_rollback_unit', 'invoice_dups_verify', 'invoice_dups_rehearse']::text[])
+           AND p.proname = ANY (ARRAY['begin_run', 'note_cache', 'note_delete', 'note_catchup', 'note_error', 'note_restore', 'column_sequences', 'advance_sequence', 'relation_of', 'check_references', 'finish_run', 'remaining', 'request_pause', 'invoice_dups_step', 'invoice_dups_cache_next', 'invoice_dups_late_003_invoice_lines', 'invoice_dups_late_005_refunds', 'invoice_dups_late_004_payments', 'invoice_dups_late', 'invoice_dups_del_003_invoice_lines', 'invoice_dups_del_005_refunds', 'invoice_dups_del_004_payments', 'invoice_dups_del_001_invoices', 'invoice_dups_check_fks', 'invoice_dups_rollback_unit', 'invoice_dups_verify', 'invoice_dups_rehearse']::text[])
          ORDER BY p.proname, p.oid
     LOOP
         EXECUTE pg_catalog.format('ALTER ROUTINE %s OWNER TO %I', v_proc, 'declutter_owner');

@@ -123,6 +123,10 @@ CREATE TABLE IF NOT EXISTS declutter.control (
 -- the job's edges (3,000 in a wide schema).
 CREATE INDEX IF NOT EXISTS control_by_child_table ON declutter.control (job, child_table);
 
+-- Every unit records its progress by run and edge (note_cache, note_delete, note_catchup: WHERE run_id = ... AND
+-- edge_id = ...), without the job the primary key starts with: by index, not by a scan of every job's edges.
+CREATE INDEX IF NOT EXISTS control_by_run_edge ON declutter.control (run_id, edge_id);
+
 -- >>> framework/log.sql
 -- ============================================================================
 -- declutter: table declutter.log
@@ -1288,6 +1292,7 @@ DECLARE
     v_round   bigint;
     v_mark    bigint;
     v_late    integer[] := '{}'; -- progress edges of the tables this batch caught up rows into
+    v_next    integer;
     v_edge    integer := 1;
     v_table   text := 'app.users';
     v_action  text := 'delete';
@@ -1605,8 +1610,9 @@ BEGIN
 
         -- ==== Delete: leaves to root, one batch of the first table in delete order not deleted yet ====
         -- Small batches. While the call has deleted fewer rows than the batch size (p_max_rows), the next table
-        -- follows in the same call, for up to one second from its start, if all of its rows left (cached and not
-        -- deleted, by the control table) fit in what is left of the batch size: a call deletes, and so locks, at most
+        -- follows in the same call, for up to one second from its start, if the call has deleted no row yet or all of
+        -- its rows left (cached and not deleted, by the control table) fit in what is left of the batch size (a table
+        -- marked deleted, or one with nothing cached, deletes none): a call deletes, and so locks, at most
         -- p_max_rows rows in all, as one full batch does, and no table's rows are split into more batches than the
         -- batch size makes. A small purge leaves most tables a few rows or none (a small purge of a wide schema
         -- reaches hundreds of tables), and a table's last batch is mostly a partial one: one by one, each cost a
@@ -1624,12 +1630,12 @@ BEGIN
             v_next := v_order[v_pos];
             EXIT tables WHEN v_next IS NULL;
             IF v_done > 0 AND NOT (clock_timestamp() < v_call + interval '1 second' AND p_rows < p_max_rows
-                   AND (SELECT COALESCE(sum(e.rows_cached), 0) - COALESCE(sum(e.rows_deleted), 0)
+                   AND (p_rows = 0 OR (SELECT COALESCE(sum(e.rows_cached), 0) - COALESCE(sum(e.rows_deleted), 0)
                           FROM declutter.control AS e
                           JOIN declutter.control AS n ON n.job = e.job AND n.run_id = e.run_id
                                                        AND n.child_table = e.child_table
                          WHERE n.job = 'user_repoint' AND n.edge_id = v_next AND n.run_id = p_run
-                           AND e.strategy = 'delete') <= p_max_rows - p_rows) THEN
+                           AND e.strategy = 'delete') <= p_max_rows - p_rows)) THEN
                 p_phase := 'delete';
                 p_remaining := declutter.remaining(p_run);
                 RETURN;
@@ -2124,8 +2130,9 @@ BEGIN
                last_error = NULL, started_at = NULL, finished_at = NULL
          WHERE k.job = 'user_repoint';
 
-        -- The root step first (the first unit of work of every run), then the sample.
-        CALL declutter.user_repoint_step(0, 2147483647, true, v_phase, v_rows, v_remaining);
+        -- The root step first (the first unit of work of every run), then the sample. A batch size of one row ends
+        -- the call with the root step (the units after a unit that caches rows run on only up to the batch size).
+        CALL declutter.user_repoint_step(0, 1, true, v_phase, v_rows, v_remaining);
         v_where := 'commit of a unit of work (deferred constraint checks)';
         SET CONSTRAINTS ALL IMMEDIATE;
         IF v_phase = 'cache' AND p_sample IS NOT NULL THEN

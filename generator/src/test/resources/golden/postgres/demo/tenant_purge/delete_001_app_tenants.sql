@@ -10,10 +10,12 @@
 --
 -- Table:    app.tenants (height 6), progress on edge 1, backup declutter.bk_tenant_purge_tenants
 -- Catch-up from the batch: edge 2, edge 3, edge 4, edge 5, edge 6, edge 7
--- Then the late rows of the finished tables below (caught up, then deleted), each in its own procedure:
---   app.users, app.projects, app.folders, app.documents, app.invoices, app.document_versions,
---   app.payments, app.tags, app.teams, app.api_keys, app.audit_events, app.comments,
---   app.document_tags, app.invoice_lines, app.refunds, app.team_members
+-- Then the late rows of the finished tables below (caught up, then deleted), each in its own procedure, called
+-- through declutter.tenant_purge_late by progress edge (in brackets):
+--   app.users (7), app.projects (4), app.folders (10), app.documents (16), app.invoices (3),
+--   app.document_versions (23), app.payments (9), app.tags (5), app.teams (6), app.api_keys (13),
+--   app.audit_events (2), app.comments (15), app.document_tags (11), app.invoice_lines (8), app.refunds (19),
+--   app.team_members (12)
 -- The catch-up is repeated until a round finds nothing new.
 -- Path: careful path (lock, catch-up, delete).
 -- How each of these works is explained once, in the header of tenant_purge/step.sql.
@@ -39,6 +41,7 @@ DECLARE
     v_round   bigint;
     v_mark    bigint;
     v_late    integer[] := '{}'; -- progress edges of the tables this batch caught up rows into
+    v_next    integer;
     v_edge    integer := 1;
     v_table   text := 'app.tenants';
     v_action  text := 'delete';
@@ -170,216 +173,29 @@ BEGIN
             v_late := v_late || 7;
         END IF;
         v_round := v_round + v_rows;
-        IF 7 = ANY (v_late) THEN
-            CALL declutter.tenant_purge_late_007_users(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        FOREACH v_next IN ARRAY ARRAY[
+                7, 4, 10, 16, 3, 23, 9, 5, 6, 13, 2, 15, 11, 8, 19, 12
+            ] LOOP
+            IF v_next = ANY (v_late) THEN
+                CALL declutter.tenant_purge_late(v_next, p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+                IF v_state IS NOT NULL THEN
+                    RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+                END IF;
+                v_round := v_round + v_rows;
             END IF;
-            v_round := v_round + v_rows;
-        END IF;
-        IF 4 = ANY (v_late) THEN
-            CALL declutter.tenant_purge_late_004_projects(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-            v_round := v_round + v_rows;
-        END IF;
-        IF 10 = ANY (v_late) THEN
-            CALL declutter.tenant_purge_late_010_folders(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-            v_round := v_round + v_rows;
-        END IF;
-        IF 16 = ANY (v_late) THEN
-            CALL declutter.tenant_purge_late_016_documents(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-            v_round := v_round + v_rows;
-        END IF;
-        IF 3 = ANY (v_late) THEN
-            CALL declutter.tenant_purge_late_003_invoices(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-            v_round := v_round + v_rows;
-        END IF;
-        IF 23 = ANY (v_late) THEN
-            CALL declutter.tenant_purge_late_023_document_versions(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-            v_round := v_round + v_rows;
-        END IF;
-        IF 9 = ANY (v_late) THEN
-            CALL declutter.tenant_purge_late_009_payments(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-            v_round := v_round + v_rows;
-        END IF;
-        IF 5 = ANY (v_late) THEN
-            CALL declutter.tenant_purge_late_005_tags(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-            v_round := v_round + v_rows;
-        END IF;
-        IF 6 = ANY (v_late) THEN
-            CALL declutter.tenant_purge_late_006_teams(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-            v_round := v_round + v_rows;
-        END IF;
-        IF 13 = ANY (v_late) THEN
-            CALL declutter.tenant_purge_late_013_api_keys(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-            v_round := v_round + v_rows;
-        END IF;
-        IF 2 = ANY (v_late) THEN
-            CALL declutter.tenant_purge_late_002_audit_events(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-            v_round := v_round + v_rows;
-        END IF;
-        IF 15 = ANY (v_late) THEN
-            CALL declutter.tenant_purge_late_015_comments(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-            v_round := v_round + v_rows;
-        END IF;
-        IF 11 = ANY (v_late) THEN
-            CALL declutter.tenant_purge_late_011_document_tags(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-            v_round := v_round + v_rows;
-        END IF;
-        IF 8 = ANY (v_late) THEN
-            CALL declutter.tenant_purge_late_008_invoice_lines(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-            v_round := v_round + v_rows;
-        END IF;
-        IF 19 = ANY (v_late) THEN
-            CALL declutter.tenant_purge_late_019_refunds(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-            v_round := v_round + v_rows;
-        END IF;
-        IF 12 = ANY (v_late) THEN
-            CALL declutter.tenant_purge_late_012_team_members(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-            v_round := v_round + v_rows;
-        END IF;
+        END LOOP;
         EXIT WHEN v_round = 0;
         END LOOP;
-        IF 13 = ANY (v_late) THEN
-            CALL declutter.tenant_purge_late_013_api_keys(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        FOREACH v_next IN ARRAY ARRAY[
+                13, 2, 15, 11, 8, 19, 12, 23, 9, 5, 6, 16, 3, 10, 4, 7
+            ] LOOP
+            IF v_next = ANY (v_late) THEN
+                CALL declutter.tenant_purge_late(v_next, p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+                IF v_state IS NOT NULL THEN
+                    RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+                END IF;
             END IF;
-        END IF;
-        IF 2 = ANY (v_late) THEN
-            CALL declutter.tenant_purge_late_002_audit_events(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-        END IF;
-        IF 15 = ANY (v_late) THEN
-            CALL declutter.tenant_purge_late_015_comments(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-        END IF;
-        IF 11 = ANY (v_late) THEN
-            CALL declutter.tenant_purge_late_011_document_tags(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-        END IF;
-        IF 8 = ANY (v_late) THEN
-            CALL declutter.tenant_purge_late_008_invoice_lines(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-        END IF;
-        IF 19 = ANY (v_late) THEN
-            CALL declutter.tenant_purge_late_019_refunds(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-        END IF;
-        IF 12 = ANY (v_late) THEN
-            CALL declutter.tenant_purge_late_012_team_members(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-        END IF;
-        IF 23 = ANY (v_late) THEN
-            CALL declutter.tenant_purge_late_023_document_versions(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-        END IF;
-        IF 9 = ANY (v_late) THEN
-            CALL declutter.tenant_purge_late_009_payments(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-        END IF;
-        IF 5 = ANY (v_late) THEN
-            CALL declutter.tenant_purge_late_005_tags(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-        END IF;
-        IF 6 = ANY (v_late) THEN
-            CALL declutter.tenant_purge_late_006_teams(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-        END IF;
-        IF 16 = ANY (v_late) THEN
-            CALL declutter.tenant_purge_late_016_documents(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-        END IF;
-        IF 3 = ANY (v_late) THEN
-            CALL declutter.tenant_purge_late_003_invoices(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-        END IF;
-        IF 10 = ANY (v_late) THEN
-            CALL declutter.tenant_purge_late_010_folders(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-        END IF;
-        IF 4 = ANY (v_late) THEN
-            CALL declutter.tenant_purge_late_004_projects(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-        END IF;
-        IF 7 = ANY (v_late) THEN
-            CALL declutter.tenant_purge_late_007_users(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-        END IF;
+        END LOOP;
         v_edge := 1;
         v_table := 'app.tenants';
         v_action := 'delete';

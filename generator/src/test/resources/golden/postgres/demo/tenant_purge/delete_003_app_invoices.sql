@@ -10,8 +10,9 @@
 --
 -- Table:    app.invoices (height 2), progress on edge 3, backup declutter.bk_tenant_purge_invoices
 -- Catch-up from the batch: edge 8, edge 9
--- Then the late rows of the finished tables below (caught up, then deleted), each in its own procedure:
---   app.payments, app.invoice_lines, app.refunds
+-- Then the late rows of the finished tables below (caught up, then deleted), each in its own procedure, called
+-- through declutter.tenant_purge_late by progress edge (in brackets):
+--   app.payments (9), app.invoice_lines (8), app.refunds (19)
 -- Path: careful path (lock, catch-up, delete).
 -- How each of these works is explained once, in the header of tenant_purge/step.sql.
 CREATE OR REPLACE PROCEDURE declutter.tenant_purge_del_003_invoices(
@@ -36,6 +37,7 @@ DECLARE
     v_round   bigint;
     v_mark    bigint;
     v_late    integer[] := '{}'; -- progress edges of the tables this batch caught up rows into
+    v_next    integer;
     v_edge    integer := 3;
     v_table   text := 'app.invoices';
     v_action  text := 'delete';
@@ -94,42 +96,26 @@ BEGIN
             PERFORM declutter.note_catchup(p_run, 9, v_table, NULL, v_rows, v_started);
             v_late := v_late || 9;
         END IF;
-        IF 9 = ANY (v_late) THEN
-            CALL declutter.tenant_purge_late_009_payments(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        FOREACH v_next IN ARRAY ARRAY[
+                9, 8, 19
+            ] LOOP
+            IF v_next = ANY (v_late) THEN
+                CALL declutter.tenant_purge_late(v_next, p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+                IF v_state IS NOT NULL THEN
+                    RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+                END IF;
             END IF;
-        END IF;
-        IF 8 = ANY (v_late) THEN
-            CALL declutter.tenant_purge_late_008_invoice_lines(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        END LOOP;
+        FOREACH v_next IN ARRAY ARRAY[
+                8, 19, 9
+            ] LOOP
+            IF v_next = ANY (v_late) THEN
+                CALL declutter.tenant_purge_late(v_next, p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+                IF v_state IS NOT NULL THEN
+                    RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+                END IF;
             END IF;
-        END IF;
-        IF 19 = ANY (v_late) THEN
-            CALL declutter.tenant_purge_late_019_refunds(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-        END IF;
-        IF 8 = ANY (v_late) THEN
-            CALL declutter.tenant_purge_late_008_invoice_lines(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-        END IF;
-        IF 19 = ANY (v_late) THEN
-            CALL declutter.tenant_purge_late_019_refunds(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-        END IF;
-        IF 9 = ANY (v_late) THEN
-            CALL declutter.tenant_purge_late_009_payments(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-        END IF;
+        END LOOP;
         v_edge := 3;
         v_table := 'app.invoices';
         v_action := 'delete';

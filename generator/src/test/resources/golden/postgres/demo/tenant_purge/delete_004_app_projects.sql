@@ -10,8 +10,9 @@
 --
 -- Table:    app.projects (height 4), progress on edge 4, backup declutter.bk_tenant_purge_projects
 -- Catch-up from the batch: edge 10
--- Then the late rows of the finished tables below (caught up, then deleted), each in its own procedure:
---   app.folders, app.documents, app.document_versions, app.comments, app.document_tags
+-- Then the late rows of the finished tables below (caught up, then deleted), each in its own procedure, called
+-- through declutter.tenant_purge_late by progress edge (in brackets):
+--   app.folders (10), app.documents (16), app.document_versions (23), app.comments (15), app.document_tags (11)
 -- The catch-up is repeated until a round finds nothing new.
 -- Path: careful path (lock, catch-up, delete).
 -- How each of these works is explained once, in the header of tenant_purge/step.sql.
@@ -37,6 +38,7 @@ DECLARE
     v_round   bigint;
     v_mark    bigint;
     v_late    integer[] := '{}'; -- progress edges of the tables this batch caught up rows into
+    v_next    integer;
     v_edge    integer := 4;
     v_table   text := 'app.projects';
     v_action  text := 'delete';
@@ -83,73 +85,29 @@ BEGIN
             v_late := v_late || 10;
         END IF;
         v_round := v_round + v_rows;
-        IF 10 = ANY (v_late) THEN
-            CALL declutter.tenant_purge_late_010_folders(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        FOREACH v_next IN ARRAY ARRAY[
+                10, 16, 23, 15, 11
+            ] LOOP
+            IF v_next = ANY (v_late) THEN
+                CALL declutter.tenant_purge_late(v_next, p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+                IF v_state IS NOT NULL THEN
+                    RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+                END IF;
+                v_round := v_round + v_rows;
             END IF;
-            v_round := v_round + v_rows;
-        END IF;
-        IF 16 = ANY (v_late) THEN
-            CALL declutter.tenant_purge_late_016_documents(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-            v_round := v_round + v_rows;
-        END IF;
-        IF 23 = ANY (v_late) THEN
-            CALL declutter.tenant_purge_late_023_document_versions(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-            v_round := v_round + v_rows;
-        END IF;
-        IF 15 = ANY (v_late) THEN
-            CALL declutter.tenant_purge_late_015_comments(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-            v_round := v_round + v_rows;
-        END IF;
-        IF 11 = ANY (v_late) THEN
-            CALL declutter.tenant_purge_late_011_document_tags(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-            v_round := v_round + v_rows;
-        END IF;
+        END LOOP;
         EXIT WHEN v_round = 0;
         END LOOP;
-        IF 15 = ANY (v_late) THEN
-            CALL declutter.tenant_purge_late_015_comments(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        FOREACH v_next IN ARRAY ARRAY[
+                15, 11, 23, 16, 10
+            ] LOOP
+            IF v_next = ANY (v_late) THEN
+                CALL declutter.tenant_purge_late(v_next, p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+                IF v_state IS NOT NULL THEN
+                    RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+                END IF;
             END IF;
-        END IF;
-        IF 11 = ANY (v_late) THEN
-            CALL declutter.tenant_purge_late_011_document_tags(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-        END IF;
-        IF 23 = ANY (v_late) THEN
-            CALL declutter.tenant_purge_late_023_document_versions(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-        END IF;
-        IF 16 = ANY (v_late) THEN
-            CALL declutter.tenant_purge_late_016_documents(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-        END IF;
-        IF 10 = ANY (v_late) THEN
-            CALL declutter.tenant_purge_late_010_folders(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-        END IF;
+        END LOOP;
         v_edge := 4;
         v_table := 'app.projects';
         v_action := 'delete';

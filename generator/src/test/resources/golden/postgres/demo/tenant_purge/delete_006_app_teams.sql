@@ -10,8 +10,9 @@
 --
 -- Table:    app.teams (height 1), progress on edge 6, backup declutter.bk_tenant_purge_teams
 -- Catch-up from the batch: edge 12
--- Then the late rows of the finished tables below (caught up, then deleted), each in its own procedure:
---   app.team_members
+-- Then the late rows of the finished tables below (caught up, then deleted), each in its own procedure, called
+-- through declutter.tenant_purge_late by progress edge (in brackets):
+--   app.team_members (12)
 -- Path: fast path first, the careful path when the delete fails on a foreign key.
 -- How each of these works is explained once, in the header of tenant_purge/step.sql.
 CREATE OR REPLACE PROCEDURE declutter.tenant_purge_del_006_teams(
@@ -36,6 +37,7 @@ DECLARE
     v_round   bigint;
     v_mark    bigint;
     v_late    integer[] := '{}'; -- progress edges of the tables this batch caught up rows into
+    v_next    integer;
     v_edge    integer := 6;
     v_table   text := 'app.teams';
     v_action  text := 'delete';
@@ -85,18 +87,26 @@ BEGIN
             PERFORM declutter.note_catchup(p_run, 12, v_table, NULL, v_rows, v_started);
             v_late := v_late || 12;
         END IF;
-        IF 12 = ANY (v_late) THEN
-            CALL declutter.tenant_purge_late_012_team_members(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        FOREACH v_next IN ARRAY ARRAY[
+                12
+            ] LOOP
+            IF v_next = ANY (v_late) THEN
+                CALL declutter.tenant_purge_late(v_next, p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+                IF v_state IS NOT NULL THEN
+                    RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+                END IF;
             END IF;
-        END IF;
-        IF 12 = ANY (v_late) THEN
-            CALL declutter.tenant_purge_late_012_team_members(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        END LOOP;
+        FOREACH v_next IN ARRAY ARRAY[
+                12
+            ] LOOP
+            IF v_next = ANY (v_late) THEN
+                CALL declutter.tenant_purge_late(v_next, p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+                IF v_state IS NOT NULL THEN
+                    RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+                END IF;
             END IF;
-        END IF;
+        END LOOP;
         v_edge := 6;
         v_table := 'app.teams';
         v_action := 'delete';

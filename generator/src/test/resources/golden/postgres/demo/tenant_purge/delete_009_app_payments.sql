@@ -10,8 +10,9 @@
 --
 -- Table:    app.payments (height 1), progress on edge 9, backup declutter.bk_tenant_purge_payments
 -- Catch-up from the batch: edge 19
--- Then the late rows of the finished tables below (caught up, then deleted), each in its own procedure:
---   app.refunds
+-- Then the late rows of the finished tables below (caught up, then deleted), each in its own procedure, called
+-- through declutter.tenant_purge_late by progress edge (in brackets):
+--   app.refunds (19)
 -- Path: fast path first, the careful path when the delete fails on a foreign key.
 -- How each of these works is explained once, in the header of tenant_purge/step.sql.
 CREATE OR REPLACE PROCEDURE declutter.tenant_purge_del_009_payments(
@@ -36,6 +37,7 @@ DECLARE
     v_round   bigint;
     v_mark    bigint;
     v_late    integer[] := '{}'; -- progress edges of the tables this batch caught up rows into
+    v_next    integer;
     v_edge    integer := 9;
     v_table   text := 'app.payments';
     v_action  text := 'delete';
@@ -85,18 +87,26 @@ BEGIN
             PERFORM declutter.note_catchup(p_run, 19, v_table, NULL, v_rows, v_started);
             v_late := v_late || 19;
         END IF;
-        IF 19 = ANY (v_late) THEN
-            CALL declutter.tenant_purge_late_019_refunds(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        FOREACH v_next IN ARRAY ARRAY[
+                19
+            ] LOOP
+            IF v_next = ANY (v_late) THEN
+                CALL declutter.tenant_purge_late(v_next, p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+                IF v_state IS NOT NULL THEN
+                    RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+                END IF;
             END IF;
-        END IF;
-        IF 19 = ANY (v_late) THEN
-            CALL declutter.tenant_purge_late_019_refunds(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        END LOOP;
+        FOREACH v_next IN ARRAY ARRAY[
+                19
+            ] LOOP
+            IF v_next = ANY (v_late) THEN
+                CALL declutter.tenant_purge_late(v_next, p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+                IF v_state IS NOT NULL THEN
+                    RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+                END IF;
             END IF;
-        END IF;
+        END LOOP;
         v_edge := 9;
         v_table := 'app.payments';
         v_action := 'delete';

@@ -33,6 +33,7 @@ DECLARE
     v_round   bigint;
     v_mark    bigint;
     v_late    integer[] := '{}'; -- progress edges of the tables this batch caught up rows into
+    v_next    integer;
     v_edge    integer := 13;
     v_table   text := 'app.api_keys';
     v_action  text := 'delete';

@@ -10,8 +10,9 @@
 --
 -- Table:    app.document_versions (height 1), progress on edge 23, backup declutter.bk_tenant_purge_document_versions
 -- Catch-up from the batch: edge 24
--- Then the late rows of the finished tables below (caught up, then deleted), each in its own procedure:
---   app.comments
+-- Then the late rows of the finished tables below (caught up, then deleted), each in its own procedure, called
+-- through declutter.tenant_purge_late by progress edge (in brackets):
+--   app.comments (15)
 -- Path: fast path first, the careful path when the delete fails on a foreign key.
 -- How each of these works is explained once, in the header of tenant_purge/step.sql.
 CREATE OR REPLACE PROCEDURE declutter.tenant_purge_del_023_document_versions(
@@ -36,6 +37,7 @@ DECLARE
     v_round   bigint;
     v_mark    bigint;
     v_late    integer[] := '{}'; -- progress edges of the tables this batch caught up rows into
+    v_next    integer;
     v_edge    integer := 23;
     v_table   text := 'app.document_versions';
     v_action  text := 'delete';
@@ -85,18 +87,26 @@ BEGIN
             PERFORM declutter.note_catchup(p_run, 24, v_table, NULL, v_rows, v_started);
             v_late := v_late || 15;
         END IF;
-        IF 15 = ANY (v_late) THEN
-            CALL declutter.tenant_purge_late_015_comments(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        FOREACH v_next IN ARRAY ARRAY[
+                15
+            ] LOOP
+            IF v_next = ANY (v_late) THEN
+                CALL declutter.tenant_purge_late(v_next, p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+                IF v_state IS NOT NULL THEN
+                    RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+                END IF;
             END IF;
-        END IF;
-        IF 15 = ANY (v_late) THEN
-            CALL declutter.tenant_purge_late_015_comments(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        END LOOP;
+        FOREACH v_next IN ARRAY ARRAY[
+                15
+            ] LOOP
+            IF v_next = ANY (v_late) THEN
+                CALL declutter.tenant_purge_late(v_next, p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+                IF v_state IS NOT NULL THEN
+                    RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+                END IF;
             END IF;
-        END IF;
+        END LOOP;
         v_edge := 23;
         v_table := 'app.document_versions';
         v_action := 'delete';

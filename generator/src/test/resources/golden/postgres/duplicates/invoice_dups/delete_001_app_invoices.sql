@@ -11,8 +11,9 @@
 -- Table:    app.invoices (height 2), progress on edge 1, backup declutter.bk_invoice_dups_invoices
 -- Catch-up from the batch: edge 3, edge 4
 -- SET NULL records from the batch: edge 2
--- Then the late rows of the finished tables below (caught up, then deleted), each in its own procedure:
---   app.payments, app.invoice_lines, app.refunds
+-- Then the late rows of the finished tables below (caught up, then deleted), each in its own procedure, called
+-- through declutter.invoice_dups_late by progress edge (in brackets):
+--   app.payments (4), app.invoice_lines (3), app.refunds (5)
 -- Path: careful path (lock, catch-up, delete).
 -- How each of these works is explained once, in the header of invoice_dups/step.sql.
 CREATE OR REPLACE PROCEDURE declutter.invoice_dups_del_001_invoices(
@@ -37,6 +38,7 @@ DECLARE
     v_round   bigint;
     v_mark    bigint;
     v_late    integer[] := '{}'; -- progress edges of the tables this batch caught up rows into
+    v_next    integer;
     v_edge    integer := 1;
     v_table   text := 'app.invoices';
     v_action  text := 'delete';
@@ -95,24 +97,16 @@ BEGIN
             PERFORM declutter.note_catchup(p_run, 4, v_table, NULL, v_rows, v_started);
             v_late := v_late || 4;
         END IF;
-        IF 4 = ANY (v_late) THEN
-            CALL declutter.invoice_dups_late_004_payments(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        FOREACH v_next IN ARRAY ARRAY[
+                4, 3, 5
+            ] LOOP
+            IF v_next = ANY (v_late) THEN
+                CALL declutter.invoice_dups_late(v_next, p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+                IF v_state IS NOT NULL THEN
+                    RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+                END IF;
             END IF;
-        END IF;
-        IF 3 = ANY (v_late) THEN
-            CALL declutter.invoice_dups_late_003_invoice_lines(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-        END IF;
-        IF 5 = ANY (v_late) THEN
-            CALL declutter.invoice_dups_late_005_refunds(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-        END IF;
+        END LOOP;
         v_edge := 2;
         v_table := 'app.audit_events';
         v_action := 'catch-up';
@@ -136,24 +130,16 @@ BEGIN
            AND EXISTS (SELECT 1 FROM declutter.bk_invoice_dups_invoices AS p
                         WHERE p.declutter_run = p_run AND p.declutter_seq > v_wm AND p.declutter_seq <= v_upper
                           AND p.id = c.user_id);
-        IF 3 = ANY (v_late) THEN
-            CALL declutter.invoice_dups_late_003_invoice_lines(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        FOREACH v_next IN ARRAY ARRAY[
+                3, 5, 4
+            ] LOOP
+            IF v_next = ANY (v_late) THEN
+                CALL declutter.invoice_dups_late(v_next, p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+                IF v_state IS NOT NULL THEN
+                    RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+                END IF;
             END IF;
-        END IF;
-        IF 5 = ANY (v_late) THEN
-            CALL declutter.invoice_dups_late_005_refunds(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-        END IF;
-        IF 4 = ANY (v_late) THEN
-            CALL declutter.invoice_dups_late_004_payments(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-        END IF;
+        END LOOP;
         v_edge := 1;
         v_table := 'app.invoices';
         v_action := 'delete';

@@ -40,3 +40,7 @@ CREATE TABLE IF NOT EXISTS declutter.control (
 -- a row cached (docs/design.md#cache, docs/design.md#delete-batches): once per unit, so by index, not by a scan of
 -- the job's edges (3,000 in a wide schema).
 CREATE INDEX IF NOT EXISTS control_by_child_table ON declutter.control (job, child_table);
+
+-- Every unit records its progress by run and edge (note_cache, note_delete, note_catchup: WHERE run_id = ... AND
+-- edge_id = ...), without the job the primary key starts with: by index, not by a scan of every job's edges.
+CREATE INDEX IF NOT EXISTS control_by_run_edge ON declutter.control (run_id, edge_id);

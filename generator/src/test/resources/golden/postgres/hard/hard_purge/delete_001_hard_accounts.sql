@@ -11,10 +11,12 @@
 -- Table:    hard.accounts (height 3), progress on edge 1, backup declutter.bk_hard_purge_accounts
 -- Catch-up from the batch: edge 2, edge 3, edge 4, edge 6, edge 7, edge 8, edge 9, edge 10, edge 11, edge 12
 -- SET NULL records from the batch: edge 5
--- Then the late rows of the finished tables below (caught up, then deleted), each in its own procedure:
---   hard.projects, hard.group, hard.orders, hard.tasks, Hard Schema.Tenant Links, hard.MixedCase,
---   hard.Quote"d "Tags", hard.account_subscription_events_named_at_the_63_byte_identifier_lim, hard.eu_invoices, hard.folders, hard.order notes, hard.order_items,
---   hard.payments, hard.task_comments, hard.Überweisungen, hard.employees, hard.departments
+-- Then the late rows of the finished tables below (caught up, then deleted), each in its own procedure, called
+-- through declutter.hard_purge_late by progress edge (in brackets):
+--   hard.projects (11), hard.group (8), hard.orders (9), hard.tasks (20), Hard Schema.Tenant Links (2),
+--   hard.MixedCase (3), hard.Quote"d "Tags" (16), hard.account_subscription_events_named_at_the_63_byte_identifier_lim (4), hard.eu_invoices (17), hard.folders (7),
+--   hard.order notes (18), hard.order_items (19), hard.payments (10), hard.task_comments (23), hard.Überweisungen (12),
+--   hard.employees (14), hard.departments (6)
 -- The catch-up is repeated until a round finds nothing new.
 -- Path: careful path (lock, catch-up, delete).
 -- How each of these works is explained once, in the header of hard_purge/step.sql.
@@ -40,6 +42,7 @@ DECLARE
     v_round   bigint;
     v_mark    bigint;
     v_late    integer[] := '{}'; -- progress edges of the tables this batch caught up rows into
+    v_next    integer;
     v_edge    integer := 1;
     v_table   text := 'hard.accounts';
     v_action  text := 'delete';
@@ -239,125 +242,18 @@ BEGIN
             v_late := v_late || 12;
         END IF;
         v_round := v_round + v_rows;
-        IF 11 = ANY (v_late) THEN
-            CALL declutter.hard_purge_late_011_projects(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        FOREACH v_next IN ARRAY ARRAY[
+                11, 8, 9, 20, 2, 3, 16, 4, 17, 7, 18, 19, 10, 23, 12, 14,
+                6
+            ] LOOP
+            IF v_next = ANY (v_late) THEN
+                CALL declutter.hard_purge_late(v_next, p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+                IF v_state IS NOT NULL THEN
+                    RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+                END IF;
+                v_round := v_round + v_rows;
             END IF;
-            v_round := v_round + v_rows;
-        END IF;
-        IF 8 = ANY (v_late) THEN
-            CALL declutter.hard_purge_late_008_group(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-            v_round := v_round + v_rows;
-        END IF;
-        IF 9 = ANY (v_late) THEN
-            CALL declutter.hard_purge_late_009_orders(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-            v_round := v_round + v_rows;
-        END IF;
-        IF 20 = ANY (v_late) THEN
-            CALL declutter.hard_purge_late_020_tasks(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-            v_round := v_round + v_rows;
-        END IF;
-        IF 2 = ANY (v_late) THEN
-            CALL declutter.hard_purge_late_002_tenant_links(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-            v_round := v_round + v_rows;
-        END IF;
-        IF 3 = ANY (v_late) THEN
-            CALL declutter.hard_purge_late_003_mixedcase(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-            v_round := v_round + v_rows;
-        END IF;
-        IF 16 = ANY (v_late) THEN
-            CALL declutter.hard_purge_late_016_quote_d__tags(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-            v_round := v_round + v_rows;
-        END IF;
-        IF 4 = ANY (v_late) THEN
-            CALL declutter.hard_purge_late_004_account_subscription_events_named_at_the_63(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-            v_round := v_round + v_rows;
-        END IF;
-        IF 17 = ANY (v_late) THEN
-            CALL declutter.hard_purge_late_017_eu_invoices(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-            v_round := v_round + v_rows;
-        END IF;
-        IF 7 = ANY (v_late) THEN
-            CALL declutter.hard_purge_late_007_folders(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-            v_round := v_round + v_rows;
-        END IF;
-        IF 18 = ANY (v_late) THEN
-            CALL declutter.hard_purge_late_018_order_notes(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-            v_round := v_round + v_rows;
-        END IF;
-        IF 19 = ANY (v_late) THEN
-            CALL declutter.hard_purge_late_019_order_items(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-            v_round := v_round + v_rows;
-        END IF;
-        IF 10 = ANY (v_late) THEN
-            CALL declutter.hard_purge_late_010_payments(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-            v_round := v_round + v_rows;
-        END IF;
-        IF 23 = ANY (v_late) THEN
-            CALL declutter.hard_purge_late_023_task_comments(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-            v_round := v_round + v_rows;
-        END IF;
-        IF 12 = ANY (v_late) THEN
-            CALL declutter.hard_purge_late_012__berweisungen(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-            v_round := v_round + v_rows;
-        END IF;
-        IF 14 = ANY (v_late) THEN
-            CALL declutter.hard_purge_late_014_employees(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-            v_round := v_round + v_rows;
-        END IF;
-        IF 6 = ANY (v_late) THEN
-            CALL declutter.hard_purge_late_006_departments(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-            v_round := v_round + v_rows;
-        END IF;
+        END LOOP;
         EXIT WHEN v_round = 0;
         END LOOP;
         v_edge := 5;
@@ -377,108 +273,17 @@ BEGIN
         END IF;
         -- Rows of a deferred unit among them: its constraints deferred meanwhile.
         SET CONSTRAINTS hard.departments_manager_fk DEFERRED;
-        IF 2 = ANY (v_late) THEN
-            CALL declutter.hard_purge_late_002_tenant_links(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        FOREACH v_next IN ARRAY ARRAY[
+                2, 3, 16, 4, 17, 7, 18, 19, 10, 23, 12, 14, 6, 8, 9, 20,
+                11
+            ] LOOP
+            IF v_next = ANY (v_late) THEN
+                CALL declutter.hard_purge_late(v_next, p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+                IF v_state IS NOT NULL THEN
+                    RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+                END IF;
             END IF;
-        END IF;
-        IF 3 = ANY (v_late) THEN
-            CALL declutter.hard_purge_late_003_mixedcase(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-        END IF;
-        IF 16 = ANY (v_late) THEN
-            CALL declutter.hard_purge_late_016_quote_d__tags(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-        END IF;
-        IF 4 = ANY (v_late) THEN
-            CALL declutter.hard_purge_late_004_account_subscription_events_named_at_the_63(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-        END IF;
-        IF 17 = ANY (v_late) THEN
-            CALL declutter.hard_purge_late_017_eu_invoices(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-        END IF;
-        IF 7 = ANY (v_late) THEN
-            CALL declutter.hard_purge_late_007_folders(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-        END IF;
-        IF 18 = ANY (v_late) THEN
-            CALL declutter.hard_purge_late_018_order_notes(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-        END IF;
-        IF 19 = ANY (v_late) THEN
-            CALL declutter.hard_purge_late_019_order_items(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-        END IF;
-        IF 10 = ANY (v_late) THEN
-            CALL declutter.hard_purge_late_010_payments(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-        END IF;
-        IF 23 = ANY (v_late) THEN
-            CALL declutter.hard_purge_late_023_task_comments(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-        END IF;
-        IF 12 = ANY (v_late) THEN
-            CALL declutter.hard_purge_late_012__berweisungen(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-        END IF;
-        IF 14 = ANY (v_late) THEN
-            CALL declutter.hard_purge_late_014_employees(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-        END IF;
-        IF 6 = ANY (v_late) THEN
-            CALL declutter.hard_purge_late_006_departments(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-        END IF;
-        IF 8 = ANY (v_late) THEN
-            CALL declutter.hard_purge_late_008_group(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-        END IF;
-        IF 9 = ANY (v_late) THEN
-            CALL declutter.hard_purge_late_009_orders(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-        END IF;
-        IF 20 = ANY (v_late) THEN
-            CALL declutter.hard_purge_late_020_tasks(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-        END IF;
-        IF 11 = ANY (v_late) THEN
-            CALL declutter.hard_purge_late_011_projects(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-        END IF;
+        END LOOP;
         SET CONSTRAINTS hard.departments_manager_fk IMMEDIATE;
         v_edge := 1;
         v_table := 'hard.accounts';

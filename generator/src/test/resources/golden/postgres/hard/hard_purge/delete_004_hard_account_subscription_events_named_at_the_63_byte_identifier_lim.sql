@@ -33,6 +33,7 @@ DECLARE
     v_round   bigint;
     v_mark    bigint;
     v_late    integer[] := '{}'; -- progress edges of the tables this batch caught up rows into
+    v_next    integer;
     v_edge    integer := 4;
     v_table   text := 'hard.account_subscription_events_named_at_the_63_byte_identifier_lim';
     v_action  text := 'delete';

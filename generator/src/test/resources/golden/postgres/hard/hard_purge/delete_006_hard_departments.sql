@@ -11,8 +11,9 @@
 -- Table:    hard.departments (height 0), progress on edge 6, backup declutter.bk_hard_purge_departments
 -- Deferred unit 1: hard.employees, hard.departments
 -- Catch-up from the batch: edge 14
--- Then the late rows of the finished tables below (caught up, then deleted), each in its own procedure:
---   hard.employees
+-- Then the late rows of the finished tables below (caught up, then deleted), each in its own procedure, called
+-- through declutter.hard_purge_late by progress edge (in brackets):
+--   hard.employees (14)
 -- Path: deferred unit (each batch grows into the set of the unit's rows connected to it).
 -- How each of these works is explained once, in the header of hard_purge/step.sql.
 CREATE OR REPLACE PROCEDURE declutter.hard_purge_del_006_departments(
@@ -37,6 +38,7 @@ DECLARE
     v_round   bigint;
     v_mark    bigint;
     v_late    integer[] := '{}'; -- progress edges of the tables this batch caught up rows into
+    v_next    integer;
     v_edge    integer := 6;
     v_table   text := 'hard.departments';
     v_action  text := 'delete';

@@ -35,6 +35,7 @@ DECLARE
     v_round   bigint;
     v_mark    bigint;
     v_late    integer[] := '{}'; -- progress edges of the tables this batch caught up rows into
+    v_next    integer;
     v_edge    integer := 7;
     v_table   text := 'hard.folders';
     v_action  text := 'delete';

@@ -10,8 +10,9 @@
 --
 -- Table:    hard.group (height 1), progress on edge 8, backup declutter.bk_hard_purge_group
 -- Catch-up from the batch: edge 16
--- Then the late rows of the finished tables below (caught up, then deleted), each in its own procedure:
---   hard.Quote"d "Tags"
+-- Then the late rows of the finished tables below (caught up, then deleted), each in its own procedure, called
+-- through declutter.hard_purge_late by progress edge (in brackets):
+--   hard.Quote"d "Tags" (16)
 -- Path: careful path (lock, catch-up, delete).
 -- How each of these works is explained once, in the header of hard_purge/step.sql.
 CREATE OR REPLACE PROCEDURE declutter.hard_purge_del_008_group(
@@ -36,6 +37,7 @@ DECLARE
     v_round   bigint;
     v_mark    bigint;
     v_late    integer[] := '{}'; -- progress edges of the tables this batch caught up rows into
+    v_next    integer;
     v_edge    integer := 8;
     v_table   text := 'hard.group';
     v_action  text := 'delete';
@@ -78,18 +80,26 @@ BEGIN
             PERFORM declutter.note_catchup(p_run, 16, v_table, NULL, v_rows, v_started);
             v_late := v_late || 16;
         END IF;
-        IF 16 = ANY (v_late) THEN
-            CALL declutter.hard_purge_late_016_quote_d__tags(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        FOREACH v_next IN ARRAY ARRAY[
+                16
+            ] LOOP
+            IF v_next = ANY (v_late) THEN
+                CALL declutter.hard_purge_late(v_next, p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+                IF v_state IS NOT NULL THEN
+                    RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+                END IF;
             END IF;
-        END IF;
-        IF 16 = ANY (v_late) THEN
-            CALL declutter.hard_purge_late_016_quote_d__tags(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        END LOOP;
+        FOREACH v_next IN ARRAY ARRAY[
+                16
+            ] LOOP
+            IF v_next = ANY (v_late) THEN
+                CALL declutter.hard_purge_late(v_next, p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+                IF v_state IS NOT NULL THEN
+                    RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+                END IF;
             END IF;
-        END IF;
+        END LOOP;
         v_edge := 8;
         v_table := 'hard.group';
         v_action := 'delete';

@@ -10,8 +10,9 @@
 --
 -- Table:    hard.orders (height 1), progress on edge 9, backup declutter.bk_hard_purge_orders
 -- Catch-up from the batch: edge 17, edge 18, edge 19
--- Then the late rows of the finished tables below (caught up, then deleted), each in its own procedure:
---   hard.eu_invoices, hard.order notes, hard.order_items
+-- Then the late rows of the finished tables below (caught up, then deleted), each in its own procedure, called
+-- through declutter.hard_purge_late by progress edge (in brackets):
+--   hard.eu_invoices (17), hard.order notes (18), hard.order_items (19)
 -- Path: careful path (lock, catch-up, delete).
 -- How each of these works is explained once, in the header of hard_purge/step.sql.
 CREATE OR REPLACE PROCEDURE declutter.hard_purge_del_009_orders(
@@ -36,6 +37,7 @@ DECLARE
     v_round   bigint;
     v_mark    bigint;
     v_late    integer[] := '{}'; -- progress edges of the tables this batch caught up rows into
+    v_next    integer;
     v_edge    integer := 9;
     v_table   text := 'hard.orders';
     v_action  text := 'delete';
@@ -110,42 +112,26 @@ BEGIN
             PERFORM declutter.note_catchup(p_run, 19, v_table, NULL, v_rows, v_started);
             v_late := v_late || 19;
         END IF;
-        IF 17 = ANY (v_late) THEN
-            CALL declutter.hard_purge_late_017_eu_invoices(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        FOREACH v_next IN ARRAY ARRAY[
+                17, 18, 19
+            ] LOOP
+            IF v_next = ANY (v_late) THEN
+                CALL declutter.hard_purge_late(v_next, p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+                IF v_state IS NOT NULL THEN
+                    RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+                END IF;
             END IF;
-        END IF;
-        IF 18 = ANY (v_late) THEN
-            CALL declutter.hard_purge_late_018_order_notes(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        END LOOP;
+        FOREACH v_next IN ARRAY ARRAY[
+                17, 18, 19
+            ] LOOP
+            IF v_next = ANY (v_late) THEN
+                CALL declutter.hard_purge_late(v_next, p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+                IF v_state IS NOT NULL THEN
+                    RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+                END IF;
             END IF;
-        END IF;
-        IF 19 = ANY (v_late) THEN
-            CALL declutter.hard_purge_late_019_order_items(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-        END IF;
-        IF 17 = ANY (v_late) THEN
-            CALL declutter.hard_purge_late_017_eu_invoices(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-        END IF;
-        IF 18 = ANY (v_late) THEN
-            CALL declutter.hard_purge_late_018_order_notes(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-        END IF;
-        IF 19 = ANY (v_late) THEN
-            CALL declutter.hard_purge_late_019_order_items(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-        END IF;
+        END LOOP;
         v_edge := 9;
         v_table := 'hard.orders';
         v_action := 'delete';

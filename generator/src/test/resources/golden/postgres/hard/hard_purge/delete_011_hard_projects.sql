@@ -10,8 +10,9 @@
 --
 -- Table:    hard.projects (height 2), progress on edge 11, backup declutter.bk_hard_purge_projects
 -- Catch-up from the batch: edge 20
--- Then the late rows of the finished tables below (caught up, then deleted), each in its own procedure:
---   hard.tasks, hard.task_comments
+-- Then the late rows of the finished tables below (caught up, then deleted), each in its own procedure, called
+-- through declutter.hard_purge_late by progress edge (in brackets):
+--   hard.tasks (20), hard.task_comments (23)
 -- Path: fast path first, the careful path when the delete fails on a foreign key.
 -- How each of these works is explained once, in the header of hard_purge/step.sql.
 CREATE OR REPLACE PROCEDURE declutter.hard_purge_del_011_projects(
@@ -36,6 +37,7 @@ DECLARE
     v_round   bigint;
     v_mark    bigint;
     v_late    integer[] := '{}'; -- progress edges of the tables this batch caught up rows into
+    v_next    integer;
     v_edge    integer := 11;
     v_table   text := 'hard.projects';
     v_action  text := 'delete';
@@ -85,30 +87,26 @@ BEGIN
             PERFORM declutter.note_catchup(p_run, 20, v_table, NULL, v_rows, v_started);
             v_late := v_late || 20;
         END IF;
-        IF 20 = ANY (v_late) THEN
-            CALL declutter.hard_purge_late_020_tasks(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        FOREACH v_next IN ARRAY ARRAY[
+                20, 23
+            ] LOOP
+            IF v_next = ANY (v_late) THEN
+                CALL declutter.hard_purge_late(v_next, p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+                IF v_state IS NOT NULL THEN
+                    RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+                END IF;
             END IF;
-        END IF;
-        IF 23 = ANY (v_late) THEN
-            CALL declutter.hard_purge_late_023_task_comments(p_run, v_started, false, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+        END LOOP;
+        FOREACH v_next IN ARRAY ARRAY[
+                23, 20
+            ] LOOP
+            IF v_next = ANY (v_late) THEN
+                CALL declutter.hard_purge_late(v_next, p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
+                IF v_state IS NOT NULL THEN
+                    RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
+                END IF;
             END IF;
-        END IF;
-        IF 23 = ANY (v_late) THEN
-            CALL declutter.hard_purge_late_023_task_comments(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-        END IF;
-        IF 20 = ANY (v_late) THEN
-            CALL declutter.hard_purge_late_020_tasks(p_run, v_started, true, v_late, v_rows, v_edge, v_table, v_action, v_state, v_message);
-            IF v_state IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message;
-            END IF;
-        END IF;
+        END LOOP;
         v_edge := 11;
         v_table := 'hard.projects';
         v_action := 'delete';

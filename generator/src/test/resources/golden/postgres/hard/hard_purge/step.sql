@@ -156,8 +156,9 @@ BEGIN
 
         -- ==== Delete: leaves to root, one batch of the first table in delete order not deleted yet ====
         -- Small batches. While the call has deleted fewer rows than the batch size (p_max_rows), the next table
-        -- follows in the same call, for up to one second from its start, if all of its rows left (cached and not
-        -- deleted, by the control table) fit in what is left of the batch size: a call deletes, and so locks, at most
+        -- follows in the same call, for up to one second from its start, if the call has deleted no row yet or all of
+        -- its rows left (cached and not deleted, by the control table) fit in what is left of the batch size (a table
+        -- marked deleted, or one with nothing cached, deletes none): a call deletes, and so locks, at most
         -- p_max_rows rows in all, as one full batch does, and no table's rows are split into more batches than the
         -- batch size makes. A small purge leaves most tables a few rows or none (a small purge of a wide schema
         -- reaches hundreds of tables), and a table's last batch is mostly a partial one: one by one, each cost a
@@ -175,12 +176,12 @@ BEGIN
             v_next := v_order[v_pos];
             EXIT tables WHEN v_next IS NULL;
             IF v_done > 0 AND NOT (clock_timestamp() < v_call + interval '1 second' AND p_rows < p_max_rows
-                   AND (SELECT COALESCE(sum(e.rows_cached), 0) - COALESCE(sum(e.rows_deleted), 0)
+                   AND (p_rows = 0 OR (SELECT COALESCE(sum(e.rows_cached), 0) - COALESCE(sum(e.rows_deleted), 0)
                           FROM declutter.control AS e
                           JOIN declutter.control AS n ON n.job = e.job AND n.run_id = e.run_id
                                                        AND n.child_table = e.child_table
                          WHERE n.job = 'hard_purge' AND n.edge_id = v_next AND n.run_id = p_run
-                           AND e.strategy = 'delete') <= p_max_rows - p_rows) THEN
+                           AND e.strategy = 'delete') <= p_max_rows - p_rows)) THEN
                 p_phase := 'delete';
                 p_remaining := declutter.remaining(p_run);
                 RETURN;

@@ -71,8 +71,9 @@ BEGIN
                last_error = NULL, started_at = NULL, finished_at = NULL
          WHERE k.job = 'audit_orphans';
 
-        -- The root step first (the first unit of work of every run), then the sample.
-        CALL declutter.audit_orphans_step(0, 2147483647, true, v_phase, v_rows, v_remaining);
+        -- The root step first (the first unit of work of every run), then the sample. A batch size of one row ends
+        -- the call with the root step (the units after a unit that caches rows run on only up to the batch size).
+        CALL declutter.audit_orphans_step(0, 1, true, v_phase, v_rows, v_remaining);
         v_where := 'commit of a unit of work (deferred constraint checks)';
         SET CONSTRAINTS ALL IMMEDIATE;
         IF v_phase = 'cache' AND p_sample IS NOT NULL THEN

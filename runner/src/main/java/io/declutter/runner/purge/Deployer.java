@@ -49,6 +49,7 @@ public final class Deployer {
     public static void liquibaseUpdate(Connection connection, Path dir, String bookkeepingSchema) throws Exception {
         JulBridge.install();
         WholeFileSqlParser.register();
+        ReadOnceSqlFileChange.register();
         Database database = DatabaseFactory.getInstance()
                 .findCorrectDatabaseImplementation(new JdbcConnection(connection));
         boolean postgres = database instanceof PostgresDatabase;

@@ -999,7 +999,10 @@ $fn$;
 -- there: most edges of a small purge in a wide schema); one by one, each cost a transaction, a commit and the
 -- runner's round trips and health checks, more than its statement. A cache unit locks no row, so a longer call
 -- only holds its snapshot longer. The control table is read once per call, not once per unit before the next.
--- Units go on up to the first that brings the call's rows to the batch size, or the second.
+-- Units go on up to the first that brings the call's rows to the batch size, or the second, or the 64th unit that
+-- ran its statement: each holds its locks (the tables, their indexes, the backups) until the call commits, and
+-- PostgreSQL's lock table is shared by every session (max_locks_per_transaction x max_connections entries); hundreds
+-- of tables in one transaction can exhaust it ("out of shared memory").
 --
 -- Errors are caught here and handed back (p_sqlstate, p_message, with where they happened in p_edge, p_table and
 -- p_action), the unit's work rolled back: declutter.invoice_dups_step raises them again and records them.
@@ -1042,6 +1045,8 @@ DECLARE
                ];
     v_next    integer;
     v_pos     bigint;
+    v_skip    boolean := false;
+    v_ran     integer := 0; -- units of this call that ran their statements (see Small units above)
 BEGIN
     p_phase := NULL;
     p_rows := 0;
@@ -1059,6 +1064,7 @@ BEGIN
     LOOP
         -- Empty parents (see above): the table of the unit's rows when its parent's backup is empty, else NULL.
         v_table := NULL;
+        v_skip := false;
         IF v_next = ANY (v_skippable) THEN
             SELECT n.child_table INTO v_table
               FROM declutter.control AS n
@@ -1066,10 +1072,11 @@ BEGIN
                AND NOT EXISTS (SELECT 1 FROM declutter.control AS e
                                 WHERE e.job = n.job AND e.run_id = n.run_id AND e.child_table = n.parent_table
                                   AND e.rows_cached > 0);
+            v_skip := v_table IS NOT NULL;
         END IF;
         IF v_next IS NULL THEN
             EXIT units; -- every unit is cached
-        ELSIF v_table IS NOT NULL THEN
+        ELSIF v_skip THEN
             v_edge := v_next;
             v_action := 'cache';
             PERFORM declutter.note_cache(p_run, v_next, v_table, 0, v_started, true);
@@ -1165,8 +1172,12 @@ BEGIN
             p_phase := 'cache';
             p_rows := p_rows + v_rows;
         END IF;
-        -- Small units (see above): the next one follows, if it is pending, the call is young and under the batch size.
-        EXIT units WHEN p_rows >= p_max_rows OR clock_timestamp() >= p_started + interval '1 second';
+        -- Small units (see above): the next one follows, if it is pending, the call is young and under the batch size
+        -- and has run fewer than 64 units' statements.
+        IF NOT v_skip THEN
+            v_ran := v_ran + 1;
+        END IF;
+        EXIT units WHEN p_rows >= p_max_rows OR v_ran >= 64 OR clock_timestamp() >= p_started + interval '1 second';
         v_pos := v_pos + 1;
         v_next := v_order[v_pos];
         EXIT units WHEN v_next IS NULL
@@ -2013,6 +2024,7 @@ DECLARE
     v_started timestamptz := clock_timestamp();
     v_call    timestamptz := v_started;
     v_done    integer := 0;
+    v_called  integer := 0; -- delete procedures called in this call (see Small batches below)
     v_message text;
 BEGIN
     -- FOR SHARE: a rollback of this run waits for the current unit and then stops the next one.
@@ -2080,7 +2092,11 @@ BEGIN
         -- reaches hundreds of tables), and a table's last batch is mostly a partial one: one by one, each cost a
         -- transaction, a commit and the runner's round trips and health checks, more than its delete. A deadlock
         -- with an application transaction rolls the whole call back and is retried, as for one batch. A table
-        -- without a key (its batch counts the parents' backup rows, not its own) only starts a call.
+        -- without a key (its batch counts the parents' backup rows, not its own) only starts a call. At most 32
+        -- delete procedures are called in a call: each batch holds its locks (the table, its indexes, its backup, the
+        -- children its foreign keys check) until the call commits, and PostgreSQL's lock table is shared by every
+        -- session (max_locks_per_transaction x max_connections entries); hundreds of tables in one transaction can
+        -- exhaust it ("out of shared memory").
         -- The first table not deleted is found in one scan of the control table, each row's position in delete
         -- order looked up in v_rank (a join with the order, planned on the control table's estimates while the run
         -- rewrites it, became a nested loop over both: quadratic in the tables).
@@ -2092,6 +2108,7 @@ BEGIN
             v_next := v_order[v_pos];
             EXIT tables WHEN v_next IS NULL;
             IF v_done > 0 AND NOT (clock_timestamp() < v_call + interval '1 second' AND p_rows < p_max_rows
+                   AND v_called < 32
                    AND (p_rows = 0 OR (SELECT COALESCE(sum(e.rows_cached), 0) - COALESCE(sum(e.rows_deleted), 0)
                           FROM declutter.control AS e
                           JOIN declutter.control AS n ON n.job = e.job AND n.run_id = e.run_id
@@ -2120,6 +2137,7 @@ BEGIN
                 PERFORM declutter.note_delete(p_run, v_next, v_table, NULL, 0, v_started);
                 v_rows := 0;
             ELSE
+                v_called := v_called + 1;
                 v_action := 'delete';
                 CASE v_next
                 WHEN 3 THEN -- app.invoice_lines

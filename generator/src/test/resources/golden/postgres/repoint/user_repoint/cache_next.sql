@@ -36,7 +36,10 @@
 -- there: most edges of a small purge in a wide schema); one by one, each cost a transaction, a commit and the
 -- runner's round trips and health checks, more than its statement. A cache unit locks no row, so a longer call
 -- only holds its snapshot longer. The control table is read once per call, not once per unit before the next.
--- Units go on up to the first that brings the call's rows to the batch size, or the second.
+-- Units go on up to the first that brings the call's rows to the batch size, or the second, or the 64th unit that
+-- ran its statement: each holds its locks (the tables, their indexes, the backups) until the call commits, and
+-- PostgreSQL's lock table is shared by every session (max_locks_per_transaction x max_connections entries); hundreds
+-- of tables in one transaction can exhaust it ("out of shared memory").
 --
 -- Errors are caught here and handed back (p_sqlstate, p_message, with where they happened in p_edge, p_table and
 -- p_action), the unit's work rolled back: declutter.user_repoint_step raises them again and records them.
@@ -79,6 +82,8 @@ DECLARE
                ];
     v_next    integer;
     v_pos     bigint;
+    v_skip    boolean := false;
+    v_ran     integer := 0; -- units of this call that ran their statements (see Small units above)
 BEGIN
     p_phase := NULL;
     p_rows := 0;
@@ -96,6 +101,7 @@ BEGIN
     LOOP
         -- Empty parents (see above): the table of the unit's rows when its parent's backup is empty, else NULL.
         v_table := NULL;
+        v_skip := false;
         IF v_next = ANY (v_skippable) THEN
             SELECT n.child_table INTO v_table
               FROM declutter.control AS n
@@ -103,10 +109,11 @@ BEGIN
                AND NOT EXISTS (SELECT 1 FROM declutter.control AS e
                                 WHERE e.job = n.job AND e.run_id = n.run_id AND e.child_table = n.parent_table
                                   AND e.rows_cached > 0);
+            v_skip := v_table IS NOT NULL;
         END IF;
         IF v_next IS NULL THEN
             EXIT units; -- every unit is cached
-        ELSIF v_table IS NOT NULL THEN
+        ELSIF v_skip THEN
             v_edge := v_next;
             v_action := 'cache';
             PERFORM declutter.note_cache(p_run, v_next, v_table, 0, v_started, true);
@@ -242,8 +249,12 @@ BEGIN
             p_phase := 'cache';
             p_rows := p_rows + v_rows;
         END IF;
-        -- Small units (see above): the next one follows, if it is pending, the call is young and under the batch size.
-        EXIT units WHEN p_rows >= p_max_rows OR clock_timestamp() >= p_started + interval '1 second';
+        -- Small units (see above): the next one follows, if it is pending, the call is young and under the batch size
+        -- and has run fewer than 64 units' statements.
+        IF NOT v_skip THEN
+            v_ran := v_ran + 1;
+        END IF;
+        EXIT units WHEN p_rows >= p_max_rows OR v_ran >= 64 OR clock_timestamp() >= p_started + interval '1 second';
         v_pos := v_pos + 1;
         v_next := v_order[v_pos];
         EXIT units WHEN v_next IS NULL

@@ -74,6 +74,7 @@ DECLARE
     v_started timestamptz := clock_timestamp();
     v_call    timestamptz := v_started;
     v_done    integer := 0;
+    v_called  integer := 0; -- delete procedures called in this call (see Small batches below)
     v_message text;
 BEGIN
     -- FOR SHARE: a rollback of this run waits for the current unit and then stops the next one.
@@ -141,7 +142,11 @@ BEGIN
         -- reaches hundreds of tables), and a table's last batch is mostly a partial one: one by one, each cost a
         -- transaction, a commit and the runner's round trips and health checks, more than its delete. A deadlock
         -- with an application transaction rolls the whole call back and is retried, as for one batch. A table
-        -- without a key (its batch counts the parents' backup rows, not its own) only starts a call.
+        -- without a key (its batch counts the parents' backup rows, not its own) only starts a call. At most 32
+        -- delete procedures are called in a call: each batch holds its locks (the table, its indexes, its backup, the
+        -- children its foreign keys check) until the call commits, and PostgreSQL's lock table is shared by every
+        -- session (max_locks_per_transaction x max_connections entries); hundreds of tables in one transaction can
+        -- exhaust it ("out of shared memory").
         -- The first table not deleted is found in one scan of the control table, each row's position in delete
         -- order looked up in v_rank (a join with the order, planned on the control table's estimates while the run
         -- rewrites it, became a nested loop over both: quadratic in the tables).
@@ -153,6 +158,7 @@ BEGIN
             v_next := v_order[v_pos];
             EXIT tables WHEN v_next IS NULL;
             IF v_done > 0 AND NOT (clock_timestamp() < v_call + interval '1 second' AND p_rows < p_max_rows
+                   AND v_called < 32
                    AND (p_rows = 0 OR (SELECT COALESCE(sum(e.rows_cached), 0) - COALESCE(sum(e.rows_deleted), 0)
                           FROM declutter.control AS e
                           JOIN declutter.control AS n ON n.job = e.job AND n.run_id = e.run_id
@@ -181,6 +187,7 @@ BEGIN
                 PERFORM declutter.note_delete(p_run, v_next, v_table, NULL, 0, v_started);
                 v_rows := 0;
             ELSE
+                v_called := v_called + 1;
                 v_action := 'delete';
                 CASE v_next
                 WHEN 1 THEN -- app.users

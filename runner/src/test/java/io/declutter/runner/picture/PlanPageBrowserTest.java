@@ -91,6 +91,7 @@ class PlanPageBrowserTest {
         WebElement toggle = driver.findElement(By.id("toggle-subtree"));
         assertThat(toggle.getText()).isEqualTo("Collapse the " + under.size() + " tables under it");
         toggle.click();
+        eventually("return arguments[0].every(id => !declutterPlan.cy.getElementById(id).visible());", under);
         assertThat(visible(under)).as("hidden after collapsing").containsOnly(false);
         assertThat(js("return declutterPlan.cy.getElementById('app.projects').hasClass('collapsed')"
                 + " && declutterPlan.cy.getElementById('app.projects').visible()"
@@ -98,17 +99,19 @@ class PlanPageBrowserTest {
         assertThat(js("return declutterPlan.cy.getElementById('app.projects').data('label');").toString())
                 .endsWith("[+" + under.size() + " hidden]");
         driver.findElement(By.id("toggle-subtree")).click();
+        eventually("return arguments[0].every(id => declutterPlan.cy.getElementById(id).visible());", under);
         assertThat(visible(under)).as("shown after expanding").containsOnly(true);
 
         // search reveals a table inside a collapsed subtree
         driver.findElement(By.id("collapse-all")).click();
-        assertThat(js("return declutterPlan.cy.nodes(':visible').length < declutterPlan.cy.nodes().length;"))
-                .isEqualTo(true);
+        assertThat(eventually("return declutterPlan.cy.nodes(':visible').length < declutterPlan.cy.nodes().length;"))
+                .as("some tables hidden after 'collapse all'").isEqualTo(true);
         String deep = (String) js("return declutterPlan.cy.nodes().filter(n => !n.visible())[0].id();");
         search.clear();
         search.sendKeys(deep, Keys.ENTER);
         assertThat(visible(List.of(deep))).containsOnly(true);
         driver.findElement(By.id("expand-all")).click();
+        eventually("return declutterPlan.cy.nodes().every(n => n.visible());");
         drawsEveryTable(purged);
         search.clear();
         search.sendKeys("no_such_table", Keys.ENTER);
@@ -142,6 +145,7 @@ class PlanPageBrowserTest {
         List<String> about = new ArrayList<>();
         ((List<?>) placed.get("nodes")).forEach(o -> about.add(o.toString()));
         ((List<?>) placed.get("links")).forEach(o -> about.add(o.toString()));
+        eventually("return declutterPlan.cy.elements(':selected').length === arguments[0];", about.size());
         @SuppressWarnings("unchecked")
         List<String> selected = (List<String>) js("return declutterPlan.cy.elements(':selected').map(e => e.id());");
         assertThat(selected).containsExactlyInAnyOrderElementsOf(about);
@@ -185,6 +189,25 @@ class PlanPageBrowserTest {
     private static List<Boolean> visible(List<String> ids) {
         return (List<Boolean>) js("return arguments[0].map(id => declutterPlan.cy.getElementById(id).visible());",
                 ids);
+    }
+
+    /**
+     * The script's answer once it is {@code true}, or its last answer after 10 s: a click is handed to the page as
+     * input events, and a CI run saw the page not yet changed by the next script after a click (the machine busy).
+     */
+    private static Object eventually(String script, Object... args) {
+        long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        Object answer = js(script, args);
+        while (!Boolean.TRUE.equals(answer) && System.nanoTime() < end) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            answer = js(script, args);
+        }
+        return answer;
     }
 
     private static Object js(String script, Object... args) {

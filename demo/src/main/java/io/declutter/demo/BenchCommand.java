@@ -59,6 +59,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "5000", description = "declutter's batch size (default: ${DEFAULT-VALUE}, the job default)")
     int batchSize;
 
+    @Option(names = "--repeat", defaultValue = "1", description = "rounds of the methods that are not capped (the"
+            + " floor, both declutter methods, native cascade), each reported by its median round with every round's"
+            + " time (default: ${DEFAULT-VALUE})")
+    int repeat;
+
     @Option(names = "--threads", defaultValue = "2", description = "sessions loading the data and fingerprinting tables (default: ${DEFAULT-VALUE})")
     int threads;
 
@@ -115,6 +120,14 @@ final class BenchCommand implements Callable<Integer> {
         if (profile && (load || wide)) {
             throw new UserError(ExitCodes.BAD_INPUT, "--profile profiles the main benchmark: leave out --load and --wide");
         }
+        if (repeat < 1 || (repeat > 1 && (load || wide))) {
+            throw new UserError(ExitCodes.BAD_INPUT, "--repeat must be at least 1, and applies to the main benchmark"
+                    + " only, not to --load or --wide");
+        }
+        if (repeat > 1 && profile) {
+            throw new UserError(ExitCodes.BAD_INPUT, "--profile times every statement with its instrumentation and"
+                    + " profiles one round: leave out --repeat");
+        }
         if (profile && !StandbyPair.binariesFound()) {
             throw new UserError(ExitCodes.NO_DATABASE, "--profile needs the PostgreSQL server binaries (initdb,"
                     + " pg_ctl) in " + StandbyPair.BIN + ": install the server package or name their directory with"
@@ -135,7 +148,7 @@ final class BenchCommand implements Callable<Integer> {
             w.println("Using " + server.how());
             Path work = Files.createTempDirectory("declutter-bench");
             Benchmark.Options options = new Benchmark.Options(scale, seed, purgePercent, capDuration, scaling,
-                    scalingPercents, batchSize, threads, work, command(), Optional.ofNullable(jailer));
+                    scalingPercents, batchSize, threads, work, command(), Optional.ofNullable(jailer), repeat);
             Benchmark.Result result = profile ? Benchmark.profiled(server, options, w)
                     : new Benchmark(server, options, w).run();
             Path file = BenchmarkReport.write(result, out);

@@ -33,7 +33,13 @@ public final class Benchmark {
     /** The options of a run (see {@code declutter bench --help}). */
     public record Options(double scale, long seed, double purgePercent, Duration cap, boolean scaling,
                           List<Double> scalingPercents, int batchSize, int threads, Path work, String command,
-                          Optional<Path> jailer) {
+                          Optional<Path> jailer, int repeat) {
+
+        public Options {
+            if (repeat < 1) {
+                throw new IllegalArgumentException("repeat must be at least 1, not " + repeat);
+            }
+        }
     }
 
     /** One measured purge. */
@@ -69,7 +75,7 @@ public final class Benchmark {
                          List<String> planFindings,
                          List<ScalingRun> scaling, Map<String, List<RunPhases.Phase>> phases,
                          String profileSettings, List<Profiler.MethodProfile> profiles, List<String> problems,
-                         Duration total, Optional<String> jailerNotRun) {
+                         Duration total, Optional<String> jailerNotRun, Map<String, List<Duration>> rounds) {
     }
 
     /** Why the Jailer row has no measurement when {@code --jailer} is not given. */
@@ -148,6 +154,7 @@ public final class Benchmark {
             order.add(new NativeCascadeMethod());
             Fingerprint reference = null;
             List<Measurement> results = new ArrayList<>();
+            Map<PurgeMethod, Rounds> rounds = new java.util.LinkedHashMap<>();
             for (PurgeMethod m : order) {
                 Measured r = measure(main, m, purge, rowsToPurge, before.rows(), reference, profiler != null);
                 if (m == floor) {
@@ -157,6 +164,24 @@ public final class Benchmark {
                     }
                 }
                 results.add(r.m);
+                if (!m.capped()) {
+                    rounds.put(m, new Rounds(r.m, m instanceof DeclutterMethod d ? d.phases() : List.of()));
+                }
+            }
+            // --repeat (docs/benchmark.md#options): further rounds of the uncapped methods, in the same order each
+            // round, so that what drifts on the machine meets them all; each is reported by its median round
+            for (int round = 2; round <= options.repeat(); round++) {
+                say("Round " + round + " of " + options.repeat() + " of the uncapped methods");
+                for (Map.Entry<PurgeMethod, Rounds> e : rounds.entrySet()) {
+                    Measured r = measure(main, e.getKey(), purge, rowsToPurge, before.rows(), reference, false);
+                    e.getValue().add(r.m, e.getKey() instanceof DeclutterMethod d ? d.phases() : List.of());
+                }
+            }
+            for (int i = 0; i < order.size(); i++) {
+                Rounds r = rounds.get(order.get(i));
+                if (r != null) {
+                    results.set(i, r.median());
+                }
             }
             // report order: as the issue lists them
             List<Measurement> reported = new ArrayList<>(List.of(results.get(1), results.get(2), results.get(0),
@@ -182,15 +207,19 @@ public final class Benchmark {
                 scaling = scaling(main, perTenant, before.rows(), toDrop);
             }
             Map<String, List<RunPhases.Phase>> phases = new java.util.LinkedHashMap<>();
-            phases.put(withBackup.title(), withBackup.phases());
-            phases.put(withoutBackup.title(), withoutBackup.phases());
+            phases.put(withBackup.title(), rounds.get(withBackup).medianPhases());
+            phases.put(withoutBackup.title(), rounds.get(withoutBackup).medianPhases());
+            Map<String, List<Duration>> walls = new java.util.LinkedHashMap<>();
+            if (options.repeat() > 1) {
+                rounds.forEach((m, r) -> walls.put(m.title(), r.walls()));
+            }
             Duration total = Duration.ofNanos(System.nanoTime() - start);
             say(String.format(Locale.ROOT, "Benchmark done in %.0f s", total.toMillis() / 1000.0));
             return new Result(options, machine(main), before.rows(), dbBytes, schema.tableNames().size(),
                     perTenant.size(), purged, rowsToPurge, load, reported, withBackup.deployTime(), withBackup.rehearsalTime(),
                     withBackup.unindexedFindings(), scaling, phases,
                     profiler == null ? null : profiler.describe(), List.copyOf(profiles), problems, total,
-                    jailerNotRun);
+                    jailerNotRun, walls);
         } finally {
             for (BenchDatabase db : toDrop) {
                 db.drop();
@@ -245,6 +274,43 @@ public final class Benchmark {
     }
 
     private record Measured(Measurement m, Fingerprint after) {
+    }
+
+    /** The rounds of one method (--repeat): its measurements in order, and the phases of each declutter run. */
+    private static final class Rounds {
+        private final List<Measurement> measurements = new ArrayList<>();
+        private final List<List<RunPhases.Phase>> phases = new ArrayList<>();
+
+        Rounds(Measurement first, List<RunPhases.Phase> firstPhases) {
+            add(first, firstPhases);
+        }
+
+        void add(Measurement m, List<RunPhases.Phase> p) {
+            measurements.add(m);
+            phases.add(p);
+        }
+
+        List<Duration> walls() {
+            return measurements.stream().map(Measurement::wall).toList();
+        }
+
+        /** The round of the median wall time (of an even number, the lower middle one; ties: the earlier round). */
+        private int medianIndex() {
+            List<Integer> idx = new ArrayList<>();
+            for (int i = 0; i < measurements.size(); i++) {
+                idx.add(i);
+            }
+            idx.sort(Comparator.comparing((Integer i) -> measurements.get(i).wall()).thenComparing(i -> i));
+            return idx.get((idx.size() - 1) / 2);
+        }
+
+        Measurement median() {
+            return measurements.get(medianIndex());
+        }
+
+        List<RunPhases.Phase> medianPhases() {
+            return phases.get(medianIndex());
+        }
     }
 
     private Measured measure(BenchDatabase template, PurgeMethod method, Purge purge, long rowsToPurge,

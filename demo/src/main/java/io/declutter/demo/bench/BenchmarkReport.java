@@ -28,6 +28,35 @@ public final class BenchmarkReport {
         return file;
     }
 
+    /** With {@code --repeat}: every round's wall time of the methods that are not capped, and their spread. */
+    private static void rounds(StringBuilder s, Benchmark.Result r) {
+        if (r.rounds().isEmpty()) {
+            return;
+        }
+        int n = r.options().repeat();
+        s.append("### Rounds\n\n");
+        s.append(String.format(Locale.ROOT, "The methods that are not capped ran %d rounds, one after the other in the"
+                + " order above (each round every method on a fresh copy), so that what drifts on the machine meets"
+                + " each of them; the table above shows each one's median round (its time, rate, longest transaction,"
+                + " WAL and backup; the phases below are that round's too), and the targets are computed from those."
+                + " The scaling checks and the capped methods ran once.\n\n", n));
+        s.append("| method |");
+        for (int i = 1; i <= n; i++) {
+            s.append(" round ").append(i).append(" |");
+        }
+        s.append(" median | slowest / fastest |\n|---|");
+        s.append("---:|".repeat(n + 2)).append('\n');
+        r.rounds().forEach((method, walls) -> {
+            s.append("| ").append(method).append(" |");
+            walls.forEach(w -> s.append(' ').append(dur(w)).append(" |"));
+            List<Duration> sorted = walls.stream().sorted().toList();
+            double spread = sorted.get(sorted.size() - 1).toNanos() / (double) Math.max(1, sorted.get(0).toNanos());
+            s.append(' ').append(dur(sorted.get((sorted.size() - 1) / 2))).append(" | ")
+                    .append(String.format(Locale.ROOT, "%.2f×", spread)).append(" |\n");
+        });
+        s.append('\n');
+    }
+
     public static String markdown(Benchmark.Result r) {
         StringBuilder s = new StringBuilder();
         Benchmark.Options o = r.options();
@@ -80,6 +109,7 @@ public final class BenchmarkReport {
                 + ", and the rehearsal a new run makes before it starts (the closure of 100 root rows, here every purged"
                 + " tenant, purged and rolled back; docs/design.md#rehearsal) took " + dur(r.declutterRehearsal())
                 + ": both are timed apart.\n\n");
+        rounds(s, r);
         if (!r.planFindings().isEmpty()) {
             s.append("`declutter plan` on this schema reports the FK left without an index on purpose:\n\n```\n");
             r.planFindings().forEach(l -> s.append(l).append('\n'));

@@ -26,7 +26,8 @@ class BenchmarkTest {
     void everyMethodLeavesTheSameRowsAndTheReportIsWritten(@TempDir Path dir) throws Exception {
         StringWriter log = new StringWriter();
         Benchmark.Options options = new Benchmark.Options(0.04, 42, 20, Duration.ofMinutes(5), true, List.of(10.0),
-                500, 2, Files.createDirectories(dir.resolve("work")), "./declutter bench --scale 0.04", Optional.empty());
+                500, 2, Files.createDirectories(dir.resolve("work")), "./declutter bench --scale 0.04 --repeat 2", Optional.empty(),
+                2);
         Benchmark.Result r = new Benchmark(TestServer.get(), options, new PrintWriter(log, true)).run();
 
         assertThat(r.problems()).as(log.toString()).isEmpty();
@@ -42,6 +43,15 @@ class BenchmarkTest {
         assertThat(r.methods().get(0).backupBytes()).isPositive();
         assertThat(r.declutterRehearsal()).as("the rehearsal is timed apart from the run").isPositive();
         assertThat(r.planFindings()).anyMatch(l -> l.contains("api_keys(revoked_by_id)"));
+        // --repeat 2: the four uncapped methods ran twice, each reported by its median (the lower middle) round
+        assertThat(r.rounds()).containsOnlyKeys("floor: set-based DELETEs", "declutter, with backup",
+                "declutter, without backup", "native ON DELETE CASCADE");
+        r.rounds().forEach((method, walls) -> {
+            assertThat(walls).as(method).hasSize(2);
+            Benchmark.Measurement shown = r.methods().stream().filter(m -> m.method().equals(method)).findFirst()
+                    .orElseThrow();
+            assertThat(shown.wall()).as(method).isEqualTo(walls.stream().min(Duration::compareTo).orElseThrow());
+        });
         assertThat(r.scaling()).hasSize(3);
         assertThat(r.scaling().get(0).declutter().rowsDeleted()).isEqualTo(r.scaling().get(1).declutter().rowsDeleted());
         for (Benchmark.ScalingRun s : r.scaling()) {
@@ -57,7 +67,7 @@ class BenchmarkTest {
                 "native ON DELETE CASCADE's rows/s", "a 1% purge", "## Where declutter's time goes",
                 "### declutter, without backup", "| phase | units | rows | time |", "between the log rows: the runner's statements",
                 "## Projection: a large nightly purge", "linear projection from this machine",
-                "## Profile", "Not profiled in this run", "--profile");
+                "## Profile", "Not profiled in this run", "--profile", "### Rounds", "| method | round 1 | round 2 | median |");
     }
 
     /**
@@ -70,7 +80,7 @@ class BenchmarkTest {
         StringWriter log = new StringWriter();
         Benchmark.Options options = new Benchmark.Options(0.04, 42, 20, Duration.ofSeconds(5), false, List.of(),
                 500, 2, Files.createDirectories(dir.resolve("work")), "./declutter bench --scale 0.04 --profile",
-                Optional.empty());
+                Optional.empty(), 1);
         Benchmark.Result r = Benchmark.profiled(TestServer.get(), options, new PrintWriter(log, true));
 
         assertThat(r.problems()).as(log.toString()).isEmpty();

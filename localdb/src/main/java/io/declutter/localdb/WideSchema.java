@@ -1,5 +1,9 @@
 package io.declutter.localdb;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -92,6 +96,33 @@ public final class WideSchema {
     public List<String> tablesWithPurgedRows() {
         return tables.stream().filter(t -> t.kind().equals("root") || t.kind().equals("closure"))
                 .filter(t -> rows.get(t.name())[1] > 0).map(Table::qualified).toList();
+    }
+
+    /** Rows in every table of the schema, counted in the database. */
+    public long rowsIn(Connection c) throws SQLException {
+        return count(c, tables.stream().map(Table::qualified).toList(), "");
+    }
+
+    /** Rows of the purged tenant still in the database (the root row included): 0 after a complete purge. */
+    public long purgedTenantRowsLeft(Connection c) throws SQLException {
+        List<String> below = closureTables().stream().filter(t -> !t.equals(ROOT)).toList();
+        return count(c, below, " WHERE tenant_id = 1") + count(c, List.of(ROOT), " WHERE id = 1");
+    }
+
+    /** Rows of the tables matching {@code where}, counted in statements of 200 tables each. */
+    private static long count(Connection c, List<String> tables, String where) throws SQLException {
+        long n = 0;
+        try (Statement st = c.createStatement()) {
+            for (int i = 0; i < tables.size(); i += 200) {
+                String sql = String.join(" UNION ALL ", tables.subList(i, Math.min(tables.size(), i + 200)).stream()
+                        .map(t -> "SELECT count(*) AS n FROM " + t + where).toList());
+                try (ResultSet rs = st.executeQuery("SELECT sum(n) FROM (" + sql + ") AS x")) {
+                    rs.next();
+                    n += rs.getLong(1);
+                }
+            }
+        }
+        return n;
     }
 
     /** Rows of the purged tenant, over every closure table (the root row included). */

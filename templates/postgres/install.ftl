@@ -4,8 +4,8 @@
 --     psql -v ON_ERROR_STOP=1 -f install.sql
 -- Job:      ${job.name} (root ${lib.line(job.rootDisplay)})
 -- Schemas:  ${lib.line(job.schemas)}
--- The same objects are in the separate files next to this one, deployed one
--- changeset each by changelog.xml (declutter deploy). Generated: do not edit.
+-- The same objects are in the separate files next to this one, deployed by
+-- changelog.xml (declutter deploy). Generated: do not edit.
 -- ============================================================================
 <#list files as f>
 

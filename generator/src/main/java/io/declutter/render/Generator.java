@@ -17,7 +17,8 @@ import java.util.stream.Collectors;
 /**
  * Renders everything a PostgreSQL deployment of a job consists of ({@code PostgresDialect#generate} hands plans
  * here; Oracle has its own generator): one SQL file per database object, a Liquibase changelog with one
- * changeset per file, and {@code install.sql} (all objects in deploy order, for {@code psql -f}).
+ * changeset per framework object, per purged table (its files) and per job procedure, and {@code install.sql} (all
+ * objects in deploy order, for {@code psql -f}).
  * Output depends only on the plan and the job's window, never on the clock or the data, so it is byte-for-byte
  * reproducible. This is the one way files are generated: {@code declutter generate} and {@code deploy} call it too.
  */
@@ -43,46 +44,64 @@ public final class Generator {
             objects.add(new GeneratedFile("framework/" + object + ".sql",
                     renderer.render(folder + "/framework", object, model), "framework-" + object));
         }
+        // Everything one purged table needs is one changeset (docs/benchmark.md#the-deploy): its backup table, the
+        // record tables of the SET NULL keys into it, the procedure of its late rows and its delete procedure. Each is
+        // still a file of its own, reviewable table by table; a changeset per file cost Liquibase's bookkeeping (a
+        // transaction and a DATABASECHANGELOG row) three times per table.
+        Map<String, List<GeneratedFile>> perTable = new java.util.LinkedHashMap<>();
+        Map<String, String> tableChangeSet = new HashMap<>();
         for (TableView t : job.restoreOrder()) {
             Map<String, Object> model = new HashMap<>();
             model.put("job", job);
             model.put("t", t);
             // File names stay portable whatever the table is called; the edge id keeps them unique.
-            String file = String.format("backup_%03d_", t.primaryEdge()) + t.display().replaceAll("[^A-Za-z0-9_]", "_");
-            objects.add(new GeneratedFile(job.name() + "/" + file + ".sql",
-                    renderer.render(folder + "/job", "backup_table", model), job.name() + "-" + file));
+            String suffix = String.format("%03d_", t.primaryEdge()) + t.display().replaceAll("[^A-Za-z0-9_]", "_");
+            String changeSet = job.name() + "-table_" + suffix;
+            tableChangeSet.put(t.display(), changeSet);
+            perTable.computeIfAbsent(t.display(), k -> new ArrayList<>()).add(new GeneratedFile(
+                    job.name() + "/backup_" + suffix + ".sql", renderer.render(folder + "/job", "backup_table", model),
+                    changeSet));
         }
+        List<GeneratedFile> unattached = new ArrayList<>();
         for (NullifyView n : job.nullifies()) {
             Map<String, Object> model = new HashMap<>();
             model.put("job", job);
             model.put("n", n);
             String file = String.format("nullify_%03d_", n.edgeId()) + n.childDisplay().replaceAll("[^A-Za-z0-9_]", "_");
-            objects.add(new GeneratedFile(job.name() + "/" + file + ".sql",
-                    renderer.render(folder + "/job", "nullify_table", model), job.name() + "-" + file));
+            String content = renderer.render(folder + "/job", "nullify_table", model);
+            String changeSet = n.parent() == null ? null : tableChangeSet.get(n.parent().display());
+            if (changeSet == null) {
+                unattached.add(new GeneratedFile(job.name() + "/" + file + ".sql", content, job.name() + "-" + file));
+            } else {
+                perTable.get(n.parent().display()).add(new GeneratedFile(job.name() + "/" + file + ".sql", content,
+                        changeSet));
+            }
         }
+        for (LateView l : job.late()) {
+            String file = job.lateFile(l.table());
+            perTable.get(l.table().display()).add(new GeneratedFile(job.name() + "/" + file + ".sql",
+                    renderBody(folder + "/job", "late_table", job, Map.of("l", l)),
+                    tableChangeSet.get(l.table().display())));
+        }
+        for (TableView t : job.tables()) {
+            String file = job.deleteFile(t);
+            perTable.get(t.display()).add(new GeneratedFile(job.name() + "/" + file + ".sql",
+                    renderBody(folder + "/job", "delete_table", job, Map.of("t", t)), tableChangeSet.get(t.display())));
+        }
+        perTable.values().forEach(objects::addAll);
+        objects.addAll(unattached);
         for (String object : PostgresObjects.JOB) {
             if (object.equals("triggers") && !job.triggers().any()) {
                 continue;
             }
             if (object.equals("step")) {
-                // the procedures the step dispatches to come first: one for the cache, one per finished table's late
-                // rows (called by the batches above it, through the late procedure), one per table's batch
+                // the procedures the step dispatches to come first: one for the cache, and the one the delete
+                // procedures call those of the late rows through, by progress edge (the tables' own are above)
                 objects.add(new GeneratedFile(job.name() + "/cache_next.sql",
                         renderBody(folder + "/job", "cache_next", job, Map.of()), job.name() + "-cache_next"));
-                for (LateView l : job.late()) {
-                    String file = job.lateFile(l.table());
-                    objects.add(new GeneratedFile(job.name() + "/" + file + ".sql",
-                            renderBody(folder + "/job", "late_table", job, Map.of("l", l)), job.name() + "-" + file));
-                }
                 if (!job.late().isEmpty()) {
-                    // the delete procedures call those of the late rows through this one, by progress edge
                     objects.add(new GeneratedFile(job.name() + "/late.sql",
                             renderBody(folder + "/job", "late", job, Map.of()), job.name() + "-late"));
-                }
-                for (TableView t : job.tables()) {
-                    String file = job.deleteFile(t);
-                    objects.add(new GeneratedFile(job.name() + "/" + file + ".sql",
-                            renderBody(folder + "/job", "delete_table", job, Map.of("t", t)), job.name() + "-" + file));
                 }
             }
             objects.add(new GeneratedFile(job.name() + "/" + object + ".sql",
@@ -90,7 +109,7 @@ public final class Generator {
         }
         List<GeneratedFile> files = new ArrayList<>(objects);
         files.add(new GeneratedFile("changelog.xml",
-                renderer.render(folder, "changelog", Map.of("job", job, "files", objects)), null));
+                renderer.render(folder, "changelog", Map.of("job", job, "changeSets", ChangeSetView.of(objects))), null));
         files.add(new GeneratedFile("install.sql",
                 renderer.render(folder, "install", Map.of("job", job, "files", objects)), null));
         return files;

@@ -21,7 +21,7 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 
-/** Writes generated files and deploys them with Liquibase (one changeset per object). */
+/** Writes generated files and deploys them with Liquibase (the changesets of the generated changelog.xml). */
 public final class Deployer {
 
     private Deployer() {

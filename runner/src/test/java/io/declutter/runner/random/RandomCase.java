@@ -251,7 +251,7 @@ final class RandomCase {
                 dump("install.sql", install);
                 lap("generate");
                 if (rnd.nextInt(100) < 5) {
-                    // now and then the way 'declutter deploy' does it: one Liquibase changeset per file
+                    // now and then the way 'declutter deploy' does it: with Liquibase, from changelog.xml
                     features.add("deployed with Liquibase");
                     liquibase(files);
                 } else {

@@ -49,47 +49,30 @@ public final class Generator {
         // still a file of its own, reviewable table by table; a changeset per file cost Liquibase's bookkeeping (a
         // transaction and a DATABASECHANGELOG row) three times per table.
         Map<String, List<GeneratedFile>> perTable = new java.util.LinkedHashMap<>();
-        Map<String, String> tableChangeSet = new HashMap<>();
         for (TableView t : job.restoreOrder()) {
+            perTable.put(t.display(), new ArrayList<>());
             Map<String, Object> model = new HashMap<>();
             model.put("job", job);
             model.put("t", t);
-            // File names stay portable whatever the table is called; the edge id keeps them unique.
-            String suffix = String.format("%03d_", t.primaryEdge()) + t.display().replaceAll("[^A-Za-z0-9_]", "_");
-            String changeSet = job.name() + "-table_" + suffix;
-            tableChangeSet.put(t.display(), changeSet);
-            perTable.computeIfAbsent(t.display(), k -> new ArrayList<>()).add(new GeneratedFile(
-                    job.name() + "/backup_" + suffix + ".sql", renderer.render(folder + "/job", "backup_table", model),
-                    changeSet));
+            addToTable(perTable, job, t, job.backupFile(t), renderer.render(folder + "/job", "backup_table", model));
         }
-        List<GeneratedFile> unattached = new ArrayList<>();
         for (NullifyView n : job.nullifies()) {
             Map<String, Object> model = new HashMap<>();
             model.put("job", job);
             model.put("n", n);
             String file = String.format("nullify_%03d_", n.edgeId()) + n.childDisplay().replaceAll("[^A-Za-z0-9_]", "_");
-            String content = renderer.render(folder + "/job", "nullify_table", model);
-            String changeSet = n.parent() == null ? null : tableChangeSet.get(n.parent().display());
-            if (changeSet == null) {
-                unattached.add(new GeneratedFile(job.name() + "/" + file + ".sql", content, job.name() + "-" + file));
-            } else {
-                perTable.get(n.parent().display()).add(new GeneratedFile(job.name() + "/" + file + ".sql", content,
-                        changeSet));
-            }
+            // a SET NULL key is reset when its parent's rows are deleted: the parent is always a purged table
+            addToTable(perTable, job, n.parent(), file, renderer.render(folder + "/job", "nullify_table", model));
         }
         for (LateView l : job.late()) {
-            String file = job.lateFile(l.table());
-            perTable.get(l.table().display()).add(new GeneratedFile(job.name() + "/" + file + ".sql",
-                    renderBody(folder + "/job", "late_table", job, Map.of("l", l)),
-                    tableChangeSet.get(l.table().display())));
+            addToTable(perTable, job, l.table(), job.lateFile(l.table()),
+                    renderBody(folder + "/job", "late_table", job, Map.of("l", l)));
         }
         for (TableView t : job.tables()) {
-            String file = job.deleteFile(t);
-            perTable.get(t.display()).add(new GeneratedFile(job.name() + "/" + file + ".sql",
-                    renderBody(folder + "/job", "delete_table", job, Map.of("t", t)), tableChangeSet.get(t.display())));
+            addToTable(perTable, job, t, job.deleteFile(t),
+                    renderBody(folder + "/job", "delete_table", job, Map.of("t", t)));
         }
         perTable.values().forEach(objects::addAll);
-        objects.addAll(unattached);
         for (String object : PostgresObjects.JOB) {
             if (object.equals("triggers") && !job.triggers().any()) {
                 continue;
@@ -113,6 +96,16 @@ public final class Generator {
         files.add(new GeneratedFile("install.sql",
                 renderer.render(folder, "install", Map.of("job", job, "files", objects)), null));
         return files;
+    }
+
+    /** Adds a file of table {@code t} to its changeset, the one per purged table. */
+    private static void addToTable(Map<String, List<GeneratedFile>> perTable, JobView job, TableView t, String file,
+                                   String content) {
+        List<GeneratedFile> files = perTable.get(t.display());
+        if (files == null) {
+            throw new IllegalStateException(file + ": " + t.display() + " is not a purged table of job " + job.name());
+        }
+        files.add(new GeneratedFile(job.name() + "/" + file + ".sql", content, job.tableChangeSet(t)));
     }
 
     /**

@@ -160,11 +160,29 @@ public record JobView(
 
     /** File (without {@code .sql}) of that procedure. */
     public String lateFile(TableView t) {
-        return deleteFile(t).replaceFirst("^delete_", "late_");
+        return "late_" + tableSuffix(t);
     }
 
-    /** File (without {@code .sql}) of that procedure: portable whatever the table is called. */
+    /** File (without {@code .sql}) of that procedure. */
     public String deleteFile(TableView t) {
-        return String.format("delete_%03d_", t.primaryEdge()) + t.display().replaceAll("[^A-Za-z0-9_]", "_");
+        return "delete_" + tableSuffix(t);
+    }
+
+    /** File (without {@code .sql}) of the backup table of {@code t}. */
+    public String backupFile(TableView t) {
+        return "backup_" + tableSuffix(t);
+    }
+
+    /** Liquibase changeset id of everything {@code t} needs (its backup table and procedures): one per table. */
+    public String tableChangeSet(TableView t) {
+        return name + "-table_" + tableSuffix(t);
+    }
+
+    /**
+     * {@code <edge>_<table>}: what a table's file names and changeset id end with, portable whatever the table is
+     * called; the edge id keeps them unique.
+     */
+    private static String tableSuffix(TableView t) {
+        return String.format("%03d_", t.primaryEdge()) + t.display().replaceAll("[^A-Za-z0-9_]", "_");
     }
 }

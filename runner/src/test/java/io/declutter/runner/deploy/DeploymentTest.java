@@ -102,11 +102,12 @@ class DeploymentTest {
                 // One changeset per framework object, per purged table (its backup table, SET NULL record tables,
                 // late and delete procedures) and per job procedure (docs/design.md#what-gets-generated): every file but
                 // install.sql, changelog.xml and roles.sql (run by the DBA, docs/roles.md) is in exactly one.
-                String changelogXml = GeneratedTree.text(GeneratedTree.read(generated).get("changelog.xml"));
+                SortedMap<String, byte[]> tree = GeneratedTree.read(generated);
+                String changelogXml = GeneratedTree.text(tree.get("changelog.xml"));
                 assertThat(changelog).as("the changesets of changelog.xml, each executed")
                         .hasSize(occurrences(changelogXml, "<changeSet "));
                 assertThat(occurrences(changelogXml, "<sqlFile ")).as("every deployed file in one changeset")
-                        .isEqualTo(GeneratedTree.read(generated).size() - 3);
+                        .isEqualTo(tree.size() - 3);
                 assertThat(changelog).as("a changeset per purged table").filteredOn(row -> row.contains("-table_"))
                         .hasSize(occurrences(changelogXml, "/backup_"));
                 assertThat(changelog).allSatisfy(row -> assertThat(row).contains("|EXECUTED|"));
